@@ -1,0 +1,91 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Every setting in one typed place. Read from the environment once at start-up; a bad value stops the
+ * server with a message naming the variable. Defaults serve a single machine with no setup: embedded
+ * database and data under ./data, the bundled tiny model under ./models, one worker, port 4000.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  /** Root for the embedded database and the image files. */
+  dataDir: string;
+  /** postgresql://... to use a real PostgreSQL; undefined for the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  /** Folder whose subfolders are models in the diffusers ONNX layout (one model per subfolder). */
+  modelsDir: string;
+  /** Model used when a request names none. */
+  defaultModel: string;
+  /** Number of worker threads, each holding its own ONNX sessions. 0 runs the API without generating. */
+  workers: number;
+  /** Execution provider choice: auto = CUDA when available, else CPU. */
+  device: 'auto' | 'cuda' | 'cpu';
+  /** Intra-op threads per worker on CPU. */
+  cpuThreadsPerWorker: number;
+  /** Jobs allowed in the queue at once; more are refused with QUEUE_FULL. */
+  maxQueuedJobs: number;
+  /** Send a preview image every N denoising steps (0 = never). */
+  previewEvery: number;
+  /** Longest side of a preview image, in pixels. */
+  previewMaxSize: number;
+  /** Prefix for image URLs in API responses, e.g. https://atelier.example.com; empty = relative URLs. */
+  publicUrl: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`Invalid setting ${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `expected an integer, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `${value} is outside ${min}..${max}`);
+  return value;
+}
+
+function readChoice<T extends string>(env: Env, name: string, fallback: T, choices: readonly T[]): T {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!(choices as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `expected one of ${choices.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const workers = readInt(env, 'ATELIER_WORKERS', 1, 0, 64);
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'expected a postgresql:// URL (leave it unset for the embedded database)');
+  }
+  const modelName = env.ATELIER_DEFAULT_MODEL?.trim() || 'tiny';
+  if (modelName.includes('/') || modelName.includes('\\') || modelName.startsWith('.')) {
+    throw new ConfigError('ATELIER_DEFAULT_MODEL', 'expected a folder name inside ATELIER_MODELS_DIR');
+  }
+  const defaultThreads = Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)));
+  return {
+    host: env.HOST?.trim() || '127.0.0.1',
+    port: readInt(env, 'PORT', 4000, 0, 65535),
+    dataDir: path.resolve(cwd, env.ATELIER_DATA_DIR?.trim() || 'data'),
+    databaseUrl,
+    modelsDir: path.resolve(cwd, env.ATELIER_MODELS_DIR?.trim() || 'models'),
+    defaultModel: modelName,
+    workers,
+    device: readChoice(env, 'ATELIER_DEVICE', 'auto', ['auto', 'cuda', 'cpu'] as const),
+    cpuThreadsPerWorker: readInt(env, 'ATELIER_CPU_THREADS', defaultThreads, 1, 256),
+    maxQueuedJobs: readInt(env, 'ATELIER_MAX_QUEUE', 1000, 1, 1_000_000),
+    previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),
+    previewMaxSize: readInt(env, 'ATELIER_PREVIEW_SIZE', 128, 16, 1024),
+    publicUrl: (env.ATELIER_PUBLIC_URL?.trim() || '').replace(/\/+$/, ''),
+    logLevel: readChoice(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  };
+}

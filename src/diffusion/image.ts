@@ -1,0 +1,120 @@
+import zlib from 'node:zlib';
+import sharp from 'sharp';
+import type { RgbImage } from './preview/latent2rgb.js';
+
+/** The generation parameters written into every PNG, in the fields AUTOMATIC1111's format knows. */
+export interface ImageParameters {
+  prompt: string;
+  negativePrompt: string;
+  steps: number;
+  /** Sampler label as AUTOMATIC1111 writes it, e.g. "Euler", "DDIM". */
+  sampler: string;
+  guidanceScale: number;
+  seed: bigint;
+  width: number;
+  height: number;
+  model: string;
+}
+
+/**
+ * AUTOMATIC1111's "parameters" text: the prompt, an optional "Negative prompt:" line, then one line of
+ * "Key: value" pairs. Existing tools (A1111's PNG Info, InvokeAI and ComfyUI importers, Civitai) parse this.
+ */
+export function formatParameters(p: ImageParameters): string {
+  const lines = [p.prompt];
+  if (p.negativePrompt) lines.push(`Negative prompt: ${p.negativePrompt}`);
+  const settings = [
+    `Steps: ${p.steps}`,
+    `Sampler: ${p.sampler}`,
+    `CFG scale: ${formatNumber(p.guidanceScale)}`,
+    `Seed: ${p.seed}`,
+    `Size: ${p.width}x${p.height}`,
+    `Model: ${p.model}`,
+  ];
+  lines.push(settings.join(', '));
+  return lines.join('\n');
+}
+
+/** Lossless PNG with the parameters embedded as a `parameters` text chunk. */
+export async function encodePng(image: RgbImage, parameters: string): Promise<Buffer> {
+  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+  return insertTextChunk(png, 'parameters', parameters);
+}
+
+/** A small WebP for step previews; `maxSize` bounds the longer side (small latents are scaled up). */
+export async function encodePreviewWebp(image: RgbImage, maxSize: number): Promise<Buffer> {
+  const scale = maxSize / Math.max(image.width, image.height);
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(width, height, { kernel: scale > 1 ? 'nearest' : 'lanczos3' })
+    .webp({ quality: 70 })
+    .toBuffer();
+}
+
+export function toDataUrl(bytes: Uint8Array, mimeType: string): string {
+  return `data:${mimeType};base64,${Buffer.from(bytes).toString('base64')}`;
+}
+
+const PNG_SIGNATURE_LENGTH = 8;
+
+/**
+ * Adds a text chunk right after IHDR. Latin-1 text goes in tEXt (what A1111 writes); anything else in an
+ * uncompressed UTF-8 iTXt chunk, which the same readers accept.
+ */
+export function insertTextChunk(png: Buffer, keyword: string, text: string): Buffer {
+  const ihdrLength = png.readUInt32BE(PNG_SIGNATURE_LENGTH);
+  const afterIhdr = PNG_SIGNATURE_LENGTH + 4 + 4 + ihdrLength + 4;
+  const isLatin1 = [...text].every((ch) => ch.codePointAt(0)! <= 0xff);
+  const chunk = isLatin1
+    ? pngChunk('tEXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]))
+    : pngChunk(
+        'iTXt',
+        Buffer.concat([
+          Buffer.from(keyword, 'latin1'),
+          Buffer.from([0, 0, 0, 0, 0]), // null, not compressed, method 0, empty language tag, empty translated keyword
+          Buffer.from(text, 'utf8'),
+        ]),
+      );
+  return Buffer.concat([png.subarray(0, afterIhdr), chunk, png.subarray(afterIhdr)]);
+}
+
+/** Reads every tEXt/iTXt chunk of a PNG into a keyword -> text map. */
+export function readTextChunks(png: Buffer): Map<string, string> {
+  const texts = new Map<string, string>();
+  let offset = PNG_SIGNATURE_LENGTH;
+  while (offset + 8 <= png.length) {
+    const length = png.readUInt32BE(offset);
+    const type = png.toString('latin1', offset + 4, offset + 8);
+    const data = png.subarray(offset + 8, offset + 8 + length);
+    if (type === 'tEXt') {
+      const split = data.indexOf(0);
+      texts.set(data.toString('latin1', 0, split), data.toString('latin1', split + 1));
+    } else if (type === 'iTXt') {
+      const split = data.indexOf(0);
+      const compressed = data[split + 1] === 1;
+      let rest = data.subarray(split + 3);
+      rest = rest.subarray(rest.indexOf(0) + 1); // language tag
+      rest = rest.subarray(rest.indexOf(0) + 1); // translated keyword
+      texts.set(data.toString('latin1', 0, split), (compressed ? zlib.inflateSync(rest) : rest).toString('utf8'));
+    }
+    if (type === 'IEND') break;
+    offset += 12 + length;
+  }
+  return texts;
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt32BE(data.length, 0);
+  header.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(zlib.crc32(Buffer.concat([header.subarray(4), data])) >>> 0, 0);
+  return Buffer.concat([header, data, crc]);
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
+}

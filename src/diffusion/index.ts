@@ -1,0 +1,22 @@
+/**
+ * The engine's public entry: load a model folder in the diffusers ONNX layout and generate images with it.
+ * Usable as a library without the server:
+ *
+ *   const pipeline = await StableDiffusionPipeline.load('models/tiny', { device: 'cpu' });
+ *   const { images } = await pipeline.txt2img({ prompt: 'a red fox', sampler: 'euler', steps: 20,
+ *     guidanceScale: 7, width: 512, height: 512, seeds: [42n] });
+ */
+export {
+  StableDiffusionPipeline,
+  GenerationAbortedError,
+  type Txt2ImgRequest,
+  type Txt2ImgResult,
+  type StepProgress,
+} from './pipeline.js';
+export { readModelFolder, listModelFolders, ModelFolderError, type ModelFolder } from './model/model-folder.js';
+export type { SessionOptions, ExecutionDevice, ProviderChoice } from './model/onnx-session.js';
+export { latentToRgb, type RgbImage } from './preview/latent2rgb.js';
+export { encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
+export { createScheduler, schedulerNames } from './schedulers/index.js';
+export { TorchGenerator } from './random/index.js';
+export type { FloatTensor } from './tensor.js';

@@ -1,0 +1,131 @@
+import ort from 'onnxruntime-node';
+import type { FloatTensor } from '../tensor.js';
+import { fromFloat16Array, toFloat16Array } from './float16.js';
+
+export type ExecutionDevice = 'auto' | 'cuda' | 'cpu';
+
+export interface SessionOptions {
+  device: ExecutionDevice;
+  /** CUDA device ordinal when running on CUDA. */
+  cudaDeviceId?: number;
+  /** Intra-op threads on CPU; undefined lets onnxruntime choose. */
+  cpuThreads?: number;
+}
+
+export interface InputDescription {
+  name: string;
+  /** onnxruntime tensor type, e.g. "float32", "float16", "int64", "int32". */
+  type: string;
+  /** Declared shape; strings are symbolic (dynamic) dimensions. */
+  shape: ReadonlyArray<number | string>;
+}
+
+/** The provider actually used, reported so the server can log why it is not CUDA. */
+export interface ProviderChoice {
+  provider: 'cuda' | 'cpu';
+  reason?: string;
+}
+
+/**
+ * One ONNX component of a model (text encoder, UNet, VAE). Knows its inputs' declared dtypes and shapes
+ * so callers can hand it float32 data and let it convert, which is what lets fp16 and fp32 exports and
+ * int64 or float timesteps share one pipeline.
+ */
+export class ModelSession {
+  private constructor(
+    readonly session: ort.InferenceSession,
+    readonly providerChoice: ProviderChoice,
+    private readonly inputs: Map<string, InputDescription>,
+  ) {}
+
+  static async load(modelPath: string, options: SessionOptions): Promise<ModelSession> {
+    const { session, choice } = await createSession(modelPath, options);
+    const inputs = new Map<string, InputDescription>();
+    for (const meta of session.inputMetadata) {
+      if (!meta.isTensor) continue;
+      inputs.set(meta.name, { name: meta.name, type: meta.type, shape: meta.shape });
+    }
+    return new ModelSession(session, choice, inputs);
+  }
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames;
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames;
+  }
+
+  input(name: string): InputDescription {
+    const description = this.inputs.get(name);
+    if (!description) {
+      throw new Error(`model input "${name}" not found; the model has ${[...this.inputs.keys()].join(', ')}`);
+    }
+    return description;
+  }
+
+  hasInput(name: string): boolean {
+    return this.inputs.has(name);
+  }
+
+  /** A tensor for a float input, converted to the dtype the model declares (float32 or float16). */
+  floatInput(name: string, value: FloatTensor): ort.Tensor {
+    const { type } = this.input(name);
+    if (type === 'float16') return new ort.Tensor('float16', toFloat16Array(value.data), value.dims);
+    if (type === 'float32') return new ort.Tensor('float32', value.data, value.dims);
+    if (type === 'double') return new ort.Tensor('float64', Float64Array.from(value.data), value.dims);
+    throw new Error(`model input "${name}" has type ${type}; expected a floating point tensor`);
+  }
+
+  async run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+    const results = await this.session.run(feeds);
+    return results as Record<string, ort.Tensor>;
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Any float output as float32 (fp16 outputs are widened). */
+export function outputAsFloat32(output: ort.Tensor): FloatTensor {
+  const dims = [...output.dims];
+  if (output.type === 'float32') return { data: output.data as Float32Array, dims };
+  if (output.type === 'float16') return { data: fromFloat16Array(output.data as Uint16Array), dims };
+  if (output.type === 'float64') return { data: Float32Array.from(output.data as Float64Array), dims };
+  throw new Error(`expected a floating point output, got ${output.type}`);
+}
+
+function cpuOptions(options: SessionOptions): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    // The arena keeps freed blocks for the next step, which has the same shapes: fewer allocations.
+    enableCpuMemArena: true,
+    ...(options.cpuThreads ? { intraOpNumThreads: options.cpuThreads, interOpNumThreads: 1 } : {}),
+  };
+}
+
+async function createSession(
+  modelPath: string,
+  options: SessionOptions,
+): Promise<{ session: ort.InferenceSession; choice: ProviderChoice }> {
+  if (options.device === 'cpu') {
+    return { session: await ort.InferenceSession.create(modelPath, cpuOptions(options)), choice: { provider: 'cpu' } };
+  }
+  try {
+    const session = await ort.InferenceSession.create(modelPath, {
+      executionProviders: [{ name: 'cuda', deviceId: options.cudaDeviceId ?? 0 }],
+      graphOptimizationLevel: 'all',
+    });
+    return { session, choice: { provider: 'cuda' } };
+  } catch (error) {
+    if (options.device === 'cuda') throw new Error(`CUDA was requested but is not usable: ${describe(error)}`);
+    const session = await ort.InferenceSession.create(modelPath, cpuOptions(options));
+    return { session, choice: { provider: 'cpu', reason: `CUDA not available: ${describe(error)}` } };
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}

@@ -1,0 +1,87 @@
+/**
+ * A CLIP-like text encoder with the interface of a diffusers ONNX `text_encoder/model.onnx`:
+ * `input_ids` int32 [batch, 77] -> `last_hidden_state` [batch, 77, hidden], `pooler_output` [batch, hidden].
+ *
+ * Same structure as CLIPTextModel, only smaller: token + position embeddings, pre-LN transformer layers
+ * with causal self-attention and a quick-GELU MLP, a final LayerNorm, and pooling at the end token.
+ */
+import { attention, floatOutput, layerNorm, linear, param, quickGelu, type FloatDtype, type Net } from './layers.js';
+import { ElemType, GraphBuilder } from './onnx-graph.js';
+import type { WeightSource } from './seeded-weights.js';
+
+export interface TextEncoderSpec {
+  vocabSize: number;
+  hidden: number;
+  heads: number;
+  layers: number;
+  /** CLIP's context length, 77. */
+  maxLength: number;
+  dtype: FloatDtype;
+}
+
+/** The values written to text_encoder/config.json (a CLIPTextConfig). */
+export function textEncoderConfig(spec: TextEncoderSpec, bosTokenId: number, eosTokenId: number): Record<string, unknown> {
+  return {
+    architectures: ['CLIPTextModel'],
+    model_type: 'clip_text_model',
+    hidden_act: 'quick_gelu',
+    hidden_size: spec.hidden,
+    intermediate_size: spec.hidden * 4,
+    num_attention_heads: spec.heads,
+    num_hidden_layers: spec.layers,
+    max_position_embeddings: spec.maxLength,
+    vocab_size: spec.vocabSize,
+    layer_norm_eps: 1e-5,
+    bos_token_id: bosTokenId,
+    eos_token_id: eosTokenId,
+    pad_token_id: eosTokenId,
+    torch_dtype: spec.dtype,
+  };
+}
+
+export function buildTextEncoder(weights: WeightSource, spec: TextEncoderSpec): GraphBuilder {
+  const g = new GraphBuilder('text_encoder');
+  const net: Net = { g, w: weights };
+  const { hidden, maxLength } = spec;
+  const ids = g.input('input_ids', 'int32', ['batch', maxLength]);
+
+  let x = g.scope('text_model.embeddings', () => {
+    const tokens = g.op('Gather', [param(net, 'token_embedding.weight', [spec.vocabSize, hidden], { std: 1 }), ids], { axis: 0 });
+    // Smaller than the token embeddings so that which word it is matters more than where it is.
+    return g.op('Add', [tokens, param(net, 'position_embedding.weight', [maxLength, hidden], { std: 0.3 })]);
+  });
+
+  // Causal mask: position i attends to positions <= i, as in CLIP's text transformer.
+  const mask = new Float32Array(maxLength * maxLength);
+  for (let i = 0; i < maxLength; i++) for (let j = i + 1; j < maxLength; j++) mask[i * maxLength + j] = -1e9;
+  const causalMask = g.initializer('causal_mask', mask, [maxLength, maxLength]);
+
+  for (let layer = 0; layer < spec.layers; layer++) {
+    x = g.scope(`text_model.encoder.layers.${layer}`, () => {
+      const normed = layerNorm(net, 'layer_norm1', x, hidden);
+      const attended = attention(net, 'self_attn', normed, normed, {
+        queryDim: hidden,
+        contextDim: hidden,
+        innerDim: hidden,
+        heads: spec.heads,
+        mask: causalMask,
+        qkvBias: true,
+      });
+      const afterAttention = g.op('Add', [x, attended]);
+      const mlpIn = layerNorm(net, 'layer_norm2', afterAttention, hidden);
+      const mlp = linear(net, 'mlp.fc2', quickGelu(g, linear(net, 'mlp.fc1', mlpIn, hidden, hidden * 4)), hidden * 4, hidden);
+      return g.op('Add', [afterAttention, mlp]);
+    });
+  }
+  const last = g.scope('text_model', () => layerNorm(net, 'final_layer_norm', x, hidden));
+
+  // CLIP pools at the end token, found as the argmax of the ids (the end token has the largest id; ArgMax
+  // returns the first maximum, so padding with the end token does not move it). ArgMax runs on the ids as
+  // floats, exact below 2^24, because not every execution provider has an integer ArgMax.
+  const endPosition = g.op('ArgMax', [g.op('Cast', [ids], { to: ElemType.float32 })], { axis: 1, keepdims: 1 }); // [batch, 1] int64
+  const pooled = g.op('GatherND', [last, endPosition], { batch_dims: 1 }); // [batch, hidden]
+
+  floatOutput(g, 'last_hidden_state', last, spec.dtype, ['batch', maxLength, hidden]);
+  floatOutput(g, 'pooler_output', pooled, spec.dtype, ['batch', hidden]);
+  return g;
+}

@@ -1,0 +1,171 @@
+/**
+ * A small conditional UNet with the interface of a diffusers ONNX `unet/model.onnx`:
+ * `sample` [batch, 4, height, width], `timestep` [batch] (int64 or float32), `encoder_hidden_states`
+ * [batch, 77, hidden] -> `out_sample` [batch, 4, height, width].
+ *
+ * The structure is UNet2DConditionModel's in miniature, so the pipeline exercises the same kind of graph:
+ * sinusoidal timestep embedding + MLP, conv_in, per level a ResNet block (GroupNorm, SiLU, conv, timestep
+ * added per channel, residual) and a spatial cross-attention block over the text, one stride-2 downsample
+ * and a nearest upsample with a skip connection, and conv_out. The output is turned into a noise prediction
+ * by `noiseFromDenoised` (see there why).
+ */
+import {
+  attention,
+  conv2d,
+  floatInput,
+  floatOutput,
+  groupNorm,
+  layerNorm,
+  linear,
+  resizeNearestLike,
+  silu,
+  type FloatDtype,
+  type Net,
+} from './layers.js';
+import { ElemType, GraphBuilder } from './onnx-graph.js';
+import type { WeightSource } from './seeded-weights.js';
+
+export interface UNetSpec {
+  /** Channels of the full-resolution level and of the half-resolution level. */
+  channels: [number, number];
+  groups: number;
+  heads: number;
+  /** Size of the sinusoidal timestep features. */
+  timestepFeatures: number;
+  /** Width of the timestep embedding MLP. */
+  timeEmbedDim: number;
+  /** Hidden size of the text encoder (the UNet's cross_attention_dim). */
+  contextDim: number;
+  contextLength: number;
+  timestepType: 'int64' | 'float32';
+  dtype: FloatDtype;
+}
+
+/** The values written to unet/config.json (a UNet2DConditionModel config, reduced to what applies). */
+export function unetConfig(spec: UNetSpec, sampleSize: number): Record<string, unknown> {
+  return {
+    _class_name: 'UNet2DConditionModel',
+    sample_size: sampleSize,
+    in_channels: 4,
+    out_channels: 4,
+    block_out_channels: spec.channels,
+    layers_per_block: 1,
+    norm_num_groups: spec.groups,
+    attention_head_dim: spec.heads,
+    cross_attention_dim: spec.contextDim,
+    flip_sin_to_cos: true,
+    prediction_type: 'epsilon',
+    freq_shift: 0,
+    down_block_types: ['CrossAttnDownBlock2D', 'CrossAttnDownBlock2D'],
+    up_block_types: ['CrossAttnUpBlock2D', 'UpBlock2D'],
+  };
+}
+
+export function buildUNet(weights: WeightSource, spec: UNetSpec): GraphBuilder {
+  const g = new GraphBuilder('unet');
+  const net: Net = { g, w: weights };
+  const [c0, c1] = spec.channels;
+  const sample = floatInput(g, 'sample', spec.dtype, ['batch', 4, 'height', 'width']);
+  const timestep = g.input('timestep', spec.timestepType, ['batch']);
+  const context = floatInput(g, 'encoder_hidden_states', spec.dtype, ['batch', spec.contextLength, spec.contextDim]);
+
+  const temb = timeEmbedding(net, timestep, spec);
+  const block = (name: string, x: string, inC: number, outC: number) => resnetBlock(net, name, x, inC, outC, temb, spec);
+  const crossAttention = (name: string, x: string, channels: number) => spatialCrossAttention(net, name, x, context, channels, spec);
+
+  let h = conv2d(net, 'conv_in', sample, 4, c0);
+  h = block('down_blocks.0.resnets.0', h, c0, c0);
+  const skip = crossAttention('down_blocks.0.attentions.0', h, c0);
+
+  h = conv2d(net, 'down_blocks.0.downsamplers.0.conv', skip, c0, c0, { stride: 2 });
+  h = block('mid_block.resnets.0', h, c0, c1);
+  h = crossAttention('mid_block.attentions.0', h, c1);
+
+  h = conv2d(net, 'up_blocks.0.upsamplers.0.conv', resizeNearestLike(g, h, skip), c1, c0);
+  h = block('up_blocks.1.resnets.0', g.op('Concat', [h, skip], { axis: 1 }), 2 * c0, c0);
+
+  h = silu(g, groupNorm(net, 'conv_norm_out', h, c0, spec.groups));
+  // gain > 1 so that the estimate has roughly unit variance, like SD's (scaled) latents.
+  const denoised = conv2d(net, 'conv_out', h, c0, 4, { gain: 1.5 });
+  const out = noiseFromDenoised(g, sample, denoised, timestep);
+  floatOutput(g, 'out_sample', out, spec.dtype, ['batch', 4, 'height', 'width']);
+  return g;
+}
+
+/**
+ * Why: untrained weights predict "noise" that has nothing to do with the noise in the sample, so the
+ * sampler never removes it and the latents grow far beyond SD's range. Instead the network's output is
+ * read as an estimate x0 of the clean latents and turned into the noise a perfect denoiser with that
+ * estimate would predict: eps = (x_t - sqrt(abar_t) x0) / sqrt(1 - abar_t), with SD 1.x's training
+ * schedule. Samplers then walk from noise to x0 as with a real model, and the previews show it.
+ */
+function noiseFromDenoised(g: GraphBuilder, sample: string, denoised: string, timestep: string): string {
+  const alphasCumprod = sdAlphasCumprod();
+  const last = alphasCumprod.length - 1;
+  const sqrtAlpha = g.constFloat(alphasCumprod.map((a) => Math.sqrt(a)));
+  const invSqrtOneMinusAlpha = g.constFloat(alphasCumprod.map((a) => 1 / Math.sqrt(1 - a)));
+  // Fractional timesteps (some schedulers interpolate) use the nearest table entry.
+  const t = g.op('Clip', [g.op('Round', [g.op('Cast', [timestep], { to: ElemType.float32 })]), g.constFloat([0], []), g.constFloat([last], [])]);
+  const index = g.op('Cast', [t], { to: ElemType.int64 });
+  const perSample = (table: string) => g.op('Reshape', [g.op('Gather', [table, index], { axis: 0 }), g.constInt64([-1, 1, 1, 1])]);
+  const residual = g.op('Sub', [sample, g.op('Mul', [denoised, perSample(sqrtAlpha)])]);
+  return g.op('Mul', [residual, perSample(invSqrtOneMinusAlpha)]);
+}
+
+/** Cumulative products of (1 - beta) for SD 1.x: "scaled_linear" betas from 0.00085 to 0.012 over 1000 steps. */
+export function sdAlphasCumprod(steps = 1000, betaStart = 0.00085, betaEnd = 0.012): number[] {
+  const out: number[] = [];
+  let product = 1;
+  for (let i = 0; i < steps; i++) {
+    const root = Math.sqrt(betaStart) + ((Math.sqrt(betaEnd) - Math.sqrt(betaStart)) * i) / (steps - 1);
+    product *= 1 - root * root;
+    out.push(product);
+  }
+  return out;
+}
+
+/** diffusers' Timesteps (flip_sin_to_cos, no shift) followed by TimestepEmbedding (linear, SiLU, linear). */
+function timeEmbedding(net: Net, timestep: string, spec: UNetSpec): string {
+  const { g } = net;
+  const half = spec.timestepFeatures / 2;
+  const frequencies = Float32Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / half));
+  const t = g.op('Unsqueeze', [g.op('Cast', [timestep], { to: ElemType.float32 }), g.constInt64([1])]); // [batch, 1]
+  const angles = g.op('Mul', [t, g.constFloat(frequencies, [1, half])]); // [batch, half]
+  const features = g.op('Concat', [g.op('Cos', [angles]), g.op('Sin', [angles])], { axis: 1 });
+  return g.scope('time_embedding', () =>
+    linear(net, 'linear_2', silu(g, linear(net, 'linear_1', features, spec.timestepFeatures, spec.timeEmbedDim)), spec.timeEmbedDim, spec.timeEmbedDim),
+  );
+}
+
+/** ResnetBlock2D: norm, SiLU, conv, + projected timestep, norm, SiLU, conv, + (1x1-projected) input. */
+function resnetBlock(net: Net, name: string, x: string, inC: number, outC: number, temb: string, spec: UNetSpec): string {
+  const { g } = net;
+  return g.scope(name, () => {
+    let h = conv2d(net, 'conv1', silu(g, groupNorm(net, 'norm1', x, inC, spec.groups)), inC, outC);
+    const t = linear(net, 'time_emb_proj', silu(g, temb), spec.timeEmbedDim, outC); // [batch, outC]
+    h = g.op('Add', [h, g.op('Unsqueeze', [t, g.constInt64([2, 3])])]);
+    h = conv2d(net, 'conv2', silu(g, groupNorm(net, 'norm2', h, outC, spec.groups)), outC, outC);
+    const shortcut = inC === outC ? x : conv2d(net, 'conv_shortcut', x, inC, outC, { kernel: 1 });
+    return g.op('Add', [shortcut, h]);
+  });
+}
+
+/**
+ * Transformer2DModel reduced to its cross-attention: pixels become a sequence [batch, h*w, channels], attend
+ * to the text, and go back to NCHW; the result is added to the input.
+ */
+function spatialCrossAttention(net: Net, name: string, x: string, context: string, channels: number, spec: UNetSpec): string {
+  const { g } = net;
+  return g.scope(name, () => {
+    const normed = groupNorm(net, 'norm', x, channels, spec.groups);
+    const tokens = g.op('Transpose', [g.op('Reshape', [normed, g.constInt64([0, channels, -1])])], { perm: [0, 2, 1] });
+    const attended = attention(net, 'attn2', layerNorm(net, 'norm2', tokens, channels), context, {
+      queryDim: channels,
+      contextDim: spec.contextDim,
+      innerDim: channels,
+      heads: spec.heads,
+    });
+    const back = g.op('Reshape', [g.op('Transpose', [attended], { perm: [0, 2, 1] }), g.op('Shape', [x])]);
+    return g.op('Add', [x, back]);
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * A small VAE pair with the interfaces of diffusers' ONNX exports:
+ * - `vae_decoder/model.onnx`: `latent_sample` [batch, 4, h, w] -> `sample` [batch, 3, 8h, 8w] in [-1, 1];
+ * - `vae_encoder/model.onnx`: `sample` [batch, 3, H, W] -> `latent_sample` [batch, 4, ceil(H/8), ceil(W/8)].
+ *
+ * Not trained, so it does not reconstruct; it is built so that random latents decode to colourful smooth-ish
+ * pictures (a GroupNorm right after the first conv makes the colours independent of the latents' scale),
+ * and so that encoded images have SD's latent statistics (std about 1 / scaling_factor).
+ */
+import { conv2d, floatInput, floatOutput, groupNorm, param, silu, upsampleNearest, type FloatDtype, type Net } from './layers.js';
+import { GraphBuilder } from './onnx-graph.js';
+import type { WeightSource } from './seeded-weights.js';
+
+export const VAE_SCALING_FACTOR = 0.18215;
+
+export interface VaeSpec {
+  /** Channels at latent resolution, then after each of the three x2 steps (decoder; the encoder mirrors it). */
+  channels: [number, number, number, number];
+  groups: number;
+  dtype: FloatDtype;
+}
+
+/** The values written to vae_decoder/config.json and vae_encoder/config.json (an AutoencoderKL config). */
+export function vaeConfig(spec: VaeSpec, sampleSize: number): Record<string, unknown> {
+  return {
+    _class_name: 'AutoencoderKL',
+    in_channels: 3,
+    out_channels: 3,
+    latent_channels: 4,
+    sample_size: sampleSize,
+    scaling_factor: VAE_SCALING_FACTOR,
+    block_out_channels: [...spec.channels].reverse(),
+    norm_num_groups: spec.groups,
+  };
+}
+
+export function buildVaeDecoder(weights: WeightSource, spec: VaeSpec): GraphBuilder {
+  const g = new GraphBuilder('vae_decoder');
+  const net: Net = { g, w: weights };
+  const [c0, c1, c2, c3] = spec.channels;
+  const latents = floatInput(g, 'latent_sample', spec.dtype, ['batch', 4, 'latent_height', 'latent_width']);
+
+  let h = g.scope('decoder', () => {
+    let x = silu(g, groupNorm(net, 'conv_norm_in', conv2d(net, 'conv_in', latents, 4, c0), c0, spec.groups));
+    const widths = [c0, c1, c2, c3];
+    for (let i = 0; i < 3; i++) {
+      x = silu(g, conv2d(net, `up_blocks.${i}.conv`, upsampleNearest(g, x, 2), widths[i]!, widths[i + 1]!, { gain: 1.5 }));
+    }
+    // A norm before the last conv keeps its input at unit scale, so the tanh below is neither flat nor saturated.
+    x = groupNorm(net, 'conv_norm_out', x, c3, Math.min(spec.groups, c3));
+    return conv2d(net, 'conv_out', x, c3, 3, { gain: 1.2 });
+  });
+  // onnxruntime's fast tanh can return 1.0000001, hence the Clip that makes [-1, 1] a promise.
+  h = g.op('Clip', [g.op('Tanh', [h]), g.constFloat([-1], []), g.constFloat([1], [])]);
+  floatOutput(g, 'sample', h, spec.dtype, ['batch', 3, 'height', 'width']);
+  return g;
+}
+
+export function buildVaeEncoder(weights: WeightSource, spec: VaeSpec): GraphBuilder {
+  const g = new GraphBuilder('vae_encoder');
+  const net: Net = { g, w: weights };
+  const [c0, c1, c2, c3] = spec.channels;
+  const image = floatInput(g, 'sample', spec.dtype, ['batch', 3, 'height', 'width']);
+
+  const latents = g.scope('encoder', () => {
+    let x = silu(g, conv2d(net, 'conv_in', image, 3, c3));
+    const widths = [c3, c2, c1, c0];
+    for (let i = 0; i < 3; i++) {
+      x = silu(g, conv2d(net, `down_blocks.${i}.conv`, x, widths[i]!, widths[i + 1]!, { stride: 2, gain: 1.5 }));
+    }
+    const out = conv2d(net, 'conv_out', x, c0, 4);
+    // Instance-normalise each latent channel and scale it to 1 / scaling_factor: SD's VAE latents have about
+    // that spread, so the pipeline's `* scaling_factor` brings them to unit variance as it does for SD.
+    return groupNorm(net, 'latent_norm', out, 4, 4);
+  });
+  const scaled = g.op('Mul', [latents, param(net, 'latent_scale', [], { mean: 1 / VAE_SCALING_FACTOR, std: 0 })]);
+  floatOutput(g, 'latent_sample', scaled, spec.dtype, ['batch', 4, 'latent_height', 'latent_width']);
+  return g;
+}

@@ -1,0 +1,212 @@
+import ort from 'onnxruntime-node';
+import { readModelFolder, type ModelFolder } from './model/model-folder.js';
+import { ModelSession, outputAsFloat32, type ProviderChoice, type SessionOptions } from './model/onnx-session.js';
+import type { RgbImage } from './preview/latent2rgb.js';
+import { TorchGenerator } from './random/index.js';
+import { createScheduler } from './schedulers/index.js';
+import { concatBatch, sliceBatch, type FloatTensor } from './tensor.js';
+import { PromptEncoder } from './text/text-encoder.js';
+import { PromptTokenizer } from './text/tokenizer.js';
+
+const LATENT_CHANNELS = 4;
+const VAE_DOWNSCALE = 8;
+
+export interface Txt2ImgRequest {
+  prompt: string;
+  /** What to steer away from; the empty string is the plain unconditional embedding. Default "". */
+  negativePrompt?: string;
+  /** Scheduler name from `schedulerNames`, e.g. "euler". */
+  sampler: string;
+  steps: number;
+  /** Classifier-free guidance scale; values <= 1 skip the unconditional pass, as diffusers does. */
+  guidanceScale: number;
+  width: number;
+  height: number;
+  /** One image per seed; the initial noise of each image depends only on its own seed. */
+  seeds: readonly bigint[];
+  /** Checked between denoising steps; when aborted, `txt2img` rejects with GenerationAbortedError. */
+  signal?: AbortSignal;
+  /** Called after every denoising step with the current latents (unscaled, [images, 4, h/8, w/8]). */
+  onStep?: (progress: StepProgress) => void | Promise<void>;
+}
+
+export interface StepProgress {
+  step: number;
+  totalSteps: number;
+  timestep: number;
+  latents: FloatTensor;
+}
+
+export interface Txt2ImgResult {
+  images: RgbImage[];
+  /** Notes about the request, such as a prompt truncated to the text encoder's length. */
+  warnings: string[];
+}
+
+export class GenerationAbortedError extends Error {
+  constructor() {
+    super('generation was cancelled');
+    this.name = 'GenerationAbortedError';
+  }
+}
+
+/**
+ * Stable Diffusion text-to-image over ONNX sessions, in the shape of diffusers' pipeline: encode the prompts,
+ * start from seeded noise, let the scheduler walk the UNet's predictions down to clean latents, decode them
+ * with the VAE. The sessions are loaded once and reused for every call.
+ */
+export class StableDiffusionPipeline {
+  private constructor(
+    readonly model: ModelFolder,
+    private readonly promptEncoder: PromptEncoder,
+    private readonly unet: ModelSession,
+    private readonly vaeDecoder: ModelSession,
+  ) {}
+
+  static async load(dir: string, options: SessionOptions): Promise<StableDiffusionPipeline> {
+    const model = await readModelFolder(dir);
+    const tokenizer = await PromptTokenizer.load(model.paths.tokenizer);
+    const [textEncoder, unet, vaeDecoder] = await Promise.all([
+      ModelSession.load(model.paths.textEncoder, options),
+      ModelSession.load(model.paths.unet, options),
+      ModelSession.load(model.paths.vaeDecoder, options),
+    ]);
+    for (const name of ['sample', 'timestep', 'encoder_hidden_states']) {
+      if (!unet.hasInput(name)) throw new Error(`${model.paths.unet} has no "${name}" input; it is not an SD UNet export`);
+    }
+    return new StableDiffusionPipeline(model, new PromptEncoder(tokenizer, textEncoder), unet, vaeDecoder);
+  }
+
+  /** Which execution provider the UNet runs on, and why it is not CUDA if it is not. */
+  get provider(): ProviderChoice {
+    return this.unet.providerChoice;
+  }
+
+  async txt2img(request: Txt2ImgRequest): Promise<Txt2ImgResult> {
+    checkRequest(request);
+    const imageCount = request.seeds.length;
+    const useGuidance = request.guidanceScale > 1;
+    const latentHeight = request.height / VAE_DOWNSCALE;
+    const latentWidth = request.width / VAE_DOWNSCALE;
+
+    const prompts = useGuidance ? [request.negativePrompt ?? '', request.prompt] : [request.prompt];
+    const labels = useGuidance ? ['negative prompt', 'prompt'] : ['prompt'];
+    const encoded = await this.promptEncoder.encode(prompts, labels);
+    const conditioning = buildConditioning(encoded.hiddenStates, imageCount, useGuidance);
+    throwIfAborted(request.signal);
+
+    const scheduler = createScheduler(request.sampler, this.model.schedulerConfig);
+    scheduler.setTimesteps(request.steps);
+    const noiseShape = [1, LATENT_CHANNELS, latentHeight, latentWidth];
+    let latents = concatBatch(request.seeds.map((seed) => ({ data: new TorchGenerator(seed).randn(noiseShape), dims: noiseShape })));
+    scale(latents.data, scheduler.initNoiseSigma);
+    // Stochastic schedulers draw their per-step noise from the first image's seed stream.
+    const stepGenerator = new TorchGenerator(request.seeds[0]!);
+
+    const timesteps = scheduler.timesteps;
+    for (let i = 0; i < timesteps.length; i++) {
+      throwIfAborted(request.signal);
+      const t = timesteps[i]!;
+      const modelInput = scheduler.scaleModelInput(latents, t);
+      const unetInput = useGuidance ? concatBatch([modelInput, modelInput]) : modelInput;
+      const prediction = await this.predictNoise(unetInput, t, conditioning);
+      const noise = useGuidance ? applyGuidance(prediction, request.guidanceScale) : prediction;
+      latents = scheduler.step(noise, t, latents, { generator: stepGenerator }).prevSample;
+      await request.onStep?.({ step: i + 1, totalSteps: timesteps.length, timestep: t, latents });
+    }
+    throwIfAborted(request.signal);
+
+    const images: RgbImage[] = [];
+    for (let i = 0; i < imageCount; i++) images.push(await this.decode(sliceBatch(latents, i, 1)));
+    return { images, warnings: encoded.warnings };
+  }
+
+  private async predictNoise(sample: FloatTensor, timestep: number, conditioning: FloatTensor): Promise<FloatTensor> {
+    const outputs = await this.unet.run({
+      sample: this.unet.floatInput('sample', sample),
+      timestep: timestepTensor(this.unet, timestep, sample.dims[0]!),
+      encoder_hidden_states: this.unet.floatInput('encoder_hidden_states', conditioning),
+    });
+    return outputAsFloat32(outputs.out_sample ?? outputs[this.unet.outputNames[0]!]!);
+  }
+
+  /** One image's latents -> RGB bytes. Decoding one at a time bounds memory at large sizes. */
+  private async decode(latents: FloatTensor): Promise<RgbImage> {
+    const scaled = { data: latents.data.map((v) => v / this.model.vaeScalingFactor), dims: latents.dims };
+    const outputs = await this.vaeDecoder.run({ latent_sample: this.vaeDecoder.floatInput('latent_sample', scaled) });
+    const sample = outputAsFloat32(outputs.sample ?? outputs[this.vaeDecoder.outputNames[0]!]!);
+    return planarToRgb(sample);
+  }
+
+  async release(): Promise<void> {
+    await Promise.all([this.promptEncoder.session.release(), this.unet.release(), this.vaeDecoder.release()]);
+  }
+}
+
+function checkRequest(request: Txt2ImgRequest): void {
+  if (request.seeds.length === 0) throw new RangeError('at least one seed is needed');
+  if (!Number.isInteger(request.steps) || request.steps < 1) throw new RangeError('steps must be a positive integer');
+  for (const [name, value] of [['width', request.width], ['height', request.height]] as const) {
+    if (!Number.isInteger(value) || value <= 0 || value % VAE_DOWNSCALE !== 0) {
+      throw new RangeError(`${name} must be a positive multiple of ${VAE_DOWNSCALE}, got ${value}`);
+    }
+  }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new GenerationAbortedError();
+}
+
+function scale(values: Float32Array, factor: number): void {
+  if (factor === 1) return;
+  for (let i = 0; i < values.length; i++) values[i]! *= factor;
+}
+
+/**
+ * UNet conditioning for the whole batch: with guidance, [negative x N, positive x N] so a single UNet call
+ * computes both halves (the first N rows are the unconditional predictions).
+ */
+function buildConditioning(hidden: FloatTensor, imageCount: number, useGuidance: boolean): FloatTensor {
+  const rows = useGuidance ? [0, 1] : [0];
+  const parts: FloatTensor[] = [];
+  for (const row of rows) {
+    const embedding = sliceBatch(hidden, row, 1);
+    for (let i = 0; i < imageCount; i++) parts.push(embedding);
+  }
+  return concatBatch(parts);
+}
+
+/** noise = uncond + scale * (cond - uncond), on a [2N, ...] prediction whose first half is unconditional. */
+function applyGuidance(prediction: FloatTensor, guidanceScale: number): FloatTensor {
+  const half = prediction.data.length / 2;
+  const out = new Float32Array(half);
+  for (let i = 0; i < half; i++) {
+    const unconditional = prediction.data[i]!;
+    out[i] = unconditional + guidanceScale * (prediction.data[half + i]! - unconditional);
+  }
+  return { data: out, dims: [prediction.dims[0]! / 2, ...prediction.dims.slice(1)] };
+}
+
+/** The timestep in whatever form the export declares: int64 or float, scalar, [1] or [batch]. */
+function timestepTensor(unet: ModelSession, timestep: number, batch: number): ort.Tensor {
+  const { type, shape } = unet.input('timestep');
+  const dims = shape.length === 0 ? [] : shape[0] === 1 ? [1] : [batch];
+  const count = dims.length === 0 ? 1 : dims[0]!;
+  if (type === 'int64') return new ort.Tensor('int64', new BigInt64Array(count).fill(BigInt(Math.round(timestep))), dims);
+  if (type === 'int32') return new ort.Tensor('int32', new Int32Array(count).fill(Math.round(timestep)), dims);
+  return unet.floatInput('timestep', { data: new Float32Array(count).fill(timestep), dims });
+}
+
+/** VAE output [1, 3, H, W] in [-1, 1] -> interleaved 8-bit RGB. */
+function planarToRgb(sample: FloatTensor): RgbImage {
+  const [, , height, width] = sample.dims as [number, number, number, number];
+  const plane = width * height;
+  const data = new Uint8Array(plane * 3);
+  for (let c = 0; c < 3; c++) {
+    for (let p = 0; p < plane; p++) {
+      const value = (sample.data[c * plane + p]! / 2 + 0.5) * 255;
+      data[p * 3 + c] = value <= 0 ? 0 : value >= 255 ? 255 : Math.round(value);
+    }
+  }
+  return { width, height, data };
+}

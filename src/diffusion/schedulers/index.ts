@@ -1,0 +1,55 @@
+/**
+ * Scheduler registry. Adding a scheduler = one file that implements `Scheduler` + one line in `registry`.
+ * Names are stable API (GraphQL, saved generations); labels are what AUTOMATIC1111 writes in PNG metadata.
+ */
+import { DDIMScheduler } from './ddim.js';
+import { EulerDiscreteScheduler } from './euler.js';
+import type { RawSchedulerConfig, Scheduler } from './types.js';
+
+interface SchedulerEntry {
+  label: string;
+  create(config: RawSchedulerConfig): Scheduler;
+}
+
+const registry = {
+  ddim: { label: 'DDIM', create: (config) => new DDIMScheduler(config) },
+  euler: { label: 'Euler', create: (config) => new EulerDiscreteScheduler(config) },
+} satisfies Record<string, SchedulerEntry>;
+
+export type SchedulerName = keyof typeof registry;
+
+export const schedulerNames = Object.freeze(Object.keys(registry)) as readonly SchedulerName[];
+
+export function isSchedulerName(name: string): name is SchedulerName {
+  return Object.hasOwn(registry, name);
+}
+
+/** AUTOMATIC1111's name for a scheduler, as written in PNG metadata ("Sampler: Euler"). */
+export function samplerLabel(name: string): string {
+  return registry[checkedName(name)].label;
+}
+
+/**
+ * A scheduler configured from a model's scheduler_config.json. The file's `_class_name` (often PNDMScheduler)
+ * is ignored: only the beta schedule, timestep and prediction settings that `name` understands are read.
+ */
+export function createScheduler(name: string, config: RawSchedulerConfig = {}): Scheduler {
+  return registry[checkedName(name)].create(config);
+}
+
+function checkedName(name: string): SchedulerName {
+  if (!isSchedulerName(name)) {
+    throw new Error(`Unknown scheduler "${name}". Known schedulers: ${schedulerNames.join(', ')}`);
+  }
+  return name;
+}
+
+export { DDIMScheduler } from './ddim.js';
+export { EulerDiscreteScheduler } from './euler.js';
+export type {
+  NoiseGenerator,
+  RawSchedulerConfig,
+  Scheduler,
+  StepOptions,
+  StepResult,
+} from './types.js';

@@ -1,0 +1,53 @@
+/**
+ * The engine's framework-free tensor: a flat float32 buffer in row-major (C) order plus its shape.
+ * Schedulers, noise and previews work on this type; only the model layer converts to onnxruntime tensors.
+ */
+export interface FloatTensor {
+  data: Float32Array;
+  dims: number[];
+}
+
+export function elementCount(dims: readonly number[]): number {
+  return dims.reduce((product, size) => product * size, 1);
+}
+
+export function tensor(data: Float32Array, dims: readonly number[]): FloatTensor {
+  if (data.length !== elementCount(dims)) {
+    throw new Error(`tensor data has ${data.length} elements but shape [${dims.join(', ')}] needs ${elementCount(dims)}`);
+  }
+  return { data, dims: [...dims] };
+}
+
+export function zeros(dims: readonly number[]): FloatTensor {
+  return { data: new Float32Array(elementCount(dims)), dims: [...dims] };
+}
+
+/** Concatenates tensors along the first (batch) axis; all other dimensions must agree. */
+export function concatBatch(parts: readonly FloatTensor[]): FloatTensor {
+  const [first] = parts;
+  if (!first) throw new Error('concatBatch needs at least one tensor');
+  const inner = first.dims.slice(1);
+  let batch = 0;
+  for (const part of parts) {
+    if (part.dims.length !== first.dims.length || part.dims.slice(1).some((d, i) => d !== inner[i])) {
+      throw new Error(`cannot concatenate [${part.dims}] with [${first.dims}]`);
+    }
+    batch += part.dims[0]!;
+  }
+  const data = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    data.set(part.data, offset);
+    offset += part.data.length;
+  }
+  return { data, dims: [batch, ...inner] };
+}
+
+/** Items [start, start + count) of the batch axis, as a copy. */
+export function sliceBatch(source: FloatTensor, start: number, count: number): FloatTensor {
+  const itemSize = elementCount(source.dims.slice(1));
+  return {
+    data: source.data.slice(start * itemSize, (start + count) * itemSize),
+    dims: [count, ...source.dims.slice(1)],
+  };
+}

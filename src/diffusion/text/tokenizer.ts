@@ -1,0 +1,171 @@
+/**
+ * CLIP prompt tokenizer for the text encoders, read from a model folder's `tokenizer/` with transformers.js.
+ *
+ * Only local files are read: `env.allowRemoteModels = false` plus `local_files_only`, and the folder is passed as
+ * an absolute path (transformers.js treats a relative "a/b" as a hub id under `env.localModelPath`, while an
+ * absolute path is used as is). Diffusers exports often ship only the slow tokenizer files (vocab.json +
+ * merges.txt); for those we build the equivalent fast `tokenizer.json` in memory, as transformers' CLIP
+ * converter does, since transformers.js needs that format.
+ */
+import { access, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { AutoTokenizer, CLIPTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+
+env.allowRemoteModels = false;
+
+/** CLIP's context length; also the fallback when a config gives no usable model_max_length. */
+const CLIP_MAX_LENGTH = 77;
+/** transformers' slow CLIPTokenizer reads at most this many merges (vocab 49152 - 256 bytes - 2 specials). */
+const CLIP_MAX_MERGES = 49152 - 256 - 2;
+
+export interface EncodedPrompts {
+  /** texts.length rows of maxLength ids: start, prompt tokens, end, then padding. */
+  inputIds: Int32Array;
+  /** True where the prompt had more than maxLength - 2 tokens and the rest was cut off. */
+  truncated: boolean[];
+  /** Prompt tokens per text before truncation, not counting the start and end tokens. */
+  tokenCounts: number[];
+}
+
+export class PromptTokenizer {
+  private constructor(
+    private readonly tokenizer: PreTrainedTokenizer,
+    /** Ids per encoded prompt, start and end tokens included (77 for CLIP). */
+    readonly maxLength: number,
+    readonly startTokenId: number,
+    readonly endTokenId: number,
+    readonly padTokenId: number,
+  ) {}
+
+  /** Loads `tokenizerDir` (e.g. `<model>/tokenizer`); rejects when the folder lacks a usable tokenizer. */
+  static async load(tokenizerDir: string): Promise<PromptTokenizer> {
+    const dir = path.resolve(tokenizerDir);
+    const configPath = path.join(dir, 'tokenizer_config.json');
+    if (!(await exists(configPath))) throw new Error(`no tokenizer in ${dir}: tokenizer_config.json is missing`);
+    let tokenizer: PreTrainedTokenizer;
+    if (await exists(path.join(dir, 'tokenizer.json'))) {
+      tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+    } else if ((await exists(path.join(dir, 'vocab.json'))) && (await exists(path.join(dir, 'merges.txt')))) {
+      const config = await readJson(configPath);
+      tokenizer = new CLIPTokenizer(await clipTokenizerJson(dir, config), config);
+    } else {
+      throw new Error(`no tokenizer in ${dir}: need tokenizer.json, or vocab.json and merges.txt`);
+    }
+
+    const start = tokenizer.bos_token_id;
+    const end = tokenizer.eos_token_id;
+    if (start === undefined || end === undefined) {
+      throw new Error(`tokenizer in ${dir} has no start/end tokens (bos_token, eos_token), so it is not CLIP's`);
+    }
+    const configured = Number(tokenizer.model_max_length);
+    // Configs without a limit say 1e30 (transformers' "very large integer"); CLIP's position table has 77.
+    const maxLength = Number.isInteger(configured) && configured >= 3 && configured <= 1024 ? configured : CLIP_MAX_LENGTH;
+    return new PromptTokenizer(tokenizer, maxLength, start, end, tokenizer.pad_token_id ?? end);
+  }
+
+  /** The prompt's token ids, without start/end tokens and without truncation. */
+  tokenIds(text: string): number[] {
+    return this.tokenizer.encode(text, { add_special_tokens: false });
+  }
+
+  /** One row per text: start, the first maxLength - 2 prompt tokens, end, then the pad id up to maxLength. */
+  encode(texts: string[]): EncodedPrompts {
+    const room = this.maxLength - 2;
+    const inputIds = new Int32Array(texts.length * this.maxLength).fill(this.padTokenId);
+    const truncated: boolean[] = [];
+    const tokenCounts: number[] = [];
+    texts.forEach((text, row) => {
+      const ids = this.tokenIds(text);
+      const kept = ids.slice(0, room);
+      inputIds.set([this.startTokenId, ...kept, this.endTokenId], row * this.maxLength);
+      truncated.push(ids.length > room);
+      tokenCounts.push(ids.length);
+    });
+    return { inputIds, truncated, tokenCounts };
+  }
+}
+
+/** The fast-tokenizer JSON for CLIP's byte-level BPE, equivalent to what transformers' converter writes. */
+async function clipTokenizerJson(dir: string, config: Record<string, unknown>): Promise<object> {
+  const vocab = (await readJson(path.join(dir, 'vocab.json'))) as Record<string, number>;
+  const merges = (await readFile(path.join(dir, 'merges.txt'), 'utf8'))
+    .split('\n')
+    .filter((line, i) => line.trim() !== '' && !(i === 0 && line.startsWith('#version')))
+    .slice(0, CLIP_MAX_MERGES);
+  const special = (['bos_token', 'eos_token', 'unk_token'] as const)
+    .map((key) => tokenContent(config[key]))
+    .filter((content): content is string => content !== undefined && vocab[content] !== undefined);
+  const unk = tokenContent(config.unk_token);
+  const bos = tokenContent(config.bos_token);
+  const eos = tokenContent(config.eos_token);
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [...new Set(special)].map((content) => ({
+      id: vocab[content],
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
+    normalizer: {
+      type: 'Sequence',
+      normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }],
+    },
+    pre_tokenizer: {
+      type: 'Sequence',
+      pretokenizers: [
+        {
+          // CLIP's word pattern; what it does not match (whitespace) is dropped.
+          type: 'Split',
+          pattern: { Regex: "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" },
+          behavior: 'Removed',
+          invert: true,
+        },
+        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+      ],
+    },
+    post_processor:
+      bos && eos
+        ? { type: 'RobertaProcessing', sep: [eos, vocab[eos]], cls: [bos, vocab[bos]], trim_offsets: false, add_prefix_space: false }
+        : null,
+    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: unk ?? null,
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '</w>',
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges,
+    },
+  };
+}
+
+/** A special token in tokenizer_config.json is a string or an AddedToken object with `content`. */
+function tokenContent(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { content?: unknown }).content === 'string') {
+    return (value as { content: string }).content;
+  }
+  return undefined;
+}
+
+async function readJson(file: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,200 @@
+import type { Logger } from '../logger.js';
+import type { EventBus } from './events.js';
+import type { GenerationParams, ImageSink, Job, JobQueue, StoredImage } from './job.js';
+import type { ModelCatalog } from './model-catalog.js';
+import type { JobOutcome, WorkerPool } from './worker-pool.js';
+
+export interface GenerationServiceOptions {
+  previewEvery: number;
+  previewMaxSize: number;
+  /** How often to look for jobs enqueued by another server process sharing the database. */
+  pollIntervalMs?: number;
+}
+
+export type CancelResult = 'cancelled' | 'stopping' | 'not-active';
+
+/**
+ * Turns queued jobs into images: claims jobs from the queue whenever a worker is idle, runs them on the
+ * pool, stores the images, records the outcome and publishes every step on the event bus.
+ */
+export class GenerationService {
+  private pumping = false;
+  private pumpAgain = false;
+  private stopped = false;
+  private poller: NodeJS.Timeout | undefined;
+  /** Jobs claimed by this process, with a flag for a cancel that arrived before the worker got the job. */
+  private readonly active = new Map<string, { cancelRequested: boolean }>();
+  private readonly finished = new Set<Promise<void>>();
+  /** Jobs claimed but not yet handed to a worker: they already count against the idle workers. */
+  private starting = 0;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly images: ImageSink,
+    private readonly bus: EventBus,
+    private readonly pool: WorkerPool | undefined,
+    private readonly models: ModelCatalog,
+    private readonly logger: Logger,
+    private readonly options: GenerationServiceOptions,
+  ) {}
+
+  /** Recovers jobs a crash left RUNNING, then starts working through the queue. */
+  async start(): Promise<void> {
+    const requeued = await this.queue.requeueInterrupted();
+    if (requeued > 0) this.logger.warn({ requeued }, 'jobs interrupted by a previous stop are queued again');
+    if (this.pool && this.pool.size > 0) {
+      this.poller = setInterval(() => this.pump(), this.options.pollIntervalMs ?? 2000);
+      this.poller.unref();
+      this.pump();
+    }
+  }
+
+  /** Accepts a job: it is in the database before this resolves. */
+  async submit(params: GenerationParams): Promise<{ job: Job; position: number }> {
+    const job = await this.queue.enqueue(params);
+    const position = (await this.queue.position(job.id)) ?? 0;
+    this.logger.info({ jobId: job.id, position, model: job.model, steps: job.steps }, 'job queued');
+    this.bus.publish({ type: 'QUEUED', generationId: job.id, position });
+    this.pump();
+    return { job, position };
+  }
+
+  /** 1-based place in the queue, or null when the job is not queued. */
+  position(id: string): Promise<number | null> {
+    return this.queue.position(id);
+  }
+
+  async cancel(id: string): Promise<CancelResult> {
+    if (await this.queue.cancelQueued(id)) {
+      this.logger.info({ jobId: id }, 'queued job cancelled');
+      this.bus.publish({ type: 'CANCELLED', generationId: id });
+      return 'cancelled';
+    }
+    const claimed = this.active.get(id);
+    if (!claimed) return 'not-active';
+    claimed.cancelRequested = true;
+    this.pool?.cancel(id);
+    return 'stopping';
+  }
+
+  /** Stops claiming and terminates the workers. Jobs still running stay RUNNING and are queued again at the next start. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.poller) clearInterval(this.poller);
+    await this.pool?.close();
+    await Promise.allSettled([...this.finished]);
+  }
+
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    void this.claimWhileIdle()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'claiming jobs failed'))
+      .finally(() => {
+        this.pumping = false;
+        if (this.pumpAgain && !this.stopped) {
+          this.pumpAgain = false;
+          this.pump();
+        }
+      });
+  }
+
+  private async claimWhileIdle(): Promise<void> {
+    while (!this.stopped && this.pool && this.pool.idleCount - this.starting > 0) {
+      const job = await this.queue.claimNext();
+      if (!job) return;
+      if (this.stopped) return; // left RUNNING: queued again at the next start
+      this.active.set(job.id, { cancelRequested: false });
+      this.starting++;
+      const done = this.execute(job).finally(() => {
+        this.active.delete(job.id);
+        this.finished.delete(done);
+        this.pump();
+      });
+      this.finished.add(done);
+    }
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const log = this.logger.child({ jobId: job.id });
+    let outcome: JobOutcome;
+    const saves: Promise<StoredImage>[] = [];
+    let model;
+    try {
+      model = await this.models.find(job.model);
+    } catch (error) {
+      this.starting--;
+      throw error;
+    }
+    if (!this.pool || this.stopped || !model) this.starting--;
+    if (!this.pool || this.stopped) return;
+    if (!model) {
+      outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
+    } else {
+      this.bus.publish({ type: 'STARTED', generationId: job.id });
+      log.info({ model: job.model, sampler: job.sampler, steps: job.steps, size: `${job.width}x${job.height}` }, 'job started');
+      const run = this.pool.run(
+        {
+          id: job.id,
+          modelDir: model.dir,
+          modelName: model.name,
+          prompt: job.prompt,
+          negativePrompt: job.negativePrompt,
+          sampler: job.sampler,
+          steps: job.steps,
+          guidanceScale: job.guidanceScale,
+          width: job.width,
+          height: job.height,
+          seeds: Array.from({ length: job.batchSize }, (_, i) => (job.seed + BigInt(i)).toString()),
+          previewEvery: this.options.previewEvery,
+          previewMaxSize: this.options.previewMaxSize,
+        },
+        {
+          onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),
+          onImage: (image) => {
+            const saved = this.images.saveImage({ generationId: job.id, ...image }).then((stored) => {
+              this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored });
+              return stored;
+            });
+            saves.push(saved);
+          },
+        },
+      );
+      this.starting--; // the worker is now busy, so idleCount accounts for this job
+      if (this.active.get(job.id)?.cancelRequested) this.pool.cancel(job.id);
+      outcome = await run;
+      try {
+        await Promise.all(saves);
+      } catch (error) {
+        if (outcome.status === 'completed') {
+          outcome = { status: 'failed', message: `storing an image failed: ${error instanceof Error ? error.message : String(error)}` };
+        }
+      }
+    }
+    if (this.stopped && outcome.status === 'failed') return; // terminated by shutdown: runs again after restart
+    await this.record(job, outcome, log);
+  }
+
+  private async record(job: Job, outcome: JobOutcome, log: Logger): Promise<void> {
+    switch (outcome.status) {
+      case 'completed':
+        await this.queue.complete(job.id, outcome.warnings);
+        log.info({ warnings: outcome.warnings.length }, 'job completed');
+        this.bus.publish({ type: 'COMPLETED', generationId: job.id, warnings: outcome.warnings });
+        break;
+      case 'cancelled':
+        await this.queue.markCancelled(job.id);
+        log.info('running job cancelled');
+        this.bus.publish({ type: 'CANCELLED', generationId: job.id });
+        break;
+      case 'failed':
+        await this.queue.fail(job.id, outcome.message);
+        log.warn({ reason: outcome.message }, 'job failed');
+        this.bus.publish({ type: 'FAILED', generationId: job.id, message: outcome.message });
+        break;
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * What the generation layer needs from persistence, as interfaces. The library layer implements them on the
+ * database (embedded PGlite or PostgreSQL); a scale-out build can implement them on BullMQ/Redis instead.
+ * generation/ never imports library/: main.ts wires the implementations in.
+ */
+
+export const GENERATION_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
+
+/** Everything that decides the pixels of a generation, plus its place in the queue. */
+export interface GenerationParams {
+  prompt: string;
+  negativePrompt: string;
+  /** Model name: a folder name under the models directory. */
+  model: string;
+  /** Scheduler name from the diffusion scheduler registry, e.g. "euler". */
+  sampler: string;
+  steps: number;
+  guidanceScale: number;
+  width: number;
+  height: number;
+  /** Seed of the first image; image i of the batch uses seed + i. Range 0..2^64-1. */
+  seed: bigint;
+  batchSize: number;
+  /** Higher runs first; equal priorities run first come, first served. */
+  priority: number;
+}
+
+export interface Job extends GenerationParams {
+  id: string;
+  status: GenerationStatus;
+  createdAt: Date;
+}
+
+export interface JobQueue {
+  /** Persists a new QUEUED job; the job exists durably when this resolves. */
+  enqueue(params: GenerationParams): Promise<Job>;
+  /** Atomically moves the best QUEUED job (highest priority, then oldest) to RUNNING and returns it. */
+  claimNext(): Promise<Job | null>;
+  /** RUNNING -> COMPLETED. */
+  complete(id: string, warnings?: string[]): Promise<void>;
+  /** RUNNING -> FAILED with a readable message. */
+  fail(id: string, message: string): Promise<void>;
+  /** QUEUED -> CANCELLED; false when the job was not queued (already running or finished, or unknown). */
+  cancelQueued(id: string): Promise<boolean>;
+  /** RUNNING -> CANCELLED, after the worker stopped between steps. */
+  markCancelled(id: string): Promise<void>;
+  /** 1-based position among QUEUED jobs in claim order; null when the job is not queued. */
+  position(id: string): Promise<number | null>;
+  /** Start-up recovery: jobs left RUNNING by a crash go back to QUEUED. Returns how many. */
+  requeueInterrupted(): Promise<number>;
+}
+
+/** One encoded image of a finished job, ready to be stored. */
+export interface ImageToStore {
+  generationId: string;
+  /** Position in the batch, from 0. */
+  index: number;
+  seed: bigint;
+  width: number;
+  height: number;
+  png: Uint8Array;
+}
+
+export interface StoredImage {
+  id: string;
+  generationId: string;
+  index: number;
+  seed: bigint;
+  width: number;
+  height: number;
+  sha256: string;
+  /** Path part of the URL the HTTP layer serves the image at, e.g. "/images/<id>". */
+  url: string;
+}
+
+/** Stores an image durably: the file first (temporary name, then rename), then its database row. */
+export interface ImageSink {
+  saveImage(image: ImageToStore): Promise<StoredImage>;
+}

@@ -1,0 +1,141 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../logger.js';
+import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
+
+export interface JobHandlers {
+  onStarted?(info: { provider: string; providerNote?: string }): void;
+  onStep?(step: { step: number; totalSteps: number; preview: string | null }): void;
+  onImage?(image: { index: number; seed: bigint; width: number; height: number; png: Uint8Array }): void;
+}
+
+export type JobOutcome =
+  | { status: 'completed'; warnings: string[] }
+  | { status: 'cancelled' }
+  | { status: 'failed'; message: string };
+
+interface ActiveJob {
+  jobId: string;
+  handlers: JobHandlers;
+  finish(outcome: JobOutcome): void;
+}
+
+interface Slot {
+  id: number;
+  worker: Worker;
+  active: ActiveJob | undefined;
+  /** Set by an uncaught error; the thread then exits, and only then is the slot's job failed and replaced. */
+  crash: Error | undefined;
+}
+
+/**
+ * A fixed number of worker threads, one job each at a time. A worker that crashes (uncaught error, out of
+ * memory, exit) fails only its own job and is replaced; the server stays up.
+ */
+export class WorkerPool {
+  private readonly slots: Slot[] = [];
+  private closing = false;
+  private providerLogged = false;
+
+  constructor(
+    size: number,
+    private readonly startData: WorkerStartData,
+    private readonly logger: Logger,
+    private readonly workerUrl: URL = new URL('./worker.js', import.meta.url),
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn(i));
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  get idleCount(): number {
+    return this.slots.filter((slot) => !slot.active).length;
+  }
+
+  /** Runs a job on an idle worker (the caller checks `idleCount` first). Never rejects: failures are outcomes. */
+  run(job: WorkerJob, handlers: JobHandlers = {}): Promise<JobOutcome> {
+    const slot = this.slots.find((s) => !s.active);
+    if (!slot) return Promise.resolve({ status: 'failed', message: 'no idle worker' });
+    return new Promise<JobOutcome>((resolve) => {
+      slot.active = {
+        jobId: job.id,
+        handlers,
+        finish: (outcome) => {
+          slot.active = undefined;
+          resolve(outcome);
+        },
+      };
+      this.post(slot, { type: 'run', job });
+    });
+  }
+
+  /** Asks the worker running `jobId` to stop between steps. False when no worker runs it. */
+  cancel(jobId: string): boolean {
+    const slot = this.slots.find((s) => s.active?.jobId === jobId);
+    if (!slot) return false;
+    this.post(slot, { type: 'cancel', jobId });
+    return true;
+  }
+
+  isRunning(jobId: string): boolean {
+    return this.slots.some((s) => s.active?.jobId === jobId);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private spawn(id: number): Slot {
+    const worker = new Worker(this.workerUrl, { workerData: this.startData });
+    const slot: Slot = { id, worker, active: undefined, crash: undefined };
+    worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
+    worker.on('error', (error) => {
+      this.logger.error({ worker: id, jobId: slot.active?.jobId, err: error }, 'worker crashed');
+      slot.crash = error;
+    });
+    worker.on('exit', (code) => {
+      if (this.closing) return;
+      const message = slot.crash ? `the worker crashed: ${slot.crash.message}` : `the worker exited unexpectedly (code ${code})`;
+      slot.active?.finish({ status: 'failed', message });
+      this.logger.warn({ worker: id, code }, 'worker exited; starting a replacement');
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots[index] = this.spawn(id);
+    });
+    return slot;
+  }
+
+  private post(slot: Slot, message: ToWorker): void {
+    slot.worker.postMessage(message);
+  }
+
+  private onMessage(slot: Slot, message: FromWorker): void {
+    const active = slot.active;
+    if (!active || active.jobId !== message.jobId) return; // a late message from a job already finished
+    switch (message.type) {
+      case 'started':
+        if (!this.providerLogged || message.providerNote) {
+          this.logger.info({ worker: slot.id, provider: message.provider, note: message.providerNote }, 'execution provider');
+          this.providerLogged = true;
+        }
+        active.handlers.onStarted?.({ provider: message.provider, providerNote: message.providerNote });
+        break;
+      case 'step':
+        active.handlers.onStep?.(message);
+        break;
+      case 'image':
+        active.handlers.onImage?.({ ...message, seed: BigInt(message.seed) });
+        break;
+      case 'completed':
+        active.finish({ status: 'completed', warnings: message.warnings });
+        break;
+      case 'cancelled':
+        active.finish({ status: 'cancelled' });
+        break;
+      case 'failed':
+        active.finish({ status: 'failed', message: message.message });
+        break;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Worker thread entry. Each worker owns its ONNX sessions (loaded once per model and kept for the next job)
+ * and runs one job at a time; progress goes back to the pool as messages. Encoding PNGs and previews here
+ * keeps that CPU work off the main thread that serves the API.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  encodePng,
+  encodePreviewWebp,
+  formatParameters,
+  GenerationAbortedError,
+  latentToRgb,
+  StableDiffusionPipeline,
+  toDataUrl,
+} from '../diffusion/index.js';
+import { samplerLabel } from '../diffusion/schedulers/index.js';
+import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('worker.ts must run as a worker thread');
+const { session } = workerData as WorkerStartData;
+
+let loaded: { dir: string; pipeline: StableDiffusionPipeline } | undefined;
+const cancellations = new Map<string, AbortController>();
+
+function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(message, transfer);
+}
+
+async function pipelineFor(dir: string): Promise<StableDiffusionPipeline> {
+  if (loaded?.dir === dir) return loaded.pipeline;
+  // One model resident per worker: release the previous one before loading the next.
+  await loaded?.pipeline.release();
+  loaded = undefined;
+  loaded = { dir, pipeline: await StableDiffusionPipeline.load(dir, session) };
+  return loaded.pipeline;
+}
+
+async function run(job: WorkerJob): Promise<void> {
+  const abort = new AbortController();
+  cancellations.set(job.id, abort);
+  try {
+    const pipeline = await pipelineFor(job.modelDir);
+    const provider = pipeline.provider;
+    send({ type: 'started', jobId: job.id, provider: provider.provider, providerNote: provider.reason });
+    const seeds = job.seeds.map((s) => BigInt(s));
+    const result = await pipeline.txt2img({
+      prompt: job.prompt,
+      negativePrompt: job.negativePrompt,
+      sampler: job.sampler,
+      steps: job.steps,
+      guidanceScale: job.guidanceScale,
+      width: job.width,
+      height: job.height,
+      seeds,
+      signal: abort.signal,
+      onStep: async ({ step, totalSteps, latents }) => {
+        const wantPreview = job.previewEvery > 0 && (step % job.previewEvery === 0 || step === totalSteps);
+        const preview = wantPreview
+          ? toDataUrl(await encodePreviewWebp(latentToRgb(latents, 0), job.previewMaxSize), 'image/webp')
+          : null;
+        send({ type: 'step', jobId: job.id, step, totalSteps, preview });
+      },
+    });
+    for (const [index, image] of result.images.entries()) {
+      const parameters = formatParameters({
+        prompt: job.prompt,
+        negativePrompt: job.negativePrompt,
+        steps: job.steps,
+        sampler: samplerLabel(job.sampler),
+        guidanceScale: job.guidanceScale,
+        seed: seeds[index]!,
+        width: job.width,
+        height: job.height,
+        model: job.modelName,
+      });
+      const png = await encodePng(image, parameters);
+      const bytes = new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+      // Transfer only a buffer the PNG owns whole; sharp's output may share a pooled buffer.
+      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      send(
+        { type: 'image', jobId: job.id, index, seed: seeds[index]!.toString(), width: image.width, height: image.height, png: owned },
+        [owned.buffer as ArrayBuffer],
+      );
+    }
+    send({ type: 'completed', jobId: job.id, warnings: result.warnings });
+  } catch (error) {
+    if (error instanceof GenerationAbortedError) send({ type: 'cancelled', jobId: job.id });
+    else send({ type: 'failed', jobId: job.id, message: error instanceof Error ? error.message : String(error) });
+  } finally {
+    cancellations.delete(job.id);
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'run') void run(message.job);
+  else if (message.type === 'cancel') cancellations.get(message.jobId)?.abort();
+});

@@ -1,0 +1,21 @@
+import { GraphQLError } from 'graphql';
+
+/** Error codes a client can act on (extensions.code), as listed in DESIGN.md. */
+export type ClientErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'MODEL_NOT_FOUND' | 'QUEUE_FULL';
+
+export function clientError(code: ClientErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+/** A bad input field: names the field and, where there is one, the allowed range or values. */
+export function badInput(
+  field: string,
+  message: string,
+  allowed: { min?: number | string; max?: number | string; allowedValues?: readonly string[] } = {},
+): GraphQLError {
+  return clientError('BAD_USER_INPUT', message, { field, ...allowed });
+}
+
+export function notFound(what: string, id: string): GraphQLError {
+  return clientError('NOT_FOUND', `${what} "${id}" does not exist`, { id });
+}

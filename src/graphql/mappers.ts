@@ -1,0 +1,71 @@
+import type { GenerationEvent as BusEvent } from '../generation/events.js';
+import type { StoredImage } from '../generation/job.js';
+import type { GenerationRecord, ImageRecord } from '../library/index.js';
+import type { Generation, Image } from './types/generation.js';
+
+/** Library records -> GraphQL objects. Kept in one place so URLs are built the same way everywhere. */
+
+export function toImage(image: ImageRecord | StoredImage, publicUrl: string): Image {
+  return {
+    id: image.id,
+    url: `${publicUrl}/images/${image.id}`,
+    index: image.index,
+    seed: image.seed,
+    width: image.width,
+    height: image.height,
+    sha256: image.sha256,
+  };
+}
+
+export function toGeneration(record: GenerationRecord, queuePosition: number | null, publicUrl: string): Generation {
+  return {
+    id: record.id,
+    status: record.status,
+    prompt: record.prompt,
+    negativePrompt: record.negativePrompt,
+    model: record.model,
+    sampler: record.sampler,
+    steps: record.steps,
+    guidanceScale: record.guidanceScale,
+    width: record.width,
+    height: record.height,
+    seed: record.seed,
+    batchSize: record.batchSize,
+    priority: record.priority,
+    queuePosition: record.status === 'QUEUED' ? queuePosition : null,
+    error: record.error,
+    warnings: record.warnings,
+    createdAt: record.createdAt,
+    startedAt: record.startedAt,
+    finishedAt: record.finishedAt,
+    images: record.images.map((image) => toImage(image, publicUrl)),
+  };
+}
+
+/** Bus events carry stored images with server-relative URLs; subscribers get the same URLs as queries. */
+export function toEventPayload(event: BusEvent, publicUrl: string): BusEvent | (Omit<BusEvent & { type: 'IMAGE' }, 'image'> & { image: Image }) {
+  if (event.type !== 'IMAGE') return event;
+  return { ...event, image: toImage(event.image, publicUrl) };
+}
+
+/**
+ * The events that describe a generation's current state, for a subscriber that joins late: where it is
+ * in the queue, that it started, or its images and outcome.
+ */
+export function snapshotEvents(record: GenerationRecord, queuePosition: number | null): BusEvent[] {
+  const generationId = record.id;
+  const storedImages = (): BusEvent[] =>
+    record.images.map((image) => ({ type: 'IMAGE', generationId, image: { ...image, generationId, url: `/images/${image.id}` } }));
+  switch (record.status) {
+    case 'QUEUED':
+      return [{ type: 'QUEUED', generationId, position: queuePosition ?? 1 }];
+    case 'RUNNING':
+      return [{ type: 'STARTED', generationId }, ...storedImages()];
+    case 'COMPLETED':
+      return [{ type: 'STARTED', generationId }, ...storedImages(), { type: 'COMPLETED', generationId, warnings: record.warnings }];
+    case 'FAILED':
+      return [{ type: 'FAILED', generationId, message: record.error ?? 'failed' }];
+    case 'CANCELLED':
+      return [{ type: 'CANCELLED', generationId }];
+  }
+}

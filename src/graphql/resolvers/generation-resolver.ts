@@ -1,0 +1,92 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { GenerationEvent as BusEvent } from '../../generation/events.js';
+import type { AppContext } from '../context.js';
+import { badInput, clientError, notFound } from '../errors.js';
+import { generationEventStream } from '../generation-event-stream.js';
+import { snapshotEvents, toEventPayload, toGeneration } from '../mappers.js';
+import { GenerateInput } from '../types/generate-input.js';
+import { GenerationEvent } from '../types/generation-events.js';
+import { Generation, GenerationConnection } from '../types/generation.js';
+import { resolveGenerateInput } from '../validate-generate-input.js';
+import { schedulerNames } from '../../diffusion/schedulers/index.js';
+
+const MAX_PAGE_SIZE = 100;
+
+@Resolver(() => Generation)
+export class GenerationResolver {
+  @Mutation(() => Generation, { description: 'Queues a text-to-image job; returns at once with status QUEUED and its queue position.' })
+  async generate(@Arg('input', () => GenerateInput) input: GenerateInput, @Ctx() ctx: AppContext): Promise<Generation> {
+    const models = await ctx.catalog.list();
+    const params = resolveGenerateInput(input, { models, defaultModel: ctx.catalog.defaultModel, samplers: schedulerNames });
+    if ((await ctx.reader.countQueued()) >= ctx.maxQueuedJobs) {
+      throw clientError('QUEUE_FULL', `the queue already holds ${ctx.maxQueuedJobs} jobs; try again later`, { max: ctx.maxQueuedJobs });
+    }
+    const { job, position } = await ctx.generations.submit(params);
+    return this.load(job.id, ctx, position);
+  }
+
+  @Mutation(() => Generation, { description: 'Removes a queued job, or stops a running one between steps.' })
+  async cancelGeneration(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Generation> {
+    const before = await ctx.reader.getGeneration(id);
+    if (!before) throw notFound('generation', id);
+    const result = await ctx.generations.cancel(id);
+    // A running job reports CANCELLED once its worker stops; the returned state may still say RUNNING.
+    return this.load(id, ctx, result === 'cancelled' ? null : undefined);
+  }
+
+  @Query(() => Generation, { nullable: true })
+  async generation(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Generation | null> {
+    const record = await ctx.reader.getGeneration(id);
+    if (!record) return null;
+    const position = record.status === 'QUEUED' ? await ctx.generations.position(id) : null;
+    return toGeneration(record, position, ctx.publicUrl);
+  }
+
+  @Query(() => GenerationConnection, { description: 'Generations, newest first.' })
+  async generations(
+    @Ctx() ctx: AppContext,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<GenerationConnection> {
+    if (first < 1 || first > MAX_PAGE_SIZE) {
+      throw badInput('first', `first must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, { min: 1, max: MAX_PAGE_SIZE });
+    }
+    let page;
+    try {
+      page = await ctx.reader.listGenerations({ first, after: after ?? undefined });
+    } catch (error) {
+      if (error instanceof RangeError) throw badInput('after', `after is not a cursor from this API: ${error.message}`);
+      throw error;
+    }
+    return {
+      edges: page.items.map((item) => ({ node: toGeneration(item.record, null, ctx.publicUrl), cursor: item.cursor })),
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      totalCount: page.totalCount,
+    };
+  }
+
+  @Subscription(() => GenerationEvent, {
+    description: 'Every event of one generation; a late subscriber first receives the current state. Ends after COMPLETED, FAILED or CANCELLED.',
+    subscribe: ({ args, context }) => {
+      const ctx = context as AppContext;
+      const id = args.id as string;
+      return generationEventStream(ctx.bus, id, async () => {
+        const record = await ctx.reader.getGeneration(id);
+        if (!record) throw notFound('generation', id);
+        const position = record.status === 'QUEUED' ? await ctx.generations.position(id) : null;
+        return snapshotEvents(record, position);
+      });
+    },
+  })
+  generationEvents(@Arg('id', () => ID) _id: string, @Root() event: BusEvent, @Ctx() ctx: AppContext): GenerationEvent {
+    return toEventPayload(event, ctx.publicUrl) as unknown as GenerationEvent;
+  }
+
+  private async load(id: string, ctx: AppContext, knownPosition?: number | null): Promise<Generation> {
+    const record = await ctx.reader.getGeneration(id);
+    if (!record) throw notFound('generation', id);
+    const position =
+      record.status !== 'QUEUED' ? null : knownPosition !== undefined && knownPosition !== null ? knownPosition : await ctx.generations.position(id);
+    return toGeneration(record, position, ctx.publicUrl);
+  }
+}

@@ -1,0 +1,38 @@
+import { Field, Float, InputType, Int } from 'type-graphql';
+import { SeedScalar } from './seed-scalar.js';
+
+@InputType({ description: 'A text-to-image request. Only the prompt is required.' })
+export class GenerateInput {
+  @Field(() => String, { description: 'What to draw. Must not be empty.' })
+  prompt!: string;
+
+  @Field(() => String, { nullable: true, description: 'What to steer away from. Default: empty.' })
+  negativePrompt?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Model name (see `models`). Default: the server default model.' })
+  model?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Sampler name (see `samplers`). Default: euler.' })
+  sampler?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Denoising steps, 1..150. Default: 20.' })
+  steps?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Classifier-free guidance scale, 0..30. Default: 7.' })
+  guidanceScale?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Width in pixels, a multiple of 8 in 64..2048. Default: the model's native size." })
+  width?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Height in pixels, a multiple of 8 in 64..2048. Default: the model's native size." })
+  height?: number | null;
+
+  @Field(() => SeedScalar, { nullable: true, description: 'Seed of the first image (image i uses seed + i). Default: random, and recorded.' })
+  seed?: bigint | null;
+
+  @Field(() => Int, { nullable: true, description: 'Images to generate with consecutive seeds, 1..8. Default: 1.' })
+  batchSize?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Queue priority, -100..100; higher runs first. Default: 0.' })
+  priority?: number | null;
+}

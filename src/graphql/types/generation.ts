@@ -1,0 +1,152 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GENERATION_STATUSES, type GenerationStatus } from '../../generation/job.js';
+import { SeedScalar } from './seed-scalar.js';
+
+export const GenerationStatusEnum = Object.fromEntries(GENERATION_STATUSES.map((s) => [s, s])) as {
+  [K in GenerationStatus]: K;
+};
+registerEnumType(GenerationStatusEnum, {
+  name: 'GenerationStatus',
+  description: 'QUEUED -> RUNNING -> COMPLETED | FAILED | CANCELLED',
+});
+
+@ObjectType({ description: 'One generated image, stored as a PNG with its parameters embedded.' })
+export class Image {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'Where to download the PNG (relative to the server unless ATELIER_PUBLIC_URL is set).' })
+  url!: string;
+
+  @Field(() => Int, { description: 'Position in the batch, from 0.' })
+  index!: number;
+
+  @Field(() => SeedScalar, { description: 'Seed that reproduces exactly this image with the same parameters.' })
+  seed!: bigint;
+
+  @Field(() => Int)
+  width!: number;
+
+  @Field(() => Int)
+  height!: number;
+
+  @Field(() => String, { description: 'SHA-256 of the PNG bytes; also its ETag.' })
+  sha256!: string;
+}
+
+@ObjectType({ description: 'A text-to-image job and its results.' })
+export class Generation {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => GenerationStatusEnum)
+  status!: GenerationStatus;
+
+  @Field(() => String)
+  prompt!: string;
+
+  @Field(() => String)
+  negativePrompt!: string;
+
+  @Field(() => String)
+  model!: string;
+
+  @Field(() => String)
+  sampler!: string;
+
+  @Field(() => Int)
+  steps!: number;
+
+  @Field(() => Float)
+  guidanceScale!: number;
+
+  @Field(() => Int)
+  width!: number;
+
+  @Field(() => Int)
+  height!: number;
+
+  @Field(() => SeedScalar, { description: 'Seed of the first image; image i used seed + i.' })
+  seed!: bigint;
+
+  @Field(() => Int)
+  batchSize!: number;
+
+  @Field(() => Int)
+  priority!: number;
+
+  @Field(() => Int, { nullable: true, description: '1-based place in the queue while QUEUED; null otherwise.' })
+  queuePosition!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the job failed, when FAILED.' })
+  error!: string | null;
+
+  @Field(() => [String], { description: 'Notes about the request, e.g. a prompt truncated to 77 tokens.' })
+  warnings!: string[];
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  finishedAt!: Date | null;
+
+  @Field(() => [Image], { description: 'Images stored so far, by batch index.' })
+  images!: Image[];
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ObjectType()
+export class GenerationEdge {
+  @Field(() => Generation)
+  node!: Generation;
+
+  @Field(() => String)
+  cursor!: string;
+}
+
+@ObjectType({ description: 'A page of generations, newest first (Relay cursor connection).' })
+export class GenerationConnection {
+  @Field(() => [GenerationEdge])
+  edges!: GenerationEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
+}
+
+@ObjectType({ description: 'An installed model: a folder in the diffusers ONNX layout.' })
+export class Model {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'Pipeline class from model_index.json.' })
+  pipelineClass!: string;
+
+  @Field(() => Int, { description: 'Native width and height in pixels; the default size of a request.' })
+  defaultSize!: number;
+
+  @Field(() => Boolean)
+  isDefault!: boolean;
+}
+
+@ObjectType({ description: 'A sampler (diffusers scheduler) usable in GenerateInput.sampler.' })
+export class Sampler {
+  @Field(() => String, { description: 'Stable API name, e.g. "euler".' })
+  name!: string;
+
+  @Field(() => String, { description: 'Name as AUTOMATIC1111 shows it, e.g. "Euler"; written into PNG metadata.' })
+  label!: string;
+}

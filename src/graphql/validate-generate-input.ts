@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { GenerationParams } from '../generation/job.js';
+import { badInput, clientError } from './errors.js';
+import type { GenerateInput } from './types/generate-input.js';
+
+/** Limits of a generation request; the error for a value outside names the field and these bounds. */
+export const LIMITS = {
+  promptLength: 10_000,
+  size: { min: 64, max: 2048, multipleOf: 8 },
+  steps: { min: 1, max: 150 },
+  guidanceScale: { min: 0, max: 30 },
+  batchSize: { min: 1, max: 8 },
+  priority: { min: -100, max: 100 },
+  seed: { min: 0n, max: 2n ** 64n - 1n },
+} as const;
+
+export const DEFAULTS = { sampler: 'euler', steps: 20, guidanceScale: 7, batchSize: 1, priority: 0 } as const;
+
+export interface InputContext {
+  /** Installed models with their native size in pixels. */
+  models: ReadonlyArray<{ name: string; defaultSize: number }>;
+  defaultModel: string;
+  samplers: readonly string[];
+}
+
+/** Checks a GenerateInput and fills in defaults. Throws a BAD_USER_INPUT / MODEL_NOT_FOUND GraphQLError. */
+export function resolveGenerateInput(input: GenerateInput, context: InputContext): GenerationParams {
+  const prompt = input.prompt.trim();
+  if (prompt === '') throw badInput('prompt', 'prompt must not be empty');
+  checkLength('prompt', prompt);
+  const negativePrompt = (input.negativePrompt ?? '').trim();
+  checkLength('negativePrompt', negativePrompt);
+
+  const modelName = input.model ?? context.defaultModel;
+  const model = context.models.find((m) => m.name === modelName);
+  if (!model) {
+    const names = context.models.map((m) => m.name);
+    throw clientError('MODEL_NOT_FOUND', `unknown model "${modelName}"; installed: ${names.join(', ') || 'none'}`, {
+      field: 'model',
+      allowedValues: names,
+    });
+  }
+  const sampler = input.sampler ?? DEFAULTS.sampler;
+  if (!context.samplers.includes(sampler)) {
+    throw badInput('sampler', `unknown sampler "${sampler}"; use one of ${context.samplers.join(', ')}`, {
+      allowedValues: context.samplers,
+    });
+  }
+
+  const width = input.width ?? model.defaultSize;
+  const height = input.height ?? model.defaultSize;
+  checkSize('width', width);
+  checkSize('height', height);
+  const steps = input.steps ?? DEFAULTS.steps;
+  checkRange('steps', steps, LIMITS.steps);
+  const guidanceScale = input.guidanceScale ?? DEFAULTS.guidanceScale;
+  checkRange('guidanceScale', guidanceScale, LIMITS.guidanceScale);
+  const batchSize = input.batchSize ?? DEFAULTS.batchSize;
+  checkRange('batchSize', batchSize, LIMITS.batchSize);
+  const priority = input.priority ?? DEFAULTS.priority;
+  checkRange('priority', priority, LIMITS.priority);
+
+  const seed = input.seed ?? randomSeed();
+  if (seed < LIMITS.seed.min || seed > LIMITS.seed.max) {
+    throw badInput('seed', `seed must be between 0 and ${LIMITS.seed.max}, got ${seed}`, {
+      min: '0',
+      max: LIMITS.seed.max.toString(),
+    });
+  }
+  if (seed + BigInt(batchSize - 1) > LIMITS.seed.max) {
+    throw badInput('seed', `seed + batchSize - 1 must not exceed ${LIMITS.seed.max}`, { min: '0', max: (LIMITS.seed.max - BigInt(batchSize - 1)).toString() });
+  }
+
+  return { prompt, negativePrompt, model: model.name, sampler, steps, guidanceScale, width, height, seed, batchSize, priority };
+}
+
+/**
+ * A random seed in 0..2^32-1, the range AUTOMATIC1111 and ComfyUI users type and share (PyTorch's
+ * generator uses only the low 32 bits anyway).
+ */
+function randomSeed(): bigint {
+  return BigInt(randomBytes(4).readUInt32BE(0));
+}
+
+function checkLength(field: string, value: string): void {
+  if (value.length > LIMITS.promptLength) {
+    throw badInput(field, `${field} is ${value.length} characters; the limit is ${LIMITS.promptLength}`, {
+      max: LIMITS.promptLength,
+    });
+  }
+}
+
+function checkRange(field: string, value: number, range: { min: number; max: number }): void {
+  if (!Number.isFinite(value) || value < range.min || value > range.max) {
+    throw badInput(field, `${field} must be between ${range.min} and ${range.max}, got ${value}`, range);
+  }
+}
+
+function checkSize(field: 'width' | 'height', value: number): void {
+  const { min, max, multipleOf } = LIMITS.size;
+  if (value < min || value > max || value % multipleOf !== 0) {
+    throw badInput(field, `${field} must be a multiple of ${multipleOf} between ${min} and ${max}, got ${value}`, { min, max });
+  }
+}

@@ -1,0 +1,47 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface ImageFile {
+  sha256: string;
+  size: number;
+  contentType: string;
+  open(): Readable;
+}
+
+/** Looks an image up by its API id; null when there is no such image. */
+export type ImageLookup = (id: string, variant: 'full') => Promise<ImageFile | null>;
+
+const ONE_YEAR_SECONDS = 365 * 24 * 3600;
+
+/**
+ * GET/HEAD /images/<id>. Image bytes never change for an id (content-addressed), so responses carry the
+ * sha256 as a strong ETag and may be cached forever.
+ */
+export async function serveImage(req: IncomingMessage, res: ServerResponse, id: string, lookup: ImageLookup): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const image = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await lookup(id, 'full') : null;
+  if (!image) {
+    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `image "${id}" not found` }));
+    return;
+  }
+  const etag = `"${image.sha256}"`;
+  const headers = {
+    etag,
+    'cache-control': `public, max-age=${ONE_YEAR_SECONDS}, immutable`,
+    'access-control-allow-origin': '*',
+  };
+  if (req.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) {
+    res.writeHead(304, headers).end();
+    return;
+  }
+  res.writeHead(200, { ...headers, 'content-type': image.contentType, 'content-length': image.size });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await pipeline(image.open(), res);
+}

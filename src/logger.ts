@@ -1,0 +1,8 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Structured logs, one JSON line per event. Child loggers carry context such as the job id. */
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'atelier' } });
+}

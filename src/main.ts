@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+/**
+ * Command line entry.
+ *   node dist/src/main.js [serve]                      serve the API (default)
+ *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench]
+ *   node dist/src/main.js schema                        print the GraphQL schema (SDL)
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from './config.js';
+import { writeTinyModel } from './diffusion/model/tiny/write-tiny-model.js';
+import { printAppSchema } from './graphql/schema.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const server = await startServer(config, logger);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down; running jobs will be queued again at the next start');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function tinyModel(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      out: { type: 'string', default: 'models/tiny' },
+      seed: { type: 'string', default: '0' },
+      preset: { type: 'string', default: 'tiny' },
+    },
+  });
+  const preset = values.preset === 'bench' ? 'bench' : 'tiny';
+  const out = path.resolve(values.out!);
+  await writeTinyModel(out, { seed: Number(values.seed), preset });
+  process.stdout.write(`wrote the ${preset} model to ${out}\n`);
+}
+
+async function main(): Promise<void> {
+  const [command = 'serve', ...rest] = process.argv.slice(2);
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'model:tiny':
+      return tinyModel(rest);
+    case 'schema':
+      process.stdout.write(await printAppSchema());
+      return;
+    default:
+      throw new Error(`unknown command "${command}"; use serve, model:tiny or schema`);
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { GenerationAbortedError, ModelFolderError, StableDiffusionPipeline, type Txt2ImgRequest } from '../../src/diffusion/index.js';
+import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.js';
+
+const BASE: Txt2ImgRequest = {
+  prompt: 'a red circle on a blue background',
+  negativePrompt: 'blurry',
+  sampler: 'euler',
+  steps: 4,
+  guidanceScale: 7,
+  width: 64,
+  height: 64,
+  seeds: [42n],
+};
+
+function meanAbsDifference(a: Uint8Array, b: Uint8Array): number {
+  let total = 0;
+  for (let i = 0; i < a.length; i++) total += Math.abs(a[i]! - b[i]!);
+  return total / a.length;
+}
+
+describe('StableDiffusionPipeline on the tiny model', () => {
+  let root: string;
+  let fp32: StableDiffusionPipeline;
+
+  before(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-pipeline-'));
+    await writeTinyModel(path.join(root, 'fp32'));
+    fp32 = await StableDiffusionPipeline.load(path.join(root, 'fp32'), { device: 'cpu', cpuThreads: 1 });
+  });
+  after(async () => {
+    await fp32.release();
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  test('returns one RGB image per seed at the requested size, reporting every step', async () => {
+    const steps: number[] = [];
+    const result = await fp32.txt2img({ ...BASE, width: 96, height: 64, seeds: [1n, 2n], onStep: (p) => void steps.push(p.step) });
+    assert.deepEqual(steps, [1, 2, 3, 4]);
+    assert.equal(result.images.length, 2);
+    for (const image of result.images) {
+      assert.deepEqual([image.width, image.height, image.data.length], [96, 64, 96 * 64 * 3]);
+    }
+    assert.ok(meanAbsDifference(result.images[0]!.data, result.images[1]!.data) > 1, 'two seeds, two images');
+  });
+
+  test('the same seed gives identical pixels; a batch image equals the image generated alone with its seed', async () => {
+    const a = await fp32.txt2img(BASE);
+    const b = await fp32.txt2img(BASE);
+    assert.deepEqual(a.images[0]!.data, b.images[0]!.data);
+    const batch = await fp32.txt2img({ ...BASE, seeds: [41n, 42n] });
+    // Batched and single UNet calls may round differently in the last bit, so compare closely, not exactly.
+    assert.ok(meanAbsDifference(batch.images[1]!.data, a.images[0]!.data) < 0.5);
+  });
+
+  test('guidance changes the image; guidance <= 1 skips the unconditional pass', async () => {
+    const guided = await fp32.txt2img(BASE);
+    const unguided = await fp32.txt2img({ ...BASE, guidanceScale: 1 });
+    const negativeIgnored = await fp32.txt2img({ ...BASE, guidanceScale: 1, negativePrompt: 'something else entirely' });
+    assert.ok(meanAbsDifference(guided.images[0]!.data, unguided.images[0]!.data) > 1);
+    assert.deepEqual(unguided.images[0]!.data, negativeIgnored.images[0]!.data);
+  });
+
+  test('DDIM and Euler both run and differ', async () => {
+    const euler = await fp32.txt2img(BASE);
+    const ddim = await fp32.txt2img({ ...BASE, sampler: 'ddim' });
+    assert.ok(meanAbsDifference(euler.images[0]!.data, ddim.images[0]!.data) > 0.5);
+  });
+
+  test('an aborted signal stops between steps', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    await assert.rejects(
+      fp32.txt2img({
+        ...BASE,
+        steps: 20,
+        signal: controller.signal,
+        onStep: ({ step }) => {
+          seen.push(step);
+          if (step === 3) controller.abort();
+        },
+      }),
+      GenerationAbortedError,
+    );
+    assert.deepEqual(seen, [1, 2, 3]);
+  });
+
+  test('a prompt over 77 tokens is truncated and reported', async () => {
+    const long = Array.from({ length: 100 }, () => 'red').join(' ');
+    const result = await fp32.txt2img({ ...BASE, prompt: long, steps: 1 });
+    assert.equal(result.warnings.length, 1);
+    assert.match(result.warnings[0]!, /prompt has 100 tokens; only the first 75 were used/);
+  });
+
+  test('fp16 exports and float timesteps run through the same code and agree with fp32', async () => {
+    const reference = await fp32.txt2img(BASE);
+    for (const [name, options] of [
+      ['fp16', { dtype: 'float16' as const }],
+      ['float-timestep', { timestepType: 'float32' as const }],
+    ] as const) {
+      const dir = path.join(root, name);
+      await writeTinyModel(dir, options);
+      const pipeline = await StableDiffusionPipeline.load(dir, { device: 'cpu', cpuThreads: 1 });
+      try {
+        const result = await pipeline.txt2img(BASE);
+        const difference = meanAbsDifference(result.images[0]!.data, reference.images[0]!.data);
+        assert.ok(difference < (name === 'fp16' ? 4 : 0.01), `${name} differs from fp32 by ${difference} per channel`);
+      } finally {
+        await pipeline.release();
+      }
+    }
+  });
+
+  test('a folder that is not a model gets a clear error', async () => {
+    const dir = path.join(root, 'broken');
+    await fs.mkdir(dir, { recursive: true });
+    await fs.writeFile(path.join(dir, 'model_index.json'), '{}');
+    await assert.rejects(StableDiffusionPipeline.load(dir, { device: 'cpu' }), (error: unknown) => {
+      assert.ok(error instanceof ModelFolderError);
+      assert.match(error.message, /text_encoder\/model\.onnx is missing/);
+      return true;
+    });
+  });
+
+  test('bad sizes are rejected before any work', async () => {
+    await assert.rejects(fp32.txt2img({ ...BASE, width: 60 }), /width must be a positive multiple of 8/);
+  });
+});

@@ -1,0 +1,228 @@
+/**
+ * Scheduler parity with diffusers. The loops, fixtures and expected sums/means below are those of the diffusers
+ * scheduler test-suite as recorded in ../shared/reference/schedulers.md (tests/schedulers/test_scheduler_ddim.py:
+ * test_full_loop_no_noise, test_full_loop_with_v_prediction; test_scheduler_euler.py: test_full_loop_no_noise,
+ * test_full_loop_device_karras_sigmas). The numbers are copied here so the test runs without that folder.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createScheduler, samplerLabel, schedulerNames, type Scheduler } from '../../src/diffusion/schedulers/index.js';
+import type { FloatTensor } from '../../src/diffusion/tensor.js';
+
+const f = Math.fround;
+const DIMS = [4, 3, 8, 8];
+
+/** schedulers.md fixture: x[b,c,h,w] = (256c + 32h + 4w + b) / 768 (noise: 767 minus that, over 768). */
+function fixture(noise = false): FloatTensor {
+  const data = new Float32Array(768);
+  for (let b = 0; b < 4; b++)
+    for (let c = 0; c < 3; c++)
+      for (let h = 0; h < 8; h++)
+        for (let w = 0; w < 8; w++) {
+          const k = 256 * c + 32 * h + 4 * w + b;
+          data[((b * 3 + c) * 8 + h) * 8 + w] = (noise ? 767 - k : k) / 768;
+        }
+  return { data, dims: [...DIMS] };
+}
+
+/** The fake model of the diffusers tests, in float32: x * t / (t + 1). */
+function fakeModel(x: FloatTensor, t: number): FloatTensor {
+  const tf = f(t);
+  const denominator = f(tf + 1);
+  return { data: x.data.map((v) => f(v * tf) / denominator), dims: [...x.dims] };
+}
+
+function absStats(x: FloatTensor): { sum: number; mean: number } {
+  let sum = 0;
+  for (const v of x.data) sum += Math.abs(v);
+  return { sum, mean: sum / x.data.length };
+}
+
+function assertStats(x: FloatTensor, sum: number, mean: number, sumTolerance = 1e-2, meanTolerance = 1e-3): void {
+  const got = absStats(x);
+  assert.ok(Math.abs(got.sum - sum) < sumTolerance, `sum |x| = ${got.sum}, diffusers expects ${sum}`);
+  assert.ok(Math.abs(got.mean - mean) < meanTolerance, `mean |x| = ${got.mean}, diffusers expects ${mean}`);
+}
+
+/** DDIM loop of the diffusers test: start from the sample itself, integer timesteps, eta 0. */
+function ddimLoop(scheduler: Scheduler): FloatTensor {
+  scheduler.setTimesteps(10);
+  let sample = fixture();
+  for (const t of scheduler.timesteps) sample = scheduler.step(fakeModel(sample, t), t, sample, { eta: 0 }).prevSample;
+  return sample;
+}
+
+/**
+ * Euler loop of the diffusers test, quirk included: the sample is overwritten with scaleModelInput() before the
+ * model call, so step() receives the scaled sample. A real pipeline keeps the unscaled latents.
+ */
+function eulerTestLoop(scheduler: Scheduler): FloatTensor {
+  scheduler.setTimesteps(10);
+  const sigma = scheduler.initNoiseSigma;
+  let sample = fixture();
+  sample = { data: sample.data.map((v) => v * sigma), dims: sample.dims };
+  for (const t of scheduler.timesteps) {
+    sample = scheduler.scaleModelInput(sample, t);
+    sample = scheduler.step(fakeModel(sample, t), t, sample).prevSample;
+  }
+  return sample;
+}
+
+const ddimTestConfig = { num_train_timesteps: 1000, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear', clip_sample: true };
+const eulerTestConfig = { num_train_timesteps: 1100, beta_start: 0.0001, beta_end: 0.02, beta_schedule: 'linear' };
+
+test('DDIM full loop (epsilon) matches diffusers: sum 172.0067, mean 0.223967', () => {
+  assertStats(ddimLoop(createScheduler('ddim', ddimTestConfig)), 172.0067, 0.223967);
+});
+
+test('DDIM full loop (v_prediction) matches diffusers: sum 52.5302, mean 0.0684', () => {
+  assertStats(ddimLoop(createScheduler('ddim', { ...ddimTestConfig, prediction_type: 'v_prediction' })), 52.5302, 0.0684);
+});
+
+test('DDIM timesteps: 10 steps give 900..0; steps_offset=1 and 5 steps give 801..1 (schedulers.md)', () => {
+  const ddim = createScheduler('ddim', ddimTestConfig);
+  ddim.setTimesteps(10);
+  assert.deepEqual(ddim.timesteps, [900, 800, 700, 600, 500, 400, 300, 200, 100, 0]);
+  const offset = createScheduler('ddim', { ...ddimTestConfig, steps_offset: 1 });
+  offset.setTimesteps(5);
+  assert.deepEqual(offset.timesteps, [801, 601, 401, 201, 1]);
+});
+
+test('Euler full loop matches diffusers: sum 10.0807, mean 0.0131', () => {
+  assertStats(eulerTestLoop(createScheduler('euler', eulerTestConfig)), 10.0807, 0.0131);
+});
+
+test('Euler full loop with Karras sigmas matches diffusers: sum 124.52299, mean 0.16214', () => {
+  assertStats(eulerTestLoop(createScheduler('euler', { ...eulerTestConfig, use_karras_sigmas: true })), 124.52299, 0.16214);
+});
+
+// A schedule worked out by hand: betas 0.1, 0.2, 0.3, 0.4, so alphas_cumprod = 0.9, 0.72, 0.504, 0.3024.
+const handConfig = { num_train_timesteps: 4, trained_betas: [0.1, 0.2, 0.3, 0.4], beta_schedule: 'linear' };
+const handAlphaCumprod = [0.9, 0.72, 0.504, 0.3024];
+
+test('DDIM addNoise = sqrt(alphabar_t) * x + sqrt(1 - alphabar_t) * noise, one timestep per batch entry', () => {
+  const x = fixture();
+  const noise = fixture(true);
+  const noisy = createScheduler('ddim', handConfig).addNoise(x, noise, [0, 1, 2, 3]);
+  for (const b of [0, 1, 2, 3]) {
+    for (const i of [0, 57, 191]) {
+      const k = b * 192 + i;
+      const expected = Math.sqrt(handAlphaCumprod[b]) * x.data[k] + Math.sqrt(1 - handAlphaCumprod[b]) * noise.data[k];
+      assert.ok(Math.abs(noisy.data[k] - expected) < 1e-6, `batch ${b} element ${i}: ${noisy.data[k]} vs ${expected}`);
+    }
+  }
+  // A single timestep applies to the whole batch.
+  const single = createScheduler('ddim', handConfig).addNoise(x, noise, 2);
+  const expected = Math.sqrt(0.504) * x.data[700] + Math.sqrt(0.496) * noise.data[700];
+  assert.ok(Math.abs(single.data[700] - expected) < 1e-6);
+});
+
+test('Euler addNoise = x + sigma_t * noise with sigma_t = sqrt((1 - alphabar_t) / alphabar_t)', () => {
+  const euler = createScheduler('euler', handConfig);
+  euler.setTimesteps(4);
+  assert.deepEqual(euler.timesteps, [3, 2, 1, 0]);
+  const x = fixture();
+  const noise = fixture(true);
+  const noisy = euler.addNoise(x, noise, 2);
+  const sigma = Math.sqrt((1 - 0.504) / 0.504);
+  const expected = x.data[123] + sigma * noise.data[123];
+  assert.ok(Math.abs(noisy.data[123] - expected) < 1e-6, `${noisy.data[123]} vs ${expected}`);
+  // Euler starts from noise of standard deviation sigma_max (timestep 3, alphabar 0.3024) with linspace spacing.
+  assert.ok(Math.abs(euler.initNoiseSigma - Math.sqrt((1 - 0.3024) / 0.3024)) < 1e-6);
+});
+
+test('Euler scaleModelInput divides by sqrt(sigma^2 + 1) and leaves the sample alone', () => {
+  const euler = createScheduler('euler', handConfig);
+  euler.setTimesteps(4);
+  const x = fixture();
+  const before = Float32Array.from(x.data);
+  const scaled = euler.scaleModelInput(x, 3);
+  const sigma2 = (1 - 0.3024) / 0.3024;
+  assert.ok(Math.abs(scaled.data[5] - x.data[5] / Math.sqrt(sigma2 + 1)) < 1e-6);
+  assert.deepEqual(x.data, before);
+});
+
+test('unknown scheduler name fails with the list of known names', () => {
+  assert.throws(() => createScheduler('dpm++ 9m', {}), (error: Error) => {
+    assert.match(error.message, /Unknown scheduler "dpm\+\+ 9m"/);
+    for (const name of schedulerNames) assert.ok(error.message.includes(name), `message lists ${name}`);
+    return true;
+  });
+});
+
+test('names are stable and have A1111 labels', () => {
+  assert.deepEqual([...schedulerNames], ['ddim', 'euler']);
+  assert.equal(samplerLabel('ddim'), 'DDIM');
+  assert.equal(samplerLabel('euler'), 'Euler');
+  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, euler/);
+});
+
+test('camelCase config keys work like the snake_case ones of the file; unknown keys are ignored', () => {
+  const camel = createScheduler('ddim', {
+    numTrainTimesteps: 1000,
+    betaStart: 0.0001,
+    betaEnd: 0.02,
+    betaSchedule: 'linear',
+    clipSample: true,
+    somethingNew: 42,
+  });
+  assert.deepEqual(absStats(ddimLoop(camel)), absStats(ddimLoop(createScheduler('ddim', ddimTestConfig))));
+});
+
+test('bad settings fail with a message naming them', () => {
+  assert.throws(() => createScheduler('ddim', { beta_schedule: 'sigmoid' }), /beta_schedule "sigmoid"/);
+  assert.throws(() => createScheduler('euler', { prediction_type: 'flow' }), /prediction_type "flow"/);
+  assert.throws(() => createScheduler('ddim', { num_train_timesteps: '1000' }), /"num_train_timesteps" should be a number/);
+  assert.throws(() => createScheduler('ddim', { thresholding: true }), /thresholding/);
+  assert.throws(() => createScheduler('ddim', { trained_betas: [0.1, 0.2] }), /trained_betas/);
+  const ddim = createScheduler('ddim', {});
+  assert.throws(() => ddim.setTimesteps(0), /numInferenceSteps/);
+  assert.throws(() => ddim.setTimesteps(1001), /numInferenceSteps/);
+});
+
+test('trailing spacing gives exactly n timesteps (numpy gives 62 for 61 steps, the last being -1)', () => {
+  const ddim = createScheduler('ddim', { timestep_spacing: 'trailing' });
+  ddim.setTimesteps(61);
+  assert.equal(ddim.timesteps.length, 61);
+  assert.equal(ddim.timesteps[0], 999);
+  assert.ok(ddim.timesteps.every((t) => t >= 0));
+});
+
+// ../shared/reference/sd15-layout holds SD 1.5's scheduler_config.json, which names PNDMScheduler.
+const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const sd15ConfigPath = path.resolve(projectRoot, '../shared/reference/sd15-layout/scheduler_config.json');
+const sd15Skip = existsSync(sd15ConfigPath) ? false : `reference data not found: ${sd15ConfigPath}`;
+
+test('a real SD 1.5 config (PNDMScheduler) configures DDIM and Euler', { skip: sd15Skip }, () => {
+  const config = JSON.parse(readFileSync(sd15ConfigPath, 'utf8')) as Record<string, unknown>;
+  assert.equal(config._class_name, 'PNDMScheduler');
+  const ddim = createScheduler('ddim', config);
+  ddim.setTimesteps(5);
+  assert.deepEqual(ddim.timesteps, [801, 601, 401, 201, 1]); // leading spacing + steps_offset 1
+  const euler = createScheduler('euler', config);
+  euler.setTimesteps(30);
+  assert.equal(euler.timesteps[0], 999);
+  // sqrt((1 - alphabar_999) / alphabar_999) of SD's scaled_linear schedule: the well-known sigma_max 14.6146.
+  assert.ok(Math.abs(euler.initNoiseSigma - 14.6146) < 1e-3, `initNoiseSigma ${euler.initNoiseSigma}`);
+});
+
+test('pipeline-style loops (unscaled latents kept) with a noise oracle end at the clean sample', () => {
+  // If the model predicts the true noise, every step's x0 estimate is exact and the last step returns x0.
+  const x0 = fixture();
+  const noise = fixture(true);
+  for (const name of schedulerNames) {
+    const scheduler = createScheduler(name, { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 });
+    scheduler.setTimesteps(20);
+    let latents = scheduler.addNoise(x0, noise, scheduler.timesteps[0]);
+    for (const t of scheduler.timesteps) {
+      const modelInput = scheduler.scaleModelInput(latents, t);
+      assert.equal(modelInput.data.length, latents.data.length);
+      latents = scheduler.step({ data: noise.data, dims: [...DIMS] }, t, latents).prevSample;
+    }
+    const maxError = latents.data.reduce((m, v, i) => Math.max(m, Math.abs(v - x0.data[i])), 0);
+    assert.ok(maxError < 1e-4, `${name}: max |x - x0| = ${maxError}`);
+  }
+});

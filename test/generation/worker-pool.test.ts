@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { WorkerPool } from '../../src/generation/worker-pool.js';
+import type { WorkerJob } from '../../src/generation/worker-protocol.js';
+import { createLogger } from '../../src/logger.js';
+
+const pool = new WorkerPool(1, { session: { device: 'cpu' } }, createLogger('silent'), new URL('../fixtures/crashing-worker.js', import.meta.url));
+after(() => pool.close());
+
+function job(id: string, prompt: string): WorkerJob {
+  return {
+    id,
+    prompt,
+    modelDir: '',
+    modelName: '',
+    negativePrompt: '',
+    sampler: 'euler',
+    steps: 1,
+    guidanceScale: 1,
+    width: 64,
+    height: 64,
+    seeds: ['0'],
+    previewEvery: 0,
+    previewMaxSize: 64,
+  };
+}
+
+test('a worker that exits fails only its job and is replaced', async () => {
+  const outcome = await pool.run(job('a', 'exit'));
+  assert.equal(outcome.status, 'failed');
+  assert.match(outcome.status === 'failed' ? outcome.message : '', /exited unexpectedly \(code 3\)/);
+  assert.deepEqual(await pool.run(job('b', 'fine')), { status: 'completed', warnings: [] });
+});
+
+test('a worker that throws fails only its job and is replaced', async () => {
+  const outcome = await pool.run(job('c', 'throw'));
+  assert.equal(outcome.status, 'failed');
+  assert.match(outcome.status === 'failed' ? outcome.message : '', /boom from the worker/);
+  assert.deepEqual(await pool.run(job('d', 'fine')), { status: 'completed', warnings: [] });
+});

@@ -1,0 +1,36 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../src/config.js';
+import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.js';
+import { createLogger } from '../../src/logger.js';
+import { startServer, type RunningServer } from '../../src/server.js';
+
+let sharedModelsDir: Promise<string> | undefined;
+
+/** One models folder with the tiny model per test process; written once, read by every server. */
+export function tinyModelsDir(): Promise<string> {
+  sharedModelsDir ??= (async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-models-'));
+    await writeTinyModel(path.join(dir, 'tiny'));
+    return dir;
+  })();
+  return sharedModelsDir;
+}
+
+export async function tempDataDir(): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), 'atelier-data-'));
+}
+
+/** The real server on an ephemeral port, embedded database in `dataDir`, logs silenced unless DEBUG is set. */
+export async function startTestServer(overrides: Partial<Config> & { dataDir: string }): Promise<RunningServer> {
+  const config: Config = {
+    ...loadConfig({}),
+    host: '127.0.0.1',
+    port: 0,
+    modelsDir: await tinyModelsDir(),
+    cpuThreadsPerWorker: 1,
+    ...overrides,
+  };
+  return startServer(config, createLogger(process.env.DEBUG ? 'debug' : 'silent'));
+}
