@@ -122,11 +122,13 @@ export class WorkerPool {
         active.handlers.onStarted?.({ provider: message.provider, providerNote: message.providerNote });
         break;
       case 'step':
-        active.handlers.onStep?.(message);
+        active.handlers.onStep?.({ step: message.step, totalSteps: message.totalSteps, preview: message.preview });
         break;
-      case 'image':
-        active.handlers.onImage?.({ ...message, seed: BigInt(message.seed) });
+      case 'image': {
+        const { index, width, height, png } = message;
+        active.handlers.onImage?.({ index, seed: BigInt(message.seed), width, height, png });
         break;
+      }
       case 'completed':
         active.finish({ status: 'completed', warnings: message.warnings });
         break;

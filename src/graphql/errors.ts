@@ -11,7 +11,7 @@ export function clientError(code: ClientErrorCode, message: string, extensions: 
 export function badInput(
   field: string,
   message: string,
-  allowed: { min?: number | string; max?: number | string; allowedValues?: readonly string[] } = {},
+  allowed: { min?: number | string; max?: number | string; allowedValues?: readonly string[]; reason?: string } = {},
 ): GraphQLError {
   return clientError('BAD_USER_INPUT', message, { field, ...allowed });
 }

@@ -1,5 +1,5 @@
 import type { GenerationEvent as BusEvent } from '../generation/events.js';
-import type { StoredImage } from '../generation/job.js';
+import type { Job, StoredImage } from '../generation/job.js';
 import type { GenerationRecord, ImageRecord } from '../library/index.js';
 import type { Generation, Image } from './types/generation.js';
 
@@ -39,6 +39,20 @@ export function toGeneration(record: GenerationRecord, queuePosition: number | n
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
     images: record.images.map((image) => toImage(image, publicUrl)),
+  };
+}
+
+/** A job as accepted: what `generate` returns, before any worker touches it. */
+export function acceptedJobToGeneration(job: Job, queuePosition: number): Generation {
+  const { id, status, createdAt, prompt, negativePrompt, model, sampler, steps, guidanceScale, width, height, seed, batchSize, priority } = job;
+  return {
+    ...{ id, status, createdAt, prompt, negativePrompt, model, sampler, steps, guidanceScale, width, height, seed, batchSize, priority },
+    queuePosition,
+    error: null,
+    warnings: [],
+    startedAt: null,
+    finishedAt: null,
+    images: [],
   };
 }
 

@@ -1,11 +1,24 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { CatalogResolver } from './resolvers/catalog-resolver.js';
 import { GenerationResolver } from './resolvers/generation-resolver.js';
 import { GENERATION_EVENT_TYPES } from './types/generation-events.js';
 
 let built: GraphQLSchema | undefined;
+
+/**
+ * Subscriptions here stream from the EventBus through their own `subscribe` functions, never through
+ * type-graphql's topic-based PubSub; type-graphql still insists on being given one.
+ */
+const unusedPubSub: PubSub = {
+  publish: () => {
+    throw new Error('use the EventBus, not the type-graphql PubSub');
+  },
+  subscribe: () => {
+    throw new Error('use the EventBus, not the type-graphql PubSub');
+  },
+};
 
 /** The executable schema, built once from the decorated classes. */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
@@ -13,6 +26,7 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
     resolvers: [GenerationResolver, CatalogResolver],
     orphanedTypes: GENERATION_EVENT_TYPES,
     validate: false,
+    pubSub: unusedPubSub,
     emitSchemaFile: false,
   });
   return built;

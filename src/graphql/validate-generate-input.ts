@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { GenerationParams } from '../generation/job.js';
-import { badInput, clientError } from './errors.js';
+import { badInput } from './errors.js';
 import type { GenerateInput } from './types/generate-input.js';
 
 /** Limits of a generation request; the error for a value outside names the field and these bounds. */
@@ -23,7 +23,7 @@ export interface InputContext {
   samplers: readonly string[];
 }
 
-/** Checks a GenerateInput and fills in defaults. Throws a BAD_USER_INPUT / MODEL_NOT_FOUND GraphQLError. */
+/** Checks a GenerateInput and fills in defaults. Throws a BAD_USER_INPUT GraphQLError naming the field. */
 export function resolveGenerateInput(input: GenerateInput, context: InputContext): GenerationParams {
   const prompt = input.prompt.trim();
   if (prompt === '') throw badInput('prompt', 'prompt must not be empty');
@@ -35,10 +35,8 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
   const model = context.models.find((m) => m.name === modelName);
   if (!model) {
     const names = context.models.map((m) => m.name);
-    throw clientError('MODEL_NOT_FOUND', `unknown model "${modelName}"; installed: ${names.join(', ') || 'none'}`, {
-      field: 'model',
-      allowedValues: names,
-    });
+    // Bad input like any other field; `reason` lets clients tell it apart (DESIGN.md's MODEL_NOT_FOUND).
+    throw badInput('model', `unknown model "${modelName}"; installed: ${names.join(', ') || 'none'}`, { allowedValues: names, reason: 'MODEL_NOT_FOUND' });
   }
   const sampler = input.sampler ?? DEFAULTS.sampler;
   if (!context.samplers.includes(sampler)) {

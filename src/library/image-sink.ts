@@ -1,0 +1,34 @@
+import type { ImageSink, ImageToStore, StoredImage } from '../generation/job.js';
+import type { PrismaClient } from './db/generated/client.js';
+import type { FileImageStore } from './image-store.js';
+import { seedToDecimalString } from './seeds.js';
+
+/** Stores a finished image: the file first, then the row that points at it, so no row lacks its file. */
+export class DatabaseImageSink implements ImageSink {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly store: FileImageStore,
+  ) {}
+
+  async saveImage(image: ImageToStore): Promise<StoredImage> {
+    const file = await this.store.put(image.png);
+    const fields = { seed: seedToDecimalString(image.seed), width: image.width, height: image.height, sha256: file.sha256, path: file.path };
+    // A job re-run after a crash may store the same batch index again: replace the earlier row.
+    const row = await this.prisma.image.upsert({
+      where: { generationId_index: { generationId: image.generationId, index: image.index } },
+      create: { generationId: image.generationId, index: image.index, ...fields },
+      update: fields,
+      select: { id: true },
+    });
+    return {
+      id: row.id,
+      generationId: image.generationId,
+      index: image.index,
+      seed: image.seed,
+      width: image.width,
+      height: image.height,
+      sha256: file.sha256,
+      url: `/images/${row.id}`,
+    };
+  }
+}

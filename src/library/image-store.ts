@@ -1,0 +1,57 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+
+export interface StoredFile {
+  sha256: string;
+  /** Relative to the data folder, with forward slashes: what the database records. */
+  path: string;
+}
+
+/**
+ * Image files, content-addressed under <dataDir>/images/<first two hex digits>/<sha256>.png. A file is
+ * written under a temporary name in the same folder, flushed, then renamed: a crash leaves either the whole
+ * file or a stray temporary, never a truncated image under a real name. Identical images share one file.
+ */
+export class FileImageStore {
+  constructor(readonly dataDir: string) {}
+
+  async put(bytes: Uint8Array, extension = 'png'): Promise<StoredFile> {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const relative = `images/${sha256.slice(0, 2)}/${sha256}.${extension}`;
+    const target = this.resolve(relative);
+    if (await this.stat(relative)) return { sha256, path: relative };
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    const handle = await fs.open(temporary, 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, target);
+    return { sha256, path: relative };
+  }
+
+  open(relativePath: string): Readable {
+    return createReadStream(this.resolve(relativePath));
+  }
+
+  async stat(relativePath: string): Promise<{ size: number } | null> {
+    try {
+      const stats = await fs.stat(this.resolve(relativePath));
+      return stats.isFile() ? { size: stats.size } : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private resolve(relativePath: string): string {
+    const absolute = path.resolve(this.dataDir, relativePath);
+    if (!absolute.startsWith(path.resolve(this.dataDir) + path.sep)) throw new Error(`path escapes the data folder: ${relativePath}`);
+    return absolute;
+  }
+}

@@ -1,0 +1,135 @@
+import type { GenerationParams, Job, JobQueue } from '../generation/job.js';
+import type { PrismaClient } from './db/generated/client.js';
+import { recordPromptUse } from './prompts.js';
+import { seedFromDecimal, seedToDecimalString } from './seeds.js';
+
+const JOB_SELECT = {
+  id: true,
+  status: true,
+  createdAt: true,
+  prompt: { select: { text: true } },
+  negativePrompt: true,
+  model: true,
+  sampler: true,
+  steps: true,
+  guidanceScale: true,
+  width: true,
+  height: true,
+  seed: true,
+  batchSize: true,
+  priority: true,
+} as const;
+
+type JobRow = {
+  id: string;
+  status: Job['status'];
+  createdAt: Date;
+  prompt: { text: string };
+  negativePrompt: string;
+  model: string;
+  sampler: string;
+  steps: number;
+  guidanceScale: number;
+  width: number;
+  height: number;
+  seed: { toFixed(): string };
+  batchSize: number;
+  priority: number;
+};
+
+function toJob(row: JobRow): Job {
+  return { ...row, prompt: row.prompt.text, seed: seedFromDecimal(row.seed) };
+}
+
+/**
+ * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every
+ * state change is conditional on the state it leaves, so racing calls (a cancel and a claim, say) cannot
+ * both win. Claiming uses FOR UPDATE SKIP LOCKED so several servers can share one PostgreSQL.
+ */
+export class DatabaseJobQueue implements JobQueue {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async enqueue(params: GenerationParams): Promise<Job> {
+    const row = await this.prisma.$transaction(async (tx) => {
+      const prompt = await recordPromptUse(tx, params.prompt);
+      return tx.generation.create({
+        data: {
+          promptId: prompt.id,
+          negativePrompt: params.negativePrompt,
+          model: params.model,
+          sampler: params.sampler,
+          steps: params.steps,
+          guidanceScale: params.guidanceScale,
+          width: params.width,
+          height: params.height,
+          seed: seedToDecimalString(params.seed),
+          batchSize: params.batchSize,
+          priority: params.priority,
+        },
+        select: JOB_SELECT,
+      });
+    });
+    return toJob(row);
+  }
+
+  async claimNext(): Promise<Job | null> {
+    const claimed = await this.prisma.$queryRaw<{ id: string }[]>`
+      UPDATE "Generation" SET "status" = 'RUNNING', "startedAt" = (now() AT TIME ZONE 'UTC')
+      WHERE "id" = (
+        SELECT "id" FROM "Generation" WHERE "status" = 'QUEUED'
+        ORDER BY "priority" DESC, "queueOrder" ASC
+        LIMIT 1 FOR UPDATE SKIP LOCKED
+      )
+      RETURNING "id"`;
+    const id = claimed[0]?.id;
+    if (!id) return null;
+    return toJob(await this.prisma.generation.findUniqueOrThrow({ where: { id }, select: JOB_SELECT }));
+  }
+
+  async complete(id: string, warnings: string[] = []): Promise<void> {
+    await this.prisma.generation.updateMany({
+      where: { id, status: 'RUNNING' },
+      data: { status: 'COMPLETED', finishedAt: new Date(), warnings },
+    });
+  }
+
+  async fail(id: string, message: string): Promise<void> {
+    await this.prisma.generation.updateMany({
+      where: { id, status: 'RUNNING' },
+      data: { status: 'FAILED', finishedAt: new Date(), error: message },
+    });
+  }
+
+  async cancelQueued(id: string): Promise<boolean> {
+    const { count } = await this.prisma.generation.updateMany({
+      where: { id, status: 'QUEUED' },
+      data: { status: 'CANCELLED', finishedAt: new Date() },
+    });
+    return count === 1;
+  }
+
+  async markCancelled(id: string): Promise<void> {
+    await this.prisma.generation.updateMany({
+      where: { id, status: 'RUNNING' },
+      data: { status: 'CANCELLED', finishedAt: new Date() },
+    });
+  }
+
+  async position(id: string): Promise<number | null> {
+    const rows = await this.prisma.$queryRaw<{ ahead: bigint }[]>`
+      SELECT count(*) AS "ahead"
+      FROM "Generation" AS other, "Generation" AS me
+      WHERE me."id" = ${id} AND me."status" = 'QUEUED' AND other."status" = 'QUEUED'
+        AND (other."priority" > me."priority" OR (other."priority" = me."priority" AND other."queueOrder" <= me."queueOrder"))`;
+    const ahead = Number(rows[0]?.ahead ?? 0);
+    return ahead > 0 ? ahead : null; // a queued job counts itself, so 0 means "not queued"
+  }
+
+  async requeueInterrupted(): Promise<number> {
+    const { count } = await this.prisma.generation.updateMany({
+      where: { status: 'RUNNING' },
+      data: { status: 'QUEUED', startedAt: null },
+    });
+    return count;
+  }
+}

@@ -1,0 +1,324 @@
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar.This scalar is serialized to a string in ISO 8601 format and parsed from a string in ISO 8601 format. */
+  DateTimeISO: { input: string; output: string; }
+  /** An unsigned 64-bit integer seed (0..18446744073709551615). Accepted as an Int or a decimal String; returned as a String. */
+  Seed: { input: string; output: string; }
+};
+
+/** A text-to-image request. Only the prompt is required. */
+export type GenerateInput = {
+  /** Images to generate with consecutive seeds, 1..8. Default: 1. */
+  batchSize?: InputMaybe<Scalars['Int']['input']>;
+  /** Classifier-free guidance scale, 0..30. Default: 7. */
+  guidanceScale?: InputMaybe<Scalars['Float']['input']>;
+  /** Height in pixels, a multiple of 8 in 64..2048. Default: the model's native size. */
+  height?: InputMaybe<Scalars['Int']['input']>;
+  /** Model name (see `models`). Default: the server default model. */
+  model?: InputMaybe<Scalars['String']['input']>;
+  /** What to steer away from. Default: empty. */
+  negativePrompt?: InputMaybe<Scalars['String']['input']>;
+  /** Queue priority, -100..100; higher runs first. Default: 0. */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  /** What to draw. Must not be empty. */
+  prompt: Scalars['String']['input'];
+  /** Sampler name (see `samplers`). Default: euler. */
+  sampler?: InputMaybe<Scalars['String']['input']>;
+  /** Seed of the first image (image i uses seed + i). Default: random, and recorded. */
+  seed?: InputMaybe<Scalars['Seed']['input']>;
+  /** Denoising steps, 1..150. Default: 20. */
+  steps?: InputMaybe<Scalars['Int']['input']>;
+  /** Width in pixels, a multiple of 8 in 64..2048. Default: the model's native size. */
+  width?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** A text-to-image job and its results. */
+export type Generation = {
+  __typename?: 'Generation';
+  batchSize: Scalars['Int']['output'];
+  createdAt: Scalars['DateTimeISO']['output'];
+  /** Why the job failed, when FAILED. */
+  error?: Maybe<Scalars['String']['output']>;
+  finishedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  guidanceScale: Scalars['Float']['output'];
+  height: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** Images stored so far, by batch index. */
+  images: Array<Image>;
+  model: Scalars['String']['output'];
+  negativePrompt: Scalars['String']['output'];
+  priority: Scalars['Int']['output'];
+  prompt: Scalars['String']['output'];
+  /** 1-based place in the queue while QUEUED; null otherwise. */
+  queuePosition?: Maybe<Scalars['Int']['output']>;
+  sampler: Scalars['String']['output'];
+  /** Seed of the first image; image i used seed + i. */
+  seed: Scalars['Seed']['output'];
+  startedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  status: GenerationStatus;
+  steps: Scalars['Int']['output'];
+  /** Notes about the request, e.g. a prompt truncated to 77 tokens. */
+  warnings: Array<Scalars['String']['output']>;
+  width: Scalars['Int']['output'];
+};
+
+export type GenerationCancelled = GenerationEvent & {
+  __typename?: 'GenerationCancelled';
+  generationId: Scalars['ID']['output'];
+  type: GenerationEventType;
+};
+
+/** All images are stored. */
+export type GenerationCompleted = GenerationEvent & {
+  __typename?: 'GenerationCompleted';
+  generationId: Scalars['ID']['output'];
+  type: GenerationEventType;
+  warnings: Array<Scalars['String']['output']>;
+};
+
+/** A page of generations, newest first (Relay cursor connection). */
+export type GenerationConnection = {
+  __typename?: 'GenerationConnection';
+  edges: Array<GenerationEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type GenerationEdge = {
+  __typename?: 'GenerationEdge';
+  cursor: Scalars['String']['output'];
+  node: Generation;
+};
+
+/** Progress of a generation: QUEUED -> STARTED -> STEP... -> IMAGE... -> COMPLETED | FAILED | CANCELLED. */
+export type GenerationEvent = {
+  generationId: Scalars['ID']['output'];
+  type: GenerationEventType;
+};
+
+export type GenerationEventType =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'IMAGE'
+  | 'QUEUED'
+  | 'STARTED'
+  | 'STEP';
+
+export type GenerationFailed = GenerationEvent & {
+  __typename?: 'GenerationFailed';
+  generationId: Scalars['ID']['output'];
+  message: Scalars['String']['output'];
+  type: GenerationEventType;
+};
+
+/** An image is stored and can be downloaded. */
+export type GenerationImage = GenerationEvent & {
+  __typename?: 'GenerationImage';
+  generationId: Scalars['ID']['output'];
+  image: Image;
+  type: GenerationEventType;
+};
+
+/** Waiting in the queue. */
+export type GenerationQueued = GenerationEvent & {
+  __typename?: 'GenerationQueued';
+  generationId: Scalars['ID']['output'];
+  /** 1-based place in the queue. */
+  position: Scalars['Int']['output'];
+  type: GenerationEventType;
+};
+
+/** A worker took the job. */
+export type GenerationStarted = GenerationEvent & {
+  __typename?: 'GenerationStarted';
+  generationId: Scalars['ID']['output'];
+  type: GenerationEventType;
+};
+
+/** QUEUED -> RUNNING -> COMPLETED | FAILED | CANCELLED */
+export type GenerationStatus =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'QUEUED'
+  | 'RUNNING';
+
+/** One denoising step finished. */
+export type GenerationStep = GenerationEvent & {
+  __typename?: 'GenerationStep';
+  generationId: Scalars['ID']['output'];
+  /** Small WebP preview of the first image as a data: URL (null on steps without a preview). */
+  preview?: Maybe<Scalars['String']['output']>;
+  step: Scalars['Int']['output'];
+  totalSteps: Scalars['Int']['output'];
+  type: GenerationEventType;
+};
+
+/** One generated image, stored as a PNG with its parameters embedded. */
+export type Image = {
+  __typename?: 'Image';
+  height: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** Position in the batch, from 0. */
+  index: Scalars['Int']['output'];
+  /** Seed that reproduces exactly this image with the same parameters. */
+  seed: Scalars['Seed']['output'];
+  /** SHA-256 of the PNG bytes; also its ETag. */
+  sha256: Scalars['String']['output'];
+  /** Where to download the PNG (relative to the server unless ATELIER_PUBLIC_URL is set). */
+  url: Scalars['String']['output'];
+  width: Scalars['Int']['output'];
+};
+
+/** An installed model: a folder in the diffusers ONNX layout. */
+export type Model = {
+  __typename?: 'Model';
+  /** Native width and height in pixels; the default size of a request. */
+  defaultSize: Scalars['Int']['output'];
+  isDefault: Scalars['Boolean']['output'];
+  name: Scalars['String']['output'];
+  /** Pipeline class from model_index.json. */
+  pipelineClass: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Removes a queued job, or stops a running one between steps. */
+  cancelGeneration: Generation;
+  /** Queues a text-to-image job; returns at once with status QUEUED and its queue position. */
+  generate: Generation;
+};
+
+
+export type MutationCancelGenerationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationGenerateArgs = {
+  input: GenerateInput;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  generation?: Maybe<Generation>;
+  /** Generations, newest first. */
+  generations: GenerationConnection;
+  /** Installed models. */
+  models: Array<Model>;
+  /** Samplers usable in GenerateInput.sampler. */
+  samplers: Array<Sampler>;
+};
+
+
+export type QueryGenerationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryGenerationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: Scalars['Int']['input'];
+};
+
+/** A sampler (diffusers scheduler) usable in GenerateInput.sampler. */
+export type Sampler = {
+  __typename?: 'Sampler';
+  /** Name as AUTOMATIC1111 shows it, e.g. "Euler"; written into PNG metadata. */
+  label: Scalars['String']['output'];
+  /** Stable API name, e.g. "euler". */
+  name: Scalars['String']['output'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every event of one generation; a late subscriber first receives the current state. Ends after COMPLETED, FAILED or CANCELLED. */
+  generationEvents: GenerationEvent;
+};
+
+
+export type SubscriptionGenerationEventsArgs = {
+  id: Scalars['ID']['input'];
+};
+
+export type ImageFieldsFragment = { __typename?: 'Image', id: string, url: string, index: number, seed: string, width: number, height: number, sha256: string };
+
+export type GenerationFieldsFragment = { __typename?: 'Generation', id: string, status: GenerationStatus, prompt: string, negativePrompt: string, model: string, sampler: string, steps: number, guidanceScale: number, width: number, height: number, seed: string, batchSize: number, priority: number, queuePosition?: number | null, error?: string | null, warnings: Array<string>, createdAt: string, startedAt?: string | null, finishedAt?: string | null, images: Array<{ __typename?: 'Image', id: string, url: string, index: number, seed: string, width: number, height: number, sha256: string }> };
+
+export type GenerateMutationVariables = Exact<{
+  input: GenerateInput;
+}>;
+
+
+export type GenerateMutation = { __typename?: 'Mutation', generate: { __typename?: 'Generation', id: string, status: GenerationStatus, prompt: string, negativePrompt: string, model: string, sampler: string, steps: number, guidanceScale: number, width: number, height: number, seed: string, batchSize: number, priority: number, queuePosition?: number | null, error?: string | null, warnings: Array<string>, createdAt: string, startedAt?: string | null, finishedAt?: string | null, images: Array<{ __typename?: 'Image', id: string, url: string, index: number, seed: string, width: number, height: number, sha256: string }> } };
+
+export type CancelGenerationMutationVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type CancelGenerationMutation = { __typename?: 'Mutation', cancelGeneration: { __typename?: 'Generation', id: string, status: GenerationStatus, prompt: string, negativePrompt: string, model: string, sampler: string, steps: number, guidanceScale: number, width: number, height: number, seed: string, batchSize: number, priority: number, queuePosition?: number | null, error?: string | null, warnings: Array<string>, createdAt: string, startedAt?: string | null, finishedAt?: string | null, images: Array<{ __typename?: 'Image', id: string, url: string, index: number, seed: string, width: number, height: number, sha256: string }> } };
+
+export type GenerationQueryVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type GenerationQuery = { __typename?: 'Query', generation?: { __typename?: 'Generation', id: string, status: GenerationStatus, prompt: string, negativePrompt: string, model: string, sampler: string, steps: number, guidanceScale: number, width: number, height: number, seed: string, batchSize: number, priority: number, queuePosition?: number | null, error?: string | null, warnings: Array<string>, createdAt: string, startedAt?: string | null, finishedAt?: string | null, images: Array<{ __typename?: 'Image', id: string, url: string, index: number, seed: string, width: number, height: number, sha256: string }> } | null };
+
+export type GenerationsQueryVariables = Exact<{
+  first: Scalars['Int']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type GenerationsQuery = { __typename?: 'Query', generations: { __typename?: 'GenerationConnection', totalCount: number, edges: Array<{ __typename?: 'GenerationEdge', cursor: string, node: { __typename?: 'Generation', id: string, prompt: string, status: GenerationStatus } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } };
+
+export type CatalogQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CatalogQuery = { __typename?: 'Query', models: Array<{ __typename?: 'Model', name: string, pipelineClass: string, defaultSize: number, isDefault: boolean }>, samplers: Array<{ __typename?: 'Sampler', name: string, label: string }> };
+
+export type GenerationEventsSubscriptionVariables = Exact<{
+  id: Scalars['ID']['input'];
+}>;
+
+
+export type GenerationEventsSubscription = { __typename?: 'Subscription', generationEvents:
+    | { __typename: 'GenerationCancelled', type: GenerationEventType, generationId: string }
+    | { __typename: 'GenerationCompleted', warnings: Array<string>, type: GenerationEventType, generationId: string }
+    | { __typename: 'GenerationFailed', message: string, type: GenerationEventType, generationId: string }
+    | { __typename: 'GenerationImage', type: GenerationEventType, generationId: string, image: { __typename?: 'Image', id: string, url: string, index: number, seed: string, width: number, height: number, sha256: string } }
+    | { __typename: 'GenerationQueued', position: number, type: GenerationEventType, generationId: string }
+    | { __typename: 'GenerationStarted', type: GenerationEventType, generationId: string }
+    | { __typename: 'GenerationStep', step: number, totalSteps: number, preview?: string | null, type: GenerationEventType, generationId: string }
+   };
+
+export const ImageFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ImageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Image"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}}]}}]} as unknown as DocumentNode<ImageFieldsFragment, unknown>;
+export const GenerationFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GenerationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Generation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"prompt"}},{"kind":"Field","name":{"kind":"Name","value":"negativePrompt"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"sampler"}},{"kind":"Field","name":{"kind":"Name","value":"steps"}},{"kind":"Field","name":{"kind":"Name","value":"guidanceScale"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"batchSize"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"queuePosition"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"warnings"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"images"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ImageFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ImageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Image"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}}]}}]} as unknown as DocumentNode<GenerationFieldsFragment, unknown>;
+export const GenerateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Generate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"GenerateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"generate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"GenerationFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ImageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Image"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GenerationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Generation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"prompt"}},{"kind":"Field","name":{"kind":"Name","value":"negativePrompt"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"sampler"}},{"kind":"Field","name":{"kind":"Name","value":"steps"}},{"kind":"Field","name":{"kind":"Name","value":"guidanceScale"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"batchSize"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"queuePosition"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"warnings"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"images"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ImageFields"}}]}}]}}]} as unknown as DocumentNode<GenerateMutation, GenerateMutationVariables>;
+export const CancelGenerationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CancelGeneration"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cancelGeneration"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"GenerationFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ImageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Image"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GenerationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Generation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"prompt"}},{"kind":"Field","name":{"kind":"Name","value":"negativePrompt"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"sampler"}},{"kind":"Field","name":{"kind":"Name","value":"steps"}},{"kind":"Field","name":{"kind":"Name","value":"guidanceScale"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"batchSize"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"queuePosition"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"warnings"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"images"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ImageFields"}}]}}]}}]} as unknown as DocumentNode<CancelGenerationMutation, CancelGenerationMutationVariables>;
+export const GenerationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Generation"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"generation"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"GenerationFields"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ImageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Image"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"GenerationFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Generation"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"prompt"}},{"kind":"Field","name":{"kind":"Name","value":"negativePrompt"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"sampler"}},{"kind":"Field","name":{"kind":"Name","value":"steps"}},{"kind":"Field","name":{"kind":"Name","value":"guidanceScale"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"batchSize"}},{"kind":"Field","name":{"kind":"Name","value":"priority"}},{"kind":"Field","name":{"kind":"Name","value":"queuePosition"}},{"kind":"Field","name":{"kind":"Name","value":"error"}},{"kind":"Field","name":{"kind":"Name","value":"warnings"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"startedAt"}},{"kind":"Field","name":{"kind":"Name","value":"finishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"images"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ImageFields"}}]}}]}}]} as unknown as DocumentNode<GenerationQuery, GenerationQueryVariables>;
+export const GenerationsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Generations"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"generations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"prompt"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<GenerationsQuery, GenerationsQueryVariables>;
+export const CatalogDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Catalog"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"models"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"pipelineClass"}},{"kind":"Field","name":{"kind":"Name","value":"defaultSize"}},{"kind":"Field","name":{"kind":"Name","value":"isDefault"}}]}},{"kind":"Field","name":{"kind":"Name","value":"samplers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"label"}}]}}]}}]} as unknown as DocumentNode<CatalogQuery, CatalogQueryVariables>;
+export const GenerationEventsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"GenerationEvents"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"generationEvents"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"generationId"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"GenerationQueued"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"position"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"GenerationStep"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"step"}},{"kind":"Field","name":{"kind":"Name","value":"totalSteps"}},{"kind":"Field","name":{"kind":"Name","value":"preview"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"GenerationImage"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"image"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"ImageFields"}}]}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"GenerationCompleted"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"warnings"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"GenerationFailed"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"ImageFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Image"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"index"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"width"}},{"kind":"Field","name":{"kind":"Name","value":"height"}},{"kind":"Field","name":{"kind":"Name","value":"sha256"}}]}}]} as unknown as DocumentNode<GenerationEventsSubscription, GenerationEventsSubscriptionVariables>;
