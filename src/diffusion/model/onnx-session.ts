@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { FloatTensor } from '../tensor.js';
 import { fromFloat16Array, toFloat16Array } from './float16.js';
@@ -113,6 +116,10 @@ async function createSession(
   if (options.device === 'cpu') {
     return { session: await ort.InferenceSession.create(modelPath, cpuOptions(options)), choice: { provider: 'cpu' } };
   }
+  const missing = missingCudaProvider();
+  if (missing && options.device === 'auto') {
+    return { session: await ort.InferenceSession.create(modelPath, cpuOptions(options)), choice: { provider: 'cpu', reason: missing } };
+  }
   try {
     const session = await ort.InferenceSession.create(modelPath, {
       executionProviders: [{ name: 'cuda', deviceId: options.cudaDeviceId ?? 0 }],
@@ -124,6 +131,20 @@ async function createSession(
     const session = await ort.InferenceSession.create(modelPath, cpuOptions(options));
     return { session, choice: { provider: 'cpu', reason: `CUDA not available: ${describe(error)}` } };
   }
+}
+
+/**
+ * onnxruntime-node ships the CPU provider only; the CUDA provider library is a separate install
+ * (`npm ci --onnxruntime-node-install=cuda12`). Checking for the file first avoids onnxruntime's noisy
+ * load errors on every CPU-only machine. Returns why CUDA is unavailable, or undefined when it may be.
+ */
+function missingCudaProvider(): string | undefined {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return undefined; // let onnxruntime decide
+  const packageDir = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+  const library = path.join(packageDir, 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
+  return fs.existsSync(library)
+    ? undefined
+    : 'onnxruntime-node was installed without its CUDA provider (install with --onnxruntime-node-install=cuda12)';
 }
 
 function describe(error: unknown): string {

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { GenerationParams } from '../../src/generation/job.js';
+import {
+  DatabaseImageSink,
+  DatabaseJobQueue,
+  FileImageStore,
+  GenerationReader,
+  normalizePrompt,
+  openDatabase,
+  type Database,
+} from '../../src/library/index.js';
+import { createTestDatabase, NO_POSTGRES } from './pg-test-database.js';
+
+const PARAMS: GenerationParams = {
+  prompt: 'a red circle',
+  negativePrompt: '',
+  model: 'tiny',
+  sampler: 'euler',
+  steps: 20,
+  guidanceScale: 7,
+  width: 64,
+  height: 64,
+  seed: 42n,
+  batchSize: 1,
+  priority: 0,
+};
+
+/** The same behaviour is required of the embedded database and of PostgreSQL. */
+function queueSuite(name: string, open: () => Promise<{ database: Database; cleanup(): Promise<void> } | null>): void {
+  describe(`job queue on ${name}`, () => {
+    let handle: { database: Database; cleanup(): Promise<void> } | null;
+    let queue: DatabaseJobQueue;
+
+    before(async () => {
+      handle = await open();
+      if (handle) queue = new DatabaseJobQueue(handle.database.prisma);
+    });
+    after(async () => {
+      await handle?.cleanup();
+    });
+
+    const it = (title: string, body: () => Promise<void>) =>
+      test(title, async (t) => {
+        if (!handle) return t.skip(NO_POSTGRES);
+        await handle.database.prisma.image.deleteMany();
+        await handle.database.prisma.generation.deleteMany();
+        await handle.database.prisma.prompt.deleteMany();
+        await body();
+      });
+
+    it('claims by priority, then first come first served; positions follow the same order', async () => {
+      const a = await queue.enqueue({ ...PARAMS, priority: 0 });
+      const b = await queue.enqueue({ ...PARAMS, priority: 0 });
+      const c = await queue.enqueue({ ...PARAMS, priority: 10 });
+      const d = await queue.enqueue({ ...PARAMS, priority: -5 });
+      assert.deepEqual(
+        await Promise.all([a, b, c, d].map((j) => queue.position(j.id))),
+        [2, 3, 1, 4],
+      );
+      const order: string[] = [];
+      for (let job = await queue.claimNext(); job; job = await queue.claimNext()) {
+        assert.equal(job.status, 'RUNNING');
+        order.push(job.id);
+      }
+      assert.deepEqual(order, [c.id, a.id, b.id, d.id]);
+      assert.equal(await queue.position(a.id), null);
+    });
+
+    it('concurrent claims never hand out the same job twice', async () => {
+      const jobs = await Promise.all(Array.from({ length: 12 }, () => queue.enqueue(PARAMS)));
+      const claimed = await Promise.all(Array.from({ length: 16 }, () => queue.claimNext()));
+      const ids = claimed.filter((j) => j !== null).map((j) => j!.id);
+      assert.equal(ids.length, 12);
+      assert.equal(new Set(ids).size, 12);
+      assert.deepEqual([...ids].sort(), jobs.map((j) => j.id).sort());
+    });
+
+    it('state changes only from the expected state', async () => {
+      const queued = await queue.enqueue(PARAMS);
+      const running = await queue.enqueue(PARAMS);
+      assert.equal((await queue.claimNext())?.id, queued.id);
+      // `queued` is now RUNNING: cancelQueued refuses it, markCancelled stops it.
+      assert.equal(await queue.cancelQueued(queued.id), false);
+      assert.equal(await queue.cancelQueued(running.id), true);
+      assert.equal(await queue.cancelQueued(running.id), false);
+      await queue.markCancelled(queued.id);
+      await queue.complete(queued.id); // too late: stays CANCELLED
+      const statuses = await handle!.database.prisma.generation.findMany({ select: { id: true, status: true } });
+      assert.deepEqual(Object.fromEntries(statuses.map((s) => [s.id, s.status])), { [queued.id]: 'CANCELLED', [running.id]: 'CANCELLED' });
+    });
+
+    it('requeues jobs left RUNNING by a crash', async () => {
+      const job = await queue.enqueue(PARAMS);
+      await queue.claimNext();
+      assert.equal(await queue.requeueInterrupted(), 1);
+      assert.equal(await queue.position(job.id), 1);
+      assert.equal((await queue.claimNext())?.id, job.id);
+    });
+
+    it('deduplicates prompts by normalized text and counts uses', async () => {
+      await queue.enqueue({ ...PARAMS, prompt: 'A  Red circle ' });
+      await queue.enqueue({ ...PARAMS, prompt: 'a red CIRCLE' });
+      const prompts = await handle!.database.prisma.prompt.findMany();
+      assert.equal(prompts.length, 1);
+      assert.deepEqual([prompts[0]!.text, prompts[0]!.normalized, prompts[0]!.useCount], ['A  Red circle', normalizePrompt('a red circle'), 2]);
+    });
+
+    it('seeds 0 and 2^64-1 round-trip exactly', async () => {
+      const reader = new GenerationReader(handle!.database.prisma);
+      for (const seed of [0n, 2n ** 64n - 1n, 2n ** 53n + 1n]) {
+        const job = await queue.enqueue({ ...PARAMS, seed });
+        assert.equal(job.seed, seed);
+        assert.equal((await reader.getGeneration(job.id))?.seed, seed);
+      }
+    });
+
+    it('stores image files before their rows, content-addressed, and pages through generations stably', async () => {
+      const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-images-'));
+      const store = new FileImageStore(dataDir);
+      const sink = new DatabaseImageSink(handle!.database.prisma, store);
+      const reader = new GenerationReader(handle!.database.prisma);
+      const jobs = [];
+      for (let i = 0; i < 7; i++) jobs.push(await queue.enqueue({ ...PARAMS, prompt: `prompt ${i}` }));
+      const png = Buffer.from('not really a png, but bytes all the same');
+      const stored = await sink.saveImage({ generationId: jobs[0]!.id, index: 0, seed: 42n, width: 64, height: 64, png });
+      const again = await sink.saveImage({ generationId: jobs[1]!.id, index: 0, seed: 42n, width: 64, height: 64, png });
+      assert.equal(stored.sha256, again.sha256);
+      const record = await reader.getImage(stored.id);
+      assert.equal(record?.path, `images/${stored.sha256.slice(0, 2)}/${stored.sha256}.png`);
+      assert.deepEqual(await fs.readFile(path.join(dataDir, record!.path)), png);
+      assert.deepEqual(await fs.readdir(path.join(dataDir, 'images', stored.sha256.slice(0, 2))), [`${stored.sha256}.png`]);
+
+      const seen: string[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      for (;;) {
+        const page = await reader.listGenerations({ first: 3, after });
+        pages++;
+        assert.equal(page.totalCount, pages === 1 ? 7 : 8); // counts what exists now
+        seen.push(...page.items.map((i) => i.record.id));
+        if (!page.hasNextPage) break;
+        after = page.endCursor!;
+        if (pages === 1) await queue.enqueue({ ...PARAMS, prompt: 'arrives while paging' }); // must not shift pages
+      }
+      assert.equal(pages, 3);
+      assert.deepEqual(seen, [...jobs].reverse().map((j) => j.id));
+      await assert.rejects(reader.listGenerations({ first: 3, after: 'garbage' }), RangeError);
+      await fs.rm(dataDir, { recursive: true, force: true });
+    });
+  });
+}
+
+queueSuite('embedded PGlite', async () => {
+  const database = await openDatabase({ dataDir: ':memory:' });
+  return { database, cleanup: () => database.close() };
+});
+
+queueSuite('PostgreSQL', async () => {
+  const pgDatabase = await createTestDatabase();
+  if (!pgDatabase) return null;
+  const database = await openDatabase({ dataDir: '', databaseUrl: pgDatabase.url });
+  return {
+    database,
+    cleanup: async () => {
+      await database.close();
+      await pgDatabase.drop();
+    },
+  };
+});

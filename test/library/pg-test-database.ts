@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+/**
+ * A fresh, uniquely named PostgreSQL database for one test file, dropped afterwards. Null (and the tests
+ * skip with a message) when no PostgreSQL is reachable at ATELIER_TEST_PG_URL / 127.0.0.1:5432.
+ */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const adminUrl = process.env.ATELIER_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const admin = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  const name = `atelier_test_${randomBytes(6).toString('hex')}`;
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export const NO_POSTGRES = 'PostgreSQL is not reachable at ATELIER_TEST_PG_URL or 127.0.0.1:5432';
