@@ -68,6 +68,7 @@ export class GenerationService {
     if (await this.queue.cancelQueued(id)) {
       this.logger.info({ jobId: id }, 'queued job cancelled');
       this.bus.publish({ type: 'CANCELLED', generationId: id });
+      void this.publishPositions();
       return 'cancelled';
     }
     const claimed = this.active.get(id);
@@ -109,12 +110,25 @@ export class GenerationService {
       if (this.stopped) return; // left RUNNING: queued again at the next start
       this.active.set(job.id, { cancelRequested: false });
       this.starting++;
-      const done = this.execute(job).finally(() => {
-        this.active.delete(job.id);
-        this.finished.delete(done);
-        this.pump();
-      });
+      const done = this.execute(job)
+        .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id }, 'recording the outcome of a job failed'))
+        .finally(() => {
+          this.active.delete(job.id);
+          this.finished.delete(done);
+          this.pump();
+        });
       this.finished.add(done);
+      void this.publishPositions();
+    }
+  }
+
+  /** Everyone behind a job that left the queue moved up: tell their subscribers. */
+  private async publishPositions(): Promise<void> {
+    try {
+      const ids = await this.queue.queuedIds();
+      ids.forEach((generationId, index) => this.bus.publish({ type: 'QUEUED', generationId, position: index + 1 }));
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not publish queue positions');
     }
   }
 

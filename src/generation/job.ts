@@ -47,6 +47,8 @@ export interface JobQueue {
   markCancelled(id: string): Promise<void>;
   /** 1-based position among QUEUED jobs in claim order; null when the job is not queued. */
   position(id: string): Promise<number | null>;
+  /** Ids of all QUEUED jobs in claim order (index + 1 = position). */
+  queuedIds(): Promise<string[]>;
   /** Start-up recovery: jobs left RUNNING by a crash go back to QUEUED. Returns how many. */
   requeueInterrupted(): Promise<number>;
 }

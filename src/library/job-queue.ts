@@ -125,6 +125,15 @@ export class DatabaseJobQueue implements JobQueue {
     return ahead > 0 ? ahead : null; // a queued job counts itself, so 0 means "not queued"
   }
 
+  async queuedIds(): Promise<string[]> {
+    const rows = await this.prisma.generation.findMany({
+      where: { status: 'QUEUED' },
+      orderBy: [{ priority: 'desc' }, { queueOrder: 'asc' }],
+      select: { id: true },
+    });
+    return rows.map((row) => row.id);
+  }
+
   async requeueInterrupted(): Promise<number> {
     const { count } = await this.prisma.generation.updateMany({
       where: { status: 'RUNNING' },
