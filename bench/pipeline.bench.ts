@@ -19,6 +19,8 @@ const SIZE = Number(process.env.BENCH_SIZE ?? 512);
 const STEPS_PER_ROUND = Number(process.env.BENCH_STEPS ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
+/** cpu (default) or cuda: the pipeline and the bare baseline always run on the same provider. */
+const DEVICE = process.env.BENCH_DEVICE === 'cuda' ? 'cuda' : 'cpu';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,17 +32,16 @@ async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-bench-'));
   const modelDir = path.join(dir, 'bench');
   await writeTinyModel(modelDir, { preset: 'bench' });
-  const sessionOptions = { device: 'cpu' as const, cpuThreads: THREADS };
+  const sessionOptions = { device: DEVICE, cpuThreads: THREADS } as const;
   const pipeline = await StableDiffusionPipeline.load(modelDir, sessionOptions);
 
   // The bare baseline: the same UNet file, the same options, inputs of the same shapes.
-  const bare = await ort.InferenceSession.create(path.join(modelDir, 'unet/model.onnx'), {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
-    enableCpuMemArena: true,
-    intraOpNumThreads: THREADS,
-    interOpNumThreads: 1,
-  });
+  const bare = await ort.InferenceSession.create(
+    path.join(modelDir, 'unet/model.onnx'),
+    DEVICE === 'cuda'
+      ? { executionProviders: [{ name: 'cuda', deviceId: 0 }], graphOptimizationLevel: 'all' }
+      : { executionProviders: ['cpu'], graphOptimizationLevel: 'all', enableCpuMemArena: true, intraOpNumThreads: THREADS, interOpNumThreads: 1 },
+  );
   const latent = SIZE / 8;
   const timestepMeta = bare.inputMetadata.find((m) => m.name === 'timestep');
   const hiddenMeta = bare.inputMetadata.find((m) => m.name === 'encoder_hidden_states');
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
   const preview = median(previewMs);
   const result = {
     bench: 'pipeline',
+    device: pipeline.provider.provider,
     date: new Date().toISOString().slice(0, 10),
     cpus: os.cpus().length,
     cpuModel: os.cpus()[0]?.model,
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
     previewMs: round(preview),
     previewFractionOfStep: round(preview / step, 3),
   };
+  console.log(`provider: ${pipeline.provider.provider}${pipeline.provider.reason ? ` (${pipeline.provider.reason})` : ''}`);
   console.log('| measure | value |');
   console.log('|---|---|');
   console.log(`| bare UNet session.run (batch 2, ${SIZE}x${SIZE}) | ${result.bareUnetMs} ms |`);
