@@ -19,41 +19,16 @@ export function toImage(image: ImageRecord | StoredImage, publicUrl: string): Im
 
 export function toGeneration(record: GenerationRecord, queuePosition: number | null, publicUrl: string): Generation {
   return {
-    id: record.id,
-    status: record.status,
-    prompt: record.prompt,
-    negativePrompt: record.negativePrompt,
-    model: record.model,
-    sampler: record.sampler,
-    steps: record.steps,
-    guidanceScale: record.guidanceScale,
-    width: record.width,
-    height: record.height,
-    seed: record.seed,
-    batchSize: record.batchSize,
-    priority: record.priority,
+    ...record,
     queuePosition: record.status === 'QUEUED' ? queuePosition : null,
-    error: record.error,
-    warnings: record.warnings,
-    createdAt: record.createdAt,
-    startedAt: record.startedAt,
-    finishedAt: record.finishedAt,
     images: record.images.map((image) => toImage(image, publicUrl)),
   };
 }
 
 /** A job as accepted: what `generate` returns, before any worker touches it. */
 export function acceptedJobToGeneration(job: Job, queuePosition: number): Generation {
-  const { id, status, createdAt, prompt, negativePrompt, model, sampler, steps, guidanceScale, width, height, seed, batchSize, priority } = job;
-  return {
-    ...{ id, status, createdAt, prompt, negativePrompt, model, sampler, steps, guidanceScale, width, height, seed, batchSize, priority },
-    queuePosition,
-    error: null,
-    warnings: [],
-    startedAt: null,
-    finishedAt: null,
-    images: [],
-  };
+  const record: GenerationRecord = { ...job, error: null, warnings: [], startedAt: null, finishedAt: null, images: [] };
+  return toGeneration(record, queuePosition, '');
 }
 
 /** Bus events carry stored images with server-relative URLs; subscribers get the same URLs as queries. */

@@ -1,40 +1,7 @@
-import type { GenerationStatus } from '../generation/job.js';
 import type { PrismaClient } from './db/generated/client.js';
-import { seedFromDecimal } from './seeds.js';
+import { GENERATION_INCLUDE, toGenerationRecord, toImageRecord, type GenerationRecord, type ImageRecord } from './records.js';
 
-export interface ImageRecord {
-  id: string;
-  index: number;
-  seed: bigint;
-  width: number;
-  height: number;
-  sha256: string;
-  /** Relative to the data folder. */
-  path: string;
-  createdAt: Date;
-}
-
-export interface GenerationRecord {
-  id: string;
-  status: GenerationStatus;
-  prompt: string;
-  negativePrompt: string;
-  model: string;
-  sampler: string;
-  steps: number;
-  guidanceScale: number;
-  width: number;
-  height: number;
-  seed: bigint;
-  batchSize: number;
-  priority: number;
-  error: string | null;
-  warnings: string[];
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  images: ImageRecord[];
-}
+export type { GenerationRecord, ImageRecord };
 
 export interface GenerationPage {
   items: Array<{ record: GenerationRecord; cursor: string }>;
@@ -42,11 +9,6 @@ export interface GenerationPage {
   endCursor: string | null;
   totalCount: number;
 }
-
-const GENERATION_INCLUDE = {
-  prompt: { select: { text: true } },
-  images: { orderBy: { index: 'asc' } },
-} as const;
 
 /**
  * Reading generations for the API. Returns plain records (seeds as bigint) so the GraphQL layer never
@@ -57,7 +19,7 @@ export class GenerationReader {
 
   async getGeneration(id: string): Promise<GenerationRecord | null> {
     const row = await this.prisma.generation.findUnique({ where: { id }, include: GENERATION_INCLUDE });
-    return row ? toRecord(row) : null;
+    return row ? toGenerationRecord(row) : null;
   }
 
   /**
@@ -79,7 +41,7 @@ export class GenerationReader {
       this.prisma.generation.count(),
     ]);
     const page = rows.slice(0, first);
-    const items = page.map((row) => ({ record: toRecord(row), cursor: encodeCursor(row.createdAt, row.id) }));
+    const items = page.map((row) => ({ record: toGenerationRecord(row), cursor: encodeCursor(row.createdAt, row.id) }));
     return { items, hasNextPage: rows.length > first, endCursor: items.at(-1)?.cursor ?? null, totalCount };
   }
 
@@ -91,65 +53,6 @@ export class GenerationReader {
   countQueued(): Promise<number> {
     return this.prisma.generation.count({ where: { status: 'QUEUED' } });
   }
-}
-
-type ImageRow = {
-  id: string;
-  index: number;
-  seed: { toFixed(): string };
-  width: number;
-  height: number;
-  sha256: string;
-  path: string;
-  createdAt: Date;
-};
-
-function toImageRecord(row: ImageRow): ImageRecord {
-  return { ...row, seed: seedFromDecimal(row.seed) };
-}
-
-function toRecord(row: {
-  id: string;
-  status: GenerationStatus;
-  prompt: { text: string };
-  negativePrompt: string;
-  model: string;
-  sampler: string;
-  steps: number;
-  guidanceScale: number;
-  width: number;
-  height: number;
-  seed: { toFixed(): string };
-  batchSize: number;
-  priority: number;
-  error: string | null;
-  warnings: string[];
-  createdAt: Date;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  images: ImageRow[];
-}): GenerationRecord {
-  return {
-    id: row.id,
-    status: row.status,
-    prompt: row.prompt.text,
-    negativePrompt: row.negativePrompt,
-    model: row.model,
-    sampler: row.sampler,
-    steps: row.steps,
-    guidanceScale: row.guidanceScale,
-    width: row.width,
-    height: row.height,
-    seed: seedFromDecimal(row.seed),
-    batchSize: row.batchSize,
-    priority: row.priority,
-    error: row.error,
-    warnings: row.warnings,
-    createdAt: row.createdAt,
-    startedAt: row.startedAt,
-    finishedAt: row.finishedAt,
-    images: row.images.map(toImageRecord),
-  };
 }
 
 function encodeCursor(createdAt: Date, id: string): string {

@@ -1,45 +1,8 @@
 import type { GenerationParams, Job, JobQueue } from '../generation/job.js';
 import type { PrismaClient } from './db/generated/client.js';
 import { recordPromptUse } from './prompts.js';
-import { seedFromDecimal, seedToDecimalString } from './seeds.js';
-
-const JOB_SELECT = {
-  id: true,
-  status: true,
-  createdAt: true,
-  prompt: { select: { text: true } },
-  negativePrompt: true,
-  model: true,
-  sampler: true,
-  steps: true,
-  guidanceScale: true,
-  width: true,
-  height: true,
-  seed: true,
-  batchSize: true,
-  priority: true,
-} as const;
-
-type JobRow = {
-  id: string;
-  status: Job['status'];
-  createdAt: Date;
-  prompt: { text: string };
-  negativePrompt: string;
-  model: string;
-  sampler: string;
-  steps: number;
-  guidanceScale: number;
-  width: number;
-  height: number;
-  seed: { toFixed(): string };
-  batchSize: number;
-  priority: number;
-};
-
-function toJob(row: JobRow): Job {
-  return { ...row, prompt: row.prompt.text, seed: seedFromDecimal(row.seed) };
-}
+import { JOB_INCLUDE, toJob } from './records.js';
+import { seedToDecimalString } from './seeds.js';
 
 /**
  * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every
@@ -66,7 +29,7 @@ export class DatabaseJobQueue implements JobQueue {
           batchSize: params.batchSize,
           priority: params.priority,
         },
-        select: JOB_SELECT,
+        include: JOB_INCLUDE,
       });
     });
     return toJob(row);
@@ -83,7 +46,7 @@ export class DatabaseJobQueue implements JobQueue {
       RETURNING "id"`;
     const id = claimed[0]?.id;
     if (!id) return null;
-    return toJob(await this.prisma.generation.findUniqueOrThrow({ where: { id }, select: JOB_SELECT }));
+    return toJob(await this.prisma.generation.findUniqueOrThrow({ where: { id }, include: JOB_INCLUDE }));
   }
 
   async complete(id: string, warnings: string[] = []): Promise<void> {

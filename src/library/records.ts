@@ -1,0 +1,75 @@
+import type { Job } from '../generation/job.js';
+import type { Prisma } from './db/generated/client.js';
+import { seedFromDecimal } from './seeds.js';
+
+/**
+ * Database rows -> the plain records the other layers use (seeds as bigint, prompt as text), so no layer
+ * outside library/ depends on Prisma's types.
+ */
+
+export interface ImageRecord {
+  id: string;
+  index: number;
+  seed: bigint;
+  width: number;
+  height: number;
+  sha256: string;
+  /** Relative to the data folder. */
+  path: string;
+  createdAt: Date;
+}
+
+export interface GenerationRecord extends Job {
+  error: string | null;
+  warnings: string[];
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  images: ImageRecord[];
+}
+
+/** What a Job needs: the generation's columns plus its prompt's text. */
+export const JOB_INCLUDE = { prompt: { select: { text: true } } } as const satisfies Prisma.GenerationInclude;
+
+export const GENERATION_INCLUDE = {
+  ...JOB_INCLUDE,
+  images: { orderBy: { index: 'asc' } },
+} as const satisfies Prisma.GenerationInclude;
+
+type JobRow = Prisma.GenerationGetPayload<{ include: typeof JOB_INCLUDE }>;
+type GenerationRow = Prisma.GenerationGetPayload<{ include: typeof GENERATION_INCLUDE }>;
+type ImageRow = Prisma.ImageGetPayload<true>;
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    status: row.status,
+    createdAt: row.createdAt,
+    prompt: row.prompt.text,
+    negativePrompt: row.negativePrompt,
+    model: row.model,
+    sampler: row.sampler,
+    steps: row.steps,
+    guidanceScale: row.guidanceScale,
+    width: row.width,
+    height: row.height,
+    seed: seedFromDecimal(row.seed),
+    batchSize: row.batchSize,
+    priority: row.priority,
+  };
+}
+
+export function toGenerationRecord(row: GenerationRow): GenerationRecord {
+  return {
+    ...toJob(row),
+    error: row.error,
+    warnings: row.warnings,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+    images: row.images.map(toImageRecord),
+  };
+}
+
+export function toImageRecord(row: ImageRow): ImageRecord {
+  const { id, index, width, height, sha256, path, createdAt } = row;
+  return { id, index, seed: seedFromDecimal(row.seed), width, height, sha256, path, createdAt };
+}
