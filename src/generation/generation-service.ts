@@ -1,3 +1,4 @@
+import type { ModelFolder } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './events.js';
 import type { GenerationParams, ImageSink, Job, JobQueue, StoredImage } from './job.js';
@@ -25,8 +26,6 @@ export class GenerationService {
   /** Jobs claimed by this process, with a flag for a cancel that arrived before the worker got the job. */
   private readonly active = new Map<string, { cancelRequested: boolean }>();
   private readonly finished = new Set<Promise<void>>();
-  /** Jobs claimed but not yet handed to a worker: they already count against the idle workers. */
-  private starting = 0;
 
   constructor(
     private readonly queue: JobQueue,
@@ -104,13 +103,14 @@ export class GenerationService {
   }
 
   private async claimWhileIdle(): Promise<void> {
-    while (!this.stopped && this.pool && this.pool.idleCount - this.starting > 0) {
+    while (!this.stopped && this.pool && this.pool.idleCount > 0) {
       const job = await this.queue.claimNext();
       if (!job) return;
+      const model = await this.models.find(job.model).catch(() => undefined);
       if (this.stopped) return; // left RUNNING: queued again at the next start
       this.active.set(job.id, { cancelRequested: false });
-      this.starting++;
-      const done = this.execute(job)
+      // execute() hands the job to a worker before its first await, so idleCount is right on the next turn.
+      const done = this.execute(job, model)
         .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id }, 'recording the outcome of a job failed'))
         .finally(() => {
           this.active.delete(job.id);
@@ -132,19 +132,11 @@ export class GenerationService {
     }
   }
 
-  private async execute(job: Job): Promise<void> {
+  private async execute(job: Job, model: ModelFolder | undefined): Promise<void> {
     const log = this.logger.child({ jobId: job.id });
     let outcome: JobOutcome;
     const saves: Promise<StoredImage>[] = [];
-    let model;
-    try {
-      model = await this.models.find(job.model);
-    } catch (error) {
-      this.starting--;
-      throw error;
-    }
-    if (!this.pool || this.stopped || !model) this.starting--;
-    if (!this.pool || this.stopped) return;
+    if (!this.pool) return;
     if (!model) {
       outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
     } else {
@@ -155,14 +147,16 @@ export class GenerationService {
           id: job.id,
           modelDir: model.dir,
           modelName: model.name,
-          prompt: job.prompt,
-          negativePrompt: job.negativePrompt,
-          sampler: job.sampler,
-          steps: job.steps,
-          guidanceScale: job.guidanceScale,
-          width: job.width,
-          height: job.height,
-          seeds: Array.from({ length: job.batchSize }, (_, i) => (job.seed + BigInt(i)).toString()),
+          request: {
+            prompt: job.prompt,
+            negativePrompt: job.negativePrompt,
+            sampler: job.sampler,
+            steps: job.steps,
+            guidanceScale: job.guidanceScale,
+            width: job.width,
+            height: job.height,
+            seeds: Array.from({ length: job.batchSize }, (_, i) => job.seed + BigInt(i)),
+          },
           previewEvery: this.options.previewEvery,
           previewMaxSize: this.options.previewMaxSize,
         },
@@ -177,7 +171,6 @@ export class GenerationService {
           },
         },
       );
-      this.starting--; // the worker is now busy, so idleCount accounts for this job
       if (this.active.get(job.id)?.cancelRequested) this.pool.cancel(job.id);
       outcome = await run;
       try {

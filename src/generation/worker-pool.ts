@@ -125,8 +125,8 @@ export class WorkerPool {
         active.handlers.onStep?.({ step: message.step, totalSteps: message.totalSteps, preview: message.preview });
         break;
       case 'image': {
-        const { index, width, height, png } = message;
-        active.handlers.onImage?.({ index, seed: BigInt(message.seed), width, height, png });
+        const { index, seed, width, height, png } = message;
+        active.handlers.onImage?.({ index, seed, width, height, png });
         break;
       }
       case 'completed':

@@ -1,19 +1,13 @@
-import type { SessionOptions } from '../diffusion/index.js';
+import type { SessionOptions, Txt2ImgRequest } from '../diffusion/index.js';
 
-/** Messages between the pool (main thread) and a worker thread. Seeds travel as decimal strings. */
+/** Messages between the pool (main thread) and a worker thread (structured clone carries bigint seeds as they are). */
 
 export interface WorkerJob {
   id: string;
   modelDir: string;
   modelName: string;
-  prompt: string;
-  negativePrompt: string;
-  sampler: string;
-  steps: number;
-  guidanceScale: number;
-  width: number;
-  height: number;
-  seeds: string[];
+  /** The pipeline request, less what cannot cross threads (the abort signal, the progress callback). */
+  request: Omit<Txt2ImgRequest, 'signal' | 'onStep'>;
   previewEvery: number;
   previewMaxSize: number;
 }
@@ -23,7 +17,7 @@ export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel'; jobId
 export type FromWorker =
   | { type: 'started'; jobId: string; provider: string; providerNote?: string }
   | { type: 'step'; jobId: string; step: number; totalSteps: number; preview: string | null }
-  | { type: 'image'; jobId: string; index: number; seed: string; width: number; height: number; png: Uint8Array }
+  | { type: 'image'; jobId: string; index: number; seed: bigint; width: number; height: number; png: Uint8Array }
   | { type: 'completed'; jobId: string; warnings: string[] }
   | { type: 'cancelled'; jobId: string }
   | { type: 'failed'; jobId: string; message: string };

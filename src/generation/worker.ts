@@ -43,16 +43,9 @@ async function run(job: WorkerJob): Promise<void> {
     const pipeline = await pipelineFor(job.modelDir);
     const provider = pipeline.provider;
     send({ type: 'started', jobId: job.id, provider: provider.provider, providerNote: provider.reason });
-    const seeds = job.seeds.map((s) => BigInt(s));
+    const { request } = job;
     const result = await pipeline.txt2img({
-      prompt: job.prompt,
-      negativePrompt: job.negativePrompt,
-      sampler: job.sampler,
-      steps: job.steps,
-      guidanceScale: job.guidanceScale,
-      width: job.width,
-      height: job.height,
-      seeds,
+      ...request,
       signal: abort.signal,
       onStep: async ({ step, totalSteps, latents }) => {
         const wantPreview = job.previewEvery > 0 && (step % job.previewEvery === 0 || step === totalSteps);
@@ -63,15 +56,16 @@ async function run(job: WorkerJob): Promise<void> {
       },
     });
     for (const [index, image] of result.images.entries()) {
+      const seed = request.seeds[index]!;
       const parameters = formatParameters({
-        prompt: job.prompt,
-        negativePrompt: job.negativePrompt,
-        steps: job.steps,
-        sampler: samplerLabel(job.sampler),
-        guidanceScale: job.guidanceScale,
-        seed: seeds[index]!,
-        width: job.width,
-        height: job.height,
+        prompt: request.prompt,
+        negativePrompt: request.negativePrompt ?? '',
+        steps: request.steps,
+        sampler: samplerLabel(request.sampler),
+        guidanceScale: request.guidanceScale,
+        seed,
+        width: request.width,
+        height: request.height,
         model: job.modelName,
       });
       const png = await encodePng(image, parameters);
@@ -79,7 +73,7 @@ async function run(job: WorkerJob): Promise<void> {
       // Transfer only a buffer the PNG owns whole; sharp's output may share a pooled buffer.
       const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
       send(
-        { type: 'image', jobId: job.id, index, seed: seeds[index]!.toString(), width: image.width, height: image.height, png: owned },
+        { type: 'image', jobId: job.id, index, seed, width: image.width, height: image.height, png: owned },
         [owned.buffer as ArrayBuffer],
       );
     }

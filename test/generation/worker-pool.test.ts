@@ -10,16 +10,9 @@ after(() => pool.close());
 function job(id: string, prompt: string): WorkerJob {
   return {
     id,
-    prompt,
     modelDir: '',
     modelName: '',
-    negativePrompt: '',
-    sampler: 'euler',
-    steps: 1,
-    guidanceScale: 1,
-    width: 64,
-    height: 64,
-    seeds: ['0'],
+    request: { prompt, sampler: 'euler', steps: 1, guidanceScale: 1, width: 64, height: 64, seeds: [0n] },
     previewEvery: 0,
     previewMaxSize: 64,
   };
