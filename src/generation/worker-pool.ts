@@ -82,8 +82,10 @@ export class WorkerPool {
     return this.slots.some((s) => s.active?.jobId === jobId);
   }
 
+  /** Terminates the workers; jobs still running end as failed with a shutdown message. */
   async close(): Promise<void> {
     this.closing = true;
+    for (const slot of this.slots) slot.active?.finish({ status: 'failed', message: 'the server is shutting down' });
     await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
   }
 

@@ -44,17 +44,23 @@ async function run(job: WorkerJob): Promise<void> {
     const provider = pipeline.provider;
     send({ type: 'started', jobId: job.id, provider: provider.provider, providerNote: provider.reason });
     const { request } = job;
+    // Previews are encoded (on sharp's threads) while the next step runs; the chain keeps STEP events in order.
+    let steps = Promise.resolve();
     const result = await pipeline.txt2img({
       ...request,
       signal: abort.signal,
-      onStep: async ({ step, totalSteps, latents }) => {
+      onStep: ({ step, totalSteps, latents }) => {
         const wantPreview = job.previewEvery > 0 && (step % job.previewEvery === 0 || step === totalSteps);
-        const preview = wantPreview
-          ? toDataUrl(await encodePreviewWebp(latentToRgb(latents, 0), job.previewMaxSize), 'image/webp')
-          : null;
-        send({ type: 'step', jobId: job.id, step, totalSteps, preview });
+        const rgb = wantPreview ? latentToRgb(latents, 0) : undefined;
+        // A preview that fails to encode is skipped; it must not fail the generation.
+        const encoded = rgb ? encodePreviewWebp(rgb, job.previewMaxSize).catch(() => undefined) : Promise.resolve(undefined);
+        steps = steps.then(async () => {
+          const webp = await encoded;
+          send({ type: 'step', jobId: job.id, step, totalSteps, preview: webp ? toDataUrl(webp, 'image/webp') : null });
+        });
       },
     });
+    await steps;
     for (const [index, image] of result.images.entries()) {
       const seed = request.seeds[index]!;
       const parameters = formatParameters({

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { GenerateDocument, GenerationDocument, GenerationEventsDocument } from '../generated/operations.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
-import { collectSubscription, requestData, wsClient } from '../support/graphql-client.js';
+import { collectSubscription, request, requestData, wsClient } from '../support/graphql-client.js';
 import { startTestServer, tempDataDir, tinyModelsDir } from '../support/test-server.js';
 
 test('a job whose model cannot load fails with a message; the server and the next job carry on', async () => {
@@ -56,5 +56,18 @@ test('the same server runs on PostgreSQL through DATABASE_URL', async (t) => {
   } finally {
     await server.close();
     await database.drop();
+  }
+});
+
+test('a full queue refuses new jobs with QUEUE_FULL and keeps the ones it has', async () => {
+  const server = await startTestServer({ dataDir: await tempDataDir(), workers: 0, maxQueuedJobs: 2 });
+  try {
+    for (let i = 0; i < 2; i++) await requestData(server.url, GenerateDocument, { input: { prompt: `job ${i}` } });
+    const refused = await request(server.url, GenerateDocument, { input: { prompt: 'one too many' } });
+    assert.equal(refused.errors?.[0]?.extensions?.code, 'QUEUE_FULL');
+    assert.equal(refused.errors?.[0]?.extensions?.max, 2);
+    assert.equal(await server.database.prisma.generation.count(), 2);
+  } finally {
+    await server.close();
   }
 });

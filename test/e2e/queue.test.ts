@@ -129,3 +129,20 @@ describe('nothing accepted is lost across a restart', () => {
     }
   });
 });
+
+describe('a stop while a job runs', () => {
+  test('closes promptly, and the interrupted job runs again after the next start', async () => {
+    const dataDir = await tempDataDir();
+    const first = await startTestServer({ dataDir, workers: 1 });
+    const job = (await requestData(first.url, GenerateDocument, { input: { ...LONG_JOB, steps: 100 } })).generate;
+    await waitForStatus(first.url, job.id, ['RUNNING']);
+    await first.close();
+
+    const second = await startTestServer({ dataDir, workers: 1 });
+    try {
+      assert.equal(await waitForStatus(second.url, job.id, ['COMPLETED', 'FAILED'], 120_000), 'COMPLETED');
+    } finally {
+      await second.close();
+    }
+  });
+});
