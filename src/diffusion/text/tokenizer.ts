@@ -10,6 +10,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AutoTokenizer, CLIPTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { clipTokenizerJson } from './clip-tokenizer-json.js';
 
 env.allowRemoteModels = false;
 
@@ -47,7 +48,7 @@ export class PromptTokenizer {
       tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
     } else if ((await exists(path.join(dir, 'vocab.json'))) && (await exists(path.join(dir, 'merges.txt')))) {
       const config = await readJson(configPath);
-      tokenizer = new CLIPTokenizer(await clipTokenizerJson(dir, config), config);
+      tokenizer = new CLIPTokenizer(await tokenizerJsonFromSlowFiles(dir, config), config);
     } else {
       throw new Error(`no tokenizer in ${dir}: need tokenizer.json, or vocab.json and merges.txt`);
     }
@@ -85,8 +86,8 @@ export class PromptTokenizer {
   }
 }
 
-/** The fast-tokenizer JSON for CLIP's byte-level BPE, equivalent to what transformers' converter writes. */
-async function clipTokenizerJson(dir: string, config: Record<string, unknown>): Promise<object> {
+/** tokenizer.json built from vocab.json + merges.txt, equivalent to what transformers' converter writes. */
+async function tokenizerJsonFromSlowFiles(dir: string, config: Record<string, unknown>): Promise<object> {
   const vocab = (await readJson(path.join(dir, 'vocab.json'))) as Record<string, number>;
   const merges = (await readFile(path.join(dir, 'merges.txt'), 'utf8'))
     .split('\n')
@@ -98,54 +99,15 @@ async function clipTokenizerJson(dir: string, config: Record<string, unknown>): 
   const unk = tokenContent(config.unk_token);
   const bos = tokenContent(config.bos_token);
   const eos = tokenContent(config.eos_token);
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [...new Set(special)].map((content) => ({
-      id: vocab[content],
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
-    normalizer: {
-      type: 'Sequence',
-      normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }],
-    },
-    pre_tokenizer: {
-      type: 'Sequence',
-      pretokenizers: [
-        {
-          // CLIP's word pattern; what it does not match (whitespace) is dropped.
-          type: 'Split',
-          pattern: { Regex: "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" },
-          behavior: 'Removed',
-          invert: true,
-        },
-        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-      ],
-    },
-    post_processor:
-      bos && eos
-        ? { type: 'RobertaProcessing', sep: [eos, vocab[eos]], cls: [bos, vocab[bos]], trim_offsets: false, add_prefix_space: false }
-        : null,
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: unk ?? null,
-      continuing_subword_prefix: '',
-      end_of_word_suffix: '</w>',
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab,
-      merges,
-    },
-  };
+  const withId = (content: string | undefined) => (content !== undefined && vocab[content] !== undefined ? { content, id: vocab[content]! } : null);
+  return clipTokenizerJson({
+    vocab,
+    merges,
+    specialTokens: [...new Set(special)].map((content) => ({ content, id: vocab[content]! })),
+    start: withId(bos),
+    end: withId(eos),
+    unknownToken: unk ?? null,
+  });
 }
 
 /** A special token in tokenizer_config.json is a string or an AddedToken object with `content`. */

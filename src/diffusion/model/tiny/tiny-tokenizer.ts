@@ -9,6 +9,7 @@
  * the text encoder relies on to find it with an argmax, as CLIP does).
  */
 import { PROMPT_WORDS } from './prompt-words.js';
+import { clipTokenizerJson } from '../../text/clip-tokenizer-json.js';
 
 export const START_TOKEN = '<|startoftext|>';
 export const END_TOKEN = '<|endoftext|>';
@@ -124,57 +125,15 @@ export function tokenizerFiles(tokenizer: TinyTokenizer): Record<string, string>
     `{\n${[...tokenizer.vocab].map(([token, id]) => `${indent}  ${JSON.stringify(token)}: ${id}`).join(',\n')}\n${indent}}`;
   const merges = tokenizer.merges.map(([a, b]) => `${a} ${b}`);
   const special = (content: string) => ({ content, lstrip: false, normalized: true, rstrip: false, single_word: false });
-  const addedToken = (content: string) => ({
-    id: tokenizer.vocab.get(content)!,
-    content,
-    single_word: false,
-    lstrip: false,
-    rstrip: false,
-    normalized: false,
-    special: true,
+  const withId = (content: string) => ({ content, id: tokenizer.vocab.get(content)! });
+  const fast = clipTokenizerJson({
+    vocab: vocabPlaceholder,
+    merges,
+    specialTokens: [withId(START_TOKEN), withId(END_TOKEN)],
+    start: withId(START_TOKEN),
+    end: withId(END_TOKEN),
+    unknownToken: END_TOKEN,
   });
-
-  const fast = {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: [addedToken(START_TOKEN), addedToken(END_TOKEN)],
-    // CLIP: NFC, runs of whitespace to one space, lowercase.
-    normalizer: {
-      type: 'Sequence',
-      normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }],
-    },
-    // CLIP's word pattern (contractions, letter runs, single digits, punctuation runs; whitespace dropped),
-    // then each word's UTF-8 bytes as the printable symbols above.
-    pre_tokenizer: {
-      type: 'Sequence',
-      pretokenizers: [
-        { type: 'Split', pattern: { Regex: "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" }, behavior: 'Removed', invert: true },
-        { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
-      ],
-    },
-    // Start and end tokens around a single sequence.
-    post_processor: {
-      type: 'RobertaProcessing',
-      sep: [END_TOKEN, tokenizer.endId],
-      cls: [START_TOKEN, tokenizer.startId],
-      trim_offsets: false,
-      add_prefix_space: false,
-    },
-    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: {
-      type: 'BPE',
-      dropout: null,
-      unk_token: END_TOKEN,
-      continuing_subword_prefix: '',
-      end_of_word_suffix: END_OF_WORD,
-      fuse_unk: false,
-      byte_fallback: false,
-      ignore_merges: false,
-      vocab: vocabPlaceholder,
-      merges,
-    },
-  };
 
   const config = {
     add_prefix_space: false,
