@@ -43,6 +43,8 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns shutdown (stop workers, close the database); Apollo must not race it on SIGTERM.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => maskInternalError(formatted, error, logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
