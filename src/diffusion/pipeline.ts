@@ -132,7 +132,8 @@ export class StableDiffusionPipeline {
 
   /** One image's latents -> RGB bytes. Decoding one at a time bounds memory at large sizes. */
   private async decode(latents: FloatTensor): Promise<RgbImage> {
-    const scaled = { data: latents.data.map((v) => v / this.model.vaeScalingFactor), dims: latents.dims };
+    const scaled = { data: new Float32Array(latents.data.length), dims: latents.dims };
+    for (let i = 0; i < scaled.data.length; i++) scaled.data[i] = latents.data[i]! / this.model.vaeScalingFactor;
     const outputs = await this.vaeDecoder.run({ latent_sample: this.vaeDecoder.floatInput('latent_sample', scaled) });
     const sample = outputAsFloat32(outputs.sample ?? outputs[this.vaeDecoder.outputNames[0]!]!);
     return planarToRgb(sample);

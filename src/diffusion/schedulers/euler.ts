@@ -115,7 +115,9 @@ export class EulerDiscreteScheduler implements Scheduler {
     if (this.stepIndex === null) this.stepIndex = this.initialStepIndex(timestep);
     const sigma = this.sigmas[this.stepIndex];
     const divisor = f(Math.sqrt(f(f(sigma * sigma) + 1)));
-    return { data: sample.data.map((x) => x / divisor), dims: [...sample.dims] };
+    const scaled = new Float32Array(sample.data.length);
+    for (let i = 0; i < scaled.length; i++) scaled[i] = sample.data[i]! / divisor; // a plain loop: TypedArray.map is several times slower
+    return { data: scaled, dims: [...sample.dims] };
   }
 
   step(modelOutput: FloatTensor, timestep: number, sample: FloatTensor, options: StepOptions = {}): StepResult {
@@ -140,11 +142,9 @@ export class EulerDiscreteScheduler implements Scheduler {
     const pt = this.config.predictionType;
     const vScale = f(-sigma / f(Math.sqrt(f(f(sigma * sigma) + 1))));
     const vDivisor = f(f(sigma * sigma) + 1);
-    for (let i = 0; i < count; i++) {
-      if (pt === 'epsilon') x0[i] = f(x[i] - f(sigmaHat * m[i]));
-      else if (pt === 'v_prediction') x0[i] = f(f(m[i] * vScale) + f(x[i] / vDivisor));
-      else x0[i] = m[i];
-    }
+    if (pt === 'epsilon') for (let i = 0; i < count; i++) x0[i] = f(x[i] - f(sigmaHat * m[i]));
+    else if (pt === 'v_prediction') for (let i = 0; i < count; i++) x0[i] = f(f(m[i] * vScale) + f(x[i] / vDivisor));
+    else x0.set(m);
     // One Euler step along d = (x - x0) / sigma from sigma_hat to the next sigma.
     const dt = f(this.sigmas[this.stepIndex + 1] - sigmaHat);
     const prev = new Float32Array(count);
