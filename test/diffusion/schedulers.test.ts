@@ -103,6 +103,59 @@ test('Euler full loop with Karras sigmas matches diffusers: sum 124.52299, mean 
 const handConfig = { num_train_timesteps: 4, trained_betas: [0.1, 0.2, 0.3, 0.4], beta_schedule: 'linear' };
 const handAlphaCumprod = [0.9, 0.72, 0.504, 0.3024];
 
+/**
+ * DPM-Solver++ 2M (diffusers tests/schedulers/test_scheduler_dpm_multi.py: test_full_loop_no_noise and
+ * test_full_loop_with_v_prediction, numbers from schedulers.md): like DDIM's loop, from the sample itself with
+ * integer timesteps and no input scaling.
+ */
+const dpmTestConfig = {
+  num_train_timesteps: 1000,
+  beta_start: 0.0001,
+  beta_end: 0.02,
+  beta_schedule: 'linear',
+  solver_order: 2,
+  algorithm_type: 'dpmsolver++',
+  solver_type: 'midpoint',
+  lower_order_final: false,
+  euler_at_final: false,
+  final_sigmas_type: 'sigma_min',
+};
+
+function dpmLoop(scheduler: Scheduler): FloatTensor {
+  scheduler.setTimesteps(10);
+  let sample = fixture();
+  for (const t of scheduler.timesteps) sample = scheduler.step(fakeModel(sample, t), t, sample).prevSample;
+  return sample;
+}
+
+test('DPM-Solver++ 2M full loop matches diffusers: mean 0.3301; timesteps 999, 899, ..., 100', () => {
+  const scheduler = createScheduler('dpmpp_2m', dpmTestConfig);
+  const result = dpmLoop(scheduler);
+  assert.deepEqual(scheduler.timesteps, [999, 899, 799, 699, 599, 500, 400, 300, 200, 100]);
+  assert.ok(Math.abs(absStats(result).mean - 0.3301) < 1e-3, `mean |x| = ${absStats(result).mean}`);
+});
+
+test('DPM-Solver++ 2M full loop with v_prediction matches diffusers: mean 0.2251', () => {
+  const result = dpmLoop(createScheduler('dpmpp_2m', { ...dpmTestConfig, prediction_type: 'v_prediction' }));
+  assert.ok(Math.abs(absStats(result).mean - 0.2251) < 1e-3, `mean |x| = ${absStats(result).mean}`);
+});
+
+test('DPM-Solver++ 2M Karras uses Karras sigmas: timesteps strictly decreasing from 999, ending near 0', () => {
+  // No diffusers fixture in schedulers.md; checked against the definition: sigma_i = (max^(1/7) + i/(n-1)
+  // (min^(1/7) - max^(1/7)))^7 mapped back to training timesteps by log-sigma interpolation.
+  const scheduler = createScheduler('dpmpp_2m_karras', { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 });
+  scheduler.setTimesteps(10);
+  const t = scheduler.timesteps;
+  assert.equal(t.length, 10);
+  assert.equal(t[0], 999);
+  assert.ok(t.every((v, i) => i === 0 || v < t[i - 1]!), t.join());
+  assert.ok(t[9]! <= 1, `last timestep ${t[9]}`);
+  // Karras spacing puts more steps at low noise than linspace does.
+  const linear = createScheduler('dpmpp_2m', { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 });
+  linear.setTimesteps(10);
+  assert.ok(t[5]! < linear.timesteps[5]!, `karras ${t[5]} vs linspace ${linear.timesteps[5]}`);
+});
+
 test('DDIM addNoise = sqrt(alphabar_t) * x + sqrt(1 - alphabar_t) * noise, one timestep per batch entry', () => {
   const x = fixture();
   const noise = fixture(true);
@@ -154,10 +207,12 @@ test('unknown scheduler name fails with the list of known names', () => {
 });
 
 test('names are stable and have A1111 labels', () => {
-  assert.deepEqual([...schedulerNames], ['ddim', 'euler']);
+  assert.deepEqual([...schedulerNames], ['ddim', 'euler', 'dpmpp_2m', 'dpmpp_2m_karras']);
   assert.equal(samplerLabel('ddim'), 'DDIM');
   assert.equal(samplerLabel('euler'), 'Euler');
-  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, euler/);
+  assert.equal(samplerLabel('dpmpp_2m'), 'DPM++ 2M');
+  assert.equal(samplerLabel('dpmpp_2m_karras'), 'DPM++ 2M Karras');
+  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, euler, dpmpp_2m, dpmpp_2m_karras/);
 });
 
 test('camelCase config keys work like the snake_case ones of the file; unknown keys are ignored', () => {

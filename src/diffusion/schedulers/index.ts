@@ -3,6 +3,7 @@
  * Names are stable API (GraphQL, saved generations); labels are what AUTOMATIC1111 writes in PNG metadata.
  */
 import { DDIMScheduler } from './ddim.js';
+import { DPMSolverMultistepScheduler } from './dpm-solver.js';
 import { EulerDiscreteScheduler } from './euler.js';
 import type { RawSchedulerConfig, Scheduler } from './types.js';
 
@@ -14,6 +15,11 @@ interface SchedulerEntry {
 const registry = {
   ddim: { label: 'DDIM', create: (config) => new DDIMScheduler(config) },
   euler: { label: 'Euler', create: (config) => new EulerDiscreteScheduler(config) },
+  dpmpp_2m: { label: 'DPM++ 2M', create: (config) => new DPMSolverMultistepScheduler(config, 'dpmpp_2m') },
+  dpmpp_2m_karras: {
+    label: 'DPM++ 2M Karras',
+    create: (config) => new DPMSolverMultistepScheduler({ ...config, use_karras_sigmas: true }, 'dpmpp_2m_karras'),
+  },
 } satisfies Record<string, SchedulerEntry>;
 
 export type SchedulerName = keyof typeof registry;
@@ -46,6 +52,7 @@ function checkedName(name: string): SchedulerName {
 
 export { DDIMScheduler } from './ddim.js';
 export { EulerDiscreteScheduler } from './euler.js';
+export { DPMSolverMultistepScheduler } from './dpm-solver.js';
 export type {
   NoiseGenerator,
   RawSchedulerConfig,
