@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createScheduler, samplerLabel, schedulerNames, type Scheduler } from '../../src/diffusion/schedulers/index.js';
 import type { FloatTensor } from '../../src/diffusion/tensor.js';
+import { TorchGenerator } from '../../src/diffusion/random/index.js';
 
 const f = Math.fround;
 const DIMS = [4, 3, 8, 8];
@@ -156,6 +157,36 @@ test('DPM-Solver++ 2M Karras uses Karras sigmas: timesteps strictly decreasing f
   assert.ok(t[5]! < linear.timesteps[5]!, `karras ${t[5]} vs linspace ${linear.timesteps[5]}`);
 });
 
+test('PNDM with the Runge-Kutta warm-up matches diffusers: sum 198.1318, mean 0.2580; timesteps as in schedulers.md', () => {
+  // diffusers test_scheduler_pndm.py test_full_loop_no_noise (schedulers.md): PRK steps, then PLMS, from the sample.
+  const scheduler = createScheduler('pndm', { ...ddimTestConfig, clip_sample: undefined, skip_prk_steps: false, set_alpha_to_one: false });
+  assertStats(dpmLoop(scheduler), 198.1318, 0.258);
+  const offset = createScheduler('pndm', { steps_offset: 1 });
+  offset.setTimesteps(10);
+  assert.deepEqual(offset.timesteps, [901, 851, 851, 801, 801, 751, 751, 701, 701, 651, 651, 601, 601, 501, 401, 301, 201, 101, 1]);
+});
+
+test('PNDM as Stable Diffusion ships it (skip_prk_steps) repeats the second-to-last timestep for PLMS', () => {
+  const scheduler = createScheduler('pndm', { steps_offset: 1, skip_prk_steps: true });
+  scheduler.setTimesteps(5);
+  assert.deepEqual(scheduler.timesteps, [801, 601, 601, 401, 201, 1]);
+});
+
+test('Euler ancestral with torch.manual_seed(0) noise matches diffusers: sum 152.3192, mean 0.1983', () => {
+  // diffusers test_scheduler_euler_ancestral.py test_full_loop_no_noise (not in schedulers.md): Euler's test loop
+  // (scaled sample fed back) with generator = torch.manual_seed(0). Matching it checks TorchGenerator as well.
+  const scheduler = createScheduler('euler_a', eulerTestConfig);
+  scheduler.setTimesteps(10);
+  const generator = new TorchGenerator(0);
+  let sample = fixture();
+  sample = { data: sample.data.map((v) => v * scheduler.initNoiseSigma), dims: sample.dims };
+  for (const t of scheduler.timesteps) {
+    sample = scheduler.scaleModelInput(sample, t);
+    sample = scheduler.step(fakeModel(sample, t), t, sample, { generator }).prevSample;
+  }
+  assertStats(sample, 152.3192, 0.1983);
+});
+
 test('DDIM addNoise = sqrt(alphabar_t) * x + sqrt(1 - alphabar_t) * noise, one timestep per batch entry', () => {
   const x = fixture();
   const noise = fixture(true);
@@ -207,12 +238,14 @@ test('unknown scheduler name fails with the list of known names', () => {
 });
 
 test('names are stable and have A1111 labels', () => {
-  assert.deepEqual([...schedulerNames], ['ddim', 'euler', 'dpmpp_2m', 'dpmpp_2m_karras']);
+  assert.deepEqual([...schedulerNames], ['ddim', 'euler', 'euler_a', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras']);
+  assert.equal(samplerLabel('euler_a'), 'Euler a');
+  assert.equal(samplerLabel('pndm'), 'PLMS');
   assert.equal(samplerLabel('ddim'), 'DDIM');
   assert.equal(samplerLabel('euler'), 'Euler');
   assert.equal(samplerLabel('dpmpp_2m'), 'DPM++ 2M');
   assert.equal(samplerLabel('dpmpp_2m_karras'), 'DPM++ 2M Karras');
-  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, euler, dpmpp_2m, dpmpp_2m_karras/);
+  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, euler, euler_a, pndm, dpmpp_2m, dpmpp_2m_karras/);
 });
 
 test('camelCase config keys work like the snake_case ones of the file; unknown keys are ignored', () => {
@@ -268,8 +301,10 @@ test('pipeline-style loops (unscaled latents kept) with a noise oracle end at th
   // If the model predicts the true noise, every step's x0 estimate is exact and the last step returns x0.
   const x0 = fixture();
   const noise = fixture(true);
-  for (const name of schedulerNames) {
-    const scheduler = createScheduler(name, { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012 });
+  // Ancestral sampling adds fresh noise each step, after which the oracle's noise is no longer the true one.
+  // set_alpha_to_one: the last DDIM/PNDM step goes to alphabar = 1 (clean), not to timestep 0's small noise level.
+  for (const name of schedulerNames.filter((n) => n !== 'euler_a')) {
+    const scheduler = createScheduler(name, { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, set_alpha_to_one: true });
     scheduler.setTimesteps(20);
     let latents = scheduler.addNoise(x0, noise, scheduler.timesteps[0]);
     for (const t of scheduler.timesteps) {

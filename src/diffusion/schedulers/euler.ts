@@ -41,16 +41,16 @@ export const eulerDefaults: EulerConfig = {
 const f = Math.fround;
 
 export class EulerDiscreteScheduler implements Scheduler {
-  readonly name = 'euler';
+  readonly name: string = 'euler';
   readonly order = 1;
   readonly config: EulerConfig;
   readonly alphasCumprod: Float32Array;
   /** sigma_t = sqrt((1 - alphabar_t) / alphabar_t) for every training timestep t (ascending). */
   private readonly trainSigmas: Float32Array;
-  private sigmas: Float32Array;
+  protected sigmas: Float32Array;
   private _timesteps: number[];
   private _numInferenceSteps: number | null = null;
-  private stepIndex: number | null = null;
+  protected stepIndex: number | null = null;
   private beginIndex: number | null = null;
 
   constructor(rawConfig: RawSchedulerConfig = {}) {
@@ -176,7 +176,7 @@ export class EulerDiscreteScheduler implements Scheduler {
     return timesteps.map(f);
   }
 
-  private initialStepIndex(timestep: number): number {
+  protected initialStepIndex(timestep: number): number {
     return this.beginIndex ?? this.indexForTimestep(timestep);
   }
 

@@ -4,7 +4,9 @@
  */
 import { DDIMScheduler } from './ddim.js';
 import { DPMSolverMultistepScheduler } from './dpm-solver.js';
+import { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
 import { EulerDiscreteScheduler } from './euler.js';
+import { PNDMScheduler } from './pndm.js';
 import type { RawSchedulerConfig, Scheduler } from './types.js';
 
 interface SchedulerEntry {
@@ -15,6 +17,8 @@ interface SchedulerEntry {
 const registry = {
   ddim: { label: 'DDIM', create: (config) => new DDIMScheduler(config) },
   euler: { label: 'Euler', create: (config) => new EulerDiscreteScheduler(config) },
+  euler_a: { label: 'Euler a', create: (config) => new EulerAncestralDiscreteScheduler(config) },
+  pndm: { label: 'PLMS', create: (config) => new PNDMScheduler(config) },
   dpmpp_2m: { label: 'DPM++ 2M', create: (config) => new DPMSolverMultistepScheduler(config, 'dpmpp_2m') },
   dpmpp_2m_karras: {
     label: 'DPM++ 2M Karras',
@@ -52,6 +56,8 @@ function checkedName(name: string): SchedulerName {
 
 export { DDIMScheduler } from './ddim.js';
 export { EulerDiscreteScheduler } from './euler.js';
+export { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
+export { PNDMScheduler } from './pndm.js';
 export { DPMSolverMultistepScheduler } from './dpm-solver.js';
 export type {
   NoiseGenerator,
