@@ -2,6 +2,7 @@ import ort from 'onnxruntime-node';
 import { readModelFolder, type ModelFolder } from './model/model-folder.js';
 import { ModelSession, outputAsFloat32, type ProviderChoice, type SessionOptions } from './model/onnx-session.js';
 import type { RgbImage } from './preview/latent2rgb.js';
+import { BatchGenerator } from './random/batch-generator.js';
 import { TorchGenerator } from './random/index.js';
 import { createScheduler } from './schedulers/index.js';
 import { concatBatch, sliceBatch, type FloatTensor } from './tensor.js';
@@ -98,10 +99,11 @@ export class StableDiffusionPipeline {
     const scheduler = createScheduler(request.sampler, this.model.schedulerConfig);
     scheduler.setTimesteps(request.steps);
     const noiseShape = [1, LATENT_CHANNELS, latentHeight, latentWidth];
-    let latents = concatBatch(request.seeds.map((seed) => ({ data: new TorchGenerator(seed).randn(noiseShape), dims: noiseShape })));
+    // As diffusers with a generator per image: each image's initial noise, then its per-step noise (ancestral
+    // schedulers), continue one torch-compatible stream seeded with that image's seed.
+    const noise = new BatchGenerator(request.seeds.map((seed) => new TorchGenerator(seed)));
+    let latents = { data: noise.randn([imageCount, ...noiseShape.slice(1)]), dims: [imageCount, ...noiseShape.slice(1)] };
     scale(latents.data, scheduler.initNoiseSigma);
-    // Stochastic schedulers draw their per-step noise from the first image's seed stream.
-    const stepGenerator = new TorchGenerator(request.seeds[0]!);
 
     const timesteps = scheduler.timesteps;
     for (let i = 0; i < timesteps.length; i++) {
@@ -110,8 +112,8 @@ export class StableDiffusionPipeline {
       const modelInput = scheduler.scaleModelInput(latents, t);
       const unetInput = useGuidance ? concatBatch([modelInput, modelInput]) : modelInput;
       const prediction = await this.predictNoise(unetInput, t, conditioning);
-      const noise = useGuidance ? applyGuidance(prediction, request.guidanceScale) : prediction;
-      latents = scheduler.step(noise, t, latents, { generator: stepGenerator }).prevSample;
+      const predicted = useGuidance ? applyGuidance(prediction, request.guidanceScale) : prediction;
+      latents = scheduler.step(predicted, t, latents, { generator: noise }).prevSample;
       await request.onStep?.({ step: i + 1, totalSteps: timesteps.length, timestep: t, latents });
     }
     throwIfAborted(request.signal);

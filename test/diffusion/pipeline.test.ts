@@ -55,6 +55,11 @@ describe('StableDiffusionPipeline on the tiny model', () => {
     const batch = await fp32.txt2img({ ...BASE, seeds: [41n, 42n] });
     // Batched and single UNet calls may round differently in the last bit, so compare closely, not exactly.
     assert.ok(meanAbsDifference(batch.images[1]!.data, a.images[0]!.data) < 0.5);
+    // Also when the scheduler draws noise every step: each image has its own seeded stream.
+    const ancestralAlone = await fp32.txt2img({ ...BASE, sampler: 'euler_a' });
+    const ancestralBatch = await fp32.txt2img({ ...BASE, sampler: 'euler_a', seeds: [41n, 42n] });
+    assert.ok(meanAbsDifference(ancestralBatch.images[1]!.data, ancestralAlone.images[0]!.data) < 0.5);
+    assert.ok(meanAbsDifference(ancestralBatch.images[0]!.data, ancestralAlone.images[0]!.data) > 1);
   });
 
   test('guidance changes the image; guidance <= 1 skips the unconditional pass', async () => {

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TorchGenerator, MT19937 } from '../../src/diffusion/random/index.js';
+import { BatchGenerator } from '../../src/diffusion/random/batch-generator.js';
 
 interface FixtureCall {
   fn: 'randn' | 'rand';
@@ -78,4 +79,15 @@ test('MT19937 matches the reference output of the algorithm', () => {
   let value = 0;
   for (let i = 0; i < 10000; i++) value = mt.nextUint32();
   assert.equal(value, 4123659995);
+});
+
+test('BatchGenerator draws each batch item from its own seeded stream, continuing it across calls', () => {
+  const batch = new BatchGenerator([new TorchGenerator(1), new TorchGenerator(2)]);
+  const first = batch.randn([2, 4, 2, 2]);
+  const second = batch.randn([2, 4, 2, 2]);
+  const one = new TorchGenerator(1);
+  const two = new TorchGenerator(2);
+  assert.deepEqual(first, Float32Array.from([...one.randn([1, 4, 2, 2]), ...two.randn([1, 4, 2, 2])]));
+  assert.deepEqual(second, Float32Array.from([...one.randn([1, 4, 2, 2]), ...two.randn([1, 4, 2, 2])]));
+  assert.throws(() => batch.randn([3, 4]), /2 generators but was asked for a batch of 3/);
 });
