@@ -187,6 +187,38 @@ test('Euler ancestral with torch.manual_seed(0) noise matches diffusers: sum 152
   assertStats(sample, 152.3192, 0.1983);
 });
 
+const lcmTestConfig = {
+  num_train_timesteps: 1000,
+  beta_start: 0.00085,
+  beta_end: 0.012,
+  beta_schedule: 'scaled_linear',
+  original_inference_steps: 50,
+  timestep_scaling: 10,
+  set_alpha_to_one: true,
+};
+
+function lcmLoop(steps: number): { scheduler: Scheduler; sample: FloatTensor } {
+  const scheduler = createScheduler('lcm', lcmTestConfig);
+  scheduler.setTimesteps(steps);
+  const generator = new TorchGenerator(0);
+  let sample = fixture();
+  for (const t of scheduler.timesteps) sample = scheduler.step(fakeModel(sample, t), t, sample, { generator }).prevSample;
+  return { scheduler, sample };
+}
+
+test('LCM one step matches diffusers: sum 18.7097, mean 0.0244', () => {
+  // diffusers test_scheduler_lcm.py test_full_loop_onestep_deter (schedulers.md, sum tolerance 1e-3).
+  assertStats(lcmLoop(1).sample, 18.7097, 0.0244, 1e-3);
+});
+
+test('LCM ten steps with torch.manual_seed(0) noise match diffusers: sum 197.7616, mean 0.2575; timesteps 999..99', () => {
+  // diffusers test_scheduler_lcm.py test_full_loop_multistep (not in schedulers.md); re-noising between steps
+  // draws from TorchGenerator, so this also checks the generator against torch.
+  const { scheduler, sample } = lcmLoop(10);
+  assert.deepEqual(scheduler.timesteps, [999, 899, 799, 699, 599, 499, 399, 299, 199, 99]);
+  assertStats(sample, 197.7616, 0.2575, 1e-2);
+});
+
 test('DDIM addNoise = sqrt(alphabar_t) * x + sqrt(1 - alphabar_t) * noise, one timestep per batch entry', () => {
   const x = fixture();
   const noise = fixture(true);
@@ -238,14 +270,15 @@ test('unknown scheduler name fails with the list of known names', () => {
 });
 
 test('names are stable and have A1111 labels', () => {
-  assert.deepEqual([...schedulerNames], ['ddim', 'euler', 'euler_a', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras']);
+  assert.deepEqual([...schedulerNames], ['ddim', 'euler', 'euler_a', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras', 'lcm']);
+  assert.equal(samplerLabel('lcm'), 'LCM');
   assert.equal(samplerLabel('euler_a'), 'Euler a');
   assert.equal(samplerLabel('pndm'), 'PLMS');
   assert.equal(samplerLabel('ddim'), 'DDIM');
   assert.equal(samplerLabel('euler'), 'Euler');
   assert.equal(samplerLabel('dpmpp_2m'), 'DPM++ 2M');
   assert.equal(samplerLabel('dpmpp_2m_karras'), 'DPM++ 2M Karras');
-  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, euler, euler_a, pndm, dpmpp_2m, dpmpp_2m_karras/);
+  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, euler, euler_a, pndm, dpmpp_2m, dpmpp_2m_karras, lcm/);
 });
 
 test('camelCase config keys work like the snake_case ones of the file; unknown keys are ignored', () => {
@@ -301,9 +334,9 @@ test('pipeline-style loops (unscaled latents kept) with a noise oracle end at th
   // If the model predicts the true noise, every step's x0 estimate is exact and the last step returns x0.
   const x0 = fixture();
   const noise = fixture(true);
-  // Ancestral sampling adds fresh noise each step, after which the oracle's noise is no longer the true one.
+  // Ancestral sampling and LCM add fresh noise each step, after which the oracle's noise is no longer the true one.
   // set_alpha_to_one: the last DDIM/PNDM step goes to alphabar = 1 (clean), not to timestep 0's small noise level.
-  for (const name of schedulerNames.filter((n) => n !== 'euler_a')) {
+  for (const name of schedulerNames.filter((n) => n !== 'euler_a' && n !== 'lcm')) {
     const scheduler = createScheduler(name, { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, set_alpha_to_one: true });
     scheduler.setTimesteps(20);
     let latents = scheduler.addNoise(x0, noise, scheduler.timesteps[0]);

@@ -6,6 +6,7 @@ import { DDIMScheduler } from './ddim.js';
 import { DPMSolverMultistepScheduler } from './dpm-solver.js';
 import { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
 import { EulerDiscreteScheduler } from './euler.js';
+import { LCMScheduler } from './lcm.js';
 import { PNDMScheduler } from './pndm.js';
 import type { RawSchedulerConfig, Scheduler } from './types.js';
 
@@ -24,6 +25,7 @@ const registry = {
     label: 'DPM++ 2M Karras',
     create: (config) => new DPMSolverMultistepScheduler({ ...config, use_karras_sigmas: true }, 'dpmpp_2m_karras'),
   },
+  lcm: { label: 'LCM', create: (config) => new LCMScheduler(config) },
 } satisfies Record<string, SchedulerEntry>;
 
 export type SchedulerName = keyof typeof registry;
@@ -58,6 +60,7 @@ export { DDIMScheduler } from './ddim.js';
 export { EulerDiscreteScheduler } from './euler.js';
 export { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
 export { PNDMScheduler } from './pndm.js';
+export { LCMScheduler } from './lcm.js';
 export { DPMSolverMultistepScheduler } from './dpm-solver.js';
 export type {
   NoiseGenerator,
