@@ -219,6 +219,19 @@ test('LCM ten steps with torch.manual_seed(0) noise match diffusers: sum 197.761
   assertStats(sample, 197.7616, 0.2575, 1e-2);
 });
 
+test('DDPM over all 1000 training steps with torch.manual_seed(0) noise matches diffusers (epsilon and v_prediction)', () => {
+  // diffusers test_scheduler_ddpm.py test_full_loop_no_noise (sum 258.9606, mean 0.3372) and
+  // test_full_loop_with_v_prediction (sum 202.0296, mean 0.2631); not in schedulers.md. The loop walks every
+  // training timestep without set_timesteps, drawing the posterior noise from the generator.
+  for (const [predictionType, sum, mean] of [['epsilon', 258.9606, 0.3372], ['v_prediction', 202.0296, 0.2631]] as const) {
+    const scheduler = createScheduler('ddpm', { ...ddimTestConfig, variance_type: 'fixed_small', prediction_type: predictionType });
+    const generator = new TorchGenerator(0);
+    let sample = fixture();
+    for (let t = 999; t >= 0; t--) sample = scheduler.step(fakeModel(sample, t), t, sample, { generator }).prevSample;
+    assertStats(sample, sum, mean);
+  }
+});
+
 test('DDIM addNoise = sqrt(alphabar_t) * x + sqrt(1 - alphabar_t) * noise, one timestep per batch entry', () => {
   const x = fixture();
   const noise = fixture(true);
@@ -270,15 +283,16 @@ test('unknown scheduler name fails with the list of known names', () => {
 });
 
 test('names are stable and have A1111 labels', () => {
-  assert.deepEqual([...schedulerNames], ['ddim', 'euler', 'euler_a', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras', 'lcm']);
+  assert.deepEqual([...schedulerNames], ['ddim', 'ddpm', 'euler', 'euler_a', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras', 'lcm']);
   assert.equal(samplerLabel('lcm'), 'LCM');
+  assert.equal(samplerLabel('ddpm'), 'DDPM');
   assert.equal(samplerLabel('euler_a'), 'Euler a');
   assert.equal(samplerLabel('pndm'), 'PLMS');
   assert.equal(samplerLabel('ddim'), 'DDIM');
   assert.equal(samplerLabel('euler'), 'Euler');
   assert.equal(samplerLabel('dpmpp_2m'), 'DPM++ 2M');
   assert.equal(samplerLabel('dpmpp_2m_karras'), 'DPM++ 2M Karras');
-  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, euler, euler_a, pndm, dpmpp_2m, dpmpp_2m_karras, lcm/);
+  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, ddpm, euler, euler_a, pndm, dpmpp_2m, dpmpp_2m_karras, lcm/);
 });
 
 test('camelCase config keys work like the snake_case ones of the file; unknown keys are ignored', () => {
@@ -334,9 +348,9 @@ test('pipeline-style loops (unscaled latents kept) with a noise oracle end at th
   // If the model predicts the true noise, every step's x0 estimate is exact and the last step returns x0.
   const x0 = fixture();
   const noise = fixture(true);
-  // Ancestral sampling and LCM add fresh noise each step, after which the oracle's noise is no longer the true one.
+  // Ancestral sampling, DDPM and LCM add fresh noise each step, after which the oracle's noise is no longer the true one.
   // set_alpha_to_one: the last DDIM/PNDM step goes to alphabar = 1 (clean), not to timestep 0's small noise level.
-  for (const name of schedulerNames.filter((n) => n !== 'euler_a' && n !== 'lcm')) {
+  for (const name of schedulerNames.filter((n) => !['euler_a', 'lcm', 'ddpm'].includes(n))) {
     const scheduler = createScheduler(name, { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, set_alpha_to_one: true });
     scheduler.setTimesteps(20);
     let latents = scheduler.addNoise(x0, noise, scheduler.timesteps[0]);

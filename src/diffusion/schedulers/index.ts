@@ -3,6 +3,7 @@
  * Names are stable API (GraphQL, saved generations); labels are what AUTOMATIC1111 writes in PNG metadata.
  */
 import { DDIMScheduler } from './ddim.js';
+import { DDPMScheduler } from './ddpm.js';
 import { DPMSolverMultistepScheduler } from './dpm-solver.js';
 import { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
 import { EulerDiscreteScheduler } from './euler.js';
@@ -17,6 +18,7 @@ interface SchedulerEntry {
 
 const registry = {
   ddim: { label: 'DDIM', create: (config) => new DDIMScheduler(config) },
+  ddpm: { label: 'DDPM', create: (config) => new DDPMScheduler(config) },
   euler: { label: 'Euler', create: (config) => new EulerDiscreteScheduler(config) },
   euler_a: { label: 'Euler a', create: (config) => new EulerAncestralDiscreteScheduler(config) },
   pndm: { label: 'PLMS', create: (config) => new PNDMScheduler(config) },
@@ -57,6 +59,7 @@ function checkedName(name: string): SchedulerName {
 }
 
 export { DDIMScheduler } from './ddim.js';
+export { DDPMScheduler } from './ddpm.js';
 export { EulerDiscreteScheduler } from './euler.js';
 export { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
 export { PNDMScheduler } from './pndm.js';

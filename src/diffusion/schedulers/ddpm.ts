@@ -1,0 +1,137 @@
+/**
+ * DDPM ancestral sampling (Ho et al. 2020, "Denoising Diffusion Probabilistic Models"), as diffusers'
+ * DDPMScheduler computes it with variance_type "fixed_small": the posterior mean of x_{t-1} given the
+ * predicted x0, plus posterior-variance noise from the generator. Stochastic and slow (meant for many steps);
+ * here mainly for parity and for models trained with it.
+ * Scalars are rounded to float32 where diffusers holds them in float32 tensors.
+ */
+import type { FloatTensor } from '../tensor.js';
+import { alphasCumprod, makeBetas } from './betas.js';
+import { checkInferenceSteps, checkSameShape, perBatch, spacedTimesteps } from './timesteps.js';
+import {
+  baseDefaults,
+  checkOneOf,
+  readConfig,
+  type BaseSchedulerConfig,
+  type RawSchedulerConfig,
+  type Scheduler,
+  type StepOptions,
+  type StepResult,
+} from './types.js';
+
+export interface DDPMConfig extends BaseSchedulerConfig {
+  varianceType: string;
+  clipSample: boolean;
+  clipSampleRange: number;
+  thresholding: boolean;
+}
+
+export const ddpmDefaults: DDPMConfig = {
+  ...baseDefaults,
+  timestepSpacing: 'leading',
+  varianceType: 'fixed_small',
+  clipSample: true,
+  clipSampleRange: 1,
+  thresholding: false,
+};
+
+const f = Math.fround;
+
+export class DDPMScheduler implements Scheduler {
+  readonly name = 'ddpm';
+  readonly order = 1;
+  readonly initNoiseSigma = 1;
+  readonly config: DDPMConfig;
+  readonly alphasCumprod: Float32Array;
+  private _timesteps: number[];
+  private _numInferenceSteps: number | null = null;
+
+  constructor(rawConfig: RawSchedulerConfig = {}) {
+    this.config = readConfig(rawConfig, ddpmDefaults);
+    const c = this.config;
+    checkOneOf('prediction_type', c.predictionType, ['epsilon', 'v_prediction', 'sample']);
+    checkOneOf('timestep_spacing', c.timestepSpacing, ['leading', 'trailing', 'linspace']);
+    checkOneOf('variance_type', c.varianceType, ['fixed_small']);
+    if (c.thresholding) throw new Error('scheduler config: DDPM dynamic thresholding is not supported');
+    this.alphasCumprod = alphasCumprod(makeBetas(c));
+    this._timesteps = Object.freeze(Array.from({ length: c.numTrainTimesteps }, (_, i) => c.numTrainTimesteps - 1 - i)) as number[];
+  }
+
+  get timesteps(): number[] {
+    return this._timesteps;
+  }
+
+  get numInferenceSteps(): number | null {
+    return this._numInferenceSteps;
+  }
+
+  setTimesteps(numInferenceSteps: number): void {
+    const c = this.config;
+    checkInferenceSteps(numInferenceSteps, c.numTrainTimesteps);
+    this._timesteps = Object.freeze(spacedTimesteps(c.timestepSpacing, c.numTrainTimesteps, numInferenceSteps, c.stepsOffset, true)) as number[];
+    this._numInferenceSteps = numInferenceSteps;
+  }
+
+  scaleModelInput(sample: FloatTensor): FloatTensor {
+    return sample;
+  }
+
+  step(modelOutput: FloatTensor, timestep: number, sample: FloatTensor, options: StepOptions = {}): StepResult {
+    checkSameShape(modelOutput, sample, 'DDPM step');
+    const c = this.config;
+    const prevTimestep = this.previousTimestep(timestep);
+    const alphaT = this.alphasCumprod[timestep]!;
+    const alphaPrev = prevTimestep >= 0 ? this.alphasCumprod[prevTimestep]! : 1;
+    const betaT = f(1 - alphaT);
+    const betaPrev = f(1 - alphaPrev);
+    const currentAlpha = f(alphaT / alphaPrev);
+    const currentBeta = f(1 - currentAlpha);
+    const sqrtAlpha = f(Math.sqrt(alphaT));
+    const sqrtBeta = f(Math.sqrt(betaT));
+
+    const count = sample.data.length;
+    const s = sample.data;
+    const m = modelOutput.data;
+    const x0 = new Float32Array(count);
+    const pt = c.predictionType;
+    if (pt === 'epsilon') for (let i = 0; i < count; i++) x0[i] = f(f(s[i]! - f(sqrtBeta * m[i]!)) / sqrtAlpha);
+    else if (pt === 'v_prediction') for (let i = 0; i < count; i++) x0[i] = f(f(sqrtAlpha * s[i]!) - f(sqrtBeta * m[i]!));
+    else x0.set(m);
+    if (c.clipSample) for (let i = 0; i < count; i++) x0[i] = Math.min(c.clipSampleRange, Math.max(-c.clipSampleRange, x0[i]!));
+
+    // Posterior mean (eq. 7 of the DDPM paper).
+    const x0Coeff = f(f(f(Math.sqrt(alphaPrev)) * currentBeta) / betaT);
+    const sampleCoeff = f(f(f(Math.sqrt(currentAlpha)) * betaPrev) / betaT);
+    const prev = new Float32Array(count);
+    for (let i = 0; i < count; i++) prev[i] = f(f(x0Coeff * x0[i]!) + f(sampleCoeff * s[i]!));
+
+    if (timestep > 0) {
+      if (!options.generator) throw new Error('DDPM step needs a generator for its noise');
+      const noise = options.generator.randn(sample.dims);
+      const variance = Math.max(f(f(betaPrev / betaT) * currentBeta), 1e-20);
+      const std = f(Math.sqrt(variance));
+      for (let i = 0; i < count; i++) prev[i] = f(prev[i]! + f(std * noise[i]!));
+    }
+    return { prevSample: { data: prev, dims: [...sample.dims] }, predOriginalSample: { data: x0, dims: [...sample.dims] } };
+  }
+
+  addNoise(original: FloatTensor, noise: FloatTensor, timesteps: number | readonly number[]): FloatTensor {
+    checkSameShape(original, noise, 'DDPM addNoise');
+    const list = perBatch(typeof timesteps === 'number' ? [timesteps] : timesteps, original.dims, 'DDPM addNoise');
+    const out = new Float32Array(original.data.length);
+    const perEntry = out.length / list.length;
+    list.forEach((t, b) => {
+      const alpha = this.alphasCumprod[t]!;
+      const a = f(Math.sqrt(alpha));
+      const s = f(Math.sqrt(f(1 - alpha)));
+      for (let k = b * perEntry; k < (b + 1) * perEntry; k++) out[k] = f(f(a * original.data[k]!) + f(s * noise.data[k]!));
+    });
+    return { data: out, dims: [...original.dims] };
+  }
+
+  /** diffusers steps back by T // n once set_timesteps was called, else by one training step. */
+  private previousTimestep(timestep: number): number {
+    const n = this._numInferenceSteps;
+    return n === null ? timestep - 1 : timestep - Math.floor(this.config.numTrainTimesteps / n);
+  }
+}
