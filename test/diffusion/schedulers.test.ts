@@ -232,6 +232,20 @@ test('DDPM over all 1000 training steps with torch.manual_seed(0) noise matches 
   }
 });
 
+test('LMS matches diffusers: epsilon sum 1006.388, v_prediction sum 0.0017, Karras sum 3812.9927', () => {
+  // diffusers test_scheduler_lms.py test_full_loop_no_noise, test_full_loop_with_v_prediction and
+  // test_full_loop_device_karras_sigmas (not in schedulers.md); Euler's test loop (scaled sample fed back).
+  const cases = [
+    [{}, 1006.388, 1.31],
+    [{ prediction_type: 'v_prediction' }, 0.0017, 2.2676e-6],
+    [{ use_karras_sigmas: true }, 3812.9927, 4.9648],
+  ] as const;
+  for (const [overrides, sum, mean] of cases) {
+    const result = eulerTestLoop(createScheduler('lms', { ...eulerTestConfig, ...overrides }));
+    assertStats(result, sum, mean);
+  }
+});
+
 test('DDIM addNoise = sqrt(alphabar_t) * x + sqrt(1 - alphabar_t) * noise, one timestep per batch entry', () => {
   const x = fixture();
   const noise = fixture(true);
@@ -283,16 +297,17 @@ test('unknown scheduler name fails with the list of known names', () => {
 });
 
 test('names are stable and have A1111 labels', () => {
-  assert.deepEqual([...schedulerNames], ['ddim', 'ddpm', 'euler', 'euler_a', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras', 'lcm']);
+  assert.deepEqual([...schedulerNames], ['ddim', 'ddpm', 'euler', 'euler_a', 'lms', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras', 'lcm']);
   assert.equal(samplerLabel('lcm'), 'LCM');
   assert.equal(samplerLabel('ddpm'), 'DDPM');
+  assert.equal(samplerLabel('lms'), 'LMS');
   assert.equal(samplerLabel('euler_a'), 'Euler a');
   assert.equal(samplerLabel('pndm'), 'PLMS');
   assert.equal(samplerLabel('ddim'), 'DDIM');
   assert.equal(samplerLabel('euler'), 'Euler');
   assert.equal(samplerLabel('dpmpp_2m'), 'DPM++ 2M');
   assert.equal(samplerLabel('dpmpp_2m_karras'), 'DPM++ 2M Karras');
-  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, ddpm, euler, euler_a, pndm, dpmpp_2m, dpmpp_2m_karras, lcm/);
+  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, ddpm, euler, euler_a, lms, pndm, dpmpp_2m, dpmpp_2m_karras, lcm/);
 });
 
 test('camelCase config keys work like the snake_case ones of the file; unknown keys are ignored', () => {

@@ -8,6 +8,7 @@ import { DPMSolverMultistepScheduler } from './dpm-solver.js';
 import { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
 import { EulerDiscreteScheduler } from './euler.js';
 import { LCMScheduler } from './lcm.js';
+import { LMSDiscreteScheduler } from './lms.js';
 import { PNDMScheduler } from './pndm.js';
 import type { RawSchedulerConfig, Scheduler } from './types.js';
 
@@ -21,6 +22,7 @@ const registry = {
   ddpm: { label: 'DDPM', create: (config) => new DDPMScheduler(config) },
   euler: { label: 'Euler', create: (config) => new EulerDiscreteScheduler(config) },
   euler_a: { label: 'Euler a', create: (config) => new EulerAncestralDiscreteScheduler(config) },
+  lms: { label: 'LMS', create: (config) => new LMSDiscreteScheduler(config) },
   pndm: { label: 'PLMS', create: (config) => new PNDMScheduler(config) },
   dpmpp_2m: { label: 'DPM++ 2M', create: (config) => new DPMSolverMultistepScheduler(config, 'dpmpp_2m') },
   dpmpp_2m_karras: {
@@ -64,6 +66,7 @@ export { EulerDiscreteScheduler } from './euler.js';
 export { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
 export { PNDMScheduler } from './pndm.js';
 export { LCMScheduler } from './lcm.js';
+export { LMSDiscreteScheduler } from './lms.js';
 export { DPMSolverMultistepScheduler } from './dpm-solver.js';
 export type {
   NoiseGenerator,
