@@ -246,6 +246,22 @@ test('LMS matches diffusers: epsilon sum 1006.388, v_prediction sum 0.0017, Karr
   }
 });
 
+test('Heun matches diffusers: epsilon sum 0.1233, Karras sum 0.00015 (v_prediction near 0 too)', () => {
+  // diffusers test_scheduler_heun.py test_full_loop_no_noise (CPU numbers), test_full_loop_device_karras_sigmas
+  // and test_full_loop_with_v_prediction (sum 4.6934e-07: only "close to zero" is checked there at 1e-2).
+  const cases = [
+    [{}, 0.1233, 0.0002],
+    [{ use_karras_sigmas: true }, 0.00015, 1.9869554535034695e-7],
+    [{ prediction_type: 'v_prediction' }, 4.6934e-7, 6.1112e-10],
+  ] as const;
+  for (const [overrides, sum, mean] of cases) {
+    const scheduler = createScheduler('heun', { ...eulerTestConfig, ...overrides });
+    const result = eulerTestLoop(scheduler);
+    assert.equal(scheduler.timesteps.length, 19, 'every sigma after the first twice');
+    assertStats(result, sum, mean);
+  }
+});
+
 test('DDIM addNoise = sqrt(alphabar_t) * x + sqrt(1 - alphabar_t) * noise, one timestep per batch entry', () => {
   const x = fixture();
   const noise = fixture(true);
@@ -297,17 +313,18 @@ test('unknown scheduler name fails with the list of known names', () => {
 });
 
 test('names are stable and have A1111 labels', () => {
-  assert.deepEqual([...schedulerNames], ['ddim', 'ddpm', 'euler', 'euler_a', 'lms', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras', 'lcm']);
+  assert.deepEqual([...schedulerNames], ['ddim', 'ddpm', 'euler', 'euler_a', 'heun', 'lms', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras', 'lcm']);
   assert.equal(samplerLabel('lcm'), 'LCM');
   assert.equal(samplerLabel('ddpm'), 'DDPM');
   assert.equal(samplerLabel('lms'), 'LMS');
+  assert.equal(samplerLabel('heun'), 'Heun');
   assert.equal(samplerLabel('euler_a'), 'Euler a');
   assert.equal(samplerLabel('pndm'), 'PLMS');
   assert.equal(samplerLabel('ddim'), 'DDIM');
   assert.equal(samplerLabel('euler'), 'Euler');
   assert.equal(samplerLabel('dpmpp_2m'), 'DPM++ 2M');
   assert.equal(samplerLabel('dpmpp_2m_karras'), 'DPM++ 2M Karras');
-  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, ddpm, euler, euler_a, lms, pndm, dpmpp_2m, dpmpp_2m_karras, lcm/);
+  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, ddpm, euler, euler_a, heun, lms, pndm, dpmpp_2m, dpmpp_2m_karras, lcm/);
 });
 
 test('camelCase config keys work like the snake_case ones of the file; unknown keys are ignored', () => {

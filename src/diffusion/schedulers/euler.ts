@@ -42,13 +42,13 @@ const f = Math.fround;
 
 export class EulerDiscreteScheduler implements Scheduler {
   readonly name: string = 'euler';
-  readonly order = 1;
+  readonly order: number = 1;
   readonly config: EulerConfig;
   readonly alphasCumprod: Float32Array;
   /** sigma_t = sqrt((1 - alphabar_t) / alphabar_t) for every training timestep t (ascending). */
   private readonly trainSigmas: Float32Array;
   protected sigmas: Float32Array;
-  private _timesteps: number[];
+  protected _timesteps: number[];
   private _numInferenceSteps: number | null = null;
   protected stepIndex: number | null = null;
   private beginIndex: number | null = null;

@@ -7,6 +7,7 @@ import { DDPMScheduler } from './ddpm.js';
 import { DPMSolverMultistepScheduler } from './dpm-solver.js';
 import { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
 import { EulerDiscreteScheduler } from './euler.js';
+import { HeunDiscreteScheduler } from './heun.js';
 import { LCMScheduler } from './lcm.js';
 import { LMSDiscreteScheduler } from './lms.js';
 import { PNDMScheduler } from './pndm.js';
@@ -22,6 +23,7 @@ const registry = {
   ddpm: { label: 'DDPM', create: (config) => new DDPMScheduler(config) },
   euler: { label: 'Euler', create: (config) => new EulerDiscreteScheduler(config) },
   euler_a: { label: 'Euler a', create: (config) => new EulerAncestralDiscreteScheduler(config) },
+  heun: { label: 'Heun', create: (config) => new HeunDiscreteScheduler(config) },
   lms: { label: 'LMS', create: (config) => new LMSDiscreteScheduler(config) },
   pndm: { label: 'PLMS', create: (config) => new PNDMScheduler(config) },
   dpmpp_2m: { label: 'DPM++ 2M', create: (config) => new DPMSolverMultistepScheduler(config, 'dpmpp_2m') },
@@ -65,6 +67,7 @@ export { DDPMScheduler } from './ddpm.js';
 export { EulerDiscreteScheduler } from './euler.js';
 export { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
 export { PNDMScheduler } from './pndm.js';
+export { HeunDiscreteScheduler } from './heun.js';
 export { LCMScheduler } from './lcm.js';
 export { LMSDiscreteScheduler } from './lms.js';
 export { DPMSolverMultistepScheduler } from './dpm-solver.js';
