@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parsePromptParameters, PromptParameterError, sizeForAspectRatio } from '../diffusion/text/prompt-parameters.js';
 import type { GenerationParams } from '../generation/job.js';
 import { badInput } from './errors.js';
 import type { GenerateInput } from './types/generate-input.js';
@@ -25,10 +26,11 @@ export interface InputContext {
 
 /** Checks a GenerateInput and fills in defaults. Throws a BAD_USER_INPUT GraphQLError naming the field. */
 export function resolveGenerateInput(input: GenerateInput, context: InputContext): GenerationParams {
-  const prompt = input.prompt.trim();
+  checkLength('prompt', input.prompt);
+  const { prompt, parameters } = splitPromptParameters(input.prompt);
   if (prompt === '') throw badInput('prompt', 'prompt must not be empty');
-  checkLength('prompt', prompt);
-  const negativePrompt = (input.negativePrompt ?? '').trim();
+  // --no adds to the negative prompt; every other prompt parameter fills a field the input left out.
+  const negativePrompt = [(input.negativePrompt ?? '').trim(), parameters.negative ?? ''].filter(Boolean).join(', ');
   checkLength('negativePrompt', negativePrompt);
 
   const modelName = input.model ?? context.defaultModel;
@@ -45,20 +47,21 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
     });
   }
 
-  const width = input.width ?? model.defaultSize;
-  const height = input.height ?? model.defaultSize;
+  const shaped = parameters.aspectRatio ? sizeForAspectRatio(parameters.aspectRatio, model.defaultSize) : undefined;
+  const width = input.width ?? shaped?.width ?? model.defaultSize;
+  const height = input.height ?? shaped?.height ?? model.defaultSize;
   checkSize('width', width);
   checkSize('height', height);
-  const steps = input.steps ?? DEFAULTS.steps;
+  const steps = input.steps ?? parameters.steps ?? DEFAULTS.steps;
   checkRange('steps', steps, LIMITS.steps);
-  const guidanceScale = input.guidanceScale ?? DEFAULTS.guidanceScale;
+  const guidanceScale = input.guidanceScale ?? parameters.guidanceScale ?? DEFAULTS.guidanceScale;
   checkRange('guidanceScale', guidanceScale, LIMITS.guidanceScale);
   const batchSize = input.batchSize ?? DEFAULTS.batchSize;
   checkRange('batchSize', batchSize, LIMITS.batchSize);
   const priority = input.priority ?? DEFAULTS.priority;
   checkRange('priority', priority, LIMITS.priority);
 
-  const seed = input.seed ?? randomSeed();
+  const seed = input.seed ?? parameters.seed ?? randomSeed();
   if (seed < LIMITS.seed.min || seed > LIMITS.seed.max) {
     throw badInput('seed', `seed must be between 0 and ${LIMITS.seed.max}, got ${seed}`, {
       min: '0',
@@ -70,6 +73,16 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
   }
 
   return { prompt, negativePrompt, model: model.name, sampler, steps, guidanceScale, width, height, seed, batchSize, priority };
+}
+
+/** Midjourney-style "--ar 16:9 --seed 42 --no text" at the end of the prompt; a malformed one names the prompt. */
+function splitPromptParameters(text: string): ReturnType<typeof parsePromptParameters> {
+  try {
+    return parsePromptParameters(text);
+  } catch (error) {
+    if (error instanceof PromptParameterError) throw badInput('prompt', error.message, { reason: `PROMPT_PARAMETER_${error.parameter.toUpperCase()}` });
+    throw error;
+  }
 }
 
 /**

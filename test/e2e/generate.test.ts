@@ -13,7 +13,7 @@ import {
   type GenerateInput,
   type GenerationEventsSubscription,
 } from '../generated/operations.js';
-import { collectSubscription, requestData, wsClient } from '../support/graphql-client.js';
+import { collectSubscription, request, requestData, wsClient } from '../support/graphql-client.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 
 type Event = GenerationEventsSubscription['generationEvents'];
@@ -170,6 +170,20 @@ describe('generate, end to end over HTTP and graphql-ws with the tiny model', ()
     assert.ok(completed?.__typename === 'GenerationCompleted');
     assert.equal(completed.warnings.length, 1);
     assert.match(completed.warnings[0]!, /prompt has 90 tokens; only the first 75 were used/);
+  });
+
+  test('Midjourney-style parameters in the prompt become the generation parameters; explicit fields win', async () => {
+    const { generate } = await requestData(server.url, GenerateDocument, {
+      input: { prompt: 'a red fox --ar 16:9 --seed 42 --no blurry, text --steps 3 --cfg 5', negativePrompt: 'ugly', guidanceScale: 6 },
+    });
+    assert.deepEqual(
+      [generate.prompt, generate.negativePrompt, generate.seed, generate.steps, generate.guidanceScale, generate.width, generate.height],
+      ['a red fox', 'ugly, blurry, text', '42', 3, 6, 112, 64],
+    );
+    const bad = await request(server.url, GenerateDocument, { input: { prompt: 'a red fox --ar wide' } });
+    assert.equal(bad.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(bad.errors?.[0]?.extensions?.field, 'prompt');
+    assert.match(bad.errors?.[0]?.message ?? '', /--ar needs "width:height"/);
   });
 
   test('generations are listed newest first with stable cursors', async () => {
