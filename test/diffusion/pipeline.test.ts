@@ -100,6 +100,18 @@ describe('StableDiffusionPipeline on the tiny model', () => {
     assert.deepEqual(seen, [1, 2, 3]);
   });
 
+  test('emphasis syntax weights the conditioning: (word:1) is the plain word, (word:1.5) changes the image', async () => {
+    const plain = await fp32.txt2img({ ...BASE, prompt: 'a red circle on a blue background' });
+    const neutral = await fp32.txt2img({ ...BASE, prompt: 'a (red circle:1) on a blue background' });
+    const emphasised = await fp32.txt2img({ ...BASE, prompt: 'a (red circle:1.5) on a blue background' });
+    const bracketed = await fp32.txt2img({ ...BASE, prompt: 'a [red circle] on a blue background' });
+    assert.deepEqual(neutral.images[0]!.data, plain.images[0]!.data);
+    assert.ok(meanAbsDifference(emphasised.images[0]!.data, plain.images[0]!.data) > 0.1);
+    assert.ok(meanAbsDifference(bracketed.images[0]!.data, plain.images[0]!.data) > 0.01);
+    const withBreak = await fp32.txt2img({ ...BASE, prompt: 'a red circle BREAK a blue background', steps: 1 });
+    assert.match(withBreak.warnings.join(' '), /BREAK in the prompt was ignored/);
+  });
+
   test('a prompt over 77 tokens is truncated and reported', async () => {
     const long = Array.from({ length: 100 }, () => 'red').join(' ');
     const result = await fp32.txt2img({ ...BASE, prompt: long, steps: 1 });

@@ -28,6 +28,11 @@ export interface EncodedPrompts {
   tokenCounts: number[];
 }
 
+export interface EncodedWeightedPrompts extends EncodedPrompts {
+  /** One emphasis weight per id in inputIds (1 for start, end and padding). */
+  weights: Float32Array;
+}
+
 export class PromptTokenizer {
   private constructor(
     private readonly tokenizer: PreTrainedTokenizer,
@@ -71,18 +76,36 @@ export class PromptTokenizer {
 
   /** One row per text: start, the first maxLength - 2 prompt tokens, end, then the pad id up to maxLength. */
   encode(texts: string[]): EncodedPrompts {
+    const { inputIds, truncated, tokenCounts } = this.encodeWeighted(texts.map((text) => [{ text, weight: 1 }]));
+    return { inputIds, truncated, tokenCounts };
+  }
+
+  /**
+   * Like `encode`, for prompts given as fragments with emphasis weights: each fragment is tokenized on its
+   * own (as AUTOMATIC1111 does) and its tokens carry its weight.
+   */
+  encodeWeighted(prompts: Array<Array<{ text: string; weight: number }>>): EncodedWeightedPrompts {
     const room = this.maxLength - 2;
-    const inputIds = new Int32Array(texts.length * this.maxLength).fill(this.padTokenId);
+    const inputIds = new Int32Array(prompts.length * this.maxLength).fill(this.padTokenId);
+    const weights = new Float32Array(prompts.length * this.maxLength).fill(1);
     const truncated: boolean[] = [];
     const tokenCounts: number[] = [];
-    texts.forEach((text, row) => {
-      const ids = this.tokenIds(text);
-      const kept = ids.slice(0, room);
-      inputIds.set([this.startTokenId, ...kept, this.endTokenId], row * this.maxLength);
+    prompts.forEach((fragments, row) => {
+      const ids: number[] = [];
+      const tokenWeights: number[] = [];
+      for (const fragment of fragments) {
+        for (const id of this.tokenIds(fragment.text)) {
+          ids.push(id);
+          tokenWeights.push(fragment.weight);
+        }
+      }
+      const offset = row * this.maxLength;
+      inputIds.set([this.startTokenId, ...ids.slice(0, room), this.endTokenId], offset);
+      weights.set(tokenWeights.slice(0, room), offset + 1);
       truncated.push(ids.length > room);
       tokenCounts.push(ids.length);
     });
-    return { inputIds, truncated, tokenCounts };
+    return { inputIds, weights, truncated, tokenCounts };
   }
 }
 
