@@ -11,6 +11,8 @@ import { PromptTokenizer } from './text/tokenizer.js';
 
 const LATENT_CHANNELS = 4;
 const VAE_DOWNSCALE = 8;
+/** Longest prompt in 75-token chunks (600 tokens); beyond that the prompt is truncated with a warning. */
+const MAX_PROMPT_CHUNKS = 8;
 
 export interface Txt2ImgRequest {
   prompt: string;
@@ -92,7 +94,7 @@ export class StableDiffusionPipeline {
 
     const prompts = useGuidance ? [request.negativePrompt ?? '', request.prompt] : [request.prompt];
     const labels = useGuidance ? ['negative prompt', 'prompt'] : ['prompt'];
-    const encoded = await this.promptEncoder.encode(prompts, labels);
+    const encoded = await this.promptEncoder.encode(prompts, labels, this.maxPromptChunks());
     const conditioning = buildConditioning(encoded.hiddenStates, imageCount, useGuidance);
     throwIfAborted(request.signal);
 
@@ -121,6 +123,15 @@ export class StableDiffusionPipeline {
     const images: RgbImage[] = [];
     for (let i = 0; i < imageCount; i++) images.push(await this.decode(sliceBatch(latents, i, 1)));
     return { images, warnings: encoded.warnings };
+  }
+
+  /**
+   * How many 77-token prompt chunks the UNet takes: exports with a symbolic sequence length (optimum's) take
+   * long prompts as several chunks side by side; a fixed length means one.
+   */
+  private maxPromptChunks(): number {
+    const sequence = this.unet.input('encoder_hidden_states').shape[1];
+    return typeof sequence === 'number' ? 1 : MAX_PROMPT_CHUNKS;
   }
 
   private async predictNoise(sample: FloatTensor, timestep: number, conditioning: FloatTensor): Promise<FloatTensor> {

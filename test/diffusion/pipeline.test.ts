@@ -5,6 +5,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GenerationAbortedError, ModelFolderError, schedulerNames, StableDiffusionPipeline, type Txt2ImgRequest } from '../../src/diffusion/index.js';
 import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.js';
+import { ModelSession } from '../../src/diffusion/model/onnx-session.js';
+import { PromptEncoder } from '../../src/diffusion/text/text-encoder.js';
+import { PromptTokenizer } from '../../src/diffusion/text/tokenizer.js';
 
 const BASE: Txt2ImgRequest = {
   prompt: 'a red circle on a blue background',
@@ -108,15 +111,38 @@ describe('StableDiffusionPipeline on the tiny model', () => {
     assert.deepEqual(neutral.images[0]!.data, plain.images[0]!.data);
     assert.ok(meanAbsDifference(emphasised.images[0]!.data, plain.images[0]!.data) > 0.1);
     assert.ok(meanAbsDifference(bracketed.images[0]!.data, plain.images[0]!.data) > 0.01);
-    const withBreak = await fp32.txt2img({ ...BASE, prompt: 'a red circle BREAK a blue background', steps: 1 });
-    assert.match(withBreak.warnings.join(' '), /BREAK in the prompt was ignored/);
   });
 
-  test('a prompt over 77 tokens is truncated and reported', async () => {
+  test('a long prompt spans several 77-token chunks; past 8 chunks it is truncated and reported', async () => {
+    const words = (word: string, count: number) => Array.from({ length: count }, () => word).join(' ');
+    const first75 = await fp32.txt2img({ ...BASE, prompt: words('red', 75) });
+    const longer = await fp32.txt2img({ ...BASE, prompt: `${words('red', 75)} ${words('blue', 25)}` });
+    assert.deepEqual(longer.warnings, []);
+    assert.ok(meanAbsDifference(first75.images[0]!.data, longer.images[0]!.data) > 0.05, 'the second chunk conditions the image');
+    const tooLong = await fp32.txt2img({ ...BASE, prompt: words('red', 700), steps: 1 });
+    assert.equal(tooLong.warnings.length, 1);
+    assert.match(tooLong.warnings[0]!, /prompt has 700 tokens; only the first 8 chunks of 75 were used/);
+  });
+
+  test('BREAK starts a new chunk', async () => {
+    const together = await fp32.txt2img({ ...BASE, prompt: 'a red circle, a blue background' });
+    const split = await fp32.txt2img({ ...BASE, prompt: 'a red circle, BREAK a blue background' });
+    assert.deepEqual(split.warnings, []);
+    assert.ok(meanAbsDifference(together.images[0]!.data, split.images[0]!.data) > 0.05);
+  });
+
+  test('a text encoder path for UNets with a fixed 77-token context keeps the first 75 tokens and says so', async () => {
+    const tokenizer = await PromptTokenizer.load(path.join(root, 'fp32', 'tokenizer'));
+    const session = await ModelSession.load(path.join(root, 'fp32', 'text_encoder', 'model.onnx'), { device: 'cpu' });
+    const encoder = new PromptEncoder(tokenizer, session);
     const long = Array.from({ length: 100 }, () => 'red').join(' ');
-    const result = await fp32.txt2img({ ...BASE, prompt: long, steps: 1 });
-    assert.equal(result.warnings.length, 1);
-    assert.match(result.warnings[0]!, /prompt has 100 tokens; only the first 75 were used/);
+    const single = await encoder.encode([long, 'x BREAK y'], ['prompt', 'negative prompt'], 1);
+    assert.deepEqual(single.hiddenStates.dims.slice(0, 2), [2, 77]);
+    assert.match(single.warnings.join(' '), /prompt has 100 tokens; only the first 75 were used/);
+    assert.match(single.warnings.join(' '), /BREAK in the negative prompt was ignored/);
+    const chunked = await encoder.encode([long, 'x'], ['prompt', 'negative prompt'], 8);
+    assert.deepEqual(chunked.hiddenStates.dims.slice(0, 2), [2, 154]); // both prompts get the longest one's two chunks
+    await session.release();
   });
 
   test('fp16 exports and float timesteps run through the same code and agree with fp32', async () => {

@@ -163,13 +163,13 @@ describe('generate, end to end over HTTP and graphql-ws with the tiny model', ()
     assert.deepEqual(replay, ['STARTED', 'IMAGE', 'COMPLETED']);
   });
 
-  test('a prompt longer than the text encoder reads is truncated and the generation says so', async () => {
-    const prompt = Array.from({ length: 90 }, (_, i) => (i % 2 ? 'red' : 'blue')).join(' ');
+  test('a prompt longer than the 8 chunks the pipeline reads is truncated and the generation says so', async () => {
+    const prompt = Array.from({ length: 700 }, (_, i) => (i % 2 ? 'red' : 'blue')).join(' ');
     const run = await generateAndFollow(server.url, { prompt, steps: 1, width: 64, height: 64, seed: '3' });
     const completed = run.events.at(-1);
     assert.ok(completed?.__typename === 'GenerationCompleted');
     assert.equal(completed.warnings.length, 1);
-    assert.match(completed.warnings[0]!, /prompt has 90 tokens; only the first 75 were used/);
+    assert.match(completed.warnings[0]!, /prompt has 700 tokens; only the first 8 chunks of 75 were used/);
   });
 
   test('Midjourney-style parameters in the prompt become the generation parameters; explicit fields win', async () => {

@@ -18,17 +18,23 @@ export class PromptEncoder {
     readonly session: ModelSession,
   ) {}
 
-  async encode(prompts: string[], labels: string[] = prompts.map(() => 'prompt')): Promise<EncodedPrompts> {
+  /**
+   * Encodes the prompts (emphasis syntax applied). `maxChunks` 1 truncates each prompt to one 77-token window;
+   * more lets long prompts span several windows, concatenated along the sequence axis, for UNets that accept
+   * a longer encoder_hidden_states.
+   */
+  async encode(prompts: string[], labels: string[] = prompts.map(() => 'prompt'), maxChunks = 1): Promise<EncodedPrompts> {
     const warnings: string[] = [];
     const parsed = prompts.map((prompt, i) => {
       const fragments = parsePromptAttention(prompt);
-      if (fragments.some((f) => f.isBreak)) {
-        warnings.push(`BREAK in the ${labels[i]} was ignored: prompts longer than one ${this.tokenizer.maxLength}-token chunk are not supported yet.`);
+      if (maxChunks === 1 && fragments.some((f) => f.isBreak)) {
+        warnings.push(`BREAK in the ${labels[i]} was ignored: this model reads a single ${this.tokenizer.maxLength}-token chunk.`);
       }
-      return fragments.filter((f) => !f.isBreak);
+      return fragments;
     });
-    const { inputIds, weights, truncated, tokenCounts } = this.tokenizer.encodeWeighted(parsed);
-    const dims = [prompts.length, this.tokenizer.maxLength];
+    const { inputIds, weights, truncated, tokenCounts, chunkCount } = this.tokenizer.encodeChunked(parsed, maxChunks);
+    const rows = prompts.length * chunkCount;
+    const dims = [rows, this.tokenizer.maxLength];
     const { type } = this.session.input('input_ids');
     const ids =
       type === 'int64'
@@ -37,15 +43,20 @@ export class PromptEncoder {
     const outputs = await this.session.run({ input_ids: ids });
     const hidden = outputAsFloat32(outputs.last_hidden_state ?? outputs[this.session.outputNames[0]!]!);
     applyEmphasis(hidden, weights);
+    // A prompt's chunk rows are contiguous, so [prompts * chunks, 77, D] is [prompts, chunks * 77, D] as it is.
+    const [, tokens, width] = hidden.dims as [number, number, number];
+    const hiddenStates: FloatTensor = { data: hidden.data, dims: [prompts.length, chunkCount * tokens, width] };
+
     const usable = this.tokenizer.maxLength - 2;
     truncated.forEach((wasTruncated, i) => {
-      if (wasTruncated) {
-        warnings.push(
-          `The ${labels[i]} has ${tokenCounts[i]} tokens; only the first ${usable} were used (CLIP reads at most ${this.tokenizer.maxLength} including start and end).`,
-        );
-      }
+      if (!wasTruncated) return;
+      warnings.push(
+        maxChunks === 1
+          ? `The ${labels[i]} has ${tokenCounts[i]} tokens; only the first ${usable} were used (CLIP reads at most ${this.tokenizer.maxLength} including start and end).`
+          : `The ${labels[i]} has ${tokenCounts[i]} tokens; only the first ${maxChunks} chunks of ${usable} were used.`,
+      );
     });
-    return { hiddenStates: hidden, warnings };
+    return { hiddenStates, warnings };
   }
 }
 

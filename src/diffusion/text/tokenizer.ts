@@ -11,6 +11,7 @@ import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AutoTokenizer, CLIPTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { clipTokenizerJson } from './clip-tokenizer-json.js';
+import { chunkTokens } from './prompt-chunks.js';
 
 env.allowRemoteModels = false;
 
@@ -31,6 +32,8 @@ export interface EncodedPrompts {
 export interface EncodedWeightedPrompts extends EncodedPrompts {
   /** One emphasis weight per id in inputIds (1 for start, end and padding). */
   weights: Float32Array;
+  /** Rows (chunks of maxLength ids) per prompt. */
+  chunkCount: number;
 }
 
 export class PromptTokenizer {
@@ -76,36 +79,47 @@ export class PromptTokenizer {
 
   /** One row per text: start, the first maxLength - 2 prompt tokens, end, then the pad id up to maxLength. */
   encode(texts: string[]): EncodedPrompts {
-    const { inputIds, truncated, tokenCounts } = this.encodeWeighted(texts.map((text) => [{ text, weight: 1 }]));
+    const { inputIds, truncated, tokenCounts } = this.encodeChunked(texts.map((text) => [{ text, weight: 1 }]), 1);
     return { inputIds, truncated, tokenCounts };
   }
 
   /**
-   * Like `encode`, for prompts given as fragments with emphasis weights: each fragment is tokenized on its
-   * own (as AUTOMATIC1111 does) and its tokens carry its weight.
+   * Prompts given as fragments with emphasis weights (each fragment tokenized on its own, as AUTOMATIC1111
+   * does), as rows of maxLength ids: `chunkCount` rows per prompt, prompt after prompt. With `maxChunks` 1 a
+   * prompt keeps its first maxLength - 2 tokens; with more, long prompts fill several chunks (see
+   * prompt-chunks.ts) and every prompt gets as many chunks as the longest, the missing ones empty.
    */
-  encodeWeighted(prompts: Array<Array<{ text: string; weight: number }>>): EncodedWeightedPrompts {
+  encodeChunked(prompts: Array<Array<{ text: string; weight: number; isBreak?: boolean }>>, maxChunks: number): EncodedWeightedPrompts {
     const room = this.maxLength - 2;
-    const inputIds = new Int32Array(prompts.length * this.maxLength).fill(this.padTokenId);
-    const weights = new Float32Array(prompts.length * this.maxLength).fill(1);
-    const truncated: boolean[] = [];
-    const tokenCounts: number[] = [];
-    prompts.forEach((fragments, row) => {
-      const ids: number[] = [];
-      const tokenWeights: number[] = [];
-      for (const fragment of fragments) {
-        for (const id of this.tokenIds(fragment.text)) {
-          ids.push(id);
-          tokenWeights.push(fragment.weight);
-        }
-      }
-      const offset = row * this.maxLength;
-      inputIds.set([this.startTokenId, ...ids.slice(0, room), this.endTokenId], offset);
-      weights.set(tokenWeights.slice(0, room), offset + 1);
-      truncated.push(ids.length > room);
-      tokenCounts.push(ids.length);
+    const commaId = this.tokenIds(',')[0];
+    const perPrompt = prompts.map((fragments) => {
+      const tokenized = fragments.map((f) => ({ ids: f.isBreak ? [] : this.tokenIds(f.text), weight: f.weight, isBreak: f.isBreak }));
+      const total = tokenized.reduce((n, f) => n + f.ids.length, 0);
+      const chunks =
+        maxChunks === 1
+          ? [{ ids: tokenized.flatMap((f) => f.ids), weights: tokenized.flatMap((f) => f.ids.map(() => f.weight)) }]
+          : chunkTokens(tokenized, room, commaId);
+      return { chunks, total };
     });
-    return { inputIds, weights, truncated, tokenCounts };
+    const chunkCount = Math.min(maxChunks, Math.max(...perPrompt.map((p) => p.chunks.length)));
+    const rows = prompts.length * chunkCount;
+    const inputIds = new Int32Array(rows * this.maxLength).fill(this.padTokenId);
+    const weights = new Float32Array(rows * this.maxLength).fill(1);
+    perPrompt.forEach(({ chunks }, p) => {
+      for (let c = 0; c < chunkCount; c++) {
+        const chunk = chunks[c] ?? { ids: [], weights: [] };
+        const offset = (p * chunkCount + c) * this.maxLength;
+        inputIds.set([this.startTokenId, ...chunk.ids.slice(0, room), this.endTokenId], offset);
+        weights.set(chunk.weights.slice(0, room), offset + 1);
+      }
+    });
+    return {
+      inputIds,
+      weights,
+      chunkCount,
+      truncated: perPrompt.map(({ chunks }) => chunks.length > chunkCount || chunks.some((c) => c.ids.length > room)),
+      tokenCounts: perPrompt.map(({ total }) => total),
+    };
   }
 }
 

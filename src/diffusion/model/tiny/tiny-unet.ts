@@ -1,7 +1,7 @@
 /**
  * A small conditional UNet with the interface of a diffusers ONNX `unet/model.onnx`:
  * `sample` [batch, 4, height, width], `timestep` [batch] (int64 or float32), `encoder_hidden_states`
- * [batch, 77, hidden] -> `out_sample` [batch, 4, height, width].
+ * [batch, sequence (77 per prompt chunk), hidden] -> `out_sample` [batch, 4, height, width].
  *
  * The structure is UNet2DConditionModel's in miniature, so the pipeline exercises the same kind of graph:
  * sinusoidal timestep embedding + MLP, conv_in, per level a ResNet block (GroupNorm, SiLU, conv, timestep
@@ -36,7 +36,6 @@ export interface UNetSpec {
   timeEmbedDim: number;
   /** Hidden size of the text encoder (the UNet's cross_attention_dim). */
   contextDim: number;
-  contextLength: number;
   timestepType: 'int64' | 'float32';
   dtype: FloatDtype;
 }
@@ -67,7 +66,8 @@ export function buildUNet(weights: WeightSource, spec: UNetSpec): GraphBuilder {
   const [c0, c1] = spec.channels;
   const sample = floatInput(g, 'sample', spec.dtype, ['batch', 4, 'height', 'width']);
   const timestep = g.input('timestep', spec.timestepType, ['batch']);
-  const context = floatInput(g, 'encoder_hidden_states', spec.dtype, ['batch', spec.contextLength, spec.contextDim]);
+  // The sequence length is symbolic, as in optimum's exports: long prompts arrive as several 77-token chunks.
+  const context = floatInput(g, 'encoder_hidden_states', spec.dtype, ['batch', 'sequence', spec.contextDim]);
 
   const temb = timeEmbedding(net, timestep, spec);
   const block = (name: string, x: string, inC: number, outC: number) => resnetBlock(net, name, x, inC, outC, temb, spec);

@@ -71,7 +71,7 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
   const tokenizer = buildTinyTokenizer();
 
   const textSpec: TextEncoderSpec = { ...preset.text, vocabSize: tokenizer.vocab.size, maxLength: MAX_LENGTH, dtype };
-  const unetSpec: UNetSpec = { ...preset.unet, contextDim: textSpec.hidden, contextLength: MAX_LENGTH, timestepType, dtype };
+  const unetSpec: UNetSpec = { ...preset.unet, contextDim: textSpec.hidden, timestepType, dtype };
   const vaeSpec: VaeSpec = { ...preset.vae, dtype };
   const docString = `Atelier tiny model v${TINY_MODEL_VERSION} (preset ${presetName}, seed ${seed}): random weights`;
   const onnx = (graph: GraphBuilder) => graph.toBytes({ producerName: 'atelier-tiny-model', producerVersion: String(TINY_MODEL_VERSION), docString });
