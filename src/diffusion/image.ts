@@ -11,6 +11,9 @@ export interface ImageParameters {
   sampler: string;
   guidanceScale: number;
   seed: bigint;
+  /** Variation seed and strength, written only when the strength is above 0. */
+  variationSeed?: bigint;
+  variationStrength?: number;
   width: number;
   height: number;
   model: string;
@@ -31,6 +34,9 @@ export function formatParameters(p: ImageParameters): string {
     `Size: ${p.width}x${p.height}`,
     `Model: ${p.model}`,
   ];
+  if (p.variationSeed !== undefined && p.variationStrength) {
+    settings.push(`Variation seed: ${p.variationSeed}`, `Variation seed strength: ${formatNumber(p.variationStrength)}`);
+  }
   lines.push(settings.join(', '));
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { readModelFolder, type ModelFolder } from './model/model-folder.js';
 import { ModelSession, outputAsFloat32, type ProviderChoice, type SessionOptions } from './model/onnx-session.js';
 import type { RgbImage } from './preview/latent2rgb.js';
 import { BatchGenerator } from './random/batch-generator.js';
+import { slerp } from './random/slerp.js';
 import { TorchGenerator } from './random/index.js';
 import { createScheduler } from './schedulers/index.js';
 import { concatBatch, sliceBatch, type FloatTensor } from './tensor.js';
@@ -27,6 +28,11 @@ export interface Txt2ImgRequest {
   height: number;
   /** One image per seed; the initial noise of each image depends only on its own seed. */
   seeds: readonly bigint[];
+  /**
+   * AUTOMATIC1111's variation seeds: one per image, whose noise is blended (slerp) into the seed's noise by
+   * `strength` (0 = the seed alone, 1 = the variation seed alone). Small strengths give variations of an image.
+   */
+  variation?: { seeds: readonly bigint[]; strength: number };
   /** Checked between denoising steps; when aborted, `txt2img` rejects with GenerationAbortedError. */
   signal?: AbortSignal;
   /** Called after every denoising step with the current latents (unscaled, [images, 4, h/8, w/8]). */
@@ -104,7 +110,8 @@ export class StableDiffusionPipeline {
     // As diffusers with a generator per image: each image's initial noise, then its per-step noise (ancestral
     // schedulers), continue one torch-compatible stream seeded with that image's seed.
     const noise = new BatchGenerator(request.seeds.map((seed) => new TorchGenerator(seed)));
-    let latents = { data: noise.randn([imageCount, ...noiseShape.slice(1)]), dims: [imageCount, ...noiseShape.slice(1)] };
+    const latentShape = [imageCount, ...noiseShape.slice(1)];
+    let latents = { data: initialNoise(noise, latentShape, request.variation), dims: latentShape };
     scale(latents.data, scheduler.initNoiseSigma);
 
     const timesteps = scheduler.timesteps;
@@ -165,6 +172,21 @@ function checkRequest(request: Txt2ImgRequest): void {
       throw new RangeError(`${name} must be a positive multiple of ${VAE_DOWNSCALE}, got ${value}`);
     }
   }
+}
+
+/** The seeds' noise, with the variation seeds' noise blended in when asked. */
+function initialNoise(noise: BatchGenerator, shape: number[], variation: Txt2ImgRequest['variation']): Float32Array {
+  const base = noise.randn(shape);
+  if (!variation || variation.strength <= 0) return base;
+  if (variation.seeds.length !== shape[0]) throw new RangeError('one variation seed per image is needed');
+  const other = new BatchGenerator(variation.seeds.map((seed) => new TorchGenerator(seed))).randn(shape);
+  const itemSize = base.length / shape[0]!;
+  const out = new Float32Array(base.length);
+  for (let i = 0; i < shape[0]!; i++) {
+    const range = [i * itemSize, (i + 1) * itemSize] as const;
+    out.set(slerp(Math.min(1, variation.strength), base.subarray(...range), other.subarray(...range)), range[0]);
+  }
+  return out;
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

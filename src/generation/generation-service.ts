@@ -156,6 +156,10 @@ export class GenerationService {
             width: job.width,
             height: job.height,
             seeds: Array.from({ length: job.batchSize }, (_, i) => job.seed + BigInt(i)),
+            variation:
+              job.variationSeed === null || job.variationStrength <= 0
+                ? undefined
+                : { seeds: Array.from({ length: job.batchSize }, (_, i) => job.variationSeed! + BigInt(i)), strength: job.variationStrength },
           },
           previewEvery: this.options.previewEvery,
           previewMaxSize: this.options.previewMaxSize,

@@ -21,6 +21,10 @@ export interface GenerationParams {
   height: number;
   /** Seed of the first image; image i of the batch uses seed + i. Range 0..2^64-1. */
   seed: bigint;
+  /** Variation seed of the first image (image i uses variationSeed + i); null for none. */
+  variationSeed: bigint | null;
+  /** How much of the variation seed's noise to blend in, 0..1. */
+  variationStrength: number;
   batchSize: number;
   /** Higher runs first; equal priorities run first come, first served. */
   priority: number;

@@ -70,6 +70,8 @@ async function run(job: WorkerJob): Promise<void> {
         sampler: samplerLabel(request.sampler),
         guidanceScale: request.guidanceScale,
         seed,
+        variationSeed: request.variation?.seeds[index],
+        variationStrength: request.variation?.strength,
         width: request.width,
         height: request.height,
         model: job.modelName,

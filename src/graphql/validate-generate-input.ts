@@ -13,6 +13,7 @@ export const LIMITS = {
   batchSize: { min: 1, max: 8 },
   priority: { min: -100, max: 100 },
   seed: { min: 0n, max: 2n ** 64n - 1n },
+  variationStrength: { min: 0, max: 1 },
 } as const;
 
 export const DEFAULTS = { sampler: 'euler', steps: 20, guidanceScale: 7, batchSize: 1, priority: 0 } as const;
@@ -62,17 +63,18 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
   checkRange('priority', priority, LIMITS.priority);
 
   const seed = input.seed ?? parameters.seed ?? randomSeed();
-  if (seed < LIMITS.seed.min || seed > LIMITS.seed.max) {
-    throw badInput('seed', `seed must be between 0 and ${LIMITS.seed.max}, got ${seed}`, {
-      min: '0',
-      max: LIMITS.seed.max.toString(),
-    });
-  }
-  if (seed + BigInt(batchSize - 1) > LIMITS.seed.max) {
-    throw badInput('seed', `seed + batchSize - 1 must not exceed ${LIMITS.seed.max}`, { min: '0', max: (LIMITS.seed.max - BigInt(batchSize - 1)).toString() });
-  }
+  checkSeed('seed', seed, batchSize);
 
-  return { prompt, negativePrompt, model: model.name, sampler, steps, guidanceScale, width, height, seed, batchSize, priority };
+  const variationStrength = input.variationStrength ?? 0;
+  checkRange('variationStrength', variationStrength, LIMITS.variationStrength);
+  const variationSeed = input.variationSeed ?? (variationStrength > 0 ? randomSeed() : null);
+  if (variationSeed !== null) checkSeed('variationSeed', variationSeed, batchSize);
+
+  return {
+    ...{ prompt, negativePrompt, model: model.name, sampler, steps, guidanceScale, width, height, seed, batchSize, priority },
+    variationSeed,
+    variationStrength,
+  };
 }
 
 /** Midjourney-style "--ar 16:9 --seed 42 --no text" at the end of the prompt; a malformed one names the prompt. */
@@ -105,6 +107,15 @@ function checkRange(field: string, value: number, range: { min: number; max: num
   if (!Number.isFinite(value) || value < range.min || value > range.max) {
     throw badInput(field, `${field} must be between ${range.min} and ${range.max}, got ${value}`, range);
   }
+}
+
+/** A seed (and the batchSize - 1 seeds after it) must fit in 0..2^64-1. */
+function checkSeed(field: string, seed: bigint, batchSize: number): void {
+  if (seed < LIMITS.seed.min || seed > LIMITS.seed.max) {
+    throw badInput(field, `${field} must be between 0 and ${LIMITS.seed.max}, got ${seed}`, { min: '0', max: LIMITS.seed.max.toString() });
+  }
+  const last = LIMITS.seed.max - BigInt(batchSize - 1);
+  if (seed > last) throw badInput(field, `${field} + batchSize - 1 must not exceed ${LIMITS.seed.max}`, { min: '0', max: last.toString() });
 }
 
 function checkSize(field: 'width' | 'height', value: number): void {

@@ -26,6 +26,8 @@ export class DatabaseJobQueue implements JobQueue {
           width: params.width,
           height: params.height,
           seed: seedToDecimalString(params.seed),
+          variationSeed: params.variationSeed === null ? null : seedToDecimalString(params.variationSeed),
+          variationStrength: params.variationStrength,
           batchSize: params.batchSize,
           priority: params.priority,
         },

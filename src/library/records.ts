@@ -53,6 +53,8 @@ export function toJob(row: JobRow): Job {
     width: row.width,
     height: row.height,
     seed: seedFromDecimal(row.seed),
+    variationSeed: row.variationSeed === null ? null : seedFromDecimal(row.variationSeed),
+    variationStrength: row.variationStrength,
     batchSize: row.batchSize,
     priority: row.priority,
   };

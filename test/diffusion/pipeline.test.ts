@@ -65,6 +65,17 @@ describe('StableDiffusionPipeline on the tiny model', () => {
     assert.ok(meanAbsDifference(ancestralBatch.images[0]!.data, ancestralAlone.images[0]!.data) > 1);
   });
 
+  test('variation seeds blend a second noise in: 0 changes nothing, 1 is the variation seed, between is between', async () => {
+    const base = (await fp32.txt2img(BASE)).images[0]!.data;
+    const other = (await fp32.txt2img({ ...BASE, seeds: [7n] })).images[0]!.data;
+    const at = async (strength: number) => (await fp32.txt2img({ ...BASE, variation: { seeds: [7n], strength } })).images[0]!.data;
+    assert.deepEqual(await at(0), base);
+    assert.ok(meanAbsDifference(await at(1), other) < 0.5, 'strength 1 is the variation seed');
+    const small = await at(0.2);
+    assert.ok(meanAbsDifference(small, base) > 0.1, 'a variation differs from the base image');
+    assert.ok(meanAbsDifference(small, base) < meanAbsDifference(small, other), 'a small strength stays closer to the base');
+  });
+
   test('guidance changes the image; guidance <= 1 skips the unconditional pass', async () => {
     const guided = await fp32.txt2img(BASE);
     const unguided = await fp32.txt2img({ ...BASE, guidanceScale: 1 });

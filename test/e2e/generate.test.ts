@@ -186,6 +186,24 @@ describe('generate, end to end over HTTP and graphql-ws with the tiny model', ()
     assert.match(bad.errors?.[0]?.message ?? '', /--ar needs "width:height"/);
   });
 
+  test('a variation seed is recorded, returned and written into the PNG parameters', async () => {
+    const run = await generateAndFollow(server.url, {
+      prompt: 'a variation',
+      steps: 2,
+      width: 64,
+      height: 64,
+      seed: '11',
+      variationSeed: '7',
+      variationStrength: 0.25,
+    });
+    const { generation } = await requestData(server.url, GenerationDocument, { id: run.id });
+    assert.deepEqual([generation?.variationSeed, generation?.variationStrength], ['7', 0.25]);
+    const { bytes } = await download(server.url, generation!.images[0]!.url);
+    assert.match(readTextChunks(bytes).get('parameters') ?? '', /Seed: 11, Size: 64x64, Model: tiny, Variation seed: 7, Variation seed strength: 0.25$/);
+    const bad = await request(server.url, GenerateDocument, { input: { prompt: 'x', variationStrength: 1.5 } });
+    assert.deepEqual([bad.errors?.[0]?.extensions?.code, bad.errors?.[0]?.extensions?.field, bad.errors?.[0]?.extensions?.max], ['BAD_USER_INPUT', 'variationStrength', 1]);
+  });
+
   test('generations are listed newest first with stable cursors', async () => {
     const all: string[] = [];
     let after: string | null | undefined;

@@ -25,6 +25,8 @@ const PARAMS: GenerationParams = {
   width: 64,
   height: 64,
   seed: 42n,
+  variationSeed: null,
+  variationStrength: 0,
   batchSize: 1,
   priority: 0,
 };
@@ -112,9 +114,10 @@ function queueSuite(name: string, open: () => Promise<{ database: Database; clea
     it('seeds 0 and 2^64-1 round-trip exactly', async () => {
       const reader = new GenerationReader(handle!.database.prisma);
       for (const seed of [0n, 2n ** 64n - 1n, 2n ** 53n + 1n]) {
-        const job = await queue.enqueue({ ...PARAMS, seed });
+        const job = await queue.enqueue({ ...PARAMS, seed, variationSeed: seed, variationStrength: 0.5 });
         assert.equal(job.seed, seed);
-        assert.equal((await reader.getGeneration(job.id))?.seed, seed);
+        const record = await reader.getGeneration(job.id);
+        assert.deepEqual([record?.seed, record?.variationSeed, record?.variationStrength], [seed, seed, 0.5]);
       }
     });
 

@@ -30,6 +30,18 @@ export class GenerateInput {
   @Field(() => SeedScalar, { nullable: true, description: 'Seed of the first image (image i uses seed + i). Default: random, and recorded.' })
   seed?: bigint | null;
 
+  @Field(() => SeedScalar, {
+    nullable: true,
+    description: "AUTOMATIC1111's variation seed (image i uses variationSeed + i). Default: none; random when only variationStrength is given.",
+  })
+  variationSeed?: bigint | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'How much of the variation seed to blend into the seed, 0..1 (small values give variations). Default: 0.',
+  })
+  variationStrength?: number | null;
+
   @Field(() => Int, { nullable: true, description: 'Images to generate with consecutive seeds, 1..8. Default: 1.' })
   batchSize?: number | null;
 

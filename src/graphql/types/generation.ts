@@ -69,6 +69,12 @@ export class Generation {
   @Field(() => SeedScalar, { description: 'Seed of the first image; image i used seed + i.' })
   seed!: bigint;
 
+  @Field(() => SeedScalar, { nullable: true, description: 'Variation seed of the first image, when one was used.' })
+  variationSeed!: bigint | null;
+
+  @Field(() => Float, { description: 'How much of the variation seed was blended in (0 = none).' })
+  variationStrength!: number;
+
   @Field(() => Int)
   batchSize!: number;
 
