@@ -21,6 +21,8 @@ export interface Config {
   workers: number;
   /** Execution provider choice: auto = CUDA when available, else CPU. */
   device: 'auto' | 'cuda' | 'cpu';
+  /** CUDA device ordinals; worker i uses cudaDevices[i % length]. */
+  cudaDevices: number[];
   /** Intra-op threads per worker on CPU. */
   cpuThreadsPerWorker: number;
   /** Jobs allowed in the queue at once; more are refused with QUEUE_FULL. */
@@ -61,6 +63,14 @@ function readChoice<T extends string>(env: Env, name: string, fallback: T, choic
   return raw as T;
 }
 
+function readDeviceList(env: Env, name: string): number[] {
+  const raw = env[name]?.trim();
+  if (!raw) return [0];
+  const ids = raw.split(',').map((part) => part.trim());
+  if (ids.some((id) => !/^\d+$/.test(id))) throw new ConfigError(name, `expected comma-separated GPU ordinals such as "0,1", got "${raw}"`);
+  return ids.map(Number);
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const workers = readInt(env, 'ATELIER_WORKERS', 1, 0, 64);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
@@ -81,6 +91,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     defaultModel: modelName,
     workers,
     device: readChoice(env, 'ATELIER_DEVICE', 'auto', ['auto', 'cuda', 'cpu'] as const),
+    cudaDevices: readDeviceList(env, 'ATELIER_CUDA_DEVICES'),
     cpuThreadsPerWorker: readInt(env, 'ATELIER_CPU_THREADS', defaultThreads, 1, 256),
     maxQueuedJobs: readInt(env, 'ATELIER_MAX_QUEUE', 1000, 1, 1_000_000),
     previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),

@@ -38,7 +38,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const catalog = new ModelCatalog(config.modelsDir, config.defaultModel);
   const pool =
     config.workers > 0
-      ? new WorkerPool(config.workers, { session: { device: config.device, cpuThreads: config.cpuThreadsPerWorker } }, logger)
+      ? new WorkerPool(
+          config.workers,
+          (index) => ({
+            session: {
+              device: config.device,
+              cudaDeviceId: config.cudaDevices[index % config.cudaDevices.length],
+              cpuThreads: config.cpuThreadsPerWorker,
+            },
+          }),
+          logger,
+        )
       : undefined;
   const service = new GenerationService(
     new DatabaseJobQueue(database.prisma),

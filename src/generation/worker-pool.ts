@@ -38,7 +38,7 @@ export class WorkerPool {
 
   constructor(
     size: number,
-    private readonly startData: WorkerStartData,
+    private readonly startData: (workerIndex: number) => WorkerStartData,
     private readonly logger: Logger,
     private readonly workerUrl: URL = new URL('./worker.js', import.meta.url),
   ) {
@@ -90,7 +90,7 @@ export class WorkerPool {
   }
 
   private spawn(id: number): Slot {
-    const worker = new Worker(this.workerUrl, { workerData: this.startData });
+    const worker = new Worker(this.workerUrl, { workerData: this.startData(id) });
     const slot: Slot = { id, worker, active: undefined, crash: undefined };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error) => {

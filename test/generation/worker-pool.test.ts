@@ -4,7 +4,7 @@ import { WorkerPool } from '../../src/generation/worker-pool.js';
 import type { WorkerJob } from '../../src/generation/worker-protocol.js';
 import { createLogger } from '../../src/logger.js';
 
-const pool = new WorkerPool(1, { session: { device: 'cpu' } }, createLogger('silent'), new URL('../fixtures/crashing-worker.js', import.meta.url));
+const pool = new WorkerPool(1, () => ({ session: { device: 'cpu' } }), createLogger('silent'), new URL('../fixtures/crashing-worker.js', import.meta.url));
 after(() => pool.close());
 
 function job(id: string, prompt: string): WorkerJob {

@@ -1,0 +1,12 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfig } from '../src/config.js';
+
+test('settings are read and checked once: CUDA device lists', () => {
+  assert.deepEqual(loadConfig({}).cudaDevices, [0]);
+  assert.deepEqual(loadConfig({ ATELIER_CUDA_DEVICES: '1, 3' }).cudaDevices, [1, 3]);
+  assert.throws(() => loadConfig({ ATELIER_CUDA_DEVICES: 'gpu0' }), /Invalid setting ATELIER_CUDA_DEVICES/);
+  assert.throws(() => loadConfig({ PORT: '70000' }), /Invalid setting PORT: 70000 is outside 0..65535/);
+  assert.throws(() => loadConfig({ ATELIER_DEVICE: 'tpu' }), /Invalid setting ATELIER_DEVICE: expected one of auto, cuda, cpu/);
+  assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /Invalid setting DATABASE_URL/);
+});
