@@ -6,24 +6,9 @@
  * not change the weights of the others.
  */
 
-/** How a weight tensor is filled. `std: 0` gives a constant tensor of `mean` (norm scales, zero biases). */
-export interface Init {
-  mean?: number;
-  std: number;
-}
+import type { Init, WeightSource } from '../../graph/weights.js';
 
-/** Where layers get their weights: generated here, or (later) read from a file such as TAESD's. */
-export interface WeightSource {
-  tensor(name: string, dims: readonly number[], init: Init): Float32Array;
-}
-
-/** Normal(0, gain^2 / fanIn): keeps activations at a similar scale through a layer (He/LeCun style). */
-export function fanInInit(fanIn: number, gain = 1): Init {
-  return { std: gain / Math.sqrt(fanIn) };
-}
-
-export const ZEROS: Init = { std: 0 };
-export const ONES: Init = { mean: 1, std: 0 };
+export { fanInInit, ONES, ZEROS, type Init, type WeightSource } from '../../graph/weights.js';
 
 export class SeededWeights implements WeightSource {
   constructor(readonly seed: number) {

@@ -21,8 +21,8 @@ import {
   silu,
   type FloatDtype,
   type Net,
-} from './layers.js';
-import { ElemType, GraphBuilder } from './onnx-graph.js';
+} from '../../graph/layers.js';
+import { ElemType, GraphBuilder } from '../../graph/onnx-graph.js';
 import type { WeightSource } from './seeded-weights.js';
 
 export interface UNetSpec {

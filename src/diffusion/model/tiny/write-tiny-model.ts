@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { GraphBuilder } from './onnx-graph.js';
+import type { GraphBuilder } from '../../graph/onnx-graph.js';
 import { SeededWeights } from './seeded-weights.js';
 import { buildTextEncoder, textEncoderConfig, type TextEncoderSpec } from './tiny-text-encoder.js';
 import { buildTinyTokenizer, MAX_LENGTH, tokenizerFiles } from './tiny-tokenizer.js';

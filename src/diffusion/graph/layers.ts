@@ -6,7 +6,7 @@
  * same layer code serves generated weights and weights read from a file.
  */
 import { ElemType, float, type Dim, type GraphBuilder } from './onnx-graph.js';
-import { fanInInit, ONES, ZEROS, type Init, type WeightSource } from './seeded-weights.js';
+import { fanInInit, ONES, ZEROS, type Init, type WeightSource } from './weights.js';
 
 /** The graph being built and where its weights come from. */
 export interface Net {
