@@ -1,0 +1,103 @@
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import { conv2d, upsampleNearest, type Net } from '../graph/layers.js';
+import { GraphBuilder } from '../graph/onnx-graph.js';
+import type { RgbImage } from './latent2rgb.js';
+import { SafetensorsWeights } from './safetensors.js';
+import type { FloatTensor } from '../tensor.js';
+
+/**
+ * TAESD, the tiny autoencoder for Stable Diffusion latents (by Ollin Boer Bohan): a decoder of ~1.2 M
+ * parameters that turns latents into a recognisable RGB preview for a fraction of the VAE's cost. Its graph
+ * is built here from the published safetensors weights (tensor names are nn.Sequential indices); the
+ * decoder takes the UNet's latents as they are (no scaling factor) and returns RGB in [0, 1].
+ */
+
+const CHANNELS = 64;
+
+/** Block(64): relu(conv(relu(conv(relu(conv(x))))) + x), convs at N.conv.0, N.conv.2, N.conv.4. */
+function block(net: Net, index: number, x: string): string {
+  return net.g.scope(String(index), () =>
+    net.g.scope('conv', () => {
+      let y = net.g.op('Relu', [conv2d(net, '0', x, CHANNELS, CHANNELS)]);
+      y = net.g.op('Relu', [conv2d(net, '2', y, CHANNELS, CHANNELS)]);
+      y = conv2d(net, '4', y, CHANNELS, CHANNELS);
+      return net.g.op('Relu', [net.g.op('Add', [y, x])]);
+    }),
+  );
+}
+
+export function taesdDecoderGraph(weights: SafetensorsWeights): Uint8Array {
+  const g = new GraphBuilder('taesd_decoder');
+  const net: Net = { g, w: weights };
+  const latents = g.input('latent_sample', 'float32', ['batch', 4, 'height', 'width']);
+  // 0: soft clamp tanh(x / 3) * 3
+  let x = g.op('Mul', [g.op('Tanh', [g.op('Div', [latents, g.constFloat([3], [])])]), g.constFloat([3], [])]);
+  x = g.op('Relu', [conv2d(net, '1', x, 4, CHANNELS)]);
+  let index = 3;
+  for (const upsampleAt of [6, 11, 16]) {
+    for (; index < upsampleAt; index++) x = block(net, index, x);
+    x = upsampleNearest(g, x, 2);
+    x = conv2d(net, String(upsampleAt + 1), x, CHANNELS, CHANNELS, { bias: false });
+    index = upsampleAt + 2;
+  }
+  x = block(net, 18, x);
+  x = conv2d(net, '19', x, CHANNELS, 3);
+  g.output('sample', x, 'float32', ['batch', 3, 'height8', 'width8']);
+  return g.toBytes({ producerName: 'atelier-taesd' });
+}
+
+export function taesdEncoderGraph(weights: SafetensorsWeights): Uint8Array {
+  const g = new GraphBuilder('taesd_encoder');
+  const net: Net = { g, w: weights };
+  let x = g.input('sample', 'float32', ['batch', 3, 'height', 'width']);
+  x = conv2d(net, '0', x, 3, CHANNELS);
+  x = block(net, 1, x);
+  for (const [down, blocks] of [[2, [3, 4, 5]], [6, [7, 8, 9]], [10, [11, 12, 13]]] as const) {
+    x = conv2d(net, String(down), x, CHANNELS, CHANNELS, { stride: 2, bias: false });
+    for (const b of blocks) x = block(net, b, x);
+  }
+  x = conv2d(net, '14', x, CHANNELS, 4);
+  g.output('latent_sample', x, 'float32', ['batch', 4, 'height8', 'width8']);
+  return g.toBytes({ producerName: 'atelier-taesd' });
+}
+
+/** A TAESD decoder session for previews: latents in, RGB out. */
+export class TaesdDecoder {
+  private constructor(private readonly session: ort.InferenceSession) {}
+
+  /** From a folder holding taesd_decoder.safetensors (or the file itself). */
+  static async load(location: string): Promise<TaesdDecoder> {
+    const file = location.endsWith('.safetensors') ? location : path.join(location, 'taesd_decoder.safetensors');
+    const graph = taesdDecoderGraph(await SafetensorsWeights.read(file));
+    return new TaesdDecoder(await ort.InferenceSession.create(graph, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' }));
+  }
+
+  /** RGB preview of one image of a latent batch, at 8x the latent resolution. */
+  async decode(latents: FloatTensor, batchIndex = 0): Promise<RgbImage> {
+    const [, channels, height, width] = latents.dims as [number, number, number, number];
+    const size = channels * height * width;
+    const one = latents.data.subarray(batchIndex * size, (batchIndex + 1) * size);
+    const result = await this.session.run({ latent_sample: new ort.Tensor('float32', Float32Array.from(one), [1, channels, height, width]) });
+    const sample = result.sample!;
+    const [, , outHeight, outWidth] = sample.dims as [number, number, number, number];
+    return planarUnitToRgb(sample.data as Float32Array, outWidth, outHeight);
+  }
+
+  release(): Promise<void> {
+    return this.session.release();
+  }
+}
+
+/** [3, H, W] floats in [0, 1] -> interleaved 8-bit RGB. */
+export function planarUnitToRgb(data: Float32Array, width: number, height: number): RgbImage {
+  const plane = width * height;
+  const out = new Uint8Array(plane * 3);
+  for (let c = 0; c < 3; c++) {
+    for (let p = 0; p < plane; p++) {
+      const value = Math.round(data[c * plane + p]! * 255);
+      out[p * 3 + c] = value < 0 ? 0 : value > 255 ? 255 : value;
+    }
+  }
+  return { width, height, data: out };
+}
