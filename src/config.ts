@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -29,6 +30,8 @@ export interface Config {
   maxQueuedJobs: number;
   /** Send a preview image every N denoising steps (0 = never). */
   previewEvery: number;
+  /** Folder with taesd_decoder.safetensors for TAESD previews; undefined when not installed. */
+  taesdDir: string | undefined;
   /** Longest side of a preview image, in pixels. */
   previewMaxSize: number;
   /** Prefix for image URLs in API responses, e.g. https://atelier.example.com; empty = relative URLs. */
@@ -61,6 +64,16 @@ function readChoice<T extends string>(env: Env, name: string, fallback: T, choic
     throw new ConfigError(name, `expected one of ${choices.join(', ')}, got "${raw}"`);
   }
   return raw as T;
+}
+
+function readTaesdDir(env: Env, cwd: string): string | undefined {
+  const raw = env.ATELIER_TAESD_DIR?.trim();
+  if (!raw) return undefined;
+  const dir = path.resolve(cwd, raw);
+  if (!fs.existsSync(path.join(dir, 'taesd_decoder.safetensors'))) {
+    throw new ConfigError('ATELIER_TAESD_DIR', `${dir} has no taesd_decoder.safetensors`);
+  }
+  return dir;
 }
 
 function readDeviceList(env: Env, name: string): number[] {
@@ -96,6 +109,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     maxQueuedJobs: readInt(env, 'ATELIER_MAX_QUEUE', 1000, 1, 1_000_000),
     previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),
     previewMaxSize: readInt(env, 'ATELIER_PREVIEW_SIZE', 128, 16, 1024),
+    taesdDir: readTaesdDir(env, cwd),
     publicUrl: (env.ATELIER_PUBLIC_URL?.trim() || '').replace(/\/+$/, ''),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };

@@ -46,6 +46,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
               cudaDeviceId: config.cudaDevices[index % config.cudaDevices.length],
               cpuThreads: config.cpuThreadsPerWorker,
             },
+            taesdDir: config.taesdDir,
           }),
           logger,
         )
@@ -67,6 +68,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     catalog,
     bus,
     publicUrl: config.publicUrl,
+    taesdAvailable: config.taesdDir !== undefined,
     maxQueuedJobs: config.maxQueuedJobs,
   };
   const http = await startHttpServer({

@@ -163,6 +163,7 @@ export class GenerationService {
           },
           previewEvery: this.options.previewEvery,
           previewMaxSize: this.options.previewMaxSize,
+          previewMethod: job.previewMethod,
         },
         {
           onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),

@@ -4,6 +4,9 @@
  * generation/ never imports library/: main.ts wires the implementations in.
  */
 
+export const PREVIEW_METHODS = ['LATENT2RGB', 'TAESD'] as const;
+export type PreviewMethod = (typeof PREVIEW_METHODS)[number];
+
 export const GENERATION_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
 
@@ -26,6 +29,8 @@ export interface GenerationParams {
   /** How much of the variation seed's noise to blend in, 0..1. */
   variationStrength: number;
   batchSize: number;
+  /** How step previews are drawn. */
+  previewMethod: PreviewMethod;
   /** Higher runs first; equal priorities run first come, first served. */
   priority: number;
 }

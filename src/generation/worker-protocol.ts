@@ -1,4 +1,5 @@
 import type { SessionOptions, Txt2ImgRequest } from '../diffusion/index.js';
+import type { PreviewMethod } from './job.js';
 
 /** Messages between the pool (main thread) and a worker thread (structured clone carries bigint seeds as they are). */
 
@@ -10,6 +11,7 @@ export interface WorkerJob {
   request: Omit<Txt2ImgRequest, 'signal' | 'onStep'>;
   previewEvery: number;
   previewMaxSize: number;
+  previewMethod: PreviewMethod;
 }
 
 export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel'; jobId: string };
@@ -24,4 +26,6 @@ export type FromWorker =
 
 export interface WorkerStartData {
   session: SessionOptions;
+  /** Folder with taesd_decoder.safetensors, when TAESD previews are installed. */
+  taesdDir?: string;
 }

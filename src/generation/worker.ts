@@ -13,12 +13,15 @@ import {
   StableDiffusionPipeline,
   toDataUrl,
 } from '../diffusion/index.js';
+import { TaesdDecoder } from '../diffusion/preview/taesd.js';
 import { samplerLabel } from '../diffusion/schedulers/index.js';
+import type { FloatTensor } from '../diffusion/tensor.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run as a worker thread');
-const { session } = workerData as WorkerStartData;
+const { session, taesdDir } = workerData as WorkerStartData;
+let taesd: Promise<TaesdDecoder> | undefined;
 
 let loaded: { dir: string; pipeline: StableDiffusionPipeline } | undefined;
 const cancellations = new Map<string, AbortController>();
@@ -51,9 +54,8 @@ async function run(job: WorkerJob): Promise<void> {
       signal: abort.signal,
       onStep: ({ step, totalSteps, latents }) => {
         const wantPreview = job.previewEvery > 0 && (step % job.previewEvery === 0 || step === totalSteps);
-        const rgb = wantPreview ? latentToRgb(latents, 0) : undefined;
-        // A preview that fails to encode is skipped; it must not fail the generation.
-        const encoded = rgb ? encodePreviewWebp(rgb, job.previewMaxSize).catch(() => undefined) : Promise.resolve(undefined);
+        // A preview that fails is skipped; it must not fail the generation.
+        const encoded = wantPreview ? preview(job, latents).catch(() => undefined) : Promise.resolve(undefined);
         steps = steps.then(async () => {
           const webp = await encoded;
           send({ type: 'step', jobId: job.id, step, totalSteps, preview: webp ? toDataUrl(webp, 'image/webp') : null });
@@ -92,6 +94,16 @@ async function run(job: WorkerJob): Promise<void> {
   } finally {
     cancellations.delete(job.id);
   }
+}
+
+/** The step preview as WebP: TAESD (decoded while the next step runs) or the instant linear map. */
+async function preview(job: WorkerJob, latents: FloatTensor): Promise<Buffer> {
+  if (job.previewMethod === 'TAESD' && taesdDir) {
+    taesd ??= TaesdDecoder.load(taesdDir);
+    const copy = { data: latents.data.slice(0, latents.data.length / latents.dims[0]!), dims: [1, ...latents.dims.slice(1)] };
+    return encodePreviewWebp(await (await taesd).decode(copy), job.previewMaxSize);
+  }
+  return encodePreviewWebp(latentToRgb(latents, 0), job.previewMaxSize);
 }
 
 port.on('message', (message: ToWorker) => {

@@ -23,6 +23,8 @@ export interface InputContext {
   models: ReadonlyArray<{ name: string; defaultSize: number }>;
   defaultModel: string;
   samplers: readonly string[];
+  /** Whether TAESD previews are installed (ATELIER_TAESD_DIR). */
+  taesdAvailable: boolean;
 }
 
 /** Checks a GenerateInput and fills in defaults. Throws a BAD_USER_INPUT GraphQLError naming the field. */
@@ -65,6 +67,10 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
   const seed = input.seed ?? parameters.seed ?? randomSeed();
   checkSeed('seed', seed, batchSize);
 
+  const previewMethod = input.previewMethod ?? (context.taesdAvailable ? 'TAESD' : 'LATENT2RGB');
+  if (previewMethod === 'TAESD' && !context.taesdAvailable) {
+    throw badInput('previewMethod', 'TAESD previews are not installed on this server (ATELIER_TAESD_DIR)', { allowedValues: ['LATENT2RGB'] });
+  }
   const variationStrength = input.variationStrength ?? 0;
   checkRange('variationStrength', variationStrength, LIMITS.variationStrength);
   const variationSeed = input.variationSeed ?? (variationStrength > 0 ? randomSeed() : null);
@@ -74,6 +80,7 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
     ...{ prompt, negativePrompt, model: model.name, sampler, steps, guidanceScale, width, height, seed, batchSize, priority },
     variationSeed,
     variationStrength,
+    previewMethod,
   };
 }
 

@@ -29,6 +29,7 @@ export class DatabaseJobQueue implements JobQueue {
           variationSeed: params.variationSeed === null ? null : seedToDecimalString(params.variationSeed),
           variationStrength: params.variationStrength,
           batchSize: params.batchSize,
+          previewMethod: params.previewMethod,
           priority: params.priority,
         },
         include: JOB_INCLUDE,

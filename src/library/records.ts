@@ -56,6 +56,7 @@ export function toJob(row: JobRow): Job {
     variationSeed: row.variationSeed === null ? null : seedFromDecimal(row.variationSeed),
     variationStrength: row.variationStrength,
     batchSize: row.batchSize,
+    previewMethod: row.previewMethod,
     priority: row.priority,
   };
 }

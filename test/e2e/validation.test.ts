@@ -45,6 +45,11 @@ describe('bad input gets a BAD_USER_INPUT error naming the field and the allowed
     });
   }
 
+  test('TAESD previews on a server without TAESD are a BAD_USER_INPUT naming previewMethod', async () => {
+    const result = await request(server.url, GenerateDocument, { input: { prompt: 'a cat', previewMethod: 'TAESD' } });
+    assert.deepEqual([result.errors?.[0]?.extensions?.code, result.errors?.[0]?.extensions?.field], ['BAD_USER_INPUT', 'previewMethod']);
+  });
+
   test('the unknown-model error lists the installed models', async () => {
     const result = await request(server.url, GenerateDocument, { input: { prompt: 'a cat', model: 'nope' } });
     assert.deepEqual(result.errors?.[0]?.extensions?.allowedValues, ['tiny']);

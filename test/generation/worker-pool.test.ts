@@ -15,6 +15,7 @@ function job(id: string, prompt: string): WorkerJob {
     request: { prompt, sampler: 'euler', steps: 1, guidanceScale: 1, width: 64, height: 64, seeds: [0n] },
     previewEvery: 0,
     previewMaxSize: 64,
+    previewMethod: 'LATENT2RGB',
   };
 }
 

@@ -28,6 +28,7 @@ const PARAMS: GenerationParams = {
   variationSeed: null,
   variationStrength: 0,
   batchSize: 1,
+  previewMethod: 'LATENT2RGB',
   priority: 0,
 };
 

@@ -17,7 +17,12 @@ export class GenerationResolver {
   @Mutation(() => Generation, { description: 'Queues a text-to-image job; returns at once with status QUEUED and its queue position.' })
   async generate(@Arg('input', () => GenerateInput) input: GenerateInput, @Ctx() ctx: AppContext): Promise<Generation> {
     const models = await ctx.catalog.list();
-    const params = resolveGenerateInput(input, { models, defaultModel: ctx.catalog.defaultModel, samplers: schedulerNames });
+    const params = resolveGenerateInput(input, {
+      models,
+      defaultModel: ctx.catalog.defaultModel,
+      samplers: schedulerNames,
+      taesdAvailable: ctx.taesdAvailable,
+    });
     if ((await ctx.reader.countQueued()) >= ctx.maxQueuedJobs) {
       throw clientError('QUEUE_FULL', `the queue already holds ${ctx.maxQueuedJobs} jobs; try again later`, { max: ctx.maxQueuedJobs });
     }

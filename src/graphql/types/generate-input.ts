@@ -1,4 +1,6 @@
 import { Field, Float, InputType, Int } from 'type-graphql';
+import type { PreviewMethod } from '../../generation/job.js';
+import { PreviewMethodEnum } from './generation.js';
 import { SeedScalar } from './seed-scalar.js';
 
 @InputType({ description: 'A text-to-image request. Only the prompt is required.' })
@@ -44,6 +46,9 @@ export class GenerateInput {
 
   @Field(() => Int, { nullable: true, description: 'Images to generate with consecutive seeds, 1..8. Default: 1.' })
   batchSize?: number | null;
+
+  @Field(() => PreviewMethodEnum, { nullable: true, description: 'How step previews are drawn. Default: TAESD when the server has it, else LATENT2RGB.' })
+  previewMethod?: PreviewMethod | null;
 
   @Field(() => Int, { nullable: true, description: 'Queue priority, -100..100; higher runs first. Default: 0.' })
   priority?: number | null;

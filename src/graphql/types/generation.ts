@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { GENERATION_STATUSES, type GenerationStatus } from '../../generation/job.js';
+import { GENERATION_STATUSES, PREVIEW_METHODS, type GenerationStatus, type PreviewMethod } from '../../generation/job.js';
 import { SeedScalar } from './seed-scalar.js';
 
 export const GenerationStatusEnum = Object.fromEntries(GENERATION_STATUSES.map((s) => [s, s])) as {
@@ -8,6 +8,12 @@ export const GenerationStatusEnum = Object.fromEntries(GENERATION_STATUSES.map((
 registerEnumType(GenerationStatusEnum, {
   name: 'GenerationStatus',
   description: 'QUEUED -> RUNNING -> COMPLETED | FAILED | CANCELLED',
+});
+
+export const PreviewMethodEnum = Object.fromEntries(PREVIEW_METHODS.map((m) => [m, m])) as { [K in PreviewMethod]: K };
+registerEnumType(PreviewMethodEnum, {
+  name: 'PreviewMethod',
+  description: 'LATENT2RGB: a fixed linear map of the latents (free, blurry). TAESD: the tiny autoencoder (sharp; needs ATELIER_TAESD_DIR).',
 });
 
 @ObjectType({ description: 'One generated image, stored as a PNG with its parameters embedded.' })
@@ -77,6 +83,9 @@ export class Generation {
 
   @Field(() => Int)
   batchSize!: number;
+
+  @Field(() => PreviewMethodEnum)
+  previewMethod!: PreviewMethod;
 
   @Field(() => Int)
   priority!: number;
