@@ -101,7 +101,7 @@ async function preview(job: WorkerJob, latents: FloatTensor): Promise<Buffer> {
   if (job.previewMethod === 'TAESD' && taesdDir) {
     taesd ??= TaesdDecoder.load(taesdDir);
     const copy = { data: latents.data.slice(0, latents.data.length / latents.dims[0]!), dims: [1, ...latents.dims.slice(1)] };
-    return encodePreviewWebp(await (await taesd).decode(copy), job.previewMaxSize);
+    return encodePreviewWebp(await (await taesd).decode(copy, 0, job.previewMaxSize), job.previewMaxSize);
   }
   return encodePreviewWebp(latentToRgb(latents, 0), job.previewMaxSize);
 }

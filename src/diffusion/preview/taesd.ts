@@ -73,12 +73,17 @@ export class TaesdDecoder {
     return new TaesdDecoder(await ort.InferenceSession.create(graph, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' }));
   }
 
-  /** RGB preview of one image of a latent batch, at 8x the latent resolution. */
-  async decode(latents: FloatTensor, batchIndex = 0): Promise<RgbImage> {
+  /**
+   * RGB preview of one image of a latent batch, at 8x the latent resolution, or smaller when `maxSize` asks:
+   * the latents are average-pooled first, which costs the decoder the square of the factor less.
+   */
+  async decode(latents: FloatTensor, batchIndex = 0, maxSize = Infinity): Promise<RgbImage> {
     const [, channels, height, width] = latents.dims as [number, number, number, number];
     const size = channels * height * width;
     const one = latents.data.subarray(batchIndex * size, (batchIndex + 1) * size);
-    const result = await this.session.run({ latent_sample: new ort.Tensor('float32', Float32Array.from(one), [1, channels, height, width]) });
+    const factor = Math.max(1, Math.floor((8 * Math.max(height, width)) / maxSize));
+    const pooled = averagePool(one, channels, height, width, factor);
+    const result = await this.session.run({ latent_sample: new ort.Tensor('float32', pooled.data, [1, channels, pooled.height, pooled.width]) });
     const sample = result.sample!;
     const [, , outHeight, outWidth] = sample.dims as [number, number, number, number];
     return planarUnitToRgb(sample.data as Float32Array, outWidth, outHeight);
@@ -87,6 +92,26 @@ export class TaesdDecoder {
   release(): Promise<void> {
     return this.session.release();
   }
+}
+
+/** Average pooling of [channels, height, width] by `factor` (partial windows at the edges are dropped). */
+function averagePool(data: Float32Array, channels: number, height: number, width: number, factor: number) {
+  if (factor === 1) return { data: Float32Array.from(data), height, width };
+  const outHeight = Math.max(1, Math.floor(height / factor));
+  const outWidth = Math.max(1, Math.floor(width / factor));
+  const out = new Float32Array(channels * outHeight * outWidth);
+  for (let c = 0; c < channels; c++) {
+    for (let y = 0; y < outHeight; y++) {
+      for (let x = 0; x < outWidth; x++) {
+        let sum = 0;
+        for (let dy = 0; dy < factor; dy++) {
+          for (let dx = 0; dx < factor; dx++) sum += data[c * height * width + (y * factor + dy) * width + x * factor + dx]!;
+        }
+        out[(c * outHeight + y) * outWidth + x] = sum / (factor * factor);
+      }
+    }
+  }
+  return { data: out, height: outHeight, width: outWidth };
 }
 
 /** [3, H, W] floats in [0, 1] -> interleaved 8-bit RGB. */
