@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import fs from 'node:fs/promises';
+import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 
@@ -25,15 +25,26 @@ export class FileImageStore {
     if (await this.stat(relative)) return { sha256, path: relative };
     await fs.mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
-    const handle = await fs.open(temporary, 'w');
     try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
+      const handle = await fs.open(temporary, 'wx');
+      try {
+        await handle.writeFile(bytes);
+        await handle.sync(); // the bytes are on disk before the name points at them
+      } finally {
+        await handle.close();
+      }
+      // Concurrent puts of the same bytes both rename identical content over the same name: harmless.
+      await fs.rename(temporary, target);
+    } catch (error) {
+      await fs.rm(temporary, { force: true });
+      throw error;
     }
-    await fs.rename(temporary, target);
+    await syncDirectory(path.dirname(target));
     return { sha256, path: relative };
+  }
+
+  async exists(relativePath: string): Promise<boolean> {
+    return (await this.stat(relativePath)) !== null;
   }
 
   open(relativePath: string): Readable {
@@ -53,5 +64,18 @@ export class FileImageStore {
     const absolute = path.resolve(this.dataDir, relativePath);
     if (!absolute.startsWith(path.resolve(this.dataDir) + path.sep)) throw new Error(`path escapes the data folder: ${relativePath}`);
     return absolute;
+  }
+}
+
+/** Makes the rename itself durable. Best effort: some platforms (Windows) cannot open a directory. */
+async function syncDirectory(directory: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await fs.open(directory, 'r');
+    await handle.sync();
+  } catch {
+    // The file is complete either way; only the rename's durability across a power cut is at stake.
+  } finally {
+    await handle?.close();
   }
 }

@@ -4,7 +4,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { MigrationError, openDatabase, readMigrations } from '../../src/library/index.js';
+import { PGlite } from '@electric-sql/pglite';
+import { pgliteRunner } from '../../src/library/db/database.js';
+import { checksumMatches } from '../../src/library/db/migrate.js';
+import { applyMigrations, MigrationError, openDatabase, readMigrations, type Migration } from '../../src/library/index.js';
 import { createTestDatabase, NO_POSTGRES } from './pg-test-database.js';
 
 interface MigrationRow {
@@ -70,6 +73,52 @@ describe('migrations are applied at start-up and recorded in _prisma_migrations'
     if (!database) return t.skip(NO_POSTGRES);
     try {
       await checkMigrations({ dataDir: '', databaseUrl: database.url });
+    } finally {
+      await database.drop();
+    }
+  });
+});
+
+describe('the migrator', () => {
+  const migration = (name: string, sql: string): Migration => ({ name, sql, checksum: createHash('sha256').update(sql).digest('hex') });
+
+  test('a failing migration is rolled back whole, named in the error, and not recorded', async () => {
+    const pglite = new PGlite();
+    try {
+      const runner = pgliteRunner(pglite);
+      const good = migration('1_good', 'CREATE TABLE "A" ("id" TEXT NOT NULL);');
+      const bad = migration('2_bad', 'CREATE TABLE "B" ("id" TEXT NOT NULL);\nCREATE TABLE "A" ("id" TEXT NOT NULL);');
+      await assert.rejects(applyMigrations(runner, [good, bad]), (error: unknown) => {
+        assert.ok(error instanceof MigrationError);
+        assert.match(error.message, /migration 2_bad failed and was rolled back: .*"A" already exists/);
+        return true;
+      });
+      const recorded = await runner.query<{ migration_name: string }>('SELECT "migration_name" FROM "_prisma_migrations"');
+      assert.deepEqual(recorded.map((r) => r.migration_name), ['1_good']);
+      assert.deepEqual(await runner.query(`SELECT to_regclass('"B"') AS "b"`), [{ b: null }]); // its first statement too
+      // Fixed, it applies on the next start.
+      assert.deepEqual(await applyMigrations(runner, [good, migration('2_bad', 'CREATE TABLE "B" ("id" TEXT NOT NULL);')]), ['2_bad']);
+    } finally {
+      await pglite.close();
+    }
+  });
+
+  test('line-ending changes alone do not count as an edit (as in Prisma)', () => {
+    const lf = migration('1', '-- one\nCREATE TABLE "A" ("id" TEXT);\n');
+    const crlf = migration('1', lf.sql.replace(/\n/g, '\r\n'));
+    assert.ok(checksumMatches(crlf, lf.checksum));
+    assert.ok(checksumMatches(lf, crlf.checksum));
+    assert.ok(!checksumMatches(migration('1', lf.sql.replace('one', 'two')), lf.checksum));
+  });
+
+  test('several servers starting at once on PostgreSQL apply each migration once', async (t) => {
+    const database = await createTestDatabase();
+    if (!database) return t.skip(NO_POSTGRES);
+    try {
+      const opened = await Promise.all(Array.from({ length: 4 }, () => openDatabase({ dataDir: '', databaseUrl: database.url })));
+      const rows = await recorded(opened[0]!);
+      assert.deepEqual(rows.map((r) => r.migration_name), (await readMigrations()).map((m) => m.name));
+      await Promise.all(opened.map((db) => db.close()));
     } finally {
       await database.drop();
     }

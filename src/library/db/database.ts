@@ -49,7 +49,12 @@ async function openPglite(dataDir: string): Promise<Database> {
 
 async function openPostgres(url: string): Promise<Database> {
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot connect to the PostgreSQL database in DATABASE_URL (${describeUrl(url)}): ${reason}`, { cause: error });
+  }
   try {
     await applyMigrations(pgRunner(client), await readMigrations());
   } finally {
@@ -59,7 +64,8 @@ async function openPostgres(url: string): Promise<Database> {
   return { prisma, kind: 'postgresql', close: () => prisma.$disconnect() };
 }
 
-function pgliteRunner(db: PGlite | Transaction): SqlRunner {
+/** Driver-level runners for the migrator (exported for tests and tooling). */
+export function pgliteRunner(db: PGlite | Transaction): SqlRunner {
   return {
     exec: async (sql) => void (await db.exec(sql)),
     query: async <T>(sql: string, params: unknown[] = []) => (await db.query<T>(sql, params)).rows,
@@ -70,7 +76,7 @@ function pgliteRunner(db: PGlite | Transaction): SqlRunner {
   };
 }
 
-function pgRunner(client: pg.Client): SqlRunner {
+export function pgRunner(client: pg.Client): SqlRunner {
   const runner: SqlRunner = {
     // Without parameters, pg uses the simple query protocol, which accepts several statements.
     exec: async (sql) => void (await client.query(sql)),
@@ -88,4 +94,14 @@ function pgRunner(client: pg.Client): SqlRunner {
     },
   };
   return runner;
+}
+
+/** Host, port and database of a URL, never its password. */
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return 'not a valid URL';
+  }
 }

@@ -19,8 +19,8 @@ export interface SqlRunner {
 }
 
 export class MigrationError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'MigrationError';
   }
 }
@@ -53,9 +53,23 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
   const migrations: Migration[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const sql = await fs.readFile(path.join(dir, entry.name, 'migration.sql'), 'utf8');
-    migrations.push({ name: entry.name, sql, checksum: createHash('sha256').update(sql).digest('hex') });
+    migrations.push({ name: entry.name, sql, checksum: sha256(sql) });
   }
   return migrations;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Whether a recorded checksum still describes the file. As Prisma does, a file whose only change is its
+ * line endings (a Windows checkout, git's autocrlf) still matches, so both tools agree on "edited".
+ */
+export function checksumMatches(migration: Migration, recorded: string): boolean {
+  if (recorded === migration.checksum) return true;
+  const lf = migration.sql.replace(/\r\n/g, '\n');
+  return recorded === sha256(lf) || recorded === sha256(lf.replace(/\n/g, '\r\n'));
 }
 
 /** Applies every migration not yet recorded; returns the names applied. */
@@ -74,22 +88,28 @@ export async function applyMigrations(runner: SqlRunner, migrations: Migration[]
         if (previous.finished_at === null) {
           throw new MigrationError(`migration ${migration.name} started earlier but never finished; resolve it before starting`);
         }
-        if (previous.checksum !== migration.checksum) {
+        if (!checksumMatches(migration, previous.checksum)) {
           throw new MigrationError(
             `migration ${migration.name} was changed after it was applied (checksum ${previous.checksum} in the database, ${migration.checksum} on disk); add a new migration instead of editing an applied one`,
           );
         }
         continue;
       }
-      await runner.transaction(async (tx) => {
-        const id = randomUUID();
-        await tx.query(
-          'INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "started_at", "applied_steps_count") VALUES ($1, $2, $3, now(), 0)',
-          [id, migration.checksum, migration.name],
-        );
-        await tx.exec(migration.sql);
-        await tx.query('UPDATE "_prisma_migrations" SET "finished_at" = now(), "applied_steps_count" = 1 WHERE "id" = $1', [id]);
-      });
+      // One transaction per migration: a failing one leaves neither half its changes nor a record behind.
+      try {
+        await runner.transaction(async (tx) => {
+          const id = randomUUID();
+          await tx.query(
+            'INSERT INTO "_prisma_migrations" ("id", "checksum", "migration_name", "started_at", "applied_steps_count") VALUES ($1, $2, $3, now(), 0)',
+            [id, migration.checksum, migration.name],
+          );
+          await tx.exec(migration.sql);
+          await tx.query('UPDATE "_prisma_migrations" SET "finished_at" = now(), "applied_steps_count" = 1 WHERE "id" = $1', [id]);
+        });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new MigrationError(`migration ${migration.name} failed and was rolled back: ${reason}`, { cause: error });
+      }
       ran.push(migration.name);
     }
     return ran;
