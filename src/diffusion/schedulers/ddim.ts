@@ -14,7 +14,8 @@ import {
   type StepOptions,
   type StepResult,
 } from './types.js';
-import { checkInferenceSteps, checkSameShape, perBatch, spacedTimesteps } from './timesteps.js';
+import { checkInferenceSteps, checkSameShape, spacedTimesteps } from './timesteps.js';
+import { addNoiseVp } from './predictions.js';
 
 export interface DDIMConfig extends BaseSchedulerConfig {
   clipSample: boolean;
@@ -135,19 +136,7 @@ export class DDIMScheduler implements Scheduler {
   }
 
   addNoise(original: FloatTensor, noise: FloatTensor, timesteps: number | readonly number[]): FloatTensor {
-    checkSameShape(original, noise, 'DDIM addNoise');
-    const list = perBatch(typeof timesteps === 'number' ? [timesteps] : timesteps, original.dims, 'DDIM addNoise');
-    const out = new Float32Array(original.data.length);
-    const perEntry = out.length / list.length;
-    list.forEach((t, b) => {
-      const alpha = this.alphaAt(t);
-      const a = f(Math.sqrt(alpha));
-      const s = f(Math.sqrt(f(1 - alpha)));
-      for (let i = b * perEntry; i < (b + 1) * perEntry; i++) {
-        out[i] = f(f(a * original.data[i]) + f(s * noise.data[i]));
-      }
-    });
-    return { data: out, dims: [...original.dims] };
+    return addNoiseVp(this.alphasCumprod, original, noise, timesteps, 'DDIM');
   }
 
   private alphaAt(timestep: number): number {

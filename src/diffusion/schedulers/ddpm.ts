@@ -7,7 +7,7 @@
  */
 import type { FloatTensor } from '../tensor.js';
 import { alphasCumprod, makeBetas } from './betas.js';
-import { checkInferenceSteps, checkSameShape, perBatch, spacedTimesteps } from './timesteps.js';
+import { checkInferenceSteps, checkSameShape, spacedTimesteps } from './timesteps.js';
 import {
   baseDefaults,
   checkOneOf,
@@ -18,6 +18,7 @@ import {
   type StepOptions,
   type StepResult,
 } from './types.js';
+import { addNoiseVp, predictX0FromAlpha } from './predictions.js';
 
 export interface DDPMConfig extends BaseSchedulerConfig {
   varianceType: string;
@@ -86,17 +87,11 @@ export class DDPMScheduler implements Scheduler {
     const betaPrev = f(1 - alphaPrev);
     const currentAlpha = f(alphaT / alphaPrev);
     const currentBeta = f(1 - currentAlpha);
-    const sqrtAlpha = f(Math.sqrt(alphaT));
-    const sqrtBeta = f(Math.sqrt(betaT));
 
     const count = sample.data.length;
     const s = sample.data;
     const m = modelOutput.data;
-    const x0 = new Float32Array(count);
-    const pt = c.predictionType;
-    if (pt === 'epsilon') for (let i = 0; i < count; i++) x0[i] = f(f(s[i]! - f(sqrtBeta * m[i]!)) / sqrtAlpha);
-    else if (pt === 'v_prediction') for (let i = 0; i < count; i++) x0[i] = f(f(sqrtAlpha * s[i]!) - f(sqrtBeta * m[i]!));
-    else x0.set(m);
+    const x0 = predictX0FromAlpha(c.predictionType, m, s, alphaT);
     if (c.clipSample) for (let i = 0; i < count; i++) x0[i] = Math.min(c.clipSampleRange, Math.max(-c.clipSampleRange, x0[i]!));
 
     // Posterior mean (eq. 7 of the DDPM paper).
@@ -116,17 +111,7 @@ export class DDPMScheduler implements Scheduler {
   }
 
   addNoise(original: FloatTensor, noise: FloatTensor, timesteps: number | readonly number[]): FloatTensor {
-    checkSameShape(original, noise, 'DDPM addNoise');
-    const list = perBatch(typeof timesteps === 'number' ? [timesteps] : timesteps, original.dims, 'DDPM addNoise');
-    const out = new Float32Array(original.data.length);
-    const perEntry = out.length / list.length;
-    list.forEach((t, b) => {
-      const alpha = this.alphasCumprod[t]!;
-      const a = f(Math.sqrt(alpha));
-      const s = f(Math.sqrt(f(1 - alpha)));
-      for (let k = b * perEntry; k < (b + 1) * perEntry; k++) out[k] = f(f(a * original.data[k]!) + f(s * noise.data[k]!));
-    });
-    return { data: out, dims: [...original.dims] };
+    return addNoiseVp(this.alphasCumprod, original, noise, timesteps, 'DDPM');
   }
 
   /** diffusers steps back by T // n once set_timesteps was called, else by one training step. */

@@ -8,6 +8,7 @@ import type { FloatTensor } from '../tensor.js';
 import { EulerDiscreteScheduler } from './euler.js';
 import { checkSameShape } from './timesteps.js';
 import type { RawSchedulerConfig, StepOptions, StepResult } from './types.js';
+import { predictX0FromSigma } from './predictions.js';
 
 const f = Math.fround;
 
@@ -29,14 +30,7 @@ export class EulerAncestralDiscreteScheduler extends EulerDiscreteScheduler {
     const x = sample.data;
     const m = modelOutput.data;
 
-    const x0 = new Float32Array(count);
-    const pt = this.config.predictionType;
-    if (pt === 'epsilon') for (let i = 0; i < count; i++) x0[i] = f(x[i]! - f(sigma * m[i]!));
-    else if (pt === 'v_prediction') {
-      const vScale = f(-sigma / f(Math.sqrt(f(f(sigma * sigma) + 1))));
-      const vDivisor = f(f(sigma * sigma) + 1);
-      for (let i = 0; i < count; i++) x0[i] = f(f(m[i]! * vScale) + f(x[i]! / vDivisor));
-    } else x0.set(m);
+    const x0 = predictX0FromSigma(this.config.predictionType, m, x, sigma);
 
     const sigmaUp = f(Math.sqrt(f(f(f(sigmaNext * sigmaNext) * f(f(sigma * sigma) - f(sigmaNext * sigmaNext))) / f(sigma * sigma))));
     const sigmaDown = f(Math.sqrt(f(f(sigmaNext * sigmaNext) - f(sigmaUp * sigmaUp))));

@@ -8,6 +8,7 @@ import type { FloatTensor } from '../tensor.js';
 import { EulerDiscreteScheduler } from './euler.js';
 import { checkSameShape } from './timesteps.js';
 import type { RawSchedulerConfig, StepResult } from './types.js';
+import { predictX0FromSigma } from './predictions.js';
 
 const f = Math.fround;
 
@@ -43,14 +44,7 @@ export class HeunDiscreteScheduler extends EulerDiscreteScheduler {
     const x = sample.data;
     const m = modelOutput.data;
 
-    const x0 = new Float32Array(count);
-    const pt = this.config.predictionType;
-    if (pt === 'epsilon') for (let i = 0; i < count; i++) x0[i] = f(x[i]! - f(sigmaInput * m[i]!));
-    else if (pt === 'v_prediction') {
-      const vScale = f(-sigmaInput / f(Math.sqrt(f(f(sigmaInput * sigmaInput) + 1))));
-      const vDivisor = f(f(sigmaInput * sigmaInput) + 1);
-      for (let i = 0; i < count; i++) x0[i] = f(f(m[i]! * vScale) + f(x[i]! / vDivisor));
-    } else x0.set(m);
+    const x0 = predictX0FromSigma(this.config.predictionType, m, x, sigmaInput);
 
     const derivative = new Float32Array(count);
     let base: Float32Array;

@@ -7,7 +7,7 @@
  */
 import type { FloatTensor } from '../tensor.js';
 import { alphasCumprod, makeBetas } from './betas.js';
-import { checkSameShape, linspace, perBatch } from './timesteps.js';
+import { checkSameShape, linspace } from './timesteps.js';
 import {
   baseDefaults,
   checkOneOf,
@@ -18,6 +18,7 @@ import {
   type StepOptions,
   type StepResult,
 } from './types.js';
+import { addNoiseVp, predictX0FromAlpha } from './predictions.js';
 
 export interface LCMConfig extends BaseSchedulerConfig {
   originalInferenceSteps: number;
@@ -97,8 +98,6 @@ export class LCMScheduler implements Scheduler {
     const prevTimestep = next < this._timesteps.length ? this._timesteps[next]! : timestep;
     const alphaT = this.alphasCumprod[timestep]!;
     const alphaPrev = prevTimestep >= 0 ? this.alphasCumprod[prevTimestep]! : this.finalAlphaCumprod;
-    const sqrtAlpha = f(Math.sqrt(alphaT));
-    const sqrtBeta = f(Math.sqrt(f(1 - alphaT)));
 
     // Consistency boundary condition: c_skip -> 1 and c_out -> 0 as t -> 0.
     const scaled = timestep * c.timestepScaling;
@@ -108,11 +107,7 @@ export class LCMScheduler implements Scheduler {
     const count = sample.data.length;
     const s = sample.data;
     const m = modelOutput.data;
-    const x0 = new Float32Array(count);
-    const pt = c.predictionType;
-    if (pt === 'epsilon') for (let i = 0; i < count; i++) x0[i] = f(f(s[i]! - f(sqrtBeta * m[i]!)) / sqrtAlpha);
-    else if (pt === 'v_prediction') for (let i = 0; i < count; i++) x0[i] = f(f(sqrtAlpha * s[i]!) - f(sqrtBeta * m[i]!));
-    else x0.set(m);
+    const x0 = predictX0FromAlpha(c.predictionType, m, s, alphaT);
     if (c.clipSample) for (let i = 0; i < count; i++) x0[i] = Math.min(c.clipSampleRange, Math.max(-c.clipSampleRange, x0[i]!));
 
     const denoised = new Float32Array(count);
@@ -132,16 +127,6 @@ export class LCMScheduler implements Scheduler {
   }
 
   addNoise(original: FloatTensor, noise: FloatTensor, timesteps: number | readonly number[]): FloatTensor {
-    checkSameShape(original, noise, 'LCM addNoise');
-    const list = perBatch(typeof timesteps === 'number' ? [timesteps] : timesteps, original.dims, 'LCM addNoise');
-    const out = new Float32Array(original.data.length);
-    const perEntry = out.length / list.length;
-    list.forEach((t, b) => {
-      const alpha = this.alphasCumprod[t]!;
-      const a = f(Math.sqrt(alpha));
-      const s = f(Math.sqrt(f(1 - alpha)));
-      for (let k = b * perEntry; k < (b + 1) * perEntry; k++) out[k] = f(f(a * original.data[k]!) + f(s * noise.data[k]!));
-    });
-    return { data: out, dims: [...original.dims] };
+    return addNoiseVp(this.alphasCumprod, original, noise, timesteps, 'LCM');
   }
 }

@@ -8,6 +8,7 @@ import type { FloatTensor } from '../tensor.js';
 import { EulerDiscreteScheduler } from './euler.js';
 import { checkSameShape } from './timesteps.js';
 import type { RawSchedulerConfig, StepResult } from './types.js';
+import { predictX0FromSigma } from './predictions.js';
 
 const f = Math.fround;
 const LMS_ORDER = 4;
@@ -46,14 +47,7 @@ export class LMSDiscreteScheduler extends EulerDiscreteScheduler {
     const x = sample.data;
     const m = modelOutput.data;
 
-    const x0 = new Float32Array(count);
-    const pt = this.config.predictionType;
-    if (pt === 'epsilon') for (let i = 0; i < count; i++) x0[i] = f(x[i]! - f(sigma * m[i]!));
-    else if (pt === 'v_prediction') {
-      const vScale = f(-sigma / f(Math.sqrt(f(f(sigma * sigma) + 1))));
-      const vDivisor = f(f(sigma * sigma) + 1);
-      for (let i = 0; i < count; i++) x0[i] = f(f(m[i]! * vScale) + f(x[i]! / vDivisor));
-    } else x0.set(m);
+    const x0 = predictX0FromSigma(this.config.predictionType, m, x, sigma);
 
     const derivative = new Float32Array(count);
     for (let i = 0; i < count; i++) derivative[i] = f(f(x[i]! - x0[i]!) / sigma);

@@ -6,7 +6,7 @@
  */
 import type { FloatTensor } from '../tensor.js';
 import { alphasCumprod, makeBetas } from './betas.js';
-import { checkInferenceSteps, checkSameShape, linspace, perBatch, roundHalfEven } from './timesteps.js';
+import { checkInferenceSteps, checkSameShape, linspace, roundHalfEven } from './timesteps.js';
 import {
   baseDefaults,
   checkOneOf,
@@ -16,6 +16,7 @@ import {
   type Scheduler,
   type StepResult,
 } from './types.js';
+import { addNoiseVp } from './predictions.js';
 
 export interface PNDMConfig extends BaseSchedulerConfig {
   skipPrkSteps: boolean;
@@ -126,17 +127,7 @@ export class PNDMScheduler implements Scheduler {
   }
 
   addNoise(original: FloatTensor, noise: FloatTensor, timesteps: number | readonly number[]): FloatTensor {
-    checkSameShape(original, noise, 'PNDM addNoise');
-    const list = perBatch(typeof timesteps === 'number' ? [timesteps] : timesteps, original.dims, 'PNDM addNoise');
-    const out = new Float32Array(original.data.length);
-    const perEntry = out.length / list.length;
-    list.forEach((t, b) => {
-      const alpha = this.alphasCumprod[t]!;
-      const a = f(Math.sqrt(alpha));
-      const s = f(Math.sqrt(f(1 - alpha)));
-      for (let k = b * perEntry; k < (b + 1) * perEntry; k++) out[k] = f(f(a * original.data[k]!) + f(s * noise.data[k]!));
-    });
-    return { data: out, dims: [...original.dims] };
+    return addNoiseVp(this.alphasCumprod, original, noise, timesteps, 'PNDM');
   }
 
   /** Fourth-order Runge-Kutta, one model evaluation per call, four calls per step. */
