@@ -112,6 +112,12 @@ function queueSuite(name: string, open: () => Promise<{ database: Database; clea
       assert.deepEqual([prompts[0]!.text, prompts[0]!.normalized, prompts[0]!.useCount], ['A  Red circle', normalizePrompt('a red circle'), 2]);
     });
 
+    it('the same new prompt enqueued concurrently becomes one prompt row', async () => {
+      await Promise.all(Array.from({ length: 8 }, () => queue.enqueue({ ...PARAMS, prompt: 'a brand new prompt' })));
+      const prompts = await handle!.database.prisma.prompt.findMany();
+      assert.deepEqual(prompts.map((p) => [p.normalized, p.useCount]), [['a brand new prompt', 8]]);
+    });
+
     it('seeds 0 and 2^64-1 round-trip exactly', async () => {
       const reader = new GenerationReader(handle!.database.prisma);
       for (const seed of [0n, 2n ** 64n - 1n, 2n ** 53n + 1n]) {
@@ -124,36 +130,39 @@ function queueSuite(name: string, open: () => Promise<{ database: Database; clea
 
     it('stores image files before their rows, content-addressed, and pages through generations stably', async () => {
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-images-'));
-      const store = new FileImageStore(dataDir);
-      const sink = new DatabaseImageSink(handle!.database.prisma, store);
-      const reader = new GenerationReader(handle!.database.prisma);
-      const jobs = [];
-      for (let i = 0; i < 7; i++) jobs.push(await queue.enqueue({ ...PARAMS, prompt: `prompt ${i}` }));
-      const png = Buffer.from('not really a png, but bytes all the same');
-      const stored = await sink.saveImage({ generationId: jobs[0]!.id, index: 0, seed: 42n, width: 64, height: 64, png });
-      const again = await sink.saveImage({ generationId: jobs[1]!.id, index: 0, seed: 42n, width: 64, height: 64, png });
-      assert.equal(stored.sha256, again.sha256);
-      const record = await reader.getImage(stored.id);
-      assert.equal(record?.path, `images/${stored.sha256.slice(0, 2)}/${stored.sha256}.png`);
-      assert.deepEqual(await fs.readFile(path.join(dataDir, record!.path)), png);
-      assert.deepEqual(await fs.readdir(path.join(dataDir, 'images', stored.sha256.slice(0, 2))), [`${stored.sha256}.png`]);
+      try {
+        const store = new FileImageStore(dataDir);
+        const sink = new DatabaseImageSink(handle!.database.prisma, store);
+        const reader = new GenerationReader(handle!.database.prisma);
+        const jobs = [];
+        for (let i = 0; i < 7; i++) jobs.push(await queue.enqueue({ ...PARAMS, prompt: `prompt ${i}` }));
+        const png = Buffer.from('not really a png, but bytes all the same');
+        const stored = await sink.saveImage({ generationId: jobs[0]!.id, index: 0, seed: 42n, width: 64, height: 64, png });
+        const again = await sink.saveImage({ generationId: jobs[1]!.id, index: 0, seed: 42n, width: 64, height: 64, png });
+        assert.equal(stored.sha256, again.sha256);
+        const record = await reader.getImage(stored.id);
+        assert.equal(record?.path, `images/${stored.sha256.slice(0, 2)}/${stored.sha256}.png`);
+        assert.deepEqual(await fs.readFile(path.join(dataDir, record!.path)), png);
+        assert.deepEqual(await fs.readdir(path.join(dataDir, 'images', stored.sha256.slice(0, 2))), [`${stored.sha256}.png`]);
 
-      const seen: string[] = [];
-      let after: string | undefined;
-      let pages = 0;
-      for (;;) {
-        const page = await reader.listGenerations({ first: 3, after });
-        pages++;
-        assert.equal(page.totalCount, pages === 1 ? 7 : 8); // counts what exists now
-        seen.push(...page.items.map((i) => i.record.id));
-        if (!page.hasNextPage) break;
-        after = page.endCursor!;
-        if (pages === 1) await queue.enqueue({ ...PARAMS, prompt: 'arrives while paging' }); // must not shift pages
+        const seen: string[] = [];
+        let after: string | undefined;
+        let pages = 0;
+        for (;;) {
+          const page = await reader.listGenerations({ first: 3, after });
+          pages++;
+          assert.equal(page.totalCount, pages === 1 ? 7 : 8); // counts what exists now
+          seen.push(...page.items.map((i) => i.record.id));
+          if (!page.hasNextPage) break;
+          after = page.endCursor!;
+          if (pages === 1) await queue.enqueue({ ...PARAMS, prompt: 'arrives while paging' }); // must not shift pages
+        }
+        assert.equal(pages, 3);
+        assert.deepEqual(seen, [...jobs].reverse().map((j) => j.id));
+        await assert.rejects(reader.listGenerations({ first: 3, after: 'garbage' }), RangeError);
+      } finally {
+        await fs.rm(dataDir, { recursive: true, force: true });
       }
-      assert.equal(pages, 3);
-      assert.deepEqual(seen, [...jobs].reverse().map((j) => j.id));
-      await assert.rejects(reader.listGenerations({ first: 3, after: 'garbage' }), RangeError);
-      await fs.rm(dataDir, { recursive: true, force: true });
     });
   });
 }

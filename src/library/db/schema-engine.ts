@@ -27,8 +27,16 @@ interface WasmEngine {
 
 interface WasmBindings {
   SchemaEngine: { new: (options: object, log: (line: string) => void, adapter: object) => Promise<WasmEngine> };
-  __wbg_set_wasm(exports: WebAssembly.Exports): void;
+  __wbg_set_wasm(exports: Record<string, unknown>): void;
 }
+
+/** Node has WebAssembly, but the project's libs (ES2023, no DOM) do not declare it. */
+const { WebAssembly: Wasm } = globalThis as unknown as {
+  WebAssembly: {
+    compile(bytes: Uint8Array): Promise<object>;
+    instantiate(module: object, imports: object): Promise<{ exports: Record<string, unknown> }>;
+  };
+};
 
 export interface PrismaHistoryDiagnosis {
   /** Applied migrations whose file no longer matches the recorded checksum. */
@@ -55,8 +63,8 @@ function loadBindings(): Promise<WasmBindings | null> {
       return null;
     }
     const wasmFile = new URL('./schema_engine_bg.wasm', import.meta.resolve(PACKAGE));
-    const module = await WebAssembly.compile(await fs.readFile(wasmFile));
-    const { exports } = await WebAssembly.instantiate(module, { './schema_engine_bg.js': glue as unknown as WebAssembly.ModuleImports });
+    const module = await Wasm.compile(await fs.readFile(wasmFile));
+    const { exports } = await Wasm.instantiate(module, { './schema_engine_bg.js': glue });
     glue.__wbg_set_wasm(exports);
     (exports.__wbindgen_start as (() => void) | undefined)?.();
     return glue;
