@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parsePromptParameters, PromptParameterError, sizeForAspectRatio } from '../diffusion/text/prompt-parameters.js';
+import { parsePromptParameters, PromptParameterError, sizeForAspectRatio } from '../generation/prompt-parameters.js';
 import type { GenerationParams } from '../generation/job.js';
 import { badInput } from './errors.js';
 import type { GenerateInput } from './types/generate-input.js';

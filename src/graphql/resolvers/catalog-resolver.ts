@@ -1,5 +1,5 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
-import { samplerLabel, schedulerNames } from '../../diffusion/schedulers/index.js';
+import { samplerDisplayName, samplerNames } from '../../generation/samplers.js';
 import type { AppContext } from '../context.js';
 import { Model, Sampler } from '../types/generation.js';
 
@@ -18,6 +18,6 @@ export class CatalogResolver {
 
   @Query(() => [Sampler], { description: 'Samplers usable in GenerateInput.sampler.' })
   samplers(): Sampler[] {
-    return schedulerNames.map((name) => ({ name, label: samplerLabel(name) }));
+    return samplerNames.map((name) => ({ name, label: samplerDisplayName(name) }));
   }
 }

@@ -8,7 +8,7 @@ import { GenerateInput } from '../types/generate-input.js';
 import { GenerationEvent } from '../types/generation-events.js';
 import { Generation, GenerationConnection } from '../types/generation.js';
 import { resolveGenerateInput } from '../validate-generate-input.js';
-import { schedulerNames } from '../../diffusion/schedulers/index.js';
+import { samplerNames } from '../../generation/samplers.js';
 
 const MAX_PAGE_SIZE = 100;
 
@@ -20,7 +20,7 @@ export class GenerationResolver {
     const params = resolveGenerateInput(input, {
       models,
       defaultModel: ctx.catalog.defaultModel,
-      samplers: schedulerNames,
+      samplers: samplerNames,
       taesdAvailable: ctx.taesdAvailable,
     });
     if ((await ctx.reader.countQueued()) >= ctx.maxQueuedJobs) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parsePromptParameters, PromptParameterError, sizeForAspectRatio } from '../../src/diffusion/text/prompt-parameters.js';
+import { parsePromptParameters, PromptParameterError, sizeForAspectRatio } from '../../src/generation/prompt-parameters.js';
 
 test('Midjourney-style parameters are split off the end of the prompt', () => {
   const { prompt, parameters } = parsePromptParameters('a red fox in the snow --ar 16:9 --seed 42 --no blurry, text --steps 30 --cfg 7.5');
