@@ -58,7 +58,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     pool,
     catalog,
     logger,
-    { previewEvery: config.previewEvery, previewMaxSize: config.previewMaxSize },
+    { previewEvery: config.previewEvery, previewMaxSize: config.previewMaxSize, sharedQueue: database.kind === 'postgresql' },
   );
   await service.start();
 

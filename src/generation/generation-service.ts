@@ -10,7 +10,16 @@ export interface GenerationServiceOptions {
   previewMaxSize: number;
   /** How often to look for jobs enqueued by another server process sharing the database. */
   pollIntervalMs?: number;
+  /**
+   * Whether other server processes may share the queue (PostgreSQL). Then start-up only requeues RUNNING jobs
+   * whose heartbeat stopped, and every server keeps requeueing such jobs while it runs. Alone (embedded
+   * database), every RUNNING job found at start-up was interrupted.
+   */
+  sharedQueue?: boolean;
 }
+
+/** A RUNNING job whose heartbeat is older than this lost its server (heartbeats come every poll interval). */
+const STALE_HEARTBEAT_MS = 60_000;
 
 export type CancelResult = 'cancelled' | 'stopping' | 'not-active';
 
@@ -39,12 +48,26 @@ export class GenerationService {
 
   /** Recovers jobs a crash left RUNNING, then starts working through the queue. */
   async start(): Promise<void> {
-    const requeued = await this.queue.requeueInterrupted();
-    if (requeued > 0) this.logger.warn({ requeued }, 'jobs interrupted by a previous stop are queued again');
-    if (this.pool && this.pool.size > 0) {
-      this.poller = setInterval(() => this.pump(), this.options.pollIntervalMs ?? 2000);
-      this.poller.unref();
+    await this.recoverInterrupted(this.options.sharedQueue ? STALE_HEARTBEAT_MS : 0);
+    const poll = this.options.pollIntervalMs ?? 2000;
+    this.poller = setInterval(() => {
+      if (this.options.sharedQueue) void this.recoverInterrupted(STALE_HEARTBEAT_MS);
+      if (this.active.size > 0) void this.queue.heartbeat([...this.active.keys()]).catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed'));
       this.pump();
+    }, poll);
+    this.poller.unref();
+    this.pump();
+  }
+
+  private async recoverInterrupted(staleAfterMs: number): Promise<void> {
+    try {
+      const requeued = await this.queue.requeueInterrupted(staleAfterMs);
+      if (requeued > 0) {
+        this.logger.warn({ requeued }, 'jobs interrupted by a stopped server are queued again');
+        this.pump();
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'looking for interrupted jobs failed');
     }
   }
 

@@ -58,8 +58,13 @@ export interface JobQueue {
   position(id: string): Promise<number | null>;
   /** Ids of all QUEUED jobs in claim order (index + 1 = position). */
   queuedIds(): Promise<string[]>;
-  /** Start-up recovery: jobs left RUNNING by a crash go back to QUEUED. Returns how many. */
-  requeueInterrupted(): Promise<number>;
+  /** Marks these RUNNING jobs as still alive (their server refreshes this while it runs them). */
+  heartbeat(ids: readonly string[]): Promise<void>;
+  /**
+   * Recovery: RUNNING jobs whose heartbeat is older than `staleAfterMs` (0: every RUNNING job) go back to
+   * QUEUED, since the server running them is gone. Returns how many.
+   */
+  requeueInterrupted(staleAfterMs?: number): Promise<number>;
 }
 
 /** One encoded image of a finished job, ready to be stored. */

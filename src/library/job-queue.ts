@@ -40,7 +40,7 @@ export class DatabaseJobQueue implements JobQueue {
 
   async claimNext(): Promise<Job | null> {
     const claimed = await this.prisma.$queryRaw<{ id: string }[]>`
-      UPDATE "Generation" SET "status" = 'RUNNING', "startedAt" = (now() AT TIME ZONE 'UTC')
+      UPDATE "Generation" SET "status" = 'RUNNING', "startedAt" = (now() AT TIME ZONE 'UTC'), "heartbeatAt" = (now() AT TIME ZONE 'UTC')
       WHERE "id" = (
         SELECT "id" FROM "Generation" WHERE "status" = 'QUEUED'
         ORDER BY "priority" DESC, "queueOrder" ASC
@@ -100,10 +100,16 @@ export class DatabaseJobQueue implements JobQueue {
     return rows.map((row) => row.id);
   }
 
-  async requeueInterrupted(): Promise<number> {
+  async heartbeat(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.prisma.generation.updateMany({ where: { id: { in: [...ids] }, status: 'RUNNING' }, data: { heartbeatAt: new Date() } });
+  }
+
+  async requeueInterrupted(staleAfterMs = 0): Promise<number> {
+    const staleBefore = new Date(Date.now() - staleAfterMs);
     const { count } = await this.prisma.generation.updateMany({
-      where: { status: 'RUNNING' },
-      data: { status: 'QUEUED', startedAt: null },
+      where: { status: 'RUNNING', ...(staleAfterMs > 0 ? { OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: staleBefore } }] } : {}) },
+      data: { status: 'QUEUED', startedAt: null, heartbeatAt: null },
     });
     return count;
   }

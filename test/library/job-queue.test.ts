@@ -104,6 +104,22 @@ function queueSuite(name: string, open: () => Promise<{ database: Database; clea
       assert.equal((await queue.claimNext())?.id, job.id);
     });
 
+    it('only jobs whose heartbeat stopped are requeued when other servers may share the queue', async () => {
+      const alive = await queue.enqueue(PARAMS);
+      const lost = await queue.enqueue(PARAMS);
+      await queue.claimNext();
+      await queue.claimNext();
+      // The lost job's server stopped refreshing it two minutes ago; the live one's server just did.
+      await handle!.database.prisma.generation.update({ where: { id: lost.id }, data: { heartbeatAt: new Date(Date.now() - 120_000) } });
+      await queue.heartbeat([alive.id]);
+      assert.equal(await queue.requeueInterrupted(60_000), 1);
+      assert.equal(await queue.position(lost.id), 1);
+      assert.equal(await queue.position(alive.id), null);
+      // Alone (embedded database), every RUNNING job found at start-up was interrupted.
+      assert.equal(await queue.requeueInterrupted(), 1);
+      assert.deepEqual(await queue.queuedIds(), [alive.id, lost.id]); // back in first-come order
+    });
+
     it('deduplicates prompts by normalized text and counts uses', async () => {
       await queue.enqueue({ ...PARAMS, prompt: 'A  Red circle ' });
       await queue.enqueue({ ...PARAMS, prompt: 'a red CIRCLE' });
