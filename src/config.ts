@@ -5,7 +5,7 @@ import path from 'node:path';
 /**
  * Every setting in one typed place. Read from the environment once at start-up; a bad value stops the
  * server with a message naming the variable. Defaults serve a single machine with no setup: embedded
- * database and data under ./data, the bundled tiny model under ./models, one worker, port 4000.
+ * database and data under ./data, the bundled toy-shapes model in ./models, one worker, port 4000.
  */
 export interface Config {
   host: string;
@@ -16,8 +16,11 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Folder whose subfolders are models in the diffusers ONNX layout (one model per subfolder). */
   modelsDir: string;
-  /** Model used when a request names none. */
-  defaultModel: string;
+  /**
+   * Model used when a request names none. Undefined (ATELIER_DEFAULT_MODEL unset): the bundled toy-shapes
+   * model when it is in `modelsDir`, otherwise the first model there.
+   */
+  defaultModel: string | undefined;
   /** Number of worker threads, each holding its own ONNX sessions. 0 runs the API without generating. */
   workers: number;
   /** Execution provider choice: auto = CUDA when available, else CPU. */
@@ -90,8 +93,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', 'expected a postgresql:// URL (leave it unset for the embedded database)');
   }
-  const modelName = env.ATELIER_DEFAULT_MODEL?.trim() || 'tiny';
-  if (modelName.includes('/') || modelName.includes('\\') || modelName.startsWith('.')) {
+  const modelName = env.ATELIER_DEFAULT_MODEL?.trim() || undefined;
+  if (modelName && (modelName.includes('/') || modelName.includes('\\') || modelName.startsWith('.'))) {
     throw new ConfigError('ATELIER_DEFAULT_MODEL', 'expected a folder name inside ATELIER_MODELS_DIR');
   }
   const defaultThreads = Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)));

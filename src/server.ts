@@ -20,7 +20,9 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The name of the bundled model that is generated on first start when no other model is configured. */
+/** The model that ships in the repository's models/ folder: a small model trained on the toy-shapes world. */
+export const BUNDLED_MODEL_NAME = 'toy-shapes';
+/** The random-weights test model, written on demand when it is asked for and missing. */
 export const TINY_MODEL_NAME = 'tiny';
 
 /**
@@ -28,14 +30,14 @@ export const TINY_MODEL_NAME = 'tiny';
  * workers and serves the API. Everything else receives its dependencies from here.
  */
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  await ensureDefaultModel(config, logger);
+  const defaultModel = await resolveDefaultModel(config, logger);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ database: database.kind }, 'database ready');
 
   const store = new FileImageStore(config.dataDir);
   const reader = new GenerationReader(database.prisma);
   const bus = new InProcessEventBus();
-  const catalog = new ModelCatalog(config.modelsDir, config.defaultModel);
+  const catalog = new ModelCatalog(config.modelsDir, defaultModel);
   const pool =
     config.workers > 0
       ? new WorkerPool(
@@ -99,17 +101,28 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   };
 }
 
-/** With nothing configured, write the bundled tiny model so that `npm start` works with nothing downloaded. */
-async function ensureDefaultModel(config: Config, logger: Logger): Promise<void> {
-  const installed = await listModelFolders(config.modelsDir);
-  if (installed.some((m) => m.name === config.defaultModel)) return;
-  if (config.defaultModel !== TINY_MODEL_NAME) {
-    const names = installed.map((m) => m.name).join(', ') || 'none';
-    throw new Error(
-      `ATELIER_DEFAULT_MODEL is "${config.defaultModel}" but ${path.join(config.modelsDir, config.defaultModel)} is not a diffusers ONNX model folder (installed: ${names})`,
-    );
+/**
+ * The model requests get when they name none: ATELIER_DEFAULT_MODEL if set (the tiny model is written when it
+ * is asked for and missing), else the bundled toy-shapes model, else the first model in the folder.
+ */
+async function resolveDefaultModel(config: Config, logger: Logger): Promise<string> {
+  const installed = (await listModelFolders(config.modelsDir)).map((m) => m.name);
+  const wanted = config.defaultModel ?? BUNDLED_MODEL_NAME;
+  if (installed.includes(wanted)) return wanted;
+  if (wanted === TINY_MODEL_NAME) {
+    const dir = path.join(config.modelsDir, TINY_MODEL_NAME);
+    logger.info({ dir }, 'writing the tiny test model');
+    await writeTinyModel(dir);
+    return wanted;
   }
-  const dir = path.join(config.modelsDir, TINY_MODEL_NAME);
-  logger.info({ dir }, 'no model installed: writing the bundled tiny model');
-  await writeTinyModel(dir);
+  if (config.defaultModel === undefined && installed.length > 0) {
+    logger.info({ model: installed[0] }, `${BUNDLED_MODEL_NAME} is not in ${config.modelsDir}: using the first model there`);
+    return installed[0]!;
+  }
+  const names = installed.join(', ') || 'none';
+  throw new Error(
+    config.defaultModel === undefined
+      ? `no model in ${config.modelsDir}: put a diffusers ONNX model folder there, or set ATELIER_MODELS_DIR to the repository's models/ folder for the bundled ${BUNDLED_MODEL_NAME} model`
+      : `ATELIER_DEFAULT_MODEL is "${wanted}" but ${path.join(config.modelsDir, wanted)} is not a diffusers ONNX model folder (installed: ${names})`,
+  );
 }

@@ -1,15 +1,26 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import sharp from 'sharp';
+import { CatalogDocument, GenerateDocument, GenerationDocument } from '../generated/operations.js';
+import { requestData } from '../support/graphql-client.js';
+import { analyseImage } from '../support/shape-analyser.js';
 import { tempDataDir, tinyModelsDir } from '../support/test-server.js';
 
 const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
 
-/** Starts `main.js serve` as a real process and resolves with its URL once it logs that it is serving. */
-async function serve(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN, 'serve'], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+const REPO_ROOT = path.resolve(path.dirname(MAIN), '../..');
+
+/**
+ * Starts `main.js serve` as a real process and resolves with its URL once it logs that it is serving.
+ * `env` is laid over this process's environment; an undefined value removes the variable.
+ */
+async function serve(env: Record<string, string | undefined>, cwd = process.cwd()) {
+  const merged = Object.fromEntries(Object.entries({ ...process.env, PORT: '0', ...env }).filter(([, v]) => v !== undefined));
+  const child = spawn(process.execPath, [MAIN, 'serve'], { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -46,4 +57,36 @@ test('a bad setting stops the server with a message naming the variable', { time
   const [code] = await once(child, 'exit');
   assert.equal(code, 1);
   assert.match(stderr, /Invalid setting ATELIER_WORKERS: expected an integer, got "many"/);
+});
+
+test('as a newcomer runs it: `npm start` in the repository serves toy-shapes, which draws what is asked', { timeout: 120_000 }, async () => {
+  const env = { ATELIER_DATA_DIR: await tempDataDir(), ATELIER_MODELS_DIR: undefined, ATELIER_DEFAULT_MODEL: undefined, LOG_LEVEL: 'info' };
+  const { child, url } = await serve(env, REPO_ROOT);
+  try {
+    const { models } = await requestData(url, CatalogDocument);
+    assert.equal(models.find((m) => m.isDefault)?.name, 'toy-shapes');
+
+    // Only the prompt and a seed: every other setting is the server's default (euler, 20 steps, guidance 7).
+    const input = { prompt: 'a large green triangle on the right, black background', seed: '1', batchSize: 4 };
+    const { id } = (await requestData(url, GenerateDocument, { input })).generate;
+    let generation;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      generation = (await requestData(url, GenerationDocument, { id })).generation;
+    } while (generation?.status === 'QUEUED' || generation?.status === 'RUNNING');
+    assert.equal(generation?.status, 'COMPLETED', generation?.error ?? undefined);
+    let right = 0;
+    for (const image of generation.images) {
+      const png = Buffer.from(await (await fetch(new URL(image.url, url))).arrayBuffer());
+      const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const seen = analyseImage(data, info.width, info.height);
+      if (seen.background === 'black' && seen.colour === 'green' && seen.shape === 'triangle' && seen.position === 'right') right++;
+    }
+    assert.ok(right >= 3, `${right} of 4 images show a green triangle on the right on black`);
+  } finally {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
 });

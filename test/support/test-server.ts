@@ -29,6 +29,7 @@ export async function startTestServer(overrides: Partial<Config> & { dataDir: st
     host: '127.0.0.1',
     port: 0,
     modelsDir: await tinyModelsDir(),
+    defaultModel: 'tiny',
     cpuThreadsPerWorker: 1,
     ...overrides,
   };

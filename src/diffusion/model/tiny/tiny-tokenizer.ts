@@ -105,10 +105,13 @@ function applyMerge(symbols: string[], left: string, right: string): string[] {
   return out;
 }
 
-/** The tokenizer learned from the built-in prompt words. Pure and deterministic. */
-export function buildTinyTokenizer(maxMerges = 2000): TinyTokenizer {
+/**
+ * The tokenizer learned from a word list (by default the built-in prompt words). Pure and deterministic.
+ * The toy-shapes model's training tools build theirs from the toy world's vocabulary.
+ */
+export function buildTinyTokenizer(corpus: readonly string[] = PROMPT_WORDS, maxMerges = 2000): TinyTokenizer {
   const words = new Map<string, number>();
-  for (const word of PROMPT_WORDS) words.set(word, (words.get(word) ?? 0) + 1);
+  for (const word of corpus) words.set(word, (words.get(word) ?? 0) + 1);
   const merges = trainMerges(words, maxMerges);
   const tokens = [...byteSymbols(), ...byteSymbols().map((s) => s + END_OF_WORD), ...merges.map(([a, b]) => a + b), START_TOKEN, END_TOKEN];
   const vocab = new Map(tokens.map((t, i) => [t, i] as const));

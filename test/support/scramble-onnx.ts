@@ -1,0 +1,40 @@
+import fs from 'node:fs/promises';
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
+
+/**
+ * Writes a copy of an ONNX model whose float32 weights are shuffled within each tensor (seeded): the same
+ * graph and the same weight statistics, none of what training learned. The control that shows a test
+ * scoring pictures can fail.
+ */
+export async function scrambleOnnxWeights(source: string, target: string, seed: number): Promise<void> {
+  const model = onnx.ModelProto.decode(await fs.readFile(source));
+  const random = mulberry32(seed);
+  for (const tensor of model.graph?.initializer ?? []) {
+    if (tensor.dataType !== onnx.TensorProto.DataType.FLOAT) continue;
+    const values =
+      tensor.rawData && tensor.rawData.length > 0
+        ? new Float32Array(new Uint8Array(tensor.rawData).buffer) // a copy: the decoded bytes are a view into the file
+        : Float32Array.from(tensor.floatData ?? []);
+    if (values.length < 2) continue;
+    for (let i = values.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [values[i], values[j]] = [values[j]!, values[i]!];
+    }
+    tensor.rawData = new Uint8Array(values.buffer);
+    tensor.floatData = [];
+  }
+  await fs.writeFile(target, onnx.ModelProto.encode(model).finish());
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
