@@ -18,7 +18,9 @@ import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { encodePreviewWebp, latentToRgb, schedulerNames, StableDiffusionPipeline, TorchGenerator, type FloatTensor } from '../src/diffusion/index.js';
 import { writeTinyModel } from '../src/diffusion/model/tiny/write-tiny-model.js';
+import { cpuSessionOptions } from '../src/diffusion/model/onnx-session.js';
 import { TaesdDecoder } from '../src/diffusion/preview/taesd.js';
+import { median, timeMs } from './timing.js';
 
 const SIZE = Number(process.env.BENCH_SIZE ?? 512);
 const STEPS_PER_ROUND = Number(process.env.BENCH_STEPS ?? 8);
@@ -27,22 +29,6 @@ const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
 /** cpu (default) or cuda: the pipeline and the bare baseline always run on the same provider. */
 const DEVICE = process.env.BENCH_DEVICE === 'cuda' ? 'cuda' : 'cpu';
 const TAESD_DIR = process.env.BENCH_TAESD_DIR ?? fileURLToPath(new URL('../../../shared/reference/taesd', import.meta.url));
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-async function timeMs(work: () => Promise<unknown>, repeats: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await work();
-    times.push(performance.now() - start);
-  }
-  return median(times);
-}
 
 function round(value: number, digits = 2): number {
   return Number(value.toFixed(digits));
@@ -57,7 +43,7 @@ async function main(): Promise<void> {
     path.join(modelDir, 'unet/model.onnx'),
     DEVICE === 'cuda'
       ? { executionProviders: [{ name: 'cuda', deviceId: 0 }], graphOptimizationLevel: 'all' }
-      : { executionProviders: ['cpu'], graphOptimizationLevel: 'all', enableCpuMemArena: true, intraOpNumThreads: THREADS, interOpNumThreads: 1 },
+      : cpuSessionOptions({ device: 'cpu', cpuThreads: THREADS }),
   );
   const latent = SIZE / 8;
   const hiddenMeta = bare.inputMetadata.find((m) => m.name === 'encoder_hidden_states');

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { StableDiffusionPipeline, TorchGenerator } from '../src/diffusion/index.js';
+import { cpuSessionOptions } from '../src/diffusion/model/onnx-session.js';
+import { median, timeMs } from './timing.js';
 
 const MODEL_DIR = fileURLToPath(new URL('../../models/toy-shapes', import.meta.url));
 const STEPS = 20;
@@ -19,25 +21,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
 const SAMPLERS = ['euler', 'ddim', 'dpmpp_2m'];
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-async function timeMs(work: () => Promise<unknown>): Promise<number> {
-  const start = performance.now();
-  await work();
-  return performance.now() - start;
-}
-
 async function main(): Promise<void> {
-  const sessionOptions: ort.InferenceSession.SessionOptions = {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
-    intraOpNumThreads: THREADS,
-    interOpNumThreads: 1,
-  };
+  const sessionOptions = cpuSessionOptions({ device: 'cpu', cpuThreads: THREADS });
   const pipeline = await StableDiffusionPipeline.load(MODEL_DIR, { device: 'cpu', cpuThreads: THREADS });
   const bare = {
     text: await ort.InferenceSession.create(path.join(MODEL_DIR, 'text_encoder/model.onnx'), sessionOptions),

@@ -4,7 +4,8 @@ import { toyWorld, type SceneDescription } from './toy-world.js';
  * Reads back what a toy-world picture shows, with plain image statistics (no model): the background colour
  * from the border, the shape as the largest connected region that differs from it, its colour from the
  * region's core, its position from the region's centroid (nearest grid anchor), its size from its extent,
- * and its kind from how much of its bounding box it fills (square ~1, circle ~pi/4, triangle ~1/2).
+ * and its kind from how it fills its bounding box: a triangle is heavier at the bottom and fills about half
+ * of it, a square fills its corners, a circle does not.
  *
  * The outline is taken where a pixel is at least half-way from the background colour to the shape's colour:
  * a soft (decoded, blurred) edge then stays where the sharp edge was, so the fill is not inflated by the blur.

@@ -99,7 +99,8 @@ export function outputAsFloat32(output: ort.Tensor): FloatTensor {
   throw new Error(`expected a floating point output, got ${output.type}`);
 }
 
-function cpuOptions(options: SessionOptions): ort.InferenceSession.SessionOptions {
+/** The CPU session options every model session uses (exported so benchmarks time bare calls the same way). */
+export function cpuSessionOptions(options: SessionOptions): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
@@ -114,11 +115,11 @@ async function createSession(
   options: SessionOptions,
 ): Promise<{ session: ort.InferenceSession; choice: ProviderChoice }> {
   if (options.device === 'cpu') {
-    return { session: await ort.InferenceSession.create(modelPath, cpuOptions(options)), choice: { provider: 'cpu' } };
+    return { session: await ort.InferenceSession.create(modelPath, cpuSessionOptions(options)), choice: { provider: 'cpu' } };
   }
   const missing = missingCudaProvider();
   if (missing && options.device === 'auto') {
-    return { session: await ort.InferenceSession.create(modelPath, cpuOptions(options)), choice: { provider: 'cpu', reason: missing } };
+    return { session: await ort.InferenceSession.create(modelPath, cpuSessionOptions(options)), choice: { provider: 'cpu', reason: missing } };
   }
   try {
     const session = await ort.InferenceSession.create(modelPath, {
@@ -128,7 +129,7 @@ async function createSession(
     return { session, choice: { provider: 'cuda' } };
   } catch (error) {
     if (options.device === 'cuda') throw new Error(`CUDA was requested but is not usable: ${describe(error)}`);
-    const session = await ort.InferenceSession.create(modelPath, cpuOptions(options));
+    const session = await ort.InferenceSession.create(modelPath, cpuSessionOptions(options));
     return { session, choice: { provider: 'cpu', reason: `CUDA not available: ${describe(error)}` } };
   }
 }
