@@ -141,6 +141,91 @@ test('DPM-Solver++ 2M full loop with v_prediction matches diffusers: mean 0.2251
   assert.ok(Math.abs(absStats(result).mean - 0.2251) < 1e-3, `mean |x| = ${absStats(result).mean}`);
 });
 
+/**
+ * DPM-Solver++ 2M SDE: schedulers.md has no fixture for it, so the expected numbers come from
+ * tools/torch-fixtures/dpmpp_sde_reference.py, an independent float64 implementation of diffusers'
+ * sde-dpmsolver++ updates on the same fixture and loop, with the per-step noise of torch.manual_seed(0) (that
+ * script's ODE variant reproduces the DPM-Solver++ 2M fixture above, mean 0.3301).
+ */
+function sdeLoop(scheduler: Scheduler): FloatTensor {
+  scheduler.setTimesteps(10);
+  const generator = new TorchGenerator(0);
+  let sample = fixture();
+  for (const t of scheduler.timesteps) sample = scheduler.step(fakeModel(sample, t), t, sample, { generator }).prevSample;
+  return sample;
+}
+
+test('DPM-Solver++ 2M SDE with torch.manual_seed(0) noise matches the diffusers definition: sum 525.9546, mean 0.684837', () => {
+  assertStats(sdeLoop(createScheduler('dpmpp_2m_sde', dpmTestConfig)), 525.9546, 0.684837);
+  // Heun's D1 coefficient divides by -2h, which magnifies float32 rounding: 2e-5 relative on the sum.
+  assertStats(sdeLoop(createScheduler('dpmpp_2m_sde', { ...dpmTestConfig, solver_type: 'heun' })), 774.781, 1.008829, 5e-2);
+});
+
+test('DPM-Solver++ 2M SDE Karras matches the diffusers definition: sum 334.5594, mean 0.435624', () => {
+  const scheduler = createScheduler('dpmpp_2m_sde_karras', { ...dpmTestConfig, final_sigmas_type: 'zero' });
+  assertStats(sdeLoop(scheduler), 334.5594, 0.435624);
+  assert.deepEqual(scheduler.timesteps, [999, 937, 864, 775, 663, 511, 301, 102, 18, 0]);
+});
+
+test('DPM-Solver++ 2M SDE needs a generator, and its noise is what makes it differ from 2M', () => {
+  const scheduler = createScheduler('dpmpp_2m_sde', dpmTestConfig);
+  scheduler.setTimesteps(10);
+  const t = scheduler.timesteps[0]!;
+  assert.throws(() => scheduler.step(fakeModel(fixture(), t), t, fixture()), /needs a generator/);
+  const zeros = { randn: (dims: readonly number[]) => new Float32Array(dims.reduce((a, b) => a * b, 1)) };
+  const seeded = createScheduler('dpmpp_2m_sde', dpmTestConfig);
+  seeded.setTimesteps(10);
+  let quiet = fixture();
+  for (const step of seeded.timesteps) quiet = seeded.step(fakeModel(quiet, step), step, quiet, { generator: zeros }).prevSample;
+  const noisy = absStats(sdeLoop(createScheduler('dpmpp_2m_sde', dpmTestConfig))).sum;
+  assert.ok(Math.abs(absStats(quiet).sum - noisy) > 1, `without noise ${absStats(quiet).sum}, with ${noisy}`);
+});
+
+// diffusers tests/schedulers/test_scheduler_unipc.py (not in schedulers.md): full_loop = the DPM-Solver loop
+// (from the sample itself, integer timesteps) with this config, 10 steps; expected means from that file.
+const uniPCTestConfig = {
+  num_train_timesteps: 1000,
+  beta_start: 0.0001,
+  beta_end: 0.02,
+  beta_schedule: 'linear',
+  solver_order: 2,
+  solver_type: 'bh2',
+  final_sigmas_type: 'sigma_min',
+};
+
+test('UniPC full loop matches diffusers: mean 0.2464 (v_prediction 0.1014)', () => {
+  const result = dpmLoop(createScheduler('unipc', uniPCTestConfig));
+  assert.ok(Math.abs(absStats(result).mean - 0.2464) < 1e-3, `mean |x| = ${absStats(result).mean}`);
+  const v = dpmLoop(createScheduler('unipc', { ...uniPCTestConfig, prediction_type: 'v_prediction' }));
+  assert.ok(Math.abs(absStats(v).mean - 0.1014) < 1e-3, `v_prediction mean |x| = ${absStats(v).mean}`);
+});
+
+test('UniPC with Karras sigmas matches diffusers: mean 0.2925 (v_prediction 0.1966)', () => {
+  const result = dpmLoop(createScheduler('unipc_karras', uniPCTestConfig));
+  assert.ok(Math.abs(absStats(result).mean - 0.2925) < 1e-3, `mean |x| = ${absStats(result).mean}`);
+  const v = dpmLoop(createScheduler('unipc_karras', { ...uniPCTestConfig, prediction_type: 'v_prediction' }));
+  assert.ok(Math.abs(absStats(v).mean - 0.1966) < 1e-3, `v_prediction mean |x| = ${absStats(v).mean}`);
+});
+
+test('UniPC from a noised sample (img2img-style, last 2 of 10 steps) matches diffusers: sum 315.5757, mean 0.4109', () => {
+  const scheduler = createScheduler('unipc', uniPCTestConfig);
+  scheduler.setTimesteps(10);
+  const timesteps = scheduler.timesteps.slice(8);
+  let sample = scheduler.addNoise(fixture(), fixture(true), timesteps[0]!);
+  for (const t of timesteps) sample = scheduler.step(fakeModel(sample, t), t, sample).prevSample;
+  assertStats(sample, 315.5757, 0.4109);
+});
+
+test('UniPC orders 1 and 3, bh1 and noise-prediction form run without NaN and differ from the default', () => {
+  const base = absStats(dpmLoop(createScheduler('unipc', uniPCTestConfig))).mean;
+  for (const extra of [{ solver_order: 1 }, { solver_order: 3 }, { solver_type: 'bh1' }, { predict_x0: false }]) {
+    const mean = absStats(dpmLoop(createScheduler('unipc', { ...uniPCTestConfig, ...extra }))).mean;
+    assert.ok(Number.isFinite(mean), `${JSON.stringify(extra)}: mean ${mean}`);
+    assert.ok(Math.abs(mean - base) > 1e-6, `${JSON.stringify(extra)} gave the default's ${mean}`);
+  }
+  assert.throws(() => createScheduler('unipc', { solver_order: 4 }), /solver_order/);
+});
+
 test('DPM-Solver++ 2M Karras uses Karras sigmas: timesteps strictly decreasing from 999, ending near 0', () => {
   // No diffusers fixture in schedulers.md; checked against the definition: sigma_i = (max^(1/7) + i/(n-1)
   // (min^(1/7) - max^(1/7)))^7 mapped back to training timesteps by log-sigma interpolation.
@@ -313,7 +398,7 @@ test('unknown scheduler name fails with the list of known names', () => {
 });
 
 test('names are stable and have A1111 labels', () => {
-  assert.deepEqual([...schedulerNames], ['ddim', 'ddpm', 'euler', 'euler_a', 'heun', 'lms', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras', 'lcm']);
+  assert.deepEqual([...schedulerNames], ['ddim', 'ddpm', 'euler', 'euler_a', 'heun', 'lms', 'pndm', 'dpmpp_2m', 'dpmpp_2m_karras', 'dpmpp_2m_sde', 'dpmpp_2m_sde_karras', 'unipc', 'unipc_karras', 'lcm']);
   assert.equal(samplerLabel('lcm'), 'LCM');
   assert.equal(samplerLabel('ddpm'), 'DDPM');
   assert.equal(samplerLabel('lms'), 'LMS');
@@ -324,7 +409,7 @@ test('names are stable and have A1111 labels', () => {
   assert.equal(samplerLabel('euler'), 'Euler');
   assert.equal(samplerLabel('dpmpp_2m'), 'DPM++ 2M');
   assert.equal(samplerLabel('dpmpp_2m_karras'), 'DPM++ 2M Karras');
-  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, ddpm, euler, euler_a, heun, lms, pndm, dpmpp_2m, dpmpp_2m_karras, lcm/);
+  assert.throws(() => samplerLabel('nope'), /Known schedulers: ddim, ddpm, euler, euler_a, heun, lms, pndm, dpmpp_2m, dpmpp_2m_karras, dpmpp_2m_sde, dpmpp_2m_sde_karras, unipc, unipc_karras, lcm/);
 });
 
 test('camelCase config keys work like the snake_case ones of the file; unknown keys are ignored', () => {
@@ -380,9 +465,10 @@ test('pipeline-style loops (unscaled latents kept) with a noise oracle end at th
   // If the model predicts the true noise, every step's x0 estimate is exact and the last step returns x0.
   const x0 = fixture();
   const noise = fixture(true);
-  // Ancestral sampling, DDPM and LCM add fresh noise each step, after which the oracle's noise is no longer the true one.
+  // Ancestral sampling, DDPM, LCM and the SDE solvers add fresh noise each step, after which the oracle's noise
+  // is no longer the true one.
   // set_alpha_to_one: the last DDIM/PNDM step goes to alphabar = 1 (clean), not to timestep 0's small noise level.
-  for (const name of schedulerNames.filter((n) => !['euler_a', 'lcm', 'ddpm'].includes(n))) {
+  for (const name of schedulerNames.filter((n) => !['euler_a', 'lcm', 'ddpm', 'dpmpp_2m_sde', 'dpmpp_2m_sde_karras'].includes(n))) {
     const scheduler = createScheduler(name, { beta_schedule: 'scaled_linear', beta_start: 0.00085, beta_end: 0.012, set_alpha_to_one: true });
     scheduler.setTimesteps(20);
     let latents = scheduler.addNoise(x0, noise, scheduler.timesteps[0]);

@@ -12,6 +12,7 @@ import { LCMScheduler } from './lcm.js';
 import { LMSDiscreteScheduler } from './lms.js';
 import { PNDMScheduler } from './pndm.js';
 import type { RawSchedulerConfig, Scheduler } from './types.js';
+import { UniPCMultistepScheduler } from './unipc.js';
 
 interface SchedulerEntry {
   label: string;
@@ -30,6 +31,20 @@ const registry = {
   dpmpp_2m_karras: {
     label: 'DPM++ 2M Karras',
     create: (config) => new DPMSolverMultistepScheduler({ ...config, use_karras_sigmas: true }, 'dpmpp_2m_karras'),
+  },
+  dpmpp_2m_sde: {
+    label: 'DPM++ 2M SDE',
+    create: (config) => new DPMSolverMultistepScheduler({ ...config, algorithm_type: 'sde-dpmsolver++' }, 'dpmpp_2m_sde'),
+  },
+  dpmpp_2m_sde_karras: {
+    label: 'DPM++ 2M SDE Karras',
+    create: (config) =>
+      new DPMSolverMultistepScheduler({ ...config, algorithm_type: 'sde-dpmsolver++', use_karras_sigmas: true }, 'dpmpp_2m_sde_karras'),
+  },
+  unipc: { label: 'UniPC', create: (config) => new UniPCMultistepScheduler(config, 'unipc') },
+  unipc_karras: {
+    label: 'UniPC Karras',
+    create: (config) => new UniPCMultistepScheduler({ ...config, use_karras_sigmas: true }, 'unipc_karras'),
   },
   lcm: { label: 'LCM', create: (config) => new LCMScheduler(config) },
 } satisfies Record<string, SchedulerEntry>;
@@ -71,6 +86,7 @@ export { HeunDiscreteScheduler } from './heun.js';
 export { LCMScheduler } from './lcm.js';
 export { LMSDiscreteScheduler } from './lms.js';
 export { DPMSolverMultistepScheduler } from './dpm-solver.js';
+export { UniPCMultistepScheduler } from './unipc.js';
 export type {
   NoiseGenerator,
   RawSchedulerConfig,
