@@ -48,13 +48,16 @@ def export(module, args, path, input_names, output_names, dynamic_axes):
 
 
 def main():
+    """export.py [--candidate FOLDER]: a candidate folder gets the model but no parity fixture (for trying a
+    checkpoint with the test suite's analyser before it replaces the committed model)."""
+    out = sys.argv[sys.argv.index("--candidate") + 1] if "--candidate" in sys.argv else OUT
     torch.set_num_threads(os.cpu_count())
     nets = train.load_trained()
     tokenizer = train.Tokenizer()
     text_encoder, unet, decoder, encoder = nets["text_encoder"], nets["unet"], nets["decoder"], nets["encoder"]
     scaling_factor = nets["scaling_factor"]
 
-    staging = OUT + ".tmp"
+    staging = out + ".tmp"
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(os.path.join(train.WORK, "tokenizer"), os.path.join(staging, "tokenizer"))
     ids = torch.tensor([tokenizer.encode(p) for p in PARITY_PROMPTS[:2]], dtype=torch.int32)
@@ -73,11 +76,12 @@ def main():
         export(VaeEncoderOnnx(encoder), (torch.zeros(1, 3, 64, 64),), os.path.join(staging, "vae_encoder", "model.onnx"),
                ["sample"], ["latent_sample"], {"sample": spatial, "latent_sample": spatial})
     write_configs(staging, tokenizer, scaling_factor, nets["step"])
-    shutil.rmtree(OUT, ignore_errors=True)
-    os.replace(staging, OUT)
-    write_parity_fixture(tokenizer, text_encoder, unet, decoder, encoder)
-    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(OUT) for f in fs)
-    print(f"exported {OUT}: {size / 1e6:.1f} MB, scaling_factor {scaling_factor:.5f}, step {nets['step']}")
+    shutil.rmtree(out, ignore_errors=True)
+    os.replace(staging, out)
+    if out == OUT:
+        write_parity_fixture(tokenizer, text_encoder, unet, decoder, encoder)
+    size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
+    print(f"exported {out}: {size / 1e6:.1f} MB, scaling_factor {scaling_factor:.5f}, step {nets['step']}")
 
 
 def write_configs(folder, tokenizer, scaling_factor, step):

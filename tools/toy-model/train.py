@@ -202,7 +202,10 @@ def finetune_decoder(steps, batch, seed, edge_weight):
 # ---------------------------------------------------------------- diffusion
 
 
-def train_diffusion(steps, batch, seed, resume, caption_dropout=0.1, snr_gamma=5.0, lr_max=4e-4, ema_decay=0.999):
+def train_diffusion(steps, batch, seed, resume, caption_dropout=0.1, snr_gamma=5.0, lr_max=4e-4, ema_decay=0.999,
+                    refine=False):
+    """refine: start from the EMA weights of work/diffusion.pt with a fresh optimizer and learning-rate schedule
+    (steps then counts the new steps only), as a further round after the main training."""
     torch.manual_seed(seed)
     tokenizer = Tokenizer()
     data = load_data()
@@ -216,7 +219,16 @@ def train_diffusion(steps, batch, seed, resume, caption_dropout=0.1, snr_gamma=5
     opt = torch.optim.AdamW(params, lr=lr_max, weight_decay=0.01)
     first = 1
     checkpoint = os.path.join(WORK, "diffusion.pt")
-    if resume and os.path.exists(checkpoint):
+    done_before = 0
+    if refine:
+        state = torch.load(checkpoint)
+        for net in (text_encoder, ema_text):
+            net.load_state_dict(state["ema_text"])
+        for net in (unet, ema_unet):
+            net.load_state_dict(state["ema_unet"])
+        done_before = state["step"]
+        log(f"diffusion: refining the EMA weights of step {done_before} for {steps} steps")
+    elif resume and os.path.exists(checkpoint):
         state = torch.load(checkpoint)
         text_encoder.load_state_dict(state["text_encoder"])
         unet.load_state_dict(state["unet"])
@@ -229,7 +241,9 @@ def train_diffusion(steps, batch, seed, resume, caption_dropout=0.1, snr_gamma=5
     else:
         ema_text.load_state_dict(text_encoder.state_dict())
         ema_unet.load_state_dict(unet.state_dict())
-    rng = np.random.default_rng(seed + first)
+    if refine:
+        torch.manual_seed(seed + done_before)  # not the draws the main training began with
+    rng = np.random.default_rng(seed + done_before + first)
     empty = tokenizer.encode("")
     ema_pairs = list(zip(list(ema_text.parameters()) + list(ema_unet.parameters()), params))
     start = time.time()
@@ -251,8 +265,9 @@ def train_diffusion(steps, batch, seed, resume, caption_dropout=0.1, snr_gamma=5
         context, _ = text_encoder(ids)
         pred = unet(xt, t.float(), context)
         # Min-SNR-gamma weighting (Hang et al. 2023) for epsilon prediction: converges several times faster.
+        # Without it (gamma 0) every timestep counts the same, as in SD's own training.
         snr = ab.flatten() / (1 - ab.flatten())
-        weight = torch.clamp(snr, max=snr_gamma) / snr
+        weight = torch.clamp(snr, max=snr_gamma) / snr if snr_gamma > 0 else torch.ones_like(snr)
         loss = (weight * (pred - noise).pow(2).mean(dim=(1, 2, 3))).mean()
         opt.zero_grad()
         loss.backward()
@@ -264,12 +279,12 @@ def train_diffusion(steps, batch, seed, resume, caption_dropout=0.1, snr_gamma=5
                 e.mul_(decay).add_(p.detach(), alpha=1 - decay)
         running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
         if step % 50 == 0 or step == steps:
-            log(f"diffusion step {step}/{steps} loss {running:.4f} lr {lr:.2e} ({time.time() - start:.0f}s)")
+            log(f"diffusion step {done_before + step}/{done_before + steps} loss {running:.4f} lr {lr:.2e} ({time.time() - start:.0f}s)")
         if step % 250 == 0 or step == steps:
             state = {
                 "text_encoder": text_encoder.state_dict(), "unet": unet.state_dict(),
                 "ema_text": ema_text.state_dict(), "ema_unet": ema_unet.state_dict(),
-                "opt": opt.state_dict(), "step": step, "torch_rng": torch.get_rng_state(),
+                "opt": opt.state_dict(), "step": done_before + step, "torch_rng": torch.get_rng_state(),
                 "vocab_size": tokenizer.size, "scaling_factor": packed["scaling_factor"],
             }
             torch.save(state, checkpoint + ".tmp")
@@ -306,6 +321,9 @@ def main():
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--refine", action="store_true", help="diffusion: a further round from the EMA weights")
+    parser.add_argument("--snr-gamma", type=float, default=5.0, help="diffusion: min-SNR gamma (0: plain loss)")
+    parser.add_argument("--lr", type=float, default=4e-4, help="diffusion: peak learning rate")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     os.makedirs(WORK, exist_ok=True)
@@ -324,7 +342,8 @@ def main():
         elif stage == "decoder":
             finetune_decoder(args.decoder_steps, args.vae_batch, args.seed, args.edge_weight)
         elif stage == "diffusion":
-            train_diffusion(args.steps, args.batch, args.seed, args.resume)
+            train_diffusion(args.steps, args.batch, args.seed, args.resume, snr_gamma=args.snr_gamma,
+                            lr_max=args.lr, refine=args.refine)
         log(f"stage {stage} took {time.time() - began:.0f}s")
 
 
