@@ -14,6 +14,8 @@ export interface ImageParameters {
   /** Variation seed and strength, written only when the strength is above 0. */
   variationSeed?: bigint;
   variationStrength?: number;
+  /** img2img: AUTOMATIC1111's "Denoising strength", written only for a generation from an init image. */
+  denoisingStrength?: number;
   width: number;
   height: number;
   model: string;
@@ -37,8 +39,15 @@ export function formatParameters(p: ImageParameters): string {
   if (p.variationSeed !== undefined && p.variationStrength) {
     settings.push(`Variation seed: ${p.variationSeed}`, `Variation seed strength: ${formatNumber(p.variationStrength)}`);
   }
+  if (p.denoisingStrength !== undefined) settings.push(`Denoising strength: ${formatNumber(p.denoisingStrength)}`);
   lines.push(settings.join(', '));
   return lines.join('\n');
+}
+
+/** Any image file sharp reads -> RGB bytes at exactly width x height (stretched, as AUTOMATIC1111's "Just resize"). */
+export async function decodeToRgb(file: Uint8Array, width: number, height: number): Promise<RgbImage> {
+  const data = await sharp(file).removeAlpha().resize(width, height, { fit: 'fill' }).raw().toBuffer();
+  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
 /** Lossless PNG with the parameters embedded as a `parameters` text chunk. */

@@ -33,6 +33,12 @@ export interface Txt2ImgRequest {
    * `strength` (0 = the seed alone, 1 = the variation seed alone). Small strengths give variations of an image.
    */
   variation?: { seeds: readonly bigint[]; strength: number };
+  /**
+   * img2img: start from this picture (the request's width x height) instead of pure noise. `strength` (0..1) is
+   * how much of the schedule is run: the picture is encoded by the VAE, noised to the timestep `strength` of
+   * the way up, and denoised from there, so 0 gives it back and 1 ignores it (as diffusers' img2img pipeline).
+   */
+  init?: { image: RgbImage; strength: number };
   /** Checked between denoising steps; when aborted, `txt2img` rejects with GenerationAbortedError. */
   signal?: AbortSignal;
   /** Called after every denoising step with the current latents (unscaled, [images, 4, h/8, w/8]). */
@@ -70,6 +76,9 @@ export class StableDiffusionPipeline {
     private readonly promptEncoder: PromptEncoder,
     private readonly unet: ModelSession,
     private readonly vaeDecoder: ModelSession,
+    /** Loaded on the first img2img request: txt2img never needs it, and some exports leave it out. */
+    private vaeEncoder: Promise<ModelSession> | null,
+    private readonly sessionOptions: SessionOptions,
   ) {}
 
   static async load(dir: string, options: SessionOptions): Promise<StableDiffusionPipeline> {
@@ -83,7 +92,7 @@ export class StableDiffusionPipeline {
     for (const name of ['sample', 'timestep', 'encoder_hidden_states']) {
       if (!unet.hasInput(name)) throw new Error(`${model.paths.unet} has no "${name}" input; it is not an SD UNet export`);
     }
-    return new StableDiffusionPipeline(model, new PromptEncoder(tokenizer, textEncoder), unet, vaeDecoder);
+    return new StableDiffusionPipeline(model, new PromptEncoder(tokenizer, textEncoder), unet, vaeDecoder, null, options);
   }
 
   /** Which execution provider the UNet runs on, and why it is not CUDA if it is not. */
@@ -111,10 +120,21 @@ export class StableDiffusionPipeline {
     // schedulers), continue one torch-compatible stream seeded with that image's seed.
     const noise = new BatchGenerator(request.seeds.map((seed) => new TorchGenerator(seed)));
     const latentShape = [imageCount, ...noiseShape.slice(1)];
-    let latents = { data: initialNoise(noise, latentShape, request.variation), dims: latentShape };
-    scale(latents.data, scheduler.initNoiseSigma);
+    const start = initialNoise(noise, latentShape, request.variation);
+    let latents: FloatTensor;
+    let timesteps = scheduler.timesteps;
+    if (request.init) {
+      // diffusers' img2img: skip the first (1 - strength) of the schedule, noise the encoded picture to where it starts.
+      const skipped = img2imgStart(request.steps, request.init.strength) * scheduler.order;
+      timesteps = timesteps.slice(skipped);
+      scheduler.setBeginIndex?.(skipped);
+      const encoded = await this.encodeImage(request.init.image, imageCount);
+      latents = timesteps.length > 0 ? scheduler.addNoise(encoded, { data: start, dims: latentShape }, timesteps[0]!) : encoded;
+    } else {
+      latents = { data: start, dims: latentShape };
+      scale(latents.data, scheduler.initNoiseSigma);
+    }
 
-    const timesteps = scheduler.timesteps;
     for (let i = 0; i < timesteps.length; i++) {
       throwIfAborted(request.signal);
       const t = timesteps[i]!;
@@ -159,13 +179,40 @@ export class StableDiffusionPipeline {
     return planarToRgb(sample);
   }
 
-  async release(): Promise<void> {
-    await Promise.all([this.promptEncoder.session.release(), this.unet.release(), this.vaeDecoder.release()]);
+  /** A picture -> scaled latents, repeated for each image of the batch (the VAE encoder's mean; no sampling). */
+  private async encodeImage(image: RgbImage, imageCount: number): Promise<FloatTensor> {
+    if (!this.model.paths.vaeEncoder) throw new Error(`model "${this.model.name}" has no vae_encoder, which img2img needs`);
+    this.vaeEncoder ??= ModelSession.load(this.model.paths.vaeEncoder, this.sessionOptions);
+    const encoder = await this.vaeEncoder;
+    const outputs = await encoder.run({ sample: encoder.floatInput('sample', rgbToPlanar(image)) });
+    const latent = outputAsFloat32(outputs.latent_sample ?? outputs[encoder.outputNames[0]!]!);
+    scale(latent.data, this.model.vaeScalingFactor);
+    return concatBatch(Array.from({ length: imageCount }, () => latent));
   }
+
+  async release(): Promise<void> {
+    const encoder = this.vaeEncoder ? [(await this.vaeEncoder).release()] : [];
+    await Promise.all([this.promptEncoder.session.release(), this.unet.release(), this.vaeDecoder.release(), ...encoder]);
+  }
+}
+
+/**
+ * img2img: how many inference steps are skipped, as diffusers' get_timesteps: the last
+ * min(floor(steps * strength), steps) steps are run.
+ */
+export function img2imgStart(steps: number, strength: number): number {
+  return steps - Math.min(Math.floor(steps * strength), steps);
 }
 
 function checkRequest(request: Txt2ImgRequest): void {
   if (request.seeds.length === 0) throw new RangeError('at least one seed is needed');
+  if (request.init) {
+    const { image, strength } = request.init;
+    if (!(strength >= 0 && strength <= 1)) throw new RangeError(`init strength must be between 0 and 1, got ${strength}`);
+    if (image.width !== request.width || image.height !== request.height) {
+      throw new RangeError(`init image is ${image.width}x${image.height}, the request ${request.width}x${request.height}`);
+    }
+  }
   if (!Number.isInteger(request.steps) || request.steps < 1) throw new RangeError('steps must be a positive integer');
   for (const [name, value] of [['width', request.width], ['height', request.height]] as const) {
     if (!Number.isInteger(value) || value <= 0 || value % VAE_DOWNSCALE !== 0) {
@@ -234,6 +281,14 @@ function timestepTensor(unet: ModelSession, timestep: number, batch: number): or
 }
 
 /** VAE output [1, 3, H, W] in [-1, 1] -> interleaved 8-bit RGB. */
+/** RGB bytes -> [1, 3, H, W] in [-1, 1], what the VAE encoder takes. */
+function rgbToPlanar(image: RgbImage): FloatTensor {
+  const plane = image.width * image.height;
+  const data = new Float32Array(plane * 3);
+  for (let c = 0; c < 3; c++) for (let p = 0; p < plane; p++) data[c * plane + p] = image.data[p * 3 + c]! / 127.5 - 1;
+  return { data, dims: [1, 3, image.height, image.width] };
+}
+
 function planarToRgb(sample: FloatTensor): RgbImage {
   const [, , height, width] = sample.dims as [number, number, number, number];
   const plane = width * height;

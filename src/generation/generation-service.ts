@@ -1,7 +1,7 @@
-import type { ModelFolder } from '../diffusion/index.js';
+import { decodeToRgb, type ModelFolder, type Txt2ImgRequest } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './events.js';
-import type { GenerationParams, ImageSink, Job, JobQueue, StoredImage } from './job.js';
+import type { GenerationParams, ImageSink, ImageSource, Job, JobQueue, StoredImage } from './job.js';
 import type { ModelCatalog } from './model-catalog.js';
 import type { JobOutcome, WorkerPool } from './worker-pool.js';
 
@@ -23,6 +23,9 @@ const STALE_HEARTBEAT_MS = 60_000;
 
 export type CancelResult = 'cancelled' | 'stopping' | 'not-active';
 
+/** A job's init image, ready for the pipeline (undefined for text-to-image), or why it could not be loaded. */
+type InitImage = { image: Txt2ImgRequest['init'] } | { error: string };
+
 /**
  * Turns queued jobs into images: claims jobs from the queue whenever a worker is idle, runs them on the
  * pool, stores the images, records the outcome and publishes every step on the event bus.
@@ -38,7 +41,7 @@ export class GenerationService {
 
   constructor(
     private readonly queue: JobQueue,
-    private readonly images: ImageSink,
+    private readonly images: ImageSink & ImageSource,
     private readonly bus: EventBus,
     private readonly pool: WorkerPool | undefined,
     private readonly models: ModelCatalog,
@@ -130,10 +133,11 @@ export class GenerationService {
       const job = await this.queue.claimNext();
       if (!job) return;
       const model = await this.models.find(job.model).catch(() => undefined);
+      const init = await this.initImage(job);
       if (this.stopped) return; // left RUNNING: queued again at the next start
       this.active.set(job.id, { cancelRequested: false });
       // execute() hands the job to a worker before its first await, so idleCount is right on the next turn.
-      const done = this.execute(job, model)
+      const done = this.execute(job, model, init)
         .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id }, 'recording the outcome of a job failed'))
         .finally(() => {
           this.active.delete(job.id);
@@ -155,13 +159,15 @@ export class GenerationService {
     }
   }
 
-  private async execute(job: Job, model: ModelFolder | undefined): Promise<void> {
+  private async execute(job: Job, model: ModelFolder | undefined, init: InitImage): Promise<void> {
     const log = this.logger.child({ jobId: job.id });
     let outcome: JobOutcome;
     const saves: Promise<StoredImage>[] = [];
     if (!this.pool) return;
     if (!model) {
       outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
+    } else if ('error' in init) {
+      outcome = { status: 'failed', message: init.error };
     } else {
       this.bus.publish({ type: 'STARTED', generationId: job.id });
       log.info({ model: job.model, sampler: job.sampler, steps: job.steps, size: `${job.width}x${job.height}` }, 'job started');
@@ -183,6 +189,7 @@ export class GenerationService {
               job.variationSeed === null || job.variationStrength <= 0
                 ? undefined
                 : { seeds: Array.from({ length: job.batchSize }, (_, i) => job.variationSeed! + BigInt(i)), strength: job.variationStrength },
+            init: init.image,
           },
           previewEvery: this.options.previewEvery,
           previewMaxSize: this.options.previewMaxSize,
@@ -211,6 +218,18 @@ export class GenerationService {
     }
     if (this.stopped && outcome.status === 'failed') return; // terminated by shutdown: runs again after restart
     await this.record(job, outcome, log);
+  }
+
+  /** img2img: the job's init image at the job's size, or why it cannot be had (the job then fails with that). */
+  private async initImage(job: Job): Promise<InitImage> {
+    if (job.initImageId === null) return { image: undefined };
+    try {
+      const file = await this.images.readImage(job.initImageId);
+      if (!file) return { error: `init image ${job.initImageId} no longer exists` };
+      return { image: { image: await decodeToRgb(file, job.width, job.height), strength: job.denoisingStrength } };
+    } catch (error) {
+      return { error: `init image ${job.initImageId} could not be read: ${error instanceof Error ? error.message : String(error)}` };
+    }
   }
 
   private async record(job: Job, outcome: JobOutcome, log: Logger): Promise<void> {

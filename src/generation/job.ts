@@ -28,6 +28,10 @@ export interface GenerationParams {
   variationSeed: bigint | null;
   /** How much of the variation seed's noise to blend in, 0..1. */
   variationStrength: number;
+  /** img2img: id of the stored image to start from; null for text-to-image. */
+  initImageId: string | null;
+  /** img2img: how much of the schedule runs from the init image, 0..1 (0 keeps it, 1 ignores it). */
+  denoisingStrength: number;
   batchSize: number;
   /** How step previews are drawn. */
   previewMethod: PreviewMethod;
@@ -93,4 +97,10 @@ export interface StoredImage {
 /** Stores an image durably: the file first (temporary name, then rename), then its database row. */
 export interface ImageSink {
   saveImage(image: ImageToStore): Promise<StoredImage>;
+}
+
+/** Reads stored images back (img2img's init images). */
+export interface ImageSource {
+  /** The image file's bytes, or null when no such image (or its file) exists. */
+  readImage(imageId: string): Promise<Uint8Array | null>;
 }

@@ -74,6 +74,7 @@ async function run(job: WorkerJob): Promise<void> {
         seed,
         variationSeed: request.variation?.seeds[index],
         variationStrength: request.variation?.strength,
+        denoisingStrength: request.init?.strength,
         width: request.width,
         height: request.height,
         model: job.modelName,

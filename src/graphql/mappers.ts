@@ -20,6 +20,7 @@ export function toImage(image: ImageRecord | StoredImage, publicUrl: string): Im
 export function toGeneration(record: GenerationRecord, queuePosition: number | null, publicUrl: string): Generation {
   return {
     ...record,
+    denoisingStrength: record.initImageId === null ? null : record.denoisingStrength,
     queuePosition: record.status === 'QUEUED' ? queuePosition : null,
     images: record.images.map((image) => toImage(image, publicUrl)),
   };

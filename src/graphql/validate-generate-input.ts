@@ -14,9 +14,10 @@ export const LIMITS = {
   priority: { min: -100, max: 100 },
   seed: { min: 0n, max: 2n ** 64n - 1n },
   variationStrength: { min: 0, max: 1 },
+  denoisingStrength: { min: 0, max: 1 },
 } as const;
 
-export const DEFAULTS = { sampler: 'euler', steps: 20, guidanceScale: 7, batchSize: 1, priority: 0 } as const;
+export const DEFAULTS = { sampler: 'euler', steps: 20, guidanceScale: 7, batchSize: 1, priority: 0, denoisingStrength: 0.75 } as const;
 
 export interface InputContext {
   /** Installed models with their native size in pixels. */
@@ -25,6 +26,8 @@ export interface InputContext {
   samplers: readonly string[];
   /** Whether TAESD previews are installed (ATELIER_TAESD_DIR). */
   taesdAvailable: boolean;
+  /** The size of the stored image `initImageId` names; null when it names none that exists. */
+  initImage?: { width: number; height: number } | null;
 }
 
 /** Checks a GenerateInput and fills in defaults. Throws a BAD_USER_INPUT GraphQLError naming the field. */
@@ -51,8 +54,21 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
   }
 
   const shaped = parameters.aspectRatio ? sizeForAspectRatio(parameters.aspectRatio, model.defaultSize) : undefined;
-  const width = input.width ?? shaped?.width ?? model.defaultSize;
-  const height = input.height ?? shaped?.height ?? model.defaultSize;
+  const initImageId = input.initImageId ?? null;
+  if (initImageId !== null && !context.initImage) {
+    throw badInput('initImageId', `no stored image has the id "${initImageId}"`, { reason: 'IMAGE_NOT_FOUND' });
+  }
+  if (initImageId === null && input.denoisingStrength != null) {
+    throw badInput('denoisingStrength', 'denoisingStrength applies only with initImageId (img2img)');
+  }
+  const denoisingStrength = input.denoisingStrength ?? DEFAULTS.denoisingStrength;
+  checkRange('denoisingStrength', denoisingStrength, LIMITS.denoisingStrength);
+
+  // An init image's size is the default (rounded down to a multiple of 8 within the limits).
+  const initSize = (side: number) => Math.min(LIMITS.size.max, Math.max(LIMITS.size.min, side - (side % LIMITS.size.multipleOf)));
+  const fromInit = context.initImage ? { width: initSize(context.initImage.width), height: initSize(context.initImage.height) } : undefined;
+  const width = input.width ?? shaped?.width ?? fromInit?.width ?? model.defaultSize;
+  const height = input.height ?? shaped?.height ?? fromInit?.height ?? model.defaultSize;
   checkSize('width', width);
   checkSize('height', height);
   const steps = input.steps ?? parameters.steps ?? DEFAULTS.steps;
@@ -80,6 +96,8 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
     ...{ prompt, negativePrompt, model: model.name, sampler, steps, guidanceScale, width, height, seed, batchSize, priority },
     variationSeed,
     variationStrength,
+    initImageId,
+    denoisingStrength,
     previewMethod,
   };
 }

@@ -1,10 +1,13 @@
-import type { ImageSink, ImageToStore, StoredImage } from '../generation/job.js';
+import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../generation/job.js';
 import type { PrismaClient } from './db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
 import { seedToDecimalString } from './seeds.js';
 
-/** Stores a finished image: the file first, then the row that points at it, so no row lacks its file. */
-export class DatabaseImageSink implements ImageSink {
+/**
+ * Stores a finished image: the file first, then the row that points at it, so no row lacks its file. Reads
+ * stored images back for img2img.
+ */
+export class DatabaseImageSink implements ImageSink, ImageSource {
   constructor(
     private readonly prisma: PrismaClient,
     private readonly store: FileImageStore,
@@ -30,5 +33,11 @@ export class DatabaseImageSink implements ImageSink {
       sha256: file.sha256,
       url: `/images/${row.id}`,
     };
+  }
+
+  async readImage(imageId: string): Promise<Uint8Array | null> {
+    const row = await this.prisma.image.findUnique({ where: { id: imageId }, select: { path: true } });
+    if (!row || !(await this.store.exists(row.path))) return null;
+    return this.store.read(row.path);
   }
 }

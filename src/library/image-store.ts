@@ -47,6 +47,10 @@ export class FileImageStore {
     return (await this.stat(relativePath)) !== null;
   }
 
+  async read(relativePath: string): Promise<Uint8Array> {
+    return new Uint8Array(await fs.readFile(this.resolve(relativePath)));
+  }
+
   open(relativePath: string): Readable {
     return createReadStream(this.resolve(relativePath));
   }

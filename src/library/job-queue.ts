@@ -28,6 +28,8 @@ export class DatabaseJobQueue implements JobQueue {
           seed: seedToDecimalString(params.seed),
           variationSeed: params.variationSeed === null ? null : seedToDecimalString(params.variationSeed),
           variationStrength: params.variationStrength,
+          initImageId: params.initImageId,
+          denoisingStrength: params.denoisingStrength,
           batchSize: params.batchSize,
           previewMethod: params.previewMethod,
           priority: params.priority,

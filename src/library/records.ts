@@ -55,6 +55,8 @@ export function toJob(row: JobRow): Job {
     seed: seedFromDecimal(row.seed),
     variationSeed: row.variationSeed === null ? null : seedFromDecimal(row.variationSeed),
     variationStrength: row.variationStrength,
+    initImageId: row.initImageId,
+    denoisingStrength: row.denoisingStrength,
     batchSize: row.batchSize,
     previewMethod: row.previewMethod,
     priority: row.priority,

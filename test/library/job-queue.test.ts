@@ -27,6 +27,8 @@ const PARAMS: GenerationParams = {
   seed: 42n,
   variationSeed: null,
   variationStrength: 0,
+  initImageId: null,
+  denoisingStrength: 0.75,
   batchSize: 1,
   previewMethod: 'LATENT2RGB',
   priority: 0,

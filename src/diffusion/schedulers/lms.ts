@@ -54,7 +54,9 @@ export class LMSDiscreteScheduler extends EulerDiscreteScheduler {
     this.derivatives.push(derivative);
     if (this.derivatives.length > LMS_ORDER) this.derivatives.shift();
 
-    const order = Math.min(index + 1, LMS_ORDER);
+    // diffusers takes min(index + 1, 4), the same in txt2img; from an img2img start (index > 0) it would weight the
+    // one derivative there is with a 4th-order coefficient, so the order here is what the history holds.
+    const order = Math.min(this.derivatives.length, LMS_ORDER);
     const prev = Float32Array.from(x);
     for (let current = 0; current < order; current++) {
       const coefficient = f(this.lmsCoefficient(order, index, current));

@@ -79,6 +79,8 @@ export abstract class MultistepSolver<C extends MultistepScheduleConfig & { solv
   protected sigmas = new Float32Array(0);
   protected _numInferenceSteps: number | null = null;
   protected stepIndex: number | null = null;
+  /** img2img: where denoising starts in `timesteps` (diffusers `set_begin_index`); null = look the timestep up. */
+  protected beginIndex: number | null = null;
   /** The last `solverOrder` converted model outputs, oldest first. */
   protected modelOutputs: (Float32Array | null)[] = [];
   /** How many steps have run, up to solverOrder: the warm-up of the multistep method. */
@@ -116,6 +118,11 @@ export abstract class MultistepSolver<C extends MultistepScheduleConfig & { solv
     this.modelOutputs = Array.from({ length: this.config.solverOrder }, () => null);
     this.lowerOrderNums = 0;
     this.stepIndex = null;
+    this.beginIndex = null;
+  }
+
+  setBeginIndex(beginIndex: number): void {
+    this.beginIndex = beginIndex;
   }
 
   scaleModelInput(sample: FloatTensor): FloatTensor {
@@ -128,7 +135,7 @@ export abstract class MultistepSolver<C extends MultistepScheduleConfig & { solv
     const out = new Float32Array(original.data.length);
     const perEntry = out.length / list.length;
     list.forEach((t, b) => {
-      const { alpha, sigma } = alphaSigma(this.sigmas[this.stepIndex ?? indexForTimestep(this._timesteps, t)]!);
+      const { alpha, sigma } = alphaSigma(this.sigmas[this.stepIndex ?? this.beginIndex ?? indexForTimestep(this._timesteps, t)]!);
       for (let k = b * perEntry; k < (b + 1) * perEntry; k++) out[k] = f(f(alpha * original.data[k]!) + f(sigma * noise.data[k]!));
     });
     return { data: out, dims: [...original.dims] };
@@ -138,7 +145,7 @@ export abstract class MultistepSolver<C extends MultistepScheduleConfig & { solv
   protected beginStep(modelOutput: FloatTensor, timestep: number, sample: FloatTensor): number {
     if (this._numInferenceSteps === null) throw new Error(`${this.label}: call setTimesteps() before step()`);
     checkSameShape(modelOutput, sample, `${this.label} step`);
-    if (this.stepIndex === null) this.stepIndex = indexForTimestep(this._timesteps, timestep);
+    if (this.stepIndex === null) this.stepIndex = this.beginIndex ?? indexForTimestep(this._timesteps, timestep);
     return this.stepIndex;
   }
 

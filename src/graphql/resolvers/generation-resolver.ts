@@ -14,14 +14,18 @@ const MAX_PAGE_SIZE = 100;
 
 @Resolver(() => Generation)
 export class GenerationResolver {
-  @Mutation(() => Generation, { description: 'Queues a text-to-image job; returns at once with status QUEUED and its queue position.' })
+  @Mutation(() => Generation, {
+    description: 'Queues a text-to-image (or, with initImageId, image-to-image) job; returns at once with status QUEUED and its queue position.',
+  })
   async generate(@Arg('input', () => GenerateInput) input: GenerateInput, @Ctx() ctx: AppContext): Promise<Generation> {
     const models = await ctx.catalog.list();
+    const initImage = input.initImageId ? await ctx.reader.getImage(input.initImageId) : null;
     const params = resolveGenerateInput(input, {
       models,
       defaultModel: ctx.catalog.defaultModel,
       samplers: samplerNames,
       taesdAvailable: ctx.taesdAvailable,
+      initImage,
     });
     if ((await ctx.reader.countQueued()) >= ctx.maxQueuedJobs) {
       throw clientError('QUEUE_FULL', `the queue already holds ${ctx.maxQueuedJobs} jobs; try again later`, { max: ctx.maxQueuedJobs });

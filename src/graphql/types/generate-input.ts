@@ -1,9 +1,9 @@
-import { Field, Float, InputType, Int } from 'type-graphql';
+import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import type { PreviewMethod } from '../../generation/job.js';
 import { PreviewMethodEnum } from './generation.js';
 import { SeedScalar } from './seed-scalar.js';
 
-@InputType({ description: 'A text-to-image request. Only the prompt is required.' })
+@InputType({ description: 'A text-to-image request (image-to-image with initImageId). Only the prompt is required.' })
 export class GenerateInput {
   @Field(() => String, { description: 'What to draw. Must not be empty.' })
   prompt!: string;
@@ -43,6 +43,19 @@ export class GenerateInput {
     description: 'How much of the variation seed to blend into the seed, 0..1 (small values give variations). Default: 0.',
   })
   variationStrength?: number | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "img2img: id of a stored image to start from (any generation's image). It is stretched to width x height, which default to its size. Default: none (text-to-image).",
+  })
+  initImageId?: string | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'img2img: how much of the schedule runs from the init image, 0..1 (0 keeps it, 1 ignores it). Only with initImageId. Default: 0.75.',
+  })
+  denoisingStrength?: number | null;
 
   @Field(() => Int, { nullable: true, description: 'Images to generate with consecutive seeds, 1..8. Default: 1.' })
   batchSize?: number | null;

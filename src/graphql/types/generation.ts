@@ -81,6 +81,12 @@ export class Generation {
   @Field(() => Float, { description: 'How much of the variation seed was blended in (0 = none).' })
   variationStrength!: number;
 
+  @Field(() => ID, { nullable: true, description: 'img2img: the stored image this generation started from (null for text-to-image).' })
+  initImageId!: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'img2img: how much of the schedule ran from the init image (null for text-to-image).' })
+  denoisingStrength!: number | null;
+
   @Field(() => Int)
   batchSize!: number;
 

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import { readTextChunks } from '../../src/diffusion/image.js';
+import type { RunningServer } from '../../src/server.js';
+import { GenerateDocument, GenerationDocument, type GenerateInput, type GenerationFieldsFragment } from '../generated/operations.js';
+import { request, requestData } from '../support/graphql-client.js';
+import { analyseImage } from '../support/shape-analyser.js';
+import { startTestServer, tempDataDir } from '../support/test-server.js';
+import { TOY_MODEL_DIR } from '../support/toy-world.js';
+
+/**
+ * img2img through the GraphQL API on the toy-shapes model: a stored image as the start, the denoising
+ * strength recorded and written into the PNG, and what the picture shows kept at a low strength.
+ */
+describe('img2img over GraphQL', { timeout: 5 * 60_000 }, () => {
+  let server: RunningServer;
+  let init: GenerationFieldsFragment;
+
+  async function finished(input: GenerateInput): Promise<GenerationFieldsFragment> {
+    const { id } = (await requestData(server.url, GenerateDocument, { input })).generate;
+    for (;;) {
+      const { generation } = await requestData(server.url, GenerationDocument, { id });
+      if (generation && !['QUEUED', 'RUNNING'].includes(generation.status)) return generation;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async function picture(url: string): Promise<{ png: Buffer; seen: ReturnType<typeof analyseImage> }> {
+    const png = Buffer.from(await (await fetch(new URL(url, server.url))).arrayBuffer());
+    const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    return { png, seen: analyseImage(data, info.width, info.height) };
+  }
+
+  before(async () => {
+    const modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-img2img-'));
+    await fs.cp(TOY_MODEL_DIR, path.join(modelsDir, 'toy-shapes'), { recursive: true });
+    server = await startTestServer({ dataDir: await tempDataDir(), modelsDir, defaultModel: undefined, workers: 1, previewEvery: 0 });
+    init = await finished({ prompt: 'a large green triangle on the right, black background', seed: '1', guidanceScale: 5 });
+    assert.equal(init.status, 'COMPLETED');
+    assert.equal(init.initImageId, null);
+    assert.equal(init.denoisingStrength, null);
+  });
+  after(async () => server?.close());
+
+  test('a stored image as the start: its size by default, the strength recorded and in the PNG, the composition kept', async () => {
+    const initImage = init.images[0]!;
+    const out = await finished({ prompt: 'a large yellow circle on the left, white background', seed: '2', guidanceScale: 5, initImageId: initImage.id, denoisingStrength: 0.2 });
+    assert.equal(out.status, 'COMPLETED', out.error ?? '');
+    assert.deepEqual([out.initImageId, out.denoisingStrength, out.width, out.height], [initImage.id, 0.2, 64, 64]);
+    const { png, seen } = await picture(out.images[0]!.url);
+    assert.deepEqual([seen.position, seen.size, seen.background], ['right', 'large', 'black']);
+    assert.match(readTextChunks(png).get('parameters') ?? '', /, Denoising strength: 0\.2$/);
+  });
+
+  test('a high strength follows the new prompt', async () => {
+    const out = await finished({ prompt: 'a large yellow circle on the left, white background', seed: '2', guidanceScale: 5, initImageId: init.images[0]!.id, denoisingStrength: 0.95 });
+    const { seen } = await picture(out.images[0]!.url);
+    assert.deepEqual([seen.colour, seen.position, seen.background], ['yellow', 'left', 'white']);
+  });
+
+  test('an init image of another size is stretched to the requested size', async () => {
+    const out = await finished({ prompt: 'a large green triangle on the right, black background', seed: '3', guidanceScale: 5, initImageId: init.images[0]!.id, denoisingStrength: 0.3, width: 128, height: 64 });
+    assert.equal(out.status, 'COMPLETED', out.error ?? '');
+    assert.deepEqual([out.images[0]!.width, out.images[0]!.height], [128, 64]);
+  });
+
+  test('bad input: an unknown image, a strength outside 0..1, a strength without an image', async () => {
+    const cases: [Partial<GenerateInput>, string, Record<string, unknown>][] = [
+      [{ initImageId: 'no-such-image' }, 'initImageId', { reason: 'IMAGE_NOT_FOUND' }],
+      [{ initImageId: init.images[0]!.id, denoisingStrength: 1.5 }, 'denoisingStrength', { min: 0, max: 1 }],
+      [{ denoisingStrength: 0.5 }, 'denoisingStrength', {}],
+    ];
+    for (const [extra, field, details] of cases) {
+      const result = await request(server.url, GenerateDocument, { input: { prompt: 'a red circle', ...extra } });
+      const error = result.errors?.[0];
+      assert.equal(error?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(result));
+      assert.equal(error?.extensions?.field, field);
+      for (const [key, value] of Object.entries(details)) assert.equal(error?.extensions?.[key], value, `${field}.${key}`);
+    }
+  });
+});
