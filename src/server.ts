@@ -9,7 +9,7 @@ import { WorkerPool } from './generation/worker-pool.js';
 import type { AppContext } from './graphql/context.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { startHttpServer } from './http/server.js';
-import { DatabaseImageSink, DatabaseJobQueue, FileImageStore, GenerationReader, openDatabase, type Database } from './library/index.js';
+import { DatabaseImageSink, DatabaseJobQueue, FileImageStore, GenerationReader, openDatabase, UploadStore, type Database } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface RunningServer {
@@ -36,6 +36,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
   const store = new FileImageStore(config.dataDir);
   const reader = new GenerationReader(database.prisma);
+  const uploads = new UploadStore(database.prisma, store);
   const bus = new InProcessEventBus();
   const catalog = new ModelCatalog(config.modelsDir, defaultModel);
   const pool =
@@ -67,6 +68,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const context: AppContext = {
     generations: service,
     reader,
+    uploads,
     catalog,
     bus,
     publicUrl: config.publicUrl,
@@ -79,7 +81,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     schema: await buildAppSchema(),
     context: async () => context,
     images: async (id) => {
-      const image = await reader.getImage(id);
+      const image = (await reader.getImage(id)) ?? (await uploads.get(id));
       if (!image) return null;
       const file = await store.stat(image.path);
       if (!file) return null;

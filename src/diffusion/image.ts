@@ -44,6 +44,12 @@ export function formatParameters(p: ImageParameters): string {
   return lines.join('\n');
 }
 
+/** Any image file sharp reads (PNG, JPEG, WebP...) -> a plain RGB PNG (transparency on white) and its size; rejects what is not an image. */
+export async function normalizeToPng(file: Uint8Array): Promise<{ png: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(file).flatten({ background: '#ffffff' }).png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true });
+  return { png: data, width: info.width, height: info.height };
+}
+
 /** Any image file sharp reads -> RGB bytes at exactly width x height (stretched, as AUTOMATIC1111's "Just resize"). */
 export async function decodeToRgb(file: Uint8Array, width: number, height: number): Promise<RgbImage> {
   const data = await sharp(file).removeAlpha().resize(width, height, { fit: 'fill' }).raw().toBuffer();

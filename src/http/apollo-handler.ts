@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Room for an uploaded image (uploadImage) as a base64 data URL. */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /**
  * GraphQL over HTTP for a plain node:http server: the few lines of glue an Apollo integration package would

@@ -36,7 +36,9 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
   }
 
   async readImage(imageId: string): Promise<Uint8Array | null> {
-    const row = await this.prisma.image.findUnique({ where: { id: imageId }, select: { path: true } });
+    const row =
+      (await this.prisma.image.findUnique({ where: { id: imageId }, select: { path: true } })) ??
+      (await this.prisma.upload.findUnique({ where: { id: imageId }, select: { path: true } }));
     if (!row || !(await this.store.exists(row.path))) return null;
     return this.store.read(row.path);
   }

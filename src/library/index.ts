@@ -6,3 +6,4 @@ export { DatabaseImageSink } from './image-sink.js';
 export { FileImageStore, type StoredFile } from './image-store.js';
 export { GenerationReader, type GenerationRecord, type ImageRecord, type GenerationPage } from './generations.js';
 export { normalizePrompt } from './prompts.js';
+export { UploadStore, type UploadRecord } from './uploads.js';

@@ -15,6 +15,9 @@ export class DatabaseJobQueue implements JobQueue {
   async enqueue(params: GenerationParams): Promise<Job> {
     const row = await this.prisma.$transaction(async (tx) => {
       const prompt = await recordPromptUse(tx, params.prompt);
+      // An init image id names a generated image or an upload; each has its own column.
+      const initId = params.initImageId;
+      const fromUpload = initId !== null && (await tx.upload.count({ where: { id: initId } })) > 0;
       return tx.generation.create({
         data: {
           promptId: prompt.id,
@@ -28,7 +31,8 @@ export class DatabaseJobQueue implements JobQueue {
           seed: seedToDecimalString(params.seed),
           variationSeed: params.variationSeed === null ? null : seedToDecimalString(params.variationSeed),
           variationStrength: params.variationStrength,
-          initImageId: params.initImageId,
+          initImageId: fromUpload ? null : initId,
+          initUploadId: fromUpload ? initId : null,
           denoisingStrength: params.denoisingStrength,
           batchSize: params.batchSize,
           previewMethod: params.previewMethod,

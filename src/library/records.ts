@@ -55,7 +55,7 @@ export function toJob(row: JobRow): Job {
     seed: seedFromDecimal(row.seed),
     variationSeed: row.variationSeed === null ? null : seedFromDecimal(row.variationSeed),
     variationStrength: row.variationStrength,
-    initImageId: row.initImageId,
+    initImageId: row.initImageId ?? row.initUploadId,
     denoisingStrength: row.denoisingStrength,
     batchSize: row.batchSize,
     previewMethod: row.previewMethod,

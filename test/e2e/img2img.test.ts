@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { readTextChunks } from '../../src/diffusion/image.js';
 import type { RunningServer } from '../../src/server.js';
-import { GenerateDocument, GenerationDocument, type GenerateInput, type GenerationFieldsFragment } from '../generated/operations.js';
+import { GenerateDocument, GenerationDocument, UploadImageDocument, type GenerateInput, type GenerationFieldsFragment } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';
 import { analyseImage } from '../support/shape-analyser.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
@@ -80,6 +80,47 @@ describe('img2img over GraphQL', { timeout: 5 * 60_000 }, () => {
       assert.equal(error?.extensions?.code, 'BAD_USER_INPUT', JSON.stringify(result));
       assert.equal(error?.extensions?.field, field);
       for (const [key, value] of Object.entries(details)) assert.equal(error?.extensions?.[key], value, `${field}.${key}`);
+    }
+  });
+
+  const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString('base64')}`;
+
+  test('an uploaded picture as the start: stored as PNG, served, and kept at a low strength', async () => {
+    // A picture from outside the model: a large red square in the centre of a white background, drawn as SVG.
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#fff"/><rect x="19" y="19" width="26" height="26" fill="#e6261f"/></svg>';
+    const upload = (await requestData(server.url, UploadImageDocument, { dataUrl: dataUrl(await sharp(Buffer.from(svg)).png().toBuffer()) })).uploadImage;
+    assert.deepEqual([upload.width, upload.height], [64, 64]);
+    const served = await picture(upload.url);
+    assert.deepEqual([served.seen.colour, served.seen.shape, served.seen.position, served.seen.background], ['red', 'square', 'center', 'white']);
+
+    const out = await finished({ prompt: 'a large red square in the center, white background', seed: '4', guidanceScale: 5, initImageId: upload.id, denoisingStrength: 0.3 });
+    assert.equal(out.status, 'COMPLETED', out.error ?? '');
+    assert.equal(out.initImageId, upload.id);
+    const { seen } = await picture(out.images[0]!.url);
+    assert.deepEqual([seen.colour, seen.position, seen.size, seen.background], ['red', 'center', 'large', 'white']);
+  });
+
+  test('an upload with transparency is flattened on white', async () => {
+    const clear = await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const upload = (await requestData(server.url, UploadImageDocument, { dataUrl: dataUrl(clear) })).uploadImage;
+    const png = Buffer.from(await (await fetch(new URL(upload.url, server.url))).arrayBuffer());
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    assert.equal(info.channels, 3);
+    assert.deepEqual([...data.subarray(0, 3)], [255, 255, 255]);
+  });
+
+  test('bad uploads: not a data URL, not an image, too large', async () => {
+    const huge = await sharp({ create: { width: 4097, height: 1, channels: 3, background: '#000' } }).png().toBuffer();
+    const cases: [string, Record<string, unknown>][] = [
+      ['https://example.com/cat.png', {}],
+      [`data:image/png;base64,${Buffer.from('not a png').toString('base64')}`, {}],
+      [dataUrl(huge), { max: 4096 }],
+    ];
+    for (const [url, details] of cases) {
+      const result = await request(server.url, UploadImageDocument, { dataUrl: url });
+      const error = result.errors?.[0];
+      assert.deepEqual([error?.extensions?.code, error?.extensions?.field], ['BAD_USER_INPUT', 'dataUrl'], JSON.stringify(result));
+      for (const [key, value] of Object.entries(details)) assert.equal(error?.extensions?.[key], value);
     }
   });
 });

@@ -19,7 +19,8 @@ export class GenerationResolver {
   })
   async generate(@Arg('input', () => GenerateInput) input: GenerateInput, @Ctx() ctx: AppContext): Promise<Generation> {
     const models = await ctx.catalog.list();
-    const initImage = input.initImageId ? await ctx.reader.getImage(input.initImageId) : null;
+    // An init image is a generated image or an upload.
+    const initImage = input.initImageId ? ((await ctx.reader.getImage(input.initImageId)) ?? (await ctx.uploads.get(input.initImageId))) : null;
     const params = resolveGenerateInput(input, {
       models,
       defaultModel: ctx.catalog.defaultModel,

@@ -47,7 +47,7 @@ export class GenerateInput {
   @Field(() => ID, {
     nullable: true,
     description:
-      "img2img: id of a stored image to start from (any generation's image). It is stretched to width x height, which default to its size. Default: none (text-to-image).",
+      "img2img: id of a stored image to start from (any generation's image, or one from uploadImage). It is stretched to width x height, which default to its size. Default: none (text-to-image).",
   })
   initImageId?: string | null;
 
