@@ -50,6 +50,12 @@ export async function normalizeToPng(file: Uint8Array): Promise<{ png: Buffer; w
   return { png: data, width: info.width, height: info.height };
 }
 
+/** An image file -> one grey byte per pixel at exactly width x height (an inpainting mask). */
+export async function decodeToGray(file: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  const data = await sharp(file).flatten({ background: '#000000' }).resize(width, height, { fit: 'fill' }).grayscale().raw().toBuffer();
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
 /** Any image file sharp reads -> RGB bytes at exactly width x height (stretched, as AUTOMATIC1111's "Just resize"). */
 export async function decodeToRgb(file: Uint8Array, width: number, height: number): Promise<RgbImage> {
   const data = await sharp(file).removeAlpha().resize(width, height, { fit: 'fill' }).raw().toBuffer();

@@ -16,7 +16,7 @@ export {
 export { readModelFolder, listModelFolders, ModelFolderError, type ModelFolder } from './model/model-folder.js';
 export type { SessionOptions, ExecutionDevice, ProviderChoice } from './model/onnx-session.js';
 export { latentToRgb, type RgbImage } from './preview/latent2rgb.js';
-export { decodeToRgb, normalizeToPng, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
+export { decodeToGray, decodeToRgb, normalizeToPng, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
 export { createScheduler, schedulerNames } from './schedulers/index.js';
 export { TorchGenerator } from './random/index.js';
 export type { FloatTensor } from './tensor.js';

@@ -5,6 +5,7 @@ import type { RgbImage } from './preview/latent2rgb.js';
 import { BatchGenerator } from './random/batch-generator.js';
 import { slerp } from './random/slerp.js';
 import { TorchGenerator } from './random/index.js';
+import { blendKnown, latentMask, pasteKept } from './inpaint.js';
 import { createScheduler } from './schedulers/index.js';
 import { concatBatch, sliceBatch, type FloatTensor } from './tensor.js';
 import { PromptEncoder } from './text/text-encoder.js';
@@ -37,8 +38,9 @@ export interface Txt2ImgRequest {
    * img2img: start from this picture (the request's width x height) instead of pure noise. `strength` (0..1) is
    * how much of the schedule is run: the picture is encoded by the VAE, noised to the timestep `strength` of
    * the way up, and denoised from there, so 0 gives it back and 1 ignores it (as diffusers' img2img pipeline).
+   * `mask` (width x height bytes; 255 repaints, 0 keeps) inpaints: only the masked region changes (inpaint.ts).
    */
-  init?: { image: RgbImage; strength: number };
+  init?: { image: RgbImage; strength: number; mask?: Uint8Array };
   /** Checked between denoising steps; when aborted, `txt2img` rejects with GenerationAbortedError. */
   signal?: AbortSignal;
   /** Called after every denoising step with the current latents (unscaled, [images, 4, h/8, w/8]). */
@@ -123,18 +125,20 @@ export class StableDiffusionPipeline {
     const start = initialNoise(noise, latentShape, request.variation);
     let latents: FloatTensor;
     let timesteps = scheduler.timesteps;
+    let initLatents: FloatTensor | null = null;
     if (request.init) {
       // diffusers' img2img: skip the first (1 - strength) of the schedule, noise the encoded picture to where it starts.
       const skipped = img2imgStart(request.steps, request.init.strength) * scheduler.order;
       timesteps = timesteps.slice(skipped);
       scheduler.setBeginIndex?.(skipped);
-      const encoded = await this.encodeImage(request.init.image, imageCount);
-      latents = timesteps.length > 0 ? scheduler.addNoise(encoded, { data: start, dims: latentShape }, timesteps[0]!) : encoded;
+      initLatents = await this.encodeImage(request.init.image, imageCount);
+      latents = timesteps.length > 0 ? scheduler.addNoise(initLatents, { data: start, dims: latentShape }, timesteps[0]!) : initLatents;
     } else {
       latents = { data: start, dims: latentShape };
       scale(latents.data, scheduler.initNoiseSigma);
     }
 
+    const mask = request.init?.mask ? latentMask(request.init.mask, request.width, request.height) : null;
     for (let i = 0; i < timesteps.length; i++) {
       throwIfAborted(request.signal);
       const t = timesteps[i]!;
@@ -143,12 +147,21 @@ export class StableDiffusionPipeline {
       const prediction = await this.predictNoise(unetInput, t, conditioning);
       const predicted = useGuidance ? applyGuidance(prediction, request.guidanceScale) : prediction;
       latents = scheduler.step(predicted, t, latents, { generator: noise }).prevSample;
+      if (mask && initLatents) {
+        // The kept region: the init latents at the next step's noise level (clean after the last step).
+        const next = timesteps[i + 1];
+        const known = next === undefined ? initLatents : scheduler.addNoise(initLatents, { data: start, dims: latentShape }, next);
+        latents = blendKnown(latents, known, mask);
+      }
       await request.onStep?.({ step: i + 1, totalSteps: timesteps.length, timestep: t, latents });
     }
     throwIfAborted(request.signal);
 
     const images: RgbImage[] = [];
-    for (let i = 0; i < imageCount; i++) images.push(await this.decode(sliceBatch(latents, i, 1)));
+    for (let i = 0; i < imageCount; i++) {
+      const image = await this.decode(sliceBatch(latents, i, 1));
+      images.push(request.init?.mask ? pasteKept(image, request.init.image, request.init.mask) : image);
+    }
     return { images, warnings: encoded.warnings };
   }
 
@@ -211,6 +224,10 @@ function checkRequest(request: Txt2ImgRequest): void {
     if (!(strength >= 0 && strength <= 1)) throw new RangeError(`init strength must be between 0 and 1, got ${strength}`);
     if (image.width !== request.width || image.height !== request.height) {
       throw new RangeError(`init image is ${image.width}x${image.height}, the request ${request.width}x${request.height}`);
+    }
+    const mask = request.init.mask;
+    if (mask && mask.length !== request.width * request.height) {
+      throw new RangeError(`mask has ${mask.length} pixels, the request ${request.width * request.height} (one byte per pixel)`);
     }
   }
   if (!Number.isInteger(request.steps) || request.steps < 1) throw new RangeError('steps must be a positive integer');

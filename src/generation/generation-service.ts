@@ -1,4 +1,4 @@
-import { decodeToRgb, type ModelFolder, type Txt2ImgRequest } from '../diffusion/index.js';
+import { decodeToGray, decodeToRgb, type ModelFolder, type Txt2ImgRequest } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './events.js';
 import type { GenerationParams, ImageSink, ImageSource, Job, JobQueue, StoredImage } from './job.js';
@@ -226,7 +226,11 @@ export class GenerationService {
     try {
       const file = await this.images.readImage(job.initImageId);
       if (!file) return { error: `init image ${job.initImageId} no longer exists` };
-      return { image: { image: await decodeToRgb(file, job.width, job.height), strength: job.denoisingStrength } };
+      const image = await decodeToRgb(file, job.width, job.height);
+      if (job.maskImageId === null) return { image: { image, strength: job.denoisingStrength } };
+      const maskFile = await this.images.readImage(job.maskImageId);
+      if (!maskFile) return { error: `mask image ${job.maskImageId} no longer exists` };
+      return { image: { image, strength: job.denoisingStrength, mask: await decodeToGray(maskFile, job.width, job.height) } };
     } catch (error) {
       return { error: `init image ${job.initImageId} could not be read: ${error instanceof Error ? error.message : String(error)}` };
     }

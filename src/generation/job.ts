@@ -30,6 +30,8 @@ export interface GenerationParams {
   variationStrength: number;
   /** img2img: id of the stored image to start from; null for text-to-image. */
   initImageId: string | null;
+  /** Inpainting: id of an uploaded mask (white repaints, black keeps); only with an init image. */
+  maskImageId: string | null;
   /** img2img: how much of the schedule runs from the init image, 0..1 (0 keeps it, 1 ignores it). */
   denoisingStrength: number;
   batchSize: number;

@@ -28,6 +28,8 @@ export interface InputContext {
   taesdAvailable: boolean;
   /** The size of the stored image `initImageId` names; null when it names none that exists. */
   initImage?: { width: number; height: number } | null;
+  /** Whether `maskImageId` names an uploaded image. */
+  maskFound?: boolean;
 }
 
 /** Checks a GenerateInput and fills in defaults. Throws a BAD_USER_INPUT GraphQLError naming the field. */
@@ -60,6 +62,11 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
   }
   if (initImageId === null && input.denoisingStrength != null) {
     throw badInput('denoisingStrength', 'denoisingStrength applies only with initImageId (img2img)');
+  }
+  const maskImageId = input.maskImageId ?? null;
+  if (maskImageId !== null && initImageId === null) throw badInput('maskImageId', 'maskImageId applies only with initImageId (inpainting)');
+  if (maskImageId !== null && !context.maskFound) {
+    throw badInput('maskImageId', `no uploaded image has the id "${maskImageId}" (masks come from uploadImage)`, { reason: 'IMAGE_NOT_FOUND' });
   }
   const denoisingStrength = input.denoisingStrength ?? DEFAULTS.denoisingStrength;
   checkRange('denoisingStrength', denoisingStrength, LIMITS.denoisingStrength);
@@ -97,6 +104,7 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
     variationSeed,
     variationStrength,
     initImageId,
+    maskImageId,
     denoisingStrength,
     previewMethod,
   };

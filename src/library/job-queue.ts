@@ -33,6 +33,7 @@ export class DatabaseJobQueue implements JobQueue {
           variationStrength: params.variationStrength,
           initImageId: fromUpload ? null : initId,
           initUploadId: fromUpload ? initId : null,
+          maskUploadId: params.maskImageId,
           denoisingStrength: params.denoisingStrength,
           batchSize: params.batchSize,
           previewMethod: params.previewMethod,

@@ -56,6 +56,7 @@ export function toJob(row: JobRow): Job {
     variationSeed: row.variationSeed === null ? null : seedFromDecimal(row.variationSeed),
     variationStrength: row.variationStrength,
     initImageId: row.initImageId ?? row.initUploadId,
+    maskImageId: row.maskUploadId,
     denoisingStrength: row.denoisingStrength,
     batchSize: row.batchSize,
     previewMethod: row.previewMethod,

@@ -101,4 +101,44 @@ describe('img2img on toy-shapes', () => {
     await withoutEncoder.release();
     await fs.rm(copy, { recursive: true });
   });
+
+  /** 255 (repaint) inside the box, 0 elsewhere. */
+  function boxMask(x0: number, y0: number, x1: number, y1: number): Uint8Array {
+    const mask = new Uint8Array(64 * 64);
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) mask[y * 64 + x] = 255;
+    return mask;
+  }
+
+  function differsOnlyInside(out: RgbImage, mask: Uint8Array): boolean {
+    for (let p = 0; p < mask.length; p++) {
+      if (mask[p] === 0 && [0, 1, 2].some((c) => out.data[p * 3 + c] !== init.data[p * 3 + c])) return false;
+    }
+    return true;
+  }
+
+  test('inpainting repaints the masked region to the prompt and keeps every other pixel', async () => {
+    // The triangle sits in the right third; repaint that third as a yellow circle.
+    const mask = boxMask(32, 8, 64, 56);
+    const out = (await pipeline.txt2img({ ...BASE, prompt: 'a large yellow circle on the right, black background', seeds: [6n], init: { image: init, strength: 1, mask } })).images[0]!;
+    assert.ok(differsOnlyInside(out, mask), 'a pixel outside the mask changed');
+    const seen = analyseImage(out.data, 64, 64);
+    assert.deepEqual([seen.colour, seen.position, seen.background], ['yellow', 'right', 'black']);
+  });
+
+  test('inpainting an empty region under the prompt of the whole scene leaves the shape alone', async () => {
+    const mask = boxMask(0, 0, 24, 64);
+    const out = (await pipeline.txt2img({ ...BASE, seeds: [7n], init: { image: init, strength: 0.8, mask } })).images[0]!;
+    assert.ok(differsOnlyInside(out, mask));
+    const seen = analyseImage(out.data, 64, 64);
+    assert.deepEqual([seen.colour, seen.shape, seen.position, seen.background], ['green', 'triangle', 'right', 'black']);
+  });
+
+  test('every sampler inpaints without touching the kept pixels; a mask of the wrong size is refused', async () => {
+    const mask = boxMask(32, 8, 64, 56);
+    for (const sampler of schedulerNames) {
+      const out = (await pipeline.txt2img({ ...BASE, sampler, guidanceScale: 3, steps: 8, init: { image: init, strength: 0.7, mask } })).images[0]!;
+      assert.ok(differsOnlyInside(out, mask), sampler);
+    }
+    await assert.rejects(pipeline.txt2img({ ...BASE, init: { image: init, strength: 0.5, mask: new Uint8Array(10) } }), /mask has 10 pixels, the request 4096/);
+  });
 });

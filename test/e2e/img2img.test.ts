@@ -123,4 +123,29 @@ describe('img2img over GraphQL', { timeout: 5 * 60_000 }, () => {
       for (const [key, value] of Object.entries(details)) assert.equal(error?.extensions?.[key], value);
     }
   });
+
+  test('inpainting through the API: an uploaded mask, the masked region repainted, every other pixel kept', async () => {
+    const maskSvg = '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#000"/><rect x="32" y="8" width="32" height="48" fill="#fff"/></svg>';
+    const mask = (await requestData(server.url, UploadImageDocument, { dataUrl: dataUrl(await sharp(Buffer.from(maskSvg)).png().toBuffer()) })).uploadImage;
+    const initImage = init.images[0]!;
+    const out = await finished({ prompt: 'a large yellow circle on the right, black background', seed: '6', guidanceScale: 5, initImageId: initImage.id, maskImageId: mask.id, denoisingStrength: 1 });
+    assert.equal(out.status, 'COMPLETED', out.error ?? '');
+    assert.deepEqual([out.initImageId, out.maskImageId], [initImage.id, mask.id]);
+    const before = await sharp(Buffer.from(await (await fetch(new URL(initImage.url, server.url))).arrayBuffer())).raw().toBuffer();
+    const after = await sharp(Buffer.from(await (await fetch(new URL(out.images[0]!.url, server.url))).arrayBuffer())).raw().toBuffer();
+    for (let y = 0; y < 64; y++) {
+      for (let x = 0; x < 64; x++) {
+        if (x >= 32 && y >= 8 && y < 56) continue;
+        const p = (y * 64 + x) * 3;
+        assert.deepEqual([...after.subarray(p, p + 3)], [...before.subarray(p, p + 3)], `pixel ${x},${y} outside the mask changed`);
+      }
+    }
+    const { seen } = await picture(out.images[0]!.url);
+    assert.deepEqual([seen.colour, seen.position, seen.background], ['yellow', 'right', 'black']);
+
+    const noInit = await request(server.url, GenerateDocument, { input: { prompt: 'a red circle', maskImageId: mask.id } });
+    assert.deepEqual([noInit.errors?.[0]?.extensions?.code, noInit.errors?.[0]?.extensions?.field], ['BAD_USER_INPUT', 'maskImageId']);
+    const notUpload = await request(server.url, GenerateDocument, { input: { prompt: 'a red circle', initImageId: initImage.id, maskImageId: initImage.id } });
+    assert.deepEqual([notUpload.errors?.[0]?.extensions?.field, notUpload.errors?.[0]?.extensions?.reason], ['maskImageId', 'IMAGE_NOT_FOUND']);
+  });
 });

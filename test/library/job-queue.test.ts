@@ -28,6 +28,7 @@ const PARAMS: GenerationParams = {
   variationSeed: null,
   variationStrength: 0,
   initImageId: null,
+  maskImageId: null,
   denoisingStrength: 0.75,
   batchSize: 1,
   previewMethod: 'LATENT2RGB',

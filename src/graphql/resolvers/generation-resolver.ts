@@ -27,6 +27,7 @@ export class GenerationResolver {
       samplers: samplerNames,
       taesdAvailable: ctx.taesdAvailable,
       initImage,
+      maskFound: input.maskImageId ? (await ctx.uploads.get(input.maskImageId)) !== null : false,
     });
     if ((await ctx.reader.countQueued()) >= ctx.maxQueuedJobs) {
       throw clientError('QUEUE_FULL', `the queue already holds ${ctx.maxQueuedJobs} jobs; try again later`, { max: ctx.maxQueuedJobs });

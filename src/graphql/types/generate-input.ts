@@ -51,6 +51,12 @@ export class GenerateInput {
   })
   initImageId?: string | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Inpainting: id of a mask from uploadImage, with initImageId: white repaints, black keeps, grey blends. Stretched to width x height. Default: none.',
+  })
+  maskImageId?: string | null;
+
   @Field(() => Float, {
     nullable: true,
     description: 'img2img: how much of the schedule runs from the init image, 0..1 (0 keeps it, 1 ignores it). Only with initImageId. Default: 0.75.',

@@ -84,6 +84,9 @@ export class Generation {
   @Field(() => ID, { nullable: true, description: 'img2img: the stored image this generation started from (null for text-to-image).' })
   initImageId!: string | null;
 
+  @Field(() => ID, { nullable: true, description: 'Inpainting: the uploaded mask (null when the whole image was free to change).' })
+  maskImageId!: string | null;
+
   @Field(() => Float, { nullable: true, description: 'img2img: how much of the schedule ran from the init image (null for text-to-image).' })
   denoisingStrength!: number | null;
 

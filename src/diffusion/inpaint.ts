@@ -1,0 +1,45 @@
+/**
+ * Inpainting for ordinary UNets (4 input channels), as AUTOMATIC1111 and diffusers' legacy inpaint pipeline do:
+ * after every denoising step the region to keep is replaced by the init image's latents noised to the next
+ * step's level, so only the masked region is invented and it grows to fit what surrounds it; at the end the
+ * kept pixels are pasted back, so they come out exactly as they went in.
+ *
+ * Masks are grayscale, one byte per pixel, row-major: 255 repaints, 0 keeps, values between blend.
+ */
+import type { RgbImage } from './preview/latent2rgb.js';
+import type { FloatTensor } from './tensor.js';
+
+const VAE_DOWNSCALE = 8;
+
+/** The mask at latent resolution (each latent pixel: the mean of its 8x8 block), in 0..1. */
+export function latentMask(mask: Uint8Array, width: number, height: number): Float32Array {
+  const w = width / VAE_DOWNSCALE;
+  const h = height / VAE_DOWNSCALE;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) out[Math.floor(y / VAE_DOWNSCALE) * w + Math.floor(x / VAE_DOWNSCALE)]! += mask[y * width + x]!;
+  }
+  const block = VAE_DOWNSCALE * VAE_DOWNSCALE * 255;
+  for (let i = 0; i < out.length; i++) out[i]! /= block;
+  return out;
+}
+
+/** mask * generated + (1 - mask) * known, with one [h, w] mask for every image and channel of the batch. */
+export function blendKnown(generated: FloatTensor, known: FloatTensor, mask: Float32Array): FloatTensor {
+  const data = new Float32Array(generated.data.length);
+  for (let i = 0; i < data.length; i++) {
+    const m = mask[i % mask.length]!;
+    data[i] = m * generated.data[i]! + (1 - m) * known.data[i]!;
+  }
+  return { data, dims: [...generated.dims] };
+}
+
+/** The original's pixels where the mask keeps them, blended by the mask's grey levels. */
+export function pasteKept(generated: RgbImage, original: RgbImage, mask: Uint8Array): RgbImage {
+  const data = new Uint8Array(generated.data.length);
+  for (let p = 0; p < mask.length; p++) {
+    const m = mask[p]! / 255;
+    for (let c = 0; c < 3; c++) data[p * 3 + c] = Math.round(m * generated.data[p * 3 + c]! + (1 - m) * original.data[p * 3 + c]!);
+  }
+  return { width: generated.width, height: generated.height, data };
+}
