@@ -2,7 +2,7 @@
 /**
  * Command line entry.
  *   node dist/src/main.js [serve]                      serve the API (default)
- *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench]
+ *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--inpainting]
  *   node dist/src/main.js schema                        print the GraphQL schema (SDL)
  */
 import path from 'node:path';
@@ -41,12 +41,13 @@ async function tinyModel(args: string[]): Promise<void> {
       out: { type: 'string', default: 'models/tiny' },
       seed: { type: 'string', default: '0' },
       preset: { type: 'string', default: 'tiny' },
+      inpainting: { type: 'boolean', default: false },
     },
   });
   const preset = values.preset === 'bench' ? 'bench' : 'tiny';
   const out = path.resolve(values.out!);
-  await writeTinyModel(out, { seed: Number(values.seed), preset });
-  process.stdout.write(`wrote the ${preset} model to ${out}\n`);
+  await writeTinyModel(out, { seed: Number(values.seed), preset, inpainting: values.inpainting });
+  process.stdout.write(`wrote the ${preset}${values.inpainting ? ' inpainting' : ''} model to ${out}\n`);
 }
 
 async function main(): Promise<void> {

@@ -43,3 +43,37 @@ export function pasteKept(generated: RgbImage, original: RgbImage, mask: Uint8Ar
   }
   return { width: generated.width, height: generated.height, data };
 }
+
+/**
+ * Inpainting UNets (9 input channels) take, beside the latents, the mask at latent resolution and the latents
+ * of the picture with the masked part blanked. As diffusers' inpaint pipeline: the mask is binarised at 1/2
+ * and sampled nearest (each latent pixel takes its block's top-left pixel); blanked pixels are 0 in [-1, 1].
+ */
+export function binaryLatentMask(mask: Uint8Array, width: number, height: number): Float32Array {
+  const w = width / VAE_DOWNSCALE;
+  const h = height / VAE_DOWNSCALE;
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = mask[y * VAE_DOWNSCALE * width + x * VAE_DOWNSCALE]! >= 128 ? 1 : 0;
+  return out;
+}
+
+/** A [1, 3, H, W] picture in [-1, 1] with the pixels to repaint (mask >= 1/2) set to 0. */
+export function blankMasked(planar: FloatTensor, mask: Uint8Array): FloatTensor {
+  const data = Float32Array.from(planar.data);
+  const plane = mask.length;
+  for (let p = 0; p < plane; p++) if (mask[p]! >= 128) for (let c = 0; c < 3; c++) data[c * plane + p] = 0;
+  return { data, dims: [...planar.dims] };
+}
+
+/** Per image, its 4 latent channels followed by the 5 conditioning channels (mask, masked-image latents). */
+export function stackChannels(latents: FloatTensor, conditioning: FloatTensor): FloatTensor {
+  const [batch, channels, height, width] = latents.dims as [number, number, number, number];
+  const extra = conditioning.dims[1]!;
+  const plane = height * width;
+  const data = new Float32Array(batch * (channels + extra) * plane);
+  for (let b = 0; b < batch; b++) {
+    data.set(latents.data.subarray(b * channels * plane, (b + 1) * channels * plane), b * (channels + extra) * plane);
+    data.set(conditioning.data.subarray(b * extra * plane, (b + 1) * extra * plane), (b * (channels + extra) + channels) * plane);
+  }
+  return { data, dims: [batch, channels + extra, height, width] };
+}

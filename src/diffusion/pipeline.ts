@@ -5,7 +5,7 @@ import type { RgbImage } from './preview/latent2rgb.js';
 import { BatchGenerator } from './random/batch-generator.js';
 import { slerp } from './random/slerp.js';
 import { TorchGenerator } from './random/index.js';
-import { blendKnown, latentMask, pasteKept } from './inpaint.js';
+import { binaryLatentMask, blankMasked, blendKnown, latentMask, pasteKept, stackChannels } from './inpaint.js';
 import { createScheduler } from './schedulers/index.js';
 import { concatBatch, sliceBatch, type FloatTensor } from './tensor.js';
 import { PromptEncoder } from './text/text-encoder.js';
@@ -138,11 +138,15 @@ export class StableDiffusionPipeline {
       scale(latents.data, scheduler.initNoiseSigma);
     }
 
-    const mask = request.init?.mask ? latentMask(request.init.mask, request.width, request.height) : null;
+    // An inpainting UNet sees the mask and the blanked picture at every step; an ordinary one gets the kept
+    // region blended back after every step instead.
+    const inpaintingInputs = this.isInpaintingUNet ? await this.inpaintingConditioning(request, imageCount) : null;
+    const mask = request.init?.mask && !inpaintingInputs ? latentMask(request.init.mask, request.width, request.height) : null;
     for (let i = 0; i < timesteps.length; i++) {
       throwIfAborted(request.signal);
       const t = timesteps[i]!;
-      const modelInput = scheduler.scaleModelInput(latents, t);
+      const scaled = scheduler.scaleModelInput(latents, t);
+      const modelInput = inpaintingInputs ? stackChannels(scaled, inpaintingInputs) : scaled;
       const unetInput = useGuidance ? concatBatch([modelInput, modelInput]) : modelInput;
       const prediction = await this.predictNoise(unetInput, t, conditioning);
       const predicted = useGuidance ? applyGuidance(prediction, request.guidanceScale) : prediction;
@@ -192,12 +196,37 @@ export class StableDiffusionPipeline {
     return planarToRgb(sample);
   }
 
+  /** Whether the UNet is an inpainting one: 9 input channels (latents, mask, masked-image latents). */
+  private get isInpaintingUNet(): boolean {
+    return this.unet.input('sample').shape[1] === 9;
+  }
+
+  /**
+   * The 5 extra channels of an inpainting UNet, per image: the mask and the latents of the picture with the
+   * masked part blanked. Without a mask (or without a picture) everything is to be painted: mask 1, blank picture.
+   */
+  private async inpaintingConditioning(request: Txt2ImgRequest, imageCount: number): Promise<FloatTensor> {
+    const { width, height } = request;
+    const mask = request.init?.mask ?? new Uint8Array(width * height).fill(255);
+    const picture = request.init ? rgbToPlanar(request.init.image) : { data: new Float32Array(3 * width * height), dims: [1, 3, height, width] };
+    const blanked = await this.encodePlanar(blankMasked(picture, mask), 1);
+    const latentMaskData = binaryLatentMask(mask, width, height);
+    const one = { data: new Float32Array(5 * latentMaskData.length), dims: [1, 5, height / VAE_DOWNSCALE, width / VAE_DOWNSCALE] };
+    one.data.set(latentMaskData, 0);
+    one.data.set(blanked.data, latentMaskData.length);
+    return concatBatch(Array.from({ length: imageCount }, () => one));
+  }
+
   /** A picture -> scaled latents, repeated for each image of the batch (the VAE encoder's mean; no sampling). */
-  private async encodeImage(image: RgbImage, imageCount: number): Promise<FloatTensor> {
-    if (!this.model.paths.vaeEncoder) throw new Error(`model "${this.model.name}" has no vae_encoder, which img2img needs`);
+  private encodeImage(image: RgbImage, imageCount: number): Promise<FloatTensor> {
+    return this.encodePlanar(rgbToPlanar(image), imageCount);
+  }
+
+  private async encodePlanar(picture: FloatTensor, imageCount: number): Promise<FloatTensor> {
+    if (!this.model.paths.vaeEncoder) throw new Error(`model "${this.model.name}" has no vae_encoder, which img2img and inpainting need`);
     this.vaeEncoder ??= ModelSession.load(this.model.paths.vaeEncoder, this.sessionOptions);
     const encoder = await this.vaeEncoder;
-    const outputs = await encoder.run({ sample: encoder.floatInput('sample', rgbToPlanar(image)) });
+    const outputs = await encoder.run({ sample: encoder.floatInput('sample', picture) });
     const latent = outputAsFloat32(outputs.latent_sample ?? outputs[encoder.outputNames[0]!]!);
     scale(latent.data, this.model.vaeScalingFactor);
     return concatBatch(Array.from({ length: imageCount }, () => latent));

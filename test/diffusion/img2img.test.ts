@@ -97,7 +97,7 @@ describe('img2img on toy-shapes', () => {
     await fs.cp(TOY_MODEL_DIR, copy, { recursive: true });
     await fs.rm(path.join(copy, 'vae_encoder'), { recursive: true });
     const withoutEncoder = await StableDiffusionPipeline.load(copy, { device: 'cpu' });
-    await assert.rejects(withoutEncoder.txt2img({ ...BASE, init: { image: init, strength: 0.5 } }), /has no vae_encoder, which img2img needs/);
+    await assert.rejects(withoutEncoder.txt2img({ ...BASE, init: { image: init, strength: 0.5 } }), /has no vae_encoder, which img2img and inpainting need/);
     await withoutEncoder.release();
     await fs.rm(copy, { recursive: true });
   });

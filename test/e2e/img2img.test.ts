@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { readTextChunks } from '../../src/diffusion/image.js';
+import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.js';
 import type { RunningServer } from '../../src/server.js';
 import { GenerateDocument, GenerationDocument, UploadImageDocument, type GenerateInput, type GenerationFieldsFragment } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';
@@ -38,6 +39,7 @@ describe('img2img over GraphQL', { timeout: 5 * 60_000 }, () => {
   before(async () => {
     const modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-img2img-'));
     await fs.cp(TOY_MODEL_DIR, path.join(modelsDir, 'toy-shapes'), { recursive: true });
+    await writeTinyModel(path.join(modelsDir, 'tiny-inpainting'), { inpainting: true });
     server = await startTestServer({ dataDir: await tempDataDir(), modelsDir, defaultModel: undefined, workers: 1, previewEvery: 0 });
     init = await finished({ prompt: 'a large green triangle on the right, black background', seed: '1', guidanceScale: 5 });
     assert.equal(init.status, 'COMPLETED');
@@ -147,5 +149,18 @@ describe('img2img over GraphQL', { timeout: 5 * 60_000 }, () => {
     assert.deepEqual([noInit.errors?.[0]?.extensions?.code, noInit.errors?.[0]?.extensions?.field], ['BAD_USER_INPUT', 'maskImageId']);
     const notUpload = await request(server.url, GenerateDocument, { input: { prompt: 'a red circle', initImageId: initImage.id, maskImageId: initImage.id } });
     assert.deepEqual([notUpload.errors?.[0]?.extensions?.field, notUpload.errors?.[0]?.extensions?.reason], ['maskImageId', 'IMAGE_NOT_FOUND']);
+  });
+
+  test('an inpainting model (9-channel UNet) through the API: the mask and picture go to the UNet, kept pixels stay', async () => {
+    const picture64 = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#2040c0' } }).png().toBuffer();
+    const maskSvg = '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect width="64" height="64" fill="#000"/><rect width="32" height="64" fill="#fff"/></svg>';
+    const [initUpload, mask] = [
+      (await requestData(server.url, UploadImageDocument, { dataUrl: dataUrl(picture64) })).uploadImage,
+      (await requestData(server.url, UploadImageDocument, { dataUrl: dataUrl(await sharp(Buffer.from(maskSvg)).png().toBuffer()) })).uploadImage,
+    ];
+    const out = await finished({ prompt: 'a red circle', model: 'tiny-inpainting', steps: 4, seed: '1', initImageId: initUpload.id, maskImageId: mask.id, denoisingStrength: 1 });
+    assert.equal(out.status, 'COMPLETED', out.error ?? '');
+    const after = await sharp(Buffer.from(await (await fetch(new URL(out.images[0]!.url, server.url))).arrayBuffer())).raw().toBuffer();
+    for (let p = 0; p < 64 * 64; p++) if (p % 64 >= 32) assert.deepEqual([...after.subarray(p * 3, p * 3 + 3)], [0x20, 0x40, 0xc0]);
   });
 });

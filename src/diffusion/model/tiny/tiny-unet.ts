@@ -1,7 +1,8 @@
 /**
  * A small conditional UNet with the interface of a diffusers ONNX `unet/model.onnx`:
  * `sample` [batch, 4, height, width], `timestep` [batch] (int64 or float32), `encoder_hidden_states`
- * [batch, sequence (77 per prompt chunk), hidden] -> `out_sample` [batch, 4, height, width].
+ * [batch, sequence (77 per prompt chunk), hidden] -> `out_sample` [batch, 4, height, width]. An inpainting
+ * UNet (inChannels 9) takes the latents, the mask and the masked image's latents stacked as `sample`.
  *
  * The structure is UNet2DConditionModel's in miniature, so the pipeline exercises the same kind of graph:
  * sinusoidal timestep embedding + MLP, conv_in, per level a ResNet block (GroupNorm, SiLU, conv, timestep
@@ -38,6 +39,8 @@ export interface UNetSpec {
   contextDim: number;
   timestepType: 'int64' | 'float32';
   dtype: FloatDtype;
+  /** 4, or 9 for an inpainting UNet (latents + mask + masked-image latents). */
+  inChannels: 4 | 9;
 }
 
 /** The values written to unet/config.json (a UNet2DConditionModel config, reduced to what applies). */
@@ -45,7 +48,7 @@ export function unetConfig(spec: UNetSpec, sampleSize: number): Record<string, u
   return {
     _class_name: 'UNet2DConditionModel',
     sample_size: sampleSize,
-    in_channels: 4,
+    in_channels: spec.inChannels,
     out_channels: 4,
     block_out_channels: spec.channels,
     layers_per_block: 1,
@@ -64,7 +67,9 @@ export function buildUNet(weights: WeightSource, spec: UNetSpec): GraphBuilder {
   const g = new GraphBuilder('unet');
   const net: Net = { g, w: weights };
   const [c0, c1] = spec.channels;
-  const sample = floatInput(g, 'sample', spec.dtype, ['batch', 4, 'height', 'width']);
+  const sample = floatInput(g, 'sample', spec.dtype, ['batch', spec.inChannels, 'height', 'width']);
+  // The latents are the first 4 channels (all of them unless this is an inpainting UNet).
+  const latents = spec.inChannels === 4 ? sample : g.op('Slice', [sample, g.constInt64([0]), g.constInt64([4]), g.constInt64([1])]);
   const timestep = g.input('timestep', spec.timestepType, ['batch']);
   // The sequence length is symbolic, as in optimum's exports: long prompts arrive as several 77-token chunks.
   const context = floatInput(g, 'encoder_hidden_states', spec.dtype, ['batch', 'sequence', spec.contextDim]);
@@ -73,7 +78,7 @@ export function buildUNet(weights: WeightSource, spec: UNetSpec): GraphBuilder {
   const block = (name: string, x: string, inC: number, outC: number) => resnetBlock(net, name, x, inC, outC, temb, spec);
   const crossAttention = (name: string, x: string, channels: number) => spatialCrossAttention(net, name, x, context, channels, spec);
 
-  let h = conv2d(net, 'conv_in', sample, 4, c0);
+  let h = conv2d(net, 'conv_in', sample, spec.inChannels, c0);
   h = block('down_blocks.0.resnets.0', h, c0, c0);
   const skip = crossAttention('down_blocks.0.attentions.0', h, c0);
 
@@ -87,7 +92,7 @@ export function buildUNet(weights: WeightSource, spec: UNetSpec): GraphBuilder {
   h = silu(g, groupNorm(net, 'conv_norm_out', h, c0, spec.groups));
   // gain > 1 so that the estimate has roughly unit variance, like SD's (scaled) latents.
   const denoised = conv2d(net, 'conv_out', h, c0, 4, { gain: 1.5 });
-  const out = noiseFromDenoised(g, sample, denoised, timestep);
+  const out = noiseFromDenoised(g, latents, denoised, timestep);
   floatOutput(g, 'out_sample', out, spec.dtype, ['batch', 4, 'height', 'width']);
   return g;
 }

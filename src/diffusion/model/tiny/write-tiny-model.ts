@@ -27,6 +27,8 @@ export interface TinyModelOptions {
   timestepType?: 'int64' | 'float32';
   /** float16 makes every float input and output float16, as in an fp16 export. */
   dtype?: 'float32' | 'float16';
+  /** An inpainting model: a UNet with 9 input channels, as SD's inpainting checkpoints. */
+  inpainting?: boolean;
 }
 
 /** Bumped whenever the generated files change for the same options. */
@@ -71,7 +73,7 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
   const tokenizer = buildTinyTokenizer();
 
   const textSpec: TextEncoderSpec = { ...preset.text, vocabSize: tokenizer.vocab.size, maxLength: MAX_LENGTH, dtype };
-  const unetSpec: UNetSpec = { ...preset.unet, contextDim: textSpec.hidden, timestepType, dtype };
+  const unetSpec: UNetSpec = { ...preset.unet, contextDim: textSpec.hidden, timestepType, dtype, inChannels: options.inpainting ? 9 : 4 };
   const vaeSpec: VaeSpec = { ...preset.vae, dtype };
   const docString = `Atelier tiny model v${TINY_MODEL_VERSION} (preset ${presetName}, seed ${seed}): random weights`;
   const onnx = (graph: GraphBuilder) => graph.toBytes({ producerName: 'atelier-tiny-model', producerVersion: String(TINY_MODEL_VERSION), docString });
@@ -91,7 +93,8 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
     'model_index.json',
     json({
       ...MODEL_INDEX,
-      _atelier_tiny_model: { version: TINY_MODEL_VERSION, preset: presetName, seed, dtype, timestep_type: timestepType },
+      ...(options.inpainting ? { _class_name: 'OnnxStableDiffusionInpaintPipeline' } : {}),
+      _atelier_tiny_model: { version: TINY_MODEL_VERSION, preset: presetName, seed, dtype, timestep_type: timestepType, ...(options.inpainting ? { inpainting: true } : {}) },
     }),
   );
   return files;
