@@ -2,7 +2,7 @@
 /**
  * Command line entry.
  *   node dist/src/main.js [serve]                      serve the API (default)
- *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--inpainting]
+ *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--inpainting] [--v-prediction]
  *   node dist/src/main.js schema                        print the GraphQL schema (SDL)
  */
 import path from 'node:path';
@@ -42,12 +42,14 @@ async function tinyModel(args: string[]): Promise<void> {
       seed: { type: 'string', default: '0' },
       preset: { type: 'string', default: 'tiny' },
       inpainting: { type: 'boolean', default: false },
+      'v-prediction': { type: 'boolean', default: false },
     },
   });
   const preset = values.preset === 'bench' ? 'bench' : 'tiny';
   const out = path.resolve(values.out!);
-  await writeTinyModel(out, { seed: Number(values.seed), preset, inpainting: values.inpainting });
-  process.stdout.write(`wrote the ${preset}${values.inpainting ? ' inpainting' : ''} model to ${out}\n`);
+  const predictionType = values['v-prediction'] ? 'v_prediction' : 'epsilon';
+  await writeTinyModel(out, { seed: Number(values.seed), preset, inpainting: values.inpainting, predictionType });
+  process.stdout.write(`wrote the ${preset}${values.inpainting ? ' inpainting' : ''} model (${predictionType}) to ${out}\n`);
 }
 
 async function main(): Promise<void> {

@@ -41,6 +41,8 @@ export interface UNetSpec {
   dtype: FloatDtype;
   /** 4, or 9 for an inpainting UNet (latents + mask + masked-image latents). */
   inChannels: 4 | 9;
+  /** What `out_sample` is: the noise (SD 1.x) or v = sqrt(abar) eps - sqrt(1 - abar) x0 (SD 2.x 768). */
+  predictionType: 'epsilon' | 'v_prediction';
 }
 
 /** The values written to unet/config.json (a UNet2DConditionModel config, reduced to what applies). */
@@ -56,7 +58,7 @@ export function unetConfig(spec: UNetSpec, sampleSize: number): Record<string, u
     attention_head_dim: spec.heads,
     cross_attention_dim: spec.contextDim,
     flip_sin_to_cos: true,
-    prediction_type: 'epsilon',
+    prediction_type: spec.predictionType,
     freq_shift: 0,
     down_block_types: ['CrossAttnDownBlock2D', 'CrossAttnDownBlock2D'],
     up_block_types: ['CrossAttnUpBlock2D', 'UpBlock2D'],
@@ -92,7 +94,7 @@ export function buildUNet(weights: WeightSource, spec: UNetSpec): GraphBuilder {
   h = silu(g, groupNorm(net, 'conv_norm_out', h, c0, spec.groups));
   // gain > 1 so that the estimate has roughly unit variance, like SD's (scaled) latents.
   const denoised = conv2d(net, 'conv_out', h, c0, 4, { gain: 1.5 });
-  const out = noiseFromDenoised(g, latents, denoised, timestep);
+  const out = predictionFromDenoised(g, latents, denoised, timestep, spec.predictionType);
   floatOutput(g, 'out_sample', out, spec.dtype, ['batch', 4, 'height', 'width']);
   return g;
 }
@@ -104,7 +106,7 @@ export function buildUNet(weights: WeightSource, spec: UNetSpec): GraphBuilder {
  * estimate would predict: eps = (x_t - sqrt(abar_t) x0) / sqrt(1 - abar_t), with SD 1.x's training
  * schedule. Samplers then walk from noise to x0 as with a real model, and the previews show it.
  */
-function noiseFromDenoised(g: GraphBuilder, sample: string, denoised: string, timestep: string): string {
+function predictionFromDenoised(g: GraphBuilder, sample: string, denoised: string, timestep: string, type: UNetSpec['predictionType']): string {
   const alphasCumprod = sdAlphasCumprod();
   const last = alphasCumprod.length - 1;
   const sqrtAlpha = g.constFloat(alphasCumprod.map((a) => Math.sqrt(a)));
@@ -114,7 +116,11 @@ function noiseFromDenoised(g: GraphBuilder, sample: string, denoised: string, ti
   const index = g.op('Cast', [t], { to: ElemType.int64 });
   const perSample = (table: string) => g.op('Reshape', [g.op('Gather', [table, index], { axis: 0 }), g.constInt64([-1, 1, 1, 1])]);
   const residual = g.op('Sub', [sample, g.op('Mul', [denoised, perSample(sqrtAlpha)])]);
-  return g.op('Mul', [residual, perSample(invSqrtOneMinusAlpha)]);
+  const noise = g.op('Mul', [residual, perSample(invSqrtOneMinusAlpha)]);
+  if (type === 'epsilon') return noise;
+  // v-prediction of the same denoiser: a scheduler that reads it right recovers the same x0.
+  const sqrtOneMinusAlpha = g.constFloat(alphasCumprod.map((a) => Math.sqrt(1 - a)));
+  return g.op('Sub', [g.op('Mul', [noise, perSample(sqrtAlpha)]), g.op('Mul', [denoised, perSample(sqrtOneMinusAlpha)])]);
 }
 
 /** Cumulative products of (1 - beta) for SD 1.x: "scaled_linear" betas from 0.00085 to 0.012 over 1000 steps. */

@@ -29,6 +29,8 @@ export interface TinyModelOptions {
   dtype?: 'float32' | 'float16';
   /** An inpainting model: a UNet with 9 input channels, as SD's inpainting checkpoints. */
   inpainting?: boolean;
+  /** v_prediction: a UNet that predicts v, as SD 2.x 768 models (the scheduler config says so too). */
+  predictionType?: 'epsilon' | 'v_prediction';
 }
 
 /** Bumped whenever the generated files change for the same options. */
@@ -69,18 +71,23 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
   if (timestepType !== 'int64' && timestepType !== 'float32') {
     throw new Error(`tiny model timestepType must be int64 or float32, got "${String(timestepType)}"`);
   }
+  const predictionType = options.predictionType ?? 'epsilon';
+  if (predictionType !== 'epsilon' && predictionType !== 'v_prediction') {
+    throw new Error(`tiny model predictionType must be epsilon or v_prediction, got "${String(predictionType)}"`);
+  }
   const weights = new SeededWeights(seed);
   const tokenizer = buildTinyTokenizer();
 
   const textSpec: TextEncoderSpec = { ...preset.text, vocabSize: tokenizer.vocab.size, maxLength: MAX_LENGTH, dtype };
-  const unetSpec: UNetSpec = { ...preset.unet, contextDim: textSpec.hidden, timestepType, dtype, inChannels: options.inpainting ? 9 : 4 };
+  const unetSpec: UNetSpec = { ...preset.unet, contextDim: textSpec.hidden, timestepType, dtype, inChannels: options.inpainting ? 9 : 4, predictionType };
   const vaeSpec: VaeSpec = { ...preset.vae, dtype };
   const docString = `Atelier tiny model v${TINY_MODEL_VERSION} (preset ${presetName}, seed ${seed}): random weights`;
   const onnx = (graph: GraphBuilder) => graph.toBytes({ producerName: 'atelier-tiny-model', producerVersion: String(TINY_MODEL_VERSION), docString });
 
   const files = new Map<string, Uint8Array | string>();
   for (const [name, text] of Object.entries(tokenizerFiles(tokenizer))) files.set(`tokenizer/${name}`, text);
-  files.set('scheduler/scheduler_config.json', json(SCHEDULER_CONFIG));
+  const vPrediction = predictionType === 'v_prediction' ? { prediction_type: predictionType } : {};
+  files.set('scheduler/scheduler_config.json', json({ ...SCHEDULER_CONFIG, ...vPrediction }));
   files.set('text_encoder/config.json', json(textEncoderConfig(textSpec, tokenizer.startId, tokenizer.endId)));
   files.set('text_encoder/model.onnx', onnx(buildTextEncoder(weights, textSpec)));
   files.set('unet/config.json', json(unetConfig(unetSpec, preset.sampleSize)));
@@ -94,7 +101,11 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
     json({
       ...MODEL_INDEX,
       ...(options.inpainting ? { _class_name: 'OnnxStableDiffusionInpaintPipeline' } : {}),
-      _atelier_tiny_model: { version: TINY_MODEL_VERSION, preset: presetName, seed, dtype, timestep_type: timestepType, ...(options.inpainting ? { inpainting: true } : {}) },
+      _atelier_tiny_model: {
+        ...{ version: TINY_MODEL_VERSION, preset: presetName, seed, dtype, timestep_type: timestepType },
+        ...(options.inpainting ? { inpainting: true } : {}),
+        ...vPrediction,
+      },
     }),
   );
   return files;
