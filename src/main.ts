@@ -2,7 +2,7 @@
 /**
  * Command line entry.
  *   node dist/src/main.js [serve]                      serve the API (default)
- *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--inpainting] [--v-prediction]
+ *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--inpainting] [--v-prediction] [--external-data model.onnx_data|weights.pb]
  *   node dist/src/main.js schema                        print the GraphQL schema (SDL)
  */
 import path from 'node:path';
@@ -43,12 +43,17 @@ async function tinyModel(args: string[]): Promise<void> {
       preset: { type: 'string', default: 'tiny' },
       inpainting: { type: 'boolean', default: false },
       'v-prediction': { type: 'boolean', default: false },
+      'external-data': { type: 'string' },
     },
   });
   const preset = values.preset === 'bench' ? 'bench' : 'tiny';
   const out = path.resolve(values.out!);
   const predictionType = values['v-prediction'] ? 'v_prediction' : 'epsilon';
-  await writeTinyModel(out, { seed: Number(values.seed), preset, inpainting: values.inpainting, predictionType });
+  const externalData = values['external-data'];
+  if (externalData !== undefined && externalData !== 'model.onnx_data' && externalData !== 'weights.pb') {
+    throw new Error(`--external-data must be model.onnx_data or weights.pb, got "${externalData}"`);
+  }
+  await writeTinyModel(out, { seed: Number(values.seed), preset, inpainting: values.inpainting, predictionType, externalData });
   process.stdout.write(`wrote the ${preset}${values.inpainting ? ' inpainting' : ''} model (${predictionType}) to ${out}\n`);
 }
 

@@ -13,7 +13,7 @@ import { startTestServer, tempDataDir } from '../support/test-server.js';
 
 /**
  * Every kind of export the tiny model writer makes, through the GraphQL API: epsilon and v-prediction UNets,
- * float16, a float timestep, an inpainting UNet. The v-prediction model is the epsilon model's denoiser
+ * float16, a float timestep, an inpainting UNet, UNet weights in an external file (model.onnx_data, weights.pb). The v-prediction model is the epsilon model's denoiser
  * expressed as v, so a pipeline that reads prediction_type right draws the same picture with it, with every
  * sampler; one that treats v as noise does not.
  */
@@ -23,13 +23,16 @@ const VARIANTS: Record<string, TinyModelOptions> = {
   'tiny-fp16': { dtype: 'float16' },
   'tiny-float-timestep': { timestepType: 'float32' },
   'tiny-inpainting': { inpainting: true },
+  'tiny-onnx-data': { externalData: 'model.onnx_data' },
+  'tiny-weights-pb': { externalData: 'weights.pb' },
 };
 
 describe('model variants over GraphQL', { timeout: 10 * 60_000 }, () => {
   let server: RunningServer;
+  let modelsDir: string;
 
   before(async () => {
-    const modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-variants-'));
+    modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-variants-'));
     for (const [name, options] of Object.entries(VARIANTS)) await writeTinyModel(path.join(modelsDir, name), options);
     server = await startTestServer({ dataDir: await tempDataDir(), modelsDir, defaultModel: 'tiny-eps', workers: 1, previewEvery: 0 });
   });
@@ -76,6 +79,17 @@ describe('model variants over GraphQL', { timeout: 10 * 60_000 }, () => {
       if (sampler === 'pndm') continue;
       // Float rounding only (out of 255); another seed differs by far more.
       assert.ok(difference < 1.5, `${sampler}: epsilon and v-prediction differ by ${difference} (another seed: ${scrambledV})`);
+    }
+  });
+
+  test('UNet weights in an external file (model.onnx_data, weights.pb) load and give the same picture', async () => {
+    const input: GenerateInput = { prompt: 'a red circle on a blue background', steps: 4, seed: '11' };
+    const inline = await pixels({ ...input, model: 'tiny-eps' });
+    for (const [model, dataFile] of [['tiny-onnx-data', 'model.onnx_data'], ['tiny-weights-pb', 'weights.pb']] as const) {
+      const onnxBytes = (await fs.stat(path.join(modelsDir, model, 'unet/model.onnx'))).size;
+      const dataBytes = (await fs.stat(path.join(modelsDir, model, 'unet', dataFile))).size;
+      assert.ok(dataBytes > 10 * onnxBytes, `${model}: ${onnxBytes} bytes of graph, ${dataBytes} of weights`);
+      assert.deepEqual(await pixels({ ...input, model }), inline, model);
     }
   });
 });

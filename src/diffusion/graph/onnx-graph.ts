@@ -145,6 +145,43 @@ export class GraphBuilder {
 
   /** The serialized ModelProto. */
   toBytes(options: ModelOptions = {}): Uint8Array {
+    return this.encode(this.initializers, options);
+  }
+
+  /**
+   * The model with its weights in a separate file, as exporters write models over protobuf's 2 GB limit
+   * (`model.onnx` + `model.onnx_data`, or `weights.pb`): every initializer of at least `minBytes` is stored in
+   * `dataFile` (named relative to the model file) and referenced by offset and length.
+   */
+  toBytesWithExternalData(dataFile: string, options: ModelOptions & { minBytes?: number } = {}): { model: Uint8Array; data: Uint8Array } {
+    const chunks: Uint8Array[] = [];
+    let offset = 0;
+    const initializers = this.initializers.map((tensor) => {
+      const raw = tensor.rawData as Uint8Array;
+      if (raw.byteLength < (options.minBytes ?? 1024)) return tensor;
+      const padding = (64 - (offset % 64)) % 64; // aligned, as onnx's own writer does
+      if (padding > 0) chunks.push(new Uint8Array(padding));
+      offset += padding;
+      chunks.push(raw);
+      const entry = { ...tensor, rawData: undefined, dataLocation: onnx.TensorProto.DataLocation.EXTERNAL };
+      entry.externalData = [
+        { key: 'location', value: dataFile },
+        { key: 'offset', value: String(offset) },
+        { key: 'length', value: String(raw.byteLength) },
+      ];
+      offset += raw.byteLength;
+      return entry;
+    });
+    const data = new Uint8Array(offset);
+    let at = 0;
+    for (const chunk of chunks) {
+      data.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    return { model: this.encode(initializers, options), data };
+  }
+
+  private encode(initializers: onnxProto.onnx.ITensorProto[], options: ModelOptions): Uint8Array {
     const model = onnx.ModelProto.create({
       irVersion: options.irVersion ?? 8,
       opsetImport: [{ domain: '', version: options.opset ?? 17 }],
@@ -154,7 +191,7 @@ export class GraphBuilder {
       graph: {
         name: this.name,
         node: this.nodes,
-        initializer: this.initializers,
+        initializer: initializers,
         input: this.inputs,
         output: this.outputs,
       },

@@ -31,6 +31,8 @@ export interface TinyModelOptions {
   inpainting?: boolean;
   /** v_prediction: a UNet that predicts v, as SD 2.x 768 models (the scheduler config says so too). */
   predictionType?: 'epsilon' | 'v_prediction';
+  /** The UNet's weights in a separate file next to unet/model.onnx, as exports of large models have them. */
+  externalData?: 'model.onnx_data' | 'weights.pb';
 }
 
 /** Bumped whenever the generated files change for the same options. */
@@ -82,7 +84,8 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
   const unetSpec: UNetSpec = { ...preset.unet, contextDim: textSpec.hidden, timestepType, dtype, inChannels: options.inpainting ? 9 : 4, predictionType };
   const vaeSpec: VaeSpec = { ...preset.vae, dtype };
   const docString = `Atelier tiny model v${TINY_MODEL_VERSION} (preset ${presetName}, seed ${seed}): random weights`;
-  const onnx = (graph: GraphBuilder) => graph.toBytes({ producerName: 'atelier-tiny-model', producerVersion: String(TINY_MODEL_VERSION), docString });
+  const onnxOptions = { producerName: 'atelier-tiny-model', producerVersion: String(TINY_MODEL_VERSION), docString };
+  const onnx = (graph: GraphBuilder) => graph.toBytes(onnxOptions);
 
   const files = new Map<string, Uint8Array | string>();
   for (const [name, text] of Object.entries(tokenizerFiles(tokenizer))) files.set(`tokenizer/${name}`, text);
@@ -91,7 +94,14 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
   files.set('text_encoder/config.json', json(textEncoderConfig(textSpec, tokenizer.startId, tokenizer.endId)));
   files.set('text_encoder/model.onnx', onnx(buildTextEncoder(weights, textSpec)));
   files.set('unet/config.json', json(unetConfig(unetSpec, preset.sampleSize)));
-  files.set('unet/model.onnx', onnx(buildUNet(weights, unetSpec)));
+  const unet = buildUNet(weights, unetSpec);
+  if (options.externalData) {
+    const { model, data } = unet.toBytesWithExternalData(options.externalData, onnxOptions);
+    files.set('unet/model.onnx', model);
+    files.set(`unet/${options.externalData}`, data);
+  } else {
+    files.set('unet/model.onnx', onnx(unet));
+  }
   files.set('vae_decoder/config.json', json(vaeConfig(vaeSpec, preset.sampleSize * 8)));
   files.set('vae_decoder/model.onnx', onnx(buildVaeDecoder(weights, vaeSpec)));
   files.set('vae_encoder/config.json', json(vaeConfig(vaeSpec, preset.sampleSize * 8)));
@@ -105,6 +115,7 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
         ...{ version: TINY_MODEL_VERSION, preset: presetName, seed, dtype, timestep_type: timestepType },
         ...(options.inpainting ? { inpainting: true } : {}),
         ...vPrediction,
+        ...(options.externalData ? { external_data: options.externalData } : {}),
       },
     }),
   );
