@@ -81,7 +81,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     schema: await buildAppSchema(),
     context: async () => context,
     images: async (id) => {
-      const image = (await reader.getImage(id)) ?? (await uploads.get(id));
+      const image = await reader.getPicture(id);
       if (!image) return null;
       const file = await store.stat(image.path);
       if (!file) return null;

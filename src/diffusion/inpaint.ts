@@ -7,9 +7,8 @@
  * Masks are grayscale, one byte per pixel, row-major: 255 repaints, 0 keeps, values between blend.
  */
 import type { RgbImage } from './preview/latent2rgb.js';
+import { VAE_DOWNSCALE } from './model/model-folder.js';
 import type { FloatTensor } from './tensor.js';
-
-const VAE_DOWNSCALE = 8;
 
 /** The mask at latent resolution (each latent pixel: the mean of its 8x8 block), in 0..1. */
 export function latentMask(mask: Uint8Array, width: number, height: number): Float32Array {

@@ -1,5 +1,5 @@
 import ort from 'onnxruntime-node';
-import { readModelFolder, type ModelFolder } from './model/model-folder.js';
+import { readModelFolder, VAE_DOWNSCALE, type ModelFolder } from './model/model-folder.js';
 import { ModelSession, outputAsFloat32, type ProviderChoice, type SessionOptions } from './model/onnx-session.js';
 import type { RgbImage } from './preview/latent2rgb.js';
 import { BatchGenerator } from './random/batch-generator.js';
@@ -12,7 +12,6 @@ import { PromptEncoder } from './text/text-encoder.js';
 import { PromptTokenizer } from './text/tokenizer.js';
 
 const LATENT_CHANNELS = 4;
-const VAE_DOWNSCALE = 8;
 /** Longest prompt in 75-token chunks (600 tokens); beyond that the prompt is truncated with a warning. */
 const MAX_PROMPT_CHUNKS = 8;
 
@@ -326,7 +325,6 @@ function timestepTensor(unet: ModelSession, timestep: number, batch: number): or
   return unet.floatInput('timestep', { data: new Float32Array(count).fill(timestep), dims });
 }
 
-/** VAE output [1, 3, H, W] in [-1, 1] -> interleaved 8-bit RGB. */
 /** RGB bytes -> [1, 3, H, W] in [-1, 1], what the VAE encoder takes. */
 function rgbToPlanar(image: RgbImage): FloatTensor {
   const plane = image.width * image.height;
@@ -335,6 +333,7 @@ function rgbToPlanar(image: RgbImage): FloatTensor {
   return { data, dims: [1, 3, image.height, image.width] };
 }
 
+/** VAE output [1, 3, H, W] in [-1, 1] -> interleaved 8-bit RGB. */
 function planarToRgb(sample: FloatTensor): RgbImage {
   const [, , height, width] = sample.dims as [number, number, number, number];
   const plane = width * height;

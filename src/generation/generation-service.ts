@@ -232,7 +232,7 @@ export class GenerationService {
       if (!maskFile) return { error: `mask image ${job.maskImageId} no longer exists` };
       return { image: { image, strength: job.denoisingStrength, mask: await decodeToGray(maskFile, job.width, job.height) } };
     } catch (error) {
-      return { error: `init image ${job.initImageId} could not be read: ${error instanceof Error ? error.message : String(error)}` };
+      return { error: `the init image or mask could not be read: ${error instanceof Error ? error.message : String(error)}` };
     }
   }
 

@@ -1,4 +1,5 @@
 import type { PrismaClient } from './db/generated/client.js';
+import { findStoredPicture, type StoredPicture } from './pictures.js';
 import { GENERATION_INCLUDE, toGenerationRecord, toImageRecord, type GenerationRecord, type ImageRecord } from './records.js';
 
 export type { GenerationRecord, ImageRecord };
@@ -43,6 +44,11 @@ export class GenerationReader {
     const page = rows.slice(0, first);
     const items = page.map((row) => ({ record: toGenerationRecord(row), cursor: encodeCursor(row.createdAt, row.id) }));
     return { items, hasNextPage: rows.length > first, endCursor: items.at(-1)?.cursor ?? null, totalCount };
+  }
+
+  /** A generated image or an upload (see pictures.ts). */
+  getPicture(id: string): Promise<StoredPicture | null> {
+    return findStoredPicture(this.prisma, id);
   }
 
   async getImage(id: string): Promise<ImageRecord | null> {

@@ -1,6 +1,7 @@
 import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../generation/job.js';
 import type { PrismaClient } from './db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
+import { findStoredPicture } from './pictures.js';
 import { seedToDecimalString } from './seeds.js';
 
 /**
@@ -36,10 +37,8 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
   }
 
   async readImage(imageId: string): Promise<Uint8Array | null> {
-    const row =
-      (await this.prisma.image.findUnique({ where: { id: imageId }, select: { path: true } })) ??
-      (await this.prisma.upload.findUnique({ where: { id: imageId }, select: { path: true } }));
-    if (!row || !(await this.store.exists(row.path))) return null;
-    return this.store.read(row.path);
+    const picture = await findStoredPicture(this.prisma, imageId);
+    if (!picture || !(await this.store.exists(picture.path))) return null;
+    return this.store.read(picture.path);
   }
 }

@@ -7,3 +7,4 @@ export { FileImageStore, type StoredFile } from './image-store.js';
 export { GenerationReader, type GenerationRecord, type ImageRecord, type GenerationPage } from './generations.js';
 export { normalizePrompt } from './prompts.js';
 export { UploadStore, type UploadRecord } from './uploads.js';
+export type { StoredPicture } from './pictures.js';

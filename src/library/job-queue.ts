@@ -1,5 +1,6 @@
 import type { GenerationParams, Job, JobQueue } from '../generation/job.js';
 import type { PrismaClient } from './db/generated/client.js';
+import { findStoredPicture } from './pictures.js';
 import { recordPromptUse } from './prompts.js';
 import { JOB_INCLUDE, toJob } from './records.js';
 import { seedToDecimalString } from './seeds.js';
@@ -17,7 +18,7 @@ export class DatabaseJobQueue implements JobQueue {
       const prompt = await recordPromptUse(tx, params.prompt);
       // An init image id names a generated image or an upload; each has its own column.
       const initId = params.initImageId;
-      const fromUpload = initId !== null && (await tx.upload.count({ where: { id: initId } })) > 0;
+      const fromUpload = initId !== null && (await findStoredPicture(tx, initId))?.kind === 'upload';
       return tx.generation.create({
         data: {
           promptId: prompt.id,

@@ -22,8 +22,4 @@ export class UploadStore {
     const file = await this.store.put(png);
     return this.prisma.upload.create({ data: { width, height, sha256: file.sha256, path: file.path } });
   }
-
-  get(id: string): Promise<UploadRecord | null> {
-    return this.prisma.upload.findUnique({ where: { id } });
-  }
 }

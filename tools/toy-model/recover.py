@@ -10,6 +10,7 @@ is deterministic, every initializer in that export is matched to the parameter w
 same names in the committed export are read through that map. The diffusion checkpoint gets the exported EMA
 weights as both live and EMA weights, and no optimizer state (a stage resumed from it starts a fresh one).
 """
+import json
 import os
 import sys
 import tempfile
@@ -110,7 +111,6 @@ def main():
         encoder = recover(VaeEncoder().eval(), export_encoder, os.path.join(model, "vae_encoder", "model.onnx"), 4)
     check_against_fixture(tokenizer, text_encoder, unet, decoder, encoder)
 
-    import json
     vae_config = json.load(open(os.path.join(model, "vae_decoder", "config.json")))
     index = json.load(open(os.path.join(model, "model_index.json")))
     os.makedirs(train.WORK, exist_ok=True)
@@ -126,7 +126,6 @@ def main():
 
 def check_against_fixture(tokenizer, text_encoder, unet, decoder, encoder):
     """The recovered networks must reproduce the PyTorch outputs written when the model was exported."""
-    import json
     fixture = json.load(open(export.FIXTURE))
     ids = torch.tensor(fixture["input_ids"], dtype=torch.int32)
     latents = torch.tensor(fixture["unet"]["sample"]).reshape(3, 4, 8, 8)

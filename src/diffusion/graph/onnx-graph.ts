@@ -160,24 +160,17 @@ export class GraphBuilder {
       const raw = tensor.rawData as Uint8Array;
       if (raw.byteLength < (options.minBytes ?? 1024)) return tensor;
       const padding = (64 - (offset % 64)) % 64; // aligned, as onnx's own writer does
-      if (padding > 0) chunks.push(new Uint8Array(padding));
+      chunks.push(new Uint8Array(padding), raw);
       offset += padding;
-      chunks.push(raw);
-      const entry = { ...tensor, rawData: undefined, dataLocation: onnx.TensorProto.DataLocation.EXTERNAL };
-      entry.externalData = [
+      const location = [
         { key: 'location', value: dataFile },
         { key: 'offset', value: String(offset) },
         { key: 'length', value: String(raw.byteLength) },
       ];
       offset += raw.byteLength;
-      return entry;
+      return { ...tensor, rawData: undefined, dataLocation: onnx.TensorProto.DataLocation.EXTERNAL, externalData: location };
     });
-    const data = new Uint8Array(offset);
-    let at = 0;
-    for (const chunk of chunks) {
-      data.set(chunk, at);
-      at += chunk.byteLength;
-    }
+    const data = new Uint8Array(Buffer.concat(chunks));
     return { model: this.encode(initializers, options), data };
   }
 

@@ -36,7 +36,8 @@ export interface ModelFolder {
 
 const REQUIRED_FILES = ['text_encoder/model.onnx', 'unet/model.onnx', 'vae_decoder/model.onnx'] as const;
 const DEFAULT_VAE_SCALING_FACTOR = 0.18215;
-const VAE_DOWNSCALE = 8;
+/** Pixels per latent pixel along each side: SD's VAE downsamples 8x. */
+export const VAE_DOWNSCALE = 8;
 
 export async function readModelFolder(dir: string): Promise<ModelFolder> {
   const folder = path.resolve(dir);

@@ -19,15 +19,15 @@ export class GenerationResolver {
   })
   async generate(@Arg('input', () => GenerateInput) input: GenerateInput, @Ctx() ctx: AppContext): Promise<Generation> {
     const models = await ctx.catalog.list();
-    // An init image is a generated image or an upload.
-    const initImage = input.initImageId ? ((await ctx.reader.getImage(input.initImageId)) ?? (await ctx.uploads.get(input.initImageId))) : null;
+    const initImage = input.initImageId ? await ctx.reader.getPicture(input.initImageId) : null;
+    const mask = input.maskImageId ? await ctx.reader.getPicture(input.maskImageId) : null;
     const params = resolveGenerateInput(input, {
       models,
       defaultModel: ctx.catalog.defaultModel,
       samplers: samplerNames,
       taesdAvailable: ctx.taesdAvailable,
       initImage,
-      maskFound: input.maskImageId ? (await ctx.uploads.get(input.maskImageId)) !== null : false,
+      maskFound: mask?.kind === 'upload',
     });
     if ((await ctx.reader.countQueued()) >= ctx.maxQueuedJobs) {
       throw clientError('QUEUE_FULL', `the queue already holds ${ctx.maxQueuedJobs} jobs; try again later`, { max: ctx.maxQueuedJobs });

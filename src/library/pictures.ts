@@ -1,0 +1,24 @@
+import type { Prisma } from './db/generated/client.js';
+
+/**
+ * A stored picture: a generated image or an upload. Both are served at /images/<id> and both can start an
+ * img2img generation, so they share one id space (cuids) and are looked up together here.
+ */
+export interface StoredPicture {
+  id: string;
+  kind: 'image' | 'upload';
+  width: number;
+  height: number;
+  sha256: string;
+  /** Relative to the data folder. */
+  path: string;
+}
+
+const FIELDS = { id: true, width: true, height: true, sha256: true, path: true } as const;
+
+export async function findStoredPicture(db: Prisma.TransactionClient, id: string): Promise<StoredPicture | null> {
+  const image = await db.image.findUnique({ where: { id }, select: FIELDS });
+  if (image) return { ...image, kind: 'image' };
+  const upload = await db.upload.findUnique({ where: { id }, select: FIELDS });
+  return upload ? { ...upload, kind: 'upload' } : null;
+}
