@@ -7,7 +7,8 @@
  *     progress callback) against a bare `session.run` of the same UNet file with the same options and input
  *     shapes (the overhead ratio);
  *   - the step preview by each method (latent2rgb; TAESD when its weights are found), as a fraction of a step;
- *   - classifier-free guidance as one UNet call of batch 2 against two calls of batch 1.
+ *   - classifier-free guidance as one UNet call of batch 2 against two calls of batch 1;
+ *   - per model family (SD 1.x, SDXL, LCM), a step against the bare UNet with that family's inputs (families.ts).
  * Prints tables and one JSON line.
  */
 import { existsSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { encodePreviewWebp, latentToRgb, schedulerNames, StableDiffusionPipeline
 import { writeTinyModel } from '../src/diffusion/model/tiny/write-tiny-model.js';
 import { cpuSessionOptions } from '../src/diffusion/model/onnx-session.js';
 import { TaesdDecoder } from '../src/diffusion/preview/taesd.js';
+import { benchFamilies, printFamilies } from './families.js';
 import { median, timeMs } from './timing.js';
 
 const SIZE = Number(process.env.BENCH_SIZE ?? 512);
@@ -111,6 +113,8 @@ async function main(): Promise<void> {
     await bare.run(batch1);
   }, STEPS_PER_ROUND * ROUNDS);
 
+  const families = await benchFamilies({ dir, size: SIZE, steps: STEPS_PER_ROUND, rounds: ROUNDS, threads: THREADS, device: DEVICE });
+
   console.log(`provider: ${pipeline.provider.provider}${pipeline.provider.reason ? ` (${pipeline.provider.reason})` : ''}; ${SIZE}x${SIZE}, ${THREADS} threads`);
   console.log('| sampler | pipeline step | bare UNet (batch 2) | overhead ratio |');
   console.log('|---|---|---|---|');
@@ -119,6 +123,7 @@ async function main(): Promise<void> {
   console.log('|---|---|---|');
   for (const [name, p] of Object.entries(previews)) console.log(`| ${name} | ${p.ms} ms | ${p.fractionOfStep} |`);
   console.log(`| CFG: one UNet call of batch 2 | ${round(oneCall)} ms | two calls of batch 1: ${round(twoCalls)} ms (ratio ${round(oneCall / twoCalls, 3)}) |`);
+  printFamilies(families);
   console.log(
     JSON.stringify({
       bench: 'pipeline',
@@ -132,6 +137,7 @@ async function main(): Promise<void> {
       stepsPerRound: STEPS_PER_ROUND,
       samplers,
       previews,
+      families,
       cfg: { batchedMs: round(oneCall), twoCallsMs: round(twoCalls), ratio: round(oneCall / twoCalls, 3) },
     }),
   );

@@ -33,7 +33,7 @@ export interface Config {
   maxQueuedJobs: number;
   /** Send a preview image every N denoising steps (0 = never). */
   previewEvery: number;
-  /** Folder with taesd_decoder.safetensors for TAESD previews; undefined when not installed. */
+  /** Folder with taesd_decoder.safetensors (and, for SDXL models, taesdxl_decoder.safetensors); undefined when not installed. */
   taesdDir: string | undefined;
   /** Longest side of a preview image, in pixels. */
   previewMaxSize: number;

@@ -2,7 +2,8 @@
 /**
  * Command line entry.
  *   node dist/src/main.js [serve]                      serve the API (default)
- *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--inpainting] [--v-prediction] [--external-data model.onnx_data|weights.pb]
+ *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--family sd1|sdxl] [--lcm | --turbo]
+ *                                    [--inpainting] [--v-prediction] [--fp16] [--external-data model.onnx_data|weights.pb]
  *   node dist/src/main.js schema                        print the GraphQL schema (SDL)
  */
 import path from 'node:path';
@@ -44,8 +45,14 @@ async function tinyModel(args: string[]): Promise<void> {
       inpainting: { type: 'boolean', default: false },
       'v-prediction': { type: 'boolean', default: false },
       'external-data': { type: 'string' },
+      family: { type: 'string', default: 'sd1' },
+      lcm: { type: 'boolean', default: false },
+      turbo: { type: 'boolean', default: false },
+      fp16: { type: 'boolean', default: false },
     },
   });
+  const family = values.family;
+  if (family !== 'sd1' && family !== 'sdxl') throw new Error(`--family must be sd1 or sdxl, got "${family}"`);
   const preset = values.preset === 'bench' ? 'bench' : 'tiny';
   const out = path.resolve(values.out!);
   const predictionType = values['v-prediction'] ? 'v_prediction' : 'epsilon';
@@ -53,8 +60,12 @@ async function tinyModel(args: string[]): Promise<void> {
   if (externalData !== undefined && externalData !== 'model.onnx_data' && externalData !== 'weights.pb') {
     throw new Error(`--external-data must be model.onnx_data or weights.pb, got "${externalData}"`);
   }
-  await writeTinyModel(out, { seed: Number(values.seed), preset, inpainting: values.inpainting, predictionType, externalData });
-  process.stdout.write(`wrote the ${preset}${values.inpainting ? ' inpainting' : ''} model (${predictionType}) to ${out}\n`);
+  await writeTinyModel(out, {
+    ...{ seed: Number(values.seed), preset, inpainting: values.inpainting, predictionType, externalData, family },
+    ...{ lcm: values.lcm, turbo: values.turbo, dtype: values.fp16 ? 'float16' : 'float32' },
+  });
+  const kind = [family, values.lcm && 'LCM', values.turbo && 'Turbo', values.inpainting && 'inpainting', values.fp16 && 'fp16'].filter(Boolean).join(' ');
+  process.stdout.write(`wrote the ${preset} ${kind} model (${predictionType}) to ${out}\n`);
 }
 
 async function main(): Promise<void> {

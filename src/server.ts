@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { listModelFolders } from './diffusion/index.js';
+import { scanModelFolders } from './diffusion/index.js';
 import { writeTinyModel } from './diffusion/model/tiny/write-tiny-model.js';
 import type { Config } from './config.js';
 import { GenerationService } from './generation/generation-service.js';
@@ -108,7 +108,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
  * is asked for and missing), else the bundled toy-shapes model, else the first model in the folder.
  */
 async function resolveDefaultModel(config: Config, logger: Logger): Promise<string> {
-  const installed = (await listModelFolders(config.modelsDir)).map((m) => m.name);
+  const scan = await scanModelFolders(config.modelsDir);
+  for (const { name, problem } of scan.unusable) logger.warn({ model: name, problem }, `${name} in ${config.modelsDir} is not a usable model: ${problem}`);
+  const installed = scan.models.map((m) => m.name);
   const wanted = config.defaultModel ?? BUNDLED_MODEL_NAME;
   if (installed.includes(wanted)) return wanted;
   if (wanted === TINY_MODEL_NAME) {

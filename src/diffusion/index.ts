@@ -13,7 +13,16 @@ export {
   type Txt2ImgResult,
   type StepProgress,
 } from './pipeline.js';
-export { readModelFolder, listModelFolders, ModelFolderError, type ModelFolder } from './model/model-folder.js';
+export {
+  readModelFolder,
+  listModelFolders,
+  scanModelFolders,
+  ModelFolderError,
+  type ModelFolder,
+  type UnusableModelFolder,
+} from './model/model-folder.js';
+export type { ModelTraits, ModelFamily, Distillation, GenerationDefaults } from './model/family.js';
+export type { PredictionType } from './schedulers/types.js';
 export type { SessionOptions, ExecutionDevice, ProviderChoice } from './model/onnx-session.js';
 export { latentToRgb, type RgbImage } from './preview/latent2rgb.js';
 export { decodeToGray, decodeToRgb, normalizeToPng, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';

@@ -1,4 +1,5 @@
 import ort from 'onnxruntime-node';
+import { addedConditions, inspectAddedConditions, type AddedConditionSpec } from './added-conditions.js';
 import { readModelFolder, VAE_DOWNSCALE, type ModelFolder } from './model/model-folder.js';
 import { ModelSession, outputAsFloat32, type ProviderChoice, type SessionOptions } from './model/onnx-session.js';
 import type { RgbImage } from './preview/latent2rgb.js';
@@ -8,7 +9,7 @@ import { TorchGenerator } from './random/index.js';
 import { binaryLatentMask, blankMasked, blendKnown, latentMask, pasteKept, stackChannels } from './inpaint.js';
 import { createScheduler } from './schedulers/index.js';
 import { concatBatch, sliceBatch, type FloatTensor } from './tensor.js';
-import { PromptEncoder } from './text/text-encoder.js';
+import { PromptEncoder, type TextEncoderPart } from './text/text-encoder.js';
 import { PromptTokenizer } from './text/tokenizer.js';
 
 const LATENT_CHANNELS = 4;
@@ -22,7 +23,10 @@ export interface Txt2ImgRequest {
   /** Scheduler name from `schedulerNames`, e.g. "euler". */
   sampler: string;
   steps: number;
-  /** Classifier-free guidance scale; values <= 1 skip the unconditional pass, as diffusers does. */
+  /**
+   * Classifier-free guidance scale; values <= 1 skip the unconditional pass, as diffusers does. LCM UNets that
+   * take `timestep_cond` get it as an embedding instead, and never make the unconditional pass.
+   */
   guidanceScale: number;
   width: number;
   height: number;
@@ -76,6 +80,7 @@ export class StableDiffusionPipeline {
     readonly model: ModelFolder,
     private readonly promptEncoder: PromptEncoder,
     private readonly unet: ModelSession,
+    private readonly addedConditionSpec: AddedConditionSpec,
     private readonly vaeDecoder: ModelSession,
     /** Loaded on the first img2img request: txt2img never needs it, and some exports leave it out. */
     private vaeEncoder: Promise<ModelSession> | null,
@@ -84,16 +89,19 @@ export class StableDiffusionPipeline {
 
   static async load(dir: string, options: SessionOptions): Promise<StableDiffusionPipeline> {
     const model = await readModelFolder(dir);
-    const tokenizer = await PromptTokenizer.load(model.paths.tokenizer);
-    const [textEncoder, unet, vaeDecoder] = await Promise.all([
-      ModelSession.load(model.paths.textEncoder, options),
-      ModelSession.load(model.paths.unet, options),
-      ModelSession.load(model.paths.vaeDecoder, options),
-    ]);
+    const textEncoders = await Promise.all(
+      model.paths.textEncoders.map(
+        async (paths): Promise<TextEncoderPart> => ({ tokenizer: await PromptTokenizer.load(paths.tokenizer), session: await ModelSession.load(paths.model, options) }),
+      ),
+    );
+    const [unet, vaeDecoder] = await Promise.all([ModelSession.load(model.paths.unet, options), ModelSession.load(model.paths.vaeDecoder, options)]);
     for (const name of ['sample', 'timestep', 'encoder_hidden_states']) {
       if (!unet.hasInput(name)) throw new Error(`${model.paths.unet} has no "${name}" input; it is not an SD UNet export`);
     }
-    return new StableDiffusionPipeline(model, new PromptEncoder(tokenizer, textEncoder), unet, vaeDecoder, null, options);
+    // SDXL UNets (text_embeds) are conditioned on the text encoders' penultimate layer, as diffusers does.
+    const promptEncoder = new PromptEncoder(textEncoders, unet.hasInput('text_embeds') ? 'penultimate' : 'last');
+    const spec = inspectAddedConditions(unet, promptEncoder, model.paths.unet);
+    return new StableDiffusionPipeline(model, promptEncoder, unet, spec, vaeDecoder, null, options);
   }
 
   /** Which execution provider the UNet runs on, and why it is not CUDA if it is not. */
@@ -104,14 +112,21 @@ export class StableDiffusionPipeline {
   async txt2img(request: Txt2ImgRequest): Promise<Txt2ImgResult> {
     checkRequest(request);
     const imageCount = request.seeds.length;
-    const useGuidance = request.guidanceScale > 1;
+    const embeddedGuidance = this.addedConditionSpec.guidanceEmbeddingDim !== null;
+    const useGuidance = request.guidanceScale > 1 && !embeddedGuidance;
     const latentHeight = request.height / VAE_DOWNSCALE;
     const latentWidth = request.width / VAE_DOWNSCALE;
 
     const prompts = useGuidance ? [request.negativePrompt ?? '', request.prompt] : [request.prompt];
     const labels = useGuidance ? ['negative prompt', 'prompt'] : ['prompt'];
     const encoded = await this.promptEncoder.encode(prompts, labels, this.maxPromptChunks());
+    if (useGuidance && this.model.traits.zeroEmptyNegative && (request.negativePrompt ?? '').trim() === '') {
+      // SDXL's force_zeros_for_empty_prompt: no negative prompt means zero embeddings, not the encoded "".
+      zeroFirstRow(encoded.hiddenStates);
+      if (encoded.pooled) zeroFirstRow(encoded.pooled);
+    }
     const conditioning = buildConditioning(encoded.hiddenStates, imageCount, useGuidance);
+    const added = addedConditions(this.addedConditionSpec, { ...request, pooled: encoded.pooled, imageCount, useGuidance });
     throwIfAborted(request.signal);
 
     const scheduler = createScheduler(request.sampler, this.model.schedulerConfig);
@@ -147,7 +162,7 @@ export class StableDiffusionPipeline {
       const scaled = scheduler.scaleModelInput(latents, t);
       const modelInput = inpaintingInputs ? stackChannels(scaled, inpaintingInputs) : scaled;
       const unetInput = useGuidance ? concatBatch([modelInput, modelInput]) : modelInput;
-      const prediction = await this.predictNoise(unetInput, t, conditioning);
+      const prediction = await this.predictNoise(unetInput, t, conditioning, added);
       const predicted = useGuidance ? applyGuidance(prediction, request.guidanceScale) : prediction;
       latents = scheduler.step(predicted, t, latents, { generator: noise }).prevSample;
       if (mask && initLatents) {
@@ -177,12 +192,14 @@ export class StableDiffusionPipeline {
     return typeof sequence === 'number' ? 1 : MAX_PROMPT_CHUNKS;
   }
 
-  private async predictNoise(sample: FloatTensor, timestep: number, conditioning: FloatTensor): Promise<FloatTensor> {
-    const outputs = await this.unet.run({
+  private async predictNoise(sample: FloatTensor, timestep: number, conditioning: FloatTensor, added: Record<string, FloatTensor>): Promise<FloatTensor> {
+    const feeds: Record<string, ort.Tensor> = {
       sample: this.unet.floatInput('sample', sample),
       timestep: timestepTensor(this.unet, timestep, sample.dims[0]!),
       encoder_hidden_states: this.unet.floatInput('encoder_hidden_states', conditioning),
-    });
+    };
+    for (const [name, value] of Object.entries(added)) feeds[name] = this.unet.floatInput(name, value);
+    const outputs = await this.unet.run(feeds);
     return outputAsFloat32(outputs.out_sample ?? outputs[this.unet.outputNames[0]!]!);
   }
 
@@ -226,14 +243,15 @@ export class StableDiffusionPipeline {
     this.vaeEncoder ??= ModelSession.load(this.model.paths.vaeEncoder, this.sessionOptions);
     const encoder = await this.vaeEncoder;
     const outputs = await encoder.run({ sample: encoder.floatInput('sample', picture) });
-    const latent = outputAsFloat32(outputs.latent_sample ?? outputs[encoder.outputNames[0]!]!);
+    const latent = posteriorMean(outputAsFloat32(outputs.latent_sample ?? outputs.latent_parameters ?? outputs[encoder.outputNames[0]!]!));
     scale(latent.data, this.model.vaeScalingFactor);
     return concatBatch(Array.from({ length: imageCount }, () => latent));
   }
 
   async release(): Promise<void> {
     const encoder = this.vaeEncoder ? [(await this.vaeEncoder).release()] : [];
-    await Promise.all([this.promptEncoder.session.release(), this.unet.release(), this.vaeDecoder.release(), ...encoder]);
+    const textEncoders = this.promptEncoder.parts.map((part) => part.session.release());
+    await Promise.all([...textEncoders, this.unet.release(), this.vaeDecoder.release(), ...encoder]);
   }
 }
 
@@ -283,6 +301,26 @@ function initialNoise(noise: BatchGenerator, shape: number[], variation: Txt2Img
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new GenerationAbortedError();
+}
+
+/**
+ * The encoder's latents: diffusers' export gives the posterior mean (4 channels); newer optimum exports give
+ * `latent_parameters`, mean and log-variance stacked (8 channels), of which the mean is the first half.
+ */
+function posteriorMean(latent: FloatTensor): FloatTensor {
+  const [batch, channels, height, width] = latent.dims as [number, number, number, number];
+  if (channels !== 2 * LATENT_CHANNELS) return latent;
+  const plane = height * width;
+  const data = new Float32Array(batch * LATENT_CHANNELS * plane);
+  for (let b = 0; b < batch; b++) {
+    data.set(latent.data.subarray(b * channels * plane, (b * channels + LATENT_CHANNELS) * plane), b * LATENT_CHANNELS * plane);
+  }
+  return { data, dims: [batch, LATENT_CHANNELS, height, width] };
+}
+
+/** Zeroes the first item of the batch axis in place. */
+function zeroFirstRow(tensor: FloatTensor): void {
+  tensor.data.fill(0, 0, tensor.data.length / tensor.dims[0]!);
 }
 
 function scale(values: Float32Array, factor: number): void {

@@ -51,3 +51,28 @@ export function sliceBatch(source: FloatTensor, start: number, count: number): F
     dims: [count, ...source.dims.slice(1)],
   };
 }
+
+/** Concatenates tensors along the last axis (SDXL's two text encoders' hidden states, side by side). */
+export function concatLastAxis(parts: readonly FloatTensor[]): FloatTensor {
+  const [first] = parts;
+  if (!first) throw new Error('concatLastAxis needs at least one tensor');
+  if (parts.length === 1) return first;
+  const outer = first.dims.slice(0, -1);
+  const rows = elementCount(outer);
+  for (const part of parts) {
+    if (part.dims.length !== first.dims.length || part.dims.slice(0, -1).some((d, i) => d !== outer[i])) {
+      throw new Error(`cannot concatenate [${part.dims}] with [${first.dims}] along the last axis`);
+    }
+  }
+  const widths = parts.map((p) => p.dims[p.dims.length - 1]!);
+  const total = widths.reduce((a, b) => a + b, 0);
+  const data = new Float32Array(rows * total);
+  for (let row = 0; row < rows; row++) {
+    let offset = row * total;
+    parts.forEach((part, i) => {
+      data.set(part.data.subarray(row * widths[i]!, (row + 1) * widths[i]!), offset);
+      offset += widths[i]!;
+    });
+  }
+  return { data, dims: [...outer, total] };
+}

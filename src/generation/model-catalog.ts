@@ -1,4 +1,4 @@
-import { listModelFolders, type ModelFolder } from '../diffusion/index.js';
+import { scanModelFolders, type ModelFolder, type UnusableModelFolder } from '../diffusion/index.js';
 
 /**
  * The models this server can run: the model folders inside the models directory. Re-read on demand
@@ -10,8 +10,13 @@ export class ModelCatalog {
     readonly defaultModel: string,
   ) {}
 
-  list(): Promise<ModelFolder[]> {
-    return listModelFolders(this.modelsDir);
+  async list(): Promise<ModelFolder[]> {
+    return (await this.scan()).models;
+  }
+
+  /** The usable models and the folders that are not, each with what is wrong with it. */
+  scan(): Promise<{ models: ModelFolder[]; unusable: UnusableModelFolder[] }> {
+    return scanModelFolders(this.modelsDir);
   }
 
   async find(name: string): Promise<ModelFolder | undefined> {

@@ -26,6 +26,6 @@ export type FromWorker =
 
 export interface WorkerStartData {
   session: SessionOptions;
-  /** Folder with taesd_decoder.safetensors, when TAESD previews are installed. */
+  /** Folder with taesd_decoder.safetensors (and taesdxl_decoder.safetensors for SDXL), when TAESD previews are installed. */
   taesdDir?: string;
 }

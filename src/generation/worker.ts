@@ -3,6 +3,8 @@
  * and runs one job at a time; progress goes back to the pool as messages. Encoding PNGs and previews here
  * keeps that CPU work off the main thread that serves the API.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   encodePng,
@@ -13,7 +15,9 @@ import {
   StableDiffusionPipeline,
   toDataUrl,
 } from '../diffusion/index.js';
-import { TaesdDecoder } from '../diffusion/preview/taesd.js';
+import type { ModelFamily } from '../diffusion/model/family.js';
+import { latentRgbMapFor } from '../diffusion/preview/latent2rgb.js';
+import { TaesdDecoder, taesdDecoderFile } from '../diffusion/preview/taesd.js';
 import { samplerLabel } from '../diffusion/schedulers/index.js';
 import type { FloatTensor } from '../diffusion/tensor.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
@@ -21,7 +25,8 @@ import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run as a worker thread');
 const { session, taesdDir } = workerData as WorkerStartData;
-let taesd: Promise<TaesdDecoder> | undefined;
+/** One TAESD decoder per model family: a worker may load SD 1.x and SDXL models over its life. */
+const taesdByFamily = new Map<ModelFamily, Promise<TaesdDecoder>>();
 
 let loaded: { dir: string; pipeline: StableDiffusionPipeline } | undefined;
 const cancellations = new Map<string, AbortController>();
@@ -44,6 +49,8 @@ async function run(job: WorkerJob): Promise<void> {
   cancellations.set(job.id, abort);
   try {
     const pipeline = await pipelineFor(job.modelDir);
+    // SDXL latents need their own preview colours and TAESD weights.
+    const family = pipeline.model.traits.family;
     const provider = pipeline.provider;
     send({ type: 'started', jobId: job.id, provider: provider.provider, providerNote: provider.reason });
     const { request } = job;
@@ -55,7 +62,7 @@ async function run(job: WorkerJob): Promise<void> {
       onStep: ({ step, totalSteps, latents }) => {
         const wantPreview = job.previewEvery > 0 && (step % job.previewEvery === 0 || step === totalSteps);
         // A preview that fails is skipped; it must not fail the generation.
-        const encoded = wantPreview ? preview(job, latents).catch(() => undefined) : Promise.resolve(undefined);
+        const encoded = wantPreview ? preview(job, family, latents).catch(() => undefined) : Promise.resolve(undefined);
         steps = steps.then(async () => {
           const webp = await encoded;
           send({ type: 'step', jobId: job.id, step, totalSteps, preview: webp ? toDataUrl(webp, 'image/webp') : null });
@@ -98,13 +105,30 @@ async function run(job: WorkerJob): Promise<void> {
 }
 
 /** The step preview as WebP: TAESD (decoded while the next step runs) or the instant linear map. */
-async function preview(job: WorkerJob, latents: FloatTensor): Promise<Buffer> {
-  if (job.previewMethod === 'TAESD' && taesdDir) {
-    taesd ??= TaesdDecoder.load(taesdDir);
+async function preview(job: WorkerJob, family: ModelFamily, latents: FloatTensor): Promise<Buffer> {
+  const taesd = job.previewMethod === 'TAESD' ? taesdFor(family) : undefined;
+  if (taesd) {
     const copy = { data: latents.data.slice(0, latents.data.length / latents.dims[0]!), dims: [1, ...latents.dims.slice(1)] };
     return encodePreviewWebp(await (await taesd).decode(copy, 0, job.previewMaxSize), job.previewMaxSize);
   }
-  return encodePreviewWebp(latentToRgb(latents, 0), job.previewMaxSize);
+  const { factors, bias } = latentRgbMapFor(family);
+  return encodePreviewWebp(latentToRgb(latents, 0, factors, bias), job.previewMaxSize);
+}
+
+/**
+ * The family's TAESD decoder, loaded on first use; undefined when its weights are not installed (a TAESD
+ * folder may hold only the SD 1.x decoder), so that the job gets linear previews instead of none. A missing
+ * file is not remembered, so weights added later are picked up by the next job.
+ */
+function taesdFor(family: ModelFamily): Promise<TaesdDecoder> | undefined {
+  if (!taesdDir) return undefined;
+  let decoder = taesdByFamily.get(family);
+  if (!decoder) {
+    if (!existsSync(path.join(taesdDir, taesdDecoderFile(family)))) return undefined;
+    decoder = TaesdDecoder.load(taesdDir, family);
+    taesdByFamily.set(family, decoder);
+  }
+  return decoder;
 }
 
 port.on('message', (message: ToWorker) => {

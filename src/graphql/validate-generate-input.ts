@@ -17,11 +17,14 @@ export const LIMITS = {
   denoisingStrength: { min: 0, max: 1 },
 } as const;
 
-export const DEFAULTS = { sampler: 'euler', steps: 20, guidanceScale: 7, batchSize: 1, priority: 0, denoisingStrength: 0.75 } as const;
+/** Defaults that do not depend on the model; sampler, steps and guidance come from the model (Model.defaults). */
+export const DEFAULTS = { batchSize: 1, priority: 0, denoisingStrength: 0.75 } as const;
 
 export interface InputContext {
-  /** Installed models with their native size in pixels. */
-  models: ReadonlyArray<{ name: string; defaultSize: number }>;
+  /** Installed models with their native size in pixels and the sampler, steps and guidance that suit them. */
+  models: ReadonlyArray<{ name: string; defaultSize: number; defaults: { sampler: string; steps: number; guidanceScale: number } }>;
+  /** Folders in the models directory that are not usable models, and why: named in the error for a request naming one. */
+  unusableModels?: ReadonlyArray<{ name: string; problem: string }>;
   defaultModel: string;
   samplers: readonly string[];
   /** Whether TAESD previews are installed (ATELIER_TAESD_DIR). */
@@ -45,10 +48,14 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
   const model = context.models.find((m) => m.name === modelName);
   if (!model) {
     const names = context.models.map((m) => m.name);
+    const unusable = context.unusableModels?.find((m) => m.name === modelName);
+    if (unusable) {
+      throw badInput('model', `model "${modelName}" cannot be used: ${unusable.problem}`, { allowedValues: names, reason: 'MODEL_UNUSABLE' });
+    }
     // Bad input like any other field; `reason` lets clients tell it apart (DESIGN.md's MODEL_NOT_FOUND).
     throw badInput('model', `unknown model "${modelName}"; installed: ${names.join(', ') || 'none'}`, { allowedValues: names, reason: 'MODEL_NOT_FOUND' });
   }
-  const sampler = input.sampler ?? DEFAULTS.sampler;
+  const sampler = input.sampler ?? model.defaults.sampler;
   if (!context.samplers.includes(sampler)) {
     throw badInput('sampler', `unknown sampler "${sampler}"; use one of ${context.samplers.join(', ')}`, {
       allowedValues: context.samplers,
@@ -78,9 +85,9 @@ export function resolveGenerateInput(input: GenerateInput, context: InputContext
   const height = input.height ?? shaped?.height ?? fromInit?.height ?? model.defaultSize;
   checkSize('width', width);
   checkSize('height', height);
-  const steps = input.steps ?? parameters.steps ?? DEFAULTS.steps;
+  const steps = input.steps ?? parameters.steps ?? model.defaults.steps;
   checkRange('steps', steps, LIMITS.steps);
-  const guidanceScale = input.guidanceScale ?? parameters.guidanceScale ?? DEFAULTS.guidanceScale;
+  const guidanceScale = input.guidanceScale ?? parameters.guidanceScale ?? model.defaults.guidanceScale;
   checkRange('guidanceScale', guidanceScale, LIMITS.guidanceScale);
   const batchSize = input.batchSize ?? DEFAULTS.batchSize;
   checkRange('batchSize', batchSize, LIMITS.batchSize);

@@ -145,7 +145,7 @@ describe('StableDiffusionPipeline on the tiny model', () => {
   test('a text encoder path for UNets with a fixed 77-token context keeps the first 75 tokens and says so', async () => {
     const tokenizer = await PromptTokenizer.load(path.join(root, 'fp32', 'tokenizer'));
     const session = await ModelSession.load(path.join(root, 'fp32', 'text_encoder', 'model.onnx'), { device: 'cpu' });
-    const encoder = new PromptEncoder(tokenizer, session);
+    const encoder = new PromptEncoder([{ tokenizer, session }]);
     const long = Array.from({ length: 100 }, () => 'red').join(' ');
     const single = await encoder.encode([long, 'x BREAK y'], ['prompt', 'negative prompt'], 1);
     assert.deepEqual(single.hiddenStates.dims.slice(0, 2), [2, 77]);
@@ -175,13 +175,26 @@ describe('StableDiffusionPipeline on the tiny model', () => {
     }
   });
 
+  test('a VAE encoder that outputs latent_parameters (mean and log-variance, newer optimum exports) gives the same img2img', async () => {
+    const init = (await fp32.txt2img(BASE)).images[0]!;
+    const request = { ...BASE, seeds: [9n], init: { image: init, strength: 0.5 } };
+    const dir = path.join(root, 'latent-parameters');
+    await writeTinyModel(dir, { vaeEncoderOutput: 'latent_parameters' });
+    const pipeline = await StableDiffusionPipeline.load(dir, { device: 'cpu', cpuThreads: 1 });
+    try {
+      assert.deepEqual((await pipeline.txt2img(request)).images[0]!.data, (await fp32.txt2img(request)).images[0]!.data);
+    } finally {
+      await pipeline.release();
+    }
+  });
+
   test('a folder that is not a model gets a clear error', async () => {
     const dir = path.join(root, 'broken');
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, 'model_index.json'), '{}');
     await assert.rejects(StableDiffusionPipeline.load(dir, { device: 'cpu' }), (error: unknown) => {
       assert.ok(error instanceof ModelFolderError);
-      assert.match(error.message, /text_encoder\/model\.onnx is missing/);
+      assert.match(error.message, /unet\/model\.onnx is missing/);
       return true;
     });
   });

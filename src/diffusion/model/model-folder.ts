@@ -1,14 +1,20 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { detectTraits, type ModelTraits } from './family.js';
 
 /**
  * Reading a model folder in the diffusers ONNX layout (what `optimum-cli export onnx` and the diffusers
  * ONNX conversion script write): model_index.json, scheduler/, tokenizer/, text_encoder/, unet/,
- * vae_decoder/ and optionally vae_encoder/, each ONNX component as <component>/model.onnx.
+ * vae_decoder/ and optionally vae_encoder/, each ONNX component as <component>/model.onnx. SDXL adds
+ * tokenizer_2/ and text_encoder_2/ (an SDXL refiner has only those two).
  */
 
 export class ModelFolderError extends Error {
-  constructor(folder: string, problem: string) {
+  constructor(
+    folder: string,
+    /** What is wrong, without the folder: "unet/model.onnx is missing". */
+    readonly problem: string,
+  ) {
     super(`${folder} is not a usable diffusers ONNX model: ${problem}`);
     this.name = 'ModelFolderError';
   }
@@ -25,16 +31,34 @@ export interface ModelFolder {
   vaeScalingFactor: number;
   /** Native resolution in pixels (UNet sample_size x 8): 512 for SD 1.5. */
   defaultSize: number;
+  /** Family, distillation, prediction type and the defaults that go with them (family.ts). */
+  traits: ModelTraits;
   paths: {
-    tokenizer: string;
-    textEncoder: string;
+    /** The text encoders in the order their hidden states are concatenated (SD: one; SDXL: two). */
+    textEncoders: TextEncoderPaths[];
     unet: string;
     vaeDecoder: string;
     vaeEncoder: string | undefined;
   };
 }
 
-const REQUIRED_FILES = ['text_encoder/model.onnx', 'unet/model.onnx', 'vae_decoder/model.onnx'] as const;
+export interface TextEncoderPaths {
+  /** The tokenizer folder that goes with it (tokenizer/ for text_encoder/, tokenizer_2/ for text_encoder_2/). */
+  tokenizer: string;
+  model: string;
+}
+
+/** A model that is not usable, and why: listed so the server can say so instead of silently ignoring it. */
+export interface UnusableModelFolder {
+  name: string;
+  problem: string;
+}
+
+const REQUIRED_FILES = ['unet/model.onnx', 'vae_decoder/model.onnx'] as const;
+const TEXT_ENCODERS = [
+  { tokenizer: 'tokenizer', model: 'text_encoder' },
+  { tokenizer: 'tokenizer_2', model: 'text_encoder_2' },
+] as const;
 const DEFAULT_VAE_SCALING_FACTOR = 0.18215;
 /** Pixels per latent pixel along each side: SD's VAE downsamples 8x. */
 export const VAE_DOWNSCALE = 8;
@@ -46,27 +70,26 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   for (const file of REQUIRED_FILES) {
     if (!(await isFile(path.join(folder, file)))) throw new ModelFolderError(folder, `${file} is missing`);
   }
-  const tokenizer = path.join(folder, 'tokenizer');
-  if (!(await isFile(path.join(tokenizer, 'tokenizer.json'))) && !(await isFile(path.join(tokenizer, 'vocab.json')))) {
-    throw new ModelFolderError(folder, 'tokenizer/ has neither tokenizer.json nor vocab.json');
-  }
+  const textEncoders = await findTextEncoders(folder);
   const schedulerConfig = await readJson(folder, 'scheduler/scheduler_config.json');
   if (!schedulerConfig) throw new ModelFolderError(folder, 'scheduler/scheduler_config.json is missing');
 
   const vaeConfig = (await readJson(folder, 'vae_decoder/config.json')) ?? {};
   const unetConfig = (await readJson(folder, 'unet/config.json')) ?? {};
   const vaeEncoder = path.join(folder, 'vae_encoder/model.onnx');
+  const name = path.basename(folder);
+  const hasSecondTextEncoder = textEncoders.some((e) => path.basename(path.dirname(e.model)) === 'text_encoder_2');
 
   return {
     dir: folder,
-    name: path.basename(folder),
+    name,
     pipelineClass: typeof index._class_name === 'string' ? index._class_name : 'unknown',
     schedulerConfig,
     vaeScalingFactor: positiveNumber(vaeConfig.scaling_factor) ?? DEFAULT_VAE_SCALING_FACTOR,
     defaultSize: (positiveNumber(unetConfig.sample_size) ?? 64) * VAE_DOWNSCALE,
+    traits: detectTraits({ name, index, scheduler: schedulerConfig, unet: unetConfig, hasSecondTextEncoder }),
     paths: {
-      tokenizer,
-      textEncoder: path.join(folder, 'text_encoder/model.onnx'),
+      textEncoders,
       unet: path.join(folder, 'unet/model.onnx'),
       vaeDecoder: path.join(folder, 'vae_decoder/model.onnx'),
       vaeEncoder: (await isFile(vaeEncoder)) ? vaeEncoder : undefined,
@@ -74,23 +97,51 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   };
 }
 
+/** text_encoder/ and text_encoder_2/ that are present, each with its tokenizer; at least one is needed. */
+async function findTextEncoders(folder: string): Promise<TextEncoderPaths[]> {
+  const found: TextEncoderPaths[] = [];
+  for (const names of TEXT_ENCODERS) {
+    const model = path.join(folder, names.model, 'model.onnx');
+    if (!(await isFile(model))) continue;
+    const tokenizer = path.join(folder, names.tokenizer);
+    if (!(await isFile(path.join(tokenizer, 'tokenizer.json'))) && !(await isFile(path.join(tokenizer, 'vocab.json')))) {
+      throw new ModelFolderError(folder, `${names.tokenizer}/ has neither tokenizer.json nor vocab.json (needed by ${names.model}/)`);
+    }
+    found.push({ tokenizer, model });
+  }
+  if (found.length === 0) throw new ModelFolderError(folder, 'text_encoder/model.onnx is missing');
+  return found;
+}
+
 /** The model folders directly inside `modelsDir`, sorted by name; folders that are not models are skipped. */
 export async function listModelFolders(modelsDir: string): Promise<ModelFolder[]> {
+  return (await scanModelFolders(modelsDir)).models;
+}
+
+/**
+ * Every folder inside `modelsDir`: the usable models, and the others with the reason (a half-copied export,
+ * a checkpoint that was never converted), so that a request naming one gets told what is wrong with it.
+ */
+export async function scanModelFolders(modelsDir: string): Promise<{ models: ModelFolder[]; unusable: UnusableModelFolder[] }> {
   let entries: string[];
   try {
     entries = (await fs.readdir(modelsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   } catch {
-    return [];
+    return { models: [], unusable: [] };
   }
   const models: ModelFolder[] = [];
+  const unusable: UnusableModelFolder[] = [];
   for (const name of entries.sort()) {
+    // The tiny model writer's temporary and replaced folders are not models to report.
+    if (/\.(tmp|old)-\d+-[0-9a-f]+$/.test(name)) continue;
     try {
       models.push(await readModelFolder(path.join(modelsDir, name)));
     } catch (error) {
       if (!(error instanceof ModelFolderError)) throw error;
+      unusable.push({ name, problem: error.problem });
     }
   }
-  return models;
+  return { models, unusable };
 }
 
 async function readJson(folder: string, file: string): Promise<Record<string, unknown> | undefined> {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { conv2d, upsampleNearest, type Net } from '../graph/layers.js';
 import { GraphBuilder } from '../graph/onnx-graph.js';
+import type { ModelFamily } from '../model/family.js';
 import type { RgbImage } from './latent2rgb.js';
 import { SafetensorsWeights } from './safetensors.js';
 import type { FloatTensor } from '../tensor.js';
@@ -62,13 +63,24 @@ export function taesdEncoderGraph(weights: SafetensorsWeights): Uint8Array {
   return g.toBytes({ producerName: 'atelier-taesd' });
 }
 
+/**
+ * The decoder weights for a family's latents. TAESDXL has the same architecture, trained on SDXL's VAE
+ * latents; SD 1.x and 2.x share a VAE, hence one decoder.
+ */
+export function taesdDecoderFile(family: ModelFamily): string {
+  return family === 'sdxl' ? 'taesdxl_decoder.safetensors' : 'taesd_decoder.safetensors';
+}
+
 /** A TAESD decoder session for previews: latents in, RGB out. */
 export class TaesdDecoder {
   private constructor(private readonly session: ort.InferenceSession) {}
 
-  /** From a folder holding taesd_decoder.safetensors (or the file itself). */
-  static async load(location: string): Promise<TaesdDecoder> {
-    const file = location.endsWith('.safetensors') ? location : path.join(location, 'taesd_decoder.safetensors');
+  /**
+   * From a folder holding the family's decoder (see taesdDecoderFile), or from the file itself. Without a
+   * family, the SD 1.x/2.x decoder, as before families existed.
+   */
+  static async load(location: string, family: ModelFamily = 'sd1'): Promise<TaesdDecoder> {
+    const file = location.endsWith('.safetensors') ? location : path.join(location, taesdDecoderFile(family));
     const graph = taesdDecoderGraph(await SafetensorsWeights.read(file));
     return new TaesdDecoder(await ort.InferenceSession.create(graph, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' }));
   }

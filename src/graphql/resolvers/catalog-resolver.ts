@@ -1,7 +1,7 @@
 import { Ctx, Query, Resolver } from 'type-graphql';
 import { samplerDisplayName, samplerNames } from '../../generation/samplers.js';
 import type { AppContext } from '../context.js';
-import { Model, Sampler } from '../types/generation.js';
+import { DistillationEnum, Model, ModelFamilyEnum, PredictionTypeEnum, Sampler } from '../types/generation.js';
 
 @Resolver()
 export class CatalogResolver {
@@ -11,6 +11,11 @@ export class CatalogResolver {
     return models.map((m) => ({
       name: m.name,
       pipelineClass: m.pipelineClass,
+      family: m.traits.family as ModelFamilyEnum,
+      distillation: m.traits.distillation as DistillationEnum,
+      predictionType: m.traits.predictionType as PredictionTypeEnum,
+      inpainting: m.traits.inpainting,
+      defaults: m.traits.defaults,
       defaultSize: m.defaultSize,
       isDefault: m.name === ctx.catalog.defaultModel,
     }));

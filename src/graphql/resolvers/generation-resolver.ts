@@ -18,11 +18,12 @@ export class GenerationResolver {
     description: 'Queues a text-to-image (or, with initImageId, image-to-image) job; returns at once with status QUEUED and its queue position.',
   })
   async generate(@Arg('input', () => GenerateInput) input: GenerateInput, @Ctx() ctx: AppContext): Promise<Generation> {
-    const models = await ctx.catalog.list();
+    const { models, unusable } = await ctx.catalog.scan();
     const initImage = input.initImageId ? await ctx.reader.getPicture(input.initImageId) : null;
     const mask = input.maskImageId ? await ctx.reader.getPicture(input.maskImageId) : null;
     const params = resolveGenerateInput(input, {
-      models,
+      models: models.map((m) => ({ name: m.name, defaultSize: m.defaultSize, defaults: m.traits.defaults })),
+      unusableModels: unusable,
       defaultModel: ctx.catalog.defaultModel,
       samplers: samplerNames,
       taesdAvailable: ctx.taesdAvailable,

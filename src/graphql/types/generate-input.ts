@@ -14,13 +14,13 @@ export class GenerateInput {
   @Field(() => String, { nullable: true, description: 'Model name (see `models`). Default: the server default model.' })
   model?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Sampler name (see `samplers`). Default: euler.' })
+  @Field(() => String, { nullable: true, description: "Sampler name (see `samplers`). Default: the model's (`Model.defaults`; euler for SD)." })
   sampler?: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Denoising steps, 1..150. Default: 20.' })
+  @Field(() => Int, { nullable: true, description: "Denoising steps, 1..150. Default: the model's (20 for SD, 4 for LCM, 1 for Turbo)." })
   steps?: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'Classifier-free guidance scale, 0..30. Default: 7.' })
+  @Field(() => Float, { nullable: true, description: "Classifier-free guidance scale, 0..30; 1 or less skips the unconditional pass. Default: the model's (7 for SD 1.x/2.x, 5 for SDXL, 0 for Turbo)." })
   guidanceScale?: number | null;
 
   @Field(() => Int, { nullable: true, description: "Width in pixels, a multiple of 8 in 64..2048. Default: the model's native size." })

@@ -151,6 +151,45 @@ export class GenerationConnection {
   totalCount!: number;
 }
 
+export enum ModelFamilyEnum {
+  SD1 = 'sd1',
+  SD2 = 'sd2',
+  SDXL = 'sdxl',
+}
+registerEnumType(ModelFamilyEnum, {
+  name: 'ModelFamily',
+  description: 'The architecture: SD1 (CLIP ViT-L, 768), SD2 (OpenCLIP ViT-H, 1024), SDXL (two text encoders, size conditioning).',
+});
+
+export enum DistillationEnum {
+  NONE = 'none',
+  LCM = 'lcm',
+  TURBO = 'turbo',
+}
+registerEnumType(DistillationEnum, {
+  name: 'Distillation',
+  description: 'Few-step variants: LCM (latent consistency; guidance as an embedding when the UNet takes timestep_cond) and Turbo (adversarial distillation; 1-4 steps, no guidance).',
+});
+
+export enum PredictionTypeEnum {
+  EPSILON = 'epsilon',
+  V_PREDICTION = 'v_prediction',
+  SAMPLE = 'sample',
+}
+registerEnumType(PredictionTypeEnum, { name: 'PredictionType', description: "What the UNet predicts (the scheduler config's prediction_type)." });
+
+@ObjectType({ description: 'What a request that leaves them out gets with this model.' })
+export class ModelDefaults {
+  @Field(() => String)
+  sampler!: string;
+
+  @Field(() => Int)
+  steps!: number;
+
+  @Field(() => Float)
+  guidanceScale!: number;
+}
+
 @ObjectType({ description: 'An installed model: a folder in the diffusers ONNX layout.' })
 export class Model {
   @Field(() => String)
@@ -158,6 +197,21 @@ export class Model {
 
   @Field(() => String, { description: 'Pipeline class from model_index.json.' })
   pipelineClass!: string;
+
+  @Field(() => ModelFamilyEnum)
+  family!: ModelFamilyEnum;
+
+  @Field(() => DistillationEnum)
+  distillation!: DistillationEnum;
+
+  @Field(() => PredictionTypeEnum)
+  predictionType!: PredictionTypeEnum;
+
+  @Field(() => Boolean, { description: 'An inpainting UNet (9 input channels): masks are painted with the model itself.' })
+  inpainting!: boolean;
+
+  @Field(() => ModelDefaults)
+  defaults!: ModelDefaults;
 
   @Field(() => Int, { description: 'Native width and height in pixels; the default size of a request.' })
   defaultSize!: number;

@@ -1,6 +1,9 @@
 /**
  * A CLIP-like text encoder with the interface of a diffusers ONNX `text_encoder/model.onnx`:
  * `input_ids` int32 [batch, 77] -> `last_hidden_state` [batch, 77, hidden], `pooler_output` [batch, hidden].
+ * As SDXL exports have them: with `hiddenStates`, also every layer's output `hidden_states.0..layers`
+ * (0 is the embeddings); with `projection` (CLIPTextModelWithProjection, SDXL's text_encoder_2) the pooled
+ * output is projected and named `text_embeds`.
  *
  * Same structure as CLIPTextModel, only smaller: token + position embeddings, pre-LN transformer layers
  * with causal self-attention and a quick-GELU MLP, a final LayerNorm, and pooling at the end token.
@@ -17,12 +20,17 @@ export interface TextEncoderSpec {
   /** CLIP's context length, 77. */
   maxLength: number;
   dtype: FloatDtype;
+  /** Emit hidden_states.0..layers (an export with output_hidden_states, as SDXL's). */
+  hiddenStates?: boolean;
+  /** Width of the text projection: present makes this a CLIPTextModelWithProjection. */
+  projection?: number;
 }
 
 /** The values written to text_encoder/config.json (a CLIPTextConfig). */
 export function textEncoderConfig(spec: TextEncoderSpec, bosTokenId: number, eosTokenId: number): Record<string, unknown> {
   return {
-    architectures: ['CLIPTextModel'],
+    architectures: [spec.projection ? 'CLIPTextModelWithProjection' : 'CLIPTextModel'],
+    ...(spec.projection ? { projection_dim: spec.projection } : {}),
     model_type: 'clip_text_model',
     hidden_act: 'quick_gelu',
     hidden_size: spec.hidden,
@@ -56,6 +64,7 @@ export function buildTextEncoder(weights: WeightSource, spec: TextEncoderSpec): 
   for (let i = 0; i < maxLength; i++) for (let j = i + 1; j < maxLength; j++) mask[i * maxLength + j] = -1e9;
   const causalMask = g.initializer('causal_mask', mask, [maxLength, maxLength]);
 
+  const layerOutputs = [x];
   for (let layer = 0; layer < spec.layers; layer++) {
     x = g.scope(`text_model.encoder.layers.${layer}`, () => {
       const normed = layerNorm(net, 'layer_norm1', x, hidden);
@@ -72,6 +81,7 @@ export function buildTextEncoder(weights: WeightSource, spec: TextEncoderSpec): 
       const mlp = linear(net, 'mlp.fc2', quickGelu(g, linear(net, 'mlp.fc1', mlpIn, hidden, hidden * 4)), hidden * 4, hidden);
       return g.op('Add', [afterAttention, mlp]);
     });
+    layerOutputs.push(x);
   }
   const last = g.scope('text_model', () => layerNorm(net, 'final_layer_norm', x, hidden));
 
@@ -81,7 +91,16 @@ export function buildTextEncoder(weights: WeightSource, spec: TextEncoderSpec): 
   const endPosition = g.op('ArgMax', [g.op('Cast', [ids], { to: ElemType.float32 })], { axis: 1, keepdims: 1 }); // [batch, 1] int64
   const pooled = g.op('GatherND', [last, endPosition], { batch_dims: 1 }); // [batch, hidden]
 
-  floatOutput(g, 'last_hidden_state', last, spec.dtype, ['batch', maxLength, hidden]);
-  floatOutput(g, 'pooler_output', pooled, spec.dtype, ['batch', hidden]);
+  if (spec.projection) {
+    const projected = linear(net, 'text_projection', pooled, hidden, spec.projection, { bias: false });
+    floatOutput(g, 'text_embeds', projected, spec.dtype, ['batch', spec.projection]);
+    floatOutput(g, 'last_hidden_state', last, spec.dtype, ['batch', maxLength, hidden]);
+  } else {
+    floatOutput(g, 'last_hidden_state', last, spec.dtype, ['batch', maxLength, hidden]);
+    floatOutput(g, 'pooler_output', pooled, spec.dtype, ['batch', hidden]);
+  }
+  if (spec.hiddenStates) {
+    layerOutputs.forEach((value, i) => floatOutput(g, `hidden_states.${i}`, value, spec.dtype, ['batch', maxLength, hidden]));
+  }
   return g;
 }

@@ -119,8 +119,11 @@ export function buildTinyTokenizer(corpus: readonly string[] = PROMPT_WORDS, max
   return { vocab, merges, startId: vocab.get(START_TOKEN)!, endId: vocab.get(END_TOKEN)! };
 }
 
-/** The tokenizer's files, name -> text, as written to `<model>/tokenizer/`. */
-export function tokenizerFiles(tokenizer: TinyTokenizer): Record<string, string> {
+/**
+ * The tokenizer's files, name -> text, as written to `<model>/tokenizer/`. SDXL's second tokenizer pads with
+ * "!" (id 0) instead of the end token.
+ */
+export function tokenizerFiles(tokenizer: TinyTokenizer, padToken = END_TOKEN): Record<string, string> {
   // In id order, as Hugging Face writes it. A plain object would not keep it: JavaScript puts integer-like
   // keys ("0".."9") first, so the vocabulary is spliced in as text.
   const vocabPlaceholder = '\u0000vocab\u0000';
@@ -146,14 +149,14 @@ export function tokenizerFiles(tokenizer: TinyTokenizer): Record<string, string>
     eos_token: { __type: 'AddedToken', ...special(END_TOKEN) },
     errors: 'replace',
     model_max_length: MAX_LENGTH,
-    pad_token: END_TOKEN,
+    pad_token: padToken,
     tokenizer_class: 'CLIPTokenizer',
     unk_token: { __type: 'AddedToken', ...special(END_TOKEN) },
   };
   const specialTokensMap = {
     bos_token: special(START_TOKEN),
     eos_token: special(END_TOKEN),
-    pad_token: END_TOKEN,
+    pad_token: padToken,
     unk_token: special(END_TOKEN),
   };
 

@@ -3,6 +3,8 @@
  * `sample` [batch, 4, height, width], `timestep` [batch] (int64 or float32), `encoder_hidden_states`
  * [batch, sequence (77 per prompt chunk), hidden] -> `out_sample` [batch, 4, height, width]. An inpainting
  * UNet (inChannels 9) takes the latents, the mask and the masked image's latents stacked as `sample`.
+ * An SDXL UNet also takes `text_embeds` [batch, projection] and `time_ids` [batch, 6] (diffusers'
+ * addition_embed_type "text_time"); an LCM UNet takes `timestep_cond` [batch, time_cond_proj_dim].
  *
  * The structure is UNet2DConditionModel's in miniature, so the pipeline exercises the same kind of graph:
  * sinusoidal timestep embedding + MLP, conv_in, per level a ResNet block (GroupNorm, SiLU, conv, timestep
@@ -43,7 +45,14 @@ export interface UNetSpec {
   inChannels: 4 | 9;
   /** What `out_sample` is: the noise (SD 1.x) or v = sqrt(abar) eps - sqrt(1 - abar) x0 (SD 2.x 768). */
   predictionType: 'epsilon' | 'v_prediction';
+  /** SDXL's added embedding: width of text_embeds and of each time id's sinusoidal features. */
+  textTime?: { textEmbedsDim: number; timeIdFeatures: number };
+  /** LCM's time_cond_proj_dim: the width of the guidance embedding `timestep_cond`. */
+  timestepCondDim?: number;
 }
+
+/** SDXL's time_ids: original height and width, crop top and left, target height and width. */
+const TIME_IDS = 6;
 
 /** The values written to unet/config.json (a UNet2DConditionModel config, reduced to what applies). */
 export function unetConfig(spec: UNetSpec, sampleSize: number): Record<string, unknown> {
@@ -59,6 +68,14 @@ export function unetConfig(spec: UNetSpec, sampleSize: number): Record<string, u
     cross_attention_dim: spec.contextDim,
     flip_sin_to_cos: true,
     prediction_type: spec.predictionType,
+    ...(spec.textTime
+      ? {
+          addition_embed_type: 'text_time',
+          addition_time_embed_dim: spec.textTime.timeIdFeatures,
+          projection_class_embeddings_input_dim: spec.textTime.textEmbedsDim + TIME_IDS * spec.textTime.timeIdFeatures,
+        }
+      : {}),
+    ...(spec.timestepCondDim ? { time_cond_proj_dim: spec.timestepCondDim } : {}),
     freq_shift: 0,
     down_block_types: ['CrossAttnDownBlock2D', 'CrossAttnDownBlock2D'],
     up_block_types: ['CrossAttnUpBlock2D', 'UpBlock2D'],
@@ -76,7 +93,12 @@ export function buildUNet(weights: WeightSource, spec: UNetSpec): GraphBuilder {
   // The sequence length is symbolic, as in optimum's exports: long prompts arrive as several 77-token chunks.
   const context = floatInput(g, 'encoder_hidden_states', spec.dtype, ['batch', 'sequence', spec.contextDim]);
 
-  const temb = timeEmbedding(net, timestep, spec);
+  const timestepCond = spec.timestepCondDim ? floatInput(g, 'timestep_cond', spec.dtype, ['batch', spec.timestepCondDim]) : undefined;
+  const textEmbeds = spec.textTime ? floatInput(g, 'text_embeds', spec.dtype, ['batch', spec.textTime.textEmbedsDim]) : undefined;
+  const timeIds = spec.textTime ? floatInput(g, 'time_ids', spec.dtype, ['batch', TIME_IDS]) : undefined;
+
+  let temb = timeEmbedding(net, timestep, spec, timestepCond);
+  if (textEmbeds && timeIds) temb = g.op('Add', [temb, addedEmbedding(net, textEmbeds, timeIds, spec)]);
   const block = (name: string, x: string, inC: number, outC: number) => resnetBlock(net, name, x, inC, outC, temb, spec);
   const crossAttention = (name: string, x: string, channels: number) => spatialCrossAttention(net, name, x, context, channels, spec);
 
@@ -135,16 +157,42 @@ export function sdAlphasCumprod(steps = 1000, betaStart = 0.00085, betaEnd = 0.0
   return out;
 }
 
-/** diffusers' Timesteps (flip_sin_to_cos, no shift) followed by TimestepEmbedding (linear, SiLU, linear). */
-function timeEmbedding(net: Net, timestep: string, spec: UNetSpec): string {
+/**
+ * diffusers' Timesteps (flip_sin_to_cos, no shift) followed by TimestepEmbedding (linear, SiLU, linear); an
+ * LCM UNet first adds its guidance embedding, projected by cond_proj, to the sinusoidal features.
+ */
+function timeEmbedding(net: Net, timestep: string, spec: UNetSpec, timestepCond: string | undefined): string {
   const { g } = net;
-  const half = spec.timestepFeatures / 2;
+  let features = sinusoidal(g, g.op('Cast', [timestep], { to: ElemType.float32 }), spec.timestepFeatures); // [batch, features]
+  return g.scope('time_embedding', () => {
+    if (timestepCond) {
+      features = g.op('Add', [features, linear(net, 'cond_proj', timestepCond, spec.timestepCondDim!, spec.timestepFeatures, { bias: false, gain: 2 })]);
+    }
+    return linear(net, 'linear_2', silu(g, linear(net, 'linear_1', features, spec.timestepFeatures, spec.timeEmbedDim)), spec.timeEmbedDim, spec.timeEmbedDim);
+  });
+}
+
+/** [n] values -> [n, size] features [cos..., sin...] at frequencies exp(-ln(10000) i / half), as diffusers' Timesteps. */
+function sinusoidal(g: GraphBuilder, values: string, size: number): string {
+  const half = size / 2;
   const frequencies = Float32Array.from({ length: half }, (_, i) => Math.exp((-Math.log(10000) * i) / half));
-  const t = g.op('Unsqueeze', [g.op('Cast', [timestep], { to: ElemType.float32 }), g.constInt64([1])]); // [batch, 1]
-  const angles = g.op('Mul', [t, g.constFloat(frequencies, [1, half])]); // [batch, half]
-  const features = g.op('Concat', [g.op('Cos', [angles]), g.op('Sin', [angles])], { axis: 1 });
-  return g.scope('time_embedding', () =>
-    linear(net, 'linear_2', silu(g, linear(net, 'linear_1', features, spec.timestepFeatures, spec.timeEmbedDim)), spec.timeEmbedDim, spec.timeEmbedDim),
+  const angles = g.op('Mul', [g.op('Unsqueeze', [values, g.constInt64([1])]), g.constFloat(frequencies, [1, half])]);
+  return g.op('Concat', [g.op('Cos', [angles]), g.op('Sin', [angles])], { axis: 1 });
+}
+
+/**
+ * SDXL's added embedding: each time id through the sinusoidal features (add_time_proj), flattened per sample,
+ * after the pooled text embedding; then add_embedding (linear, SiLU, linear) to the timestep embedding's width.
+ */
+function addedEmbedding(net: Net, textEmbeds: string, timeIds: string, spec: UNetSpec): string {
+  const { g } = net;
+  const { textEmbedsDim, timeIdFeatures } = spec.textTime!;
+  const ids = g.op('Reshape', [timeIds, g.constInt64([-1])]); // [batch * 6]
+  const timeFeatures = g.op('Reshape', [sinusoidal(g, ids, timeIdFeatures), g.constInt64([-1, TIME_IDS * timeIdFeatures])]);
+  const inputs = g.op('Concat', [textEmbeds, timeFeatures], { axis: 1 });
+  const width = textEmbedsDim + TIME_IDS * timeIdFeatures;
+  return g.scope('add_embedding', () =>
+    linear(net, 'linear_2', silu(g, linear(net, 'linear_1', inputs, width, spec.timeEmbedDim, { gain: 2 })), spec.timeEmbedDim, spec.timeEmbedDim),
   );
 }
 

@@ -18,6 +18,11 @@ export interface VaeSpec {
   channels: [number, number, number, number];
   groups: number;
   dtype: FloatDtype;
+  /**
+   * The encoder's output: `latent_sample` (diffusers' ONNX export: the posterior mean) or `latent_parameters`
+   * (newer optimum exports: mean and log-variance stacked, 8 channels).
+   */
+  encoderOutput?: 'latent_sample' | 'latent_parameters';
 }
 
 /** The values written to vae_decoder/config.json and vae_encoder/config.json (an AutoencoderKL config). */
@@ -74,6 +79,13 @@ export function buildVaeEncoder(weights: WeightSource, spec: VaeSpec): GraphBuil
     return groupNorm(net, 'latent_norm', out, 4, 4);
   });
   const scaled = g.op('Mul', [latents, param(net, 'latent_scale', [], { mean: 1 / VAE_SCALING_FACTOR, std: 0 })]);
-  floatOutput(g, 'latent_sample', scaled, spec.dtype, ['batch', 4, 'latent_height', 'latent_width']);
+  if (spec.encoderOutput === 'latent_parameters') {
+    // A small, picture-independent log-variance: the second half a sampling pipeline would use, which ours ignores.
+    const logVariance = g.op('Mul', [g.op('Abs', [scaled]), param(net, 'log_variance_scale', [], { mean: -4, std: 0 })]);
+    const parameters = g.op('Concat', [scaled, logVariance], { axis: 1 });
+    floatOutput(g, 'latent_parameters', parameters, spec.dtype, ['batch', 8, 'latent_height', 'latent_width']);
+  } else {
+    floatOutput(g, 'latent_sample', scaled, spec.dtype, ['batch', 4, 'latent_height', 'latent_width']);
+  }
   return g;
 }

@@ -1,7 +1,8 @@
 /**
- * Writes a small, deterministic Stable Diffusion 1.x model in the diffusers ONNX layout, so the server and
- * the tests run a real ONNX pipeline with nothing downloaded. Its weights are random (seeded), so its
- * pictures are colourful patterns, not images of the prompt.
+ * Writes a small, deterministic Stable Diffusion model in the diffusers ONNX layout, so the server and the
+ * tests run a real ONNX pipeline with nothing downloaded: SD 1.x by default, or an SDXL one (two text
+ * encoders, text_embeds and time_ids), an LCM one (timestep_cond) or a Turbo one. Its weights are random
+ * (seeded), so its pictures are colourful patterns, not images of the prompt.
  *
  * Same options -> byte-identical files. The model is written into a temporary sibling folder and renamed
  * into place, and model_index.json is written last, so an interrupted run never looks like a model.
@@ -10,9 +11,9 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { GraphBuilder } from '../../graph/onnx-graph.js';
-import { SeededWeights } from './seeded-weights.js';
+import { SeededWeights, type WeightSource } from './seeded-weights.js';
 import { buildTextEncoder, textEncoderConfig, type TextEncoderSpec } from './tiny-text-encoder.js';
-import { buildTinyTokenizer, MAX_LENGTH, tokenizerFiles } from './tiny-tokenizer.js';
+import { buildTinyTokenizer, MAX_LENGTH, tokenizerFiles, type TinyTokenizer } from './tiny-tokenizer.js';
 import { buildUNet, unetConfig, type UNetSpec } from './tiny-unet.js';
 import { buildVaeDecoder, buildVaeEncoder, vaeConfig, type VaeSpec } from './tiny-vae.js';
 
@@ -33,7 +34,22 @@ export interface TinyModelOptions {
   predictionType?: 'epsilon' | 'v_prediction';
   /** The UNet's weights in a separate file next to unet/model.onnx, as exports of large models have them. */
   externalData?: 'model.onnx_data' | 'weights.pb';
+  /** sd1 (default) or sdxl: two text encoders (penultimate layers, pooled projection), text_embeds and time_ids. */
+  family?: 'sd1' | 'sdxl';
+  /** A latent consistency model: LCMScheduler and a UNet that takes the guidance embedding timestep_cond. */
+  lcm?: boolean;
+  /** A Turbo model: Euler ancestral with trailing timesteps, meant for 1-4 steps without guidance. */
+  turbo?: boolean;
+  /** The VAE encoder's output: latent_sample (default, diffusers' export) or latent_parameters (newer optimum). */
+  vaeEncoderOutput?: 'latent_sample' | 'latent_parameters';
 }
+
+/** The tiny SDXL's second text encoder: wider than the first, with a pooled projection, as CLIP ViT-bigG. */
+const SDXL_SECOND_ENCODER = { hidden: 48, heads: 2, projection: 40 };
+/** Width of each SDXL time id's sinusoidal features (addition_time_embed_dim; 256 in SDXL). */
+const SDXL_TIME_ID_FEATURES = 8;
+/** The tiny LCM UNet's time_cond_proj_dim (256 in LCM distillations of SD 1.5 and SDXL). */
+const LCM_GUIDANCE_EMBEDDING = 16;
 
 /** Bumped whenever the generated files change for the same options. */
 export const TINY_MODEL_VERSION = 1;
@@ -77,22 +93,42 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
   if (predictionType !== 'epsilon' && predictionType !== 'v_prediction') {
     throw new Error(`tiny model predictionType must be epsilon or v_prediction, got "${String(predictionType)}"`);
   }
+  const family = options.family ?? 'sd1';
+  if (family !== 'sd1' && family !== 'sdxl') throw new Error(`tiny model family must be sd1 or sdxl, got "${String(family)}"`);
+  if (options.lcm && options.turbo) throw new Error('a tiny model is LCM or Turbo, not both');
+  const sdxl = family === 'sdxl';
   const weights = new SeededWeights(seed);
   const tokenizer = buildTinyTokenizer();
 
-  const textSpec: TextEncoderSpec = { ...preset.text, vocabSize: tokenizer.vocab.size, maxLength: MAX_LENGTH, dtype };
-  const unetSpec: UNetSpec = { ...preset.unet, contextDim: textSpec.hidden, timestepType, dtype, inChannels: options.inpainting ? 9 : 4, predictionType };
-  const vaeSpec: VaeSpec = { ...preset.vae, dtype };
+  // SDXL conditions on the penultimate layer, so its encoders get a second layer for that to differ from the last.
+  const textSpec: TextEncoderSpec = {
+    ...preset.text,
+    vocabSize: tokenizer.vocab.size,
+    maxLength: MAX_LENGTH,
+    dtype,
+    ...(sdxl ? { layers: preset.text.layers + 1, hiddenStates: true } : {}),
+  };
+  const secondTextSpec: TextEncoderSpec | undefined = sdxl ? { ...textSpec, ...SDXL_SECOND_ENCODER } : undefined;
+  const unetSpec: UNetSpec = {
+    ...preset.unet,
+    contextDim: textSpec.hidden + (secondTextSpec?.hidden ?? 0),
+    timestepType,
+    dtype,
+    inChannels: options.inpainting ? 9 : 4,
+    predictionType,
+    ...(sdxl ? { textTime: { textEmbedsDim: SDXL_SECOND_ENCODER.projection, timeIdFeatures: SDXL_TIME_ID_FEATURES } } : {}),
+    ...(options.lcm ? { timestepCondDim: LCM_GUIDANCE_EMBEDDING } : {}),
+  };
+  const vaeSpec: VaeSpec = { ...preset.vae, dtype, ...(options.vaeEncoderOutput ? { encoderOutput: options.vaeEncoderOutput } : {}) };
   const docString = `Atelier tiny model v${TINY_MODEL_VERSION} (preset ${presetName}, seed ${seed}): random weights`;
   const onnxOptions = { producerName: 'atelier-tiny-model', producerVersion: String(TINY_MODEL_VERSION), docString };
   const onnx = (graph: GraphBuilder) => graph.toBytes(onnxOptions);
 
   const files = new Map<string, Uint8Array | string>();
-  for (const [name, text] of Object.entries(tokenizerFiles(tokenizer))) files.set(`tokenizer/${name}`, text);
   const vPrediction = predictionType === 'v_prediction' ? { prediction_type: predictionType } : {};
-  files.set('scheduler/scheduler_config.json', json({ ...SCHEDULER_CONFIG, ...vPrediction }));
-  files.set('text_encoder/config.json', json(textEncoderConfig(textSpec, tokenizer.startId, tokenizer.endId)));
-  files.set('text_encoder/model.onnx', onnx(buildTextEncoder(weights, textSpec)));
+  files.set('scheduler/scheduler_config.json', json({ ...schedulerConfig(options), ...vPrediction }));
+  addTextEncoder(files, '', tokenizer, textSpec, weights, onnx);
+  if (secondTextSpec) addTextEncoder(files, '_2', tokenizer, secondTextSpec, prefixed(weights, 'text_encoder_2.'), onnx);
   files.set('unet/config.json', json(unetConfig(unetSpec, preset.sampleSize)));
   const unet = buildUNet(weights, unetSpec);
   if (options.externalData) {
@@ -102,20 +138,24 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
   } else {
     files.set('unet/model.onnx', onnx(unet));
   }
-  files.set('vae_decoder/config.json', json(vaeConfig(vaeSpec, preset.sampleSize * 8)));
+  const vae = { ...vaeConfig(vaeSpec, preset.sampleSize * 8), ...(sdxl ? { scaling_factor: SDXL_VAE_SCALING_FACTOR } : {}) };
+  files.set('vae_decoder/config.json', json(vae));
   files.set('vae_decoder/model.onnx', onnx(buildVaeDecoder(weights, vaeSpec)));
-  files.set('vae_encoder/config.json', json(vaeConfig(vaeSpec, preset.sampleSize * 8)));
+  files.set('vae_encoder/config.json', json(vae));
   files.set('vae_encoder/model.onnx', onnx(buildVaeEncoder(weights, vaeSpec)));
   files.set(
     'model_index.json',
     json({
-      ...MODEL_INDEX,
-      ...(options.inpainting ? { _class_name: 'OnnxStableDiffusionInpaintPipeline' } : {}),
+      ...modelIndex(options),
       _atelier_tiny_model: {
         ...{ version: TINY_MODEL_VERSION, preset: presetName, seed, dtype, timestep_type: timestepType },
         ...(options.inpainting ? { inpainting: true } : {}),
         ...vPrediction,
         ...(options.externalData ? { external_data: options.externalData } : {}),
+        ...(sdxl ? { family } : {}),
+        ...(options.lcm ? { lcm: true } : {}),
+        ...(options.turbo ? { turbo: true } : {}),
+        ...(options.vaeEncoderOutput ? { vae_encoder_output: options.vaeEncoderOutput } : {}),
       },
     }),
   );
@@ -139,6 +179,44 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions = {}
     await fs.rm(temp, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** tokenizer{suffix}/ and text_encoder{suffix}/ (suffix "" or "_2"); the second tokenizer pads with "!" as SDXL's. */
+function addTextEncoder(
+  files: Map<string, Uint8Array | string>,
+  suffix: '' | '_2',
+  tokenizer: TinyTokenizer,
+  spec: TextEncoderSpec,
+  weights: WeightSource,
+  onnx: (graph: GraphBuilder) => Uint8Array,
+): void {
+  for (const [name, text] of Object.entries(tokenizerFiles(tokenizer, suffix === '_2' ? '!' : undefined))) files.set(`tokenizer${suffix}/${name}`, text);
+  files.set(`text_encoder${suffix}/config.json`, json(textEncoderConfig(spec, tokenizer.startId, tokenizer.endId)));
+  files.set(`text_encoder${suffix}/model.onnx`, onnx(buildTextEncoder(weights, spec)));
+}
+
+/** Weights under other names, so a second text encoder does not repeat the first one's values. */
+function prefixed(weights: WeightSource, prefix: string): WeightSource {
+  return { tensor: (name, dims, init) => weights.tensor(prefix + name, dims, init) };
+}
+
+function schedulerConfig(options: TinyModelOptions): Record<string, unknown> {
+  if (options.lcm) return LCM_SCHEDULER_CONFIG;
+  if (options.turbo) return TURBO_SCHEDULER_CONFIG;
+  return options.family === 'sdxl' ? SDXL_SCHEDULER_CONFIG : SCHEDULER_CONFIG;
+}
+
+function modelIndex(options: TinyModelOptions): Record<string, unknown> {
+  const base = options.family === 'sdxl' ? SDXL_MODEL_INDEX : MODEL_INDEX;
+  const scheduler = schedulerConfig(options)._class_name as string;
+  return {
+    ...base,
+    scheduler: ['diffusers', scheduler],
+    ...(options.inpainting ? { _class_name: options.family === 'sdxl' ? 'StableDiffusionXLInpaintPipeline' : 'OnnxStableDiffusionInpaintPipeline' } : {}),
+    ...(options.lcm ? { _class_name: 'LatentConsistencyModelPipeline' } : {}),
+    // Turbo models are their base family's files; the name they were published under says what they are.
+    ...(options.turbo ? { _name_or_path: options.family === 'sdxl' ? 'atelier/tiny-sdxl-turbo' : 'atelier/tiny-sd-turbo' } : {}),
+  };
 }
 
 /** Moves `from` to `to`; an existing `to` is moved aside first and removed after. */
@@ -172,19 +250,92 @@ function json(value: Record<string, unknown>): string {
   return `${JSON.stringify(sort(value), null, 2)}\n`;
 }
 
+/**
+ * The noise schedule every SD model here was trained on (SD 1.x/2.x/SDXL share it; key order does not matter,
+ * json() sorts keys).
+ */
+const SD_TRAINING_SCHEDULE = {
+  beta_end: 0.012,
+  beta_schedule: 'scaled_linear',
+  beta_start: 0.00085,
+  num_train_timesteps: 1000,
+  trained_betas: null,
+};
+
 /** Stable Diffusion 1.5's scheduler config. */
 const SCHEDULER_CONFIG = {
   _class_name: 'PNDMScheduler',
   _diffusers_version: '0.6.0',
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  beta_start: 0.00085,
+  ...SD_TRAINING_SCHEDULE,
   clip_sample: false,
-  num_train_timesteps: 1000,
   set_alpha_to_one: false,
   skip_prk_steps: true,
   steps_offset: 1,
-  trained_betas: null,
+};
+
+/** SDXL base 1.0's scheduler config. */
+const SDXL_SCHEDULER_CONFIG = {
+  _class_name: 'EulerDiscreteScheduler',
+  _diffusers_version: '0.19.0.dev0',
+  ...SD_TRAINING_SCHEDULE,
+  clip_sample: false,
+  interpolation_type: 'linear',
+  prediction_type: 'epsilon',
+  sample_max_value: 1.0,
+  set_alpha_to_one: false,
+  skip_prk_steps: true,
+  steps_offset: 1,
+  timestep_spacing: 'leading',
+  use_karras_sigmas: false,
+};
+
+/** The LCM distillations' scheduler config (LCMScheduler over SD's training schedule). */
+const LCM_SCHEDULER_CONFIG = {
+  _class_name: 'LCMScheduler',
+  _diffusers_version: '0.22.0.dev0',
+  ...SD_TRAINING_SCHEDULE,
+  clip_sample: false,
+  clip_sample_range: 1.0,
+  original_inference_steps: 50,
+  prediction_type: 'epsilon',
+  rescale_betas_zero_snr: false,
+  set_alpha_to_one: true,
+  steps_offset: 1,
+  thresholding: false,
+  timestep_scaling: 10.0,
+  timestep_spacing: 'leading',
+};
+
+/** SDXL-Turbo's scheduler config: Euler ancestral from the last training timestep ("trailing"). */
+const TURBO_SCHEDULER_CONFIG = {
+  _class_name: 'EulerAncestralDiscreteScheduler',
+  _diffusers_version: '0.24.0.dev0',
+  ...SD_TRAINING_SCHEDULE,
+  clip_sample: false,
+  interpolation_type: 'linear',
+  prediction_type: 'epsilon',
+  set_alpha_to_one: false,
+  skip_prk_steps: true,
+  steps_offset: 1,
+  timestep_spacing: 'trailing',
+};
+
+/** SDXL's VAE latent scaling (its VAE config's scaling_factor). */
+const SDXL_VAE_SCALING_FACTOR = 0.13025;
+
+/** An SDXL base export's model_index.json, as optimum writes it. */
+const SDXL_MODEL_INDEX = {
+  _class_name: 'StableDiffusionXLPipeline',
+  _diffusers_version: '0.19.0.dev0',
+  force_zeros_for_empty_prompt: true,
+  scheduler: ['diffusers', 'EulerDiscreteScheduler'],
+  text_encoder: ['transformers', 'CLIPTextModel'],
+  text_encoder_2: ['transformers', 'CLIPTextModelWithProjection'],
+  tokenizer: ['transformers', 'CLIPTokenizer'],
+  tokenizer_2: ['transformers', 'CLIPTokenizer'],
+  unet: ['diffusers', 'OnnxRuntimeModel'],
+  vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
+  vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
 };
 
 /** What diffusers' ONNX export writes, without the safety checker. */
