@@ -3,7 +3,8 @@
  * Command line entry.
  *   node dist/src/main.js [serve]                      serve the API (default)
  *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--family sd1|sdxl] [--lcm | --turbo]
- *                                    [--inpainting] [--v-prediction] [--fp16] [--external-data model.onnx_data|weights.pb]
+ *                                    [--inpainting] [--v-prediction] [--fp16] [--float-timestep] [--scalar-timestep]
+ *                                    [--external-data model.onnx_data|weights.pb]
  *   node dist/src/main.js schema                        print the GraphQL schema (SDL)
  */
 import path from 'node:path';
@@ -49,6 +50,8 @@ async function tinyModel(args: string[]): Promise<void> {
       lcm: { type: 'boolean', default: false },
       turbo: { type: 'boolean', default: false },
       fp16: { type: 'boolean', default: false },
+      'float-timestep': { type: 'boolean', default: false },
+      'scalar-timestep': { type: 'boolean', default: false },
     },
   });
   const family = values.family;
@@ -63,6 +66,7 @@ async function tinyModel(args: string[]): Promise<void> {
   await writeTinyModel(out, {
     ...{ seed: Number(values.seed), preset, inpainting: values.inpainting, predictionType, externalData, family },
     ...{ lcm: values.lcm, turbo: values.turbo, dtype: values.fp16 ? 'float16' : 'float32' },
+    ...{ timestepType: values['float-timestep'] ? 'float32' : 'int64', timestepShape: values['scalar-timestep'] ? 'scalar' : 'batch' },
   });
   const kind = [family, values.lcm && 'LCM', values.turbo && 'Turbo', values.inpainting && 'inpainting', values.fp16 && 'fp16'].filter(Boolean).join(' ');
   process.stdout.write(`wrote the ${preset} ${kind} model (${predictionType}) to ${out}\n`);

@@ -13,7 +13,7 @@ import { startTestServer, tempDataDir } from '../support/test-server.js';
 
 /**
  * Every kind of export the tiny model writer makes, through the GraphQL API: epsilon and v-prediction UNets,
- * float16, a float timestep, an inpainting UNet, UNet weights in an external file (model.onnx_data, weights.pb). The v-prediction model is the epsilon model's denoiser
+ * float16, a float timestep, a scalar timestep, an inpainting UNet, UNet weights in an external file (model.onnx_data, weights.pb). The v-prediction model is the epsilon model's denoiser
  * expressed as v, so a pipeline that reads prediction_type right draws the same picture with it, with every
  * sampler; one that treats v as noise does not.
  */
@@ -22,6 +22,7 @@ const VARIANTS: Record<string, TinyModelOptions> = {
   'tiny-v': { predictionType: 'v_prediction' },
   'tiny-fp16': { dtype: 'float16' },
   'tiny-float-timestep': { timestepType: 'float32' },
+  'tiny-scalar-timestep': { timestepShape: 'scalar' },
   'tiny-inpainting': { inpainting: true },
   'tiny-onnx-data': { externalData: 'model.onnx_data' },
   'tiny-weights-pb': { externalData: 'weights.pb' },
@@ -79,6 +80,14 @@ describe('model variants over GraphQL', { timeout: 10 * 60_000 }, () => {
       if (sampler === 'pndm') continue;
       // Float rounding only (out of 255); another seed differs by far more.
       assert.ok(difference < 1.5, `${sampler}: epsilon and v-prediction differ by ${difference} (another seed: ${scrambledV})`);
+    }
+  });
+
+  test('a timestep as int64, float or a scalar shared by the batch gives the same picture', async () => {
+    const input: GenerateInput = { prompt: 'a red circle on a blue background', steps: 4, seed: '12', batchSize: 2, guidanceScale: 6 };
+    const reference = await pixels({ ...input, model: 'tiny-eps' });
+    for (const model of ['tiny-float-timestep', 'tiny-scalar-timestep']) {
+      assert.ok(meanAbsDifference(await pixels({ ...input, model }), reference) < 0.05, model);
     }
   });
 

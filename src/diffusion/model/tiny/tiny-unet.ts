@@ -40,6 +40,8 @@ export interface UNetSpec {
   /** Hidden size of the text encoder (the UNet's cross_attention_dim). */
   contextDim: number;
   timestepType: 'int64' | 'float32';
+  /** `batch` ([batch], diffusers' ONNX script) or `scalar` (a 0-d timestep shared by the batch, as optimum exports). */
+  timestepShape?: 'batch' | 'scalar';
   dtype: FloatDtype;
   /** 4, or 9 for an inpainting UNet (latents + mask + masked-image latents). */
   inChannels: 4 | 9;
@@ -89,7 +91,9 @@ export function buildUNet(weights: WeightSource, spec: UNetSpec): GraphBuilder {
   const sample = floatInput(g, 'sample', spec.dtype, ['batch', spec.inChannels, 'height', 'width']);
   // The latents are the first 4 channels (all of them unless this is an inpainting UNet).
   const latents = spec.inChannels === 4 ? sample : g.op('Slice', [sample, g.constInt64([0]), g.constInt64([4]), g.constInt64([1])]);
-  const timestep = g.input('timestep', spec.timestepType, ['batch']);
+  const declared = g.input('timestep', spec.timestepType, spec.timestepShape === 'scalar' ? [] : ['batch']);
+  // A scalar timestep becomes [1], which broadcasts over the batch wherever [batch] is used below.
+  const timestep = spec.timestepShape === 'scalar' ? g.op('Reshape', [declared, g.constInt64([-1])]) : declared;
   // The sequence length is symbolic, as in optimum's exports: long prompts arrive as several 77-token chunks.
   const context = floatInput(g, 'encoder_hidden_states', spec.dtype, ['batch', 'sequence', spec.contextDim]);
 

@@ -26,6 +26,8 @@ export interface TinyModelOptions {
   preset?: TinyPreset;
   /** The UNet's `timestep` input: int64 (default, as diffusers' exporter) or float32 (as some exports). */
   timestepType?: 'int64' | 'float32';
+  /** The timestep's shape: [batch] (default) or a scalar, as optimum's exports declare it. */
+  timestepShape?: 'batch' | 'scalar';
   /** float16 makes every float input and output float16, as in an fp16 export. */
   dtype?: 'float32' | 'float16';
   /** An inpainting model: a UNet with 9 input channels, as SD's inpainting checkpoints. */
@@ -116,6 +118,7 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
     dtype,
     inChannels: options.inpainting ? 9 : 4,
     predictionType,
+    ...(options.timestepShape === 'scalar' ? { timestepShape: 'scalar' as const } : {}),
     ...(sdxl ? { textTime: { textEmbedsDim: SDXL_SECOND_ENCODER.projection, timeIdFeatures: SDXL_TIME_ID_FEATURES } } : {}),
     ...(options.lcm ? { timestepCondDim: LCM_GUIDANCE_EMBEDDING } : {}),
   };
@@ -156,6 +159,7 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
         ...(options.lcm ? { lcm: true } : {}),
         ...(options.turbo ? { turbo: true } : {}),
         ...(options.vaeEncoderOutput ? { vae_encoder_output: options.vaeEncoderOutput } : {}),
+        ...(options.timestepShape === 'scalar' ? { timestep_shape: 'scalar' } : {}),
       },
     }),
   );
