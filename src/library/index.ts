@@ -6,5 +6,6 @@ export { DatabaseImageSink } from './image-sink.js';
 export { FileImageStore, type StoredFile } from './image-store.js';
 export { GenerationReader, type GenerationRecord, type ImageRecord, type GenerationPage } from './generations.js';
 export { normalizePrompt } from './prompts.js';
+export { PromptSearch, type PromptHit, type PromptSearchQuery, type PromptSearchPage, type PromptSearchMode, type PromptSort } from './prompt-search.js';
 export { UploadStore, type UploadRecord } from './uploads.js';
 export type { StoredPicture } from './pictures.js';

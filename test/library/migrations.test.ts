@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
+import { createPGlite } from '../../src/library/db/pglite.js';
 import { pgliteRunner } from '../../src/library/db/database.js';
 import { checksumMatches } from '../../src/library/db/migrate.js';
 import { applyMigrations, MigrationError, openDatabase, readMigrations, type Migration } from '../../src/library/index.js';
@@ -83,7 +83,7 @@ describe('the migrator', () => {
   const migration = (name: string, sql: string): Migration => ({ name, sql, checksum: createHash('sha256').update(sql).digest('hex') });
 
   test('a failing migration is rolled back whole, named in the error, and not recorded', async () => {
-    const pglite = new PGlite();
+    const pglite = createPGlite();
     try {
       const runner = pgliteRunner(pglite);
       const good = migration('1_good', 'CREATE TABLE "A" ("id" TEXT NOT NULL);');

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
+import { createPGlite } from '../../src/library/db/pglite.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -76,7 +76,7 @@ describe("Prisma's migration tooling agrees with our start-up migrator", () => {
       return {
         open: () => openDatabase({ dataDir }),
         adapter: async () => {
-          const pglite = new PGlite(path.join(dataDir, 'db'));
+          const pglite = createPGlite(path.join(dataDir, 'db'));
           return { factory: new PrismaPGlite(pglite), done: () => pglite.close() };
         },
         cleanup: () => fs.rm(dataDir, { recursive: true, force: true }),

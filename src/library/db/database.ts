@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { createPGlite } from './pglite.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -33,7 +34,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     location = path.join(dataDir, 'db');
     await fs.mkdir(location, { recursive: true });
   }
-  const pglite = location ? new PGlite(location) : new PGlite();
+  const pglite = createPGlite(location);
   await pglite.waitReady;
   await applyMigrations(pgliteRunner(pglite), await readMigrations());
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { createPGlite, PrismaPGliteWithExtensions } from './pglite.js';
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { MIGRATIONS_DIR } from './migrate.js';
@@ -100,8 +100,8 @@ async function withEngine<T>(
   const glue = await loadBindings();
   if (!glue) return null;
   const schema = await fs.readFile(options.schemaPath ?? SCHEMA_PATH, 'utf8');
-  const scratch = adapter ? undefined : new PGlite();
-  const factory = adapter ?? new PrismaPGlite(scratch!);
+  const scratch = adapter ? undefined : createPGlite();
+  const factory = adapter ?? new PrismaPGliteWithExtensions(scratch!);
   // The engine expects the error-capturing (Result-returning) form of the adapter that Prisma's CLI passes.
   const engine = await glue.SchemaEngine.new({ datamodels: [['schema.prisma', schema]] }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
   try {

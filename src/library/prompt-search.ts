@@ -1,0 +1,162 @@
+/**
+ * Searching the prompt library the way people search Lexica: by words (Postgres full text: stemming, quoted
+ * phrases, -exclusions, "or", through websearch_to_tsquery over the generated `searchVector` column and its
+ * GIN index), by typo-tolerant and prefix matching (pg_trgm's word similarity over the trigram index), and by
+ * both at once, merged by reciprocal rank fusion. The same SQL runs on PGlite and PostgreSQL.
+ */
+import { Prisma, type PrismaClient } from './db/generated/client.js';
+
+export type PromptSearchMode = 'WORDS' | 'FUZZY' | 'HYBRID';
+export type PromptSort = 'RELEVANCE' | 'NEWEST' | 'MOST_USED';
+
+export interface PromptSearchQuery {
+  /** Free text; empty or absent lists every prompt (then RELEVANCE sorts as NEWEST). */
+  text?: string;
+  mode?: PromptSearchMode;
+  sort?: PromptSort;
+  /** Only prompts used with this model / sampler, or created in this range. */
+  model?: string;
+  sampler?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+export interface PromptHit {
+  id: string;
+  text: string;
+  useCount: number;
+  createdAt: Date;
+  lastUsedAt: Date;
+  /** The relevance score (fused ranks, text rank or similarity); null when not ranked by relevance. */
+  score: number | null;
+}
+
+export interface PromptSearchPage {
+  items: Array<{ hit: PromptHit; cursor: string }>;
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
+
+/** RRF's constant: ranks below ~60 count about equally, so neither list dominates on its top hit alone. */
+const RRF_K = 60;
+/** Fuzzy matching looks at query words of at least this many letters; shorter ones are all noise in trigrams. */
+const MIN_FUZZY_WORD = 3;
+
+export class PromptSearch {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async search(query: PromptSearchQuery, first: number, after?: string): Promise<PromptSearchPage> {
+    const text = (query.text ?? '').trim();
+    const sort = query.sort ?? 'RELEVANCE';
+    const byRelevance = sort === 'RELEVANCE' && text !== '';
+    const candidates = text === '' ? Prisma.sql`SELECT p.id, NULL::float8 AS score FROM "Prompt" p` : matches(text, query.mode ?? 'HYBRID');
+    const key = byRelevance ? Prisma.sql`c.score` : sort === 'MOST_USED' ? Prisma.sql`p."useCount"::float8` : Prisma.sql`extract(epoch from p."createdAt")::float8`;
+    const filtered = Prisma.sql`
+      SELECT p.id, p.text, p."useCount", p."createdAt", p."lastUsedAt", c.score, ${key} AS sort_key
+      FROM (${candidates}) c JOIN "Prompt" p ON p.id = c.id
+      WHERE ${filters(query)}`;
+    const position = after === undefined ? undefined : decodeCursor(after);
+    const rows = await this.prisma.$queryRaw<Array<PromptHit & { sort_key: number }>>`
+      WITH hits AS (${filtered})
+      SELECT * FROM hits
+      WHERE ${position ? Prisma.sql`(sort_key < ${position.key} OR (sort_key = ${position.key} AND id > ${position.id}))` : Prisma.sql`TRUE`}
+      ORDER BY sort_key DESC, id ASC
+      LIMIT ${first + 1}`;
+    const [{ count }] = await this.prisma.$queryRaw<[{ count: number }]>`WITH hits AS (${filtered}) SELECT count(*)::int AS count FROM hits`;
+    const page = rows.slice(0, first);
+    const items = page.map(({ sort_key, ...hit }) => ({
+      hit: { ...hit, score: byRelevance ? Number(hit.score) : null },
+      cursor: encodeCursor(Number(sort_key), hit.id),
+    }));
+    return { items, hasNextPage: rows.length > first, endCursor: items.at(-1)?.cursor ?? null, totalCount: count };
+  }
+
+  /**
+   * For the prompt box: prompts starting with what was typed first (most used first), then prompts containing
+   * a word close to it (so a typo still suggests something).
+   */
+  async suggestions(prefix: string, first: number): Promise<PromptHit[]> {
+    const typed = prefix.trim().replace(/\s+/g, ' ').toLowerCase();
+    if (typed === '') return [];
+    const pattern = `${escapeLike(typed)}%`;
+    return this.prisma.$queryRaw<PromptHit[]>`
+      SELECT p.id, p.text, p."useCount", p."createdAt", p."lastUsedAt", word_similarity(${typed}, p.normalized)::float8 AS score
+      FROM "Prompt" p
+      WHERE p.normalized LIKE ${pattern} OR ${typed} <% p.normalized
+      ORDER BY (p.normalized LIKE ${pattern}) DESC, word_similarity(${typed}, p.normalized) DESC, p."useCount" DESC, p.id
+      LIMIT ${first}`;
+  }
+}
+
+/** The ids matching `text` with a relevance score, higher is better. */
+function matches(text: string, mode: PromptSearchMode): Prisma.Sql {
+  const words = Prisma.sql`
+    SELECT p.id, ts_rank_cd(p."searchVector", q)::float8 AS score
+    FROM "Prompt" p, websearch_to_tsquery('english', ${text}) q
+    WHERE p."searchVector" @@ q`;
+  // Each query word of 3+ letters is matched on its own against the closest stretch of the prompt
+  // (word_similarity, through the trigram index with <%: pg_trgm's threshold, 0.6). One wrong or missing
+  // letter keeps ~0.67 ("cyberpnk" ~ cyberpunk); a prompt scores the mean over the query's words, so more
+  // words matched rank higher. The last word may be unfinished: a prefix query (:*) catches "cyberp".
+  const terms = fuzzyWords(text);
+  const fuzzy =
+    terms.length === 0
+      ? Prisma.sql`SELECT p.id, 0::float8 AS score FROM "Prompt" p WHERE p."searchVector" @@ ${prefixQuery(text)}`
+      : Prisma.sql`
+    SELECT p.id, ((${Prisma.join(terms.map((w) => Prisma.sql`word_similarity(${w}, p.normalized)`), ' + ')}) / ${terms.length})::float8 AS score
+    FROM "Prompt" p
+    WHERE ${Prisma.join(terms.map((w) => Prisma.sql`${w} <% p.normalized`), ' OR ')} OR p."searchVector" @@ ${prefixQuery(text)}`;
+  if (mode === 'WORDS') return words;
+  if (mode === 'FUZZY') return fuzzy;
+  return Prisma.sql`
+    SELECT id, sum(1.0 / (${RRF_K} + rank))::float8 AS score FROM (
+      SELECT id, row_number() OVER (ORDER BY score DESC, id) AS rank FROM (${words}) w
+      UNION ALL
+      SELECT id, row_number() OVER (ORDER BY score DESC, id) AS rank FROM (${fuzzy}) f
+    ) ranked GROUP BY id`;
+}
+
+function fuzzyWords(text: string): string[] {
+  return [...new Set((text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length >= MIN_FUZZY_WORD))];
+}
+
+/** A tsquery matching every word of `text`, the last one as a prefix; `''` matches nothing. */
+function prefixQuery(text: string): Prisma.Sql {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return Prisma.sql`''::tsquery`;
+  const terms = words.map((word, i) => (i === words.length - 1 ? `${word}:*` : word)).join(' & ');
+  return Prisma.sql`to_tsquery('english', ${terms})`;
+}
+
+function filters(query: PromptSearchQuery): Prisma.Sql {
+  const generation: Prisma.Sql[] = [];
+  if (query.model !== undefined) generation.push(Prisma.sql`g.model = ${query.model}`);
+  if (query.sampler !== undefined) generation.push(Prisma.sql`g.sampler = ${query.sampler}`);
+  const conditions: Prisma.Sql[] = [];
+  if (generation.length > 0) {
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Generation" g WHERE g."promptId" = p.id AND ${Prisma.join(generation, ' AND ')})`);
+  }
+  if (query.createdAfter) conditions.push(Prisma.sql`p."createdAt" >= ${query.createdAfter}`);
+  if (query.createdBefore) conditions.push(Prisma.sql`p."createdAt" < ${query.createdBefore}`);
+  return conditions.length > 0 ? Prisma.join(conditions, ' AND ') : Prisma.sql`TRUE`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The last row's sort key and id: the next page starts after it, whatever was added since. */
+function encodeCursor(key: number, id: string): string {
+  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { key: number; id: string } {
+  try {
+    const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof key === 'number' && Number.isFinite(key) && typeof id === 'string') return { key, id };
+  } catch {
+    // fall through
+  }
+  throw new RangeError('malformed search cursor');
+}
