@@ -7,6 +7,7 @@ import { schedulerNames, StableDiffusionPipeline, type RgbImage, type Txt2ImgReq
 import { img2imgStart } from '../../src/diffusion/pipeline.js';
 import { analyseImage } from '../support/shape-analyser.js';
 import { TOY_MODEL_DIR } from '../support/toy-world.js';
+import { meanAbsDifference as pixelDifference } from '../support/pixels.js';
 
 /**
  * img2img on the bundled toy-shapes model, judged by what the pictures show: a low strength keeps the picture,
@@ -17,9 +18,7 @@ const OTHER = 'a large yellow circle on the left, white background';
 const BASE: Txt2ImgRequest = { prompt: SCENE, sampler: 'euler', steps: 20, guidanceScale: 5, width: 64, height: 64, seeds: [1n] };
 
 function meanAbsDifference(a: RgbImage, b: RgbImage): number {
-  let total = 0;
-  for (let i = 0; i < a.data.length; i++) total += Math.abs(a.data[i]! - b.data[i]!);
-  return total / a.data.length;
+  return pixelDifference(a.data, b.data);
 }
 
 describe('img2img on toy-shapes', () => {

@@ -8,6 +8,7 @@ import { readModelFolder, scanModelFolders, StableDiffusionPipeline, type Txt2Im
 import { detectTraits, type FamilyEvidence } from '../../src/diffusion/model/family.js';
 import { writeTinyModel, type TinyModelOptions } from '../../src/diffusion/model/tiny/write-tiny-model.js';
 import { scrambleOnnxWeights } from '../support/scramble-onnx.js';
+import { meanAbsDifference } from '../support/pixels.js';
 
 const REQUEST: Txt2ImgRequest = {
   prompt: 'a red circle on a blue background',
@@ -18,12 +19,6 @@ const REQUEST: Txt2ImgRequest = {
   height: 64,
   seeds: [3n],
 };
-
-function meanAbsDifference(a: Uint8Array, b: Uint8Array): number {
-  let total = 0;
-  for (let i = 0; i < a.length; i++) total += Math.abs(a[i]! - b[i]!);
-  return total / a.length;
-}
 
 /** Evidence shaped like the JSON files of published models (values from their model_index/scheduler/unet configs). */
 function evidence(name: string, parts: Partial<FamilyEvidence>): FamilyEvidence {

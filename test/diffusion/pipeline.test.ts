@@ -8,6 +8,7 @@ import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.
 import { ModelSession } from '../../src/diffusion/model/onnx-session.js';
 import { PromptEncoder } from '../../src/diffusion/text/text-encoder.js';
 import { PromptTokenizer } from '../../src/diffusion/text/tokenizer.js';
+import { meanAbsDifference } from '../support/pixels.js';
 
 const BASE: Txt2ImgRequest = {
   prompt: 'a red circle on a blue background',
@@ -19,12 +20,6 @@ const BASE: Txt2ImgRequest = {
   height: 64,
   seeds: [42n],
 };
-
-function meanAbsDifference(a: Uint8Array, b: Uint8Array): number {
-  let total = 0;
-  for (let i = 0; i < a.length; i++) total += Math.abs(a[i]! - b[i]!);
-  return total / a.length;
-}
 
 describe('StableDiffusionPipeline on the tiny model', () => {
   let root: string;

@@ -10,6 +10,7 @@ import type { RunningServer } from '../../src/server.js';
 import { CatalogDocument, GenerateDocument, GenerationDocument, type GenerateInput } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
+import { meanAbsDifference } from '../support/pixels.js';
 
 /**
  * Every kind of export the tiny model writer makes, through the GraphQL API: epsilon and v-prediction UNets,
@@ -49,12 +50,6 @@ describe('model variants over GraphQL', { timeout: 10 * 60_000 }, () => {
       assert.ok(generation && ['QUEUED', 'RUNNING'].includes(generation.status), `${input.model}: ${generation?.status} ${generation?.error}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-  }
-
-  function meanAbsDifference(a: Buffer, b: Buffer): number {
-    let total = 0;
-    for (let i = 0; i < a.length; i++) total += Math.abs(a[i]! - b[i]!);
-    return total / a.length;
   }
 
   test('every variant is listed and generates', async () => {

@@ -88,6 +88,8 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       // An unfinished word finds what it starts (ranked first) and, more weakly, words that share its start.
       assert.deepEqual(new Set((await texts({ text: 'lightho', mode: 'FUZZY' })).slice(0, 2)), new Set(['a watercolor painting of a lighthouse', 'lighthouse on a cliff at dusk, dramatic sky']));
       assert.deepEqual(await texts({ text: 'qzxv', mode: 'FUZZY' }), [], 'nothing close, nothing found');
+      // Two swapped letters, and a common word that must not match everything.
+      assert.deepEqual(new Set(await texts({ text: 'the lighthuose', mode: 'FUZZY' })), new Set(['a watercolor painting of a lighthouse', 'lighthouse on a cliff at dusk, dramatic sky']));
       assert.deepEqual(await texts({ text: 'watercolr lighthouse' }), ['a watercolor painting of a lighthouse', 'lighthouse on a cliff at dusk, dramatic sky']);
     });
 
