@@ -81,12 +81,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     port: config.port,
     schema: await buildAppSchema(),
     context: async () => context,
-    images: async (id) => {
+    images: async (id, variant) => {
       const image = await reader.getPicture(id);
       if (!image) return null;
-      const file = await store.stat(image.path);
+      // Pictures stored before thumbnails existed have none: the full image stands in.
+      const chosen = variant === 'thumb' && image.thumbnail ? { ...image.thumbnail, contentType: 'image/webp' } : { ...image, contentType: 'image/png' };
+      const file = await store.stat(chosen.path);
       if (!file) return null;
-      return { sha256: image.sha256, size: file.size, contentType: 'image/png', open: () => store.open(image.path) };
+      return { sha256: chosen.sha256, size: file.size, contentType: chosen.contentType, open: () => store.open(chosen.path) };
     },
     logger,
   });

@@ -9,6 +9,7 @@ export function toImage(image: ImageRecord | StoredImage, publicUrl: string): Im
   return {
     id: image.id,
     url: `${publicUrl}/images/${image.id}`,
+    thumbnailUrl: `${publicUrl}/images/${image.id}?size=thumb`,
     index: image.index,
     seed: image.seed,
     width: image.width,

@@ -9,21 +9,28 @@ export interface ImageFile {
   open(): Readable;
 }
 
+/** `full`: the PNG as generated; `thumb`: a WebP of at most 256 px a side (`?size=thumb`). */
+export type ImageVariant = 'full' | 'thumb';
+
 /** Looks an image up by its API id; null when there is no such image. */
-export type ImageLookup = (id: string, variant: 'full') => Promise<ImageFile | null>;
+export type ImageLookup = (id: string, variant: ImageVariant) => Promise<ImageFile | null>;
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 
 /**
- * GET/HEAD /images/<id>. Image bytes never change for an id (content-addressed), so responses carry the
+ * GET/HEAD /images/<id>[?size=thumb]. Image bytes never change for an id (content-addressed), so responses carry the
  * sha256 as a strong ETag and may be cached forever.
  */
-export async function serveImage(req: IncomingMessage, res: ServerResponse, id: string, lookup: ImageLookup): Promise<void> {
+export async function serveImage(req: IncomingMessage, res: ServerResponse, id: string, lookup: ImageLookup, size: string | null = null): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
   }
-  const image = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await lookup(id, 'full') : null;
+  if (size !== null && size !== 'thumb' && size !== 'full') {
+    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `size must be "thumb" or "full", got "${size}"` }));
+    return;
+  }
+  const image = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await lookup(id, size === 'thumb' ? 'thumb' : 'full') : null;
   if (!image) {
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `image "${id}" not found` }));
     return;

@@ -70,7 +70,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
         }
         await graphql(req, res);
       } else if (url.pathname.startsWith('/images/')) {
-        await serveImage(req, res, decodeURIComponent(url.pathname.slice('/images/'.length)), options.images);
+        await serveImage(req, res, decodeURIComponent(url.pathname.slice('/images/'.length)), options.images, url.searchParams.get('size'));
       } else if (url.pathname === '/health') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok' }));
       } else if (url.pathname === '/') {

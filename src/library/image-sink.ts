@@ -3,6 +3,7 @@ import type { PrismaClient } from './db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
 import { findStoredPicture } from './pictures.js';
 import { seedToDecimalString } from './seeds.js';
+import { storePictureFiles } from './thumbnails.js';
 
 /**
  * Stores a finished image: the file first, then the row that points at it, so no row lacks its file. Reads
@@ -15,8 +16,8 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
   ) {}
 
   async saveImage(image: ImageToStore): Promise<StoredImage> {
-    const file = await this.store.put(image.png);
-    const fields = { seed: seedToDecimalString(image.seed), width: image.width, height: image.height, sha256: file.sha256, path: file.path };
+    const files = await storePictureFiles(this.store, image.png);
+    const fields = { seed: seedToDecimalString(image.seed), width: image.width, height: image.height, ...files };
     // A job re-run after a crash may store the same batch index again: replace the earlier row.
     const row = await this.prisma.image.upsert({
       where: { generationId_index: { generationId: image.generationId, index: image.index } },
@@ -31,7 +32,7 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
       seed: image.seed,
       width: image.width,
       height: image.height,
-      sha256: file.sha256,
+      sha256: files.sha256,
       url: `/images/${row.id}`,
     };
   }

@@ -12,13 +12,22 @@ export interface StoredPicture {
   sha256: string;
   /** Relative to the data folder. */
   path: string;
+  /** The WebP thumbnail; null for pictures stored before thumbnails were made. */
+  thumbnail: { path: string; sha256: string } | null;
 }
 
-const FIELDS = { id: true, width: true, height: true, sha256: true, path: true } as const;
+const FIELDS = { id: true, width: true, height: true, sha256: true, path: true, thumbnailPath: true, thumbnailSha256: true } as const;
 
 export async function findStoredPicture(db: Prisma.TransactionClient, id: string): Promise<StoredPicture | null> {
   const image = await db.image.findUnique({ where: { id }, select: FIELDS });
-  if (image) return { ...image, kind: 'image' };
+  if (image) return toPicture(image, 'image');
   const upload = await db.upload.findUnique({ where: { id }, select: FIELDS });
-  return upload ? { ...upload, kind: 'upload' } : null;
+  return upload ? toPicture(upload, 'upload') : null;
+}
+
+type PictureRow = Prisma.ImageGetPayload<{ select: typeof FIELDS }>;
+
+function toPicture({ thumbnailPath, thumbnailSha256, ...row }: PictureRow, kind: StoredPicture['kind']): StoredPicture {
+  const thumbnail = thumbnailPath && thumbnailSha256 ? { path: thumbnailPath, sha256: thumbnailSha256 } : null;
+  return { ...row, kind, thumbnail };
 }

@@ -1,5 +1,6 @@
 import type { PrismaClient } from './db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
+import { storePictureFiles } from './thumbnails.js';
 
 export interface UploadRecord {
   id: string;
@@ -19,7 +20,7 @@ export class UploadStore {
   ) {}
 
   async save(png: Uint8Array, width: number, height: number): Promise<UploadRecord> {
-    const file = await this.store.put(png);
-    return this.prisma.upload.create({ data: { width, height, sha256: file.sha256, path: file.path } });
+    const files = await storePictureFiles(this.store, png);
+    return this.prisma.upload.create({ data: { width, height, ...files }, select: { id: true, width: true, height: true, sha256: true, path: true, createdAt: true } });
   }
 }

@@ -24,6 +24,9 @@ export class Image {
   @Field(() => String, { description: 'Where to download the PNG (relative to the server unless ATELIER_PUBLIC_URL is set).' })
   url!: string;
 
+  @Field(() => String, { description: 'A WebP thumbnail of at most 256 px a side, for galleries (`url` with `?size=thumb`).' })
+  thumbnailUrl!: string;
+
   @Field(() => Int, { description: 'Position in the batch, from 0.' })
   index!: number;
 
