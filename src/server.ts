@@ -9,7 +9,17 @@ import { WorkerPool } from './generation/worker-pool.js';
 import type { AppContext } from './graphql/context.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { startHttpServer } from './http/server.js';
-import { DatabaseImageSink, DatabaseJobQueue, FileImageStore, GenerationReader, openDatabase, PromptSearch, UploadStore, type Database } from './library/index.js';
+import {
+  DatabaseImageSink,
+  DatabaseJobQueue,
+  FileImageStore,
+  GenerationReader,
+  LibraryDeleter,
+  openDatabase,
+  PromptSearch,
+  UploadStore,
+  type Database,
+} from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface RunningServer {
@@ -69,6 +79,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     generations: service,
     reader,
     promptSearch: new PromptSearch(database.prisma),
+    deleter: new LibraryDeleter(database.prisma, store),
     uploads,
     catalog,
     bus,

@@ -16,13 +16,48 @@ export interface StoredFile {
  * file or a stray temporary, never a truncated image under a real name. Identical images share one file.
  */
 export class FileImageStore {
+  /** Per-path chains: a put and a removal of the same file never interleave (see removeUnreferenced). */
+  private readonly locks = new Map<string, Promise<unknown>>();
+
   constructor(readonly dataDir: string) {}
 
   async put(bytes: Uint8Array, extension = 'png'): Promise<StoredFile> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const relative = `images/${sha256.slice(0, 2)}/${sha256}.${extension}`;
+    await this.exclusive(relative, () => this.write(relative, bytes));
+    return { sha256, path: relative };
+  }
+
+  /**
+   * Deletes the files no database row points at any more. A file put again since `since` (a new picture with
+   * the same bytes, whose row may not be written yet) is kept: put marks an existing file by touching it, and
+   * the check and the removal run under the same per-path lock as put, so neither can slip between the other's
+   * steps. (Two servers sharing one data folder could still race in that instant; a later sweep would find
+   * such a row's file missing.)
+   */
+  async removeUnreferenced(paths: Iterable<string>, since: Date, isReferenced: (path: string) => Promise<boolean>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const relative of new Set(paths)) {
+      await this.exclusive(relative, async () => {
+        if (await isReferenced(relative)) return;
+        const target = this.resolve(relative);
+        const stats = await fs.stat(target).catch(() => null);
+        if (!stats || stats.mtime >= since) return;
+        await fs.rm(target, { force: true });
+        removed.push(relative);
+      });
+    }
+    return removed;
+  }
+
+  private async write(relative: string, bytes: Uint8Array): Promise<void> {
     const target = this.resolve(relative);
-    if (await this.stat(relative)) return { sha256, path: relative };
+    if (await this.stat(relative)) {
+      // Already stored (identical bytes): mark it as wanted again, for a removal running concurrently.
+      const now = new Date();
+      await fs.utimes(target, now, now);
+      return;
+    }
     await fs.mkdir(path.dirname(target), { recursive: true });
     const temporary = `${target}.${randomBytes(6).toString('hex')}.tmp`;
     try {
@@ -40,7 +75,17 @@ export class FileImageStore {
       throw error;
     }
     await syncDirectory(path.dirname(target));
-    return { sha256, path: relative };
+  }
+
+  private exclusive<T>(relative: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(relative) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.locks.set(relative, settled);
+    void settled.then(() => {
+      if (this.locks.get(relative) === settled) this.locks.delete(relative);
+    });
+    return next;
   }
 
   async exists(relativePath: string): Promise<boolean> {

@@ -8,4 +8,5 @@ export { GenerationReader, type GenerationRecord, type ImageRecord, type Generat
 export { normalizePrompt } from './prompts.js';
 export { PromptSearch, type PromptHit, type PromptSearchQuery, type PromptSearchPage, type PromptSearchMode, type PromptSort } from './prompt-search.js';
 export { UploadStore, type UploadRecord } from './uploads.js';
+export { LibraryDeleter, type DeleteGenerationResult } from './deletion.js';
 export type { StoredPicture } from './pictures.js';

@@ -45,3 +45,20 @@ test('prompts are deduplicated by trimmed, whitespace-collapsed, lower-cased tex
   assert.equal(normalizePrompt('  A  Red\tcircle\n'), 'a red circle');
   assert.equal(normalizePrompt('ÉTÉ  à Paris'), 'été à paris');
 });
+
+test('unreferenced files are removed; a file referenced, or stored again since the removal began, stays', async () => {
+  const store = new FileImageStore(dataDir);
+  const old = await store.put(new TextEncoder().encode('old and unused'));
+  const used = await store.put(new TextEncoder().encode('still used'));
+  const again = await store.put(new TextEncoder().encode('stored again'));
+  // Back-date the files, as if stored a minute ago; then a removal starts, and one picture is stored again.
+  const minuteAgo = new Date(Date.now() - 60_000);
+  for (const file of [old, used, again]) await fs.utimes(path.join(dataDir, file.path), minuteAgo, minuteAgo);
+  const since = new Date();
+  await store.put(new TextEncoder().encode('stored again'));
+  const removed = await store.removeUnreferenced([old.path, used.path, again.path, 'images/00/missing.png'], since, async (p) => p === used.path);
+  assert.deepEqual(removed, [old.path]);
+  assert.equal(await store.exists(old.path), false);
+  assert.equal(await store.exists(used.path), true);
+  assert.equal(await store.exists(again.path), true, 'a concurrent store of the same bytes keeps its file');
+});

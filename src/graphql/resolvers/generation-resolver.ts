@@ -6,7 +6,7 @@ import { generationEventStream } from '../generation-event-stream.js';
 import { acceptedJobToGeneration, snapshotEvents, toEventPayload, toGeneration } from '../mappers.js';
 import { GenerateInput } from '../types/generate-input.js';
 import { GenerationEvent } from '../types/generation-events.js';
-import { Generation, GenerationConnection } from '../types/generation.js';
+import { DeletedGeneration, Generation, GenerationConnection } from '../types/generation.js';
 import { resolveGenerateInput } from '../validate-generate-input.js';
 import { samplerNames } from '../../generation/samplers.js';
 
@@ -45,6 +45,16 @@ export class GenerationResolver {
     const result = await ctx.generations.cancel(id);
     // A running job reports CANCELLED once its worker stops; the returned state may still say RUNNING.
     return this.load(id, ctx, result === 'cancelled' ? null : undefined);
+  }
+
+  @Mutation(() => DeletedGeneration, {
+    description: 'Deletes a finished (completed, failed or cancelled) generation with its images and their files. Its prompt stays in the library.',
+  })
+  async deleteGeneration(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<DeletedGeneration> {
+    const result = await ctx.deleter.deleteGeneration(id);
+    if (result.status === 'not-found') throw notFound('generation', id);
+    if (result.status === 'active') throw badInput('id', `generation "${id}" is queued or running; cancel it first`, { reason: 'GENERATION_ACTIVE' });
+    return { id, removedFiles: result.removedFiles };
   }
 
   @Query(() => Generation, { nullable: true })

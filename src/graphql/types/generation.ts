@@ -142,6 +142,15 @@ export class GenerationEdge {
   cursor!: string;
 }
 
+@ObjectType({ description: 'What deleteGeneration removed.' })
+export class DeletedGeneration {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int, { description: 'Image files removed from disk (files shared with other pictures stay).' })
+  removedFiles!: number;
+}
+
 @ObjectType({ description: 'A page of generations, newest first (Relay cursor connection).' })
 export class GenerationConnection {
   @Field(() => [GenerationEdge])

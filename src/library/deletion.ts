@@ -1,0 +1,44 @@
+import type { PrismaClient } from './db/generated/client.js';
+import type { FileImageStore } from './image-store.js';
+
+export type DeleteGenerationResult = { status: 'deleted'; removedFiles: number } | { status: 'not-found' } | { status: 'active' };
+
+/**
+ * Removing things from the library without leaving anything dangling: rows go first (in one transaction), then
+ * the files that no row points at any more. A crash in between leaves unreferenced files, never a row without
+ * its file (the reverse of storing, where files go first).
+ */
+export class LibraryDeleter {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly store: FileImageStore,
+  ) {}
+
+  /** A finished generation with its images and their files; a queued or running one must be cancelled first. */
+  async deleteGeneration(id: string): Promise<DeleteGenerationResult> {
+    const since = new Date();
+    const outcome = await this.prisma.$transaction(async (tx) => {
+      const generation = await tx.generation.findUnique({
+        where: { id },
+        select: { status: true, promptId: true, images: { select: { path: true, thumbnailPath: true } } },
+      });
+      if (!generation) return { status: 'not-found' as const };
+      if (generation.status === 'QUEUED' || generation.status === 'RUNNING') return { status: 'active' as const };
+      await tx.generation.delete({ where: { id } }); // images cascade
+      // The prompt stays in the library (it may be reused or searched); it was used once less.
+      await tx.prompt.update({ where: { id: generation.promptId }, data: { useCount: { decrement: 1 } } });
+      const paths = generation.images.flatMap((image) => [image.path, image.thumbnailPath]).filter((p): p is string => p !== null);
+      return { status: 'deleted' as const, paths };
+    });
+    if (outcome.status !== 'deleted') return outcome;
+    const removed = await this.store.removeUnreferenced(outcome.paths, since, (path) => this.isReferenced(path));
+    return { status: 'deleted', removedFiles: removed.length };
+  }
+
+  /** Whether any image or upload row still points at the file (identical pictures share one file). */
+  private async isReferenced(path: string): Promise<boolean> {
+    const where = { OR: [{ path }, { thumbnailPath: path }] };
+    const [images, uploads] = await Promise.all([this.prisma.image.count({ where }), this.prisma.upload.count({ where })]);
+    return images + uploads > 0;
+  }
+}
