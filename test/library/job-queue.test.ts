@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
 import type { GenerationParams } from '../../src/generation/job.js';
 import {
   DatabaseImageSink,
@@ -155,14 +156,17 @@ function queueSuite(name: string, open: () => Promise<{ database: Database; clea
         const reader = new GenerationReader(handle!.database.prisma);
         const jobs = [];
         for (let i = 0; i < 7; i++) jobs.push(await queue.enqueue({ ...PARAMS, prompt: `prompt ${i}` }));
-        const png = Buffer.from('not really a png, but bytes all the same');
+        const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 40, b: 90 } } }).png().toBuffer();
         const stored = await sink.saveImage({ generationId: jobs[0]!.id, index: 0, seed: 42n, width: 64, height: 64, png });
         const again = await sink.saveImage({ generationId: jobs[1]!.id, index: 0, seed: 42n, width: 64, height: 64, png });
         assert.equal(stored.sha256, again.sha256);
         const record = await reader.getImage(stored.id);
         assert.equal(record?.path, `images/${stored.sha256.slice(0, 2)}/${stored.sha256}.png`);
         assert.deepEqual(await fs.readFile(path.join(dataDir, record!.path)), png);
-        assert.deepEqual(await fs.readdir(path.join(dataDir, 'images', stored.sha256.slice(0, 2))), [`${stored.sha256}.png`]);
+        // One PNG however often it is stored, and one WebP thumbnail beside it in the store.
+        const files = (await fs.readdir(path.join(dataDir, 'images'), { recursive: true })).filter((f) => /\.(png|webp)$/.test(f));
+        assert.deepEqual(files.map((f) => path.extname(f)).sort(), ['.png', '.webp']);
+        assert.ok(files.some((f) => f.endsWith(`${stored.sha256}.png`)));
 
         const seen: string[] = [];
         let after: string | undefined;
