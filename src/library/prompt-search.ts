@@ -67,7 +67,7 @@ export class PromptSearch {
     const keyset = position ? Prisma.sql`(sort_key < ${position.key} OR (sort_key = ${position.key} AND id > ${position.id}))` : Prisma.sql`TRUE`;
     // One statement: the hits are computed once (a CTE used twice is materialised) for the page and the count;
     // the LEFT JOIN keeps the count when the page is empty.
-    const rows = await this.withTrigramThreshold((tx) =>
+    const rows = await this.withSearchSettings((tx) =>
       tx.$queryRaw<Array<PromptHit & { sort_key: number | null; total: number }>>`
         WITH hits AS (${filtered}), total AS (SELECT count(*)::int AS total FROM hits)
         SELECT page.*, total.total FROM total LEFT JOIN LATERAL (
@@ -90,7 +90,7 @@ export class PromptSearch {
    * would compute it for every row instead of rechecking the trigram index's candidates (5x slower measured on
    * 20,000 prompts). set_config(..., true) lasts until the end of the transaction.
    */
-  private withTrigramThreshold<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  private withSearchSettings<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true)`;
       return work(tx);
@@ -105,7 +105,7 @@ export class PromptSearch {
     const typed = prefix.trim().replace(/\s+/g, ' ').toLowerCase();
     if (typed === '') return [];
     const pattern = `${escapeLike(typed)}%`;
-    return this.withTrigramThreshold((tx) => tx.$queryRaw<PromptHit[]>`
+    return this.withSearchSettings((tx) => tx.$queryRaw<PromptHit[]>`
       SELECT p.id, p.text, p."useCount", p."createdAt", p."lastUsedAt", word_similarity(${typed}, p.normalized)::float8 AS score
       FROM "Prompt" p
       WHERE p.normalized LIKE ${pattern} OR ${typed} <% p.normalized
