@@ -57,7 +57,9 @@ export class PromptSearch {
     const text = (query.text ?? '').trim();
     const sort = query.sort ?? 'RELEVANCE';
     const byRelevance = sort === 'RELEVANCE' && text !== '';
-    const candidates = text === '' ? Prisma.sql`SELECT p.id, NULL::float8 AS score FROM "Prompt" p` : matches(text, query.mode ?? 'HYBRID');
+    const mode = query.mode ?? 'HYBRID';
+    const known = text === '' || mode === 'WORDS' ? new Set<string>() : await this.indexedWords(fuzzyWords(text));
+    const candidates = text === '' ? Prisma.sql`SELECT p.id, NULL::float8 AS score FROM "Prompt" p` : matches(text, mode, known);
     const key = byRelevance ? Prisma.sql`c.score` : sort === 'MOST_USED' ? Prisma.sql`p."useCount"::float8` : Prisma.sql`extract(epoch from p."createdAt")::float8`;
     const filtered = Prisma.sql`
       SELECT p.id, p.text, p."useCount", p."createdAt", p."lastUsedAt", c.score, ${key} AS sort_key
@@ -82,6 +84,19 @@ export class PromptSearch {
       cursor: encodeCursor(Number(sort_key), hit.id),
     }));
     return { items, hasNextPage: found.length > first, endCursor: items.at(-1)?.cursor ?? null, totalCount: count };
+  }
+
+  /**
+   * The query words some prompt contains as such (after stemming): those need no typo tolerance, and looking
+   * them up in the full-text index is far cheaper than trigram candidates (a common word's trigrams also match
+   * many other words, each rechecked with word_similarity).
+   */
+  private async indexedWords(words: string[]): Promise<Set<string>> {
+    if (words.length === 0) return new Set();
+    const rows = await this.prisma.$queryRaw<Array<{ word: string }>>`
+      SELECT w AS word FROM unnest(${words}::text[]) AS w
+      WHERE EXISTS (SELECT 1 FROM "Prompt" WHERE "searchVector" @@ plainto_tsquery('english', w))`;
+    return new Set(rows.map((row) => row.word));
   }
 
   /**
@@ -115,26 +130,31 @@ export class PromptSearch {
 }
 
 /** The ids matching `text` with a relevance score, higher is better. */
-function matches(text: string, mode: PromptSearchMode): Prisma.Sql {
+function matches(text: string, mode: PromptSearchMode, indexedWords: ReadonlySet<string>): Prisma.Sql {
   const words = Prisma.sql`
     SELECT p.id, ts_rank_cd(p."searchVector", q)::float8 AS score
     FROM "Prompt" p, websearch_to_tsquery('english', ${text}) q
     WHERE p."searchVector" @@ q`;
-  // Each query word of 3+ letters is matched on its own against the closest stretch of the prompt
-  // (word_similarity, through the trigram index with <%: pg_trgm's threshold, 0.6). One wrong or missing
-  // letter keeps ~0.67 ("cyberpnk" ~ cyberpunk); a prompt scores the mean over the query's words, so more
-  // words matched rank higher. The last word may be unfinished: a prefix query (:*) catches "cyberp".
+  // Each query word of 3+ letters is matched on its own: a word some prompt contains is looked up in the
+  // full-text index; any other (a typo) against the closest stretch of each prompt through the trigram index
+  // (word_similarity >= 0.5: one wrong or missing letter keeps ~0.67, "cyberpnk" ~ cyberpunk). A prompt scores
+  // the mean over the query's words, so more words matched rank higher. The last word may be unfinished: a
+  // prefix query (:*) catches "cyberp".
   const terms = fuzzyWords(text);
   // Each way of matching is its own index scan (a UNION): OR-ing a trigram and a full-text condition makes
   // the planner scan the whole table instead.
   const candidates = [
-    ...terms.map((w) => Prisma.sql`SELECT id FROM "Prompt" WHERE ${w} <% normalized`),
+    ...terms.map((w) =>
+      indexedWords.has(w)
+        ? Prisma.sql`SELECT id FROM "Prompt" WHERE "searchVector" @@ plainto_tsquery('english', ${w})`
+        : Prisma.sql`SELECT id FROM "Prompt" WHERE ${w} <% normalized`,
+    ),
     Prisma.sql`SELECT id FROM "Prompt" WHERE "searchVector" @@ ${prefixQuery(text)}`,
   ];
   const score =
     terms.length === 0
       ? Prisma.sql`0`
-      : Prisma.sql`(${Prisma.join(terms.map((w) => Prisma.sql`word_similarity(${w}, p.normalized)`), ' + ')}) / ${terms.length}`;
+      : Prisma.sql`(${Prisma.join(terms.map(wordScore), ' + ')}) / ${terms.length}`;
   const fuzzy = Prisma.sql`
     SELECT p.id, (${score})::float8 AS score
     FROM "Prompt" p
@@ -147,6 +167,15 @@ function matches(text: string, mode: PromptSearchMode): Prisma.Sql {
       UNION ALL
       SELECT id, row_number() OVER (ORDER BY score DESC, id) AS rank FROM (${fuzzy}) f
     ) ranked GROUP BY id`;
+}
+
+/**
+ * How well one query word matches a prompt: 1 when the prompt has the word itself (a lexeme lookup in its
+ * tsvector, far cheaper than trigrams), else its trigram word similarity. Most candidates of a common word
+ * match exactly, so few need word_similarity.
+ */
+function wordScore(word: string): Prisma.Sql {
+  return Prisma.sql`CASE WHEN p."searchVector" @@ plainto_tsquery('english', ${word}) THEN 1 ELSE word_similarity(${word}, p.normalized) END`;
 }
 
 function fuzzyWords(text: string): string[] {
