@@ -24,7 +24,8 @@ export {
 export type { ModelTraits, ModelFamily, Distillation, GenerationDefaults } from './model/family.js';
 export type { PredictionType } from './schedulers/types.js';
 export type { SessionOptions, ExecutionDevice, ProviderChoice } from './model/onnx-session.js';
-export { latentToRgb, type RgbImage } from './preview/latent2rgb.js';
+export { latentToRgb, latentRgbMapFor, type RgbImage } from './preview/latent2rgb.js';
+export { TaesdDecoder } from './preview/taesd.js';
 export { decodeToGray, decodeToRgb, normalizeToPng, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
 export { createScheduler, schedulerNames } from './schedulers/index.js';
 export { TorchGenerator } from './random/index.js';

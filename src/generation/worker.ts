@@ -3,21 +3,19 @@
  * and runs one job at a time; progress goes back to the pool as messages. Encoding PNGs and previews here
  * keeps that CPU work off the main thread that serves the API.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   encodePng,
   encodePreviewWebp,
   formatParameters,
   GenerationAbortedError,
+  latentRgbMapFor,
   latentToRgb,
   StableDiffusionPipeline,
+  TaesdDecoder,
   toDataUrl,
+  type ModelFamily,
 } from '../diffusion/index.js';
-import type { ModelFamily } from '../diffusion/model/family.js';
-import { latentRgbMapFor } from '../diffusion/preview/latent2rgb.js';
-import { TaesdDecoder, taesdDecoderFile } from '../diffusion/preview/taesd.js';
 import { samplerLabel } from '../diffusion/schedulers/index.js';
 import type { FloatTensor } from '../diffusion/tensor.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
@@ -124,7 +122,7 @@ function taesdFor(family: ModelFamily): Promise<TaesdDecoder> | undefined {
   if (!taesdDir) return undefined;
   let decoder = taesdByFamily.get(family);
   if (!decoder) {
-    if (!existsSync(path.join(taesdDir, taesdDecoderFile(family)))) return undefined;
+    if (!TaesdDecoder.isInstalled(taesdDir, family)) return undefined;
     decoder = TaesdDecoder.load(taesdDir, family);
     taesdByFamily.set(family, decoder);
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { conv2d, upsampleNearest, type Net } from '../graph/layers.js';
@@ -74,6 +75,11 @@ export function taesdDecoderFile(family: ModelFamily): string {
 /** A TAESD decoder session for previews: latents in, RGB out. */
 export class TaesdDecoder {
   private constructor(private readonly session: ort.InferenceSession) {}
+
+  /** Whether `dir` holds the decoder weights for the family's latents. */
+  static isInstalled(dir: string, family: ModelFamily): boolean {
+    return existsSync(path.join(dir, taesdDecoderFile(family)));
+  }
 
   /**
    * From a folder holding the family's decoder (see taesdDecoderFile), or from the file itself. Without a
