@@ -21,6 +21,11 @@ export interface Config {
    * model when it is in `modelsDir`, otherwise the first model there.
    */
   defaultModel: string | undefined;
+  /**
+   * Model whose text encoder embeds prompts for semantic search: a folder name in `modelsDir`, undefined for
+   * the default model, or 'off' to run without semantic search.
+   */
+  embeddingModel: string | undefined;
   /** Number of worker threads, each holding its own ONNX sessions. 0 runs the API without generating. */
   workers: number;
   /** Execution provider choice: auto = CUDA when available, else CPU. */
@@ -97,6 +102,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (modelName && (modelName.includes('/') || modelName.includes('\\') || modelName.startsWith('.'))) {
     throw new ConfigError('ATELIER_DEFAULT_MODEL', 'expected a folder name inside ATELIER_MODELS_DIR');
   }
+  const embeddingModel = env.ATELIER_EMBEDDING_MODEL?.trim() || undefined;
+  if (embeddingModel && (embeddingModel.includes('/') || embeddingModel.includes('\\') || embeddingModel.startsWith('.'))) {
+    throw new ConfigError('ATELIER_EMBEDDING_MODEL', 'expected a folder name inside ATELIER_MODELS_DIR, or "off"');
+  }
   const defaultThreads = Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)));
   return {
     host: env.HOST?.trim() || '127.0.0.1',
@@ -105,6 +114,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     databaseUrl,
     modelsDir: path.resolve(cwd, env.ATELIER_MODELS_DIR?.trim() || 'models'),
     defaultModel: modelName,
+    embeddingModel,
     workers,
     device: readChoice(env, 'ATELIER_DEVICE', 'auto', ['auto', 'cuda', 'cpu'] as const),
     cudaDevices: readDeviceList(env, 'ATELIER_CUDA_DEVICES'),

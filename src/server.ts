@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { scanModelFolders } from './diffusion/index.js';
+import { PromptEmbedder, scanModelFolders } from './diffusion/index.js';
 import { writeTinyModel } from './diffusion/model/tiny/write-tiny-model.js';
 import type { Config } from './config.js';
 import { GenerationService } from './generation/generation-service.js';
@@ -7,6 +7,7 @@ import { InProcessEventBus } from './generation/in-process-event-bus.js';
 import { ModelCatalog } from './generation/model-catalog.js';
 import { WorkerPool } from './generation/worker-pool.js';
 import type { AppContext } from './graphql/context.js';
+import { createLoaders } from './graphql/loaders.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { startHttpServer } from './http/server.js';
 import {
@@ -14,9 +15,15 @@ import {
   DatabaseJobQueue,
   FileImageStore,
   GenerationReader,
+  CollectionStore,
+  ImageLabeller,
+  ImageSearch,
+  LibraryBatchReader,
   LibraryDeleter,
   openDatabase,
+  PromptMatcher,
   PromptSearch,
+  SemanticIndex,
   UploadStore,
   type Database,
 } from './library/index.js';
@@ -44,6 +51,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   logger.info({ database: database.kind }, 'database ready');
 
+  const semantic = await openSemanticIndex(config, defaultModel, database, logger);
+  const matcher = new PromptMatcher(database.prisma, semantic);
   const store = new FileImageStore(config.dataDir);
   const reader = new GenerationReader(database.prisma);
   const uploads = new UploadStore(database.prisma, store);
@@ -65,7 +74,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         )
       : undefined;
   const service = new GenerationService(
-    new DatabaseJobQueue(database.prisma),
+    new DatabaseJobQueue(database.prisma, () => semantic?.schedule()),
     new DatabaseImageSink(database.prisma, store),
     bus,
     pool,
@@ -75,10 +84,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   );
   await service.start();
 
-  const context: AppContext = {
+  const batchReader = new LibraryBatchReader(database.prisma);
+  const context: Omit<AppContext, 'loaders'> = {
     generations: service,
     reader,
-    promptSearch: new PromptSearch(database.prisma),
+    promptSearch: new PromptSearch(database.prisma, matcher),
+    imageSearch: new ImageSearch(database.prisma, matcher),
+    labels: new ImageLabeller(database.prisma),
+    collections: new CollectionStore(database.prisma),
     deleter: new LibraryDeleter(database.prisma, store),
     uploads,
     catalog,
@@ -91,7 +104,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     host: config.host,
     port: config.port,
     schema: await buildAppSchema(),
-    context: async () => context,
+    context: async () => ({ ...context, loaders: createLoaders(batchReader) }),
     images: async (id, variant) => {
       const image = await reader.getPicture(id);
       if (!image) return null;
@@ -112,9 +125,30 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     close: async () => {
       await http.close();
       await service.stop();
+      await semantic?.settled();
       await database.close();
     },
   };
+}
+
+/**
+ * Semantic search: the embedding model's text encoder (ATELIER_EMBEDDING_MODEL, else the default model) embeds
+ * every prompt. Without a usable encoder the server still runs, without semantic search. Prompts not yet
+ * embedded (a new library, another encoder) are embedded in the background, so start-up does not wait.
+ */
+async function openSemanticIndex(config: Config, defaultModel: string, database: Database, logger: Logger): Promise<SemanticIndex | null> {
+  if (config.embeddingModel === 'off') return null;
+  const name = config.embeddingModel ?? defaultModel;
+  let embedder: PromptEmbedder;
+  try {
+    embedder = await PromptEmbedder.load(path.join(config.modelsDir, name));
+  } catch (error) {
+    logger.warn({ model: name, err: error }, `semantic search is off: the text encoder of ${name} cannot be loaded`);
+    return null;
+  }
+  const index = new SemanticIndex(database.prisma, { encoder: name, dimensions: embedder.dimensions, embed: (texts) => embedder.embed(texts) }, logger);
+  await index.open();
+  return index;
 }
 
 /**

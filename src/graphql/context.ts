@@ -1,9 +1,10 @@
 import type { EventBus } from '../generation/events.js';
 import type { GenerationService } from '../generation/generation-service.js';
 import type { ModelCatalog } from '../generation/model-catalog.js';
-import type { GenerationReader, LibraryDeleter, PromptSearch, UploadStore } from '../library/index.js';
+import type { CollectionStore, GenerationReader, ImageLabeller, ImageSearch, LibraryDeleter, PromptSearch, UploadStore } from '../library/index.js';
+import type { LibraryLoaders } from './loaders.js';
 
-/** What resolvers may use. Built once by the composition root (src/server.ts) and shared by every request. */
+/** What resolvers may use. Built by the composition root (src/server.ts): shared by every request except the loaders. */
 export interface AppContext {
   generations: GenerationService;
   reader: GenerationReader;
@@ -14,6 +15,13 @@ export interface AppContext {
   deleter: LibraryDeleter;
   /** Search over the prompt library. */
   promptSearch: PromptSearch;
+  /** Search over the library's images. */
+  imageSearch: ImageSearch;
+  /** Tags and favorites. */
+  labels: ImageLabeller;
+  collections: CollectionStore;
+  /** Batched reads for nested fields; fresh for every request. */
+  loaders: LibraryLoaders;
   bus: EventBus;
   /** Prefix for image URLs; empty for URLs relative to the server. */
   publicUrl: string;

@@ -5,9 +5,12 @@ import type { Generation, Image } from './types/generation.js';
 
 /** Library records -> GraphQL objects. Kept in one place so URLs are built the same way everywhere. */
 
-export function toImage(image: ImageRecord | StoredImage, publicUrl: string): Image {
+type ImageFields = Pick<ImageRecord | StoredImage, 'id' | 'generationId' | 'index' | 'seed' | 'width' | 'height' | 'sha256'>;
+
+export function toImage(image: ImageFields, publicUrl: string): Image {
   return {
     id: image.id,
+    generationId: image.generationId,
     url: `${publicUrl}/images/${image.id}`,
     thumbnailUrl: `${publicUrl}/images/${image.id}?size=thumb`,
     index: image.index,
@@ -18,7 +21,7 @@ export function toImage(image: ImageRecord | StoredImage, publicUrl: string): Im
   };
 }
 
-export function toGeneration(record: GenerationRecord, queuePosition: number | null, publicUrl: string): Generation {
+export function toGeneration(record: Omit<GenerationRecord, 'promptId'>, queuePosition: number | null, publicUrl: string): Generation {
   return {
     ...record,
     denoisingStrength: record.initImageId === null ? null : record.denoisingStrength,
@@ -29,7 +32,7 @@ export function toGeneration(record: GenerationRecord, queuePosition: number | n
 
 /** A job as accepted: what `generate` returns, before any worker touches it. */
 export function acceptedJobToGeneration(job: Job, queuePosition: number): Generation {
-  const record: GenerationRecord = { ...job, error: null, warnings: [], startedAt: null, finishedAt: null, images: [] };
+  const record: Omit<GenerationRecord, 'promptId'> = { ...job, error: null, warnings: [], startedAt: null, finishedAt: null, images: [] };
   return toGeneration(record, queuePosition, '');
 }
 

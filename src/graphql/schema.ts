@@ -3,7 +3,9 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { CatalogResolver } from './resolvers/catalog-resolver.js';
 import { GenerationResolver } from './resolvers/generation-resolver.js';
-import { PromptSearchResolver } from './resolvers/prompt-search-resolver.js';
+import { LibraryCurationResolver } from './resolvers/library-curation-resolver.js';
+import { ImageFieldsResolver, PromptFieldsResolver } from './resolvers/library-fields-resolver.js';
+import { LibrarySearchResolver } from './resolvers/library-search-resolver.js';
 import { UploadResolver } from './resolvers/upload-resolver.js';
 import { GENERATION_EVENT_TYPES } from './types/generation-events.js';
 
@@ -25,7 +27,7 @@ const unusedPubSub: PubSub = {
 /** The executable schema, built once from the decorated classes. */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
   built ??= await buildSchema({
-    resolvers: [GenerationResolver, CatalogResolver, UploadResolver, PromptSearchResolver],
+    resolvers: [GenerationResolver, CatalogResolver, UploadResolver, LibrarySearchResolver, LibraryCurationResolver, ImageFieldsResolver, PromptFieldsResolver],
     orphanedTypes: GENERATION_EVENT_TYPES,
     validate: false,
     pubSub: unusedPubSub,

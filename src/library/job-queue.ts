@@ -11,7 +11,11 @@ import { seedToDecimalString } from './seeds.js';
  * both win. Claiming uses FOR UPDATE SKIP LOCKED so several servers can share one PostgreSQL.
  */
 export class DatabaseJobQueue implements JobQueue {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** Told after each enqueue (the prompt may be new): semantic search embeds new prompts then. */
+    private readonly onPromptUsed?: () => void,
+  ) {}
 
   async enqueue(params: GenerationParams): Promise<Job> {
     const row = await this.prisma.$transaction(async (tx) => {
@@ -43,6 +47,7 @@ export class DatabaseJobQueue implements JobQueue {
         include: JOB_INCLUDE,
       });
     });
+    this.onPromptUsed?.();
     return toJob(row);
   }
 

@@ -9,6 +9,7 @@ import { seedFromDecimal } from './seeds.js';
 
 export interface ImageRecord {
   id: string;
+  generationId: string;
   index: number;
   seed: bigint;
   width: number;
@@ -20,6 +21,7 @@ export interface ImageRecord {
 }
 
 export interface GenerationRecord extends Job {
+  promptId: string;
   error: string | null;
   warnings: string[];
   startedAt: Date | null;
@@ -67,6 +69,7 @@ export function toJob(row: JobRow): Job {
 export function toGenerationRecord(row: GenerationRow): GenerationRecord {
   return {
     ...toJob(row),
+    promptId: row.promptId,
     error: row.error,
     warnings: row.warnings,
     startedAt: row.startedAt,
@@ -76,6 +79,6 @@ export function toGenerationRecord(row: GenerationRow): GenerationRecord {
 }
 
 export function toImageRecord(row: ImageRow): ImageRecord {
-  const { id, index, width, height, sha256, path, createdAt } = row;
-  return { id, index, seed: seedFromDecimal(row.seed), width, height, sha256, path, createdAt };
+  const { id, generationId, index, width, height, sha256, path, createdAt } = row;
+  return { id, generationId, index, seed: seedFromDecimal(row.seed), width, height, sha256, path, createdAt };
 }

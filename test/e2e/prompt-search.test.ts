@@ -45,10 +45,13 @@ describe('prompt search over GraphQL', { timeout: 5 * 60_000 }, () => {
   });
 
   test('a typo, a phrase, an exclusion and an unfinished word find the right prompts', async () => {
-    assert.deepEqual(new Set(await texts({ input: { query: 'cyberpnk' } })), new Set([PROMPTS[0], PROMPTS[1]]));
+    assert.deepEqual(new Set(await texts({ input: { query: 'cyberpnk', mode: 'FUZZY' } })), new Set([PROMPTS[0], PROMPTS[1]]));
+    // Hybrid (the default) also lists meaning matches, after the prompts found by words.
+    assert.deepEqual(new Set((await texts({ input: { query: 'cyberpnk' } })).slice(0, 2)), new Set([PROMPTS[0], PROMPTS[1]]));
     assert.deepEqual(await texts({ input: { query: '"neon lights"', mode: 'WORDS' } }), [PROMPTS[0]]);
     assert.deepEqual(await texts({ input: { query: 'cyberpunk -samurai', mode: 'WORDS' } }), [PROMPTS[0]]);
-    assert.deepEqual(await texts({ input: { query: 'fisherm' } }), [PROMPTS[2]]);
+    assert.deepEqual(await texts({ input: { query: 'fisherm', mode: 'FUZZY' } }), [PROMPTS[2]]);
+    assert.equal((await texts({ input: { query: 'fisherm' } }))[0], PROMPTS[2]);
     const ranked = await search({ input: { query: 'neon cyberpunk city' } });
     assert.equal(ranked.edges[0]!.node.text, PROMPTS[0]);
     assert.ok(ranked.edges[0]!.score! > ranked.edges[1]!.score!);

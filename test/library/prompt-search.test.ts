@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { openDatabase, type Database } from '../../src/library/index.js';
-import { PromptSearch, type PromptSearchQuery } from '../../src/library/prompt-search.js';
+import { PromptSearch, type LibraryQuery } from '../../src/library/prompt-search.js';
 import { normalizePrompt } from '../../src/library/prompts.js';
 import { createTestDatabase } from './pg-test-database.js';
 
@@ -64,7 +64,7 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       await drop?.();
     });
 
-    const texts = async (query: PromptSearchQuery, first = 20) => (await search.search(query, first)).items.map((i) => i.hit.text);
+    const texts = async (query: LibraryQuery, first = 20) => (await search.search(query, first)).items.map((i) => i.hit.text);
     const skipUnlessReady = (t: { skip(message: string): void }) => {
       if (!db) t.skip('PostgreSQL is not reachable at ATELIER_TEST_PG_URL or 127.0.0.1:5432');
       return !db;
@@ -111,7 +111,7 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
 
     test('pages follow each other without repeats or gaps, for every sort, and count the whole result', async (t) => {
       if (skipUnlessReady(t)) return;
-      for (const query of [{ sort: 'NEWEST' }, { sort: 'MOST_USED' }, { text: 'a night portrait lighthouse fox' }] as PromptSearchQuery[]) {
+      for (const query of [{ sort: 'NEWEST' }, { sort: 'MOST_USED' }, { text: 'a night portrait lighthouse fox' }] as LibraryQuery[]) {
         const everything = await texts(query, 100);
         const paged: string[] = [];
         let after: string | undefined;

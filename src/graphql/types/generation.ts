@@ -21,6 +21,9 @@ export class Image {
   @Field(() => ID)
   id!: string;
 
+  /** Not a field: what the nested `generation` and `prompt` fields are loaded by. */
+  generationId!: string;
+
   @Field(() => String, { description: 'Where to download the PNG (relative to the server unless ATELIER_PUBLIC_URL is set).' })
   url!: string;
 

@@ -1,13 +1,14 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 
 /**
- * An embedded PGlite database with the extensions the library's SQL uses (pg_trgm for typo-tolerant search),
+ * An embedded PGlite database with the extensions the library's SQL uses (pg_trgm for typo-tolerant search, pgvector for semantic search),
  * so that the same migrations run here as on PostgreSQL. In memory when `location` is undefined.
  */
 export function createPGlite(location?: string): PGlite {
-  return new PGlite({ ...(location ? { dataDir: location } : {}), extensions: { pg_trgm } });
+  return new PGlite({ ...(location ? { dataDir: location } : {}), extensions: { pg_trgm, vector } });
 }
 
 /**

@@ -1,0 +1,201 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CollectionNameTakenError, CollectionOrderError, type CollectionRecord } from '../../library/index.js';
+import type { AppContext } from '../context.js';
+import { badInput, clientError, notFound } from '../errors.js';
+import { toImage } from '../mappers.js';
+import { Collection, CollectionChanges, CollectionInput, TagCount } from '../types/collections.js';
+import { Image } from '../types/generation.js';
+import { ImageConnection } from '../types/library-search.js';
+import { checkBatch, checkLength, checkPageSize, checkTagNames } from '../validate-library-input.js';
+
+const MAX_NAME_LENGTH = 100;
+const MAX_DESCRIPTION_LENGTH = 2000;
+
+/** Tags, favorites and collections: how users organise the library. */
+@Resolver(() => Collection)
+export class LibraryCurationResolver {
+  @Mutation(() => [Image], { description: 'Adds tags (case-insensitive; created as needed) to images; returns the images.' })
+  async tagImages(
+    @Arg('imageIds', () => [ID]) imageIds: string[],
+    @Arg('tags', () => [String]) tags: string[],
+    @Ctx() ctx: AppContext,
+  ): Promise<Image[]> {
+    await this.checkImages('imageIds', imageIds, ctx);
+    checkTagNames('tags', tags);
+    await ctx.labels.addTags(imageIds, tags);
+    return this.imagesById(imageIds, ctx);
+  }
+
+  @Mutation(() => [Image], { description: 'Removes tags from images (a tag no image carries any more is deleted); returns the images.' })
+  async untagImages(
+    @Arg('imageIds', () => [ID]) imageIds: string[],
+    @Arg('tags', () => [String]) tags: string[],
+    @Ctx() ctx: AppContext,
+  ): Promise<Image[]> {
+    await this.checkImages('imageIds', imageIds, ctx);
+    checkTagNames('tags', tags);
+    await ctx.labels.removeTags(imageIds, tags);
+    return this.imagesById(imageIds, ctx);
+  }
+
+  @Mutation(() => Image, { description: 'Marks an image a favorite, or not.' })
+  async setFavorite(@Arg('imageId', () => ID) imageId: string, @Arg('favorite', () => Boolean) favorite: boolean, @Ctx() ctx: AppContext): Promise<Image> {
+    await this.checkImages('imageId', [imageId], ctx);
+    await ctx.labels.setFavorite(imageId, favorite);
+    return (await this.imagesById([imageId], ctx))[0]!;
+  }
+
+  @Query(() => [TagCount], { description: 'Tags in use, most used first; `prefix` narrows them (for a tag picker).' })
+  async tags(
+    @Ctx() ctx: AppContext,
+    @Arg('prefix', () => String, { defaultValue: '' }) prefix: string,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+  ): Promise<TagCount[]> {
+    checkPageSize(first);
+    checkLength('prefix', prefix, 64);
+    return ctx.labels.listTags(prefix, first);
+  }
+
+  @Query(() => [Collection], { description: 'Every collection, by name.' })
+  async collections(@Ctx() ctx: AppContext): Promise<Collection[]> {
+    return ctx.collections.list();
+  }
+
+  @Query(() => Collection, { nullable: true })
+  async collection(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Collection | null> {
+    return ctx.collections.get(id);
+  }
+
+  @Mutation(() => Collection)
+  async createCollection(@Arg('input', () => CollectionInput) input: CollectionInput, @Ctx() ctx: AppContext): Promise<Collection> {
+    const name = checkName('input.name', input.name);
+    checkLength('input.description', input.description, MAX_DESCRIPTION_LENGTH);
+    return named('input.name', () => ctx.collections.create(name, input.description ?? ''));
+  }
+
+  @Mutation(() => Collection, { description: 'Renames a collection or changes its description.' })
+  async updateCollection(
+    @Arg('id', () => ID) id: string,
+    @Arg('changes', () => CollectionChanges) changes: CollectionChanges,
+    @Ctx() ctx: AppContext,
+  ): Promise<Collection> {
+    const name = changes.name == null ? undefined : checkName('changes.name', changes.name);
+    checkLength('changes.description', changes.description, MAX_DESCRIPTION_LENGTH);
+    const updated = await named('changes.name', () =>
+      ctx.collections.update(id, { ...(name !== undefined ? { name } : {}), ...(changes.description != null ? { description: changes.description } : {}) }),
+    );
+    return found(updated, id);
+  }
+
+  @Mutation(() => ID, { description: 'Deletes a collection (its images stay in the library); returns its id.' })
+  async deleteCollection(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<string> {
+    if (!(await ctx.collections.delete(id))) throw notFound('collection', id);
+    return id;
+  }
+
+  @Mutation(() => Collection, { description: 'Appends images to a collection, in the order given (images already in it keep their place).' })
+  async addToCollection(
+    @Arg('collectionId', () => ID) collectionId: string,
+    @Arg('imageIds', () => [ID]) imageIds: string[],
+    @Ctx() ctx: AppContext,
+  ): Promise<Collection> {
+    await this.checkImages('imageIds', imageIds, ctx);
+    return found(await ctx.collections.add(collectionId, imageIds), collectionId);
+  }
+
+  @Mutation(() => Collection)
+  async removeFromCollection(
+    @Arg('collectionId', () => ID) collectionId: string,
+    @Arg('imageIds', () => [ID]) imageIds: string[],
+    @Ctx() ctx: AppContext,
+  ): Promise<Collection> {
+    checkBatch('imageIds', imageIds);
+    return found(await ctx.collections.remove(collectionId, imageIds), collectionId);
+  }
+
+  @Mutation(() => Collection, { description: "Sets the order of a collection: imageIds lists each of its images exactly once." })
+  async reorderCollection(
+    @Arg('collectionId', () => ID) collectionId: string,
+    @Arg('imageIds', () => [ID]) imageIds: string[],
+    @Ctx() ctx: AppContext,
+  ): Promise<Collection> {
+    try {
+      return found(await ctx.collections.reorder(collectionId, imageIds), collectionId);
+    } catch (error) {
+      if (error instanceof CollectionOrderError) throw badInput('imageIds', error.message);
+      throw error;
+    }
+  }
+
+  @FieldResolver(() => ImageConnection, { description: 'Its images in order.' })
+  async images(
+    @Root() collection: Collection,
+    @Ctx() ctx: AppContext,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<ImageConnection> {
+    checkPageSize(first);
+    const afterPosition = after == null ? undefined : decodePosition(after);
+    const entries = await ctx.collections.imageIds(collection.id, first + 1, afterPosition);
+    const page = entries.slice(0, first);
+    const images = await ctx.loaders.image.loadMany(page.map((entry) => entry.imageId));
+    const edges = page.flatMap((entry, i) => {
+      const image = images[i];
+      return image && !(image instanceof Error) ? [{ node: toImage(image, ctx.publicUrl), cursor: encodePosition(entry.position), score: null }] : [];
+    });
+    return {
+      edges,
+      pageInfo: { hasNextPage: entries.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      totalCount: collection.imageCount,
+    };
+  }
+
+  /** NOT_FOUND-style input error naming every id that is not an image. */
+  private async checkImages(field: string, imageIds: string[], ctx: AppContext): Promise<void> {
+    checkBatch(field, imageIds);
+    const missing = await ctx.labels.missingImages(imageIds);
+    if (missing.length > 0) throw clientError('NOT_FOUND', `no image has the id ${missing.map((id) => `"${id}"`).join(', ')}`, { field, ids: missing });
+  }
+
+  private async imagesById(imageIds: string[], ctx: AppContext): Promise<Image[]> {
+    ctx.loaders.imageLabels.clearAll();
+    const images = await ctx.loaders.image.loadMany([...new Set(imageIds)]);
+    return images.flatMap((image) => (image && !(image instanceof Error) ? [toImage(image, ctx.publicUrl)] : []));
+  }
+}
+
+function checkName(field: string, name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > MAX_NAME_LENGTH) {
+    throw badInput(field, `a collection name has 1 to ${MAX_NAME_LENGTH} characters`, { min: 1, max: MAX_NAME_LENGTH });
+  }
+  return trimmed;
+}
+
+async function named<T>(field: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof CollectionNameTakenError) throw badInput(field, error.message, { reason: 'NAME_TAKEN' });
+    throw error;
+  }
+}
+
+function found(collection: CollectionRecord | null, id: string): CollectionRecord {
+  if (!collection) throw notFound('collection', id);
+  return collection;
+}
+
+function encodePosition(position: number): string {
+  return Buffer.from(JSON.stringify(['position', position])).toString('base64url');
+}
+
+function decodePosition(cursor: string): number {
+  try {
+    const [kind, position] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (kind === 'position' && Number.isInteger(position)) return position as number;
+  } catch {
+    // fall through
+  }
+  throw badInput('after', 'after is not a cursor from this collection');
+}

@@ -1,0 +1,147 @@
+import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { SemanticSearchUnavailableError, type ImageSearchPage, type LibraryFilters, type LibraryQuery, type PromptHit, type PromptSearchPage } from '../../library/index.js';
+import type { AppContext } from '../context.js';
+import { badInput, notFound } from '../errors.js';
+import { toImage } from '../mappers.js';
+import { ImageConnection, LibraryFilterInput, LibraryPrompt, LibrarySearchInput, PromptConnection, SearchModeEnum } from '../types/library-search.js';
+import { checkLength, checkPageSize, checkTagNames, MAX_QUERY_LENGTH } from '../validate-library-input.js';
+
+@Resolver()
+export class LibrarySearchResolver {
+  @Query(() => PromptConnection, { description: 'Searches the prompt library by words, typo-tolerantly, by meaning, or all at once (see SearchMode).' })
+  async searchPrompts(
+    @Ctx() ctx: AppContext,
+    @Arg('input', () => LibrarySearchInput, { nullable: true }) input?: LibrarySearchInput | null,
+    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<PromptConnection> {
+    const query = toLibraryQuery(input ?? {}, first);
+    return promptConnection(await searching(() => ctx.promptSearch.search(query, first, after ?? undefined)));
+  }
+
+  @Query(() => ImageConnection, {
+    description: "Searches the library's images: through their prompts (as searchPrompts) and their own properties (size, seed, tags, favorites, collection).",
+  })
+  async searchImages(
+    @Ctx() ctx: AppContext,
+    @Arg('input', () => LibrarySearchInput, { nullable: true }) input?: LibrarySearchInput | null,
+    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<ImageConnection> {
+    const query = toLibraryQuery(input ?? {}, first);
+    return imageConnection(await searching(() => ctx.imageSearch.search(query, first, after ?? undefined)), ctx.publicUrl);
+  }
+
+  @Query(() => PromptConnection, { description: 'Prompts nearest in meaning to a stored prompt (itself left out), most similar first.' })
+  async similarPrompts(
+    @Ctx() ctx: AppContext,
+    @Arg('promptId', () => ID) promptId: string,
+    @Arg('filter', () => LibraryFilterInput, { nullable: true }) filter?: LibraryFilterInput | null,
+    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<PromptConnection> {
+    const filters = toFilters(filter ?? {}, 'filter');
+    checkPageSize(first);
+    const page = await searching(() => ctx.promptSearch.similar(promptId, filters, first, after ?? undefined));
+    if (!page) throw notFound('prompt', promptId);
+    return promptConnection(page);
+  }
+
+  @Query(() => ImageConnection, {
+    description: "Images whose prompts are nearest in meaning to this image's prompt (the image itself left out; other images of the same prompt come first).",
+  })
+  async similarImages(
+    @Ctx() ctx: AppContext,
+    @Arg('imageId', () => ID) imageId: string,
+    @Arg('filter', () => LibraryFilterInput, { nullable: true }) filter?: LibraryFilterInput | null,
+    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<ImageConnection> {
+    const filters = toFilters(filter ?? {}, 'filter');
+    checkPageSize(first);
+    const page = await searching(() => ctx.imageSearch.similar(imageId, filters, first, after ?? undefined));
+    if (!page) throw notFound('image', imageId);
+    return imageConnection(page, ctx.publicUrl);
+  }
+
+  @Query(() => [LibraryPrompt], { description: 'Prompts completing what was typed (most used first), typo-tolerant: for a prompt box.' })
+  async promptSuggestions(
+    @Ctx() ctx: AppContext,
+    @Arg('prefix', () => String) prefix: string,
+    @Arg('first', () => Int, { defaultValue: 10 }) first = 10,
+  ): Promise<LibraryPrompt[]> {
+    checkPageSize(first);
+    checkLength('prefix', prefix, MAX_QUERY_LENGTH);
+    return (await ctx.promptSearch.suggestions(prefix, first)).map(toPrompt);
+  }
+}
+
+function toLibraryQuery(input: LibrarySearchInput, first: number): LibraryQuery {
+  checkPageSize(first);
+  checkLength('input.query', input.query, MAX_QUERY_LENGTH);
+  return {
+    ...toFilters(input, 'input'),
+    ...(input.query != null ? { text: input.query } : {}),
+    ...(input.mode ? { mode: input.mode } : {}),
+    ...(input.sort ? { sort: input.sort } : {}),
+  };
+}
+
+function toFilters(input: LibraryFilterInput, prefix: string): LibraryFilters {
+  if (input.createdAfter && input.createdBefore && input.createdAfter >= input.createdBefore) {
+    throw badInput(`${prefix}.createdBefore`, 'createdBefore must be later than createdAfter');
+  }
+  for (const field of ['width', 'height'] as const) {
+    const value = input[field];
+    if (value != null && value < 1) throw badInput(`${prefix}.${field}`, `${field} must be at least 1, got ${value}`, { min: 1 });
+  }
+  if (input.tags) checkTagNames(`${prefix}.tags`, input.tags);
+  return {
+    ...(input.model != null ? { model: input.model } : {}),
+    ...(input.sampler != null ? { sampler: input.sampler } : {}),
+    ...(input.width != null ? { width: input.width } : {}),
+    ...(input.height != null ? { height: input.height } : {}),
+    ...(input.seed != null ? { seed: input.seed } : {}),
+    ...(input.createdAfter ? { createdAfter: input.createdAfter } : {}),
+    ...(input.createdBefore ? { createdBefore: input.createdBefore } : {}),
+    ...(input.tags ? { tags: input.tags.map((t) => t.trim().replace(/\s+/g, ' ').toLowerCase()) } : {}),
+    ...(input.favoritesOnly ? { favoritesOnly: true } : {}),
+    ...(input.collectionId != null ? { collectionId: input.collectionId } : {}),
+  };
+}
+
+/** Runs a search, turning a foreign cursor or an unavailable mode into client errors. */
+async function searching<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof RangeError) throw badInput('after', `after is not a cursor from this search: ${error.message}`);
+    if (error instanceof SemanticSearchUnavailableError) {
+      throw badInput('input.mode', error.message, {
+        reason: 'SEMANTIC_SEARCH_OFF',
+        allowedValues: Object.values(SearchModeEnum).filter((mode) => mode !== SearchModeEnum.SEMANTIC),
+      });
+    }
+    throw error;
+  }
+}
+
+function promptConnection(page: PromptSearchPage): PromptConnection {
+  return {
+    edges: page.items.map(({ hit, cursor }) => ({ node: toPrompt(hit), cursor, score: hit.score })),
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+    totalCount: page.totalCount,
+  };
+}
+
+function imageConnection(page: ImageSearchPage, publicUrl: string): ImageConnection {
+  return {
+    edges: page.items.map(({ hit, cursor }) => ({ node: toImage(hit, publicUrl), cursor, score: hit.score })),
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+    totalCount: page.totalCount,
+  };
+}
+
+export function toPrompt(hit: Omit<PromptHit, 'score'>): LibraryPrompt {
+  return { id: hit.id, text: hit.text, useCount: hit.useCount, createdAt: hit.createdAt, lastUsedAt: hit.lastUsedAt };
+}

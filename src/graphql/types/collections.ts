@@ -1,0 +1,49 @@
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A named, ordered set of images. Its images are listed by the `images` field.' })
+export class Collection {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String)
+  description!: string;
+
+  @Field(() => Int)
+  imageCount!: number;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+}
+
+@InputType()
+export class CollectionInput {
+  @Field(() => String, { description: '1 to 100 characters; unique among collections.' })
+  name!: string;
+
+  @Field(() => String, { nullable: true, description: 'Up to 2000 characters.' })
+  description?: string | null;
+}
+
+@InputType({ description: 'What to change; absent fields stay as they are.' })
+export class CollectionChanges {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  description?: string | null;
+}
+
+@ObjectType({ description: 'A tag and how many images carry it.' })
+export class TagCount {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Int)
+  imageCount!: number;
+}

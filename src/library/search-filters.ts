@@ -1,0 +1,78 @@
+/**
+ * The filters prompt and image search share (one GraphQL input for both). Image and generation properties
+ * (size, seed, model, favorites, tags, collections) narrow images directly; a prompt passes when one of its
+ * images (or generations) does.
+ */
+import { Prisma } from './db/generated/client.js';
+import { seedToDecimalString } from './seeds.js';
+
+export interface LibraryFilters {
+  model?: string;
+  sampler?: string;
+  width?: number;
+  height?: number;
+  seed?: bigint;
+  /** Prompts: first used in this range; images: made in it. */
+  createdAfter?: Date;
+  createdBefore?: Date;
+  /** Images carrying every one of these tags (names as stored: trimmed, lower-case). */
+  tags?: string[];
+  favoritesOnly?: boolean;
+  collectionId?: string;
+}
+
+/** Conditions on a generation `g`. */
+function generationConditions(filters: LibraryFilters): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (filters.model !== undefined) conditions.push(Prisma.sql`g.model = ${filters.model}`);
+  if (filters.sampler !== undefined) conditions.push(Prisma.sql`g.sampler = ${filters.sampler}`);
+  return conditions;
+}
+
+/** Conditions on an image `i` itself (not its time). */
+function imageConditions(filters: LibraryFilters): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (filters.width !== undefined) conditions.push(Prisma.sql`i.width = ${filters.width}`);
+  if (filters.height !== undefined) conditions.push(Prisma.sql`i.height = ${filters.height}`);
+  if (filters.seed !== undefined) conditions.push(Prisma.sql`i.seed = ${seedToDecimalString(filters.seed)}::numeric`);
+  if (filters.favoritesOnly) conditions.push(Prisma.sql`i."favoritedAt" IS NOT NULL`);
+  const tags = [...new Set(filters.tags ?? [])];
+  if (tags.length > 0) {
+    conditions.push(Prisma.sql`(
+      SELECT count(*) FROM "ImageTag" it JOIN "Tag" t ON t.id = it."tagId"
+      WHERE it."imageId" = i.id AND t.name = ANY(${tags}::text[])) = ${tags.length}`);
+  }
+  if (filters.collectionId !== undefined) {
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "CollectionItem" ci WHERE ci."imageId" = i.id AND ci."collectionId" = ${filters.collectionId})`);
+  }
+  return conditions;
+}
+
+/** WHERE conditions on a prompt `p`. */
+export function promptFilters(filters: LibraryFilters): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  const onGeneration = generationConditions(filters);
+  const onImage = imageConditions(filters);
+  if (onImage.length > 0) {
+    conditions.push(Prisma.sql`EXISTS (
+      SELECT 1 FROM "Generation" g JOIN "Image" i ON i."generationId" = g.id
+      WHERE g."promptId" = p.id AND ${Prisma.join([...onGeneration, ...onImage], ' AND ')})`);
+  } else if (onGeneration.length > 0) {
+    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Generation" g WHERE g."promptId" = p.id AND ${Prisma.join(onGeneration, ' AND ')})`);
+  }
+  if (filters.createdAfter) conditions.push(Prisma.sql`p."createdAt" >= ${filters.createdAfter}`);
+  if (filters.createdBefore) conditions.push(Prisma.sql`p."createdAt" < ${filters.createdBefore}`);
+  return conditions;
+}
+
+/** WHERE conditions on an image `i` of generation `g`. */
+export function imageFilters(filters: LibraryFilters): Prisma.Sql[] {
+  const conditions = [...generationConditions(filters), ...imageConditions(filters)];
+  if (filters.createdAfter) conditions.push(Prisma.sql`i."createdAt" >= ${filters.createdAfter}`);
+  if (filters.createdBefore) conditions.push(Prisma.sql`i."createdAt" < ${filters.createdBefore}`);
+  return conditions;
+}
+
+export function allOf(conditions: Prisma.Sql[]): Prisma.Sql {
+  return conditions.length > 0 ? Prisma.join(conditions, ' AND ') : Prisma.sql`TRUE`;
+}

@@ -1,0 +1,205 @@
+/**
+ * Semantic search over prompts: every prompt gets an embedding from a CLIP text encoder (PromptEmbedding
+ * rows, unit vectors stored as real[]), and a query is answered by cosine distance to its own embedding.
+ *
+ * Where pgvector is installed (always in PGlite; on PostgreSQL when the server has the extension) the vectors
+ * are cast to `vector` and an HNSW index on that expression serves nearest-neighbour queries. Both the
+ * extension and the index are set up here at start-up rather than in a migration, because they are optional
+ * (the migrations must run on a PostgreSQL without pgvector) and the index depends on the encoder's width.
+ * Without pgvector the same query computes the dot products itself: exact, and linear in the prompts.
+ */
+import { Prisma, type PrismaClient } from './db/generated/client.js';
+
+/** Turns texts into unit-length vectors; implemented by the engine's prompt embedder. */
+export interface TextEmbedder {
+  /** Which encoder it is (the model's name): vectors of different encoders are never compared. */
+  readonly encoder: string;
+  readonly dimensions: number;
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+export interface SemanticLogger {
+  info(details: object, message: string): void;
+  warn(details: object, message: string): void;
+}
+
+/** Nearest prompts a semantic query considers; more cost more, and rank 500 barely counts in a fusion. */
+export const SEMANTIC_CANDIDATES = 200;
+/** Prompts embedded per database round trip while catching up. */
+const EMBED_BATCH = 64;
+/** Query texts whose embeddings are kept, so paging through results does not re-run the encoder. */
+const QUERY_CACHE_SIZE = 256;
+
+export class SemanticIndex {
+  private pgvector = false;
+  private catchingUp: Promise<void> | null = null;
+  private again = false;
+  private readonly queryCache = new Map<string, Float32Array>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly embedder: TextEmbedder,
+    private readonly logger?: SemanticLogger,
+  ) {
+    if (!Number.isInteger(embedder.dimensions) || embedder.dimensions < 1) throw new Error(`bad embedding width ${embedder.dimensions}`);
+  }
+
+  get encoder(): string {
+    return this.embedder.encoder;
+  }
+
+  /** Whether queries use pgvector (known after open()). */
+  get usesPgvector(): boolean {
+    return this.pgvector;
+  }
+
+  /** Sets up pgvector and its index where possible, and starts embedding the prompts that have none yet. */
+  async open(): Promise<void> {
+    this.pgvector = await this.enablePgvector();
+    this.logger?.info(
+      { encoder: this.encoder, dimensions: this.embedder.dimensions, pgvector: this.pgvector },
+      this.pgvector ? 'semantic search uses pgvector' : 'pgvector is not installed: semantic search compares every embedding (exact, slower on large libraries)',
+    );
+    this.schedule();
+  }
+
+  /**
+   * Embeds every prompt that lacks an embedding from this encoder. Concurrent calls share one run; a call
+   * during a run makes it go round once more, so prompts stored meanwhile are not missed.
+   */
+  catchUp(): Promise<void> {
+    if (this.catchingUp) {
+      this.again = true;
+      return this.catchingUp;
+    }
+    this.catchingUp = (async () => {
+      try {
+        do {
+          this.again = false;
+          while ((await this.embedPending()) > 0);
+        } while (this.again);
+      } finally {
+        this.catchingUp = null;
+      }
+    })();
+    return this.catchingUp;
+  }
+
+  /** catchUp() in the background (after a prompt was stored); failures are logged, not thrown. */
+  schedule(): void {
+    this.catchUp().catch((error: unknown) => this.logger?.warn({ err: error }, 'embedding new prompts failed'));
+  }
+
+  /** Waits for a catch-up in progress, so a search sees the prompts stored just before it. */
+  async settled(): Promise<void> {
+    if (this.catchingUp) await this.catchingUp.catch(() => undefined);
+  }
+
+  async embedQuery(text: string): Promise<Float32Array> {
+    const key = text.trim().toLowerCase();
+    const cached = this.queryCache.get(key);
+    if (cached) {
+      // Map order is insertion order: re-inserting marks it recently used.
+      this.queryCache.delete(key);
+      this.queryCache.set(key, cached);
+      return cached;
+    }
+    const [vector] = await this.embedder.embed([text]);
+    this.queryCache.set(key, vector!);
+    if (this.queryCache.size > QUERY_CACHE_SIZE) this.queryCache.delete(this.queryCache.keys().next().value!);
+    return vector!;
+  }
+
+  /** SQL yielding (id, score) of the `limit` prompts nearest to `vector`, score = cosine similarity. */
+  nearestTo(vector: Float32Array, limit = SEMANTIC_CANDIDATES): Prisma.Sql {
+    return this.nearest(Prisma.sql`${Array.from(vector)}::real[]`, limit);
+  }
+
+  /** As nearestTo, from a stored prompt's embedding (the prompt itself comes first, at similarity 1). */
+  nearestToPrompt(promptId: string, limit = SEMANTIC_CANDIDATES): Prisma.Sql {
+    return this.nearest(
+      Prisma.sql`(SELECT vector FROM "PromptEmbedding" WHERE "promptId" = ${promptId} AND encoder = ${this.encoder})`,
+      limit,
+    );
+  }
+
+  async hasEmbedding(promptId: string): Promise<boolean> {
+    const found = await this.prisma.promptEmbedding.findUnique({ where: { promptId_encoder: { promptId, encoder: this.encoder } }, select: { promptId: true } });
+    return found !== null;
+  }
+
+  /** Settings a query using nearestTo needs, to run at the start of its transaction. */
+  querySettings(): Prisma.Sql | null {
+    // HNSW returns at most ef_search rows (default 40); the search wants all its candidates.
+    return this.pgvector ? Prisma.sql`SELECT set_config('hnsw.ef_search', ${String(Math.max(40, SEMANTIC_CANDIDATES))}, true)` : null;
+  }
+
+  private nearest(query: Prisma.Sql, limit: number): Prisma.Sql {
+    // The width and encoder are literals, not parameters, so the planner can match the partial index.
+    const width = Prisma.raw(String(this.embedder.dimensions));
+    const scope = Prisma.sql`encoder = ${Prisma.raw(sqlLiteral(this.encoder))} AND dimensions = ${width}`;
+    if (this.pgvector) {
+      const distance = Prisma.sql`(vector::vector(${width}) <=> (${query})::vector(${width}))`;
+      return Prisma.sql`
+        SELECT "promptId" AS id, (1 - ${distance})::float8 AS score FROM "PromptEmbedding"
+        WHERE ${scope} ORDER BY ${distance} LIMIT ${limit}`;
+    }
+    return Prisma.sql`
+      SELECT e."promptId" AS id, d.score FROM "PromptEmbedding" e,
+        LATERAL (SELECT sum(a * b)::float8 AS score FROM unnest(e.vector, (${query})) AS t(a, b)) d
+      WHERE ${scope} ORDER BY d.score DESC, e."promptId" LIMIT ${limit}`;
+  }
+
+  private async enablePgvector(): Promise<boolean> {
+    const [available] = await this.prisma.$queryRaw<Array<{ installed: boolean; available: boolean }>>`
+      SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'vector') AS installed,
+             EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') AS available`;
+    if (!available?.available) return false;
+    try {
+      if (!available.installed) await this.prisma.$executeRawUnsafe('CREATE EXTENSION IF NOT EXISTS vector');
+      const width = this.embedder.dimensions;
+      // One partial index per encoder and width: HNSW needs a fixed width, and a library may hold embeddings
+      // of an earlier encoder too.
+      await this.prisma.$executeRawUnsafe(
+        `CREATE INDEX IF NOT EXISTS "${indexName(this.encoder, width)}" ON "PromptEmbedding" ` +
+          `USING hnsw ((vector::vector(${width})) vector_cosine_ops) WHERE encoder = ${sqlLiteral(this.encoder)} AND dimensions = ${width}`,
+      );
+      return true;
+    } catch (error) {
+      this.logger?.warn({ err: error }, 'pgvector is installed but could not be set up (missing privilege?)');
+      return false;
+    }
+  }
+
+  /** Embeds one batch of prompts without an embedding; returns how many. */
+  private async embedPending(): Promise<number> {
+    const pending = await this.prisma.$queryRaw<Array<{ id: string; text: string }>>`
+      SELECT p.id, p.text FROM "Prompt" p
+      WHERE NOT EXISTS (SELECT 1 FROM "PromptEmbedding" e WHERE e."promptId" = p.id AND e.encoder = ${this.encoder})
+      ORDER BY p."createdAt" DESC, p.id LIMIT ${EMBED_BATCH}`;
+    if (pending.length === 0) return 0;
+    const vectors = await this.embedder.embed(pending.map((p) => p.text));
+    await this.prisma.promptEmbedding.createMany({
+      data: pending.map((prompt, i) => ({
+        promptId: prompt.id,
+        encoder: this.encoder,
+        dimensions: this.embedder.dimensions,
+        vector: Array.from(vectors[i]!),
+      })),
+      // Another server sharing the database may have embedded the same prompt meanwhile.
+      skipDuplicates: true,
+    });
+    return pending.length;
+  }
+}
+
+function sqlLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** A stable, valid index name for an encoder (names are at most 63 bytes; model names may hold anything). */
+function indexName(encoder: string, width: number): string {
+  let hash = 0;
+  for (const char of encoder) hash = (Math.imul(hash, 31) + char.codePointAt(0)!) >>> 0;
+  return `PromptEmbedding_hnsw_${width}_${hash.toString(36)}`;
+}
