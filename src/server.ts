@@ -48,7 +48,12 @@ export const TINY_MODEL_NAME = 'tiny';
  */
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const defaultModel = await resolveDefaultModel(config, logger);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    // LOG_LEVEL=trace logs every SQL statement with its duration.
+    ...(logger.isLevelEnabled('trace') ? { onQuery: ({ query, durationMs }) => logger.trace({ sql: query, ms: durationMs }, 'sql') } : {}),
+  });
   logger.info({ database: database.kind }, 'database ready');
 
   const semantic = await openSemanticIndex(config, defaultModel, database, logger);

@@ -13,10 +13,13 @@ export type SearchMode = 'WORDS' | 'FUZZY' | 'SEMANTIC' | 'HYBRID';
 /** RRF's constant: ranks below ~60 count about equally, so no list dominates on its top hit alone. */
 const RRF_K = 60;
 /**
- * Nearest prompts the semantic list contributes to a hybrid search: enough to surface what words miss
- * ("big" finding "large"), few enough that a query's tail is not the whole library.
+ * What the semantic list contributes to a hybrid search: at most the 50 nearest prompts, and of those only
+ * the ones within 0.05 cosine similarity of the nearest. Enough to surface what words miss ("big" finding
+ * "large"), without a tail of loosely related prompts after every word match (CLIP embeddings of unrelated
+ * prompts are still ~0.8 similar, so a fixed cut-off would depend on the encoder).
  */
 const HYBRID_SEMANTIC_CANDIDATES = 50;
+const HYBRID_SEMANTIC_MARGIN = 0.05;
 /** Fuzzy matching looks at query words of at least this many letters; shorter ones are all noise in trigrams. */
 const MIN_FUZZY_WORD = 3;
 /** Words too common to match fuzzily (full text drops them too): "the" would otherwise match every prompt. */
@@ -58,7 +61,7 @@ export class PromptMatcher {
     if (useSemantic) {
       await this.semantic!.settled();
       const vector = await this.semantic!.embedQuery(query.wanted);
-      semantic = this.semantic!.nearestTo(vector, mode === 'HYBRID' ? HYBRID_SEMANTIC_CANDIDATES : SEMANTIC_CANDIDATES);
+      semantic = mode === 'HYBRID' ? closeToBest(this.semantic!.nearestTo(vector, HYBRID_SEMANTIC_CANDIDATES)) : this.semantic!.nearestTo(vector);
     }
     const indexedWords = mode === 'FUZZY' || mode === 'HYBRID' ? await this.indexedWords(fuzzyWords(query.wanted)) : new Set<string>();
     return {
@@ -101,6 +104,12 @@ export class PromptMatcher {
       WHERE EXISTS (SELECT 1 FROM "Prompt" WHERE "searchVector" @@ plainto_tsquery('english', w))`;
     return new Set(rows.map((row) => row.word));
   }
+}
+
+function closeToBest(nearest: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    SELECT id, score FROM (SELECT id, score, max(score) OVER () AS best FROM (${nearest}) n) s
+    WHERE score >= best - ${HYBRID_SEMANTIC_MARGIN}`;
 }
 
 /** A query split the way websearch_to_tsquery reads it: what to look for, and the -excluded words or "phrases". */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 
 let sharedModelsDir: Promise<string> | undefined;
@@ -23,15 +23,18 @@ export async function tempDataDir(): Promise<string> {
 }
 
 /** The real server on an ephemeral port, embedded database in `dataDir`, logs silenced unless DEBUG is set. */
-export async function startTestServer(overrides: Partial<Config> & { dataDir: string }): Promise<RunningServer> {
+export async function startTestServer(overrides: Partial<Config> & { dataDir: string }, logger?: Logger): Promise<RunningServer> {
   const config: Config = {
     ...loadConfig({}),
     host: '127.0.0.1',
     port: 0,
     modelsDir: await tinyModelsDir(),
     defaultModel: 'tiny',
+    // The tiny model's text encoder has random weights: its "meanings" would only blur what tests expect.
+    // Semantic search is tested with the toy-shapes encoder (test/e2e/semantic-search.test.ts).
+    embeddingModel: 'off',
     cpuThreadsPerWorker: 1,
     ...overrides,
   };
-  return startServer(config, createLogger(process.env.DEBUG ? 'debug' : 'silent'));
+  return startServer(config, logger ?? createLogger(process.env.DEBUG ? 'debug' : 'silent'));
 }

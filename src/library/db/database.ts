@@ -21,14 +21,18 @@ export interface DatabaseOptions {
   databaseUrl?: string;
   /** Data folder; PGlite keeps its files in <dataDir>/db. ':memory:' keeps an embedded database in memory. */
   dataDir: string;
+  /** Told of every SQL statement Prisma runs (for trace logging); absent, nothing is collected. */
+  onQuery?: (event: { query: string; durationMs: number }) => void;
 }
 
 /** Opens the database and applies pending migrations before anything else touches it. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.onQuery) : openPglite(options.dataDir, options.onQuery);
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+type QueryListener = DatabaseOptions['onQuery'];
+
+async function openPglite(dataDir: string, onQuery: QueryListener): Promise<Database> {
   let location: string | undefined;
   if (dataDir !== ':memory:') {
     location = path.join(dataDir, 'db');
@@ -37,7 +41,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   const pglite = createPGlite(location);
   await pglite.waitReady;
   await applyMigrations(pgliteRunner(pglite), await readMigrations());
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = createClient(new PrismaPGlite(pglite), onQuery);
   return {
     prisma,
     kind: 'pglite',
@@ -48,7 +52,7 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, onQuery: QueryListener): Promise<Database> {
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();
@@ -61,8 +65,15 @@ async function openPostgres(url: string): Promise<Database> {
   } finally {
     await client.end();
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+  const prisma = createClient(new PrismaPg({ connectionString: url }), onQuery);
   return { prisma, kind: 'postgresql', close: () => prisma.$disconnect() };
+}
+
+function createClient(adapter: PrismaPGlite | PrismaPg, onQuery: QueryListener): PrismaClient {
+  if (!onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  prisma.$on('query', (event) => onQuery({ query: event.query, durationMs: event.duration }));
+  return prisma;
 }
 
 /** Driver-level runners for the migrator (exported for tests and tooling). */
