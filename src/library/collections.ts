@@ -59,9 +59,18 @@ export class CollectionStore {
     return row ? toRecord(row) : null;
   }
 
-  /** All collections, by name. */
-  async list(): Promise<CollectionRecord[]> {
-    return (await this.prisma.collection.findMany({ include: WITH_COUNT, orderBy: { name: 'asc' } })).map(toRecord);
+  /** Collections by name, `first` after the one named `afterName`; and how many there are in all. */
+  async list(first: number, afterName?: string): Promise<{ items: CollectionRecord[]; hasNextPage: boolean; totalCount: number }> {
+    const [rows, totalCount] = await Promise.all([
+      this.prisma.collection.findMany({
+        where: afterName === undefined ? {} : { name: { gt: afterName } },
+        include: WITH_COUNT,
+        orderBy: { name: 'asc' },
+        take: first + 1,
+      }),
+      this.prisma.collection.count(),
+    ]);
+    return { items: rows.slice(0, first).map(toRecord), hasNextPage: rows.length > first, totalCount };
   }
 
   /** Appends the images not yet in it, in the order given. Null when there is no such collection. */

@@ -6,6 +6,7 @@ import type { RunningServer } from '../../src/server.js';
 import {
   AddToCollectionDocument,
   CollectionDocument,
+  CollectionsDocument,
   CreateCollectionDocument,
   DeleteCollectionDocument,
   DeleteGenerationDocument,
@@ -150,6 +151,9 @@ describe('library organisation over GraphQL', { timeout: 5 * 60_000 }, () => {
     assert.deepEqual([taken.errors?.[0]?.extensions?.code, taken.errors?.[0]?.extensions?.reason], ['BAD_USER_INPUT', 'NAME_TAKEN']);
     const renamed = (await requestData(server.url, UpdateCollectionDocument, { id: other.id, changes: { name: 'Later' } })).updateCollection;
     assert.equal(renamed.name, 'Later');
+    const named = (await requestData(server.url, CollectionsDocument, { first: 1 })).collections;
+    const next = (await requestData(server.url, CollectionsDocument, { first: 1, after: named.pageInfo.endCursor })).collections;
+    assert.deepEqual([named.totalCount, named.edges[0]!.node.name, next.edges[0]!.node.name, next.pageInfo.hasNextPage], [2, 'Dusk series', 'Later', false]);
     const emptyName = await request(server.url, CreateCollectionDocument, { input: { name: '  ' } });
     assert.deepEqual([emptyName.errors?.[0]?.extensions?.field, emptyName.errors?.[0]?.extensions?.max], ['input.name', 100]);
 

@@ -3,7 +3,7 @@ import { CollectionNameTakenError, CollectionOrderError, type CollectionRecord }
 import type { AppContext } from '../context.js';
 import { badInput, clientError, notFound } from '../errors.js';
 import { toImage } from '../mappers.js';
-import { Collection, CollectionChanges, CollectionInput, TagCount } from '../types/collections.js';
+import { Collection, CollectionChanges, CollectionConnection, CollectionInput, TagCount } from '../types/collections.js';
 import { Image } from '../types/generation.js';
 import { ImageConnection } from '../types/library-search.js';
 import { checkBatch, checkLength, checkPageSize, checkTagNames } from '../validate-library-input.js';
@@ -56,9 +56,16 @@ export class LibraryCurationResolver {
     return ctx.labels.listTags(prefix, first);
   }
 
-  @Query(() => [Collection], { description: 'Every collection, by name.' })
-  async collections(@Ctx() ctx: AppContext): Promise<Collection[]> {
-    return ctx.collections.list();
+  @Query(() => CollectionConnection, { description: 'Collections, by name.' })
+  async collections(
+    @Ctx() ctx: AppContext,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after?: string | null,
+  ): Promise<CollectionConnection> {
+    checkPageSize(first);
+    const page = await ctx.collections.list(first, after == null ? undefined : decodeName(after));
+    const edges = page.items.map((node) => ({ node, cursor: encodeName(node.name) }));
+    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
   }
 
   @Query(() => Collection, { nullable: true })
@@ -184,6 +191,20 @@ async function named<T>(field: string, run: () => Promise<T>): Promise<T> {
 function found(collection: CollectionRecord | null, id: string): CollectionRecord {
   if (!collection) throw notFound('collection', id);
   return collection;
+}
+
+function encodeName(name: string): string {
+  return Buffer.from(JSON.stringify(['name', name])).toString('base64url');
+}
+
+function decodeName(cursor: string): string {
+  try {
+    const [kind, name] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (kind === 'name' && typeof name === 'string') return name;
+  } catch {
+    // fall through
+  }
+  throw badInput('after', 'after is not a cursor from collections');
 }
 
 function encodePosition(position: number): string {

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { PageInfo } from './generation.js';
 
 @ObjectType({ description: 'A named, ordered set of images. Its images are listed by the `images` field.' })
 export class Collection {
@@ -46,4 +47,25 @@ export class TagCount {
 
   @Field(() => Int)
   imageCount!: number;
+}
+
+@ObjectType()
+export class CollectionEdge {
+  @Field(() => Collection)
+  node!: Collection;
+
+  @Field(() => String)
+  cursor!: string;
+}
+
+@ObjectType({ description: 'A page of collections, by name (Relay cursor connection).' })
+export class CollectionConnection {
+  @Field(() => [CollectionEdge])
+  edges!: CollectionEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
 }
