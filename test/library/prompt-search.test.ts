@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openDatabase, type Database } from '../../src/library/index.js';
+import { CollectionStore, ImageLabeller, ImageSearch, openDatabase, type Database } from '../../src/library/index.js';
 import { PromptSearch, type LibraryQuery } from '../../src/library/prompt-search.js';
 import { normalizePrompt } from '../../src/library/prompts.js';
 import { createTestDatabase } from './pg-test-database.js';
@@ -29,11 +29,14 @@ async function seed(db: Database): Promise<Map<string, string>> {
     const prompt = await db.prisma.prompt.create({
       data: { text: entry.text, normalized: normalizePrompt(entry.text), useCount: entry.uses, createdAt, lastUsedAt: createdAt },
     });
+    // Prompt i has one image, i x 10 + 1 for its seed; the odd ones are 768 wide.
+    const width = i % 2 ? 768 : 512;
     await db.prisma.generation.create({
       data: {
         promptId: prompt.id,
-        ...{ model: entry.model, sampler: entry.sampler, steps: 20, guidanceScale: 7, width: 512, height: 512, seed: 1, batchSize: 1 },
+        ...{ model: entry.model, sampler: entry.sampler, steps: 20, guidanceScale: 7, width, height: 512, seed: i * 10 + 1, batchSize: 1 },
         status: 'COMPLETED',
+        images: { create: { index: 0, seed: i * 10 + 1, width, height: 512, sha256: `sha-${i}`, path: `p${i}.png`, createdAt } },
       },
     });
     ids.set(entry.text, prompt.id);
@@ -107,6 +110,38 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       assert.deepEqual(await texts({ sampler: 'dpmpp_2m', sort: 'MOST_USED' }), ['portrait of an old fisherman, oil painting', 'cyberpunk samurai portrait, neon glow']);
       assert.deepEqual(await texts({ createdAfter: new Date(Date.UTC(2026, 0, 7)), sort: 'NEWEST' }), ['lighthouse on a cliff at dusk, dramatic sky', 'a watercolor painting of a lighthouse']);
       assert.deepEqual((await texts({ sort: 'MOST_USED' }, 3)), ['portrait of an old fisherman, oil painting', 'a cyberpunk city at night, neon lights, rain', 'a watercolor painting of a lighthouse']);
+    });
+
+    test('image filters (size, seed, tags, favorites, collection) narrow prompts and images alike', async (t) => {
+      if (skipUnlessReady(t)) return;
+      const images = new ImageSearch(db!.prisma);
+      const imageOf = async (text: string) => (await db!.prisma.image.findFirstOrThrow({ where: { generation: { prompt: { text } } } })).id;
+      const imagePrompts = async (query: LibraryQuery) =>
+        Promise.all((await images.search(query, 20)).items.map(async (i) => (await db!.prisma.prompt.findUniqueOrThrow({ where: { id: i.hit.promptId } })).text));
+      assert.deepEqual(new Set(await texts({ width: 768 })), new Set(LIBRARY.filter((_, i) => i % 2).map((e) => e.text)));
+      assert.deepEqual(await texts({ seed: 31n }), [LIBRARY[3]!.text]);
+      assert.deepEqual(await imagePrompts({ seed: 31n, width: 768 }), [LIBRARY[3]!.text]);
+      assert.deepEqual(await imagePrompts({ seed: 31n, width: 512 }), []);
+
+      const labels = new ImageLabeller(db!.prisma);
+      const fox = await imageOf(LIBRARY[4]!.text);
+      const foxes = await imageOf(LIBRARY[5]!.text);
+      await labels.addTags([fox, foxes], ['Animals']);
+      await labels.addTags([fox], ['snow']);
+      assert.deepEqual(new Set(await texts({ tags: ['animals'] })), new Set([LIBRARY[4]!.text, LIBRARY[5]!.text]));
+      assert.deepEqual(await imagePrompts({ tags: ['animals', 'snow'] }), [LIBRARY[4]!.text]);
+      assert.deepEqual(await texts({ text: 'fox', mode: 'WORDS', tags: ['snow'] }), [LIBRARY[4]!.text]);
+      await labels.setFavorite(foxes, true);
+      assert.deepEqual(await imagePrompts({ favoritesOnly: true }), [LIBRARY[5]!.text]);
+      assert.deepEqual(await texts({ favoritesOnly: true, text: 'lighthouse' }), []);
+
+      const collections = new CollectionStore(db!.prisma);
+      const board = await collections.create('board', '');
+      await collections.add(board.id, [await imageOf(LIBRARY[0]!.text), fox]);
+      assert.deepEqual(new Set(await texts({ collectionId: board.id })), new Set([LIBRARY[0]!.text, LIBRARY[4]!.text]));
+      assert.deepEqual(await imagePrompts({ collectionId: board.id, text: 'cyberpunk', mode: 'WORDS' }), [LIBRARY[0]!.text]);
+      const sorted = await images.search({ sort: 'NEWEST' }, 2);
+      assert.deepEqual(sorted.items.map((i) => i.hit.width), [768, 512], 'newest images first');
     });
 
     test('pages follow each other without repeats or gaps, for every sort, and count the whole result', async (t) => {
