@@ -296,17 +296,27 @@ export type ImageEdge = {
   score?: Maybe<Scalars['Float']['output']>;
 };
 
-/** Filters for similarity queries (the query, mode and sort of a search do not apply). */
+/** Filters on what was generated; every field is optional. A prompt passes when one of its images does. */
 export type LibraryFilterInput = {
+  /** Only images in this collection. */
   collectionId?: InputMaybe<Scalars['ID']['input']>;
+  /** Prompts first used, or images made, at or after this time. */
   createdAfter?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  /** Prompts first used, or images made, before this time. */
   createdBefore?: InputMaybe<Scalars['DateTimeISO']['input']>;
+  /** Only favorite images. */
   favoritesOnly?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Only images this many pixels high. */
   height?: InputMaybe<Scalars['Int']['input']>;
+  /** Only what was made with this model. */
   model?: InputMaybe<Scalars['String']['input']>;
+  /** Only what was made with this sampler. */
   sampler?: InputMaybe<Scalars['String']['input']>;
+  /** Only images made with this seed. */
   seed?: InputMaybe<Scalars['Seed']['input']>;
+  /** Only images carrying every one of these tags (case-insensitive). */
   tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Only images this many pixels wide. */
   width?: InputMaybe<Scalars['Int']['input']>;
 };
 

@@ -24,19 +24,8 @@ registerEnumType(LibrarySortEnum, {
   description: 'RELEVANCE applies when there is a query; without one it is NEWEST. MOST_USED: by how many generations used the prompt.',
 });
 
-@InputType({
-  description: 'What to look for in the library, for prompts and images alike; every field is optional (none lists everything, newest first).',
-})
-export class LibrarySearchInput {
-  @Field(() => String, { nullable: true, description: 'Free text, e.g. `cyberpunk "neon lights" -samurai`.' })
-  query?: string | null;
-
-  @Field(() => SearchModeEnum, { nullable: true, description: 'Default: HYBRID.' })
-  mode?: SearchModeEnum | null;
-
-  @Field(() => LibrarySortEnum, { nullable: true, description: 'Default: RELEVANCE.' })
-  sort?: LibrarySortEnum | null;
-
+@InputType({ description: 'Filters on what was generated; every field is optional. A prompt passes when one of its images does.' })
+export class LibraryFilterInput {
   @Field(() => String, { nullable: true, description: 'Only what was made with this model.' })
   model?: string | null;
 
@@ -68,37 +57,18 @@ export class LibrarySearchInput {
   collectionId?: string | null;
 }
 
-@InputType({ description: 'Filters for similarity queries (the query, mode and sort of a search do not apply).' })
-export class LibraryFilterInput {
-  @Field(() => String, { nullable: true })
-  model?: string | null;
+@InputType({
+  description: 'What to look for in the library, for prompts and images alike; every field is optional (none lists everything, newest first).',
+})
+export class LibrarySearchInput extends LibraryFilterInput {
+  @Field(() => String, { nullable: true, description: 'Free text, e.g. `cyberpunk "neon lights" -samurai`.' })
+  query?: string | null;
 
-  @Field(() => String, { nullable: true })
-  sampler?: string | null;
+  @Field(() => SearchModeEnum, { nullable: true, description: 'Default: HYBRID.' })
+  mode?: SearchModeEnum | null;
 
-  @Field(() => Int, { nullable: true })
-  width?: number | null;
-
-  @Field(() => Int, { nullable: true })
-  height?: number | null;
-
-  @Field(() => SeedScalar, { nullable: true })
-  seed?: bigint | null;
-
-  @Field(() => Date, { nullable: true })
-  createdAfter?: Date | null;
-
-  @Field(() => Date, { nullable: true })
-  createdBefore?: Date | null;
-
-  @Field(() => [String], { nullable: true })
-  tags?: string[] | null;
-
-  @Field(() => Boolean, { nullable: true })
-  favoritesOnly?: boolean | null;
-
-  @Field(() => ID, { nullable: true })
-  collectionId?: string | null;
+  @Field(() => LibrarySortEnum, { nullable: true, description: 'Default: RELEVANCE.' })
+  sort?: LibrarySortEnum | null;
 }
 
 @ObjectType({ description: 'A prompt text in the library, stored once however often it was used.' })
