@@ -10,3 +10,4 @@ export { PromptSearch, type PromptHit, type PromptSearchQuery, type PromptSearch
 export { UploadStore, type UploadRecord } from './uploads.js';
 export { LibraryDeleter, type DeleteGenerationResult } from './deletion.js';
 export type { StoredPicture } from './pictures.js';
+export * from './interchange/index.js';
