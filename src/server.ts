@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { GenerationService } from './generation/generation-service.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
 import { ModelCatalog } from './generation/model-catalog.js';
+import { samplerLabels } from './generation/samplers.js';
 import { WorkerPool } from './generation/worker-pool.js';
 import type { AppContext } from './graphql/context.js';
 import { buildAppSchema } from './graphql/schema.js';
@@ -13,10 +14,13 @@ import {
   DatabaseImageSink,
   DatabaseJobQueue,
   FileImageStore,
+  FileImporter,
   GenerationReader,
   LibraryDeleter,
+  LibraryImporter,
   openDatabase,
   PromptSearch,
+  SamplerNames,
   UploadStore,
   type Database,
 } from './library/index.js';
@@ -80,6 +84,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     reader,
     promptSearch: new PromptSearch(database.prisma),
     deleter: new LibraryDeleter(database.prisma, store),
+    importer: new FileImporter(new LibraryImporter(database.prisma, store), new SamplerNames(samplerLabels())),
     uploads,
     catalog,
     bus,

@@ -1,7 +1,7 @@
 import type { EventBus } from '../generation/events.js';
 import type { GenerationService } from '../generation/generation-service.js';
 import type { ModelCatalog } from '../generation/model-catalog.js';
-import type { GenerationReader, LibraryDeleter, PromptSearch, UploadStore } from '../library/index.js';
+import type { FileImporter, GenerationReader, LibraryDeleter, PromptSearch, UploadStore } from '../library/index.js';
 
 /** What resolvers may use. Built once by the composition root (src/server.ts) and shared by every request. */
 export interface AppContext {
@@ -12,6 +12,8 @@ export interface AppContext {
   catalog: ModelCatalog;
   /** Removes generations with their image files. */
   deleter: LibraryDeleter;
+  /** Adds pictures made elsewhere (PNGs with generation metadata) to the library. */
+  importer: FileImporter;
   /** Search over the prompt library. */
   promptSearch: PromptSearch;
   bus: EventBus;

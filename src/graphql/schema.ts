@@ -3,6 +3,7 @@ import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { CatalogResolver } from './resolvers/catalog-resolver.js';
 import { GenerationResolver } from './resolvers/generation-resolver.js';
+import { ImportResolver } from './resolvers/import-resolver.js';
 import { PromptSearchResolver } from './resolvers/prompt-search-resolver.js';
 import { UploadResolver } from './resolvers/upload-resolver.js';
 import { GENERATION_EVENT_TYPES } from './types/generation-events.js';
@@ -25,7 +26,7 @@ const unusedPubSub: PubSub = {
 /** The executable schema, built once from the decorated classes. */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
   built ??= await buildSchema({
-    resolvers: [GenerationResolver, CatalogResolver, UploadResolver, PromptSearchResolver],
+    resolvers: [GenerationResolver, CatalogResolver, UploadResolver, PromptSearchResolver, ImportResolver],
     orphanedTypes: GENERATION_EVENT_TYPES,
     validate: false,
     pubSub: unusedPubSub,
