@@ -71,7 +71,8 @@ export function* readPromptCsv(text: string): Generator<CsvRow> {
       yield reject('wrong number of fields', `${record.fields.length} fields, the header has ${header.length}`);
       continue;
     }
-    const cell = (column: Column): string => (index[column] < 0 ? '' : record.fields[index[column]]!.trim());
+    // Line breaks inside quoted cells are kept, as \n whatever the file used (Excel writes CRLF).
+    const cell = (column: Column): string => (index[column] < 0 ? '' : record.fields[index[column]]!.trim().replace(/\r\n?/g, '\n'));
     const prompt = cell('prompt');
     if (prompt === '') {
       yield reject('empty prompt', 'the prompt column is empty');
