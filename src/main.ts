@@ -6,9 +6,12 @@
  *                                    [--inpainting] [--v-prediction] [--fp16] [--float-timestep] [--scalar-timestep]
  *                                    [--external-data model.onnx_data|weights.pb]
  *   node dist/src/main.js schema                        print the GraphQL schema (SDL)
+ *   node dist/src/main.js import <folder|file.png|file.csv|library.jsonl>   add pictures / prompts to the library
+ *   node dist/src/main.js export <folder>               write the library out (library.jsonl + images/)
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runExport, runImport, UsageError } from './cli/import-export.js';
 import { ConfigError, loadConfig } from './config.js';
 import { writeTinyModel } from './diffusion/model/tiny/write-tiny-model.js';
 import { printAppSchema } from './graphql/schema.js';
@@ -82,13 +85,17 @@ async function main(): Promise<void> {
     case 'schema':
       process.stdout.write(await printAppSchema());
       return;
+    case 'import':
+      return runImport(loadConfig(), rest[0]);
+    case 'export':
+      return runExport(loadConfig(), rest[0]);
     default:
-      throw new Error(`unknown command "${command}"; use serve, model:tiny or schema`);
+      throw new Error(`unknown command "${command}"; use serve, model:tiny, schema, import or export`);
   }
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof UsageError) process.stderr.write(`${error.message}\n`);
   else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

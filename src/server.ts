@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { GenerationService } from './generation/generation-service.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
 import { ModelCatalog } from './generation/model-catalog.js';
+import { samplerLabels } from './generation/samplers.js';
 import { WorkerPool } from './generation/worker-pool.js';
 import type { AppContext } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
@@ -14,16 +15,19 @@ import {
   DatabaseImageSink,
   DatabaseJobQueue,
   FileImageStore,
+  FileImporter,
   GenerationReader,
   CollectionStore,
   ImageLabeller,
   ImageSearch,
   LibraryBatchReader,
   LibraryDeleter,
+  LibraryImporter,
   openDatabase,
   PromptMatcher,
   PromptSearch,
   SemanticIndex,
+  SamplerNames,
   UploadStore,
   type Database,
 } from './library/index.js';
@@ -98,6 +102,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     labels: new ImageLabeller(database.prisma),
     collections: new CollectionStore(database.prisma),
     deleter: new LibraryDeleter(database.prisma, store),
+    importer: new FileImporter(new LibraryImporter(database.prisma, store, () => semantic?.schedule()), new SamplerNames(samplerLabels())),
     uploads,
     catalog,
     bus,

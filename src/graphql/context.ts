@@ -1,7 +1,7 @@
 import type { EventBus } from '../generation/events.js';
 import type { GenerationService } from '../generation/generation-service.js';
 import type { ModelCatalog } from '../generation/model-catalog.js';
-import type { CollectionStore, GenerationReader, ImageLabeller, ImageSearch, LibraryDeleter, PromptSearch, UploadStore } from '../library/index.js';
+import type { CollectionStore, FileImporter, GenerationReader, ImageLabeller, ImageSearch, LibraryDeleter, PromptSearch, UploadStore } from '../library/index.js';
 import type { LibraryLoaders } from './loaders.js';
 
 /** What resolvers may use. Built by the composition root (src/server.ts): shared by every request except the loaders. */
@@ -13,6 +13,8 @@ export interface AppContext {
   catalog: ModelCatalog;
   /** Removes generations with their image files. */
   deleter: LibraryDeleter;
+  /** Adds pictures made elsewhere (PNGs with generation metadata) to the library. */
+  importer: FileImporter;
   /** Search over the prompt library. */
   promptSearch: PromptSearch;
   /** Search over the library's images. */

@@ -6,6 +6,7 @@ import { GenerationResolver } from './resolvers/generation-resolver.js';
 import { LibraryCurationResolver } from './resolvers/library-curation-resolver.js';
 import { ImageFieldsResolver, PromptFieldsResolver } from './resolvers/library-fields-resolver.js';
 import { LibrarySearchResolver } from './resolvers/library-search-resolver.js';
+import { ImportResolver } from './resolvers/import-resolver.js';
 import { UploadResolver } from './resolvers/upload-resolver.js';
 import { GENERATION_EVENT_TYPES } from './types/generation-events.js';
 
@@ -27,7 +28,16 @@ const unusedPubSub: PubSub = {
 /** The executable schema, built once from the decorated classes. */
 export async function buildAppSchema(): Promise<GraphQLSchema> {
   built ??= await buildSchema({
-    resolvers: [GenerationResolver, CatalogResolver, UploadResolver, LibrarySearchResolver, LibraryCurationResolver, ImageFieldsResolver, PromptFieldsResolver],
+    resolvers: [
+      GenerationResolver,
+      CatalogResolver,
+      UploadResolver,
+      LibrarySearchResolver,
+      LibraryCurationResolver,
+      ImageFieldsResolver,
+      PromptFieldsResolver,
+      ImportResolver,
+    ],
     orphanedTypes: GENERATION_EVENT_TYPES,
     validate: false,
     pubSub: unusedPubSub,

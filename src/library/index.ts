@@ -17,3 +17,4 @@ export type { StoredPicture } from './pictures.js';
 export { LibraryBatchReader, type PromptRecord, type ImageLabels } from './batch-reads.js';
 export { ImageLabeller, normalizeTag, type TagCount } from './image-labels.js';
 export { CollectionStore, CollectionNameTakenError, CollectionOrderError, type CollectionRecord } from './collections.js';
+export * from './interchange/index.js';

@@ -1,0 +1,55 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config.js';
+import { samplerLabels } from '../generation/samplers.js';
+import { FileImageStore, FileImporter, LibraryExporter, LibraryImporter, openDatabase, SamplerNames, type Database } from '../library/index.js';
+import { formatImportSummary } from './import-summary.js';
+import { ProgressBar } from './progress-bar.js';
+
+/**
+ * `atelier import <folder|file.png|file.csv|library.jsonl>`: into the library `serve` uses (same data folder
+ * or DATABASE_URL). Progress on stderr when it is a terminal, the summary on stdout. Exit code 0 even when
+ * items were skipped (they are reported); 1 only when the path cannot be read.
+ */
+export async function runImport(config: Config, target: string | undefined): Promise<void> {
+  if (!target) throw new UsageError('usage: import <folder | file.png | file.csv | library.jsonl>');
+  const resolved = path.resolve(target);
+  if (!(await fs.stat(resolved).catch(() => null))) throw new UsageError(`${resolved} does not exist`);
+  await withLibrary(config, async (database, store) => {
+    const importer = new FileImporter(new LibraryImporter(database.prisma, store), new SamplerNames(samplerLabels()));
+    const progress = new ProgressBar(process.stderr, 'importing');
+    const report = await importer.importPath(resolved, (done, total) => progress.update(done, total));
+    progress.finish();
+    process.stdout.write(formatImportSummary(report));
+  });
+}
+
+/** `atelier export <folder>`: library.jsonl and the image files (see src/library/interchange/export-format.ts). */
+export async function runExport(config: Config, folder: string | undefined): Promise<void> {
+  if (!folder) throw new UsageError('usage: export <folder>');
+  const resolved = path.resolve(folder);
+  await withLibrary(config, async (database, store) => {
+    const progress = new ProgressBar(process.stderr, 'exporting');
+    const result = await new LibraryExporter(database.prisma, store).export(resolved, (done, total) => progress.update(done, total));
+    progress.finish();
+    process.stdout.write(`exported ${result.prompts} prompts, ${result.generations} generations and ${result.files} image files to ${resolved}\n`);
+    if (result.missingFiles.length > 0) process.stdout.write(`missing from the data folder (left out): ${result.missingFiles.join(', ')}\n`);
+  });
+}
+
+/** A mistake in how the command was called: printed without a stack trace. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+async function withLibrary(config: Config, work: (database: Database, store: FileImageStore) => Promise<void>): Promise<void> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await work(database, new FileImageStore(config.dataDir));
+  } finally {
+    await database.close();
+  }
+}

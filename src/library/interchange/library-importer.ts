@@ -1,0 +1,205 @@
+import { createHash } from 'node:crypto';
+import type { PrismaClient } from '../db/generated/client.js';
+import type { FileImageStore } from '../image-store.js';
+import { normalizePrompt, recordPromptUse } from '../prompts.js';
+import { seedToDecimalString } from '../seeds.js';
+import { storePictureFiles, type PictureFiles } from '../thumbnails.js';
+import type { PromptRow } from './csv-prompts.js';
+import type { ImportedParameters } from './parameters.js';
+import { readPngSize } from './png-text.js';
+
+/** What a file did not say is recorded as these (the columns are required); the original text stays in the PNG. */
+export const UNKNOWN_MODEL = 'unknown';
+export const UNKNOWN_SAMPLER = 'unknown';
+
+export const ALREADY_IN_LIBRARY = 'already in the library';
+
+/** A finished generation to add to the library, with its pictures (PNG bytes, stored unchanged). */
+export interface GenerationToImport {
+  prompt: string;
+  negativePrompt: string;
+  model: string;
+  sampler: string;
+  steps: number;
+  guidanceScale: number;
+  width: number;
+  height: number;
+  seed: bigint;
+  variationSeed: bigint | null;
+  variationStrength: number;
+  denoisingStrength: number | null;
+  warnings: string[];
+  /** When it was made, where known (an export keeps it); otherwise now. */
+  createdAt?: Date;
+  images: Array<{ png: Uint8Array; index: number; seed: bigint }>;
+}
+
+export interface ImportedImage {
+  id: string;
+  generationId: string;
+  sha256: string;
+  width: number;
+  height: number;
+}
+
+/** `existing`: the same picture (by SHA-256) was already in the library, and nothing was written. */
+export type GenerationImport = { status: 'imported'; images: ImportedImage[] } | { status: 'existing'; images: ImportedImage[] };
+
+export type PromptImport = { status: 'imported' | 'existing'; promptId: string };
+
+/**
+ * Adds pictures and prompts made elsewhere to the library, the way generated ones are stored: files (PNG and
+ * thumbnail) first, then the rows in one transaction; should the rows fail, files no row points at are removed
+ * again. Pictures are deduplicated by SHA-256, so importing a folder twice adds nothing the second time.
+ */
+export class LibraryImporter {
+  /** Imports of the same picture run one after another, so two concurrent ones cannot both add it. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly store: FileImageStore,
+    /** Told after prompts may have been added (semantic search embeds new prompts then). */
+    private readonly onPromptsAdded?: () => void,
+  ) {}
+
+  /** One picture with the parameters read from its metadata; unknown values are stored as UNKNOWN_* / 0. */
+  importPicture(png: Uint8Array, parameters: ImportedParameters): Promise<GenerationImport> {
+    const size = readPngSize(png);
+    const seed = parameters.seed ?? 0n;
+    return this.importGeneration({
+      prompt: parameters.prompt,
+      negativePrompt: parameters.negativePrompt,
+      model: parameters.model ?? UNKNOWN_MODEL,
+      sampler: parameters.sampler ?? UNKNOWN_SAMPLER,
+      steps: parameters.steps ?? 0,
+      guidanceScale: parameters.guidanceScale ?? 0,
+      width: parameters.width ?? size.width,
+      height: parameters.height ?? size.height,
+      seed,
+      variationSeed: parameters.variationSeed ?? null,
+      variationStrength: parameters.variationSeed != null ? (parameters.variationStrength ?? 0) : 0,
+      denoisingStrength: parameters.denoisingStrength ?? null,
+      warnings: [],
+      images: [{ png, index: 0, seed }],
+    });
+  }
+
+  /** A whole generation (an exported one keeps its batch): skipped as `existing` when every picture is already stored. */
+  async importGeneration(generation: GenerationToImport): Promise<GenerationImport> {
+    const hashes = generation.images.map((image) => sha256(image.png));
+    const key = [...hashes].sort().join(',');
+    return this.serialized(key, async () => {
+      const existing = await this.findImages(hashes);
+      if (existing.length > 0 && hashes.every((hash) => existing.some((image) => image.sha256 === hash))) {
+        return { status: 'existing' as const, images: existing };
+      }
+      const stored: Array<{ files: PictureFiles; index: number; seed: bigint; width: number; height: number }> = [];
+      for (const image of generation.images) {
+        const size = readPngSize(image.png);
+        stored.push({ files: await storePictureFiles(this.store, image.png), index: image.index, seed: image.seed, ...size });
+      }
+      try {
+        const created = await this.prisma.$transaction(async (tx) => {
+          const prompt = await recordPromptUse(tx, generation.prompt);
+          const createdAt = generation.createdAt ?? new Date();
+          return tx.generation.create({
+            data: {
+              promptId: prompt.id,
+              ...{ negativePrompt: generation.negativePrompt, model: generation.model, sampler: generation.sampler },
+              ...{ steps: generation.steps, guidanceScale: generation.guidanceScale, width: generation.width, height: generation.height },
+              seed: seedToDecimalString(generation.seed),
+              variationSeed: generation.variationSeed === null ? null : seedToDecimalString(generation.variationSeed),
+              variationStrength: generation.variationStrength,
+              ...(generation.denoisingStrength === null ? {} : { denoisingStrength: generation.denoisingStrength }),
+              batchSize: generation.images.length,
+              status: 'COMPLETED',
+              warnings: generation.warnings,
+              createdAt,
+              finishedAt: createdAt,
+              images: {
+                create: stored.map(({ files, index, seed, width, height }) => ({ index, seed: seedToDecimalString(seed), width, height, ...files })),
+              },
+            },
+            select: { id: true, images: { select: IMAGE_FIELDS, orderBy: { index: 'asc' } } },
+          });
+        });
+        this.onPromptsAdded?.();
+        return { status: 'imported' as const, images: created.images.map((image) => ({ ...image, generationId: created.id })) };
+      } catch (error) {
+        // Files only this import wrote would otherwise stay with nothing pointing at them. `since` is just
+        // after now: files this import wrote are older; a concurrent put of the same bytes after it keeps them.
+        const since = new Date(Date.now() + 1);
+        const paths = stored.flatMap(({ files }) => [files.path, files.thumbnailPath]);
+        await this.store.removeUnreferenced(paths, since, (path) => this.isReferenced(path)).catch(() => undefined);
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * A prompt from a CSV row: added to the library without counting a use (nothing was generated), and its
+   * settings, when the row has any, kept as a preset. `existing` when the prompt and such a preset were there.
+   */
+  async importPrompt(row: Omit<PromptRow, 'line'>): Promise<PromptImport> {
+    const preset = {
+      negativePrompt: row.negativePrompt,
+      seed: row.seed === null ? null : seedToDecimalString(row.seed),
+      width: row.width,
+      height: row.height,
+      steps: row.steps,
+      guidanceScale: row.guidanceScale,
+    };
+    const hasSettings = Object.values(preset).some((value) => value !== null && value !== '');
+    // After the commit, so the embedding catch-up sees the new prompt.
+    const added = (result: PromptImport) => {
+      if (result.status === 'imported') this.onPromptsAdded?.();
+      return result;
+    };
+    return this.serialized(`prompt:${normalizePrompt(row.prompt)}`, () =>
+      this.prisma.$transaction(async (tx) => {
+        const normalized = normalizePrompt(row.prompt);
+        const found = await tx.prompt.findUnique({ where: { normalized }, select: { id: true } });
+        const prompt = found ?? (await tx.prompt.create({ data: { text: row.prompt.trim(), normalized, useCount: 0 }, select: { id: true } }));
+        if (!hasSettings) return { status: found ? 'existing' : 'imported', promptId: prompt.id } as const;
+        const same = await tx.promptPreset.findFirst({ where: { promptId: prompt.id, ...preset }, select: { id: true } });
+        if (same) return { status: 'existing', promptId: prompt.id } as const;
+        await tx.promptPreset.create({ data: { promptId: prompt.id, ...preset } });
+        return { status: 'imported', promptId: prompt.id } as const;
+      }),
+    ).then(added);
+  }
+
+  private async findImages(hashes: string[]): Promise<ImportedImage[]> {
+    const rows = await this.prisma.image.findMany({
+      where: { sha256: { in: hashes } },
+      select: { ...IMAGE_FIELDS, generationId: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    // One row per picture: the first stored (identical pictures may appear in several generations).
+    const seen = new Set<string>();
+    return rows.filter((row) => !seen.has(row.sha256) && seen.add(row.sha256));
+  }
+
+  private async isReferenced(path: string): Promise<boolean> {
+    const where = { OR: [{ path }, { thumbnailPath: path }] };
+    return (await this.prisma.image.count({ where })) + (await this.prisma.upload.count({ where })) > 0;
+  }
+
+  private serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.inFlight.get(key) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    this.inFlight.set(key, settled);
+    void settled.then(() => {
+      if (this.inFlight.get(key) === settled) this.inFlight.delete(key);
+    });
+    return next;
+  }
+}
+
+const IMAGE_FIELDS = { id: true, sha256: true, width: true, height: true } as const;
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -1,0 +1,61 @@
+/** Where a picture's parameters came from. */
+export type MetadataFormat = 'AUTOMATIC1111' | 'COMFYUI' | 'INVOKEAI';
+
+/** The formats a PNG is read in, for messages that say what is accepted. */
+export const METADATA_FORMATS: readonly MetadataFormat[] = ['AUTOMATIC1111', 'COMFYUI', 'INVOKEAI'];
+
+export const MAX_SEED = 2n ** 64n - 1n;
+
+/**
+ * One picture's generation parameters, read from any of the formats. Whatever the file does not say is null:
+ * an importer decides what to store for it, the parser never invents a value.
+ */
+export interface ImportedParameters {
+  format: MetadataFormat;
+  prompt: string;
+  negativePrompt: string;
+  /** 0..2^64-1. */
+  seed: bigint | null;
+  steps: number | null;
+  guidanceScale: number | null;
+  /** One of our sampler names where the tool's sampler is one of ours; otherwise the tool's own name. */
+  sampler: string | null;
+  width: number | null;
+  height: number | null;
+  model: string | null;
+  variationSeed?: bigint | null;
+  variationStrength?: number | null;
+  denoisingStrength?: number | null;
+  /** The metadata text that was parsed, as the file holds it. */
+  raw: string;
+}
+
+/** A parsed seed, or null when the text is not an integer in 0..2^64-1. */
+export function parseSeed(value: unknown): bigint | null {
+  let text: string;
+  if (typeof value === 'bigint') text = value.toString();
+  else if (typeof value === 'number' && Number.isSafeInteger(value)) text = String(value);
+  else if (typeof value === 'string') text = value.trim();
+  else return null;
+  if (!/^\d{1,20}$/.test(text)) return null;
+  const seed = BigInt(text);
+  return seed <= MAX_SEED ? seed : null;
+}
+
+/** A finite number from a number or numeric text; null otherwise. */
+export function parseNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value !== 'string' || value.trim() === '') return null;
+  const parsed = Number(value.trim());
+  return Number.isFinite(parsed) ? parsed : null;
+}
+
+/** A non-negative whole number (steps, pixels); null otherwise. */
+export function parseCount(value: unknown): number | null {
+  const parsed = parseNumber(value);
+  return parsed !== null && Number.isInteger(parsed) && parsed >= 0 && parsed <= 2 ** 31 - 1 ? parsed : null;
+}
+
+export function parseText(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
