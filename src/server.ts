@@ -135,7 +135,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     close: async () => {
       await http.close();
       await service.stop();
-      await semantic?.settled();
+      await semantic?.close();
       await database.close();
     },
   };

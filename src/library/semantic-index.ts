@@ -27,6 +27,8 @@ export interface SemanticLogger {
 export const SEMANTIC_CANDIDATES = 200;
 /** Prompts embedded per database round trip while catching up. */
 const EMBED_BATCH = 64;
+/** How long a search waits for prompts stored just before it to be embedded. */
+const SETTLE_WAIT_MS = 2000;
 /** Query texts whose embeddings are kept, so paging through results does not re-run the encoder. */
 const QUERY_CACHE_SIZE = 256;
 
@@ -34,6 +36,7 @@ export class SemanticIndex {
   private pgvector = false;
   private catchingUp: Promise<void> | null = null;
   private again = false;
+  private closed = false;
   private readonly queryCache = new Map<string, Float32Array>();
 
   constructor(
@@ -76,8 +79,8 @@ export class SemanticIndex {
       try {
         do {
           this.again = false;
-          while ((await this.embedPending()) > 0);
-        } while (this.again);
+          while (!this.closed && (await this.embedPending()) > 0);
+        } while (this.again && !this.closed);
       } finally {
         this.catchingUp = null;
       }
@@ -85,14 +88,30 @@ export class SemanticIndex {
     return this.catchingUp;
   }
 
+  /** Stops catching up after the batch in progress (before the database closes), and waits for it. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.catchingUp?.catch(() => undefined);
+  }
+
   /** catchUp() in the background (after a prompt was stored); failures are logged, not thrown. */
   schedule(): void {
     this.catchUp().catch((error: unknown) => this.logger?.warn({ err: error }, 'embedding new prompts failed'));
   }
 
-  /** Waits for a catch-up in progress, so a search sees the prompts stored just before it. */
-  async settled(): Promise<void> {
-    if (this.catchingUp) await this.catchingUp.catch(() => undefined);
+  /**
+   * Waits for a catch-up in progress, so a search sees the prompts stored just before it; but not beyond
+   * `maxWaitMs`: a backfill of a large library (minutes) must not hold searches up, which meanwhile see the
+   * prompts embedded so far.
+   */
+  async settled(maxWaitMs = SETTLE_WAIT_MS): Promise<void> {
+    if (!this.catchingUp) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+    });
+    await Promise.race([this.catchingUp.catch(() => undefined), timeout]);
+    clearTimeout(timer);
   }
 
   async embedQuery(text: string): Promise<Float32Array> {
