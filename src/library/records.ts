@@ -20,6 +20,11 @@ export interface ImageRecord {
 }
 
 export interface GenerationRecord extends Job {
+  /** remix: the stored image whose parameters this generation re-ran; null otherwise (or once it is deleted). */
+  remixOfImageId: string | null;
+  /** The generation started from an init image (mask) that has since been deleted, so it cannot be re-run as it was. */
+  initImageDeleted: boolean;
+  maskDeleted: boolean;
   error: string | null;
   warnings: string[];
   startedAt: Date | null;
@@ -67,6 +72,9 @@ export function toJob(row: JobRow): Job {
 export function toGenerationRecord(row: GenerationRow): GenerationRecord {
   return {
     ...toJob(row),
+    remixOfImageId: row.remixOfImageId,
+    initImageDeleted: row.usedInitImage && row.initImageId === null && row.initUploadId === null,
+    maskDeleted: row.usedMask && row.maskUploadId === null,
     error: row.error,
     warnings: row.warnings,
     startedAt: row.startedAt,
