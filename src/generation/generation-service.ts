@@ -1,7 +1,7 @@
 import { decodeToGray, decodeToRgb, type ModelFolder, type Txt2ImgRequest } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
 import type { EventBus } from './events.js';
-import type { GenerationParams, ImageSink, ImageSource, Job, JobQueue, StoredImage } from './job.js';
+import type { GenerationParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage } from './job.js';
 import type { ModelCatalog } from './model-catalog.js';
 import type { JobOutcome, WorkerPool } from './worker-pool.js';
 
@@ -75,8 +75,8 @@ export class GenerationService {
   }
 
   /** Accepts a job: it is in the database before this resolves. */
-  async submit(params: GenerationParams): Promise<{ job: Job; position: number }> {
-    const job = await this.queue.enqueue(params);
+  async submit(params: GenerationParams, origin: JobOrigin = {}): Promise<{ job: Job; position: number }> {
+    const job = await this.queue.enqueue(params, origin);
     const position = (await this.queue.position(job.id)) ?? 0;
     this.logger.info({ jobId: job.id, position, model: job.model, steps: job.steps }, 'job queued');
     this.bus.publish({ type: 'QUEUED', generationId: job.id, position });

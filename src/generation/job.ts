@@ -47,9 +47,15 @@ export interface Job extends GenerationParams {
   createdAt: Date;
 }
 
+/** Where a request came from, recorded with the job; it does not change the pixels. */
+export interface JobOrigin {
+  /** remix: the stored image whose parameters the job re-runs. */
+  remixOfImageId?: string | null;
+}
+
 export interface JobQueue {
   /** Persists a new QUEUED job; the job exists durably when this resolves. */
-  enqueue(params: GenerationParams): Promise<Job>;
+  enqueue(params: GenerationParams, origin?: JobOrigin): Promise<Job>;
   /** Atomically moves the best QUEUED job (highest priority, then oldest) to RUNNING and returns it. */
   claimNext(): Promise<Job | null>;
   /** RUNNING -> COMPLETED. */

@@ -25,7 +25,12 @@ interface Slot {
   active: ActiveJob | undefined;
   /** Set by an uncaught error; the thread then exits, and only then is the slot's job failed and replaced. */
   crash: Error | undefined;
+  /** Resolves when the thread has ended. */
+  exited: Promise<void>;
 }
+
+/** How long close() waits for a worker to finish the ONNX run in flight before terminating it anyway. */
+const SHUTDOWN_GRACE_MS = 60_000;
 
 /**
  * A fixed number of worker threads, one job each at a time. A worker that crashes (uncaught error, out of
@@ -41,6 +46,7 @@ export class WorkerPool {
     private readonly startData: (workerIndex: number) => WorkerStartData,
     private readonly logger: Logger,
     private readonly workerUrl: URL = new URL('./worker.js', import.meta.url),
+    private readonly shutdownGraceMs = SHUTDOWN_GRACE_MS,
   ) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn(i));
   }
@@ -57,6 +63,7 @@ export class WorkerPool {
   run(job: WorkerJob, handlers: JobHandlers = {}): Promise<JobOutcome> {
     const slot = this.slots.find((s) => !s.active);
     if (!slot) return Promise.resolve({ status: 'failed', message: 'no idle worker' });
+    if (this.closing) return Promise.resolve({ status: 'failed', message: 'the server is shutting down' });
     return new Promise<JobOutcome>((resolve) => {
       slot.active = {
         jobId: job.id,
@@ -82,16 +89,33 @@ export class WorkerPool {
     return this.slots.some((s) => s.active?.jobId === jobId);
   }
 
-  /** Terminates the workers; jobs still running end as failed with a shutdown message. */
+  /**
+   * Stops the workers; jobs still running end as failed with a shutdown message (the caller leaves them to run
+   * again). Each worker stops between steps and ends itself once its ONNX run in flight is over and its sessions
+   * are released; one that takes longer than the grace period is terminated.
+   */
   async close(): Promise<void> {
     this.closing = true;
     for (const slot of this.slots) slot.active?.finish({ status: 'failed', message: 'the server is shutting down' });
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    await Promise.all(this.slots.map((slot) => this.stopWorker(slot)));
+  }
+
+  private async stopWorker(slot: Slot): Promise<void> {
+    this.post(slot, { type: 'shutdown' });
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.shutdownGraceMs)));
+    const outcome = await Promise.race([slot.exited.then(() => 'exited' as const), late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.logger.warn({ worker: slot.id, graceMs: this.shutdownGraceMs }, 'worker did not stop in time; terminating it');
+      await slot.worker.terminate();
+    }
   }
 
   private spawn(id: number): Slot {
     const worker = new Worker(this.workerUrl, { workerData: this.startData(id) });
-    const slot: Slot = { id, worker, active: undefined, crash: undefined };
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    const slot: Slot = { id, worker, active: undefined, crash: undefined, exited };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error) => {
       this.logger.error({ worker: id, jobId: slot.active?.jobId, err: error }, 'worker crashed');

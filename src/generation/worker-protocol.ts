@@ -14,7 +14,12 @@ export interface WorkerJob {
   previewMethod: PreviewMethod;
 }
 
-export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel'; jobId: string };
+/**
+ * `shutdown`: stop the running job between steps, wait for the ONNX run in flight, release the sessions and end
+ * the thread. Terminating a thread while onnxruntime-node runs a session aborts the whole process (its native
+ * callback finds the thread's environment gone and throws Napi::Error, which nothing can catch).
+ */
+export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel'; jobId: string } | { type: 'shutdown' };
 
 export type FromWorker =
   | { type: 'started'; jobId: string; provider: string; providerNote?: string }

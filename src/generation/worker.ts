@@ -28,6 +28,8 @@ const taesdByFamily = new Map<ModelFamily, Promise<TaesdDecoder>>();
 
 let loaded: { dir: string; pipeline: StableDiffusionPipeline } | undefined;
 const cancellations = new Map<string, AbortController>();
+/** The job running now (run() never rejects), so that shutdown can wait for it. */
+let current: Promise<void> | undefined;
 
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
@@ -45,6 +47,9 @@ async function pipelineFor(dir: string): Promise<StableDiffusionPipeline> {
 async function run(job: WorkerJob): Promise<void> {
   const abort = new AbortController();
   cancellations.set(job.id, abort);
+  // Previews are encoded (on sharp's threads, or by TAESD's session) while the next step runs; the chain keeps
+  // STEP events in order, and the job is not over before the last of them is.
+  let steps = Promise.resolve();
   try {
     const pipeline = await pipelineFor(job.modelDir);
     // SDXL latents need their own preview colours and TAESD weights.
@@ -52,8 +57,6 @@ async function run(job: WorkerJob): Promise<void> {
     const provider = pipeline.provider;
     send({ type: 'started', jobId: job.id, provider: provider.provider, providerNote: provider.reason });
     const { request } = job;
-    // Previews are encoded (on sharp's threads) while the next step runs; the chain keeps STEP events in order.
-    let steps = Promise.resolve();
     const result = await pipeline.txt2img({
       ...request,
       signal: abort.signal,
@@ -98,8 +101,22 @@ async function run(job: WorkerJob): Promise<void> {
     if (error instanceof GenerationAbortedError) send({ type: 'cancelled', jobId: job.id });
     else send({ type: 'failed', jobId: job.id, message: error instanceof Error ? error.message : String(error) });
   } finally {
+    await steps.catch(() => undefined);
     cancellations.delete(job.id);
   }
+}
+
+/**
+ * Stops between steps, waits for whatever ONNX run is in flight (a step, a preview, a model loading), releases
+ * every session, then ends the thread. Only then is it safe for the thread to go.
+ */
+async function shutdown(): Promise<void> {
+  for (const abort of cancellations.values()) abort.abort();
+  await current;
+  const releases = [loaded?.pipeline.release(), ...[...taesdByFamily.values()].map(async (decoder) => (await decoder).release())];
+  loaded = undefined;
+  await Promise.allSettled(releases);
+  process.exit(0);
 }
 
 /** The step preview as WebP: TAESD (decoded while the next step runs) or the instant linear map. */
@@ -130,6 +147,7 @@ function taesdFor(family: ModelFamily): Promise<TaesdDecoder> | undefined {
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'run') void run(message.job);
+  if (message.type === 'run') current = run(message.job);
   else if (message.type === 'cancel') cancellations.get(message.jobId)?.abort();
+  else if (message.type === 'shutdown') void shutdown();
 });

@@ -1,5 +1,5 @@
 import type { GenerationEvent as BusEvent } from '../generation/events.js';
-import type { Job, StoredImage } from '../generation/job.js';
+import type { Job, JobOrigin, StoredImage } from '../generation/job.js';
 import type { GenerationRecord, ImageRecord } from '../library/index.js';
 import type { Generation, Image } from './types/generation.js';
 
@@ -22,8 +22,9 @@ export function toImage(image: ImageFields, publicUrl: string): Image {
 }
 
 export function toGeneration(record: Omit<GenerationRecord, 'promptId'>, queuePosition: number | null, publicUrl: string): Generation {
+  const { initImageDeleted: _initImageDeleted, maskDeleted: _maskDeleted, ...fields } = record;
   return {
-    ...record,
+    ...fields,
     denoisingStrength: record.initImageId === null ? null : record.denoisingStrength,
     queuePosition: record.status === 'QUEUED' ? queuePosition : null,
     images: record.images.map((image) => toImage(image, publicUrl)),
@@ -31,8 +32,14 @@ export function toGeneration(record: Omit<GenerationRecord, 'promptId'>, queuePo
 }
 
 /** A job as accepted: what `generate` returns, before any worker touches it. */
-export function acceptedJobToGeneration(job: Job, queuePosition: number): Generation {
-  const record: Omit<GenerationRecord, 'promptId'> = { ...job, error: null, warnings: [], startedAt: null, finishedAt: null, images: [] };
+export function acceptedJobToGeneration(job: Job, queuePosition: number, origin: JobOrigin = {}): Generation {
+  const record: Omit<GenerationRecord, 'promptId'> = {
+    ...job,
+    remixOfImageId: origin.remixOfImageId ?? null,
+    initImageDeleted: false,
+    maskDeleted: false,
+    ...{ error: null, warnings: [], startedAt: null, finishedAt: null, images: [] },
+  };
   return toGeneration(record, queuePosition, '');
 }
 

@@ -51,6 +51,12 @@ export class GenerationReader {
     return findStoredPicture(this.prisma, id);
   }
 
+  /** A generated image with the generation that made it (null for an unknown id or an upload's). */
+  async getImageWithGeneration(id: string): Promise<{ image: ImageRecord; generation: GenerationRecord } | null> {
+    const row = await this.prisma.image.findUnique({ where: { id }, include: { generation: { include: GENERATION_INCLUDE } } });
+    return row ? { image: toImageRecord(row), generation: toGenerationRecord(row.generation) } : null;
+  }
+
   async getImage(id: string): Promise<ImageRecord | null> {
     const row = await this.prisma.image.findUnique({ where: { id } });
     return row ? toImageRecord(row) : null;

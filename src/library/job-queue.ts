@@ -1,4 +1,4 @@
-import type { GenerationParams, Job, JobQueue } from '../generation/job.js';
+import type { GenerationParams, Job, JobOrigin, JobQueue } from '../generation/job.js';
 import type { PrismaClient } from './db/generated/client.js';
 import { findStoredPicture } from './pictures.js';
 import { recordPromptUse } from './prompts.js';
@@ -17,7 +17,7 @@ export class DatabaseJobQueue implements JobQueue {
     private readonly onPromptUsed?: () => void,
   ) {}
 
-  async enqueue(params: GenerationParams): Promise<Job> {
+  async enqueue(params: GenerationParams, origin: JobOrigin = {}): Promise<Job> {
     const row = await this.prisma.$transaction(async (tx) => {
       const prompt = await recordPromptUse(tx, params.prompt);
       // An init image id names a generated image or an upload; each has its own column.
@@ -40,6 +40,9 @@ export class DatabaseJobQueue implements JobQueue {
           initUploadId: fromUpload ? initId : null,
           maskUploadId: params.maskImageId,
           denoisingStrength: params.denoisingStrength,
+          usedInitImage: initId !== null,
+          usedMask: params.maskImageId !== null,
+          remixOfImageId: origin.remixOfImageId ?? null,
           batchSize: params.batchSize,
           previewMethod: params.previewMethod,
           priority: params.priority,

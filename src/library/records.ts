@@ -22,6 +22,11 @@ export interface ImageRecord {
 
 export interface GenerationRecord extends Job {
   promptId: string;
+  /** remix: the stored image whose parameters this generation re-ran; null otherwise (or once it is deleted). */
+  remixOfImageId: string | null;
+  /** The generation started from an init image (mask) that has since been deleted, so it cannot be re-run as it was. */
+  initImageDeleted: boolean;
+  maskDeleted: boolean;
   error: string | null;
   warnings: string[];
   startedAt: Date | null;
@@ -70,6 +75,9 @@ export function toGenerationRecord(row: GenerationRow): GenerationRecord {
   return {
     ...toJob(row),
     promptId: row.promptId,
+    remixOfImageId: row.remixOfImageId,
+    initImageDeleted: row.usedInitImage && row.initImageId === null && row.initUploadId === null,
+    maskDeleted: row.usedMask && row.maskUploadId === null,
     error: row.error,
     warnings: row.warnings,
     startedAt: row.startedAt,

@@ -50,6 +50,39 @@ test('the server process serves, and exits cleanly on SIGTERM even with a job ru
   assert.equal(code, 0);
 });
 
+// Terminating a worker thread while onnxruntime-node runs a session used to abort the process ("terminate called
+// after throwing an instance of 'Napi::Error'", exit 134). The workers now stop between steps and end themselves.
+test('SIGTERM in the middle of a step exits cleanly, and the interrupted job runs at the next start', { timeout: 180_000 }, async () => {
+  const env = { ATELIER_DATA_DIR: await tempDataDir(), ATELIER_MODELS_DIR: path.join(REPO_ROOT, 'models'), ATELIER_DEFAULT_MODEL: 'toy-shapes' };
+  const first = await serve({ ...env, ATELIER_WORKERS: '1', ATELIER_CPU_THREADS: '1', LOG_LEVEL: 'info' });
+  let output = '';
+  first.child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  first.child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // 512x512 on toy-shapes: a few hundred milliseconds per UNet run, so the signal lands inside one.
+  const input = { prompt: 'a small red circle in the top left on a blue background', seed: '7', width: 512, height: 512, steps: 12 };
+  const { id } = (await requestData(first.url, GenerateDocument, { input })).generate;
+  while ((await requestData(first.url, GenerationDocument, { id })).generation?.status !== 'RUNNING') await new Promise((r) => setTimeout(r, 20));
+  await new Promise((resolve) => setTimeout(resolve, 800));
+  first.child.kill('SIGTERM');
+  const [code, signal] = (await once(first.child, 'exit')) as [number | null, NodeJS.Signals | null];
+  assert.deepEqual([code, signal], [0, null], output);
+  assert.doesNotMatch(output, /terminate called|Napi::Error/);
+
+  const second = await serve({ ...env, LOG_LEVEL: 'info' });
+  try {
+    let generation;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      generation = (await requestData(second.url, GenerationDocument, { id })).generation;
+    } while (generation?.status === 'QUEUED' || generation?.status === 'RUNNING');
+    assert.equal(generation?.status, 'COMPLETED', generation?.error ?? undefined);
+    assert.deepEqual(generation.images.map((image) => [image.width, image.height]), [[512, 512]]);
+  } finally {
+    second.child.kill('SIGTERM');
+    await once(second.child, 'exit');
+  }
+});
+
 test('a bad setting stops the server with a message naming the variable', { timeout: 60_000 }, async () => {
   const child = spawn(process.execPath, [MAIN, 'serve'], { env: { ...process.env, ATELIER_WORKERS: 'many' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

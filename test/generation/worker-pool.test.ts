@@ -32,3 +32,18 @@ test('a worker that throws fails only its job and is replaced', async () => {
   assert.match(outcome.status === 'failed' ? outcome.message : '', /boom from the worker/);
   assert.deepEqual(await pool.run(job('d', 'fine')), { status: 'completed', warnings: [] });
 });
+
+test('close() lets a worker end itself, and terminates one that does not stop within the grace period', async () => {
+  const url = new URL('../fixtures/crashing-worker.js', import.meta.url);
+  const obliging = new WorkerPool(1, () => ({ session: { device: 'cpu' } }), createLogger('silent'), url, 30_000);
+  let started = Date.now();
+  await obliging.close();
+  assert.ok(Date.now() - started < 5_000, 'an idle worker ends at once');
+
+  const stubborn = new WorkerPool(1, () => ({ session: { device: 'cpu' } }), createLogger('silent'), url, 300);
+  const running = stubborn.run(job('e', 'stubborn'));
+  started = Date.now();
+  await stubborn.close();
+  assert.ok(Date.now() - started >= 250, 'waited for the grace period');
+  assert.deepEqual(await running, { status: 'failed', message: 'the server is shutting down' });
+});

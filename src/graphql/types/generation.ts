@@ -99,6 +99,9 @@ export class Generation {
   @Field(() => Int)
   batchSize!: number;
 
+  @Field(() => ID, { nullable: true, description: 'remix: the image whose parameters this generation re-ran (null otherwise, or once that image is deleted).' })
+  remixOfImageId!: string | null;
+
   @Field(() => PreviewMethodEnum)
   previewMethod!: PreviewMethod;
 
