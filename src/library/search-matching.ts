@@ -56,7 +56,10 @@ export class PromptMatcher {
     const query = parseQuery(text);
     if (query.text === '') return null;
     if (mode === 'SEMANTIC' && !this.semantic) throw new SemanticSearchUnavailableError();
-    const useSemantic = this.semantic !== null && (mode === 'SEMANTIC' || mode === 'HYBRID') && query.wanted !== '';
+    // Hybrid, the default, takes meaning matches only through pgvector's index: without it every search would
+    // compare the query with every stored embedding (1 s on 100,000 prompts; see BENCHMARKS.md).
+    const semanticWanted = mode === 'SEMANTIC' || (mode === 'HYBRID' && this.semantic?.usesPgvector === true);
+    const useSemantic = this.semantic !== null && semanticWanted && query.wanted !== '';
     let semantic: Prisma.Sql | null = null;
     if (useSemantic) {
       await this.semantic!.settled();
