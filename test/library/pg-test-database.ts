@@ -1,3 +1,4 @@
+import { openDatabase, type Database } from '../../src/library/index.js';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
@@ -30,3 +31,24 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 }
 
 export const NO_POSTGRES = 'PostgreSQL is not reachable at ATELIER_TEST_PG_URL or 127.0.0.1:5432';
+
+/**
+ * The library database of one test suite: embedded PGlite in memory, or a fresh PostgreSQL database (null
+ * when PostgreSQL is not reachable; the suite's tests then skip). `close` also drops the PostgreSQL database.
+ */
+export async function openBackend(backend: 'PGlite' | 'PostgreSQL'): Promise<{ db: Database; close(): Promise<void> } | null> {
+  if (backend === 'PGlite') {
+    const db = await openDatabase({ dataDir: ':memory:' });
+    return { db, close: () => db.close() };
+  }
+  const handle = await createTestDatabase();
+  if (!handle) return null;
+  const db = await openDatabase({ dataDir: ':memory:', databaseUrl: handle.url });
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      await handle.drop();
+    },
+  };
+}

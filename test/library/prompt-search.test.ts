@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CollectionStore, ImageLabeller, ImageSearch, openDatabase, type Database } from '../../src/library/index.js';
+import { CollectionStore, ImageLabeller, ImageSearch, type Database } from '../../src/library/index.js';
 import { PromptSearch, type LibraryQuery } from '../../src/library/prompt-search.js';
 import { normalizePrompt } from '../../src/library/prompts.js';
-import { createTestDatabase } from './pg-test-database.js';
+import { openBackend } from './pg-test-database.js';
 
 /**
  * Prompt search on a small library whose right answers are known, on the embedded database and on a real
@@ -47,24 +47,18 @@ async function seed(db: Database): Promise<Map<string, string>> {
 for (const backend of ['PGlite', 'PostgreSQL'] as const) {
   describe(`prompt search on ${backend}`, () => {
     let db: Database | undefined;
-    let drop: (() => Promise<void>) | undefined;
+    let backendClose: (() => Promise<void>) | undefined;
     let search: PromptSearch;
 
     before(async () => {
-      if (backend === 'PGlite') {
-        db = await openDatabase({ dataDir: ':memory:' });
-      } else {
-        const handle = await createTestDatabase();
-        if (!handle) return;
-        drop = handle.drop;
-        db = await openDatabase({ dataDir: ':memory:', databaseUrl: handle.url });
-      }
+      const opened = await openBackend(backend);
+      if (!opened) return;
+      ({ db, close: backendClose } = opened);
       await seed(db);
       search = new PromptSearch(db.prisma);
     });
     after(async () => {
-      await db?.close();
-      await drop?.();
+      await backendClose?.();
     });
 
     const texts = async (query: LibraryQuery, first = 20) => (await search.search(query, first)).items.map((i) => i.hit.text);

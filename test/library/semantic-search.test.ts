@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PromptEmbedder } from '../../src/diffusion/index.js';
-import { ImageSearch, openDatabase, PromptMatcher, PromptSearch, SemanticIndex, type Database, type LibraryQuery } from '../../src/library/index.js';
+import { ImageSearch, PromptMatcher, PromptSearch, SemanticIndex, type Database, type LibraryQuery } from '../../src/library/index.js';
 import { normalizePrompt } from '../../src/library/prompts.js';
 import { TOY_MODEL_DIR } from '../support/toy-world.js';
-import { createTestDatabase } from './pg-test-database.js';
+import { openBackend } from './pg-test-database.js';
 
 /**
  * Semantic search with a real CLIP text encoder (the bundled toy-shapes model's, trained on a world of shapes
@@ -31,21 +31,16 @@ after(async () => embedder?.dispose());
 for (const backend of ['PGlite', 'PostgreSQL'] as const) {
   describe(`semantic search on ${backend}`, () => {
     let db: Database | undefined;
-    let drop: (() => Promise<void>) | undefined;
+    let backendClose: (() => Promise<void>) | undefined;
     let index: SemanticIndex;
     let prompts: PromptSearch;
     let images: ImageSearch;
     const ids = new Map<string, string>();
 
     before(async () => {
-      if (backend === 'PGlite') {
-        db = await openDatabase({ dataDir: ':memory:' });
-      } else {
-        const handle = await createTestDatabase();
-        if (!handle) return;
-        drop = handle.drop;
-        db = await openDatabase({ dataDir: ':memory:', databaseUrl: handle.url });
-      }
+      const opened = await openBackend(backend);
+      if (!opened) return;
+      ({ db, close: backendClose } = opened);
       for (const [i, text] of PROMPTS.entries()) {
         const prompt = await db.prisma.prompt.create({ data: { text, normalized: normalizePrompt(text), useCount: 1 } });
         const generation = await db.prisma.generation.create({
@@ -62,8 +57,7 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       images = new ImageSearch(db.prisma, matcher);
     });
     after(async () => {
-      await db?.close();
-      await drop?.();
+      await backendClose?.();
     });
 
     const skipUnlessReady = (t: { skip(message: string): void }) => {

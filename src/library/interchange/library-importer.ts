@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { GenerationParams } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from '../image-store.js';
 import { normalizePrompt, recordPromptUse } from '../prompts.js';
@@ -15,18 +16,11 @@ export const UNKNOWN_SAMPLER = 'unknown';
 export const ALREADY_IN_LIBRARY = 'already in the library';
 
 /** A finished generation to add to the library, with its pictures (PNG bytes, stored unchanged). */
-export interface GenerationToImport {
-  prompt: string;
-  negativePrompt: string;
-  model: string;
-  sampler: string;
-  steps: number;
-  guidanceScale: number;
-  width: number;
-  height: number;
-  seed: bigint;
-  variationSeed: bigint | null;
-  variationStrength: number;
+export interface GenerationToImport
+  extends Pick<
+    GenerationParams,
+    'prompt' | 'negativePrompt' | 'model' | 'sampler' | 'steps' | 'guidanceScale' | 'width' | 'height' | 'seed' | 'variationSeed' | 'variationStrength'
+  > {
   denoisingStrength: number | null;
   warnings: string[];
   /** When it was made, where known (an export keeps it); otherwise now. */
