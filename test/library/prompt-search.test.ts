@@ -136,6 +136,21 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       assert.deepEqual(await imagePrompts({ collectionId: board.id, text: 'cyberpunk', mode: 'WORDS' }), [LIBRARY[0]!.text]);
       const sorted = await images.search({ sort: 'NEWEST' }, 2);
       assert.deepEqual(sorted.items.map((i) => i.hit.width), [768, 512], 'newest images first');
+      // Image i was made on day i: a date range picks days 6 and 7.
+      assert.deepEqual(new Set(await imagePrompts({ createdAfter: new Date(Date.UTC(2026, 0, 7)) })), new Set([LIBRARY[6]!.text, LIBRARY[7]!.text]));
+      assert.deepEqual(await imagePrompts({ createdAfter: new Date(Date.UTC(2026, 0, 7)), createdBefore: new Date(Date.UTC(2026, 0, 8)) }), [LIBRARY[6]!.text]);
+      for (const query of [{ sort: 'NEWEST' }, { sort: 'MOST_USED' }, { text: 'a night portrait lighthouse fox' }] as LibraryQuery[]) {
+        const everything = (await images.search(query, 100)).items.map((i) => i.hit.id);
+        const paged: string[] = [];
+        let after: string | undefined;
+        do {
+          const page = await images.search(query, 3, after);
+          assert.equal(page.totalCount, everything.length);
+          paged.push(...page.items.map((i) => i.hit.id));
+          after = page.hasNextPage ? page.endCursor! : undefined;
+        } while (after);
+        assert.deepEqual(paged, everything, `image pages of ${JSON.stringify(query)}`);
+      }
     });
 
     test('pages follow each other without repeats or gaps, for every sort, and count the whole result', async (t) => {
