@@ -6,6 +6,7 @@
  * rank fusion. Prompt and image search both rank images by their prompt's match.
  */
 import { Prisma, type PrismaClient } from './db/generated/client.js';
+import { withSearchSettings } from './search-page.js';
 import { SEMANTIC_CANDIDATES, type SemanticIndex } from './semantic-index.js';
 
 export type SearchMode = 'WORDS' | 'FUZZY' | 'SEMANTIC' | 'HYBRID';
@@ -20,6 +21,15 @@ const RRF_K = 60;
  */
 const HYBRID_SEMANTIC_CANDIDATES = 50;
 const HYBRID_SEMANTIC_MARGIN = 0.05;
+/** Vocabulary words a misspelt query word may stand for (the closest ones). */
+const CLOSE_WORDS = 5;
+
+/** A library word a query word stands for, with how close it is (1: the word itself). */
+export interface CloseWord {
+  word: string;
+  score: number;
+}
+
 /** Fuzzy matching looks at query words of at least this many letters; shorter ones are all noise in trigrams. */
 const MIN_FUZZY_WORD = 3;
 /** Words too common to match fuzzily (full text drops them too): "the" would otherwise match every prompt. */
@@ -66,9 +76,9 @@ export class PromptMatcher {
       const vector = await this.semantic!.embedQuery(query.wanted);
       semantic = mode === 'HYBRID' ? closeToBest(this.semantic!.nearestTo(vector, HYBRID_SEMANTIC_CANDIDATES)) : this.semantic!.nearestTo(vector);
     }
-    const indexedWords = mode === 'FUZZY' || mode === 'HYBRID' ? await this.indexedWords(fuzzyWords(query.wanted)) : new Set<string>();
+    const wordMatches = mode === 'FUZZY' || mode === 'HYBRID' ? await this.wordMatches(fuzzyWords(query.wanted)) : new Map<string, CloseWord[]>();
     return {
-      ranked: matchingPrompts(query, mode, { indexedWords, semantic }),
+      ranked: matchingPrompts(query, mode, { wordMatches, semantic }),
       conditions: exclusions(query),
       settings: useSemantic ? this.semanticSettings() : [],
     };
@@ -96,16 +106,29 @@ export class PromptMatcher {
   }
 
   /**
-   * The query words some prompt contains as such (after stemming): those need no typo tolerance, and looking
-   * them up in the full-text index is far cheaper than trigram candidates (a common word's trigrams also match
-   * many other words, each rechecked with word_similarity).
+   * For each query word, the library's words it stands for: itself when some prompt contains it (after
+   * stemming; no typo tolerance needed, and a full-text lookup is cheap), otherwise the vocabulary words
+   * (SearchWord) closest to it by pg_trgm word similarity, at least WORD_SIMILARITY_THRESHOLD (0.5: one wrong
+   * or missing letter keeps ~0.67, two swapped ones ~0.55; an unfinished word is close to its completions).
+   * Matching a typo against a few thousand distinct words instead of every prompt is what keeps typo search
+   * fast on a million prompts (see BENCHMARKS.md).
    */
-  private async indexedWords(words: string[]): Promise<Set<string>> {
-    if (words.length === 0) return new Set();
-    const rows = await this.prisma.$queryRaw<Array<{ word: string }>>`
-      SELECT w AS word FROM unnest(${words}::text[]) AS w
-      WHERE EXISTS (SELECT 1 FROM "Prompt" WHERE "searchVector" @@ plainto_tsquery('english', w))`;
-    return new Set(rows.map((row) => row.word));
+  private async wordMatches(words: string[]): Promise<Map<string, CloseWord[]>> {
+    const matches = new Map<string, CloseWord[]>(words.map((word) => [word, []]));
+    if (words.length === 0) return matches;
+    const rows = await withSearchSettings(this.prisma, [], (tx) => tx.$queryRaw<Array<{ query: string; word: string; score: number }>>`
+      SELECT q AS query, q AS word, 1::float8 AS score FROM unnest(${words}::text[]) AS q
+      WHERE EXISTS (SELECT 1 FROM "Prompt" WHERE "searchVector" @@ plainto_tsquery('english', q))
+      UNION ALL
+      SELECT q, v.word, v.score FROM unnest(${words}::text[]) AS q, LATERAL (
+        SELECT word, word_similarity(q, word)::float8 AS score FROM "SearchWord"
+        WHERE q <% word AND numnode(plainto_tsquery('english', word)) > 0 -- not a stopword
+        ORDER BY score DESC, word LIMIT ${CLOSE_WORDS}
+      ) v
+      WHERE NOT EXISTS (SELECT 1 FROM "Prompt" WHERE "searchVector" @@ plainto_tsquery('english', q))`);
+    for (const row of rows) matches.get(row.query)?.push({ word: row.word, score: Number(row.score) });
+    for (const close of matches.values()) close.sort((x, y) => y.score - x.score);
+    return matches;
   }
 }
 
@@ -140,8 +163,8 @@ export function parseQuery(text: string): ParsedQuery {
 
 /** The parts of a match: the semantic one is absent when semantic search is off or was not asked for. */
 export interface MatchSources {
-  /** Query words some prompt contains as such (see PromptSearch.indexedWords). */
-  indexedWords: ReadonlySet<string>;
+  /** What each fuzzy query word stands for (see PromptMatcher.wordMatches). */
+  wordMatches: ReadonlyMap<string, CloseWord[]>;
   /** (id, score) of the nearest prompts by meaning. */
   semantic: Prisma.Sql | null;
 }
@@ -153,7 +176,7 @@ function matchingPrompts(query: ParsedQuery, mode: SearchMode, sources: MatchSou
     FROM "Prompt" p, websearch_to_tsquery('english', ${query.text}) q
     WHERE p."searchVector" @@ q`;
   if (mode === 'WORDS') return words;
-  const fuzzy = fuzzyMatches(query.wanted, sources.indexedWords);
+  const fuzzy = fuzzyMatches(query.wanted, sources.wordMatches);
   if (mode === 'FUZZY') return fuzzy;
   if (mode === 'SEMANTIC') return sources.semantic ?? Prisma.sql`SELECT NULL::text AS id, NULL::float8 AS score WHERE FALSE`;
   const lists = [words, fuzzy, ...(sources.semantic ? [sources.semantic] : [])];
@@ -175,38 +198,36 @@ function exclusions(query: ParsedQuery): Prisma.Sql[] {
 }
 
 /**
- * Each query word of 3+ letters is matched on its own: a word some prompt contains is looked up in the
- * full-text index; any other (a typo) against the closest stretch of each prompt through the trigram index
- * (word_similarity >= 0.5: one wrong or missing letter keeps ~0.67, "cyberpnk" ~ cyberpunk). A prompt scores
- * the mean over the query's words, so more words matched rank higher. The last word may be unfinished: a
- * prefix query (:*) catches "cyberp".
+ * Each query word of 3+ letters is matched on its own, through the full-text index: the word itself, or for
+ * a word no prompt contains (a typo, an unfinished word) the close vocabulary words it stands for. A prompt
+ * scores the mean over the query's words (1 for the word itself, the similarity of the closest word it has
+ * for a typo, 0 for none), so more words matched rank higher. The last word may be unfinished: a prefix query
+ * (:*) catches "cyberp" too.
  */
-function fuzzyMatches(text: string, indexedWords: ReadonlySet<string>): Prisma.Sql {
-  const terms = fuzzyWords(text);
-  // Each way of matching is its own index scan (a UNION): OR-ing a trigram and a full-text condition makes
-  // the planner scan the whole table instead.
+function fuzzyMatches(text: string, wordMatches: ReadonlyMap<string, CloseWord[]>): Prisma.Sql {
+  const terms = fuzzyWords(text).map((word) => wordMatches.get(word) ?? []).filter((close) => close.length > 0);
+  // Each term is one index scan, united: OR-ing conditions makes the planner scan the whole table instead.
   const candidates = [
-    ...terms.map((w) =>
-      indexedWords.has(w)
-        ? Prisma.sql`SELECT id FROM "Prompt" WHERE "searchVector" @@ plainto_tsquery('english', ${w})`
-        : Prisma.sql`SELECT id FROM "Prompt" WHERE ${w} <% normalized`,
-    ),
+    ...terms.map((close) => Prisma.sql`SELECT id FROM "Prompt" WHERE "searchVector" @@ (${anyOf(close)})`),
     Prisma.sql`SELECT id FROM "Prompt" WHERE "searchVector" @@ ${prefixQuery(text)}`,
   ];
-  const score = terms.length === 0 ? Prisma.sql`0` : Prisma.sql`(${Prisma.join(terms.map(wordScore), ' + ')}) / ${terms.length}`;
+  const termCount = fuzzyWords(text).length;
+  const score = terms.length === 0 ? Prisma.sql`0` : Prisma.sql`(${Prisma.join(terms.map(termScore), ' + ')}) / ${termCount}`;
   return Prisma.sql`
     SELECT p.id, (${score})::float8 AS score
     FROM "Prompt" p
     WHERE p.id IN (${Prisma.join(candidates, ' UNION ')})`;
 }
 
-/**
- * How well one query word matches a prompt: 1 when the prompt has the word itself (a lexeme lookup in its
- * tsvector, far cheaper than trigrams), else its trigram word similarity. Most candidates of a common word
- * match exactly, so few need word_similarity.
- */
-function wordScore(word: string): Prisma.Sql {
-  return Prisma.sql`CASE WHEN p."searchVector" @@ plainto_tsquery('english', ${word}) THEN 1 ELSE word_similarity(${word}, p.normalized) END`;
+/** A query word's score in a prompt: that of the closest of its words the prompt has (sorted best first). */
+function termScore(close: CloseWord[]): Prisma.Sql {
+  const cases = close.map(({ word, score }) => Prisma.sql`WHEN p."searchVector" @@ plainto_tsquery('english', ${word}) THEN ${score}::float8`);
+  return Prisma.sql`CASE ${Prisma.join(cases, ' ')} ELSE 0 END`;
+}
+
+/** A tsquery matching any of the words. */
+function anyOf(close: CloseWord[]): Prisma.Sql {
+  return Prisma.join(close.map(({ word }) => Prisma.sql`plainto_tsquery('english', ${word})`), ' || ');
 }
 
 function fuzzyWords(text: string): string[] {

@@ -4,10 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { createPGlite } from '../../src/library/db/pglite.js';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { pendingMigrationSql, prismaDeploy, prismaDiagnose } from '../../src/library/db/schema-engine.js';
+import { pendingMigrationSql, PrismaPgWholeScripts, prismaDeploy, prismaDiagnose } from '../../src/library/db/schema-engine.js';
 import { openDatabase, readMigrations, type Database } from '../../src/library/index.js';
 import { createTestDatabase, NO_POSTGRES } from './pg-test-database.js';
 
@@ -91,7 +90,7 @@ describe("Prisma's migration tooling agrees with our start-up migrator", () => {
       const database = (await createTestDatabase())!;
       return {
         open: () => openDatabase({ dataDir: '', databaseUrl: database.url }),
-        adapter: async () => ({ factory: new PrismaPg({ connectionString: database.url }), done: async () => {} }),
+        adapter: async () => ({ factory: new PrismaPgWholeScripts({ connectionString: database.url }), done: async () => {} }),
         cleanup: () => database.drop(),
       };
     });

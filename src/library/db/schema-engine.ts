@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPGlite, PrismaPGliteWithExtensions } from './pglite.js';
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { MIGRATIONS_DIR } from './migrate.js';
 
@@ -142,4 +143,33 @@ export function prismaDeploy(adapter: SqlMigrationAwareDriverAdapterFactory, opt
     const result = await engine.applyMigrations({ migrationsList: migrations, filters: NO_FILTERS });
     return result.appliedMigrationNames;
   });
+}
+
+/**
+ * Prisma's PostgreSQL adapter for the engine, except that a migration script goes to the server whole, as
+ * `prisma migrate` sends it: the adapter splits scripts at every ';', which cuts a function body apart
+ * (the search-words trigger function). PostgreSQL runs a multi-statement script in one simple query.
+ */
+export class PrismaPgWholeScripts extends PrismaPg {
+  override async connect(): ReturnType<PrismaPg['connect']> {
+    return sendScriptsWhole(await super.connect());
+  }
+
+  override async connectToShadowDb(): ReturnType<PrismaPg['connectToShadowDb']> {
+    return sendScriptsWhole(await super.connectToShadowDb());
+  }
+}
+
+type PgAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
+
+function sendScriptsWhole(adapter: PgAdapter): PgAdapter {
+  const internals = adapter as unknown as { client: { query(sql: string): Promise<unknown> }; onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await internals.client.query(script);
+    } catch (error) {
+      internals.onError(error);
+    }
+  };
+  return adapter;
 }
