@@ -1,7 +1,8 @@
 /**
  * Which prompts match a query, with a relevance score: by words (Postgres full text: stemming, quoted phrases,
  * -exclusions, "or", through websearch_to_tsquery over the generated `searchVector` column and its GIN index),
- * typo-tolerantly (pg_trgm's word similarity over the trigram index, the last word also as a prefix), by
+ * typo-tolerantly (each word, or the library words close to it by pg_trgm word similarity, looked up in the
+ * same index; the last word also as a prefix), by
  * meaning (cosine similarity of CLIP text embeddings, see SemanticIndex), or all of them merged by reciprocal
  * rank fusion. Prompt and image search both rank images by their prompt's match.
  */
