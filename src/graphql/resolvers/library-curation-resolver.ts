@@ -20,10 +20,7 @@ export class LibraryCurationResolver {
     @Arg('tags', () => [String]) tags: string[],
     @Ctx() ctx: AppContext,
   ): Promise<Image[]> {
-    await this.checkImages('imageIds', imageIds, ctx);
-    checkTagNames('tags', tags);
-    await ctx.labels.addTags(imageIds, tags);
-    return this.imagesById(imageIds, ctx);
+    return this.retag(imageIds, tags, ctx, (ids, names) => ctx.labels.addTags(ids, names));
   }
 
   @Mutation(() => [Image], { description: 'Removes tags from images (a tag no image carries any more is deleted); returns the images.' })
@@ -32,10 +29,7 @@ export class LibraryCurationResolver {
     @Arg('tags', () => [String]) tags: string[],
     @Ctx() ctx: AppContext,
   ): Promise<Image[]> {
-    await this.checkImages('imageIds', imageIds, ctx);
-    checkTagNames('tags', tags);
-    await ctx.labels.removeTags(imageIds, tags);
-    return this.imagesById(imageIds, ctx);
+    return this.retag(imageIds, tags, ctx, (ids, names) => ctx.labels.removeTags(ids, names));
   }
 
   @Mutation(() => Image, { description: 'Marks an image a favorite, or not.' })
@@ -155,6 +149,13 @@ export class LibraryCurationResolver {
       pageInfo: { hasNextPage: entries.length > first, endCursor: edges.at(-1)?.cursor ?? null },
       totalCount: collection.imageCount,
     };
+  }
+
+  private async retag(imageIds: string[], tags: string[], ctx: AppContext, change: (imageIds: string[], tags: string[]) => Promise<void>): Promise<Image[]> {
+    await this.checkImages('imageIds', imageIds, ctx);
+    checkTagNames('tags', tags);
+    await change(imageIds, tags);
+    return this.imagesById(imageIds, ctx);
   }
 
   /** NOT_FOUND-style input error naming every id that is not an image. */
