@@ -83,7 +83,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         )
       : undefined;
   const service = new GenerationService(
-    new DatabaseJobQueue(database.prisma, () => semantic?.schedule()),
+    new DatabaseJobQueue(database.prisma, (promptId) => semantic?.schedule([promptId])),
     new DatabaseImageSink(database.prisma, store),
     bus,
     pool,
@@ -102,7 +102,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     labels: new ImageLabeller(database.prisma),
     collections: new CollectionStore(database.prisma),
     deleter: new LibraryDeleter(database.prisma, store),
-    importer: new FileImporter(new LibraryImporter(database.prisma, store, () => semantic?.schedule()), new SamplerNames(samplerLabels())),
+    importer: new FileImporter(new LibraryImporter(database.prisma, store, (promptIds) => semantic?.schedule(promptIds)), new SamplerNames(samplerLabels())),
     uploads,
     catalog,
     bus,

@@ -14,7 +14,7 @@ export class DatabaseJobQueue implements JobQueue {
   constructor(
     private readonly prisma: PrismaClient,
     /** Told after each enqueue (the prompt may be new): semantic search embeds new prompts then. */
-    private readonly onPromptUsed?: () => void,
+    private readonly onPromptUsed?: (promptId: string) => void,
   ) {}
 
   async enqueue(params: GenerationParams, origin: JobOrigin = {}): Promise<Job> {
@@ -50,7 +50,7 @@ export class DatabaseJobQueue implements JobQueue {
         include: JOB_INCLUDE,
       });
     });
-    this.onPromptUsed?.();
+    this.onPromptUsed?.(row.promptId);
     return toJob(row);
   }
 

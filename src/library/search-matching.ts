@@ -90,8 +90,8 @@ export class PromptMatcher {
     if (!this.semantic) throw new SemanticSearchUnavailableError();
     await this.semantic.settled();
     if (!(await this.semantic.hasEmbedding(promptId))) {
-      // Stored by another server sharing the database, or just now: embed what is missing, then look again.
-      await this.semantic.catchUp();
+      // Stored by another server sharing the database, or just now: embed it, then look again.
+      await this.semantic.embedNow([promptId]);
       if (!(await this.semantic.hasEmbedding(promptId))) return null;
     }
     return {

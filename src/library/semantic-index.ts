@@ -36,6 +36,10 @@ export class SemanticIndex {
   private pgvector = false;
   private catchingUp: Promise<void> | null = null;
   private again = false;
+  /** Newly stored prompts to embed next. */
+  private readonly wanted = new Set<string>();
+  /** Whether a pass over all prompts is due (at start-up, or asked for). */
+  private passWanted = false;
   private closed = false;
   private readonly queryCache = new Map<string, Float32Array>();
 
@@ -67,10 +71,25 @@ export class SemanticIndex {
   }
 
   /**
-   * Embeds every prompt that lacks an embedding from this encoder. Concurrent calls share one run; a call
-   * during a run makes it go round once more, so prompts stored meanwhile are not missed.
+   * Embeds every prompt that lacks an embedding from this encoder (one pass over all prompts, by id).
+   * Concurrent calls share one run; a call during a run makes it go round once more.
    */
   catchUp(): Promise<void> {
+    this.passWanted = true;
+    return this.run();
+  }
+
+  /**
+   * In the background (failures are logged, not thrown): embeds these newly stored prompts, or, without ids,
+   * every prompt lacking an embedding.
+   */
+  schedule(promptIds?: readonly string[]): void {
+    if (promptIds) for (const id of promptIds) this.wanted.add(id);
+    else this.passWanted = true;
+    this.run().catch((error: unknown) => this.logger?.warn({ err: error }, 'embedding prompts failed'));
+  }
+
+  private run(): Promise<void> {
     if (this.catchingUp) {
       this.again = true;
       return this.catchingUp;
@@ -79,7 +98,15 @@ export class SemanticIndex {
       try {
         do {
           this.again = false;
-          while (!this.closed && (await this.embedPending()) > 0);
+          while (!this.closed && this.wanted.size > 0) {
+            const ids = [...this.wanted].slice(0, EMBED_BATCH);
+            for (const id of ids) this.wanted.delete(id);
+            await this.embedMissing(Prisma.sql`p.id = ANY(${ids}::text[])`);
+          }
+          if (this.passWanted) {
+            this.passWanted = false;
+            await this.embedAllMissing();
+          }
         } while (this.again && !this.closed);
       } finally {
         this.catchingUp = null;
@@ -92,11 +119,6 @@ export class SemanticIndex {
   async close(): Promise<void> {
     this.closed = true;
     await this.catchingUp?.catch(() => undefined);
-  }
-
-  /** catchUp() in the background (after a prompt was stored); failures are logged, not thrown. */
-  schedule(): void {
-    this.catchUp().catch((error: unknown) => this.logger?.warn({ err: error }, 'embedding new prompts failed'));
   }
 
   /**
@@ -140,6 +162,11 @@ export class SemanticIndex {
       Prisma.sql`(SELECT vector FROM "PromptEmbedding" WHERE "promptId" = ${promptId} AND encoder = ${this.encoder})`,
       limit,
     );
+  }
+
+  /** Embeds these prompts now if they have no embedding (waited for, unlike schedule). */
+  async embedNow(promptIds: readonly string[]): Promise<void> {
+    await this.embedMissing(Prisma.sql`p.id = ANY(${[...promptIds]}::text[])`);
   }
 
   async hasEmbedding(promptId: string): Promise<boolean> {
@@ -190,13 +217,27 @@ export class SemanticIndex {
     }
   }
 
-  /** Embeds one batch of prompts without an embedding; returns how many. */
-  private async embedPending(): Promise<number> {
+  /**
+   * One pass over every prompt in id order, embedding those without an embedding: a keyset walk, so each
+   * batch starts where the last one ended (ordering the missing ones afresh each time made a backfill of a
+   * million prompts quadratic).
+   */
+  private async embedAllMissing(): Promise<void> {
+    let after = '';
+    while (!this.closed) {
+      const last = await this.embedMissing(Prisma.sql`p.id > ${after}`);
+      if (last === null) return;
+      after = last;
+    }
+  }
+
+  /** Embeds up to one batch of the prompts meeting `condition` that have no embedding; returns the last id, or null for none. */
+  private async embedMissing(condition: Prisma.Sql): Promise<string | null> {
     const pending = await this.prisma.$queryRaw<Array<{ id: string; text: string }>>`
       SELECT p.id, p.text FROM "Prompt" p
-      WHERE NOT EXISTS (SELECT 1 FROM "PromptEmbedding" e WHERE e."promptId" = p.id AND e.encoder = ${this.encoder})
-      ORDER BY p."createdAt" DESC, p.id LIMIT ${EMBED_BATCH}`;
-    if (pending.length === 0) return 0;
+      WHERE ${condition} AND NOT EXISTS (SELECT 1 FROM "PromptEmbedding" e WHERE e."promptId" = p.id AND e.encoder = ${this.encoder})
+      ORDER BY p.id LIMIT ${EMBED_BATCH}`;
+    if (pending.length === 0) return null;
     const vectors = await this.embedder.embed(pending.map((p) => p.text));
     await this.prisma.promptEmbedding.createMany({
       data: pending.map((prompt, i) => ({
@@ -208,7 +249,7 @@ export class SemanticIndex {
       // Another server sharing the database may have embedded the same prompt meanwhile.
       skipDuplicates: true,
     });
-    return pending.length;
+    return pending.at(-1)!.id;
   }
 }
 

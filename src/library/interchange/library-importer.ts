@@ -54,7 +54,7 @@ export class LibraryImporter {
     private readonly prisma: PrismaClient,
     private readonly store: FileImageStore,
     /** Told after prompts may have been added (semantic search embeds new prompts then). */
-    private readonly onPromptsAdded?: () => void,
+    private readonly onPromptsAdded?: (promptIds: string[]) => void,
   ) {}
 
   /** One picture with the parameters read from its metadata; unknown values are stored as UNKNOWN_* / 0. */
@@ -115,10 +115,10 @@ export class LibraryImporter {
                 create: stored.map(({ files, index, seed, width, height }) => ({ index, seed: seedToDecimalString(seed), width, height, ...files })),
               },
             },
-            select: { id: true, images: { select: IMAGE_FIELDS, orderBy: { index: 'asc' } } },
+            select: { id: true, promptId: true, images: { select: IMAGE_FIELDS, orderBy: { index: 'asc' } } },
           });
         });
-        this.onPromptsAdded?.();
+        this.onPromptsAdded?.([created.promptId]);
         return { status: 'imported' as const, images: created.images.map((image) => ({ ...image, generationId: created.id })) };
       } catch (error) {
         // Files only this import wrote would otherwise stay with nothing pointing at them. `since` is just
@@ -147,7 +147,7 @@ export class LibraryImporter {
     const hasSettings = Object.values(preset).some((value) => value !== null && value !== '');
     // After the commit, so the embedding catch-up sees the new prompt.
     const added = (result: PromptImport) => {
-      if (result.status === 'imported') this.onPromptsAdded?.();
+      if (result.status === 'imported') this.onPromptsAdded?.([result.promptId]);
       return result;
     };
     return this.serialized(`prompt:${normalizePrompt(row.prompt)}`, () =>
