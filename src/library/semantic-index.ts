@@ -25,8 +25,10 @@ export interface SemanticLogger {
 
 /** Nearest prompts a semantic query considers; more cost more, and rank 500 barely counts in a fusion. */
 export const SEMANTIC_CANDIDATES = 200;
-/** Prompts embedded per database round trip while catching up. */
+/** Prompts embedded per encoder run and insert. */
 const EMBED_BATCH = 64;
+/** Prompts looked at per page of a pass over the library. */
+const SCAN_PAGE = 512;
 /** How long a search waits for prompts stored just before it to be embedded. */
 const SETTLE_WAIT_MS = 2000;
 /** Query texts whose embeddings are kept, so paging through results does not re-run the encoder. */
@@ -101,7 +103,7 @@ export class SemanticIndex {
           while (!this.closed && this.wanted.size > 0) {
             const ids = [...this.wanted].slice(0, EMBED_BATCH);
             for (const id of ids) this.wanted.delete(id);
-            await this.embedMissing(Prisma.sql`p.id = ANY(${ids}::text[])`);
+            await this.embedMissingIds(ids);
           }
           if (this.passWanted) {
             this.passWanted = false;
@@ -166,7 +168,7 @@ export class SemanticIndex {
 
   /** Embeds these prompts now if they have no embedding (waited for, unlike schedule). */
   async embedNow(promptIds: readonly string[]): Promise<void> {
-    await this.embedMissing(Prisma.sql`p.id = ANY(${[...promptIds]}::text[])`);
+    await this.embedMissingIds(promptIds);
   }
 
   async hasEmbedding(promptId: string): Promise<boolean> {
@@ -218,38 +220,52 @@ export class SemanticIndex {
   }
 
   /**
-   * One pass over every prompt in id order, embedding those without an embedding: a keyset walk, so each
-   * batch starts where the last one ended (ordering the missing ones afresh each time made a backfill of a
-   * million prompts quadratic).
+   * One pass over every prompt in id order, embedding those without an embedding: a keyset walk, each page
+   * starting where the last ended, and the embedded ones among a page found by their ids. (Asking for "the
+   * next prompts without an embedding" instead let PostgreSQL merge-join against every embedding so far:
+   * a backfill of a million prompts slowed down as it went.)
    */
   private async embedAllMissing(): Promise<void> {
     let after = '';
     while (!this.closed) {
-      const last = await this.embedMissing(Prisma.sql`p.id > ${after}`);
-      if (last === null) return;
-      after = last;
+      const page = await this.prisma.prompt.findMany({
+        where: { id: { gt: after } },
+        orderBy: { id: 'asc' },
+        take: SCAN_PAGE,
+        select: { id: true, text: true },
+      });
+      if (page.length === 0) return;
+      after = page.at(-1)!.id;
+      await this.embedMissing(page);
     }
   }
 
-  /** Embeds up to one batch of the prompts meeting `condition` that have no embedding; returns the last id, or null for none. */
-  private async embedMissing(condition: Prisma.Sql): Promise<string | null> {
-    const pending = await this.prisma.$queryRaw<Array<{ id: string; text: string }>>`
-      SELECT p.id, p.text FROM "Prompt" p
-      WHERE ${condition} AND NOT EXISTS (SELECT 1 FROM "PromptEmbedding" e WHERE e."promptId" = p.id AND e.encoder = ${this.encoder})
-      ORDER BY p.id LIMIT ${EMBED_BATCH}`;
-    if (pending.length === 0) return null;
-    const vectors = await this.embedder.embed(pending.map((p) => p.text));
-    await this.prisma.promptEmbedding.createMany({
-      data: pending.map((prompt, i) => ({
-        promptId: prompt.id,
-        encoder: this.encoder,
-        dimensions: this.embedder.dimensions,
-        vector: Array.from(vectors[i]!),
-      })),
-      // Another server sharing the database may have embedded the same prompt meanwhile.
-      skipDuplicates: true,
+  /** Embeds those of these prompts that have no embedding yet (unknown ids are ignored). */
+  private async embedMissingIds(promptIds: readonly string[]): Promise<void> {
+    await this.embedMissing(await this.prisma.prompt.findMany({ where: { id: { in: [...promptIds] } }, select: { id: true, text: true } }));
+  }
+
+  private async embedMissing(prompts: Array<{ id: string; text: string }>): Promise<void> {
+    const embedded = await this.prisma.promptEmbedding.findMany({
+      where: { encoder: this.encoder, promptId: { in: prompts.map((p) => p.id) } },
+      select: { promptId: true },
     });
-    return pending.at(-1)!.id;
+    const done = new Set(embedded.map((e) => e.promptId));
+    const missing = prompts.filter((p) => !done.has(p.id));
+    for (let start = 0; start < missing.length && !this.closed; start += EMBED_BATCH) {
+      const batch = missing.slice(start, start + EMBED_BATCH);
+      const vectors = await this.embedder.embed(batch.map((p) => p.text));
+      await this.prisma.promptEmbedding.createMany({
+        data: batch.map((prompt, i) => ({
+          promptId: prompt.id,
+          encoder: this.encoder,
+          dimensions: this.embedder.dimensions,
+          vector: Array.from(vectors[i]!),
+        })),
+        // Another server sharing the database may have embedded the same prompt meanwhile.
+        skipDuplicates: true,
+      });
+    }
   }
 }
 
