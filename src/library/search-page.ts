@@ -17,6 +17,8 @@ export interface SearchPage<T> {
  * ("lighthuose" ~ lighthouse: 0.55); 0.5 keeps them, and one wrong or missing letter scores ~0.67.
  */
 const WORD_SIMILARITY_THRESHOLD = 0.5;
+/** Longest a search transaction may run. */
+const SEARCH_TIMEOUT_MS = 60_000;
 
 /**
  * `hits` yields rows with an `id` and a numeric `sort_key` (higher first); `after` is a cursor from an earlier
@@ -56,9 +58,14 @@ export async function searchPage<Row extends { id: string; sort_key: number | nu
  * 20,000 prompts). set_config(..., true) lasts until the end of the transaction.
  */
 export function withSearchSettings<T>(prisma: PrismaClient, settings: Prisma.Sql[], work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-  return prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true)`;
-    for (const setting of settings) await tx.$queryRaw(setting);
-    return work(tx);
-  });
+  return prisma.$transaction(
+    async (tx) => {
+      await tx.$queryRaw`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true)`;
+      for (const setting of settings) await tx.$queryRaw(setting);
+      return work(tx);
+    },
+    // Prisma's default of 5 s would turn a slow search into an error: semantic search without pgvector
+    // compares every embedding (9 s on a million prompts, see BENCHMARKS.md).
+    { timeout: SEARCH_TIMEOUT_MS },
+  );
 }
