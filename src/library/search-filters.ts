@@ -4,6 +4,7 @@
  * images (or generations) does.
  */
 import { Prisma } from './db/generated/client.js';
+import { normalizeTag } from './image-labels.js';
 import { seedToDecimalString } from './seeds.js';
 
 export interface LibraryFilters {
@@ -15,7 +16,7 @@ export interface LibraryFilters {
   /** Prompts: first used in this range; images: made in it. */
   createdAfter?: Date;
   createdBefore?: Date;
-  /** Images carrying every one of these tags (names as stored: trimmed, lower-case). */
+  /** Images carrying every one of these tags (compared as stored: trimmed, lower-case). */
   tags?: string[];
   favoritesOnly?: boolean;
   collectionId?: string;
@@ -36,7 +37,7 @@ function imageConditions(filters: LibraryFilters): Prisma.Sql[] {
   if (filters.height !== undefined) conditions.push(Prisma.sql`i.height = ${filters.height}`);
   if (filters.seed !== undefined) conditions.push(Prisma.sql`i.seed = ${seedToDecimalString(filters.seed)}::numeric`);
   if (filters.favoritesOnly) conditions.push(Prisma.sql`i."favoritedAt" IS NOT NULL`);
-  const tags = [...new Set(filters.tags ?? [])];
+  const tags = [...new Set((filters.tags ?? []).map(normalizeTag))];
   if (tags.length > 0) {
     conditions.push(Prisma.sql`(
       SELECT count(*) FROM "ImageTag" it JOIN "Tag" t ON t.id = it."tagId"

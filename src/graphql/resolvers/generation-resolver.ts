@@ -10,10 +10,10 @@ import { GenerateInput } from '../types/generate-input.js';
 import { RemixInput } from '../types/remix-input.js';
 import { GenerationEvent } from '../types/generation-events.js';
 import { DeletedGeneration, Generation, GenerationConnection } from '../types/generation.js';
+import { checkPageSize } from '../validate-library-input.js';
 import { resolveGenerateInput } from '../validate-generate-input.js';
 import { samplerNames } from '../../generation/samplers.js';
 
-const MAX_PAGE_SIZE = 100;
 
 @Resolver(() => Generation)
 export class GenerationResolver {
@@ -111,9 +111,7 @@ export class GenerationResolver {
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<GenerationConnection> {
-    if (first < 1 || first > MAX_PAGE_SIZE) {
-      throw badInput('first', `first must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, { min: 1, max: MAX_PAGE_SIZE });
-    }
+    checkPageSize(first);
     let page;
     try {
       page = await ctx.reader.listGenerations({ first, after: after ?? undefined });

@@ -104,7 +104,7 @@ function toFilters(input: LibraryFilterInput, prefix: string): LibraryFilters {
     ...(input.seed != null ? { seed: input.seed } : {}),
     ...(input.createdAfter ? { createdAfter: input.createdAfter } : {}),
     ...(input.createdBefore ? { createdBefore: input.createdBefore } : {}),
-    ...(input.tags ? { tags: input.tags.map((t) => t.trim().replace(/\s+/g, ' ').toLowerCase()) } : {}),
+    ...(input.tags ? { tags: input.tags } : {}),
     ...(input.favoritesOnly ? { favoritesOnly: true } : {}),
     ...(input.collectionId != null ? { collectionId: input.collectionId } : {}),
   };
