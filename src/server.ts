@@ -2,10 +2,11 @@ import path from 'node:path';
 import { PromptEmbedder, scanModelFolders } from './diffusion/index.js';
 import { writeTinyModel } from './diffusion/model/tiny/write-tiny-model.js';
 import type { Config } from './config.js';
+import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
 import { ModelCatalog } from './generation/model-catalog.js';
-import { samplerLabels } from './generation/samplers.js';
+import { samplerLabels, samplerNames } from './generation/samplers.js';
 import { WorkerPool } from './generation/worker-pool.js';
 import type { AppContext } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
@@ -88,8 +89,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     bus,
     pool,
     catalog,
+    new GenerationRequests(catalog, reader, { samplers: samplerNames, taesdAvailable: config.taesdDir !== undefined }),
     logger,
-    { previewEvery: config.previewEvery, previewMaxSize: config.previewMaxSize, sharedQueue: database.kind === 'postgresql' },
+    {
+      previewEvery: config.previewEvery,
+      previewMaxSize: config.previewMaxSize,
+      maxQueuedJobs: config.maxQueuedJobs,
+      sharedQueue: database.kind === 'postgresql',
+    },
   );
   await service.start();
 
@@ -107,8 +114,6 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     catalog,
     bus,
     publicUrl: config.publicUrl,
-    taesdAvailable: config.taesdDir !== undefined,
-    maxQueuedJobs: config.maxQueuedJobs,
   };
   const http = await startHttpServer({
     host: config.host,

@@ -1,3 +1,4 @@
+/** The progress events of a generation and the bus that carries them. */
 import type { StoredImage } from './job.js';
 
 /** Progress of one generation, in the order a subscriber sees them. */
@@ -23,6 +24,4 @@ export type Unsubscribe = () => void;
 export interface EventBus {
   publish(event: GenerationEvent): void;
   subscribe(generationId: string, listener: (event: GenerationEvent) => void): Unsubscribe;
-  /** Every event of every generation (queue position updates, logging). */
-  subscribeAll(listener: (event: GenerationEvent) => void): Unsubscribe;
 }

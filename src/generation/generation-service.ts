@@ -1,13 +1,23 @@
-import { decodeToGray, decodeToRgb, type ModelFolder, type Txt2ImgRequest } from '../diffusion/index.js';
+/** The generation service: accepts checked requests into the queue, runs queued jobs on the pool, records outcomes. */
+import type { ModelFolder } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
+import { readJobInputs, toWorkerJob, type EngineOptions, type JobInputs } from './engine-request.js';
 import type { EventBus } from './events.js';
-import type { GenerationParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage } from './job.js';
-import type { ModelCatalog } from './model-catalog.js';
+import type { GenerateRequest } from './generation-request.js';
+import type { GenerationRequests } from './generation-requests.js';
+import type { CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage } from './job.js';
+import type { RemixOverrides } from './remix-request.js';
+import { QueueFullError } from './request-errors.js';
 import type { JobOutcome, WorkerPool } from './worker-pool.js';
 
-export interface GenerationServiceOptions {
-  previewEvery: number;
-  previewMaxSize: number;
+/** The installed models as running a job needs them (ModelCatalog implements it). */
+export interface ModelFinder {
+  find(name: string): Promise<ModelFolder | undefined>;
+}
+
+export interface GenerationServiceOptions extends EngineOptions {
+  /** Jobs allowed in the queue at once; submit() refuses more with QueueFullError. */
+  maxQueuedJobs: number;
   /** How often to look for jobs enqueued by another server process sharing the database. */
   pollIntervalMs?: number;
   /**
@@ -23,8 +33,12 @@ const STALE_HEARTBEAT_MS = 60_000;
 
 export type CancelResult = 'cancelled' | 'stopping' | 'not-active';
 
-/** A job's init image, ready for the pipeline (undefined for text-to-image), or why it could not be loaded. */
-type InitImage = { image: Txt2ImgRequest['init'] } | { error: string };
+/** A job just accepted, with its 1-based place in the queue and where the request came from. */
+export interface AcceptedJob {
+  job: Job;
+  position: number;
+  origin: JobOrigin;
+}
 
 /**
  * Turns queued jobs into images: claims jobs from the queue whenever a worker is idle, runs them on the
@@ -44,7 +58,8 @@ export class GenerationService {
     private readonly images: ImageSink & ImageSource,
     private readonly bus: EventBus,
     private readonly pool: WorkerPool | undefined,
-    private readonly models: ModelCatalog,
+    private readonly models: ModelFinder,
+    private readonly requests: GenerationRequests,
     private readonly logger: Logger,
     private readonly options: GenerationServiceOptions,
   ) {}
@@ -74,14 +89,25 @@ export class GenerationService {
     }
   }
 
-  /** Accepts a job: it is in the database before this resolves. */
-  async submit(params: GenerationParams, origin: JobOrigin = {}): Promise<{ job: Job; position: number }> {
+  /** `generate`: checks the request and queues it. Throws GenerationRequestError or QueueFullError. */
+  async generate(request: GenerateRequest): Promise<AcceptedJob> {
+    return this.submit(await this.requests.generate(request));
+  }
+
+  /** `remix`: a stored image's parameters changed by `overrides`, checked and queued. Throws as generate, or RemixSourceNotFoundError. */
+  async remix(imageId: string, overrides: RemixOverrides = {}): Promise<AcceptedJob> {
+    return this.submit(await this.requests.remix(imageId, overrides), { remixOfImageId: imageId });
+  }
+
+  /** Accepts checked parameters unless the queue is full: the job is in the database before this resolves. */
+  async submit(params: CheckedParams, origin: JobOrigin = {}): Promise<AcceptedJob> {
+    if ((await this.queue.countQueued()) >= this.options.maxQueuedJobs) throw new QueueFullError(this.options.maxQueuedJobs);
     const job = await this.queue.enqueue(params, origin);
     const position = (await this.queue.position(job.id)) ?? 0;
     this.logger.info({ jobId: job.id, position, model: job.model, steps: job.steps }, 'job queued');
     this.bus.publish({ type: 'QUEUED', generationId: job.id, position });
     this.pump();
-    return { job, position };
+    return { job, position, origin };
   }
 
   /** 1-based place in the queue, or null when the job is not queued. */
@@ -133,11 +159,11 @@ export class GenerationService {
       const job = await this.queue.claimNext();
       if (!job) return;
       const model = await this.models.find(job.model).catch(() => undefined);
-      const init = await this.initImage(job);
+      const inputs = await readJobInputs(job, this.images);
       if (this.stopped) return; // left RUNNING: queued again at the next start
       this.active.set(job.id, { cancelRequested: false });
       // execute() hands the job to a worker before its first await, so idleCount is right on the next turn.
-      const done = this.execute(job, model, init)
+      const done = this.execute(job, model, inputs)
         .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id }, 'recording the outcome of a job failed'))
         .finally(() => {
           this.active.delete(job.id);
@@ -159,42 +185,20 @@ export class GenerationService {
     }
   }
 
-  private async execute(job: Job, model: ModelFolder | undefined, init: InitImage): Promise<void> {
+  private async execute(job: Job, model: ModelFolder | undefined, inputs: JobInputs): Promise<void> {
     const log = this.logger.child({ jobId: job.id });
     let outcome: JobOutcome;
     const saves: Promise<StoredImage>[] = [];
     if (!this.pool) return;
     if (!model) {
       outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
-    } else if ('error' in init) {
-      outcome = { status: 'failed', message: init.error };
+    } else if ('error' in inputs) {
+      outcome = { status: 'failed', message: inputs.error };
     } else {
       this.bus.publish({ type: 'STARTED', generationId: job.id });
       log.info({ model: job.model, sampler: job.sampler, steps: job.steps, size: `${job.width}x${job.height}` }, 'job started');
       const run = this.pool.run(
-        {
-          id: job.id,
-          modelDir: model.dir,
-          modelName: model.name,
-          request: {
-            prompt: job.prompt,
-            negativePrompt: job.negativePrompt,
-            sampler: job.sampler,
-            steps: job.steps,
-            guidanceScale: job.guidanceScale,
-            width: job.width,
-            height: job.height,
-            seeds: Array.from({ length: job.batchSize }, (_, i) => job.seed + BigInt(i)),
-            variation:
-              job.variationSeed === null || job.variationStrength <= 0
-                ? undefined
-                : { seeds: Array.from({ length: job.batchSize }, (_, i) => job.variationSeed! + BigInt(i)), strength: job.variationStrength },
-            init: init.image,
-          },
-          previewEvery: this.options.previewEvery,
-          previewMaxSize: this.options.previewMaxSize,
-          previewMethod: job.previewMethod,
-        },
+        toWorkerJob(job, model, inputs, this.options),
         {
           onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),
           onImage: (image) => {
@@ -218,22 +222,6 @@ export class GenerationService {
     }
     if (this.stopped && outcome.status === 'failed') return; // terminated by shutdown: runs again after restart
     await this.record(job, outcome, log);
-  }
-
-  /** img2img: the job's init image at the job's size, or why it cannot be had (the job then fails with that). */
-  private async initImage(job: Job): Promise<InitImage> {
-    if (job.initImageId === null) return { image: undefined };
-    try {
-      const file = await this.images.readImage(job.initImageId);
-      if (!file) return { error: `init image ${job.initImageId} no longer exists` };
-      const image = await decodeToRgb(file, job.width, job.height);
-      if (job.maskImageId === null) return { image: { image, strength: job.denoisingStrength } };
-      const maskFile = await this.images.readImage(job.maskImageId);
-      if (!maskFile) return { error: `mask image ${job.maskImageId} no longer exists` };
-      return { image: { image, strength: job.denoisingStrength, mask: await decodeToGray(maskFile, job.width, job.height) } };
-    } catch (error) {
-      return { error: `the init image or mask could not be read: ${error instanceof Error ? error.message : String(error)}` };
-    }
   }
 
   private async record(job: Job, outcome: JobOutcome, log: Logger): Promise<void> {

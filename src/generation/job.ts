@@ -1,7 +1,7 @@
 /**
- * What the generation layer needs from persistence, as interfaces. The library layer implements them on the
- * database (embedded PGlite or PostgreSQL); a scale-out build can implement them on BullMQ/Redis instead.
- * generation/ never imports library/: main.ts wires the implementations in.
+ * The generation layer's data (params, jobs) and its ports: what it needs from persistence, as interfaces.
+ * The library layer implements them on the database (embedded PGlite or PostgreSQL); a scale-out build can
+ * implement them on BullMQ/Redis instead. generation/ never imports library/: server.ts wires them in.
  */
 
 export const PREVIEW_METHODS = ['LATENT2RGB', 'TAESD'] as const;
@@ -41,10 +41,26 @@ export interface GenerationParams {
   priority: number;
 }
 
+/** A stored picture is a generated image or an upload; they share one id space. */
+export type PictureKind = 'image' | 'upload';
+
+/** Checked params, with the kind of picture initImageId names as the check found it (the queue need not look again). */
+export interface CheckedParams extends GenerationParams {
+  initImageKind?: PictureKind;
+}
+
 export interface Job extends GenerationParams {
   id: string;
   status: GenerationStatus;
   createdAt: Date;
+}
+
+/**
+ * A job as claimed to run: with the files of its init image and mask (paths in the image store), read in the
+ * same query, so running it looks nothing up again. Null where the job has none (or the picture was deleted).
+ */
+export interface ClaimedJob extends Job {
+  inputFiles: { init: string | null; mask: string | null };
 }
 
 /** Where a request came from, recorded with the job; it does not change the pixels. */
@@ -55,9 +71,11 @@ export interface JobOrigin {
 
 export interface JobQueue {
   /** Persists a new QUEUED job; the job exists durably when this resolves. */
-  enqueue(params: GenerationParams, origin?: JobOrigin): Promise<Job>;
+  enqueue(params: CheckedParams, origin?: JobOrigin): Promise<Job>;
   /** Atomically moves the best QUEUED job (highest priority, then oldest) to RUNNING and returns it. */
-  claimNext(): Promise<Job | null>;
+  claimNext(): Promise<ClaimedJob | null>;
+  /** How many jobs are QUEUED (the service refuses new ones beyond its limit). */
+  countQueued(): Promise<number>;
   /** RUNNING -> COMPLETED. */
   complete(id: string, warnings?: string[]): Promise<void>;
   /** RUNNING -> FAILED with a readable message. */
@@ -107,8 +125,33 @@ export interface ImageSink {
   saveImage(image: ImageToStore): Promise<StoredImage>;
 }
 
-/** Reads stored images back (img2img's init images). */
+/** Reads stored pictures' files back (img2img's init images and masks). */
 export interface ImageSource {
-  /** The image file's bytes, or null when no such image (or its file) exists. */
-  readImage(imageId: string): Promise<Uint8Array | null>;
+  /** The bytes of a file of the image store (a ClaimedJob's inputFiles), or null when it is gone. */
+  readFile(file: string): Promise<Uint8Array | null>;
+}
+
+/** What a request check needs to know of a picture it names. */
+export interface PictureInfo {
+  id: string;
+  kind: PictureKind;
+  width: number;
+  height: number;
+}
+
+/** A generated image with what its generation recorded, for remix. */
+export interface RemixSource {
+  image: { id: string; index: number; seed: bigint };
+  generation: GenerationParams & {
+    /** It started from an init image (mask) that has since been deleted. */
+    initImageDeleted: boolean;
+    maskDeleted: boolean;
+  };
+}
+
+/** Looks up stored pictures for request checks (the library's GenerationReader implements it). */
+export interface PictureLookup {
+  getPicture(id: string): Promise<PictureInfo | null>;
+  /** A generated image with its generation; null for an unknown id or an upload. */
+  getImageWithGeneration(id: string): Promise<RemixSource | null>;
 }

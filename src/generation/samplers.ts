@@ -1,6 +1,7 @@
+/** The sampler names a request may give, and the labels other tools use for them (from the engine's scheduler registry). */
 import { samplerLabel, schedulerNames } from '../diffusion/schedulers/index.js';
 
-/** The samplers a request may name, with the label AUTOMATIC1111 shows for each (the engine's scheduler registry). */
+/** The samplers a request may name. */
 export const samplerNames: readonly string[] = schedulerNames;
 
 export function samplerDisplayName(name: string): string {

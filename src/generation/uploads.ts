@@ -1,3 +1,4 @@
+/** Uploaded pictures (img2img init images and masks): any format in, the PNG Atelier stores out, within the size limit. */
 import { normalizeToPng } from '../diffusion/index.js';
 
 /** Largest side of an uploaded picture, in pixels (the largest generation size is 2048). */

@@ -1,9 +1,9 @@
+/** The worker threads: one job per worker at a time, a crashed worker replaced, a clean shutdown. */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
 
 export interface JobHandlers {
-  onStarted?(info: { provider: string; providerNote?: string }): void;
   onStep?(step: { step: number; totalSteps: number; preview: string | null }): void;
   onImage?(image: { index: number; seed: bigint; width: number; height: number; png: Uint8Array }): void;
 }
@@ -27,6 +27,8 @@ interface Slot {
   crash: Error | undefined;
   /** Resolves when the thread has ended. */
   exited: Promise<void>;
+  /** Whether this worker's execution provider (and why, for a CPU fallback) was logged: once per worker. */
+  providerLogged: boolean;
 }
 
 /** How long close() waits for a worker to finish the ONNX run in flight before terminating it anyway. */
@@ -39,7 +41,6 @@ const SHUTDOWN_GRACE_MS = 60_000;
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private closing = false;
-  private providerLogged = false;
 
   constructor(
     size: number,
@@ -85,10 +86,6 @@ export class WorkerPool {
     return true;
   }
 
-  isRunning(jobId: string): boolean {
-    return this.slots.some((s) => s.active?.jobId === jobId);
-  }
-
   /**
    * Stops the workers; jobs still running end as failed with a shutdown message (the caller leaves them to run
    * again). Each worker stops between steps and ends itself once its ONNX run in flight is over and its sessions
@@ -115,7 +112,7 @@ export class WorkerPool {
   private spawn(id: number): Slot {
     const worker = new Worker(this.workerUrl, { workerData: this.startData(id) });
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const slot: Slot = { id, worker, active: undefined, crash: undefined, exited };
+    const slot: Slot = { id, worker, active: undefined, crash: undefined, exited, providerLogged: false };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error) => {
       this.logger.error({ worker: id, jobId: slot.active?.jobId, err: error }, 'worker crashed');
@@ -141,11 +138,11 @@ export class WorkerPool {
     if (!active || active.jobId !== message.jobId) return; // a late message from a job already finished
     switch (message.type) {
       case 'started':
-        if (!this.providerLogged || message.providerNote) {
+        // The provider is chosen when the worker loads its first model and stays; logging it per job flooded the log.
+        if (!slot.providerLogged) {
           this.logger.info({ worker: slot.id, provider: message.provider, note: message.providerNote }, 'execution provider');
-          this.providerLogged = true;
+          slot.providerLogged = true;
         }
-        active.handlers.onStarted?.({ provider: message.provider, providerNote: message.providerNote });
         break;
       case 'step':
         active.handlers.onStep?.({ step: message.step, totalSteps: message.totalSteps, preview: message.preview });

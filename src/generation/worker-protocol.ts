@@ -1,14 +1,17 @@
+/** Messages between the pool (main thread) and a worker thread (structured clone carries bigint seeds as they are). */
 import type { SessionOptions, Txt2ImgRequest } from '../diffusion/index.js';
 import type { PreviewMethod } from './job.js';
-
-/** Messages between the pool (main thread) and a worker thread (structured clone carries bigint seeds as they are). */
 
 export interface WorkerJob {
   id: string;
   modelDir: string;
   modelName: string;
-  /** The pipeline request, less what cannot cross threads (the abort signal, the progress callback). */
-  request: Omit<Txt2ImgRequest, 'signal' | 'onStep'>;
+  /** The pipeline request, less what cannot cross threads (the abort signal, the progress callback) and the decoded init. */
+  request: Omit<Txt2ImgRequest, 'signal' | 'onStep' | 'init'>;
+  /** img2img: the stored files of the init image (and inpainting mask); the worker decodes them at width x height. */
+  init?: { image: Uint8Array; strength: number; mask?: Uint8Array };
+  /** The PNG `parameters` text of each image, in batch order (engine-request.ts); absent: an empty text. */
+  imageParameters?: readonly string[];
   previewEvery: number;
   previewMaxSize: number;
   previewMethod: PreviewMethod;

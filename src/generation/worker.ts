@@ -1,13 +1,14 @@
 /**
  * Worker thread entry. Each worker owns its ONNX sessions (loaded once per model and kept for the next job)
- * and runs one job at a time; progress goes back to the pool as messages. Encoding PNGs and previews here
- * keeps that CPU work off the main thread that serves the API.
+ * and runs one job at a time; progress goes back to the pool as messages. Decoding init images and masks,
+ * encoding PNGs and previews here keeps that CPU work off the main thread that serves the API.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  decodeToGray,
+  decodeToRgb,
   encodePng,
   encodePreviewWebp,
-  formatParameters,
   GenerationAbortedError,
   latentRgbMapFor,
   latentToRgb,
@@ -15,8 +16,8 @@ import {
   TaesdDecoder,
   toDataUrl,
   type ModelFamily,
+  type Txt2ImgRequest,
 } from '../diffusion/index.js';
-import { samplerLabel } from '../diffusion/schedulers/index.js';
 import type { FloatTensor } from '../diffusion/tensor.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
 
@@ -51,6 +52,7 @@ async function run(job: WorkerJob): Promise<void> {
   // STEP events in order, and the job is not over before the last of them is.
   let steps = Promise.resolve();
   try {
+    const init = await decodeInit(job);
     const pipeline = await pipelineFor(job.modelDir);
     // SDXL latents need their own preview colours and TAESD weights.
     const family = pipeline.model.traits.family;
@@ -59,6 +61,7 @@ async function run(job: WorkerJob): Promise<void> {
     const { request } = job;
     const result = await pipeline.txt2img({
       ...request,
+      init,
       signal: abort.signal,
       onStep: ({ step, totalSteps, latents }) => {
         const wantPreview = job.previewEvery > 0 && (step % job.previewEvery === 0 || step === totalSteps);
@@ -73,21 +76,7 @@ async function run(job: WorkerJob): Promise<void> {
     await steps;
     for (const [index, image] of result.images.entries()) {
       const seed = request.seeds[index]!;
-      const parameters = formatParameters({
-        prompt: request.prompt,
-        negativePrompt: request.negativePrompt ?? '',
-        steps: request.steps,
-        sampler: samplerLabel(request.sampler),
-        guidanceScale: request.guidanceScale,
-        seed,
-        variationSeed: request.variation?.seeds[index],
-        variationStrength: request.variation?.strength,
-        denoisingStrength: request.init?.strength,
-        width: request.width,
-        height: request.height,
-        model: job.modelName,
-      });
-      const png = await encodePng(image, parameters);
+      const png = await encodePng(image, job.imageParameters?.[index] ?? '');
       const bytes = new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
       // Transfer only a buffer the PNG owns whole; sharp's output may share a pooled buffer.
       const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
@@ -103,6 +92,19 @@ async function run(job: WorkerJob): Promise<void> {
   } finally {
     await steps.catch(() => undefined);
     cancellations.delete(job.id);
+  }
+}
+
+/** img2img: the init image (and mask) decoded at the request's size; undefined for text-to-image. */
+async function decodeInit(job: WorkerJob): Promise<Txt2ImgRequest['init']> {
+  if (!job.init) return undefined;
+  const { width, height } = job.request;
+  try {
+    const image = await decodeToRgb(job.init.image, width, height);
+    if (!job.init.mask) return { image, strength: job.init.strength };
+    return { image, strength: job.init.strength, mask: await decodeToGray(job.init.mask, width, height) };
+  } catch (error) {
+    throw new Error(`the init image or mask could not be read: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

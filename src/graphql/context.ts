@@ -27,8 +27,4 @@ export interface AppContext {
   bus: EventBus;
   /** Prefix for image URLs; empty for URLs relative to the server. */
   publicUrl: string;
-  /** Whether TAESD previews are installed. */
-  taesdAvailable: boolean;
-  /** Jobs allowed in the queue at once. */
-  maxQueuedJobs: number;
 }

@@ -1,4 +1,6 @@
+/** The client errors of the API (extensions.code), and generation/'s errors mapped onto them. */
 import { GraphQLError } from 'graphql';
+import { GenerationRequestError, QueueFullError, RemixSourceNotFoundError } from '../generation/request-errors.js';
 
 /** Error codes a client can act on (extensions.code), as listed in DESIGN.md. */
 export type ClientErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'MODEL_NOT_FOUND' | 'QUEUE_FULL';
@@ -18,4 +20,14 @@ export function badInput(
 
 export function notFound(what: string, id: string): GraphQLError {
   return clientError('NOT_FOUND', `${what} "${id}" does not exist`, { id });
+}
+
+/** generation/'s request errors as the client errors they stand for; any other error is returned as it is. */
+export function toClientError(error: unknown): unknown {
+  if (error instanceof GenerationRequestError) return badInput(error.field, error.message, error.allowed);
+  if (error instanceof QueueFullError) return clientError('QUEUE_FULL', error.message, { max: error.max });
+  if (error instanceof RemixSourceNotFoundError) {
+    return clientError('NOT_FOUND', error.message, { id: error.imageId, field: 'imageId', ...(error.isUpload ? { reason: 'NOT_GENERATED' } : {}) });
+  }
+  return error;
 }

@@ -1,13 +1,12 @@
 import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../generation/job.js';
 import type { PrismaClient } from './db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
-import { findStoredPicture } from './pictures.js';
 import { seedToDecimalString } from './seeds.js';
 import { storePictureFiles } from './thumbnails.js';
 
 /**
  * Stores a finished image: the file first, then the row that points at it, so no row lacks its file. Reads
- * stored images back for img2img.
+ * stored pictures' files back for img2img.
  */
 export class DatabaseImageSink implements ImageSink, ImageSource {
   constructor(
@@ -37,9 +36,8 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
     };
   }
 
-  async readImage(imageId: string): Promise<Uint8Array | null> {
-    const picture = await findStoredPicture(this.prisma, imageId);
-    if (!picture || !(await this.store.exists(picture.path))) return null;
-    return this.store.read(picture.path);
+  async readFile(file: string): Promise<Uint8Array | null> {
+    if (!(await this.store.exists(file))) return null;
+    return this.store.read(file);
   }
 }

@@ -1,4 +1,4 @@
-import type { GenerationParams, Job, JobOrigin, JobQueue } from '../generation/job.js';
+import type { CheckedParams, ClaimedJob, Job, JobOrigin, JobQueue } from '../generation/job.js';
 import type { PrismaClient } from './db/generated/client.js';
 import { findStoredPicture } from './pictures.js';
 import { recordPromptUse } from './prompts.js';
@@ -17,12 +17,13 @@ export class DatabaseJobQueue implements JobQueue {
     private readonly onPromptUsed?: (promptId: string) => void,
   ) {}
 
-  async enqueue(params: GenerationParams, origin: JobOrigin = {}): Promise<Job> {
+  async enqueue(params: CheckedParams, origin: JobOrigin = {}): Promise<Job> {
     const row = await this.prisma.$transaction(async (tx) => {
       const prompt = await recordPromptUse(tx, params.prompt);
       // An init image id names a generated image or an upload; each has its own column.
       const initId = params.initImageId;
-      const fromUpload = initId !== null && (await findStoredPicture(tx, initId))?.kind === 'upload';
+      // The request check found its kind already; other callers leave it to be looked up.
+      const fromUpload = initId !== null && (params.initImageKind ?? (await findStoredPicture(tx, initId))?.kind) === 'upload';
       return tx.generation.create({
         data: {
           promptId: prompt.id,
@@ -54,7 +55,7 @@ export class DatabaseJobQueue implements JobQueue {
     return toJob(row);
   }
 
-  async claimNext(): Promise<Job | null> {
+  async claimNext(): Promise<ClaimedJob | null> {
     const claimed = await this.prisma.$queryRaw<{ id: string }[]>`
       UPDATE "Generation" SET "status" = 'RUNNING', "startedAt" = (now() AT TIME ZONE 'UTC'), "heartbeatAt" = (now() AT TIME ZONE 'UTC')
       WHERE "id" = (
@@ -65,7 +66,14 @@ export class DatabaseJobQueue implements JobQueue {
       RETURNING "id"`;
     const id = claimed[0]?.id;
     if (!id) return null;
-    return toJob(await this.prisma.generation.findUniqueOrThrow({ where: { id }, include: JOB_INCLUDE }));
+    // The init image's and mask's files come with the job, so running it looks nothing up again.
+    const file = { select: { path: true } } as const;
+    const row = await this.prisma.generation.findUniqueOrThrow({ where: { id }, include: { ...JOB_INCLUDE, initImage: file, initUpload: file, maskUpload: file } });
+    return { ...toJob(row), inputFiles: { init: (row.initImage ?? row.initUpload)?.path ?? null, mask: row.maskUpload?.path ?? null } };
+  }
+
+  countQueued(): Promise<number> {
+    return this.prisma.generation.count({ where: { status: 'QUEUED' } });
   }
 
   async complete(id: string, warnings: string[] = []): Promise<void> {

@@ -1,19 +1,16 @@
+/** Generations over GraphQL: generate, remix and cancel translate to the generation service; queries read the library. */
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GenerationEvent as BusEvent } from '../../generation/events.js';
+import type { AcceptedJob } from '../../generation/generation-service.js';
 import type { AppContext } from '../context.js';
-import { badInput, clientError, notFound } from '../errors.js';
+import { badInput, notFound, toClientError } from '../errors.js';
 import { generationEventStream } from '../generation-event-stream.js';
 import { acceptedJobToGeneration, snapshotEvents, toEventPayload, toGeneration } from '../mappers.js';
-import type { GenerationParams, JobOrigin } from '../../generation/job.js';
-import { asOverrideError, remixRequest } from '../remix.js';
 import { GenerateInput } from '../types/generate-input.js';
 import { RemixInput } from '../types/remix-input.js';
 import { GenerationEvent } from '../types/generation-events.js';
 import { DeletedGeneration, Generation, GenerationConnection } from '../types/generation.js';
 import { checkPageSize } from '../validate-library-input.js';
-import { resolveGenerateInput } from '../validate-generate-input.js';
-import { samplerNames } from '../../generation/samplers.js';
-
 
 @Resolver(() => Generation)
 export class GenerationResolver {
@@ -21,7 +18,7 @@ export class GenerationResolver {
     description: 'Queues a text-to-image (or, with initImageId, image-to-image) job; returns at once with status QUEUED and its queue position.',
   })
   async generate(@Arg('input', () => GenerateInput) input: GenerateInput, @Ctx() ctx: AppContext): Promise<Generation> {
-    return this.accept(await this.checkInput(input, ctx), ctx);
+    return accepted(ctx.generations.generate(input));
   }
 
   @Mutation(() => Generation, {
@@ -33,49 +30,7 @@ export class GenerationResolver {
     @Ctx() ctx: AppContext,
     @Arg('overrides', () => RemixInput, { nullable: true }) overrides?: RemixInput | null,
   ): Promise<Generation> {
-    const source = await ctx.reader.getImageWithGeneration(imageId);
-    if (!source) {
-      const upload = (await ctx.reader.getPicture(imageId))?.kind === 'upload';
-      throw clientError('NOT_FOUND', upload ? `"${imageId}" is an uploaded picture, not a generated image; it has no parameters to remix` : `image "${imageId}" does not exist`, {
-        id: imageId,
-        field: 'imageId',
-        ...(upload ? { reason: 'NOT_GENERATED' } : {}),
-      });
-    }
-    const changes = overrides ?? {};
-    let params;
-    try {
-      params = await this.checkInput(remixRequest(source, changes, { taesdAvailable: ctx.taesdAvailable }), ctx);
-    } catch (error) {
-      throw asOverrideError(error, changes, imageId);
-    }
-    return this.accept(params, ctx, { remixOfImageId: imageId });
-  }
-
-  /** Checks a request against what is installed and stored, and fills in the defaults. */
-  private async checkInput(input: GenerateInput, ctx: AppContext): Promise<GenerationParams> {
-    const { models, unusable } = await ctx.catalog.scan();
-    const initImage = input.initImageId ? await ctx.reader.getPicture(input.initImageId) : null;
-    const mask = input.maskImageId ? await ctx.reader.getPicture(input.maskImageId) : null;
-    return resolveGenerateInput(input, {
-      models: models.map((m) => ({ name: m.name, defaultSize: m.defaultSize, defaults: m.traits.defaults })),
-      unusableModels: unusable,
-      defaultModel: ctx.catalog.defaultModel,
-      samplers: samplerNames,
-      taesdAvailable: ctx.taesdAvailable,
-      initImage,
-      maskFound: mask?.kind === 'upload',
-    });
-  }
-
-  /** Queues checked parameters unless the queue is full. */
-  private async accept(params: GenerationParams, ctx: AppContext, origin: JobOrigin = {}): Promise<Generation> {
-    if ((await ctx.reader.countQueued()) >= ctx.maxQueuedJobs) {
-      throw clientError('QUEUE_FULL', `the queue already holds ${ctx.maxQueuedJobs} jobs; try again later`, { max: ctx.maxQueuedJobs });
-    }
-    const { job, position } = await ctx.generations.submit(params, origin);
-    // The state at acceptance: a worker may already have claimed it, which the subscription will tell.
-    return acceptedJobToGeneration(job, position, origin);
+    return accepted(ctx.generations.remix(imageId, overrides ?? {}));
   }
 
   @Mutation(() => Generation, { description: 'Removes a queued job, or stops a running one between steps.' })
@@ -150,4 +105,15 @@ export class GenerationResolver {
       record.status !== 'QUEUED' ? null : knownPosition !== undefined && knownPosition !== null ? knownPosition : await ctx.generations.position(id);
     return toGeneration(record, position, ctx.publicUrl);
   }
+}
+
+/** The state at acceptance: a worker may already have claimed the job, which the subscription will tell. */
+async function accepted(submitted: Promise<AcceptedJob>): Promise<Generation> {
+  let result: AcceptedJob;
+  try {
+    result = await submitted;
+  } catch (error) {
+    throw toClientError(error);
+  }
+  return acceptedJobToGeneration(result.job, result.position, result.origin);
 }

@@ -1,31 +1,29 @@
-import { GraphQLError } from 'graphql';
-import { parsePromptParameters } from '../generation/prompt-parameters.js';
-import type { GenerationRecord, ImageRecord } from '../library/index.js';
-import { badInput } from './errors.js';
-import type { GenerateInput } from './types/generate-input.js';
-import type { RemixInput } from './types/remix-input.js';
+/**
+ * remix's precedence: a stored image's parameters, changed by overrides, as the GenerateRequest that
+ * `generate` would be given; and the renaming of a bad field to the override that fixes it.
+ */
+import type { RemixSource } from './job.js';
+import type { GenerateRequest } from './generation-request.js';
+import { parsePromptParameters, type PromptParameters } from './prompt-parameters.js';
+import { GenerationRequestError } from './request-errors.js';
+
+/** What remix may change: every GenerateRequest field, all optional. Absent: the stored value; null: generate's default. */
+export type RemixOverrides = { [K in keyof GenerateRequest]?: GenerateRequest[K] | null };
 
 /**
- * `remix`: a stored image's parameters with some changed, as the GenerateInput that `generate` would be given.
- *
  * The image is re-made alone: batch size 1 with its own seed and variation seed (image i of a batch used
- * seed + i and variationSeed + i), and everything else its generation recorded. An override left out keeps
- * the stored value; null means "as generate does without the field". A new prompt's Midjourney-style
- * parameters (--steps 30, --ar 16:9, ...) replace the stored values they name, unless the override gives the
- * field itself, the same precedence as in `generate`.
+ * seed + i and variationSeed + i), and everything else its generation recorded. A new prompt's
+ * Midjourney-style parameters (--steps 30, --ar 16:9, ...) replace the stored values they name, unless the
+ * override gives the field itself, the same precedence as in `generate`.
  */
-export function remixRequest(
-  source: { image: ImageRecord; generation: GenerationRecord },
-  overrides: RemixInput,
-  options: { taesdAvailable: boolean },
-): GenerateInput {
+export function remixRequest(source: RemixSource, overrides: RemixOverrides, options: { taesdAvailable: boolean }): GenerateRequest {
   const { image, generation: stored } = source;
-  const given = (field: keyof RemixInput): boolean => overrides[field] !== undefined;
+  const given = (field: keyof RemixOverrides): boolean => overrides[field] !== undefined;
   /** The override (null -> left to generate's default) or, when absent, the stored value. */
-  function pick<K extends keyof RemixInput & keyof GenerateInput>(field: K, storedValue: GenerateInput[K]): GenerateInput[K] {
+  function pick<K extends keyof GenerateRequest>(field: K, storedValue: GenerateRequest[K]): GenerateRequest[K] {
     const value = overrides[field];
     if (value === undefined) return storedValue;
-    return (value ?? undefined) as GenerateInput[K];
+    return (value ?? undefined) as GenerateRequest[K];
   }
 
   const prompt = overrides.prompt ?? stored.prompt;
@@ -34,7 +32,7 @@ export function remixRequest(
   const unlessPromptSets = <T>(set: unknown, value: T): T | undefined => (set === undefined ? value : undefined);
 
   if (!given('initImageId') && stored.initImageDeleted) {
-    throw badInput(
+    throw new GenerationRequestError(
       'overrides.initImageId',
       `the init image that image "${image.id}" was made from has been deleted; give another with overrides.initImageId, or null for text-to-image`,
       { reason: 'IMAGE_NOT_FOUND' },
@@ -45,7 +43,7 @@ export function remixRequest(
   // A stored mask and strength belong to the stored init image; they go when it goes.
   const keepsStoredInit = hasInit && (stored.initImageId !== null || stored.initImageDeleted);
   if (keepsStoredInit && !given('maskImageId') && stored.maskDeleted) {
-    throw badInput(
+    throw new GenerationRequestError(
       'overrides.maskImageId',
       `the mask that image "${image.id}" was painted with has been deleted; give another with overrides.maskImageId, or null for none`,
       { reason: 'IMAGE_NOT_FOUND' },
@@ -74,8 +72,8 @@ export function remixRequest(
   };
 }
 
-/** The new prompt's parameters; a malformed one is reported by the validation that follows, naming the prompt. */
-function promptParameters(text: string): ReturnType<typeof parsePromptParameters>['parameters'] {
+/** The new prompt's parameters; a malformed one is reported by the check that follows, naming the prompt. */
+function promptParameters(text: string): PromptParameters {
   try {
     return parsePromptParameters(text).parameters;
   } catch {
@@ -84,16 +82,12 @@ function promptParameters(text: string): ReturnType<typeof parsePromptParameters
 }
 
 /**
- * A bad-input error from checking the remix request, renamed to the override that fixes it: `steps` becomes
+ * A bad field from checking the remix request, renamed to the override that fixes it: `steps` becomes
  * `overrides.steps`. When the value came from the stored image rather than from an override, the message says so.
  */
-export function asOverrideError(error: unknown, overrides: RemixInput, imageId: string): unknown {
-  if (!(error instanceof GraphQLError) || error.extensions.code !== 'BAD_USER_INPUT') return error;
-  const field = error.extensions.field;
-  if (typeof field !== 'string' || field.startsWith('overrides.')) return error;
-  const fromOverride = (overrides as Record<string, unknown>)[field] !== undefined;
-  const message = fromOverride
-    ? error.message
-    : `${error.message} (the value stored with image "${imageId}"; change it with overrides.${field})`;
-  return new GraphQLError(message, { extensions: { ...error.extensions, field: `overrides.${field}` } });
+export function asOverrideError(error: unknown, overrides: RemixOverrides, imageId: string): unknown {
+  if (!(error instanceof GenerationRequestError) || error.field.startsWith('overrides.')) return error;
+  const fromOverride = (overrides as Record<string, unknown>)[error.field] !== undefined;
+  const message = fromOverride ? error.message : `${error.message} (the value stored with image "${imageId}"; change it with overrides.${error.field})`;
+  return error.renamed(`overrides.${error.field}`, message);
 }

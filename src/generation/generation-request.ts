@@ -1,0 +1,215 @@
+/**
+ * The request policy: what a client asked for (the fields of `generate`, the parameters written in its
+ * prompt) -> checked GenerationParams with every default filled in, or a GenerationRequestError naming the
+ * field. Pure: what is installed and stored comes in as a RequestContext.
+ */
+import { randomBytes } from 'node:crypto';
+import type { CheckedParams, PictureInfo, PreviewMethod } from './job.js';
+import { parsePromptParameters, PromptParameterError, sizeForAspectRatio, type PromptParameters } from './prompt-parameters.js';
+import { GenerationRequestError } from './request-errors.js';
+
+/** What a client may ask for; every field but the prompt is optional (null or absent: the default). */
+export interface GenerateRequest {
+  prompt: string;
+  negativePrompt?: string | null;
+  model?: string | null;
+  sampler?: string | null;
+  steps?: number | null;
+  guidanceScale?: number | null;
+  width?: number | null;
+  height?: number | null;
+  seed?: bigint | null;
+  variationSeed?: bigint | null;
+  variationStrength?: number | null;
+  initImageId?: string | null;
+  maskImageId?: string | null;
+  denoisingStrength?: number | null;
+  batchSize?: number | null;
+  previewMethod?: PreviewMethod | null;
+  priority?: number | null;
+}
+
+/** Limits of a generation request; the error for a value outside names the field and these bounds. */
+export const LIMITS = {
+  promptLength: 10_000,
+  size: { min: 64, max: 2048, multipleOf: 8 },
+  steps: { min: 1, max: 150 },
+  guidanceScale: { min: 0, max: 30 },
+  batchSize: { min: 1, max: 8 },
+  priority: { min: -100, max: 100 },
+  seed: { min: 0n, max: 2n ** 64n - 1n },
+  variationStrength: { min: 0, max: 1 },
+  denoisingStrength: { min: 0, max: 1 },
+} as const;
+
+/** Defaults that do not depend on the model; sampler, steps and guidance come from the model (its traits). */
+export const DEFAULTS = { batchSize: 1, priority: 0, denoisingStrength: 0.75 } as const;
+
+export interface RequestContext {
+  /** Installed models with their native size in pixels and the sampler, steps and guidance that suit them. */
+  models: ReadonlyArray<{ name: string; defaultSize: number; defaults: { sampler: string; steps: number; guidanceScale: number } }>;
+  /** Folders in the models directory that are not usable models, and why: named in the error for a request naming one. */
+  unusableModels?: ReadonlyArray<{ name: string; problem: string }>;
+  defaultModel: string;
+  samplers: readonly string[];
+  /** Whether TAESD previews are installed (ATELIER_TAESD_DIR). */
+  taesdAvailable: boolean;
+  /** The stored picture `initImageId` names; null when it names none that exists. */
+  initImage?: PictureInfo | null;
+  /** The stored picture `maskImageId` names; null when it names none that exists. */
+  mask?: PictureInfo | null;
+}
+
+/** Checks a request and fills in defaults. Throws a GenerationRequestError naming the field. */
+export function checkGenerateRequest(input: GenerateRequest, context: RequestContext): CheckedParams {
+  checkLength('prompt', input.prompt);
+  const { prompt, parameters } = splitPromptParameters(input.prompt);
+  if (prompt === '') throw new GenerationRequestError('prompt', 'prompt must not be empty');
+  // --no adds to the negative prompt; every other prompt parameter fills a field the input left out.
+  const negativePrompt = [(input.negativePrompt ?? '').trim(), parameters.negative ?? ''].filter(Boolean).join(', ');
+  checkLength('negativePrompt', negativePrompt);
+
+  const model = findModel(input.model ?? context.defaultModel, context);
+  const sampler = input.sampler ?? model.defaults.sampler;
+  if (!context.samplers.includes(sampler)) {
+    throw new GenerationRequestError('sampler', `unknown sampler "${sampler}"; use one of ${context.samplers.join(', ')}`, {
+      allowedValues: context.samplers,
+    });
+  }
+
+  const shaped = parameters.aspectRatio ? sizeForAspectRatio(parameters.aspectRatio, model.defaultSize) : undefined;
+  const { initImageId, maskImageId, denoisingStrength } = checkInitImage(input, context);
+
+  // An init image's size is the default (rounded down to a multiple of 8 within the limits).
+  const fromInit = context.initImage ? { width: initSize(context.initImage.width), height: initSize(context.initImage.height) } : undefined;
+  const width = input.width ?? shaped?.width ?? fromInit?.width ?? model.defaultSize;
+  const height = input.height ?? shaped?.height ?? fromInit?.height ?? model.defaultSize;
+  checkSize('width', width);
+  checkSize('height', height);
+  const steps = input.steps ?? parameters.steps ?? model.defaults.steps;
+  checkRange('steps', steps, LIMITS.steps);
+  const guidanceScale = input.guidanceScale ?? parameters.guidanceScale ?? model.defaults.guidanceScale;
+  checkRange('guidanceScale', guidanceScale, LIMITS.guidanceScale);
+  const batchSize = input.batchSize ?? DEFAULTS.batchSize;
+  checkRange('batchSize', batchSize, LIMITS.batchSize);
+  const priority = input.priority ?? DEFAULTS.priority;
+  checkRange('priority', priority, LIMITS.priority);
+
+  const seed = input.seed ?? parameters.seed ?? randomSeed();
+  checkSeed('seed', seed, batchSize);
+
+  const previewMethod = input.previewMethod ?? (context.taesdAvailable ? 'TAESD' : 'LATENT2RGB');
+  if (previewMethod === 'TAESD' && !context.taesdAvailable) {
+    throw new GenerationRequestError('previewMethod', 'TAESD previews are not installed on this server (ATELIER_TAESD_DIR)', {
+      allowedValues: ['LATENT2RGB'],
+    });
+  }
+  const variationStrength = input.variationStrength ?? 0;
+  checkRange('variationStrength', variationStrength, LIMITS.variationStrength);
+  const variationSeed = input.variationSeed ?? (variationStrength > 0 ? randomSeed() : null);
+  if (variationSeed !== null) checkSeed('variationSeed', variationSeed, batchSize);
+
+  return {
+    ...{ prompt, negativePrompt, model: model.name, sampler, steps, guidanceScale, width, height, seed, batchSize, priority },
+    ...{ variationSeed, variationStrength, initImageId, maskImageId, denoisingStrength, previewMethod },
+    ...(context.initImage ? { initImageKind: context.initImage.kind } : {}),
+  };
+}
+
+/** The named model, or why it cannot be had: not installed, or a folder that is not a usable model. */
+function findModel(name: string, context: RequestContext): RequestContext['models'][number] {
+  const model = context.models.find((m) => m.name === name);
+  if (model) return model;
+  const names = context.models.map((m) => m.name);
+  const unusable = context.unusableModels?.find((m) => m.name === name);
+  if (unusable) {
+    throw new GenerationRequestError('model', `model "${name}" cannot be used: ${unusable.problem}`, { allowedValues: names, reason: 'MODEL_UNUSABLE' });
+  }
+  // Bad input like any other field; `reason` lets clients tell it apart (DESIGN.md's MODEL_NOT_FOUND).
+  throw new GenerationRequestError('model', `unknown model "${name}"; installed: ${names.join(', ') || 'none'}`, {
+    allowedValues: names,
+    reason: 'MODEL_NOT_FOUND',
+  });
+}
+
+/** img2img and inpainting: the init image must exist, and strength and mask only come with one. */
+function checkInitImage(
+  input: GenerateRequest,
+  context: RequestContext,
+): { initImageId: string | null; maskImageId: string | null; denoisingStrength: number } {
+  const initImageId = input.initImageId ?? null;
+  if (initImageId !== null && !context.initImage) {
+    throw new GenerationRequestError('initImageId', `no stored image has the id "${initImageId}"`, { reason: 'IMAGE_NOT_FOUND' });
+  }
+  if (initImageId === null && input.denoisingStrength != null) {
+    throw new GenerationRequestError('denoisingStrength', 'denoisingStrength applies only with initImageId (img2img)');
+  }
+  const maskImageId = input.maskImageId ?? null;
+  if (maskImageId !== null && initImageId === null) {
+    throw new GenerationRequestError('maskImageId', 'maskImageId applies only with initImageId (inpainting)');
+  }
+  if (maskImageId !== null && context.mask?.kind !== 'upload') {
+    throw new GenerationRequestError('maskImageId', `no uploaded image has the id "${maskImageId}" (masks come from uploadImage)`, {
+      reason: 'IMAGE_NOT_FOUND',
+    });
+  }
+  const denoisingStrength = input.denoisingStrength ?? DEFAULTS.denoisingStrength;
+  checkRange('denoisingStrength', denoisingStrength, LIMITS.denoisingStrength);
+  return { initImageId, maskImageId, denoisingStrength };
+}
+
+/** Midjourney-style "--ar 16:9 --seed 42 --no text" at the end of the prompt; a malformed one names the prompt. */
+function splitPromptParameters(text: string): { prompt: string; parameters: PromptParameters } {
+  try {
+    return parsePromptParameters(text);
+  } catch (error) {
+    if (error instanceof PromptParameterError) {
+      throw new GenerationRequestError('prompt', error.message, { reason: `PROMPT_PARAMETER_${error.parameter.toUpperCase()}` });
+    }
+    throw error;
+  }
+}
+
+/** A side of an init image as a default size: rounded down to a multiple of 8, within the size limits. */
+function initSize(side: number): number {
+  return Math.min(LIMITS.size.max, Math.max(LIMITS.size.min, side - (side % LIMITS.size.multipleOf)));
+}
+
+/**
+ * A random seed in 0..2^32-1, the range AUTOMATIC1111 and ComfyUI users type and share (PyTorch's
+ * generator uses only the low 32 bits anyway).
+ */
+function randomSeed(): bigint {
+  return BigInt(randomBytes(4).readUInt32BE(0));
+}
+
+function checkLength(field: string, value: string): void {
+  if (value.length > LIMITS.promptLength) {
+    throw new GenerationRequestError(field, `${field} is ${value.length} characters; the limit is ${LIMITS.promptLength}`, {
+      max: LIMITS.promptLength,
+    });
+  }
+}
+
+function checkRange(field: string, value: number, range: { min: number; max: number }): void {
+  if (!Number.isFinite(value) || value < range.min || value > range.max) {
+    throw new GenerationRequestError(field, `${field} must be between ${range.min} and ${range.max}, got ${value}`, range);
+  }
+}
+
+/** A seed (and the batchSize - 1 seeds after it) must fit in 0..2^64-1. */
+function checkSeed(field: string, seed: bigint, batchSize: number): void {
+  const max = LIMITS.seed.max;
+  if (seed < LIMITS.seed.min || seed > max) {
+    throw new GenerationRequestError(field, `${field} must be between 0 and ${max}, got ${seed}`, { min: '0', max: max.toString() });
+  }
+  const last = max - BigInt(batchSize - 1);
+  if (seed > last) throw new GenerationRequestError(field, `${field} + batchSize - 1 must not exceed ${max}`, { min: '0', max: last.toString() });
+}
+
+function checkSize(field: 'width' | 'height', value: number): void {
+  const { min, max, multipleOf } = LIMITS.size;
+  if (value < min || value > max || value % multipleOf !== 0) {
+    throw new GenerationRequestError(field, `${field} must be a multiple of ${multipleOf} between ${min} and ${max}, got ${value}`, { min, max });
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Checks generate and remix requests against what is installed and stored: gathers the RequestContext
+ * through ports (the model catalogue, stored pictures) and applies the request policy.
+ */
+import { checkGenerateRequest, type GenerateRequest } from './generation-request.js';
+import type { CheckedParams, PictureLookup } from './job.js';
+import { asOverrideError, remixRequest, type RemixOverrides } from './remix-request.js';
+import { RemixSourceNotFoundError } from './request-errors.js';
+
+/** The installed models as a request check needs them (ModelCatalog implements it). */
+export interface InstalledModels {
+  readonly defaultModel: string;
+  scan(): Promise<{
+    models: ReadonlyArray<{ name: string; defaultSize: number; traits: { defaults: { sampler: string; steps: number; guidanceScale: number } } }>;
+    unusable: ReadonlyArray<{ name: string; problem: string }>;
+  }>;
+}
+
+export interface RequestOptions {
+  /** Sampler names a request may give. */
+  samplers: readonly string[];
+  /** Whether TAESD previews are installed (ATELIER_TAESD_DIR). */
+  taesdAvailable: boolean;
+}
+
+export class GenerationRequests {
+  constructor(
+    private readonly models: InstalledModels,
+    private readonly pictures: PictureLookup,
+    private readonly options: RequestOptions,
+  ) {}
+
+  /** `generate`: the request checked, defaults filled in. Throws GenerationRequestError. */
+  async generate(request: GenerateRequest): Promise<CheckedParams> {
+    const { models, unusable } = await this.models.scan();
+    const initImage = request.initImageId ? await this.pictures.getPicture(request.initImageId) : null;
+    const mask = request.maskImageId ? await this.pictures.getPicture(request.maskImageId) : null;
+    return checkGenerateRequest(request, {
+      models: models.map((m) => ({ name: m.name, defaultSize: m.defaultSize, defaults: m.traits.defaults })),
+      unusableModels: unusable,
+      defaultModel: this.models.defaultModel,
+      samplers: this.options.samplers,
+      taesdAvailable: this.options.taesdAvailable,
+      initImage,
+      mask,
+    });
+  }
+
+  /**
+   * `remix`: a stored image's parameters changed by `overrides`, checked as `generate` checks; a bad field is
+   * named as the override that fixes it. Throws RemixSourceNotFoundError or GenerationRequestError.
+   */
+  async remix(imageId: string, overrides: RemixOverrides): Promise<CheckedParams> {
+    const source = await this.pictures.getImageWithGeneration(imageId);
+    if (!source) throw new RemixSourceNotFoundError(imageId, (await this.pictures.getPicture(imageId))?.kind === 'upload');
+    try {
+      return await this.generate(remixRequest(source, overrides, { taesdAvailable: this.options.taesdAvailable }));
+    } catch (error) {
+      throw asOverrideError(error, overrides, imageId);
+    }
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The errors a generation request can end in, as plain classes: generation/ knows no GraphQL, so the API layer
+ * (graphql/errors.ts) turns each into the client error it documents.
+ */
+
+/** What a bad field may tell the client: the allowed range or values, and a reason code to tell cases apart. */
+export interface AllowedValues {
+  min?: number | string;
+  max?: number | string;
+  allowedValues?: readonly string[];
+  reason?: string;
+}
+
+/** One request field is unacceptable (BAD_USER_INPUT): which field, why, and what would be accepted. */
+export class GenerationRequestError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly allowed: AllowedValues = {},
+  ) {
+    super(message);
+    this.name = 'GenerationRequestError';
+  }
+
+  /** The same error under another field name (remix: `steps` -> `overrides.steps`), optionally reworded. */
+  renamed(field: string, message: string = this.message): GenerationRequestError {
+    return new GenerationRequestError(field, message, this.allowed);
+  }
+}
+
+/** The queue already holds its maximum of jobs (QUEUE_FULL). */
+export class QueueFullError extends Error {
+  constructor(readonly max: number) {
+    super(`the queue already holds ${max} jobs; try again later`);
+    this.name = 'QueueFullError';
+  }
+}
+
+/** remix named no generated image (NOT_FOUND): an unknown id, or an upload, which has no parameters. */
+export class RemixSourceNotFoundError extends Error {
+  constructor(
+    readonly imageId: string,
+    readonly isUpload: boolean,
+  ) {
+    super(
+      isUpload
+        ? `"${imageId}" is an uploaded picture, not a generated image; it has no parameters to remix`
+        : `image "${imageId}" does not exist`,
+    );
+    this.name = 'RemixSourceNotFoundError';
+  }
+}

@@ -1,0 +1,81 @@
+/** The service refuses jobs beyond the queue limit, after the request is checked; over an in-memory queue. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GenerationRequests } from '../../src/generation/generation-requests.js';
+import { GenerationService } from '../../src/generation/generation-service.js';
+import { InProcessEventBus } from '../../src/generation/in-process-event-bus.js';
+import type { CheckedParams, ClaimedJob, Job, JobQueue } from '../../src/generation/job.js';
+import { GenerationRequestError, QueueFullError } from '../../src/generation/request-errors.js';
+import { createLogger } from '../../src/logger.js';
+
+/** Just enough of a queue to accept jobs: they stay QUEUED, in order. */
+class MemoryQueue implements JobQueue {
+  readonly jobs: Job[] = [];
+  async enqueue(params: CheckedParams): Promise<Job> {
+    const job: Job = { ...params, id: `job${this.jobs.length + 1}`, status: 'QUEUED', createdAt: new Date() };
+    this.jobs.push(job);
+    return job;
+  }
+  async claimNext(): Promise<ClaimedJob | null> {
+    return null;
+  }
+  async countQueued(): Promise<number> {
+    return this.jobs.length;
+  }
+  async position(id: string): Promise<number | null> {
+    const index = this.jobs.findIndex((job) => job.id === id);
+    return index < 0 ? null : index + 1;
+  }
+  async queuedIds(): Promise<string[]> {
+    return this.jobs.map((job) => job.id);
+  }
+  async complete(): Promise<void> {}
+  async fail(): Promise<void> {}
+  async cancelQueued(): Promise<boolean> {
+    return false;
+  }
+  async markCancelled(): Promise<void> {}
+  async heartbeat(): Promise<void> {}
+  async requeueInterrupted(): Promise<number> {
+    return 0;
+  }
+}
+
+function service(queue: JobQueue, maxQueuedJobs: number): GenerationService {
+  const models = {
+    defaultModel: 'sd15',
+    scan: async () => ({ models: [{ name: 'sd15', defaultSize: 512, traits: { defaults: { sampler: 'euler', steps: 20, guidanceScale: 7 } } }], unusable: [] }),
+  };
+  const pictures = { getPicture: async () => null, getImageWithGeneration: async () => null };
+  const requests = new GenerationRequests(models, pictures, { samplers: ['euler'], taesdAvailable: false });
+  const images = { saveImage: async () => assert.fail('nothing runs'), readFile: async () => null };
+  const finder = { find: async () => undefined };
+  return new GenerationService(queue, images, new InProcessEventBus(), undefined, finder, requests, createLogger('silent'), {
+    ...{ previewEvery: 0, previewMaxSize: 64, maxQueuedJobs },
+  });
+}
+
+test('generate queues checked parameters and reports the position', async () => {
+  const queue = new MemoryQueue();
+  const accepted = await service(queue, 5).generate({ prompt: 'a red circle --steps 4' });
+  assert.deepEqual([accepted.position, accepted.job.steps, accepted.job.model, accepted.origin], [1, 4, 'sd15', {}]);
+  assert.equal((await service(queue, 5).generate({ prompt: 'again' })).position, 2);
+});
+
+test('a full queue refuses the next job with its limit', async () => {
+  const queue = new MemoryQueue();
+  const generations = service(queue, 2);
+  await generations.generate({ prompt: 'one' });
+  await generations.generate({ prompt: 'two' });
+  const error = await generations.generate({ prompt: 'three' }).catch((e: unknown) => e);
+  assert.ok(error instanceof QueueFullError);
+  assert.deepEqual([error.max, error.message], [2, 'the queue already holds 2 jobs; try again later']);
+  assert.equal(queue.jobs.length, 2);
+});
+
+test('bad input is reported before a full queue', async () => {
+  const queue = new MemoryQueue();
+  const generations = service(queue, 0);
+  const error = await generations.generate({ prompt: 'x', steps: 0 }).catch((e: unknown) => e);
+  assert.ok(error instanceof GenerationRequestError && error.field === 'steps');
+});
