@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import sharp from 'sharp';
-import type { RgbImage } from './preview/latent2rgb.js';
+import type { RgbImage } from './rgb-image.js';
 
 /** The generation parameters written into every PNG, in the fields AUTOMATIC1111's format knows. */
 export interface ImageParameters {

@@ -22,6 +22,12 @@ export function zeros(dims: readonly number[]): FloatTensor {
   return { data: new Float32Array(elementCount(dims)), dims: [...dims] };
 }
 
+/** Multiplies every value by `factor`, in place (a factor of 1 leaves the values untouched). */
+export function scaleInPlace(values: Float32Array, factor: number): void {
+  if (factor === 1) return;
+  for (let i = 0; i < values.length; i++) values[i]! *= factor;
+}
+
 /** Concatenates tensors along the first (batch) axis; all other dimensions must agree. */
 export function concatBatch(parts: readonly FloatTensor[]): FloatTensor {
   const [first] = parts;
