@@ -1,3 +1,4 @@
+/** Pictures in and out of files: RGB -> PNG (with AUTOMATIC1111's parameters) and WebP previews, uploads -> RGB or grey masks, via sharp. */
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import type { RgbImage } from './rgb-image.js';

@@ -1,5 +1,7 @@
 /**
- * Inpainting for ordinary UNets (4 input channels), as AUTOMATIC1111 and diffusers' legacy inpaint pipeline do:
+ * Inpainting's mask conditioning, for both kinds of UNet.
+ *
+ * Ordinary UNets (4 input channels), as AUTOMATIC1111 and diffusers' legacy inpaint pipeline do:
  * after every denoising step the region to keep is replaced by the init image's latents noised to the next
  * step's level, so only the masked region is invented and it grows to fit what surrounds it; at the end the
  * kept pixels are pasted back, so they come out exactly as they went in.

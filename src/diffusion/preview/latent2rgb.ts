@@ -1,3 +1,4 @@
+/** The cheapest preview: latents -> RGB by a fixed per-family linear map, for watching an image form at every step. */
 import type { ModelFamily } from '../model/family.js';
 import type { RgbImage } from '../rgb-image.js';
 import type { FloatTensor } from '../tensor.js';

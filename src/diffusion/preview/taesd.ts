@@ -1,3 +1,9 @@
+/**
+ * TAESD, the tiny autoencoder for Stable Diffusion latents (by Ollin Boer Bohan): a decoder of ~1.2 M
+ * parameters that turns latents into a recognisable RGB preview for a fraction of the VAE's cost. Its graph
+ * is built here from the published safetensors weights (tensor names are nn.Sequential indices); the
+ * decoder takes the UNet's latents as they are (no scaling factor) and returns RGB in [0, 1].
+ */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
@@ -9,12 +15,6 @@ import type { RgbImage } from '../rgb-image.js';
 import { SafetensorsWeights } from './safetensors.js';
 import type { FloatTensor } from '../tensor.js';
 
-/**
- * TAESD, the tiny autoencoder for Stable Diffusion latents (by Ollin Boer Bohan): a decoder of ~1.2 M
- * parameters that turns latents into a recognisable RGB preview for a fraction of the VAE's cost. Its graph
- * is built here from the published safetensors weights (tensor names are nn.Sequential indices); the
- * decoder takes the UNet's latents as they are (no scaling factor) and returns RGB in [0, 1].
- */
 
 const CHANNELS = 64;
 

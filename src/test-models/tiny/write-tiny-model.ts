@@ -6,6 +6,9 @@
  *
  * Same options -> byte-identical files. The model is written into a temporary sibling folder and renamed
  * into place, and model_index.json is written last, so an interrupted run never looks like a model.
+ *
+ * It lives under src/ (test-models/, beside nothing the engine imports) because `npm run model:tiny` and
+ * ATELIER_DEFAULT_MODEL=tiny write it at run time, not only the tests and benchmarks.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
