@@ -1,6 +1,6 @@
 /**
  * The engine's framework-free tensor: a flat float32 buffer in row-major (C) order plus its shape.
- * Schedulers, noise and previews work on this type; only the model layer converts to onnxruntime tensors.
+ * Schedulers, noise and previews work on this type; only model/onnx-tensors.ts converts to onnxruntime tensors.
  */
 export interface FloatTensor {
   data: Float32Array;
