@@ -7,7 +7,7 @@
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { StableDiffusionPipeline, TorchGenerator } from '../src/diffusion/index.js';
-import { writeTinyModel, type TinyModelOptions } from '../src/diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel, type TinyModelOptions } from '../src/test-models/tiny/write-tiny-model.js';
 import { cpuSessionOptions } from '../src/diffusion/model/onnx-session.js';
 import { median, timeMs } from './timing.js';
 

@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { encodePreviewWebp, latentToRgb, schedulerNames, StableDiffusionPipeline, TorchGenerator, type FloatTensor } from '../src/diffusion/index.js';
-import { writeTinyModel } from '../src/diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel } from '../src/test-models/tiny/write-tiny-model.js';
 import { cpuSessionOptions } from '../src/diffusion/model/onnx-session.js';
 import { TaesdDecoder } from '../src/diffusion/preview/taesd.js';
 import { benchFamilies, printFamilies } from './families.js';

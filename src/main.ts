@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runExport, runImport, UsageError } from './cli/import-export.js';
 import { ConfigError, loadConfig } from './config.js';
-import { writeTinyModel } from './diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';
 import { printAppSchema } from './graphql/schema.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { PromptEmbedder, scanModelFolders } from './diffusion/index.js';
-import { writeTinyModel } from './diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';
 import type { Config } from './config.js';
 import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';

@@ -5,6 +5,8 @@
  *   SDXL refiner has original size, crop and an aesthetic score instead of the target size).
  * - LCM (`time_cond_proj_dim`): `timestep_cond`, an embedding of the guidance scale that replaces the
  *   unconditional pass.
+ * A new family's extra inputs join here (spec read from the session, one batched row per UNet call);
+ * ControlNet's residuals are per step, not per request, so they are fed by unet.ts instead.
  */
 import type { ModelSession } from './model/onnx-session.js';
 import type { PromptEncoder } from './text/text-encoder.js';

@@ -1,6 +1,7 @@
+/** Pictures in and out of files: RGB -> PNG (with AUTOMATIC1111's parameters) and WebP previews, uploads -> RGB or grey masks, via sharp. */
 import zlib from 'node:zlib';
 import sharp from 'sharp';
-import type { RgbImage } from './preview/latent2rgb.js';
+import type { RgbImage } from './rgb-image.js';
 
 /** The generation parameters written into every PNG, in the fields AUTOMATIC1111's format knows. */
 export interface ImageParameters {

@@ -5,14 +5,22 @@
  *   const pipeline = await StableDiffusionPipeline.load('models/tiny', { device: 'cpu' });
  *   const { images } = await pipeline.txt2img({ prompt: 'a red fox', sampler: 'euler', steps: 20,
  *     guidanceScale: 7, width: 512, height: 512, seeds: [42n] });
+ *   const [again] = (await pipeline.img2img({ ...request, init: { image: images[0], strength: 0.5 } })).images;
+ *   // pipeline.inpaint({ ...request, init: { image, strength, mask } }) repaints where mask is 255.
  */
+export { StableDiffusionPipeline } from './pipeline.js';
 export {
-  StableDiffusionPipeline,
   GenerationAbortedError,
+  type GenerationRequest,
+  type GenerationResult,
+  type Img2ImgRequest,
+  type InitImage,
+  type InpaintInit,
+  type InpaintRequest,
   type Txt2ImgRequest,
   type Txt2ImgResult,
   type StepProgress,
-} from './pipeline.js';
+} from './requests.js';
 export {
   readModelFolder,
   listModelFolders,
@@ -24,7 +32,8 @@ export {
 export type { ModelTraits, ModelFamily, Distillation, GenerationDefaults } from './model/family.js';
 export type { PredictionType } from './schedulers/types.js';
 export type { SessionOptions, ExecutionDevice, ProviderChoice } from './model/onnx-session.js';
-export { latentToRgb, latentRgbMapFor, type RgbImage } from './preview/latent2rgb.js';
+export { latentToRgb, latentRgbMapFor } from './preview/latent2rgb.js';
+export type { RgbImage } from './rgb-image.js';
 export { TaesdDecoder } from './preview/taesd.js';
 export { decodeToGray, decodeToRgb, normalizeToPng, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
 export { PromptEmbedder } from './text/prompt-embedder.js';

@@ -1,14 +1,19 @@
 /**
- * Inpainting for ordinary UNets (4 input channels), as AUTOMATIC1111 and diffusers' legacy inpaint pipeline do:
+ * Inpainting's mask conditioning, for both kinds of UNet.
+ *
+ * Ordinary UNets (4 input channels), as AUTOMATIC1111 and diffusers' legacy inpaint pipeline do:
  * after every denoising step the region to keep is replaced by the init image's latents noised to the next
  * step's level, so only the masked region is invented and it grows to fit what surrounds it; at the end the
  * kept pixels are pasted back, so they come out exactly as they went in.
  *
+ * Inpainting UNets (9 input channels) are given the mask and the blanked picture instead (`inpaintingConditioning`).
+ *
  * Masks are grayscale, one byte per pixel, row-major: 255 repaints, 0 keeps, values between blend.
  */
-import type { RgbImage } from './preview/latent2rgb.js';
 import { VAE_DOWNSCALE } from './model/model-folder.js';
-import type { FloatTensor } from './tensor.js';
+import type { RgbImage } from './rgb-image.js';
+import { concatBatch, type FloatTensor } from './tensor.js';
+import { rgbToPlanar, type Vae } from './vae.js';
 
 /** The mask at latent resolution (each latent pixel: the mean of its 8x8 block), in 0..1. */
 export function latentMask(mask: Uint8Array, width: number, height: number): Float32Array {
@@ -75,4 +80,25 @@ export function stackChannels(latents: FloatTensor, conditioning: FloatTensor): 
     data.set(conditioning.data.subarray(b * extra * plane, (b + 1) * extra * plane), (b * (channels + extra) + channels) * plane);
   }
   return { data, dims: [batch, channels + extra, height, width] };
+}
+
+/**
+ * The 5 extra channels of an inpainting UNet, per image: the mask and the latents of the picture with the
+ * masked part blanked. Without a mask (or without a picture) everything is to be painted: mask 1, blank picture.
+ */
+export async function inpaintingConditioning(
+  vae: Vae,
+  size: { width: number; height: number },
+  init: { image: RgbImage; mask?: Uint8Array } | undefined,
+  imageCount: number,
+): Promise<FloatTensor> {
+  const { width, height } = size;
+  const mask = init?.mask ?? new Uint8Array(width * height).fill(255);
+  const picture = init ? rgbToPlanar(init.image) : { data: new Float32Array(3 * width * height), dims: [1, 3, height, width] };
+  const blanked = await vae.encodePlanar(blankMasked(picture, mask), 1);
+  const latentMaskData = binaryLatentMask(mask, width, height);
+  const one = { data: new Float32Array(5 * latentMaskData.length), dims: [1, 5, height / VAE_DOWNSCALE, width / VAE_DOWNSCALE] };
+  one.data.set(latentMaskData, 0);
+  one.data.set(blanked.data, latentMaskData.length);
+  return concatBatch(Array.from({ length: imageCount }, () => one));
 }

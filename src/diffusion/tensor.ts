@@ -1,6 +1,6 @@
 /**
  * The engine's framework-free tensor: a flat float32 buffer in row-major (C) order plus its shape.
- * Schedulers, noise and previews work on this type; only the model layer converts to onnxruntime tensors.
+ * Schedulers, noise and previews work on this type; only model/onnx-tensors.ts converts to onnxruntime tensors.
  */
 export interface FloatTensor {
   data: Float32Array;
@@ -20,6 +20,12 @@ export function tensor(data: Float32Array, dims: readonly number[]): FloatTensor
 
 export function zeros(dims: readonly number[]): FloatTensor {
   return { data: new Float32Array(elementCount(dims)), dims: [...dims] };
+}
+
+/** Multiplies every value by `factor`, in place (a factor of 1 leaves the values untouched). */
+export function scaleInPlace(values: Float32Array, factor: number): void {
+  if (factor === 1) return;
+  for (let i = 0; i < values.length; i++) values[i]! *= factor;
 }
 
 /** Concatenates tensors along the first (batch) axis; all other dimensions must agree. */

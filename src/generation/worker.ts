@@ -59,7 +59,7 @@ async function run(job: WorkerJob): Promise<void> {
     const provider = pipeline.provider;
     send({ type: 'started', jobId: job.id, provider: provider.provider, providerNote: provider.reason });
     const { request } = job;
-    const result = await pipeline.txt2img({
+    const result = await generate(pipeline, {
       ...request,
       init,
       signal: abort.signal,
@@ -153,3 +153,10 @@ port.on('message', (message: ToWorker) => {
   else if (message.type === 'cancel') cancellations.get(message.jobId)?.abort();
   else if (message.type === 'shutdown') void shutdown();
 });
+
+/** The pipeline's entry point for the request: inpaint with a mask, img2img with an init image, else txt2img. */
+function generate(pipeline: StableDiffusionPipeline, request: Txt2ImgRequest) {
+  const { init } = request;
+  if (init?.mask) return pipeline.inpaint({ ...request, init: { ...init, mask: init.mask } });
+  return init ? pipeline.img2img({ ...request, init }) : pipeline.txt2img(request);
+}

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { schedulerNames, StableDiffusionPipeline, type RgbImage, type Txt2ImgRequest } from '../../src/diffusion/index.js';
-import { img2imgStart } from '../../src/diffusion/pipeline.js';
+import { img2imgStart } from '../../src/diffusion/latents.js';
 import { analyseImage } from '../support/shape-analyser.js';
 import { TOY_MODEL_DIR } from '../support/toy-world.js';
 import { meanAbsDifference as pixelDifference } from '../support/pixels.js';

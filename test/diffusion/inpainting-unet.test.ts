@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { StableDiffusionPipeline, type RgbImage, type Txt2ImgRequest } from '../../src/diffusion/index.js';
-import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel } from '../../src/test-models/tiny/write-tiny-model.js';
 
 /**
  * Inpainting UNets (9 input channels: latents, mask, masked-image latents), on the tiny model written with

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { guidanceScaleEmbedding, sdxlTimeIds } from '../../src/diffusion/added-conditions.js';
 import { readModelFolder, scanModelFolders, StableDiffusionPipeline, type Txt2ImgRequest } from '../../src/diffusion/index.js';
 import { detectTraits, type FamilyEvidence } from '../../src/diffusion/model/family.js';
-import { writeTinyModel, type TinyModelOptions } from '../../src/diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel, type TinyModelOptions } from '../../src/test-models/tiny/write-tiny-model.js';
 import { scrambleOnnxWeights } from '../support/scramble-onnx.js';
 import { meanAbsDifference } from '../support/pixels.js';
 

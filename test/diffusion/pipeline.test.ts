@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { GenerationAbortedError, ModelFolderError, schedulerNames, StableDiffusionPipeline, type Txt2ImgRequest } from '../../src/diffusion/index.js';
-import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel } from '../../src/test-models/tiny/write-tiny-model.js';
 import { ModelSession } from '../../src/diffusion/model/onnx-session.js';
 import { PromptEncoder } from '../../src/diffusion/text/text-encoder.js';
 import { PromptTokenizer } from '../../src/diffusion/text/tokenizer.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import ort from 'onnxruntime-node';
 import sharp from 'sharp';
-import type { RgbImage } from '../../src/diffusion/preview/latent2rgb.js';
+import type { RgbImage } from '../../src/diffusion/rgb-image.js';
 import { SafetensorsWeights } from '../../src/diffusion/preview/safetensors.js';
 import { TaesdDecoder, taesdDecoderFile, taesdDecoderGraph, taesdEncoderGraph } from '../../src/diffusion/preview/taesd.js';
 

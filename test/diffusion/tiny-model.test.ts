@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { AutoTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
-import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.js';
-import { PROMPT_WORDS } from '../../src/diffusion/model/tiny/prompt-words.js';
+import { writeTinyModel } from '../../src/test-models/tiny/write-tiny-model.js';
+import { PROMPT_WORDS } from '../../src/test-models/tiny/prompt-words.js';
 import { readModelFolder } from '../../src/diffusion/model/model-folder.js';
 
 env.allowRemoteModels = false;

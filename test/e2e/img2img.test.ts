@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { readTextChunks } from '../../src/diffusion/image.js';
-import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel } from '../../src/test-models/tiny/write-tiny-model.js';
 import type { RunningServer } from '../../src/server.js';
 import { GenerateDocument, GenerationDocument, UploadImageDocument, type GenerateInput, type GenerationFieldsFragment } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { schedulerNames } from '../../src/diffusion/index.js';
-import { writeTinyModel, type TinyModelOptions } from '../../src/diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel, type TinyModelOptions } from '../../src/test-models/tiny/write-tiny-model.js';
 import type { RunningServer } from '../../src/server.js';
 import { CatalogDocument, GenerateDocument, GenerationDocument, type GenerateInput, type GenerationFieldsFragment } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';

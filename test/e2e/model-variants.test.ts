@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { schedulerNames } from '../../src/diffusion/index.js';
-import { writeTinyModel, type TinyModelOptions } from '../../src/diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel, type TinyModelOptions } from '../../src/test-models/tiny/write-tiny-model.js';
 import type { RunningServer } from '../../src/server.js';
 import { CatalogDocument, GenerateDocument, GenerationDocument, type GenerateInput } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';

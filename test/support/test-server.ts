@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
-import { writeTinyModel } from '../../src/diffusion/model/tiny/write-tiny-model.js';
+import { writeTinyModel } from '../../src/test-models/tiny/write-tiny-model.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 

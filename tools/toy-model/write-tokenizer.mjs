@@ -3,7 +3,7 @@
 // Usage: node tools/toy-model/write-tokenizer.mjs <output folder> <word>...   (after `npm run build`)
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildTinyTokenizer, tokenizerFiles } from '../../dist/src/diffusion/model/tiny/tiny-tokenizer.js';
+import { buildTinyTokenizer, tokenizerFiles } from '../../dist/src/test-models/tiny/tiny-tokenizer.js';
 
 const [outDir, ...words] = process.argv.slice(2);
 if (!outDir || words.length === 0) {

@@ -1,8 +1,9 @@
 /**
  * A small builder for ONNX graphs on top of the `onnx-proto` protobuf classes.
  *
- * Why our own: the models we ship (the tiny SD model, the TAESD decoder) are generated in TypeScript at run
- * time, so there is no Python exporter to lean on. The builder keeps graph code close to how one writes it in
+ * Why our own: the models we ship (the TAESD preview decoder here, the synthetic test models in
+ * src/test-models/) are generated in TypeScript at run time, so there is no Python exporter to lean on. It
+ * stays in the engine, not with the test models, because TAESD previews are built with it in production. The builder keeps graph code close to how one writes it in
  * PyTorch: `const h = g.op('Conv', [x, w, b], { pads: [1, 1, 1, 1] })` returns the name of the new value.
  *
  * Output is deterministic: the same calls in the same order give byte-identical model files (no timestamps,

@@ -3,6 +3,10 @@
  * scheduler config, unet/config.json, which text encoders are there). The pipeline then goes by the ONNX
  * sessions' inputs when it loads them (added-conditions.ts), since those are what it actually has to feed;
  * the traits here decide the defaults, the preview colours and SDXL's empty-negative rule.
+ *
+ * A new model family starts here (its ModelFamily value, how its files show it, its defaults); the UNet inputs
+ * it adds are read and built in added-conditions.ts and fed by unet.ts, its preview colours go in
+ * preview/latent2rgb.ts.
  */
 import type { PredictionType } from '../schedulers/types.js';
 

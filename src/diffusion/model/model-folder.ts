@@ -1,13 +1,12 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { detectTraits, type ModelTraits } from './family.js';
-
 /**
  * Reading a model folder in the diffusers ONNX layout (what `optimum-cli export onnx` and the diffusers
  * ONNX conversion script write): model_index.json, scheduler/, tokenizer/, text_encoder/, unet/,
  * vae_decoder/ and optionally vae_encoder/, each ONNX component as <component>/model.onnx. SDXL adds
  * tokenizer_2/ and text_encoder_2/ (an SDXL refiner has only those two).
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { detectTraits, type ModelTraits } from './family.js';
 
 export class ModelFolderError extends Error {
   constructor(

@@ -1,9 +1,14 @@
+/**
+ * Loading one ONNX component (text encoder, UNet, VAE) on the best execution provider, and feeding it.
+ * LoRA goes here: weights patched at load time can reach the session as initializers from memory
+ * (onnxruntime's sessionOptions.externalData), so the pipeline above never sees them.
+ */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { FloatTensor } from '../tensor.js';
-import { fromFloat16Array, toFloat16Array } from './float16.js';
+import { floatOnnxTensor, intOnnxTensor, type OnnxFeeds, type OnnxTensor } from './onnx-tensors.js';
 
 export type ExecutionDevice = 'auto' | 'cuda' | 'cpu';
 
@@ -72,31 +77,23 @@ export class ModelSession {
   }
 
   /** A tensor for a float input, converted to the dtype the model declares (float32 or float16). */
-  floatInput(name: string, value: FloatTensor): ort.Tensor {
-    const { type } = this.input(name);
-    if (type === 'float16') return new ort.Tensor('float16', toFloat16Array(value.data), value.dims);
-    if (type === 'float32') return new ort.Tensor('float32', value.data, value.dims);
-    if (type === 'double') return new ort.Tensor('float64', Float64Array.from(value.data), value.dims);
-    throw new Error(`model input "${name}" has type ${type}; expected a floating point tensor`);
+  floatInput(name: string, value: FloatTensor): OnnxTensor {
+    return floatOnnxTensor(this.input(name).type, value, name);
   }
 
-  async run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+  /** A tensor for an integer input (token ids, a discrete timestep), as int64 or int32 as the model declares. */
+  intInput(name: string, values: Int32Array, dims: readonly number[]): OnnxTensor {
+    return intOnnxTensor(this.input(name).type, values, dims);
+  }
+
+  async run(feeds: OnnxFeeds): Promise<OnnxFeeds> {
     const results = await this.session.run(feeds);
-    return results as Record<string, ort.Tensor>;
+    return results as OnnxFeeds;
   }
 
   async release(): Promise<void> {
     await this.session.release();
   }
-}
-
-/** Any float output as float32 (fp16 outputs are widened). */
-export function outputAsFloat32(output: ort.Tensor): FloatTensor {
-  const dims = [...output.dims];
-  if (output.type === 'float32') return { data: output.data as Float32Array, dims };
-  if (output.type === 'float16') return { data: fromFloat16Array(output.data as Uint16Array), dims };
-  if (output.type === 'float64') return { data: Float32Array.from(output.data as Float64Array), dims };
-  throw new Error(`expected a floating point output, got ${output.type}`);
 }
 
 /** The CPU session options every model session uses (exported so benchmarks time bare calls the same way). */

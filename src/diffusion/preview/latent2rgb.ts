@@ -1,12 +1,7 @@
+/** The cheapest preview: latents -> RGB by a fixed per-family linear map, for watching an image form at every step. */
 import type { ModelFamily } from '../model/family.js';
+import type { RgbImage } from '../rgb-image.js';
 import type { FloatTensor } from '../tensor.js';
-
-export interface RgbImage {
-  width: number;
-  height: number;
-  /** Interleaved 8-bit RGB, row-major. */
-  data: Uint8Array;
-}
 
 /** Rows: latent channel; columns: its contribution to R, G, B (in [-1, 1] units). */
 export type LatentRgbFactors = readonly (readonly [number, number, number])[];

@@ -1,11 +1,11 @@
-import fs from 'node:fs/promises';
-import type { Init, WeightSource } from '../graph/weights.js';
-import { float16BitsToFloat32 } from '../model/float16.js';
-
 /**
  * A .safetensors file: an 8-byte little-endian header length, a JSON header (name -> dtype, shape, byte
  * range), then the raw little-endian tensor data. Tensors are widened to float32.
  */
+import fs from 'node:fs/promises';
+import type { Init, WeightSource } from '../graph/weights.js';
+import { float16BitsToFloat32 } from '../model/float16.js';
+
 export class SafetensorsWeights implements WeightSource {
   private constructor(
     private readonly header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>,

@@ -1,19 +1,20 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import ort from 'onnxruntime-node';
-import { conv2d, upsampleNearest, type Net } from '../graph/layers.js';
-import { GraphBuilder } from '../graph/onnx-graph.js';
-import type { ModelFamily } from '../model/family.js';
-import type { RgbImage } from './latent2rgb.js';
-import { SafetensorsWeights } from './safetensors.js';
-import type { FloatTensor } from '../tensor.js';
-
 /**
  * TAESD, the tiny autoencoder for Stable Diffusion latents (by Ollin Boer Bohan): a decoder of ~1.2 M
  * parameters that turns latents into a recognisable RGB preview for a fraction of the VAE's cost. Its graph
  * is built here from the published safetensors weights (tensor names are nn.Sequential indices); the
  * decoder takes the UNet's latents as they are (no scaling factor) and returns RGB in [0, 1].
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import { conv2d, upsampleNearest, type Net } from '../graph/layers.js';
+import { GraphBuilder } from '../graph/onnx-graph.js';
+import type { ModelFamily } from '../model/family.js';
+import { floatOnnxTensor } from '../model/onnx-tensors.js';
+import type { RgbImage } from '../rgb-image.js';
+import { SafetensorsWeights } from './safetensors.js';
+import type { FloatTensor } from '../tensor.js';
+
 
 const CHANNELS = 64;
 
@@ -101,7 +102,7 @@ export class TaesdDecoder {
     const one = latents.data.subarray(batchIndex * size, (batchIndex + 1) * size);
     const factor = Math.max(1, Math.floor((8 * Math.max(height, width)) / maxSize));
     const pooled = averagePool(one, channels, height, width, factor);
-    const result = await this.session.run({ latent_sample: new ort.Tensor('float32', pooled.data, [1, channels, pooled.height, pooled.width]) });
+    const result = await this.session.run({ latent_sample: floatOnnxTensor('float32', { data: pooled.data, dims: [1, channels, pooled.height, pooled.width] }, 'latent_sample') });
     const sample = result.sample!;
     const [, , outHeight, outWidth] = sample.dims as [number, number, number, number];
     return planarUnitToRgb(sample.data as Float32Array, outWidth, outHeight);

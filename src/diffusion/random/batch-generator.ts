@@ -1,11 +1,11 @@
-import { elementCount } from '../tensor.js';
-import type { TorchGenerator } from './index.js';
-
 /**
  * One generator per image of a batch, as diffusers does with a list of generators: a batch-shaped draw takes
  * each image's slice from that image's own stream. Image i of a batch is then exactly the image generated
  * alone with its seed, also for schedulers that add noise in every step.
  */
+import { elementCount } from '../tensor.js';
+import type { TorchGenerator } from './index.js';
+
 export class BatchGenerator {
   constructor(private readonly generators: readonly TorchGenerator[]) {}
 

@@ -3,19 +3,9 @@
  * Scalars are rounded to float32 where diffusers holds them in float32 tensors.
  */
 import type { FloatTensor } from '../tensor.js';
-import { alphasCumprod, makeBetas } from './betas.js';
-import {
-  baseDefaults,
-  checkOneOf,
-  readConfig,
-  type BaseSchedulerConfig,
-  type RawSchedulerConfig,
-  type Scheduler,
-  type StepOptions,
-  type StepResult,
-} from './types.js';
-import { checkInferenceSteps, checkSameShape, spacedTimesteps } from './timesteps.js';
-import { addNoiseVp } from './predictions.js';
+import { AlphaScheduler, clipSample } from './alpha-scheduler.js';
+import { checkSameShape } from './timesteps.js';
+import { baseDefaults, type BaseSchedulerConfig, type RawSchedulerConfig, type StepOptions, type StepResult } from './types.js';
 
 export interface DDIMConfig extends BaseSchedulerConfig {
   clipSample: boolean;
@@ -35,54 +25,18 @@ export const ddimDefaults: DDIMConfig = {
 
 const f = Math.fround;
 
-export class DDIMScheduler implements Scheduler {
+export class DDIMScheduler extends AlphaScheduler<DDIMConfig> {
   readonly name = 'ddim';
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  readonly config: DDIMConfig;
-  readonly alphasCumprod: Float32Array;
-  /** alpha_cumprod "before" timestep 0, used by the last step. */
-  readonly finalAlphaCumprod: number;
-  private _timesteps: number[];
-  private _numInferenceSteps: number | null = null;
 
   constructor(rawConfig: RawSchedulerConfig = {}) {
-    this.config = readConfig(rawConfig, ddimDefaults);
-    const c = this.config;
-    checkOneOf('prediction_type', c.predictionType, ['epsilon', 'v_prediction', 'sample']);
-    checkOneOf('timestep_spacing', c.timestepSpacing, ['leading', 'trailing', 'linspace']);
-    if (c.thresholding) {
+    super(rawConfig, ddimDefaults, { label: 'DDIM', checkSpacing: true, trainingTimestepsFirst: true });
+    if (this.config.thresholding) {
       throw new Error('scheduler config: DDIM dynamic thresholding ("thresholding": true) is not supported');
     }
-    this.alphasCumprod = alphasCumprod(makeBetas(c));
-    this.finalAlphaCumprod = c.setAlphaToOne ? 1 : this.alphasCumprod[0];
-    const all = Array.from({ length: c.numTrainTimesteps }, (_, i) => c.numTrainTimesteps - 1 - i);
-    this._timesteps = Object.freeze(all) as number[];
-  }
-
-  get timesteps(): number[] {
-    return this._timesteps;
-  }
-
-  get numInferenceSteps(): number | null {
-    return this._numInferenceSteps;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
-    const c = this.config;
-    checkInferenceSteps(numInferenceSteps, c.numTrainTimesteps);
-    const steps = spacedTimesteps(c.timestepSpacing, c.numTrainTimesteps, numInferenceSteps, c.stepsOffset, true);
-    this._timesteps = Object.freeze(steps) as number[];
-    this._numInferenceSteps = numInferenceSteps;
-  }
-
-  scaleModelInput(sample: FloatTensor): FloatTensor {
-    return sample;
   }
 
   step(modelOutput: FloatTensor, timestep: number, sample: FloatTensor, options: StepOptions = {}): StepResult {
-    const n = this._numInferenceSteps;
-    if (n === null) throw new Error('DDIM: call setTimesteps() before step()');
+    const n = this.requireSteps();
     checkSameShape(modelOutput, sample, 'DDIM step');
     const c = this.config;
     const eta = options.eta ?? 0;
@@ -111,10 +65,7 @@ export class DDIMScheduler implements Scheduler {
         eps[i] = f(f(sqrtAlpha * m[i]) + f(sqrtBeta * s[i]));
       }
     }
-    if (c.clipSample) {
-      const r = c.clipSampleRange;
-      for (let i = 0; i < count; i++) x0[i] = Math.min(r, Math.max(-r, x0[i]));
-    }
+    if (c.clipSample) clipSample(x0, c.clipSampleRange);
 
     // sigma_t of eq. 16: eta = 0 gives deterministic DDIM.
     const betaProdPrev = f(1 - alphaProdPrev);
@@ -133,10 +84,6 @@ export class DDIMScheduler implements Scheduler {
       for (let i = 0; i < count; i++) prev[i] = f(prev[i] + f(stdDev * noise[i]));
     }
     return { prevSample: { data: prev, dims: [...sample.dims] }, predOriginalSample: { data: x0, dims: [...sample.dims] } };
-  }
-
-  addNoise(original: FloatTensor, noise: FloatTensor, timesteps: number | readonly number[]): FloatTensor {
-    return addNoiseVp(this.alphasCumprod, original, noise, timesteps, 'DDIM');
   }
 
   private alphaAt(timestep: number): number {

@@ -6,19 +6,10 @@
  * Scalars are rounded to float32 where diffusers holds them in float32 tensors.
  */
 import type { FloatTensor } from '../tensor.js';
-import { alphasCumprod, makeBetas } from './betas.js';
-import { checkInferenceSteps, checkSameShape, spacedTimesteps } from './timesteps.js';
-import {
-  baseDefaults,
-  checkOneOf,
-  readConfig,
-  type BaseSchedulerConfig,
-  type RawSchedulerConfig,
-  type Scheduler,
-  type StepOptions,
-  type StepResult,
-} from './types.js';
-import { addNoiseVp, predictX0FromAlpha } from './predictions.js';
+import { AlphaScheduler, clipSample } from './alpha-scheduler.js';
+import { predictX0FromAlpha } from './predictions.js';
+import { checkSameShape } from './timesteps.js';
+import { baseDefaults, checkOneOf, type BaseSchedulerConfig, type RawSchedulerConfig, type StepOptions, type StepResult } from './types.js';
 
 export interface DDPMConfig extends BaseSchedulerConfig {
   varianceType: string;
@@ -38,43 +29,13 @@ export const ddpmDefaults: DDPMConfig = {
 
 const f = Math.fround;
 
-export class DDPMScheduler implements Scheduler {
+export class DDPMScheduler extends AlphaScheduler<DDPMConfig> {
   readonly name = 'ddpm';
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  readonly config: DDPMConfig;
-  readonly alphasCumprod: Float32Array;
-  private _timesteps: number[];
-  private _numInferenceSteps: number | null = null;
 
   constructor(rawConfig: RawSchedulerConfig = {}) {
-    this.config = readConfig(rawConfig, ddpmDefaults);
-    const c = this.config;
-    checkOneOf('prediction_type', c.predictionType, ['epsilon', 'v_prediction', 'sample']);
-    checkOneOf('timestep_spacing', c.timestepSpacing, ['leading', 'trailing', 'linspace']);
-    checkOneOf('variance_type', c.varianceType, ['fixed_small']);
-    if (c.thresholding) throw new Error('scheduler config: DDPM dynamic thresholding is not supported');
-    this.alphasCumprod = alphasCumprod(makeBetas(c));
-    this._timesteps = Object.freeze(Array.from({ length: c.numTrainTimesteps }, (_, i) => c.numTrainTimesteps - 1 - i)) as number[];
-  }
-
-  get timesteps(): number[] {
-    return this._timesteps;
-  }
-
-  get numInferenceSteps(): number | null {
-    return this._numInferenceSteps;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
-    const c = this.config;
-    checkInferenceSteps(numInferenceSteps, c.numTrainTimesteps);
-    this._timesteps = Object.freeze(spacedTimesteps(c.timestepSpacing, c.numTrainTimesteps, numInferenceSteps, c.stepsOffset, true)) as number[];
-    this._numInferenceSteps = numInferenceSteps;
-  }
-
-  scaleModelInput(sample: FloatTensor): FloatTensor {
-    return sample;
+    super(rawConfig, ddpmDefaults, { label: 'DDPM', checkSpacing: true, trainingTimestepsFirst: true });
+    checkOneOf('variance_type', this.config.varianceType, ['fixed_small']);
+    if (this.config.thresholding) throw new Error('scheduler config: DDPM dynamic thresholding is not supported');
   }
 
   step(modelOutput: FloatTensor, timestep: number, sample: FloatTensor, options: StepOptions = {}): StepResult {
@@ -82,7 +43,7 @@ export class DDPMScheduler implements Scheduler {
     const c = this.config;
     const prevTimestep = this.previousTimestep(timestep);
     const alphaT = this.alphasCumprod[timestep]!;
-    const alphaPrev = prevTimestep >= 0 ? this.alphasCumprod[prevTimestep]! : 1;
+    const alphaPrev = this.alphaBefore(prevTimestep);
     const betaT = f(1 - alphaT);
     const betaPrev = f(1 - alphaPrev);
     const currentAlpha = f(alphaT / alphaPrev);
@@ -92,7 +53,7 @@ export class DDPMScheduler implements Scheduler {
     const s = sample.data;
     const m = modelOutput.data;
     const x0 = predictX0FromAlpha(c.predictionType, m, s, alphaT);
-    if (c.clipSample) for (let i = 0; i < count; i++) x0[i] = Math.min(c.clipSampleRange, Math.max(-c.clipSampleRange, x0[i]!));
+    if (c.clipSample) clipSample(x0, c.clipSampleRange);
 
     // Posterior mean (eq. 7 of the DDPM paper).
     const x0Coeff = f(f(f(Math.sqrt(alphaPrev)) * currentBeta) / betaT);
@@ -108,10 +69,6 @@ export class DDPMScheduler implements Scheduler {
       for (let i = 0; i < count; i++) prev[i] = f(prev[i]! + f(std * noise[i]!));
     }
     return { prevSample: { data: prev, dims: [...sample.dims] }, predOriginalSample: { data: x0, dims: [...sample.dims] } };
-  }
-
-  addNoise(original: FloatTensor, noise: FloatTensor, timesteps: number | readonly number[]): FloatTensor {
-    return addNoiseVp(this.alphasCumprod, original, noise, timesteps, 'DDPM');
   }
 
   /** diffusers steps back by T // n once set_timesteps was called, else by one training step. */

@@ -6,19 +6,10 @@
  * Scalars are rounded to float32 where diffusers holds them in float32 tensors.
  */
 import type { FloatTensor } from '../tensor.js';
-import { alphasCumprod, makeBetas } from './betas.js';
+import { AlphaScheduler, clipSample } from './alpha-scheduler.js';
+import { predictX0FromAlpha } from './predictions.js';
 import { checkSameShape, linspace } from './timesteps.js';
-import {
-  baseDefaults,
-  checkOneOf,
-  readConfig,
-  type BaseSchedulerConfig,
-  type RawSchedulerConfig,
-  type Scheduler,
-  type StepOptions,
-  type StepResult,
-} from './types.js';
-import { addNoiseVp, predictX0FromAlpha } from './predictions.js';
+import { baseDefaults, type BaseSchedulerConfig, type RawSchedulerConfig, type StepOptions, type StepResult } from './types.js';
 
 export interface LCMConfig extends BaseSchedulerConfig {
   originalInferenceSteps: number;
@@ -44,34 +35,16 @@ export const lcmDefaults: LCMConfig = {
 const f = Math.fround;
 const SIGMA_DATA = 0.5;
 
-export class LCMScheduler implements Scheduler {
+export class LCMScheduler extends AlphaScheduler<LCMConfig> {
   readonly name = 'lcm';
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  readonly config: LCMConfig;
-  readonly alphasCumprod: Float32Array;
-  private readonly finalAlphaCumprod: number;
-  private _timesteps: number[] = [];
-  private _numInferenceSteps: number | null = null;
   private stepIndex: number | null = null;
 
   constructor(rawConfig: RawSchedulerConfig = {}) {
-    this.config = readConfig(rawConfig, lcmDefaults);
-    checkOneOf('prediction_type', this.config.predictionType, ['epsilon', 'v_prediction', 'sample']);
-    this.alphasCumprod = alphasCumprod(makeBetas(this.config));
-    this.finalAlphaCumprod = this.config.setAlphaToOne ? 1 : this.alphasCumprod[0]!;
-  }
-
-  get timesteps(): number[] {
-    return this._timesteps;
-  }
-
-  get numInferenceSteps(): number | null {
-    return this._numInferenceSteps;
+    super(rawConfig, lcmDefaults, { label: 'LCM' });
   }
 
   /** Evenly chosen among the distillation schedule's timesteps (k-1, 2k-1, ..., T-1 with k = T / original steps). */
-  setTimesteps(numInferenceSteps: number): void {
+  override setTimesteps(numInferenceSteps: number): void {
     const c = this.config;
     const original = c.originalInferenceSteps;
     if (!Number.isInteger(numInferenceSteps) || numInferenceSteps < 1 || numInferenceSteps > original) {
@@ -85,19 +58,15 @@ export class LCMScheduler implements Scheduler {
     this.stepIndex = null;
   }
 
-  scaleModelInput(sample: FloatTensor): FloatTensor {
-    return sample;
-  }
-
   step(modelOutput: FloatTensor, timestep: number, sample: FloatTensor, options: StepOptions = {}): StepResult {
-    if (this._numInferenceSteps === null) throw new Error('LCM: call setTimesteps() before step()');
+    this.requireSteps();
     checkSameShape(modelOutput, sample, 'LCM step');
     if (this.stepIndex === null) this.stepIndex = Math.max(0, this._timesteps.indexOf(timestep));
     const c = this.config;
     const next = this.stepIndex + 1;
     const prevTimestep = next < this._timesteps.length ? this._timesteps[next]! : timestep;
     const alphaT = this.alphasCumprod[timestep]!;
-    const alphaPrev = prevTimestep >= 0 ? this.alphasCumprod[prevTimestep]! : this.finalAlphaCumprod;
+    const alphaPrev = this.alphaBefore(prevTimestep);
 
     // Consistency boundary condition: c_skip -> 1 and c_out -> 0 as t -> 0.
     const scaled = timestep * c.timestepScaling;
@@ -108,7 +77,7 @@ export class LCMScheduler implements Scheduler {
     const s = sample.data;
     const m = modelOutput.data;
     const x0 = predictX0FromAlpha(c.predictionType, m, s, alphaT);
-    if (c.clipSample) for (let i = 0; i < count; i++) x0[i] = Math.min(c.clipSampleRange, Math.max(-c.clipSampleRange, x0[i]!));
+    if (c.clipSample) clipSample(x0, c.clipSampleRange);
 
     const denoised = new Float32Array(count);
     for (let i = 0; i < count; i++) denoised[i] = f(f(cOut * x0[i]!) + f(cSkip * s[i]!));
@@ -124,9 +93,5 @@ export class LCMScheduler implements Scheduler {
     }
     this.stepIndex += 1;
     return { prevSample: { data: prev, dims: [...sample.dims] }, predOriginalSample: { data: denoised, dims: [...sample.dims] } };
-  }
-
-  addNoise(original: FloatTensor, noise: FloatTensor, timesteps: number | readonly number[]): FloatTensor {
-    return addNoiseVp(this.alphasCumprod, original, noise, timesteps, 'LCM');
   }
 }

@@ -5,18 +5,9 @@
  * Scalars are rounded to float32 where diffusers holds them in float32 tensors.
  */
 import type { FloatTensor } from '../tensor.js';
-import { alphasCumprod, makeBetas } from './betas.js';
+import { AlphaScheduler } from './alpha-scheduler.js';
 import { checkInferenceSteps, checkSameShape, linspace, roundHalfEven } from './timesteps.js';
-import {
-  baseDefaults,
-  checkOneOf,
-  readConfig,
-  type BaseSchedulerConfig,
-  type RawSchedulerConfig,
-  type Scheduler,
-  type StepResult,
-} from './types.js';
-import { addNoiseVp } from './predictions.js';
+import { baseDefaults, type BaseSchedulerConfig, type RawSchedulerConfig, type StepResult } from './types.js';
 
 export interface PNDMConfig extends BaseSchedulerConfig {
   skipPrkSteps: boolean;
@@ -44,16 +35,9 @@ function combine(tensors: Float32Array[], weights: number[]): Float32Array {
   return out;
 }
 
-export class PNDMScheduler implements Scheduler {
+export class PNDMScheduler extends AlphaScheduler<PNDMConfig> {
   readonly name = 'pndm';
-  readonly order = 1;
-  readonly initNoiseSigma = 1;
-  readonly config: PNDMConfig;
-  readonly alphasCumprod: Float32Array;
-  private readonly finalAlphaCumprod: number;
-  private _timesteps: number[] = [];
   private prkTimesteps: number[] = [];
-  private _numInferenceSteps: number | null = null;
   // Multistep state, reset by setTimesteps.
   private counter = 0;
   private ets: Float32Array[] = [];
@@ -61,23 +45,10 @@ export class PNDMScheduler implements Scheduler {
   private curModelOutput: Float32Array | null = null;
 
   constructor(rawConfig: RawSchedulerConfig = {}) {
-    this.config = readConfig(rawConfig, pndmDefaults);
-    const c = this.config;
-    checkOneOf('prediction_type', c.predictionType, ['epsilon', 'v_prediction']);
-    checkOneOf('timestep_spacing', c.timestepSpacing, ['leading', 'trailing', 'linspace']);
-    this.alphasCumprod = alphasCumprod(makeBetas(c));
-    this.finalAlphaCumprod = c.setAlphaToOne ? 1 : this.alphasCumprod[0]!;
+    super(rawConfig, pndmDefaults, { label: 'PNDM', predictionTypes: ['epsilon', 'v_prediction'], checkSpacing: true });
   }
 
-  get timesteps(): number[] {
-    return this._timesteps;
-  }
-
-  get numInferenceSteps(): number | null {
-    return this._numInferenceSteps;
-  }
-
-  setTimesteps(numInferenceSteps: number): void {
+  override setTimesteps(numInferenceSteps: number): void {
     const c = this.config;
     checkInferenceSteps(numInferenceSteps, c.numTrainTimesteps);
     const T = c.numTrainTimesteps;
@@ -112,22 +83,14 @@ export class PNDMScheduler implements Scheduler {
     this.curModelOutput = null;
   }
 
-  scaleModelInput(sample: FloatTensor): FloatTensor {
-    return sample;
-  }
-
   step(modelOutput: FloatTensor, timestep: number, sample: FloatTensor): StepResult {
-    if (this._numInferenceSteps === null) throw new Error('PNDM: call setTimesteps() before step()');
+    this.requireSteps();
     checkSameShape(modelOutput, sample, 'PNDM step');
     const prev =
       this.counter < this.prkTimesteps.length && !this.config.skipPrkSteps
         ? this.stepPrk(modelOutput.data, timestep, sample.data)
         : this.stepPlms(modelOutput.data, timestep, sample.data);
     return { prevSample: { data: prev, dims: [...sample.dims] } };
-  }
-
-  addNoise(original: FloatTensor, noise: FloatTensor, timesteps: number | readonly number[]): FloatTensor {
-    return addNoiseVp(this.alphasCumprod, original, noise, timesteps, 'PNDM');
   }
 
   /** Fourth-order Runge-Kutta, one model evaluation per call, four calls per step. */
@@ -199,7 +162,7 @@ export class PNDMScheduler implements Scheduler {
   /** Equation (9) of the PNDM paper: x_{t-delta} from x_t and the noise estimate. */
   private prevSample(sample: Float32Array, timestep: number, prevTimestep: number, model: Float32Array): Float32Array {
     const alphaT = this.alphasCumprod[timestep]!;
-    const alphaPrev = prevTimestep >= 0 ? this.alphasCumprod[prevTimestep]! : this.finalAlphaCumprod;
+    const alphaPrev = this.alphaBefore(prevTimestep);
     const betaT = f(1 - alphaT);
     const betaPrev = f(1 - alphaPrev);
     let eps = model;

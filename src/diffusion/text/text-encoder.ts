@@ -1,8 +1,9 @@
-import ort from 'onnxruntime-node';
-import { ModelSession, outputAsFloat32 } from '../model/onnx-session.js';
+/** Prompt strings -> the hidden states (and SDXL's pooled projection) that condition the UNet. */
+import type { ModelSession } from '../model/onnx-session.js';
+import { outputAsFloat32, type OnnxFeeds } from '../model/onnx-tensors.js';
 import { concatLastAxis, type FloatTensor } from '../tensor.js';
 import { parsePromptAttention } from './prompt-attention.js';
-import { PromptTokenizer, type EncodedWeightedPrompts } from './tokenizer.js';
+import { PromptTokenizer, type TokenizedWeightedPrompts } from './tokenizer.js';
 
 export interface EncodedPrompts {
   /** [prompts, tokens, hidden] hidden states that condition the UNet (SDXL: both encoders', side by side). */
@@ -91,14 +92,8 @@ export class PromptEncoder {
   }
 }
 
-async function runEncoder(part: TextEncoderPart, tokenized: EncodedWeightedPrompts, rows: number): Promise<Record<string, ort.Tensor>> {
-  const dims = [rows, part.tokenizer.maxLength];
-  const { type } = part.session.input('input_ids');
-  const ids =
-    type === 'int64'
-      ? new ort.Tensor('int64', BigInt64Array.from(tokenized.inputIds, (id) => BigInt(id)), dims)
-      : new ort.Tensor('int32', tokenized.inputIds, dims);
-  return part.session.run({ input_ids: ids });
+function runEncoder(part: TextEncoderPart, tokenized: TokenizedWeightedPrompts, rows: number): Promise<OnnxFeeds> {
+  return part.session.run({ input_ids: part.session.intInput('input_ids', tokenized.inputIds, [rows, part.tokenizer.maxLength]) });
 }
 
 /** The output that holds the wanted layer: last_hidden_state, or hidden_states.{N-1} of outputs 0..N. */

@@ -20,7 +20,7 @@ const CLIP_MAX_LENGTH = 77;
 /** transformers' slow CLIPTokenizer reads at most this many merges (vocab 49152 - 256 bytes - 2 specials). */
 const CLIP_MAX_MERGES = 49152 - 256 - 2;
 
-export interface EncodedPrompts {
+export interface TokenizedPrompts {
   /** texts.length rows of maxLength ids: start, prompt tokens, end, then padding. */
   inputIds: Int32Array;
   /** True where the prompt had more than maxLength - 2 tokens and the rest was cut off. */
@@ -29,7 +29,7 @@ export interface EncodedPrompts {
   tokenCounts: number[];
 }
 
-export interface EncodedWeightedPrompts extends EncodedPrompts {
+export interface TokenizedWeightedPrompts extends TokenizedPrompts {
   /** One emphasis weight per id in inputIds (1 for start, end and padding). */
   weights: Float32Array;
   /** Rows (chunks of maxLength ids) per prompt. */
@@ -78,7 +78,7 @@ export class PromptTokenizer {
   }
 
   /** One row per text: start, the first maxLength - 2 prompt tokens, end, then the pad id up to maxLength. */
-  encode(texts: string[]): EncodedPrompts {
+  encode(texts: string[]): TokenizedPrompts {
     const { inputIds, truncated, tokenCounts } = this.encodeChunked(texts.map((text) => [{ text, weight: 1 }]), 1);
     return { inputIds, truncated, tokenCounts };
   }
@@ -89,7 +89,7 @@ export class PromptTokenizer {
    * prompt keeps its first maxLength - 2 tokens; with more, long prompts fill several chunks (see
    * prompt-chunks.ts) and every prompt gets as many chunks as the longest, the missing ones empty.
    */
-  encodeChunked(prompts: Array<Array<{ text: string; weight: number; isBreak?: boolean }>>, maxChunks: number): EncodedWeightedPrompts {
+  encodeChunked(prompts: Array<Array<{ text: string; weight: number; isBreak?: boolean }>>, maxChunks: number): TokenizedWeightedPrompts {
     const room = this.maxLength - 2;
     const commaId = this.tokenIds(',')[0];
     const perPrompt = prompts.map((fragments) => {

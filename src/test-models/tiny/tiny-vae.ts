@@ -7,8 +7,8 @@
  * pictures (a GroupNorm right after the first conv makes the colours independent of the latents' scale),
  * and so that encoded images have SD's latent statistics (std about 1 / scaling_factor).
  */
-import { conv2d, floatInput, floatOutput, groupNorm, param, silu, upsampleNearest, type FloatDtype, type Net } from '../../graph/layers.js';
-import { GraphBuilder } from '../../graph/onnx-graph.js';
+import { conv2d, floatInput, floatOutput, groupNorm, param, silu, upsampleNearest, type FloatDtype, type Net } from '../../diffusion/graph/layers.js';
+import { GraphBuilder } from '../../diffusion/graph/onnx-graph.js';
 import type { WeightSource } from './seeded-weights.js';
 
 export const VAE_SCALING_FACTOR = 0.18215;

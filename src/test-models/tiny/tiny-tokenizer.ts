@@ -9,7 +9,7 @@
  * the text encoder relies on to find it with an argmax, as CLIP does).
  */
 import { PROMPT_WORDS } from './prompt-words.js';
-import { clipTokenizerJson } from '../../text/clip-tokenizer-json.js';
+import { clipTokenizerJson } from '../../diffusion/text/clip-tokenizer-json.js';
 
 export const START_TOKEN = '<|startoftext|>';
 export const END_TOKEN = '<|endoftext|>';

@@ -8,8 +8,8 @@
  * Same structure as CLIPTextModel, only smaller: token + position embeddings, pre-LN transformer layers
  * with causal self-attention and a quick-GELU MLP, a final LayerNorm, and pooling at the end token.
  */
-import { attention, floatOutput, layerNorm, linear, param, quickGelu, type FloatDtype, type Net } from '../../graph/layers.js';
-import { ElemType, GraphBuilder } from '../../graph/onnx-graph.js';
+import { attention, floatOutput, layerNorm, linear, param, quickGelu, type FloatDtype, type Net } from '../../diffusion/graph/layers.js';
+import { ElemType, GraphBuilder } from '../../diffusion/graph/onnx-graph.js';
 import type { WeightSource } from './seeded-weights.js';
 
 export interface TextEncoderSpec {

@@ -6,12 +6,16 @@
  *
  * Same options -> byte-identical files. The model is written into a temporary sibling folder and renamed
  * into place, and model_index.json is written last, so an interrupted run never looks like a model.
+ *
+ * It lives under src/ (test-models/, beside nothing the engine imports) because `npm run model:tiny` and
+ * ATELIER_DEFAULT_MODEL=tiny write it at run time, not only the tests and benchmarks.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { GraphBuilder } from '../../graph/onnx-graph.js';
+import type { GraphBuilder } from '../../diffusion/graph/onnx-graph.js';
 import { SeededWeights, type WeightSource } from './seeded-weights.js';
+import { json, modelIndex, schedulerConfig, SDXL_VAE_SCALING_FACTOR } from './tiny-configs.js';
 import { buildTextEncoder, textEncoderConfig, type TextEncoderSpec } from './tiny-text-encoder.js';
 import { buildTinyTokenizer, MAX_LENGTH, tokenizerFiles, type TinyTokenizer } from './tiny-tokenizer.js';
 import { buildUNet, unetConfig, type UNetSpec } from './tiny-unet.js';
@@ -204,25 +208,6 @@ function prefixed(weights: WeightSource, prefix: string): WeightSource {
   return { tensor: (name, dims, init) => weights.tensor(prefix + name, dims, init) };
 }
 
-function schedulerConfig(options: TinyModelOptions): Record<string, unknown> {
-  if (options.lcm) return LCM_SCHEDULER_CONFIG;
-  if (options.turbo) return TURBO_SCHEDULER_CONFIG;
-  return options.family === 'sdxl' ? SDXL_SCHEDULER_CONFIG : SCHEDULER_CONFIG;
-}
-
-function modelIndex(options: TinyModelOptions): Record<string, unknown> {
-  const base = options.family === 'sdxl' ? SDXL_MODEL_INDEX : MODEL_INDEX;
-  const scheduler = schedulerConfig(options)._class_name as string;
-  return {
-    ...base,
-    scheduler: ['diffusers', scheduler],
-    ...(options.inpainting ? { _class_name: options.family === 'sdxl' ? 'StableDiffusionXLInpaintPipeline' : 'OnnxStableDiffusionInpaintPipeline' } : {}),
-    ...(options.lcm ? { _class_name: 'LatentConsistencyModelPipeline' } : {}),
-    // Turbo models are their base family's files; the name they were published under says what they are.
-    ...(options.turbo ? { _name_or_path: options.family === 'sdxl' ? 'atelier/tiny-sdxl-turbo' : 'atelier/tiny-sd-turbo' } : {}),
-  };
-}
-
 /** Moves `from` to `to`; an existing `to` is moved aside first and removed after. */
 async function replaceDirectory(from: string, to: string): Promise<void> {
   try {
@@ -237,122 +222,3 @@ async function replaceDirectory(from: string, to: string): Promise<void> {
   await fs.rename(from, to);
   await fs.rm(old, { recursive: true, force: true });
 }
-
-/** Keys sorted, as diffusers writes its configs, so the bytes depend on nothing but the values. */
-function json(value: Record<string, unknown>): string {
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(sort);
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.keys(v)
-          .sort()
-          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
-      );
-    }
-    return v;
-  };
-  return `${JSON.stringify(sort(value), null, 2)}\n`;
-}
-
-/**
- * The noise schedule every SD model here was trained on (SD 1.x/2.x/SDXL share it; key order does not matter,
- * json() sorts keys).
- */
-const SD_TRAINING_SCHEDULE = {
-  beta_end: 0.012,
-  beta_schedule: 'scaled_linear',
-  beta_start: 0.00085,
-  num_train_timesteps: 1000,
-  trained_betas: null,
-};
-
-/** Stable Diffusion 1.5's scheduler config. */
-const SCHEDULER_CONFIG = {
-  _class_name: 'PNDMScheduler',
-  _diffusers_version: '0.6.0',
-  ...SD_TRAINING_SCHEDULE,
-  clip_sample: false,
-  set_alpha_to_one: false,
-  skip_prk_steps: true,
-  steps_offset: 1,
-};
-
-/** SDXL base 1.0's scheduler config. */
-const SDXL_SCHEDULER_CONFIG = {
-  _class_name: 'EulerDiscreteScheduler',
-  _diffusers_version: '0.19.0.dev0',
-  ...SD_TRAINING_SCHEDULE,
-  clip_sample: false,
-  interpolation_type: 'linear',
-  prediction_type: 'epsilon',
-  sample_max_value: 1.0,
-  set_alpha_to_one: false,
-  skip_prk_steps: true,
-  steps_offset: 1,
-  timestep_spacing: 'leading',
-  use_karras_sigmas: false,
-};
-
-/** The LCM distillations' scheduler config (LCMScheduler over SD's training schedule). */
-const LCM_SCHEDULER_CONFIG = {
-  _class_name: 'LCMScheduler',
-  _diffusers_version: '0.22.0.dev0',
-  ...SD_TRAINING_SCHEDULE,
-  clip_sample: false,
-  clip_sample_range: 1.0,
-  original_inference_steps: 50,
-  prediction_type: 'epsilon',
-  rescale_betas_zero_snr: false,
-  set_alpha_to_one: true,
-  steps_offset: 1,
-  thresholding: false,
-  timestep_scaling: 10.0,
-  timestep_spacing: 'leading',
-};
-
-/** SDXL-Turbo's scheduler config: Euler ancestral from the last training timestep ("trailing"). */
-const TURBO_SCHEDULER_CONFIG = {
-  _class_name: 'EulerAncestralDiscreteScheduler',
-  _diffusers_version: '0.24.0.dev0',
-  ...SD_TRAINING_SCHEDULE,
-  clip_sample: false,
-  interpolation_type: 'linear',
-  prediction_type: 'epsilon',
-  set_alpha_to_one: false,
-  skip_prk_steps: true,
-  steps_offset: 1,
-  timestep_spacing: 'trailing',
-};
-
-/** SDXL's VAE latent scaling (its VAE config's scaling_factor). */
-const SDXL_VAE_SCALING_FACTOR = 0.13025;
-
-/** An SDXL base export's model_index.json, as optimum writes it. */
-const SDXL_MODEL_INDEX = {
-  _class_name: 'StableDiffusionXLPipeline',
-  _diffusers_version: '0.19.0.dev0',
-  force_zeros_for_empty_prompt: true,
-  scheduler: ['diffusers', 'EulerDiscreteScheduler'],
-  text_encoder: ['transformers', 'CLIPTextModel'],
-  text_encoder_2: ['transformers', 'CLIPTextModelWithProjection'],
-  tokenizer: ['transformers', 'CLIPTokenizer'],
-  tokenizer_2: ['transformers', 'CLIPTokenizer'],
-  unet: ['diffusers', 'OnnxRuntimeModel'],
-  vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
-  vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
-};
-
-/** What diffusers' ONNX export writes, without the safety checker. */
-const MODEL_INDEX = {
-  _class_name: 'OnnxStableDiffusionPipeline',
-  _diffusers_version: '0.6.0',
-  feature_extractor: [null, null],
-  requires_safety_checker: false,
-  safety_checker: [null, null],
-  scheduler: ['diffusers', 'PNDMScheduler'],
-  text_encoder: ['diffusers', 'OnnxRuntimeModel'],
-  tokenizer: ['transformers', 'CLIPTokenizer'],
-  unet: ['diffusers', 'OnnxRuntimeModel'],
-  vae_decoder: ['diffusers', 'OnnxRuntimeModel'],
-  vae_encoder: ['diffusers', 'OnnxRuntimeModel'],
-};

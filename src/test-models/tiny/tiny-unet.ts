@@ -24,8 +24,8 @@ import {
   silu,
   type FloatDtype,
   type Net,
-} from '../../graph/layers.js';
-import { ElemType, GraphBuilder } from '../../graph/onnx-graph.js';
+} from '../../diffusion/graph/layers.js';
+import { ElemType, GraphBuilder } from '../../diffusion/graph/onnx-graph.js';
 import type { WeightSource } from './seeded-weights.js';
 
 export interface UNetSpec {

@@ -6,9 +6,9 @@
  * not change the weights of the others.
  */
 
-import type { Init, WeightSource } from '../../graph/weights.js';
+import type { Init, WeightSource } from '../../diffusion/graph/weights.js';
 
-export { fanInInit, ONES, ZEROS, type Init, type WeightSource } from '../../graph/weights.js';
+export { fanInInit, ONES, ZEROS, type Init, type WeightSource } from '../../diffusion/graph/weights.js';
 
 export class SeededWeights implements WeightSource {
   constructor(readonly seed: number) {
