@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import type { PrismaClient } from '../db/generated/client.js';
-import type { FileImageStore } from '../image-store.js';
+import type { FileImageStore } from '../files/image-store.js';
 import { EXPORT_FILE, EXPORT_VERSION, exportedImageFile, type ExportedGeneration, type ExportedPrompt } from './export-format.js';
 
 export interface ExportResult {

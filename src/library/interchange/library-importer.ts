@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { GenerationParams } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
-import type { FileImageStore } from '../image-store.js';
-import { normalizePrompt, recordPromptUse } from '../prompts.js';
-import { seedToDecimalString } from '../seeds.js';
-import { storePictureFiles, type PictureFiles } from '../thumbnails.js';
+import type { FileImageStore } from '../files/image-store.js';
+import { normalizePrompt, recordPromptUse } from '../generations/prompts.js';
+import { seedToDecimalString } from '../parameters.js';
+import { storePictureFiles, type PictureFiles } from '../files/thumbnails.js';
 import type { PromptRow } from './csv-prompts.js';
 import type { ImportedParameters } from './parameters.js';
 import { readPngSize } from './png-text.js';

@@ -3,10 +3,10 @@
  * at once (see search-matching.ts), narrowed by the shared filters and sorted by relevance, age or use.
  * The same SQL runs on PGlite and PostgreSQL.
  */
-import { Prisma, type PrismaClient } from './db/generated/client.js';
-import { allOf, promptFilters, type LibraryFilters } from './search-filters.js';
-import { PromptMatcher, type PromptMatch, type SearchMode } from './search-matching.js';
-import { searchPage, withSearchSettings, type SearchPage } from './search-page.js';
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
+import { allOf, promptFilters, type LibraryFilters } from './filters.js';
+import { PromptMatcher, type PromptMatch, type SearchMode } from './matching.js';
+import { searchPage, withSearchSettings, type SearchPage } from './page.js';
 
 export type { SearchMode };
 export type LibrarySort = 'RELEVANCE' | 'NEWEST' | 'MOST_USED';

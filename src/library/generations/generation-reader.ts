@@ -1,6 +1,6 @@
-import type { PrismaClient } from './db/generated/client.js';
-import { findStoredPicture, type StoredPicture } from './pictures.js';
-import { GENERATION_INCLUDE, toGenerationRecord, toImageRecord, type GenerationRecord, type ImageRecord } from './records.js';
+import type { PrismaClient } from '../db/generated/client.js';
+import { findStoredPicture, type StoredPicture } from '../files/pictures.js';
+import { GENERATION_INCLUDE, toGenerationRecord, toImageRecord, type GenerationRecord, type ImageRecord } from '../records.js';
 
 export type { GenerationRecord, ImageRecord };
 

@@ -1,8 +1,8 @@
-import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../generation/job.js';
-import type { PrismaClient } from './db/generated/client.js';
+import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../../generation/job.js';
+import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
 import { findStoredPicture } from './pictures.js';
-import { seedToDecimalString } from './seeds.js';
+import { seedToDecimalString } from '../parameters.js';
 import { storePictureFiles } from './thumbnails.js';
 
 /**

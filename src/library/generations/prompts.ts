@@ -1,4 +1,4 @@
-import type { Prisma } from './db/generated/client.js';
+import type { Prisma } from '../db/generated/client.js';
 
 /**
  * The deduplication key of a prompt: the same words with different spacing or capitals are one prompt in

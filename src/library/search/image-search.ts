@@ -3,12 +3,12 @@
  * meaning; see search-matching.ts) and through its own properties (size, seed, favorite, tags, collection,
  * the generation's model and sampler). Sorted by relevance, newest first, or most used prompt.
  */
-import { Prisma, type PrismaClient } from './db/generated/client.js';
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
 import type { LibraryQuery } from './prompt-search.js';
-import { allOf, imageFilters, type LibraryFilters } from './search-filters.js';
-import { PromptMatcher, type PromptMatch } from './search-matching.js';
-import { searchPage, type SearchPage } from './search-page.js';
-import { seedFromDecimal } from './seeds.js';
+import { allOf, imageFilters, type LibraryFilters } from './filters.js';
+import { PromptMatcher, type PromptMatch } from './matching.js';
+import { searchPage, type SearchPage } from './page.js';
+import { seedFromDecimal } from '../parameters.js';
 
 export interface ImageHit {
   id: string;

@@ -1,4 +1,4 @@
-import type { Prisma } from './db/generated/client.js';
+import type { Prisma } from '../db/generated/client.js';
 
 /**
  * A stored picture: a generated image or an upload. Both are served at /images/<id> and both can start an

@@ -1,4 +1,4 @@
-import type { PrismaClient } from './db/generated/client.js';
+import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
 import { storePictureFiles } from './thumbnails.js';
 

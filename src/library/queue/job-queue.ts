@@ -1,9 +1,9 @@
-import type { GenerationParams, Job, JobOrigin, JobQueue } from '../generation/job.js';
-import type { PrismaClient } from './db/generated/client.js';
-import { findStoredPicture } from './pictures.js';
-import { recordPromptUse } from './prompts.js';
-import { JOB_INCLUDE, toJob } from './records.js';
-import { seedToDecimalString } from './seeds.js';
+import type { GenerationParams, Job, JobOrigin, JobQueue } from '../../generation/job.js';
+import type { PrismaClient } from '../db/generated/client.js';
+import { findStoredPicture } from '../files/pictures.js';
+import { recordPromptUse } from '../generations/prompts.js';
+import { JOB_INCLUDE, toJob } from '../records.js';
+import { seedToDecimalString } from '../parameters.js';
 
 /**
  * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every

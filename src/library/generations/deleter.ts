@@ -1,5 +1,5 @@
-import type { PrismaClient } from './db/generated/client.js';
-import type { FileImageStore } from './image-store.js';
+import type { PrismaClient } from '../db/generated/client.js';
+import type { FileImageStore } from '../files/image-store.js';
 
 export type DeleteGenerationResult = { status: 'deleted'; removedFiles: number } | { status: 'not-found' } | { status: 'active' };
 

@@ -2,8 +2,8 @@
  * Runs a ranked search query and cuts one page out of it: keyset pagination on (sort_key DESC, id ASC) and
  * the total count, in one statement, inside a transaction with the settings search needs.
  */
-import { Prisma, type PrismaClient } from './db/generated/client.js';
-import { decodeCursor, encodeCursor } from './search-cursor.js';
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
+import { decodeCursor, encodeCursor } from '../support/cursor.js';
 
 export interface SearchPage<T> {
   items: Array<{ hit: T; cursor: string }>;
