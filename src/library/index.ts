@@ -4,6 +4,8 @@ export { applyMigrations, readMigrations, MigrationError, type SqlRunner, type M
 export { DatabaseJobQueue } from './queue/job-queue.js';
 export { DatabaseImageSink } from './files/image-sink.js';
 export { FileImageStore, type StoredFile } from './files/image-store.js';
+export { imageUrl, thumbnailUrl } from './files/image-url.js';
+export { encodeCursor, decodeCursor, type CursorPart, type PartReader } from './support/cursor.js';
 export { GenerationReader, type GenerationRecord, type ImageRecord, type GenerationPage } from './generations/generation-reader.js';
 export { normalizePrompt } from './generations/prompts.js';
 export { PromptSearch, type PromptHit, type LibraryQuery, type PromptSearchPage, type SearchMode, type LibrarySort } from './search/prompt-search.js';

@@ -1,6 +1,6 @@
 import type { Job } from '../generation/job.js';
 import type { Prisma } from './db/generated/client.js';
-import { seedFromDecimal } from './parameters.js';
+import { seedFromDecimal } from './stored-parameters.js';
 
 /**
  * Database rows -> the plain records the other layers use (seeds as bigint, prompt as text), so no layer

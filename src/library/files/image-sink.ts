@@ -1,8 +1,9 @@
 import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
+import { imageUrl } from './image-url.js';
 import { findStoredPicture } from './pictures.js';
-import { seedToDecimalString } from '../parameters.js';
+import { seedToDecimalString } from '../stored-parameters.js';
 import { storePictureFiles } from './thumbnails.js';
 
 /**
@@ -33,7 +34,7 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
       width: image.width,
       height: image.height,
       sha256: files.sha256,
-      url: `/images/${row.id}`,
+      url: imageUrl(row.id),
     };
   }
 

@@ -31,3 +31,10 @@ function toPicture({ thumbnailPath, thumbnailSha256, ...row }: PictureRow, kind:
   const thumbnail = thumbnailPath && thumbnailSha256 ? { path: thumbnailPath, sha256: thumbnailSha256 } : null;
   return { ...row, kind, thumbnail };
 }
+
+/** Whether any image or upload row still points at the file (identical pictures share one file). */
+export async function isFileReferenced(db: Prisma.TransactionClient, path: string): Promise<boolean> {
+  const where = { OR: [{ path }, { thumbnailPath: path }] };
+  const [images, uploads] = await Promise.all([db.image.count({ where }), db.upload.count({ where })]);
+  return images + uploads > 0;
+}

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { sha256Hex } from '../files/image-store.js';
 import { CsvHeaderError, readPromptCsv, type CsvRow } from './csv-prompts.js';
 import { EXPORT_FILE, parseExportLine, type ExportedGeneration, type ExportedPrompt } from './export-format.js';
 import { ALREADY_IN_LIBRARY, type GenerationImport, type LibraryImporter } from './library-importer.js';
@@ -165,7 +165,7 @@ export class FileImporter {
       const file = path.join(folder, image.file);
       const png = await fs.readFile(file).catch(() => null);
       if (!png) throw new ImportRejectedError('image file missing', image.file);
-      if (createHash('sha256').update(png).digest('hex') !== image.sha256) throw new ImportRejectedError('image file does not match its SHA-256', image.file);
+      if (sha256Hex(png) !== image.sha256) throw new ImportRejectedError('image file does not match its SHA-256', image.file);
       images.push({ png: new Uint8Array(png), index: image.index, seed: BigInt(image.seed) });
     }
     const outcome = await this.importer.importGeneration({

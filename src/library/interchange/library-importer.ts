@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto';
 import type { GenerationParams } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
-import type { FileImageStore } from '../files/image-store.js';
+import { sha256Hex, type FileImageStore } from '../files/image-store.js';
+import { isFileReferenced } from '../files/pictures.js';
 import { normalizePrompt, recordPromptUse } from '../generations/prompts.js';
-import { seedToDecimalString } from '../parameters.js';
+import { seedToDecimalString } from '../stored-parameters.js';
 import { storePictureFiles, type PictureFiles } from '../files/thumbnails.js';
 import type { PromptRow } from './csv-prompts.js';
 import type { ImportedParameters } from './parameters.js';
 import { readPngSize } from './png-text.js';
+import { KeyedMutex } from '../support/keyed-mutex.js';
 
 /** What a file did not say is recorded as these (the columns are required); the original text stays in the PNG. */
 export const UNKNOWN_MODEL = 'unknown';
@@ -48,7 +49,7 @@ export type PromptImport = { status: 'imported' | 'existing'; promptId: string }
  */
 export class LibraryImporter {
   /** Imports of the same picture run one after another, so two concurrent ones cannot both add it. */
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new KeyedMutex();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -81,9 +82,9 @@ export class LibraryImporter {
 
   /** A whole generation (an exported one keeps its batch): skipped as `existing` when every picture is already stored. */
   async importGeneration(generation: GenerationToImport): Promise<GenerationImport> {
-    const hashes = generation.images.map((image) => sha256(image.png));
+    const hashes = generation.images.map((image) => sha256Hex(image.png));
     const key = [...hashes].sort().join(',');
-    return this.serialized(key, async () => {
+    return this.inFlight.run(key, async () => {
       const existing = await this.findImages(hashes);
       if (existing.length > 0 && hashes.every((hash) => existing.some((image) => image.sha256 === hash))) {
         return { status: 'existing' as const, images: existing };
@@ -125,7 +126,7 @@ export class LibraryImporter {
         // after now: files this import wrote are older; a concurrent put of the same bytes after it keeps them.
         const since = new Date(Date.now() + 1);
         const paths = stored.flatMap(({ files }) => [files.path, files.thumbnailPath]);
-        await this.store.removeUnreferenced(paths, since, (path) => this.isReferenced(path)).catch(() => undefined);
+        await this.store.removeUnreferenced(paths, since, (path) => isFileReferenced(this.prisma, path)).catch(() => undefined);
         throw error;
       }
     });
@@ -150,7 +151,7 @@ export class LibraryImporter {
       if (result.status === 'imported') this.onPromptsAdded?.([result.promptId]);
       return result;
     };
-    return this.serialized(`prompt:${normalizePrompt(row.prompt)}`, () =>
+    return this.inFlight.run(`prompt:${normalizePrompt(row.prompt)}`, () =>
       this.prisma.$transaction(async (tx) => {
         const normalized = normalizePrompt(row.prompt);
         const found = await tx.prompt.findUnique({ where: { normalized }, select: { id: true } });
@@ -174,26 +175,6 @@ export class LibraryImporter {
     const seen = new Set<string>();
     return rows.filter((row) => !seen.has(row.sha256) && seen.add(row.sha256));
   }
-
-  private async isReferenced(path: string): Promise<boolean> {
-    const where = { OR: [{ path }, { thumbnailPath: path }] };
-    return (await this.prisma.image.count({ where })) + (await this.prisma.upload.count({ where })) > 0;
-  }
-
-  private serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.inFlight.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.inFlight.set(key, settled);
-    void settled.then(() => {
-      if (this.inFlight.get(key) === settled) this.inFlight.delete(key);
-    });
-    return next;
-  }
 }
 
 const IMAGE_FIELDS = { id: true, sha256: true, width: true, height: true } as const;
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}

@@ -3,7 +3,7 @@ import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
 import { recordPromptUse } from '../generations/prompts.js';
 import { JOB_INCLUDE, toJob } from '../records.js';
-import { seedToDecimalString } from '../parameters.js';
+import { seedToDecimalString } from '../stored-parameters.js';
 
 /**
  * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every

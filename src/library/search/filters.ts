@@ -5,7 +5,7 @@
  */
 import { Prisma } from '../db/generated/client.js';
 import { normalizeTag } from '../curation/labels.js';
-import { seedToDecimalString } from '../parameters.js';
+import { seedToDecimalString } from '../stored-parameters.js';
 
 export interface LibraryFilters {
   model?: string;

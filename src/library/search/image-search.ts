@@ -8,7 +8,7 @@ import type { LibraryQuery } from './prompt-search.js';
 import { allOf, imageFilters, type LibraryFilters } from './filters.js';
 import { PromptMatcher, type PromptMatch } from './matching.js';
 import { searchPage, type SearchPage } from './page.js';
-import { seedFromDecimal } from '../parameters.js';
+import { seedFromDecimal } from '../stored-parameters.js';
 
 export interface ImageHit {
   id: string;

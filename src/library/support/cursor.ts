@@ -1,18 +1,49 @@
 /**
- * Keyset cursors for search results: the last row's sort key and id. The next page starts after it, so
- * rows added or removed meanwhile neither repeat nor skip a row (unlike offsets).
+ * The one cursor codec. A keyset cursor names the last row of a page by its sort key and id, so the next page
+ * starts after it and rows added or removed meanwhile neither repeat nor skip a row (unlike offsets). On the
+ * wire it is a base64url JSON pair, opaque to clients.
  */
-export function encodeCursor(key: number, id: string): string {
+export type CursorPart = number | string;
+
+/** Reads one part of a decoded pair: the value, or undefined when it is not what this kind of cursor holds. */
+export type PartReader<T> = (part: unknown) => T | undefined;
+
+export function encodeCursor(key: CursorPart, id: CursorPart): string {
   return Buffer.from(JSON.stringify([key, id])).toString('base64url');
 }
 
-/** Throws RangeError for anything that is not a cursor of ours. */
-export function decodeCursor(cursor: string): { key: number; id: string } {
+/** Throws RangeError(`message`) for anything that is not a cursor of this kind that we issued. */
+export function decodeCursor<K, I = string>(
+  cursor: string,
+  parts: { key: PartReader<K>; id?: PartReader<I>; message?: string },
+): { key: K; id: I } {
+  const readId = parts.id ?? (stringPart as unknown as PartReader<I>);
+  let parsed: unknown;
   try {
-    const [key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof key === 'number' && Number.isFinite(key) && typeof id === 'string') return { key, id };
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    parsed = undefined;
   }
-  throw new RangeError('malformed search cursor');
+  if (Array.isArray(parsed) && parsed.length === 2) {
+    const key = parts.key(parsed[0]);
+    const id = readId(parsed[1]);
+    if (key !== undefined && id !== undefined) return { key, id };
+  }
+  throw new RangeError(parts.message ?? 'malformed cursor');
+}
+
+export function stringPart(part: unknown): string | undefined {
+  return typeof part === 'string' ? part : undefined;
+}
+
+/** A finite number (a search's sort key). */
+export function numberPart(part: unknown): number | undefined {
+  return typeof part === 'number' && Number.isFinite(part) ? part : undefined;
+}
+
+/** A date, written as an ISO string (a listing's creation time). */
+export function datePart(part: unknown): Date | undefined {
+  if (typeof part !== 'string') return undefined;
+  const date = new Date(part);
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
