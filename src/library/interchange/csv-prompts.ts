@@ -1,16 +1,11 @@
 import { parseCsv } from './csv.js';
 import { MAX_SEED, parseSeed } from './parameters.js';
+import type { PresetParameters } from '../stored-parameters.js';
 
 /** A prompt from a CSV row, with the settings it came with (null where the row leaves a column empty). */
-export interface PromptRow {
+export interface PromptRow extends PresetParameters {
   line: number;
   prompt: string;
-  negativePrompt: string;
-  seed: bigint | null;
-  width: number | null;
-  height: number | null;
-  steps: number | null;
-  guidanceScale: number | null;
 }
 
 export interface RejectedRow {

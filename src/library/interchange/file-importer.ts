@@ -2,12 +2,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Hex } from '../files/image-store.js';
 import { CsvHeaderError, readPromptCsv, type CsvRow } from './csv-prompts.js';
-import { EXPORT_FILE, parseExportLine, type ExportedGeneration, type ExportedPrompt } from './export-format.js';
+import { EXPORT_FILE, parseExportLine, type ExportedGeneration, type ExportedPreset, type ExportedPrompt } from './export-format.js';
 import { ALREADY_IN_LIBRARY, type GenerationImport, type LibraryImporter } from './library-importer.js';
 import type { ImportedParameters } from './parameters.js';
 import { readPngParameters, RECOGNISED_METADATA } from './png-metadata.js';
 import { isPng } from './png-text.js';
 import type { SamplerNames } from './sampler-names.js';
+import { parametersFromText, presetFromStored } from '../stored-parameters.js';
 
 export interface ImportedItem {
   /** File (relative to what was imported), or file and line. */
@@ -149,11 +150,10 @@ export class FileImporter {
   }
 
   private async importExportedPrompt(line: ExportedPrompt): Promise<'imported' | 'existing'> {
-    const none = { negativePrompt: '', seed: null, width: null, height: null, steps: null, guidanceScale: null };
+    const none: ExportedPreset = { negativePrompt: '', seed: null, width: null, height: null, steps: null, guidanceScale: null };
     let status: 'imported' | 'existing' = 'existing';
     for (const preset of line.presets.length > 0 ? line.presets : [none]) {
-      const seed = preset.seed === null ? null : BigInt(preset.seed);
-      const outcome = await this.importer.importPrompt({ prompt: line.text, ...preset, seed });
+      const outcome = await this.importer.importPrompt({ prompt: line.text, ...presetFromStored(preset) });
       if (outcome.status === 'imported') status = 'imported';
     }
     return status;
@@ -169,11 +169,7 @@ export class FileImporter {
       images.push({ png: new Uint8Array(png), index: image.index, seed: BigInt(image.seed) });
     }
     const outcome = await this.importer.importGeneration({
-      ...{ prompt: line.prompt, negativePrompt: line.negativePrompt, model: line.model, sampler: line.sampler },
-      ...{ steps: line.steps, guidanceScale: line.guidanceScale, width: line.width, height: line.height, seed: BigInt(line.seed) },
-      variationSeed: line.variationSeed === null ? null : BigInt(line.variationSeed),
-      variationStrength: line.variationStrength,
-      denoisingStrength: line.denoisingStrength,
+      ...parametersFromText(line),
       warnings: line.warnings,
       createdAt: new Date(line.createdAt),
       images,

@@ -1,9 +1,8 @@
-import type { GenerationParams } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { sha256Hex, type FileImageStore } from '../files/image-store.js';
 import { isFileReferenced } from '../files/pictures.js';
 import { normalizePrompt, recordPromptUse } from '../generations/prompts.js';
-import { seedToDecimalString } from '../stored-parameters.js';
+import { parameterColumns, presetToText, seedToDecimalString, type StoredParameters } from '../stored-parameters.js';
 import { storePictureFiles, type PictureFiles } from '../files/thumbnails.js';
 import type { PromptRow } from './csv-prompts.js';
 import type { ImportedParameters } from './parameters.js';
@@ -17,11 +16,8 @@ export const UNKNOWN_SAMPLER = 'unknown';
 export const ALREADY_IN_LIBRARY = 'already in the library';
 
 /** A finished generation to add to the library, with its pictures (PNG bytes, stored unchanged). */
-export interface GenerationToImport
-  extends Pick<
-    GenerationParams,
-    'prompt' | 'negativePrompt' | 'model' | 'sampler' | 'steps' | 'guidanceScale' | 'width' | 'height' | 'seed' | 'variationSeed' | 'variationStrength'
-  > {
+export interface GenerationToImport extends Omit<StoredParameters, 'denoisingStrength'> {
+  /** Null where the file does not say: the column's default is stored. */
   denoisingStrength: number | null;
   warnings: string[];
   /** When it was made, where known (an export keeps it); otherwise now. */
@@ -101,12 +97,8 @@ export class LibraryImporter {
           return tx.generation.create({
             data: {
               promptId: prompt.id,
-              ...{ negativePrompt: generation.negativePrompt, model: generation.model, sampler: generation.sampler },
-              ...{ steps: generation.steps, guidanceScale: generation.guidanceScale, width: generation.width, height: generation.height },
-              seed: seedToDecimalString(generation.seed),
-              variationSeed: generation.variationSeed === null ? null : seedToDecimalString(generation.variationSeed),
-              variationStrength: generation.variationStrength,
-              ...(generation.denoisingStrength === null ? {} : { denoisingStrength: generation.denoisingStrength }),
+              // Undefined leaves the column's default.
+              ...parameterColumns({ ...generation, denoisingStrength: generation.denoisingStrength ?? undefined }),
               batchSize: generation.images.length,
               status: 'COMPLETED',
               warnings: generation.warnings,
@@ -137,14 +129,7 @@ export class LibraryImporter {
    * settings, when the row has any, kept as a preset. `existing` when the prompt and such a preset were there.
    */
   async importPrompt(row: Omit<PromptRow, 'line'>): Promise<PromptImport> {
-    const preset = {
-      negativePrompt: row.negativePrompt,
-      seed: row.seed === null ? null : seedToDecimalString(row.seed),
-      width: row.width,
-      height: row.height,
-      steps: row.steps,
-      guidanceScale: row.guidanceScale,
-    };
+    const preset = presetToText(row);
     const hasSettings = Object.values(preset).some((value) => value !== null && value !== '');
     // After the commit, so the embedding catch-up sees the new prompt.
     const added = (result: PromptImport) => {
