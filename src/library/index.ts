@@ -1,17 +1,22 @@
-/** The prompt library: all database access and image files. */
+/**
+ * The prompt library: all database access and image files. Open it with openLibrary (library.ts); the
+ * classes stay exported for tests and tools that want one part on its own.
+ */
+export { openLibrary, type Library, type LibraryOptions } from './library.js';
 export { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
 export { applyMigrations, readMigrations, MigrationError, type SqlRunner, type Migration } from './db/migrate.js';
 export { DatabaseJobQueue } from './queue/job-queue.js';
 export { DatabaseImageSink } from './files/image-sink.js';
 export { FileImageStore, type StoredFile } from './files/image-store.js';
 export { imageUrl, thumbnailUrl } from './files/image-url.js';
-export { encodeCursor, decodeCursor, type CursorPart, type PartReader } from './support/cursor.js';
+export type { PictureFile, PictureVariant } from './files/picture-files.js';
+export { encodeCursor, decodeCursor, stringPart, numberPart, datePart, type CursorPart, type PartReader } from './support/cursor.js';
 export { GenerationReader, type GenerationRecord, type ImageRecord, type GenerationPage } from './generations/generation-reader.js';
 export { normalizePrompt } from './generations/prompts.js';
 export { PromptSearch, type PromptHit, type LibraryQuery, type PromptSearchPage, type SearchMode, type LibrarySort } from './search/prompt-search.js';
 export { ImageSearch, type ImageHit, type ImageSearchPage } from './search/image-search.js';
 export { PromptMatcher, SemanticSearchUnavailableError } from './search/matching.js';
-export { SemanticIndex, type TextEmbedder } from './search/semantic-index.js';
+export { SemanticIndex, type TextEmbedder, type SemanticLogger } from './search/semantic-index.js';
 export type { LibraryFilters } from './search/filters.js';
 export { UploadStore, type UploadRecord } from './files/uploads.js';
 export { LibraryDeleter, type DeleteGenerationResult } from './generations/deleter.js';

@@ -5,7 +5,7 @@
  */
 import type { GenerationParams } from '../generation/job.js';
 
-/** In library.jsonl's order (a generation line lists them in this order: keep it, exports are compared byte for byte). */
+/** In library.jsonl's order: a generation line lists them so (keep it; test/library/export-lines pins the file). */
 export const STORED_PARAMETERS = [
   'prompt',
   'negativePrompt',
@@ -29,7 +29,9 @@ export type StoredParameters = Pick<GenerationParams, StoredParameter>;
 export const PRESET_PARAMETERS = ['negativePrompt', 'seed', 'width', 'height', 'steps', 'guidanceScale'] as const satisfies ReadonlyArray<StoredParameter>;
 type PresetParameter = (typeof PRESET_PARAMETERS)[number];
 /** Every setting but the negative prompt may be absent (null). */
-export type PresetParameters = Pick<StoredParameters, 'negativePrompt'> & { [K in Exclude<PresetParameter, 'negativePrompt'>]: StoredParameters[K] | null };
+export type PresetParameters = Pick<StoredParameters, 'negativePrompt'> & {
+  [K in Exclude<PresetParameter, 'negativePrompt'>]: StoredParameters[K] | null;
+};
 
 /** The parameters that are seeds: 64-bit unsigned, so DECIMAL(20,0) in the database and decimal text in JSON. */
 const SEED_PARAMETERS: ReadonlySet<StoredParameter> = new Set(['seed', 'variationSeed']);
@@ -37,8 +39,10 @@ const SEED_PARAMETERS: ReadonlySet<StoredParameter> = new Set(['seed', 'variatio
 const COLUMN_PARAMETERS = STORED_PARAMETERS.filter((name) => name !== 'prompt');
 type ColumnParameter = Exclude<StoredParameter, 'prompt'>;
 
-/** `T` with its seeds (bigint) as decimal text, as the export file and the DECIMAL columns take them. */
-export type WithSeedsAsText<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] extends bigint | null ? string | null : T[K] };
+/** `T` with its seeds (bigint, or bigint | null) as `Seed`. */
+type WithSeedsAs<T, Seed> = { [K in keyof T]: T[K] extends bigint ? Seed : T[K] extends bigint | null ? Seed | null : T[K] };
+/** `T` with its seeds as decimal text, as the export file and the DECIMAL columns take them. */
+export type WithSeedsAsText<T> = WithSeedsAs<T, string>;
 
 /** A Prisma Decimal, as far as seeds need it. */
 export interface DecimalLike {
@@ -46,9 +50,7 @@ export interface DecimalLike {
 }
 
 /** A generation row's parameter columns (Decimal seeds) with its prompt's text. */
-export type ParameterRow = { [K in ColumnParameter]: StoredParameters[K] extends bigint ? DecimalLike : StoredParameters[K] extends bigint | null ? DecimalLike | null : StoredParameters[K] } & {
-  prompt: { text: string };
-};
+export type ParameterRow = WithSeedsAs<Pick<StoredParameters, ColumnParameter>, DecimalLike> & { prompt: { text: string } };
 
 /** Seeds live in DECIMAL(20,0) columns (unsigned 64-bit exceeds bigint); Prisma hands them over as Decimal. */
 export function seedFromDecimal(value: DecimalLike): bigint {
@@ -68,15 +70,15 @@ export function parametersFromRow(row: ParameterRow): StoredParameters {
  * The parameter columns of a generation row to write (everything but the prompt, which is a row of its own).
  * A value left undefined is not written, so the column keeps its default.
  */
-export function parameterColumns<P extends { [K in ColumnParameter]: StoredParameters[K] | (K extends 'denoisingStrength' ? undefined : never) }>(
+export function parameterColumns<P extends Omit<StoredParameters, 'denoisingStrength'> & { denoisingStrength: number | undefined }>(
   params: P,
 ): WithSeedsAsText<Pick<P, ColumnParameter>> {
-  return pickWithSeeds(params, COLUMN_PARAMETERS, (seed: bigint) => seedToDecimalString(seed)) as WithSeedsAsText<Pick<P, ColumnParameter>>;
+  return pickWithSeeds(params, COLUMN_PARAMETERS, seedToDecimalString) as WithSeedsAsText<Pick<P, ColumnParameter>>;
 }
 
 /** The parameters as library.jsonl writes them (seeds as decimal text), in STORED_PARAMETERS order. */
 export function parametersToText(params: StoredParameters): WithSeedsAsText<StoredParameters> {
-  return pickWithSeeds(params, STORED_PARAMETERS, (seed: bigint) => seed.toString()) as WithSeedsAsText<StoredParameters>;
+  return pickWithSeeds(params, STORED_PARAMETERS, seedToDecimalString) as WithSeedsAsText<StoredParameters>;
 }
 
 /** The inverse of parametersToText (the text already checked to be seeds). */
@@ -86,12 +88,13 @@ export function parametersFromText(text: WithSeedsAsText<StoredParameters>): Sto
 
 /** A preset with its seed as decimal text: the PromptPreset columns, and library.jsonl's form. */
 export function presetToText(preset: PresetParameters): WithSeedsAsText<PresetParameters> {
-  return pickWithSeeds(preset, PRESET_PARAMETERS, (seed: bigint) => seedToDecimalString(seed)) as WithSeedsAsText<PresetParameters>;
+  return pickWithSeeds(preset, PRESET_PARAMETERS, seedToDecimalString) as WithSeedsAsText<PresetParameters>;
 }
 
 /** A PromptPreset row's settings (Decimal seed), or library.jsonl's (decimal text), with the seed as bigint. */
-export function presetFromStored(preset: Omit<PresetParameters, 'seed'> & { seed: DecimalLike | string | null }): PresetParameters {
-  return pickWithSeeds(preset, PRESET_PARAMETERS, (seed: DecimalLike | string) => BigInt(typeof seed === 'string' ? seed : seed.toFixed())) as PresetParameters;
+export function presetFromStored(preset: WithSeedsAs<PresetParameters, DecimalLike | string>): PresetParameters {
+  const toSeed = (seed: DecimalLike | string): bigint => (typeof seed === 'string' ? BigInt(seed) : seedFromDecimal(seed));
+  return pickWithSeeds(preset, PRESET_PARAMETERS, toSeed) as PresetParameters;
 }
 
 /** Copies `names` from `source` in that order, converting the non-null seeds. */

@@ -1,3 +1,4 @@
+/** generation/'s ImageSink and ImageSource ports on the image store and the Image table. */
 import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from './image-store.js';

@@ -1,3 +1,4 @@
+/** Content-addressed image files under the data folder, written so that a crash never leaves a truncated one. */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';

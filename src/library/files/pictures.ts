@@ -1,3 +1,4 @@
+/** Looking up stored pictures (generated images and uploads, one id space) and whether a file is still referenced. */
 import type { Prisma } from '../db/generated/client.js';
 
 /**

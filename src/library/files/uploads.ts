@@ -1,3 +1,4 @@
+/** Pictures clients upload (img2img init images and masks). */
 import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
 import { storePictureFiles } from './thumbnails.js';

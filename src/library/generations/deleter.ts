@@ -1,3 +1,4 @@
+/** Deleting generations with their images, and the files nothing points at any more. */
 import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from '../files/image-store.js';
 import { isFileReferenced } from '../files/pictures.js';

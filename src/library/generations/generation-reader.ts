@@ -1,3 +1,4 @@
+/** Reading generations and their images for the API, as plain records. */
 import type { PrismaClient } from '../db/generated/client.js';
 import { datePart, decodeCursor, encodeCursor } from '../support/cursor.js';
 import { findStoredPicture, type StoredPicture } from '../files/pictures.js';

@@ -1,3 +1,4 @@
+/** Prompt rows: one per distinct prompt text, counting its uses. */
 import type { Prisma } from '../db/generated/client.js';
 
 /**

@@ -1,3 +1,4 @@
+/** A CSV of prompts (with optional settings) -> checked rows, each bad one rejected with its line. */
 import { parseCsv } from './csv.js';
 import { MAX_SEED, parseSeed } from './parameters.js';
 import type { PresetParameters } from '../stored-parameters.js';

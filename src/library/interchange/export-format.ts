@@ -1,3 +1,4 @@
+/** library.jsonl's format: the line types, and checking a line field by field when it is read back. */
 import type { StoredImage } from '../../generation/job.js';
 import {
   PRESET_PARAMETERS,

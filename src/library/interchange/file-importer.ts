@@ -1,3 +1,4 @@
+/** Importing whatever a path holds (PNGs, a CSV, an export), reporting each item imported or skipped. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Hex } from '../files/image-store.js';
@@ -79,13 +80,7 @@ export class FileImporter {
     const report: ImportReport = { imported: [], skipped: [] };
     for (const [i, file] of files.entries()) {
       const item = path.relative(root, file) || path.basename(file);
-      try {
-        const { outcome } = await this.importPng(new Uint8Array(await fs.readFile(file)));
-        if (outcome.status === 'imported') report.imported.push({ item, kind: 'image' });
-        else report.skipped.push({ item, reason: ALREADY_IN_LIBRARY });
-      } catch (error) {
-        report.skipped.push(skipFor(item, error));
-      }
+      await attempt(report, item, 'image', async () => (await this.importPng(new Uint8Array(await fs.readFile(file)))).outcome.status);
       onProgress?.(i + 1, files.length);
     }
     return report;
@@ -107,14 +102,8 @@ export class FileImporter {
         const { line, reason, detail } = result.rejected;
         report.skipped.push({ item: `${name} line ${line}`, reason, detail });
       } else {
-        const item = `${name} line ${result.row.line}`;
-        try {
-          const outcome = await this.importer.importPrompt(result.row);
-          if (outcome.status === 'imported') report.imported.push({ item, kind: 'prompt' });
-          else report.skipped.push({ item, reason: ALREADY_IN_LIBRARY });
-        } catch (error) {
-          report.skipped.push(skipFor(item, error));
-        }
+        const row = result.row;
+        await attempt(report, `${name} line ${row.line}`, 'prompt', async () => (await this.importer.importPrompt(row)).status);
       }
       onProgress?.(i + 1, rows.length);
     }
@@ -131,22 +120,16 @@ export class FileImporter {
     for (const [i, text] of lines.entries()) {
       if (text.trim() === '') continue;
       const item = `${path.basename(file)} line ${i + 1}`;
-      try {
-        const parsed = parseExportLine(text);
-        if (!parsed.ok) report.skipped.push({ item, reason: 'malformed export line', detail: parsed.error });
-        else if (parsed.line.type === 'prompt') this.record(report, item, 'prompt', await this.importExportedPrompt(parsed.line));
-        else this.record(report, item, 'generation', await this.importExportedGeneration(folder, parsed.line));
-      } catch (error) {
-        report.skipped.push(skipFor(item, error));
+      // parseExportLine reports a bad line rather than throwing.
+      const parsed = parseExportLine(text);
+      if (!parsed.ok) report.skipped.push({ item, reason: 'malformed export line', detail: parsed.error });
+      else {
+        const line = parsed.line;
+        await attempt(report, item, line.type, () => (line.type === 'prompt' ? this.importExportedPrompt(line) : this.importExportedGeneration(folder, line)));
       }
       onProgress?.(++done, total);
     }
     return report;
-  }
-
-  private record(report: ImportReport, item: string, kind: ImportedItem['kind'], status: 'imported' | 'existing'): void {
-    if (status === 'imported') report.imported.push({ item, kind });
-    else report.skipped.push({ item, reason: ALREADY_IN_LIBRARY });
   }
 
   private async importExportedPrompt(line: ExportedPrompt): Promise<'imported' | 'existing'> {
@@ -175,6 +158,16 @@ export class FileImporter {
       images,
     });
     return outcome.status === 'imported' ? 'imported' : 'existing';
+  }
+}
+
+/** Runs one item's import and notes what became of it: imported, already there, or skipped with the reason. */
+async function attempt(report: ImportReport, item: string, kind: ImportedItem['kind'], work: () => Promise<'imported' | 'existing'>): Promise<void> {
+  try {
+    if ((await work()) === 'imported') report.imported.push({ item, kind });
+    else report.skipped.push({ item, reason: ALREADY_IN_LIBRARY });
+  } catch (error) {
+    report.skipped.push(skipFor(item, error));
   }
 }
 

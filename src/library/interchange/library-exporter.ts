@@ -1,3 +1,4 @@
+/** Writing the whole library out: library.jsonl and the image files beside it. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';

@@ -1,3 +1,4 @@
+/** Storing imported generations and prompts the way generated ones are stored, deduplicated by SHA-256. */
 import type { PrismaClient } from '../db/generated/client.js';
 import { sha256Hex, type FileImageStore } from '../files/image-store.js';
 import { isFileReferenced } from '../files/pictures.js';

@@ -1,3 +1,4 @@
+/** generation/'s JobQueue port on the Generation table. */
 import type { GenerationParams, Job, JobOrigin, JobQueue } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
