@@ -12,26 +12,7 @@ import type { AppContext } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { startHttpServer } from './http/server.js';
-import {
-  DatabaseImageSink,
-  DatabaseJobQueue,
-  FileImageStore,
-  FileImporter,
-  GenerationReader,
-  CollectionStore,
-  ImageLabeller,
-  ImageSearch,
-  LibraryBatchReader,
-  LibraryDeleter,
-  LibraryImporter,
-  openDatabase,
-  PromptMatcher,
-  PromptSearch,
-  SemanticIndex,
-  SamplerNames,
-  UploadStore,
-  type Database,
-} from './library/index.js';
+import { FileImageStore, openDatabase, openLibrary, type Database, type TextEmbedder } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface RunningServer {
@@ -61,11 +42,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
   logger.info({ database: database.kind }, 'database ready');
 
-  const semantic = await openSemanticIndex(config, defaultModel, database, logger);
-  const matcher = new PromptMatcher(database.prisma, semantic);
-  const store = new FileImageStore(config.dataDir);
-  const reader = new GenerationReader(database.prisma);
-  const uploads = new UploadStore(database.prisma, store);
+  const library = await openLibrary(database, new FileImageStore(config.dataDir), {
+    samplers: samplerLabels(),
+    embedder: await loadEmbedder(config, defaultModel, logger),
+    logger,
+  });
   const bus = new InProcessEventBus();
   const catalog = new ModelCatalog(config.modelsDir, defaultModel);
   const pool =
@@ -84,12 +65,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         )
       : undefined;
   const service = new GenerationService(
-    new DatabaseJobQueue(database.prisma, (promptId) => semantic?.schedule([promptId])),
-    new DatabaseImageSink(database.prisma, store),
+    library.queue,
+    library.images,
     bus,
     pool,
     catalog,
-    new GenerationRequests(catalog, reader, { samplers: samplerNames, taesdAvailable: config.taesdDir !== undefined }),
+    new GenerationRequests(catalog, library.reader, { samplers: samplerNames, taesdAvailable: config.taesdDir !== undefined }),
     logger,
     {
       previewEvery: config.previewEvery,
@@ -100,17 +81,16 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   );
   await service.start();
 
-  const batchReader = new LibraryBatchReader(database.prisma);
   const context: Omit<AppContext, 'loaders'> = {
     generations: service,
-    reader,
-    promptSearch: new PromptSearch(database.prisma, matcher),
-    imageSearch: new ImageSearch(database.prisma, matcher),
-    labels: new ImageLabeller(database.prisma),
-    collections: new CollectionStore(database.prisma),
-    deleter: new LibraryDeleter(database.prisma, store),
-    importer: new FileImporter(new LibraryImporter(database.prisma, store, (promptIds) => semantic?.schedule(promptIds)), new SamplerNames(samplerLabels())),
-    uploads,
+    reader: library.reader,
+    promptSearch: library.promptSearch,
+    imageSearch: library.imageSearch,
+    labels: library.labels,
+    collections: library.collections,
+    deleter: library.deleter,
+    importer: library.importer,
+    uploads: library.uploads,
     catalog,
     bus,
     publicUrl: config.publicUrl,
@@ -119,16 +99,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     host: config.host,
     port: config.port,
     schema: await buildAppSchema(),
-    context: async () => ({ ...context, loaders: createLoaders(batchReader) }),
-    images: async (id, variant) => {
-      const image = await reader.getPicture(id);
-      if (!image) return null;
-      // Pictures stored before thumbnails existed have none: the full image stands in.
-      const chosen = variant === 'thumb' && image.thumbnail ? { ...image.thumbnail, contentType: 'image/webp' } : { ...image, contentType: 'image/png' };
-      const file = await store.stat(chosen.path);
-      if (!file) return null;
-      return { sha256: chosen.sha256, size: file.size, contentType: chosen.contentType, open: () => store.open(chosen.path) };
-    },
+    context: async () => ({ ...context, loaders: createLoaders(library.batchReader) }),
+    images: (id, variant) => library.pictureFile(id, variant),
     logger,
   });
   logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir }, 'Atelier is serving');
@@ -140,7 +112,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     close: async () => {
       await http.close();
       await service.stop();
-      await semantic?.close();
+      await library.close();
       await database.close();
     },
   };
@@ -151,7 +123,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
  * every prompt. Without a usable encoder the server still runs, without semantic search. Prompts not yet
  * embedded (a new library, another encoder) are embedded in the background, so start-up does not wait.
  */
-async function openSemanticIndex(config: Config, defaultModel: string, database: Database, logger: Logger): Promise<SemanticIndex | null> {
+async function loadEmbedder(config: Config, defaultModel: string, logger: Logger): Promise<TextEmbedder | null> {
   if (config.embeddingModel === 'off') return null;
   const name = config.embeddingModel ?? defaultModel;
   let embedder: PromptEmbedder;
@@ -161,9 +133,7 @@ async function openSemanticIndex(config: Config, defaultModel: string, database:
     logger.warn({ model: name, err: error }, `semantic search is off: the text encoder of ${name} cannot be loaded`);
     return null;
   }
-  const index = new SemanticIndex(database.prisma, { encoder: name, dimensions: embedder.dimensions, embed: (texts) => embedder.embed(texts) }, logger);
-  await index.open();
-  return index;
+  return { encoder: name, dimensions: embedder.dimensions, embed: (texts) => embedder.embed(texts) };
 }
 
 /**

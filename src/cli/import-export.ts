@@ -1,8 +1,9 @@
+/** The `import` and `export` commands: the library `serve` uses, opened for one command, with progress and a summary. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { samplerLabels } from '../generation/samplers.js';
-import { FileImageStore, FileImporter, LibraryExporter, LibraryImporter, openDatabase, SamplerNames, type Database } from '../library/index.js';
+import { FileImageStore, openDatabase, openLibrary, type Library } from '../library/index.js';
 import { formatImportSummary } from './import-summary.js';
 import { ProgressBar } from './progress-bar.js';
 
@@ -15,10 +16,9 @@ export async function runImport(config: Config, target: string | undefined): Pro
   if (!target) throw new UsageError('usage: import <folder | file.png | file.csv | library.jsonl>');
   const resolved = path.resolve(target);
   if (!(await fs.stat(resolved).catch(() => null))) throw new UsageError(`${resolved} does not exist`);
-  await withLibrary(config, async (database, store) => {
-    const importer = new FileImporter(new LibraryImporter(database.prisma, store), new SamplerNames(samplerLabels()));
+  await withLibrary(config, async (library) => {
     const progress = new ProgressBar(process.stderr, 'importing');
-    const report = await importer.importPath(resolved, (done, total) => progress.update(done, total));
+    const report = await library.importer.importPath(resolved, (done, total) => progress.update(done, total));
     progress.finish();
     process.stdout.write(formatImportSummary(report));
   });
@@ -28,9 +28,9 @@ export async function runImport(config: Config, target: string | undefined): Pro
 export async function runExport(config: Config, folder: string | undefined): Promise<void> {
   if (!folder) throw new UsageError('usage: export <folder>');
   const resolved = path.resolve(folder);
-  await withLibrary(config, async (database, store) => {
+  await withLibrary(config, async (library) => {
     const progress = new ProgressBar(process.stderr, 'exporting');
-    const result = await new LibraryExporter(database.prisma, store).export(resolved, (done, total) => progress.update(done, total));
+    const result = await library.exporter.export(resolved, (done, total) => progress.update(done, total));
     progress.finish();
     process.stdout.write(`exported ${result.prompts} prompts, ${result.generations} generations and ${result.files} image files to ${resolved}\n`);
     if (result.missingFiles.length > 0) process.stdout.write(`missing from the data folder (left out): ${result.missingFiles.join(', ')}\n`);
@@ -45,10 +45,16 @@ export class UsageError extends Error {
   }
 }
 
-async function withLibrary(config: Config, work: (database: Database, store: FileImageStore) => Promise<void>): Promise<void> {
+/** The library `serve` uses, without semantic search (an import's new prompts are embedded when the server next starts). */
+async function withLibrary(config: Config, work: (library: Library) => Promise<void>): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
-    await work(database, new FileImageStore(config.dataDir));
+    const library = await openLibrary(database, new FileImageStore(config.dataDir), { samplers: samplerLabels() });
+    try {
+      await work(library);
+    } finally {
+      await library.close();
+    }
   } finally {
     await database.close();
   }

@@ -1,3 +1,4 @@
+/** The text an import prints at the end: what was imported, and what was skipped and why. */
 import type { ImportReport } from '../library/index.js';
 
 /** Items listed under each skip reason before "... and N more", so a huge folder gives a readable summary. */

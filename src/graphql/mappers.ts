@@ -1,6 +1,6 @@
 import type { GenerationEvent as BusEvent } from '../generation/events.js';
 import type { Job, JobOrigin, StoredImage } from '../generation/job.js';
-import type { GenerationRecord, ImageRecord } from '../library/index.js';
+import { imageUrl, thumbnailUrl, type GenerationRecord, type ImageRecord } from '../library/index.js';
 import type { Generation, Image } from './types/generation.js';
 
 /** Library records -> GraphQL objects. Kept in one place so URLs are built the same way everywhere. */
@@ -11,8 +11,8 @@ export function toImage(image: ImageFields, publicUrl: string): Image {
   return {
     id: image.id,
     generationId: image.generationId,
-    url: `${publicUrl}/images/${image.id}`,
-    thumbnailUrl: `${publicUrl}/images/${image.id}?size=thumb`,
+    url: imageUrl(image.id, publicUrl),
+    thumbnailUrl: thumbnailUrl(image.id, publicUrl),
     index: image.index,
     seed: image.seed,
     width: image.width,
@@ -56,7 +56,7 @@ export function toEventPayload(event: BusEvent, publicUrl: string): BusEvent | (
 export function snapshotEvents(record: GenerationRecord, queuePosition: number | null): BusEvent[] {
   const generationId = record.id;
   const storedImages = (): BusEvent[] =>
-    record.images.map((image) => ({ type: 'IMAGE', generationId, image: { ...image, generationId, url: `/images/${image.id}` } }));
+    record.images.map((image) => ({ type: 'IMAGE', generationId, image: { ...image, generationId, url: imageUrl(image.id) } }));
   switch (record.status) {
     case 'QUEUED':
       return [{ type: 'QUEUED', generationId, position: queuePosition ?? 1 }];

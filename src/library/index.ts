@@ -1,20 +1,27 @@
-/** The prompt library: all database access and image files. */
+/**
+ * The prompt library: all database access and image files. Open it with openLibrary (library.ts); the
+ * classes stay exported for tests and tools that want one part on its own.
+ */
+export { openLibrary, type Library, type LibraryOptions } from './library.js';
 export { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
 export { applyMigrations, readMigrations, MigrationError, type SqlRunner, type Migration } from './db/migrate.js';
-export { DatabaseJobQueue } from './job-queue.js';
-export { DatabaseImageSink } from './image-sink.js';
-export { FileImageStore, type StoredFile } from './image-store.js';
-export { GenerationReader, type GenerationRecord, type ImageRecord, type GenerationPage } from './generations.js';
-export { normalizePrompt } from './prompts.js';
-export { PromptSearch, type PromptHit, type LibraryQuery, type PromptSearchPage, type SearchMode, type LibrarySort } from './prompt-search.js';
-export { ImageSearch, type ImageHit, type ImageSearchPage } from './image-search.js';
-export { PromptMatcher, SemanticSearchUnavailableError } from './search-matching.js';
-export { SemanticIndex, type TextEmbedder } from './semantic-index.js';
-export type { LibraryFilters } from './search-filters.js';
-export { UploadStore, type UploadRecord } from './uploads.js';
-export { LibraryDeleter, type DeleteGenerationResult } from './deletion.js';
-export type { StoredPicture } from './pictures.js';
-export { LibraryBatchReader, type PromptRecord, type ImageLabels } from './batch-reads.js';
-export { ImageLabeller, normalizeTag, type TagCount } from './image-labels.js';
-export { CollectionStore, CollectionNameTakenError, CollectionOrderError, type CollectionRecord } from './collections.js';
+export { DatabaseJobQueue } from './queue/job-queue.js';
+export { DatabaseImageSink } from './files/image-sink.js';
+export { FileImageStore, type StoredFile } from './files/image-store.js';
+export { imageUrl, thumbnailUrl } from './files/image-url.js';
+export type { PictureFile, PictureVariant } from './files/picture-files.js';
+export { encodeCursor, decodeCursor, stringPart, numberPart, datePart, type CursorPart, type PartReader } from './support/cursor.js';
+export { GenerationReader, type GenerationRecord, type ImageRecord, type GenerationPage } from './generations/generation-reader.js';
+export { normalizePrompt } from './generations/prompts.js';
+export { PromptSearch, type PromptHit, type LibraryQuery, type PromptSearchPage, type SearchMode, type LibrarySort } from './search/prompt-search.js';
+export { ImageSearch, type ImageHit, type ImageSearchPage } from './search/image-search.js';
+export { PromptMatcher, SemanticSearchUnavailableError } from './search/matching.js';
+export { SemanticIndex, type TextEmbedder, type SemanticLogger } from './search/semantic-index.js';
+export type { LibraryFilters } from './search/filters.js';
+export { UploadStore, type UploadRecord } from './files/uploads.js';
+export { LibraryDeleter, type DeleteGenerationResult } from './generations/deleter.js';
+export type { StoredPicture } from './files/pictures.js';
+export { LibraryBatchReader, type PromptRecord, type ImageLabels } from './generations/batch-reader.js';
+export { ImageLabeller, normalizeTag, type TagCount } from './curation/labels.js';
+export { CollectionStore, CollectionNameTakenError, CollectionOrderError, type CollectionRecord } from './curation/collections.js';
 export * from './interchange/index.js';

@@ -1,20 +1,13 @@
-import type { Job } from '../generation/job.js';
-import type { Prisma } from './db/generated/client.js';
-import { seedFromDecimal } from './seeds.js';
-
 /**
  * Database rows -> the plain records the other layers use (seeds as bigint, prompt as text), so no layer
- * outside library/ depends on Prisma's types.
+ * outside library/ depends on Prisma's types. The records extend generation/job.ts's types, which they are.
  */
+import type { Job, StoredImage } from '../generation/job.js';
+import type { Prisma } from './db/generated/client.js';
+import { parametersFromRow, seedFromDecimal } from './stored-parameters.js';
 
-export interface ImageRecord {
-  id: string;
-  generationId: string;
-  index: number;
-  seed: bigint;
-  width: number;
-  height: number;
-  sha256: string;
+/** A stored image as the generation port reports it (less its URL, see files/image-url.ts), and where its file is. */
+export interface ImageRecord extends Omit<StoredImage, 'url'> {
   /** Relative to the data folder. */
   path: string;
   createdAt: Date;
@@ -51,20 +44,9 @@ export function toJob(row: JobRow): Job {
     id: row.id,
     status: row.status,
     createdAt: row.createdAt,
-    prompt: row.prompt.text,
-    negativePrompt: row.negativePrompt,
-    model: row.model,
-    sampler: row.sampler,
-    steps: row.steps,
-    guidanceScale: row.guidanceScale,
-    width: row.width,
-    height: row.height,
-    seed: seedFromDecimal(row.seed),
-    variationSeed: row.variationSeed === null ? null : seedFromDecimal(row.variationSeed),
-    variationStrength: row.variationStrength,
+    ...parametersFromRow(row),
     initImageId: row.initImageId ?? row.initUploadId,
     maskImageId: row.maskUploadId,
-    denoisingStrength: row.denoisingStrength,
     batchSize: row.batchSize,
     previewMethod: row.previewMethod,
     priority: row.priority,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CollectionStore, ImageLabeller, ImageSearch, type Database } from '../../src/library/index.js';
-import { PromptSearch, type LibraryQuery } from '../../src/library/prompt-search.js';
-import { normalizePrompt } from '../../src/library/prompts.js';
+import { PromptSearch, type LibraryQuery } from '../../src/library/search/prompt-search.js';
+import { normalizePrompt } from '../../src/library/generations/prompts.js';
 import { openBackend } from './pg-test-database.js';
 
 /**

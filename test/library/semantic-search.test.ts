@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PromptEmbedder } from '../../src/diffusion/index.js';
 import { ImageSearch, PromptMatcher, PromptSearch, SemanticIndex, type Database, type LibraryQuery } from '../../src/library/index.js';
-import { normalizePrompt } from '../../src/library/prompts.js';
+import { normalizePrompt } from '../../src/library/generations/prompts.js';
 import { TOY_MODEL_DIR } from '../support/toy-world.js';
 import { openBackend } from './pg-test-database.js';
 

@@ -1,3 +1,4 @@
+/** Opening the database, embedded PGlite or a real PostgreSQL, with its migrations applied: the one Prisma client. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';

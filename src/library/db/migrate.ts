@@ -1,13 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 /**
  * Applies pending migrations from prisma/migrations at start-up, the way `prisma migrate deploy` would, and
  * records them in Prisma's own `_prisma_migrations` table so that Prisma's tooling agrees where it is
  * available. (Prisma's native schema engine cannot be installed offline; the SQL runs through our driver.)
  */
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Driver-level access: migration files hold several statements, which prepared statements cannot run. */
 export interface SqlRunner {

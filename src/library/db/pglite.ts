@@ -1,3 +1,4 @@
+/** PGlite with the extensions our SQL needs, for the embedded database and for Prisma's schema engine. */
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';

@@ -1,3 +1,10 @@
+/**
+ * Prisma's own schema engine, in its WebAssembly build, for development checks only (the server never loads
+ * it). The native engine behind `prisma migrate` cannot be installed here, so this is how we ask Prisma
+ * (a) which SQL a schema change needs, i.e. what `prisma migrate dev` would write, and (b) whether it reads
+ * the migration history our start-up migrator records the way it reads its own.
+ * Needs the optional dev dependency `@prisma/schema-engine-wasm`; every function returns null without it.
+ */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,14 +13,6 @@ import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapte
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { MIGRATIONS_DIR } from './migrate.js';
-
-/**
- * Prisma's own schema engine, in its WebAssembly build, for development checks only (the server never loads
- * it). The native engine behind `prisma migrate` cannot be installed here, so this is how we ask Prisma
- * (a) which SQL a schema change needs, i.e. what `prisma migrate dev` would write, and (b) whether it reads
- * the migration history our start-up migrator records the way it reads its own.
- * Needs the optional dev dependency `@prisma/schema-engine-wasm`; every function returns null without it.
- */
 
 export const SCHEMA_PATH = fileURLToPath(new URL('../../../../prisma/schema.prisma', import.meta.url));
 const PACKAGE = '@prisma/schema-engine-wasm/schema_engine_bg';

@@ -1,3 +1,4 @@
+/** Reading AUTOMATIC1111's `parameters` text (the most widely written format). */
 import { parseCount, parseNumber, parseSeed, type ImportedParameters } from './parameters.js';
 import type { SamplerNames } from './sampler-names.js';
 

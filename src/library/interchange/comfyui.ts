@@ -1,3 +1,4 @@
+/** Reading the parameters out of ComfyUI's `prompt` chunk (the node graph that was run). */
 import { parseCount, parseNumber, parseSeed, parseText, type ImportedParameters } from './parameters.js';
 import type { SamplerNames } from './sampler-names.js';
 

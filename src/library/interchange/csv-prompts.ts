@@ -1,16 +1,12 @@
+/** A CSV of prompts (with optional settings) -> checked rows, each bad one rejected with its line. */
 import { parseCsv } from './csv.js';
 import { MAX_SEED, parseSeed } from './parameters.js';
+import type { PresetParameters } from '../stored-parameters.js';
 
 /** A prompt from a CSV row, with the settings it came with (null where the row leaves a column empty). */
-export interface PromptRow {
+export interface PromptRow extends PresetParameters {
   line: number;
   prompt: string;
-  negativePrompt: string;
-  seed: bigint | null;
-  width: number | null;
-  height: number | null;
-  steps: number | null;
-  guidanceScale: number | null;
 }
 
 export interface RejectedRow {

@@ -1,3 +1,4 @@
+/** Splitting CSV text into records (RFC 4180), never throwing on a bad record. */
 /** One record of a CSV file, with the line it starts on (1-based) for messages; `error` when it is malformed. */
 export interface CsvRecord {
   line: number;

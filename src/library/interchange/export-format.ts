@@ -1,3 +1,13 @@
+/** library.jsonl's format: the line types, and checking a line field by field when it is read back. */
+import type { StoredImage } from '../../generation/job.js';
+import {
+  PRESET_PARAMETERS,
+  STORED_PARAMETERS,
+  type PresetParameters,
+  type StoredParameter,
+  type StoredParameters,
+  type WithSeedsAsText,
+} from '../stored-parameters.js';
 import { MAX_SEED } from './parameters.js';
 
 /**
@@ -10,14 +20,8 @@ import { MAX_SEED } from './parameters.js';
 export const EXPORT_FILE = 'library.jsonl';
 export const EXPORT_VERSION = 1;
 
-export interface ExportedPreset {
-  negativePrompt: string;
-  seed: string | null;
-  width: number | null;
-  height: number | null;
-  steps: number | null;
-  guidanceScale: number | null;
-}
+/** A prompt's settings (see PRESET_PARAMETERS), seed as decimal text. */
+export type ExportedPreset = WithSeedsAsText<PresetParameters>;
 
 export interface ExportedPrompt {
   type: 'prompt';
@@ -28,33 +32,18 @@ export interface ExportedPrompt {
   presets: ExportedPreset[];
 }
 
-export interface ExportedImage {
-  index: number;
-  seed: string;
-  width: number;
-  height: number;
-  sha256: string;
+/** One picture of a generation, as the generation port describes it (seed as decimal text), and its file. */
+export interface ExportedImage extends WithSeedsAsText<Pick<StoredImage, 'index' | 'seed' | 'width' | 'height' | 'sha256'>> {
   /** Relative to library.jsonl. */
   file: string;
 }
 
-export interface ExportedGeneration {
+/** A completed generation: its parameters (STORED_PARAMETERS, in that order, seeds as decimal text) and images. */
+export interface ExportedGeneration extends WithSeedsAsText<StoredParameters> {
   type: 'generation';
   version: number;
   id: string;
   createdAt: string;
-  prompt: string;
-  negativePrompt: string;
-  model: string;
-  sampler: string;
-  steps: number;
-  guidanceScale: number;
-  width: number;
-  height: number;
-  seed: string;
-  variationSeed: string | null;
-  variationStrength: number;
-  denoisingStrength: number;
   warnings: string[];
   images: ExportedImage[];
 }
@@ -78,14 +67,57 @@ export function parseExportLine(text: string): { ok: true; line: ExportLine } | 
   return problem ? { ok: false, error: problem } : { ok: true, line: value as unknown as ExportLine };
 }
 
-type Check = [field: string, ok: (value: unknown) => boolean, expected: string];
+/** What a field must be, and how a message names that. */
+type FieldCheck = [ok: (value: unknown) => boolean, expected: string];
+type Check = [field: string, ...FieldCheck];
 
-const isString = (v: unknown): boolean => typeof v === 'string';
 const isCount = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) >= 0;
-const isNumber = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
-const isSeed = (v: unknown): boolean => typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) <= MAX_SEED;
-const orNull = (check: (v: unknown) => boolean) => (v: unknown) => v === null || check(v);
-const isDate = (v: unknown): boolean => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+const STRING: FieldCheck = [(v) => typeof v === 'string', 'a string'];
+const COUNT: FieldCheck = [isCount, 'a whole number'];
+const NUMBER: FieldCheck = [(v) => typeof v === 'number' && Number.isFinite(v), 'a number'];
+const SEED: FieldCheck = [(v) => typeof v === 'string' && /^\d{1,20}$/.test(v) && BigInt(v) <= MAX_SEED, 'a seed (decimal string)'];
+const DATE: FieldCheck = [(v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)), 'a date'];
+const orNull = ([ok, expected]: FieldCheck): FieldCheck => [(v) => v === null || ok(v), `${expected} or null`];
+
+/** Each stored parameter's check: a generation line must have all of them. */
+const PARAMETER_CHECKS: Record<StoredParameter, FieldCheck> = {
+  prompt: STRING,
+  negativePrompt: STRING,
+  model: STRING,
+  sampler: STRING,
+  steps: COUNT,
+  guidanceScale: NUMBER,
+  width: COUNT,
+  height: COUNT,
+  seed: SEED,
+  variationSeed: orNull(SEED),
+  variationStrength: NUMBER,
+  denoisingStrength: NUMBER,
+};
+
+const PROMPT_CHECKS: Check[] = [['text', ...STRING], ['useCount', ...COUNT], ['createdAt', ...DATE], ['presets', Array.isArray, 'a list']];
+/** A preset's settings are those of a generation, each but the negative prompt possibly null. */
+const PRESET_CHECKS: Check[] = PRESET_PARAMETERS.map((name) => [name, ...(name === 'negativePrompt' ? PARAMETER_CHECKS[name] : orNull(PARAMETER_CHECKS[name]))]);
+const GENERATION_CHECKS: Check[] = [
+  ['createdAt', ...DATE],
+  ...STORED_PARAMETERS.map((name): Check => [name, ...PARAMETER_CHECKS[name]]),
+  ['warnings', (v) => Array.isArray(v) && v.every(STRING[0]), 'a list of strings'],
+  ['images', (v) => Array.isArray(v) && v.length > 0, 'a non-empty list'],
+];
+const IMAGE_CHECKS: Check[] = [
+  ['index', ...COUNT],
+  ['seed', ...SEED],
+  ['sha256', (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v), 'a SHA-256 in hex'],
+  ['file', (v) => typeof v === 'string' && !v.includes('..') && !v.startsWith('/'), 'a relative file name'],
+];
+
+function checkPrompt(object: Record<string, unknown>): string | null {
+  return checkFields(object, PROMPT_CHECKS) ?? checkEach(object, 'presets', PRESET_CHECKS);
+}
+
+function checkGeneration(object: Record<string, unknown>): string | null {
+  return checkFields(object, GENERATION_CHECKS) ?? checkEach(object, 'images', IMAGE_CHECKS);
+}
 
 function checkFields(object: Record<string, unknown>, checks: Check[], where = ''): string | null {
   for (const [field, ok, expected] of checks) {
@@ -94,65 +126,12 @@ function checkFields(object: Record<string, unknown>, checks: Check[], where = '
   return null;
 }
 
-function checkPrompt(object: Record<string, unknown>): string | null {
-  const problem = checkFields(object, [
-    ['text', isString, 'a string'],
-    ['useCount', isCount, 'a whole number'],
-    ['createdAt', isDate, 'a date'],
-    ['presets', Array.isArray, 'a list'],
-  ]);
-  if (problem) return problem;
-  for (const [i, preset] of (object.presets as unknown[]).entries()) {
-    if (!isObject(preset)) return `"presets[${i}]" is not an object`;
-    const presetProblem = checkFields(
-      preset,
-      [
-        ['negativePrompt', isString, 'a string'],
-        ['seed', orNull(isSeed), 'a seed (decimal string) or null'],
-        ['width', orNull(isCount), 'a whole number or null'],
-        ['height', orNull(isCount), 'a whole number or null'],
-        ['steps', orNull(isCount), 'a whole number or null'],
-        ['guidanceScale', orNull(isNumber), 'a number or null'],
-      ],
-      `presets[${i}].`,
-    );
-    if (presetProblem) return presetProblem;
-  }
-  return null;
-}
-
-function checkGeneration(object: Record<string, unknown>): string | null {
-  const problem = checkFields(object, [
-    ['createdAt', isDate, 'a date'],
-    ['prompt', isString, 'a string'],
-    ['negativePrompt', isString, 'a string'],
-    ['model', isString, 'a string'],
-    ['sampler', isString, 'a string'],
-    ['steps', isCount, 'a whole number'],
-    ['guidanceScale', isNumber, 'a number'],
-    ['width', isCount, 'a whole number'],
-    ['height', isCount, 'a whole number'],
-    ['seed', isSeed, 'a seed (decimal string)'],
-    ['variationSeed', orNull(isSeed), 'a seed (decimal string) or null'],
-    ['variationStrength', isNumber, 'a number'],
-    ['denoisingStrength', isNumber, 'a number'],
-    ['warnings', (v) => Array.isArray(v) && v.every(isString), 'a list of strings'],
-    ['images', (v) => Array.isArray(v) && v.length > 0, 'a non-empty list'],
-  ]);
-  if (problem) return problem;
-  for (const [i, image] of (object.images as unknown[]).entries()) {
-    if (!isObject(image)) return `"images[${i}]" is not an object`;
-    const imageProblem = checkFields(
-      image,
-      [
-        ['index', isCount, 'a whole number'],
-        ['seed', isSeed, 'a seed (decimal string)'],
-        ['sha256', (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v), 'a SHA-256 in hex'],
-        ['file', (v) => typeof v === 'string' && !v.includes('..') && !v.startsWith('/'), 'a relative file name'],
-      ],
-      `images[${i}].`,
-    );
-    if (imageProblem) return imageProblem;
+/** Checks every object of the list `field` (already known to be a list). */
+function checkEach(object: Record<string, unknown>, field: string, checks: Check[]): string | null {
+  for (const [i, item] of (object[field] as unknown[]).entries()) {
+    if (!isObject(item)) return `"${field}[${i}]" is not an object`;
+    const problem = checkFields(item, checks, `${field}[${i}].`);
+    if (problem) return problem;
   }
   return null;
 }

@@ -1,13 +1,15 @@
-import { createHash } from 'node:crypto';
+/** Importing whatever a path holds (PNGs, a CSV, an export), reporting each item imported or skipped. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { sha256Hex } from '../files/image-store.js';
 import { CsvHeaderError, readPromptCsv, type CsvRow } from './csv-prompts.js';
-import { EXPORT_FILE, parseExportLine, type ExportedGeneration, type ExportedPrompt } from './export-format.js';
+import { EXPORT_FILE, parseExportLine, type ExportedGeneration, type ExportedPreset, type ExportedPrompt } from './export-format.js';
 import { ALREADY_IN_LIBRARY, type GenerationImport, type LibraryImporter } from './library-importer.js';
 import type { ImportedParameters } from './parameters.js';
 import { readPngParameters, RECOGNISED_METADATA } from './png-metadata.js';
 import { isPng } from './png-text.js';
 import type { SamplerNames } from './sampler-names.js';
+import { parametersFromText, presetFromStored } from '../stored-parameters.js';
 
 export interface ImportedItem {
   /** File (relative to what was imported), or file and line. */
@@ -78,13 +80,7 @@ export class FileImporter {
     const report: ImportReport = { imported: [], skipped: [] };
     for (const [i, file] of files.entries()) {
       const item = path.relative(root, file) || path.basename(file);
-      try {
-        const { outcome } = await this.importPng(new Uint8Array(await fs.readFile(file)));
-        if (outcome.status === 'imported') report.imported.push({ item, kind: 'image' });
-        else report.skipped.push({ item, reason: ALREADY_IN_LIBRARY });
-      } catch (error) {
-        report.skipped.push(skipFor(item, error));
-      }
+      await attempt(report, item, 'image', async () => (await this.importPng(new Uint8Array(await fs.readFile(file)))).outcome.status);
       onProgress?.(i + 1, files.length);
     }
     return report;
@@ -106,14 +102,8 @@ export class FileImporter {
         const { line, reason, detail } = result.rejected;
         report.skipped.push({ item: `${name} line ${line}`, reason, detail });
       } else {
-        const item = `${name} line ${result.row.line}`;
-        try {
-          const outcome = await this.importer.importPrompt(result.row);
-          if (outcome.status === 'imported') report.imported.push({ item, kind: 'prompt' });
-          else report.skipped.push({ item, reason: ALREADY_IN_LIBRARY });
-        } catch (error) {
-          report.skipped.push(skipFor(item, error));
-        }
+        const row = result.row;
+        await attempt(report, `${name} line ${row.line}`, 'prompt', async () => (await this.importer.importPrompt(row)).status);
       }
       onProgress?.(i + 1, rows.length);
     }
@@ -130,30 +120,23 @@ export class FileImporter {
     for (const [i, text] of lines.entries()) {
       if (text.trim() === '') continue;
       const item = `${path.basename(file)} line ${i + 1}`;
-      try {
-        const parsed = parseExportLine(text);
-        if (!parsed.ok) report.skipped.push({ item, reason: 'malformed export line', detail: parsed.error });
-        else if (parsed.line.type === 'prompt') this.record(report, item, 'prompt', await this.importExportedPrompt(parsed.line));
-        else this.record(report, item, 'generation', await this.importExportedGeneration(folder, parsed.line));
-      } catch (error) {
-        report.skipped.push(skipFor(item, error));
+      // parseExportLine reports a bad line rather than throwing.
+      const parsed = parseExportLine(text);
+      if (!parsed.ok) report.skipped.push({ item, reason: 'malformed export line', detail: parsed.error });
+      else {
+        const line = parsed.line;
+        await attempt(report, item, line.type, () => (line.type === 'prompt' ? this.importExportedPrompt(line) : this.importExportedGeneration(folder, line)));
       }
       onProgress?.(++done, total);
     }
     return report;
   }
 
-  private record(report: ImportReport, item: string, kind: ImportedItem['kind'], status: 'imported' | 'existing'): void {
-    if (status === 'imported') report.imported.push({ item, kind });
-    else report.skipped.push({ item, reason: ALREADY_IN_LIBRARY });
-  }
-
   private async importExportedPrompt(line: ExportedPrompt): Promise<'imported' | 'existing'> {
-    const none = { negativePrompt: '', seed: null, width: null, height: null, steps: null, guidanceScale: null };
+    const none: ExportedPreset = { negativePrompt: '', seed: null, width: null, height: null, steps: null, guidanceScale: null };
     let status: 'imported' | 'existing' = 'existing';
     for (const preset of line.presets.length > 0 ? line.presets : [none]) {
-      const seed = preset.seed === null ? null : BigInt(preset.seed);
-      const outcome = await this.importer.importPrompt({ prompt: line.text, ...preset, seed });
+      const outcome = await this.importer.importPrompt({ prompt: line.text, ...presetFromStored(preset) });
       if (outcome.status === 'imported') status = 'imported';
     }
     return status;
@@ -165,20 +148,26 @@ export class FileImporter {
       const file = path.join(folder, image.file);
       const png = await fs.readFile(file).catch(() => null);
       if (!png) throw new ImportRejectedError('image file missing', image.file);
-      if (createHash('sha256').update(png).digest('hex') !== image.sha256) throw new ImportRejectedError('image file does not match its SHA-256', image.file);
+      if (sha256Hex(png) !== image.sha256) throw new ImportRejectedError('image file does not match its SHA-256', image.file);
       images.push({ png: new Uint8Array(png), index: image.index, seed: BigInt(image.seed) });
     }
     const outcome = await this.importer.importGeneration({
-      ...{ prompt: line.prompt, negativePrompt: line.negativePrompt, model: line.model, sampler: line.sampler },
-      ...{ steps: line.steps, guidanceScale: line.guidanceScale, width: line.width, height: line.height, seed: BigInt(line.seed) },
-      variationSeed: line.variationSeed === null ? null : BigInt(line.variationSeed),
-      variationStrength: line.variationStrength,
-      denoisingStrength: line.denoisingStrength,
+      ...parametersFromText(line),
       warnings: line.warnings,
       createdAt: new Date(line.createdAt),
       images,
     });
     return outcome.status === 'imported' ? 'imported' : 'existing';
+  }
+}
+
+/** Runs one item's import and notes what became of it: imported, already there, or skipped with the reason. */
+async function attempt(report: ImportReport, item: string, kind: ImportedItem['kind'], work: () => Promise<'imported' | 'existing'>): Promise<void> {
+  try {
+    if ((await work()) === 'imported') report.imported.push({ item, kind });
+    else report.skipped.push({ item, reason: ALREADY_IN_LIBRARY });
+  } catch (error) {
+    report.skipped.push(skipFor(item, error));
   }
 }
 

@@ -1,3 +1,4 @@
+/** Reading the parameters out of InvokeAI's metadata chunks (3.x and the 2.x formats). */
 import { parseCount, parseNumber, parseSeed, parseText, type ImportedParameters } from './parameters.js';
 import type { SamplerNames } from './sampler-names.js';
 

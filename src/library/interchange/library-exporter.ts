@@ -1,9 +1,12 @@
+/** Writing the whole library out: library.jsonl and the image files beside it. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import type { PrismaClient } from '../db/generated/client.js';
-import type { FileImageStore } from '../image-store.js';
+import type { FileImageStore } from '../files/image-store.js';
+import { GENERATION_INCLUDE, toGenerationRecord } from '../records.js';
+import { parametersToText, presetFromStored, presetToText } from '../stored-parameters.js';
 import { EXPORT_FILE, EXPORT_VERSION, exportedImageFile, type ExportedGeneration, type ExportedPrompt } from './export-format.js';
 
 export interface ExportResult {
@@ -75,78 +78,48 @@ export class LibraryExporter {
   }
 
   private async *prompts(): AsyncGenerator<ExportedPrompt> {
-    let cursor: string | undefined;
-    for (;;) {
-      const rows = await this.prisma.prompt.findMany({
-        take: BATCH,
-        ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
+    const rows = inBatches((page) =>
+      this.prisma.prompt.findMany({
+        ...page,
         orderBy: { id: 'asc' },
         select: { id: true, text: true, useCount: true, createdAt: true, presets: { orderBy: { createdAt: 'asc' } } },
-      });
-      for (const row of rows) {
-        yield {
-          type: 'prompt',
-          version: EXPORT_VERSION,
-          text: row.text,
-          useCount: row.useCount,
-          createdAt: row.createdAt.toISOString(),
-          presets: row.presets.map((p) => ({
-            negativePrompt: p.negativePrompt,
-            seed: p.seed === null ? null : p.seed.toFixed(),
-            width: p.width,
-            height: p.height,
-            steps: p.steps,
-            guidanceScale: p.guidanceScale,
-          })),
-        };
-      }
-      if (rows.length < BATCH) return;
-      cursor = rows.at(-1)!.id;
+      }),
+    );
+    for await (const row of rows) {
+      yield {
+        type: 'prompt',
+        version: EXPORT_VERSION,
+        text: row.text,
+        useCount: row.useCount,
+        createdAt: row.createdAt.toISOString(),
+        presets: row.presets.map((preset) => presetToText(presetFromStored(preset))),
+      };
     }
   }
 
   /** Completed generations, oldest first (so an import recreates them in the same order). */
   private async *generations(): AsyncGenerator<ExportedGeneration> {
-    let cursor: string | undefined;
-    for (;;) {
-      const rows = await this.prisma.generation.findMany({
-        where: { status: 'COMPLETED' },
-        take: BATCH,
-        ...(cursor ? { skip: 1, cursor: { id: cursor } } : {}),
-        orderBy: [{ queueOrder: 'asc' }],
-        include: { prompt: { select: { text: true } }, images: { orderBy: { index: 'asc' } } },
-      });
-      for (const row of rows) {
-        yield {
-          type: 'generation',
-          version: EXPORT_VERSION,
-          id: row.id,
-          createdAt: row.createdAt.toISOString(),
-          prompt: row.prompt.text,
-          negativePrompt: row.negativePrompt,
-          model: row.model,
-          sampler: row.sampler,
-          steps: row.steps,
-          guidanceScale: row.guidanceScale,
-          width: row.width,
-          height: row.height,
-          seed: row.seed.toFixed(),
-          variationSeed: row.variationSeed === null ? null : row.variationSeed.toFixed(),
-          variationStrength: row.variationStrength,
-          denoisingStrength: row.denoisingStrength,
-          warnings: row.warnings,
-          images: row.images.map((image) => ({
-            index: image.index,
-            seed: image.seed.toFixed(),
-            width: image.width,
-            height: image.height,
-            sha256: image.sha256,
-            file: exportedImageFile(image.sha256),
-          })),
-        };
-      }
-      if (rows.length < BATCH) return;
-      cursor = rows.at(-1)!.id;
+    const rows = inBatches((page) =>
+      this.prisma.generation.findMany({ ...page, where: { status: 'COMPLETED' }, orderBy: [{ queueOrder: 'asc' }], include: GENERATION_INCLUDE }),
+    );
+    for await (const row of rows) {
+      const record = toGenerationRecord(row);
+      yield {
+        type: 'generation',
+        version: EXPORT_VERSION,
+        id: record.id,
+        createdAt: record.createdAt.toISOString(),
+        ...parametersToText(record),
+        warnings: record.warnings,
+        images: record.images.map((image) => ({
+          index: image.index,
+          seed: image.seed.toString(),
+          width: image.width,
+          height: image.height,
+          sha256: image.sha256,
+          file: exportedImageFile(image.sha256),
+        })),
+      };
     }
   }
 
@@ -154,6 +127,20 @@ export class LibraryExporter {
     const rows = await this.prisma.image.findMany({ where: { sha256 }, select: { path: true } });
     for (const { path: relative } of rows) if (await this.store.exists(relative)) return relative;
     return null;
+  }
+}
+
+/** Prisma's page arguments: BATCH rows, after the row with the id given. */
+type Page = { take: number } | { take: number; skip: 1; cursor: { id: string } };
+
+/** Every row `read` yields, a batch at a time, each batch starting after the last row of the one before. */
+async function* inBatches<Row extends { id: string }>(read: (page: Page) => Promise<Row[]>): AsyncGenerator<Row> {
+  let after: string | undefined;
+  for (;;) {
+    const rows = await read(after === undefined ? { take: BATCH } : { take: BATCH, skip: 1, cursor: { id: after } });
+    yield* rows;
+    if (rows.length < BATCH) return;
+    after = rows.at(-1)!.id;
   }
 }
 

@@ -1,13 +1,14 @@
-import { createHash } from 'node:crypto';
-import type { GenerationParams } from '../../generation/job.js';
+/** Storing imported generations and prompts the way generated ones are stored, deduplicated by SHA-256. */
 import type { PrismaClient } from '../db/generated/client.js';
-import type { FileImageStore } from '../image-store.js';
-import { normalizePrompt, recordPromptUse } from '../prompts.js';
-import { seedToDecimalString } from '../seeds.js';
-import { storePictureFiles, type PictureFiles } from '../thumbnails.js';
+import { sha256Hex, type FileImageStore } from '../files/image-store.js';
+import { isFileReferenced } from '../files/pictures.js';
+import { normalizePrompt, recordPromptUse } from '../generations/prompts.js';
+import { parameterColumns, presetToText, seedToDecimalString, type StoredParameters } from '../stored-parameters.js';
+import { storePictureFiles, type PictureFiles } from '../files/thumbnails.js';
 import type { PromptRow } from './csv-prompts.js';
 import type { ImportedParameters } from './parameters.js';
 import { readPngSize } from './png-text.js';
+import { KeyedMutex } from '../support/keyed-mutex.js';
 
 /** What a file did not say is recorded as these (the columns are required); the original text stays in the PNG. */
 export const UNKNOWN_MODEL = 'unknown';
@@ -16,11 +17,8 @@ export const UNKNOWN_SAMPLER = 'unknown';
 export const ALREADY_IN_LIBRARY = 'already in the library';
 
 /** A finished generation to add to the library, with its pictures (PNG bytes, stored unchanged). */
-export interface GenerationToImport
-  extends Pick<
-    GenerationParams,
-    'prompt' | 'negativePrompt' | 'model' | 'sampler' | 'steps' | 'guidanceScale' | 'width' | 'height' | 'seed' | 'variationSeed' | 'variationStrength'
-  > {
+export interface GenerationToImport extends Omit<StoredParameters, 'denoisingStrength'> {
+  /** Null where the file does not say: the column's default is stored. */
   denoisingStrength: number | null;
   warnings: string[];
   /** When it was made, where known (an export keeps it); otherwise now. */
@@ -48,7 +46,7 @@ export type PromptImport = { status: 'imported' | 'existing'; promptId: string }
  */
 export class LibraryImporter {
   /** Imports of the same picture run one after another, so two concurrent ones cannot both add it. */
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new KeyedMutex();
 
   constructor(
     private readonly prisma: PrismaClient,
@@ -81,9 +79,9 @@ export class LibraryImporter {
 
   /** A whole generation (an exported one keeps its batch): skipped as `existing` when every picture is already stored. */
   async importGeneration(generation: GenerationToImport): Promise<GenerationImport> {
-    const hashes = generation.images.map((image) => sha256(image.png));
+    const hashes = generation.images.map((image) => sha256Hex(image.png));
     const key = [...hashes].sort().join(',');
-    return this.serialized(key, async () => {
+    return this.inFlight.run(key, async () => {
       const existing = await this.findImages(hashes);
       if (existing.length > 0 && hashes.every((hash) => existing.some((image) => image.sha256 === hash))) {
         return { status: 'existing' as const, images: existing };
@@ -100,12 +98,8 @@ export class LibraryImporter {
           return tx.generation.create({
             data: {
               promptId: prompt.id,
-              ...{ negativePrompt: generation.negativePrompt, model: generation.model, sampler: generation.sampler },
-              ...{ steps: generation.steps, guidanceScale: generation.guidanceScale, width: generation.width, height: generation.height },
-              seed: seedToDecimalString(generation.seed),
-              variationSeed: generation.variationSeed === null ? null : seedToDecimalString(generation.variationSeed),
-              variationStrength: generation.variationStrength,
-              ...(generation.denoisingStrength === null ? {} : { denoisingStrength: generation.denoisingStrength }),
+              // Undefined leaves the column's default.
+              ...parameterColumns({ ...generation, denoisingStrength: generation.denoisingStrength ?? undefined }),
               batchSize: generation.images.length,
               status: 'COMPLETED',
               warnings: generation.warnings,
@@ -125,7 +119,7 @@ export class LibraryImporter {
         // after now: files this import wrote are older; a concurrent put of the same bytes after it keeps them.
         const since = new Date(Date.now() + 1);
         const paths = stored.flatMap(({ files }) => [files.path, files.thumbnailPath]);
-        await this.store.removeUnreferenced(paths, since, (path) => this.isReferenced(path)).catch(() => undefined);
+        await this.store.removeUnreferenced(paths, since, (path) => isFileReferenced(this.prisma, path)).catch(() => undefined);
         throw error;
       }
     });
@@ -136,21 +130,14 @@ export class LibraryImporter {
    * settings, when the row has any, kept as a preset. `existing` when the prompt and such a preset were there.
    */
   async importPrompt(row: Omit<PromptRow, 'line'>): Promise<PromptImport> {
-    const preset = {
-      negativePrompt: row.negativePrompt,
-      seed: row.seed === null ? null : seedToDecimalString(row.seed),
-      width: row.width,
-      height: row.height,
-      steps: row.steps,
-      guidanceScale: row.guidanceScale,
-    };
+    const preset = presetToText(row);
     const hasSettings = Object.values(preset).some((value) => value !== null && value !== '');
     // After the commit, so the embedding catch-up sees the new prompt.
     const added = (result: PromptImport) => {
       if (result.status === 'imported') this.onPromptsAdded?.([result.promptId]);
       return result;
     };
-    return this.serialized(`prompt:${normalizePrompt(row.prompt)}`, () =>
+    return this.inFlight.run(`prompt:${normalizePrompt(row.prompt)}`, () =>
       this.prisma.$transaction(async (tx) => {
         const normalized = normalizePrompt(row.prompt);
         const found = await tx.prompt.findUnique({ where: { normalized }, select: { id: true } });
@@ -174,26 +161,6 @@ export class LibraryImporter {
     const seen = new Set<string>();
     return rows.filter((row) => !seen.has(row.sha256) && seen.add(row.sha256));
   }
-
-  private async isReferenced(path: string): Promise<boolean> {
-    const where = { OR: [{ path }, { thumbnailPath: path }] };
-    return (await this.prisma.image.count({ where })) + (await this.prisma.upload.count({ where })) > 0;
-  }
-
-  private serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.inFlight.get(key) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.inFlight.set(key, settled);
-    void settled.then(() => {
-      if (this.inFlight.get(key) === settled) this.inFlight.delete(key);
-    });
-    return next;
-  }
 }
 
 const IMAGE_FIELDS = { id: true, sha256: true, width: true, height: true } as const;
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}

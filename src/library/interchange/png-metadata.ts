@@ -1,3 +1,4 @@
+/** A PNG's generation parameters, from whichever tool's chunk it carries. */
 import { parseA1111 } from './a1111.js';
 import { parseComfyUi } from './comfyui.js';
 import { parseInvokeAiDream, parseInvokeAiLegacy, parseInvokeAiMetadata } from './invokeai.js';

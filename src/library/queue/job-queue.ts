@@ -1,9 +1,10 @@
-import type { CheckedParams, ClaimedJob, Job, JobOrigin, JobQueue } from '../generation/job.js';
-import type { PrismaClient } from './db/generated/client.js';
-import { findStoredPicture } from './pictures.js';
-import { recordPromptUse } from './prompts.js';
-import { JOB_INCLUDE, toJob } from './records.js';
-import { seedToDecimalString } from './seeds.js';
+/** generation/'s JobQueue port on the Generation table. */
+import type { CheckedParams, ClaimedJob, Job, JobOrigin, JobQueue } from '../../generation/job.js';
+import type { PrismaClient } from '../db/generated/client.js';
+import { findStoredPicture } from '../files/pictures.js';
+import { recordPromptUse } from '../generations/prompts.js';
+import { JOB_INCLUDE, toJob } from '../records.js';
+import { parameterColumns } from '../stored-parameters.js';
 
 /**
  * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every
@@ -27,20 +28,10 @@ export class DatabaseJobQueue implements JobQueue {
       return tx.generation.create({
         data: {
           promptId: prompt.id,
-          negativePrompt: params.negativePrompt,
-          model: params.model,
-          sampler: params.sampler,
-          steps: params.steps,
-          guidanceScale: params.guidanceScale,
-          width: params.width,
-          height: params.height,
-          seed: seedToDecimalString(params.seed),
-          variationSeed: params.variationSeed === null ? null : seedToDecimalString(params.variationSeed),
-          variationStrength: params.variationStrength,
+          ...parameterColumns(params),
           initImageId: fromUpload ? null : initId,
           initUploadId: fromUpload ? initId : null,
           maskUploadId: params.maskImageId,
-          denoisingStrength: params.denoisingStrength,
           usedInitImage: initId !== null,
           usedMask: params.maskImageId !== null,
           remixOfImageId: origin.remixOfImageId ?? null,

@@ -1,14 +1,14 @@
 /**
  * Searching images, the gallery view of the library: an image matches through its prompt (words, typos,
- * meaning; see search-matching.ts) and through its own properties (size, seed, favorite, tags, collection,
+ * meaning; see matching.ts) and through its own properties (size, seed, favorite, tags, collection,
  * the generation's model and sampler). Sorted by relevance, newest first, or most used prompt.
  */
-import { Prisma, type PrismaClient } from './db/generated/client.js';
-import type { LibraryQuery } from './prompt-search.js';
-import { allOf, imageFilters, type LibraryFilters } from './search-filters.js';
-import { PromptMatcher, type PromptMatch } from './search-matching.js';
-import { searchPage, type SearchPage } from './search-page.js';
-import { seedFromDecimal } from './seeds.js';
+import { Prisma } from '../db/generated/client.js';
+import { allOf, imageFilters, type LibraryFilters } from './filters.js';
+import type { PromptMatch } from './matching.js';
+import { searchPage, type SearchPage } from './page.js';
+import { RankedSearch, type LibraryQuery } from './ranked-search.js';
+import { seedFromDecimal } from '../stored-parameters.js';
 
 export interface ImageHit {
   id: string;
@@ -29,30 +29,16 @@ export type ImageSearchPage = SearchPage<ImageHit>;
 
 type ImageRow = Omit<ImageHit, 'seed'> & { seed: string; sort_key: number | null };
 
-export class ImageSearch {
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly matcher: PromptMatcher = new PromptMatcher(prisma),
-  ) {}
-
-  async search(query: LibraryQuery, first: number, after?: string): Promise<ImageSearchPage> {
-    const match = await this.matcher.match(query.text ?? '', query.mode ?? 'HYBRID');
-    return this.page(match, query, first, after);
-  }
-
+export class ImageSearch extends RankedSearch<ImageHit> {
   /** Images whose prompts are nearest in meaning to this image's prompt (itself left out); null when no such image. */
   async similar(imageId: string, filters: LibraryFilters, first: number, after?: string): Promise<ImageSearchPage | null> {
     const image = await this.prisma.image.findUnique({ where: { id: imageId }, select: { generation: { select: { promptId: true } } } });
     if (!image) return null;
-    const match = await this.matcher.similarTo(image.generation.promptId);
-    if (!match) return null;
-    return this.page({ ...match, conditions: [Prisma.sql`i.id <> ${imageId}`] }, { ...filters, sort: 'RELEVANCE' }, first, after);
+    return this.similarToPrompt(image.generation.promptId, Prisma.sql`i.id <> ${imageId}`, filters, first, after);
   }
 
-  private async page(match: PromptMatch | null, query: LibraryQuery, first: number, after?: string): Promise<ImageSearchPage> {
-    const sort = query.sort ?? 'RELEVANCE';
-    const byRelevance = sort === 'RELEVANCE' && match !== null;
-    const key = byRelevance ? Prisma.sql`c.score` : sort === 'MOST_USED' ? Prisma.sql`p."useCount"::float8` : Prisma.sql`extract(epoch from i."createdAt")::float8`;
+  protected async page(match: PromptMatch | null, query: LibraryQuery, first: number, after?: string): Promise<ImageSearchPage> {
+    const { key, byRelevance } = this.sortKey(query, match, Prisma.sql`i."createdAt"`);
     // Without a text every image is a hit: start from the images rather than from every prompt.
     const source = match
       ? Prisma.sql`(${match.ranked}) c JOIN "Generation" g ON g."promptId" = c.id`

@@ -3,9 +3,9 @@
  * (size, seed, model, favorites, tags, collections) narrow images directly; a prompt passes when one of its
  * images (or generations) does.
  */
-import { Prisma } from './db/generated/client.js';
-import { normalizeTag } from './image-labels.js';
-import { seedToDecimalString } from './seeds.js';
+import { Prisma } from '../db/generated/client.js';
+import { normalizeTag } from '../curation/labels.js';
+import { seedToDecimalString } from '../stored-parameters.js';
 
 export interface LibraryFilters {
   model?: string;

@@ -1,4 +1,5 @@
-import type { PrismaClient } from './db/generated/client.js';
+/** Pictures clients upload (img2img init images and masks). */
+import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
 import { storePictureFiles } from './thumbnails.js';
 

@@ -1,4 +1,5 @@
-import type { Prisma } from './db/generated/client.js';
+/** Prompt rows: one per distinct prompt text, counting its uses. */
+import type { Prisma } from '../db/generated/client.js';
 
 /**
  * The deduplication key of a prompt: the same words with different spacing or capitals are one prompt in

@@ -2,7 +2,7 @@
  * Collections: named, ordered sets of images (a mood board, a series). An image may be in several; deleting
  * a collection leaves its images alone, deleting an image takes it out of its collections.
  */
-import { Prisma, type PrismaClient } from './db/generated/client.js';
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
 
 export interface CollectionRecord {
   id: string;

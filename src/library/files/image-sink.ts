@@ -1,7 +1,9 @@
-import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../generation/job.js';
-import type { PrismaClient } from './db/generated/client.js';
+/** generation/'s ImageSink and ImageSource ports on the image store and the Image table. */
+import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../../generation/job.js';
+import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
-import { seedToDecimalString } from './seeds.js';
+import { imageUrl } from './image-url.js';
+import { seedToDecimalString } from '../stored-parameters.js';
 import { storePictureFiles } from './thumbnails.js';
 
 /**
@@ -32,7 +34,7 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
       width: image.width,
       height: image.height,
       sha256: files.sha256,
-      url: `/images/${row.id}`,
+      url: imageUrl(row.id),
     };
   }
 

@@ -8,7 +8,7 @@
  * (the migrations must run on a PostgreSQL without pgvector) and the index depends on the encoder's width.
  * Without pgvector the same query computes the dot products itself: exact, and linear in the prompts.
  */
-import { Prisma, type PrismaClient } from './db/generated/client.js';
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
 
 /** Turns texts into unit-length vectors; implemented by the engine's prompt embedder. */
 export interface TextEmbedder {

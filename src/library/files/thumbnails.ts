@@ -1,3 +1,4 @@
+/** A stored picture's files: its PNG and the WebP thumbnail made once, when it is stored. */
 import sharp from 'sharp';
 import type { FileImageStore } from './image-store.js';
 

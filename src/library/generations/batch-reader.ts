@@ -3,9 +3,9 @@
  * so a page of 50 images with their generations, prompts and tags costs a handful of statements, not 150.
  * Every method returns one entry per key, in the keys' order.
  */
-import type { PrismaClient } from './db/generated/client.js';
-import type { PromptHit } from './prompt-search.js';
-import { GENERATION_INCLUDE, toGenerationRecord, toImageRecord, type GenerationRecord, type ImageRecord } from './records.js';
+import type { PrismaClient } from '../db/generated/client.js';
+import type { PromptHit } from '../search/prompt-search.js';
+import { GENERATION_INCLUDE, toGenerationRecord, toImageRecord, type GenerationRecord, type ImageRecord } from '../records.js';
 
 export type PromptRecord = Omit<PromptHit, 'score'>;
 

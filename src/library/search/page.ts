@@ -2,8 +2,8 @@
  * Runs a ranked search query and cuts one page out of it: keyset pagination on (sort_key DESC, id ASC) and
  * the total count, in one statement, inside a transaction with the settings search needs.
  */
-import { Prisma, type PrismaClient } from './db/generated/client.js';
-import { decodeCursor, encodeCursor } from './search-cursor.js';
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
+import { decodeCursor, encodeCursor, numberPart } from '../support/cursor.js';
 
 export interface SearchPage<T> {
   items: Array<{ hit: T; cursor: string }>;
@@ -31,7 +31,7 @@ export async function searchPage<Row extends { id: string; sort_key: number | nu
   after: string | undefined,
   settings: Prisma.Sql[] = [],
 ): Promise<SearchPage<Omit<Row, 'sort_key'>>> {
-  const position = after === undefined ? undefined : decodeCursor(after);
+  const position = after === undefined ? undefined : decodeCursor(after, { key: numberPart, message: 'malformed search cursor' });
   const keyset = position ? Prisma.sql`(sort_key < ${position.key} OR (sort_key = ${position.key} AND id > ${position.id}))` : Prisma.sql`TRUE`;
   // One statement: the hits are computed once (a CTE used twice is materialised) for the page and the count;
   // the LEFT JOIN keeps the count when the page is empty.

@@ -1,4 +1,5 @@
-import type { Prisma } from './db/generated/client.js';
+/** Looking up stored pictures (generated images and uploads, one id space) and whether a file is still referenced. */
+import type { Prisma } from '../db/generated/client.js';
 
 /**
  * A stored picture: a generated image or an upload. Both are served at /images/<id> and both can start an
@@ -30,4 +31,11 @@ type PictureRow = Prisma.ImageGetPayload<{ select: typeof FIELDS }>;
 function toPicture({ thumbnailPath, thumbnailSha256, ...row }: PictureRow, kind: StoredPicture['kind']): StoredPicture {
   const thumbnail = thumbnailPath && thumbnailSha256 ? { path: thumbnailPath, sha256: thumbnailSha256 } : null;
   return { ...row, kind, thumbnail };
+}
+
+/** Whether any image or upload row still points at the file (identical pictures share one file). */
+export async function isFileReferenced(db: Prisma.TransactionClient, path: string): Promise<boolean> {
+  const where = { OR: [{ path }, { thumbnailPath: path }] };
+  const [images, uploads] = await Promise.all([db.image.count({ where }), db.upload.count({ where })]);
+  return images + uploads > 0;
 }

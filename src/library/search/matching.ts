@@ -6,8 +6,8 @@
  * meaning (cosine similarity of CLIP text embeddings, see SemanticIndex), or all of them merged by reciprocal
  * rank fusion. Prompt and image search both rank images by their prompt's match.
  */
-import { Prisma, type PrismaClient } from './db/generated/client.js';
-import { withSearchSettings } from './search-page.js';
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
+import { withSearchSettings } from './page.js';
 import { SEMANTIC_CANDIDATES, type SemanticIndex } from './semantic-index.js';
 
 export type SearchMode = 'WORDS' | 'FUZZY' | 'SEMANTIC' | 'HYBRID';

@@ -1,5 +1,7 @@
-import type { PrismaClient } from './db/generated/client.js';
-import type { FileImageStore } from './image-store.js';
+/** Deleting generations with their images, and the files nothing points at any more. */
+import type { PrismaClient } from '../db/generated/client.js';
+import type { FileImageStore } from '../files/image-store.js';
+import { isFileReferenced } from '../files/pictures.js';
 
 export type DeleteGenerationResult = { status: 'deleted'; removedFiles: number } | { status: 'not-found' } | { status: 'active' };
 
@@ -31,14 +33,7 @@ export class LibraryDeleter {
       return { status: 'deleted' as const, paths };
     });
     if (outcome.status !== 'deleted') return outcome;
-    const removed = await this.store.removeUnreferenced(outcome.paths, since, (path) => this.isReferenced(path));
+    const removed = await this.store.removeUnreferenced(outcome.paths, since, (path) => isFileReferenced(this.prisma, path));
     return { status: 'deleted', removedFiles: removed.length };
-  }
-
-  /** Whether any image or upload row still points at the file (identical pictures share one file). */
-  private async isReferenced(path: string): Promise<boolean> {
-    const where = { OR: [{ path }, { thumbnailPath: path }] };
-    const [images, uploads] = await Promise.all([this.prisma.image.count({ where }), this.prisma.upload.count({ where })]);
-    return images + uploads > 0;
   }
 }

@@ -1,6 +1,8 @@
-import type { PrismaClient } from './db/generated/client.js';
-import { findStoredPicture, type StoredPicture } from './pictures.js';
-import { GENERATION_INCLUDE, toGenerationRecord, toImageRecord, type GenerationRecord, type ImageRecord } from './records.js';
+/** Reading generations and their images for the API, as plain records. */
+import type { PrismaClient } from '../db/generated/client.js';
+import { datePart, decodeCursor, encodeCursor } from '../support/cursor.js';
+import { findStoredPicture, type StoredPicture } from '../files/pictures.js';
+import { GENERATION_INCLUDE, toGenerationRecord, toImageRecord, type GenerationRecord, type ImageRecord } from '../records.js';
 
 export type { GenerationRecord, ImageRecord };
 
@@ -28,9 +30,9 @@ export class GenerationReader {
    * while new generations arrive at the front.
    */
   async listGenerations({ first, after }: { first: number; after?: string }): Promise<GenerationPage> {
-    const position = after === undefined ? undefined : decodeCursor(after);
+    const position = after === undefined ? undefined : decodeCursor(after, { key: datePart });
     const where = position
-      ? { OR: [{ createdAt: { lt: position.createdAt } }, { createdAt: position.createdAt, id: { lt: position.id } }] }
+      ? { OR: [{ createdAt: { lt: position.key } }, { createdAt: position.key, id: { lt: position.id } }] }
       : {};
     const [rows, totalCount] = await Promise.all([
       this.prisma.generation.findMany({
@@ -42,7 +44,7 @@ export class GenerationReader {
       this.prisma.generation.count(),
     ]);
     const page = rows.slice(0, first);
-    const items = page.map((row) => ({ record: toGenerationRecord(row), cursor: encodeCursor(row.createdAt, row.id) }));
+    const items = page.map((row) => ({ record: toGenerationRecord(row), cursor: encodeCursor(row.createdAt.toISOString(), row.id) }));
     return { items, hasNextPage: rows.length > first, endCursor: items.at(-1)?.cursor ?? null, totalCount };
   }
 
@@ -65,24 +67,4 @@ export class GenerationReader {
   countQueued(): Promise<number> {
     return this.prisma.generation.count({ where: { status: 'QUEUED' } });
   }
-}
-
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
-}
-
-/** Throws RangeError for anything that is not a cursor this API issued. */
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new RangeError('malformed cursor');
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'string' || typeof parsed[1] !== 'string') {
-    throw new RangeError('malformed cursor');
-  }
-  const createdAt = new Date(parsed[0]);
-  if (Number.isNaN(createdAt.getTime())) throw new RangeError('malformed cursor');
-  return { createdAt, id: parsed[1] };
 }

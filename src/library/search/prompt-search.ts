@@ -1,22 +1,16 @@
 /**
  * Searching the prompt library the way people search Lexica: by words, typo-tolerantly, by meaning, or all
- * at once (see search-matching.ts), narrowed by the shared filters and sorted by relevance, age or use.
+ * at once (see matching.ts), narrowed by the shared filters and sorted by relevance, age or use.
  * The same SQL runs on PGlite and PostgreSQL.
  */
-import { Prisma, type PrismaClient } from './db/generated/client.js';
-import { allOf, promptFilters, type LibraryFilters } from './search-filters.js';
-import { PromptMatcher, type PromptMatch, type SearchMode } from './search-matching.js';
-import { searchPage, withSearchSettings, type SearchPage } from './search-page.js';
+import { Prisma } from '../db/generated/client.js';
+import { allOf, promptFilters, type LibraryFilters } from './filters.js';
+import type { PromptMatch, SearchMode } from './matching.js';
+import { searchPage, withSearchSettings, type SearchPage } from './page.js';
+import { RankedSearch, type LibraryQuery, type LibrarySort } from './ranked-search.js';
 
 export type { SearchMode };
-export type LibrarySort = 'RELEVANCE' | 'NEWEST' | 'MOST_USED';
-
-export interface LibraryQuery extends LibraryFilters {
-  /** Free text; empty or absent lists everything (then RELEVANCE sorts as NEWEST). */
-  text?: string;
-  mode?: SearchMode;
-  sort?: LibrarySort;
-}
+export type { LibraryQuery, LibrarySort };
 
 export interface PromptHit {
   id: string;
@@ -30,29 +24,15 @@ export interface PromptHit {
 
 export type PromptSearchPage = SearchPage<PromptHit>;
 
-export class PromptSearch {
-  constructor(
-    private readonly prisma: PrismaClient,
-    private readonly matcher: PromptMatcher = new PromptMatcher(prisma),
-  ) {}
-
-  async search(query: LibraryQuery, first: number, after?: string): Promise<PromptSearchPage> {
-    const match = await this.matcher.match(query.text ?? '', query.mode ?? 'HYBRID');
-    return this.page(match, query, first, after);
-  }
-
+export class PromptSearch extends RankedSearch<PromptHit> {
   /** Prompts nearest in meaning to a stored one (itself left out), most similar first. */
-  async similar(promptId: string, filters: LibraryFilters, first: number, after?: string): Promise<PromptSearchPage | null> {
-    const match = await this.matcher.similarTo(promptId);
-    if (!match) return null;
-    return this.page({ ...match, conditions: [Prisma.sql`p.id <> ${promptId}`] }, { ...filters, sort: 'RELEVANCE' }, first, after);
+  similar(promptId: string, filters: LibraryFilters, first: number, after?: string): Promise<PromptSearchPage | null> {
+    return this.similarToPrompt(promptId, Prisma.sql`p.id <> ${promptId}`, filters, first, after);
   }
 
-  private async page(match: PromptMatch | null, query: LibraryQuery, first: number, after?: string): Promise<PromptSearchPage> {
-    const sort = query.sort ?? 'RELEVANCE';
-    const byRelevance = sort === 'RELEVANCE' && match !== null;
+  protected async page(match: PromptMatch | null, query: LibraryQuery, first: number, after?: string): Promise<PromptSearchPage> {
+    const { key, byRelevance } = this.sortKey(query, match, Prisma.sql`p."createdAt"`);
     const ranked = match?.ranked ?? Prisma.sql`SELECT p.id, NULL::float8 AS score FROM "Prompt" p`;
-    const key = byRelevance ? Prisma.sql`c.score` : sort === 'MOST_USED' ? Prisma.sql`p."useCount"::float8` : Prisma.sql`extract(epoch from p."createdAt")::float8`;
     const hits = Prisma.sql`
       SELECT p.id, p.text, p."useCount", p."createdAt", p."lastUsedAt", c.score, ${key} AS sort_key
       FROM (${ranked}) c JOIN "Prompt" p ON p.id = c.id

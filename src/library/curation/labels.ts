@@ -2,7 +2,7 @@
  * Tags and favorites: what a user marks images with to find them again. Tag names are stored trimmed and
  * lower-cased, so "Portrait " and "portrait" are one tag; a tag disappears when its last image loses it.
  */
-import type { PrismaClient } from './db/generated/client.js';
+import type { PrismaClient } from '../db/generated/client.js';
 
 export interface TagCount {
   name: string;

@@ -1,8 +1,10 @@
+/** Content-addressed image files under the data folder, written so that a crash never leaves a truncated one. */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { KeyedMutex } from '../support/keyed-mutex.js';
 
 export interface StoredFile {
   sha256: string;
@@ -16,15 +18,15 @@ export interface StoredFile {
  * file or a stray temporary, never a truncated image under a real name. Identical images share one file.
  */
 export class FileImageStore {
-  /** Per-path chains: a put and a removal of the same file never interleave (see removeUnreferenced). */
-  private readonly locks = new Map<string, Promise<unknown>>();
+  /** Per path: a put and a removal of the same file never interleave (see removeUnreferenced). */
+  private readonly locks = new KeyedMutex();
 
   constructor(readonly dataDir: string) {}
 
   async put(bytes: Uint8Array, extension = 'png'): Promise<StoredFile> {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sha256 = sha256Hex(bytes);
     const relative = `images/${sha256.slice(0, 2)}/${sha256}.${extension}`;
-    await this.exclusive(relative, () => this.write(relative, bytes));
+    await this.locks.run(relative, () => this.write(relative, bytes));
     return { sha256, path: relative };
   }
 
@@ -38,7 +40,7 @@ export class FileImageStore {
   async removeUnreferenced(paths: Iterable<string>, since: Date, isReferenced: (path: string) => Promise<boolean>): Promise<string[]> {
     const removed: string[] = [];
     for (const relative of new Set(paths)) {
-      await this.exclusive(relative, async () => {
+      await this.locks.run(relative, async () => {
         if (await isReferenced(relative)) return;
         const target = this.resolve(relative);
         const stats = await fs.stat(target).catch(() => null);
@@ -77,17 +79,6 @@ export class FileImageStore {
     await syncDirectory(path.dirname(target));
   }
 
-  private exclusive<T>(relative: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(relative) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.locks.set(relative, settled);
-    void settled.then(() => {
-      if (this.locks.get(relative) === settled) this.locks.delete(relative);
-    });
-    return next;
-  }
-
   async exists(relativePath: string): Promise<boolean> {
     return (await this.stat(relativePath)) !== null;
   }
@@ -114,6 +105,11 @@ export class FileImageStore {
     if (!absolute.startsWith(path.resolve(this.dataDir) + path.sep)) throw new Error(`path escapes the data folder: ${relativePath}`);
     return absolute;
   }
+}
+
+/** A file's content address. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Makes the rename itself durable. Best effort: some platforms (Windows) cannot open a directory. */

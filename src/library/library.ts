@@ -1,0 +1,91 @@
+/**
+ * The library's one entrance: every service over an open database and image store, wired to one another
+ * (prompts the queue or an import adds reach the semantic index), so that the composition root and the CLI
+ * open the library with one call and never hand the Prisma client around.
+ */
+import type { Database } from './db/database.js';
+import { CollectionStore } from './curation/collections.js';
+import { ImageLabeller } from './curation/labels.js';
+import { DatabaseImageSink } from './files/image-sink.js';
+import type { FileImageStore } from './files/image-store.js';
+import { findPictureFile, type PictureFile, type PictureVariant } from './files/picture-files.js';
+import { UploadStore } from './files/uploads.js';
+import { LibraryBatchReader } from './generations/batch-reader.js';
+import { LibraryDeleter } from './generations/deleter.js';
+import { GenerationReader } from './generations/generation-reader.js';
+import { FileImporter } from './interchange/file-importer.js';
+import { LibraryExporter } from './interchange/library-exporter.js';
+import { LibraryImporter } from './interchange/library-importer.js';
+import { SamplerNames, type SamplerNaming } from './interchange/sampler-names.js';
+import { DatabaseJobQueue } from './queue/job-queue.js';
+import { ImageSearch } from './search/image-search.js';
+import { PromptMatcher } from './search/matching.js';
+import { PromptSearch } from './search/prompt-search.js';
+import { SemanticIndex, type SemanticLogger, type TextEmbedder } from './search/semantic-index.js';
+
+export interface LibraryOptions {
+  /** Our sampler names with their AUTOMATIC1111 labels, for reading other tools' metadata on import. */
+  samplers: readonly SamplerNaming[];
+  /** The text encoder semantic search embeds prompts with (the engine's); absent or null, semantic search is off. */
+  embedder?: TextEmbedder | null;
+  logger?: SemanticLogger;
+}
+
+export interface Library {
+  readonly store: FileImageStore;
+  /** generation/'s JobQueue port: jobs are Generation rows. */
+  readonly queue: DatabaseJobQueue;
+  /** generation/'s ImageSink and ImageSource ports: the file first, then its row; read back for img2img. */
+  readonly images: DatabaseImageSink;
+  readonly reader: GenerationReader;
+  /** Batched reads for the GraphQL layer's DataLoaders. */
+  readonly batchReader: LibraryBatchReader;
+  readonly uploads: UploadStore;
+  readonly promptSearch: PromptSearch;
+  readonly imageSearch: ImageSearch;
+  /** Tags and favorites. */
+  readonly labels: ImageLabeller;
+  readonly collections: CollectionStore;
+  readonly deleter: LibraryDeleter;
+  /** Folders of PNGs, single PNGs, CSVs of prompts and exports. */
+  readonly importer: FileImporter;
+  readonly exporter: LibraryExporter;
+  /** Null when semantic search is off. */
+  readonly semantic: SemanticIndex | null;
+  /** A stored picture's file, for serving it (null when there is none). */
+  pictureFile(id: string, variant: PictureVariant): Promise<PictureFile | null>;
+  /** Stops background embedding (before the database closes); the database stays open: its opener closes it. */
+  close(): Promise<void>;
+}
+
+/**
+ * With an embedder, sets up semantic search (pgvector where available) and starts embedding the prompts that
+ * have no embedding yet, in the background: the call does not wait for that.
+ */
+export async function openLibrary(database: Database, store: FileImageStore, options: LibraryOptions): Promise<Library> {
+  const { prisma } = database;
+  const semantic = options.embedder ? new SemanticIndex(prisma, options.embedder, options.logger) : null;
+  await semantic?.open();
+  const matcher = new PromptMatcher(prisma, semantic);
+  const embedLater = (promptIds: string[]): void => semantic?.schedule(promptIds);
+  return {
+    store,
+    queue: new DatabaseJobQueue(prisma, (promptId) => embedLater([promptId])),
+    images: new DatabaseImageSink(prisma, store),
+    reader: new GenerationReader(prisma),
+    batchReader: new LibraryBatchReader(prisma),
+    uploads: new UploadStore(prisma, store),
+    promptSearch: new PromptSearch(prisma, matcher),
+    imageSearch: new ImageSearch(prisma, matcher),
+    labels: new ImageLabeller(prisma),
+    collections: new CollectionStore(prisma),
+    deleter: new LibraryDeleter(prisma, store),
+    importer: new FileImporter(new LibraryImporter(prisma, store, embedLater), new SamplerNames(options.samplers)),
+    exporter: new LibraryExporter(prisma, store),
+    semantic,
+    pictureFile: (id, variant) => findPictureFile(prisma, store, id, variant),
+    close: async () => {
+      await semantic?.close();
+    },
+  };
+}
