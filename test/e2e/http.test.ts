@@ -1,0 +1,79 @@
+// Pins the HTTP surface around GraphQL (CORS, health, redirects, body errors, error masking) so a reshape or a
+// later CORS change shows up as a failing test rather than as a browser that silently stops working.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { RunningServer } from '../../src/server.js';
+import { startTestServer, tempDataDir } from '../support/test-server.js';
+
+describe('the HTTP server around GraphQL', () => {
+  let server: RunningServer;
+  before(async () => {
+    server = await startTestServer({ dataDir: await tempDataDir(), workers: 0 });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  const post = (body: string, contentType = 'application/json'): Promise<Response> =>
+    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  test('a CORS preflight on /graphql is answered 204 with what browsers may send', async () => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    assert.equal(response.status, 204);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.equal(response.headers.get('access-control-allow-methods'), 'GET, POST, OPTIONS');
+    assert.equal(response.headers.get('access-control-allow-headers'), 'content-type, authorization, apollo-require-preflight');
+    assert.equal(response.headers.get('access-control-max-age'), '86400');
+    assert.equal(await response.text(), '');
+  });
+
+  test('GraphQL responses allow any origin', async () => {
+    const response = await post(JSON.stringify({ query: '{ samplers { name } }' }));
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.ok(((await response.json()) as { data: { samplers: unknown[] } }).data.samplers.length > 0);
+  });
+
+  test('/health answers 200 {"status":"ok"} as JSON', async () => {
+    const response = await fetch(`${server.url}/health`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/json');
+    assert.equal(response.headers.get('access-control-allow-origin'), null);
+    assert.deepEqual(await response.json(), { status: 'ok' });
+  });
+
+  test('/ redirects to /graphql; an unknown path is a JSON 404', async () => {
+    const root = await fetch(`${server.url}/`, { redirect: 'manual' });
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.get('location'), '/graphql');
+    const missing = await fetch(`${server.url}/nope`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers.get('content-type'), 'application/json');
+    assert.deepEqual(await missing.json(), { error: 'not found' });
+  });
+
+  test('a body that is not JSON is a 400 BAD_REQUEST, with the CORS header', async () => {
+    const response = await post('{ not json');
+    assert.equal(response.status, 400);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    assert.deepEqual(body.errors, [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }]);
+  });
+
+  test('GraphQL validation errors reach the client unmasked', async () => {
+    const response = await post(JSON.stringify({ query: '{ noSuchField }' }));
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    assert.equal(body.errors[0]?.extensions.code, 'GRAPHQL_VALIDATION_FAILED');
+    assert.match(body.errors[0]!.message, /noSuchField/);
+  });
+
+  test('client errors from resolvers keep their code and extensions', async () => {
+    const response = await post(JSON.stringify({ query: 'mutation { cancelGeneration(id: "missing") { id } }' }));
+    const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
+    assert.deepEqual(body.errors[0]?.extensions, { code: 'NOT_FOUND', id: 'missing' });
+    assert.equal(body.errors[0]?.message, 'generation "missing" does not exist');
+  });
+});
