@@ -23,6 +23,4 @@ export type Unsubscribe = () => void;
 export interface EventBus {
   publish(event: GenerationEvent): void;
   subscribe(generationId: string, listener: (event: GenerationEvent) => void): Unsubscribe;
-  /** Every event of every generation (queue position updates, logging). */
-  subscribeAll(listener: (event: GenerationEvent) => void): Unsubscribe;
 }

@@ -1,8 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { EventBus, GenerationEvent, Unsubscribe } from './events.js';
 
-const ALL = '*';
-
 export class InProcessEventBus implements EventBus {
   private readonly emitter = new EventEmitter();
 
@@ -13,16 +11,10 @@ export class InProcessEventBus implements EventBus {
 
   publish(event: GenerationEvent): void {
     this.emitter.emit(event.generationId, event);
-    this.emitter.emit(ALL, event);
   }
 
   subscribe(generationId: string, listener: (event: GenerationEvent) => void): Unsubscribe {
     this.emitter.on(generationId, listener);
     return () => this.emitter.off(generationId, listener);
-  }
-
-  subscribeAll(listener: (event: GenerationEvent) => void): Unsubscribe {
-    this.emitter.on(ALL, listener);
-    return () => this.emitter.off(ALL, listener);
   }
 }
