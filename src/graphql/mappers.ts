@@ -1,7 +1,8 @@
 import type { GenerationEvent as BusEvent } from '../generation/events.js';
 import type { Job, JobOrigin, StoredImage } from '../generation/job.js';
 import type { GenerationRecord, ImageRecord } from '../library/index.js';
-import type { Generation, Image } from './types/generation.js';
+import type { Generation } from './types/generation.js';
+import type { Image } from './types/image.js';
 
 /** Library records -> GraphQL objects. Kept in one place so URLs are built the same way everywhere. */
 

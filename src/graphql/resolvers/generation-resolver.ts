@@ -1,4 +1,4 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GenerationEvent as BusEvent } from '../../generation/events.js';
 import type { AppContext } from '../context.js';
 import { badInput, clientError, notFound } from '../errors.js';
@@ -9,6 +9,7 @@ import { asOverrideError, remixRequest } from '../remix.js';
 import { GenerateInput } from '../types/generate-input.js';
 import { RemixInput } from '../types/remix-input.js';
 import { GenerationEvent } from '../types/generation-events.js';
+import { connection, PageArgs } from '../types/connection.js';
 import { DeletedGeneration, Generation, GenerationConnection } from '../types/generation.js';
 import { checkPageSize } from '../validate-library-input.js';
 import { resolveGenerateInput } from '../validate-generate-input.js';
@@ -106,11 +107,7 @@ export class GenerationResolver {
   }
 
   @Query(() => GenerationConnection, { description: 'Generations, newest first.' })
-  async generations(
-    @Ctx() ctx: AppContext,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
-  ): Promise<GenerationConnection> {
+  async generations(@Ctx() ctx: AppContext, @Args(() => PageArgs) { first, after }: PageArgs): Promise<GenerationConnection> {
     checkPageSize(first);
     let page;
     try {
@@ -119,11 +116,7 @@ export class GenerationResolver {
       if (error instanceof RangeError) throw badInput('after', `after is not a cursor from this API: ${error.message}`);
       throw error;
     }
-    return {
-      edges: page.items.map((item) => ({ node: toGeneration(item.record, null, ctx.publicUrl), cursor: item.cursor })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      totalCount: page.totalCount,
-    };
+    return connection(page.items.map((item) => ({ node: toGeneration(item.record, null, ctx.publicUrl), cursor: item.cursor })), page);
   }
 
   @Subscription(() => GenerationEvent, {
