@@ -1,19 +1,24 @@
+// Library records -> GraphQL objects, in one place so image URLs are built the same way everywhere.
 import type { GenerationEvent as BusEvent } from '../generation/events.js';
 import type { Job, JobOrigin, StoredImage } from '../generation/job.js';
 import type { GenerationRecord, ImageRecord } from '../library/index.js';
 import type { Generation } from './types/generation.js';
 import type { Image } from './types/image.js';
-
-/** Library records -> GraphQL objects. Kept in one place so URLs are built the same way everywhere. */
+import type { UploadedImage } from './types/uploaded-image.js';
 
 type ImageFields = Pick<ImageRecord | StoredImage, 'id' | 'generationId' | 'index' | 'seed' | 'width' | 'height' | 'sha256'>;
+
+/** Where http/image-route.ts serves a picture; `publicUrl` empty for a URL relative to the server. */
+function imageUrl(publicUrl: string, id: string): string {
+  return `${publicUrl}/images/${id}`;
+}
 
 export function toImage(image: ImageFields, publicUrl: string): Image {
   return {
     id: image.id,
     generationId: image.generationId,
-    url: `${publicUrl}/images/${image.id}`,
-    thumbnailUrl: `${publicUrl}/images/${image.id}?size=thumb`,
+    url: imageUrl(publicUrl, image.id),
+    thumbnailUrl: `${imageUrl(publicUrl, image.id)}?size=thumb`,
     index: image.index,
     seed: image.seed,
     width: image.width,
@@ -30,6 +35,10 @@ export function toGeneration(record: Omit<GenerationRecord, 'promptId'>, queuePo
     queuePosition: record.status === 'QUEUED' ? queuePosition : null,
     images: record.images.map((image) => toImage(image, publicUrl)),
   };
+}
+
+export function toUploadedImage(upload: Omit<UploadedImage, 'url'>, publicUrl: string): UploadedImage {
+  return { id: upload.id, url: imageUrl(publicUrl, upload.id), width: upload.width, height: upload.height, sha256: upload.sha256 };
 }
 
 /** A job as accepted: what `generate` returns, before any worker touches it. */
@@ -57,7 +66,7 @@ export function toEventPayload(event: BusEvent, publicUrl: string): BusEvent | (
 export function snapshotEvents(record: GenerationRecord, queuePosition: number | null): BusEvent[] {
   const generationId = record.id;
   const storedImages = (): BusEvent[] =>
-    record.images.map((image) => ({ type: 'IMAGE', generationId, image: { ...image, generationId, url: `/images/${image.id}` } }));
+    record.images.map((image) => ({ type: 'IMAGE', generationId, image: { ...image, generationId, url: imageUrl('', image.id) } }));
   switch (record.status) {
     case 'QUEUED':
       return [{ type: 'QUEUED', generationId, position: queuePosition ?? 1 }];
