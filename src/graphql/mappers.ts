@@ -1,10 +1,10 @@
 // Library records -> GraphQL objects, in one place so image URLs are built the same way everywhere.
 import type { GenerationEvent as BusEvent } from '../generation/events.js';
 import type { Job, JobOrigin, StoredImage } from '../generation/job.js';
-import type { GenerationRecord, ImageRecord } from '../library/index.js';
+import type { GenerationRecord, ImageRecord, PromptHit } from '../library/index.js';
 import type { Generation } from './types/generation.js';
-import type { Image } from './types/image.js';
-import type { UploadedImage } from './types/uploaded-image.js';
+import type { Image, UploadedImage } from './types/image.js';
+import type { LibraryPrompt } from './types/prompt.js';
 
 type ImageFields = Pick<ImageRecord | StoredImage, 'id' | 'generationId' | 'index' | 'seed' | 'width' | 'height' | 'sha256'>;
 
@@ -35,6 +35,11 @@ export function toGeneration(record: Omit<GenerationRecord, 'promptId'>, queuePo
     queuePosition: record.status === 'QUEUED' ? queuePosition : null,
     images: record.images.map((image) => toImage(image, publicUrl)),
   };
+}
+
+/** A search hit or a stored prompt: the score, where there is one, belongs on the edge, not the prompt. */
+export function toPrompt(hit: Omit<PromptHit, 'score'>): LibraryPrompt {
+  return { id: hit.id, text: hit.text, useCount: hit.useCount, createdAt: hit.createdAt, lastUsedAt: hit.lastUsedAt };
 }
 
 export function toUploadedImage(upload: Omit<UploadedImage, 'url'>, publicUrl: string): UploadedImage {

@@ -1,3 +1,4 @@
+// What can be asked for: the installed models and the samplers.
 import { Ctx, Query, Resolver } from 'type-graphql';
 import { samplerDisplayName, samplerNames } from '../../generation/samplers.js';
 import type { AppContext } from '../context.js';

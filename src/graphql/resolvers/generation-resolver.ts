@@ -1,3 +1,4 @@
+// Generations: queue, remix, cancel, delete, read and list them, and follow one as it runs.
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GenerationEvent as BusEvent } from '../../generation/events.js';
 import type { AppContext } from '../context.js';

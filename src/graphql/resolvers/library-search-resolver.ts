@@ -3,7 +3,7 @@ import { Arg, Args, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { SemanticSearchUnavailableError, type ImageSearchPage, type LibraryFilters, type LibraryQuery, type PromptHit, type PromptSearchPage } from '../../library/index.js';
 import type { AppContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
-import { toImage } from '../mappers.js';
+import { toImage, toPrompt } from '../mappers.js';
 import { connection, PageArgs } from '../types/connection.js';
 import { ImageConnection } from '../types/image.js';
 import { LibraryFilterInput, LibrarySearchInput, SearchModeEnum } from '../types/library-search.js';
@@ -141,8 +141,4 @@ function promptConnection(page: PromptSearchPage): PromptConnection {
 
 function imageConnection(page: ImageSearchPage, publicUrl: string): ImageConnection {
   return connection(page.items.map(({ hit, cursor }) => ({ node: toImage(hit, publicUrl), cursor, score: hit.score })), page);
-}
-
-export function toPrompt(hit: Omit<PromptHit, 'score'>): LibraryPrompt {
-  return { id: hit.id, text: hit.text, useCount: hit.useCount, createdAt: hit.createdAt, lastUsedAt: hit.lastUsedAt };
 }

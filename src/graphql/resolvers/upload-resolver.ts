@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { decodeImageDataUrl } from '../data-url.js';
 import { badInput } from '../errors.js';
 import { toUploadedImage } from '../mappers.js';
-import { UploadedImage } from '../types/uploaded-image.js';
+import { UploadedImage } from '../types/image.js';
 
 /** What sharp reads; the picture is stored as a PNG whatever it came as. */
 const ACCEPTED_SUBTYPES = ['png', 'jpeg', 'webp', 'gif', 'avif', 'tiff'];

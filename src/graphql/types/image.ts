@@ -1,4 +1,4 @@
-// One stored picture as the API shows it (generated or imported), and pages of pictures.
+// Stored pictures as the API shows them: generated or imported images (and pages of them), and uploads.
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { ConnectionType, EdgeType } from './connection.js';
 import { SeedScalar } from './seed-scalar.js';
@@ -41,3 +41,21 @@ export class ImageEdge extends EdgeType(Image) {
 
 @ObjectType({ description: 'A page of images (Relay cursor connection).' })
 export class ImageConnection extends ConnectionType(ImageEdge) {}
+
+@ObjectType({ description: 'An image a client uploaded, to use as initImageId in generate (img2img).' })
+export class UploadedImage {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: 'Where to download it, as a PNG (relative to the server unless ATELIER_PUBLIC_URL is set).' })
+  url!: string;
+
+  @Field(() => Int)
+  width!: number;
+
+  @Field(() => Int)
+  height!: number;
+
+  @Field(() => String, { description: 'SHA-256 of the stored PNG bytes.' })
+  sha256!: string;
+}
