@@ -6,7 +6,7 @@ import { enumOf } from './enums.js';
 import { Image } from './image.js';
 import { SeedScalar } from './seed-scalar.js';
 
-export const GenerationStatusEnum = enumOf('GenerationStatus', GENERATION_STATUSES, 'QUEUED -> RUNNING -> COMPLETED | FAILED | CANCELLED');
+const GenerationStatusEnum = enumOf('GenerationStatus', GENERATION_STATUSES, 'QUEUED -> RUNNING -> COMPLETED | FAILED | CANCELLED');
 
 export const PreviewMethodEnum = enumOf(
   'PreviewMethod',

@@ -5,7 +5,7 @@ import { enumOf } from './enums.js';
 import { Image } from './image.js';
 import { SeedScalar } from './seed-scalar.js';
 
-export const MetadataFormatEnum = enumOf(
+const MetadataFormatEnum = enumOf(
   'MetadataFormat',
   METADATA_FORMATS,
   'Where the parameters were read from: AUTOMATIC1111 ("parameters" text chunk; also Forge, SD.Next, Civitai, Atelier), COMFYUI ("prompt" node graph), INVOKEAI ("invokeai_metadata", or 2.x "sd-metadata" / "Dream").',

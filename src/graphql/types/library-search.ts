@@ -10,12 +10,12 @@ export const SearchModeEnum = enumOf(
 );
 export type SearchModeEnum = EnumValue<typeof SearchModeEnum>;
 
-export const LibrarySortEnum = enumOf(
+const LibrarySortEnum = enumOf(
   'LibrarySort',
   ['RELEVANCE', 'NEWEST', 'MOST_USED'],
   'RELEVANCE applies when there is a query; without one it is NEWEST. MOST_USED: by how many generations used the prompt.',
 );
-export type LibrarySortEnum = EnumValue<typeof LibrarySortEnum>;
+type LibrarySortEnum = EnumValue<typeof LibrarySortEnum>;
 
 @InputType({ description: 'Filters on what was generated; every field is optional. A prompt passes when one of its images does.' })
 export class LibraryFilterInput {
