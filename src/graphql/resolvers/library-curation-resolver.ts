@@ -12,7 +12,6 @@ import { checkBatch, checkLength, checkPageSize, checkTagNames } from '../valida
 const MAX_NAME_LENGTH = 100;
 const MAX_DESCRIPTION_LENGTH = 2000;
 
-/** Tags, favorites and collections: how users organise the library. */
 @Resolver(() => Collection)
 export class LibraryCurationResolver {
   @Mutation(() => [Image], { description: 'Adds tags (case-insensitive; created as needed) to images; returns the images.' })
