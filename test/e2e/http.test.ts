@@ -2,7 +2,10 @@
 // later CORS change shows up as a failing test rather than as a browser that silently stops working.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
 import type { RunningServer } from '../../src/server.js';
+import { UploadImageDocument } from '../generated/operations.js';
+import { requestData } from '../support/graphql-client.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 
 describe('the HTTP server around GraphQL', () => {
@@ -75,5 +78,47 @@ describe('the HTTP server around GraphQL', () => {
     const body = (await response.json()) as { errors: Array<{ message: string; extensions: Record<string, unknown> }> };
     assert.deepEqual(body.errors[0]?.extensions, { code: 'NOT_FOUND', id: 'missing' });
     assert.equal(body.errors[0]?.message, 'generation "missing" does not exist');
+  });
+
+  test('image files: cached forever by ETag, readable from any origin, GET and HEAD only', async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer();
+    const { uploadImage } = await requestData(server.url, UploadImageDocument, { dataUrl: `data:image/png;base64,${png.toString('base64')}` });
+    const url = new URL(uploadImage.url, server.url);
+    const full = await fetch(url);
+    assert.equal(full.status, 200);
+    const etag = `"${uploadImage.sha256}"`;
+    const cacheHeaders = (response: Response): unknown[] =>
+      ['etag', 'cache-control', 'access-control-allow-origin'].map((name) => response.headers.get(name));
+    assert.deepEqual(cacheHeaders(full), [etag, 'public, max-age=31536000, immutable', '*']);
+    assert.equal(full.headers.get('content-type'), 'image/png');
+    const bytes = Buffer.from(await full.arrayBuffer());
+    assert.equal(full.headers.get('content-length'), String(bytes.length));
+
+    const notModified = await fetch(url, { headers: { 'if-none-match': `"other", ${etag}` } });
+    assert.equal(notModified.status, 304);
+    assert.deepEqual(cacheHeaders(notModified), cacheHeaders(full));
+
+    const head = await fetch(url, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-length'), String(bytes.length));
+    assert.equal((await head.arrayBuffer()).byteLength, 0);
+
+    const post = await fetch(url, { method: 'POST' });
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.get('allow'), 'GET, HEAD');
+  });
+
+  test('image errors are JSON: a bad size 400, an unknown id 404, a broken path 500 without internals', async () => {
+    const badSize = await fetch(`${server.url}/images/abc?size=huge`);
+    assert.equal(badSize.status, 400);
+    assert.deepEqual(await badSize.json(), { error: 'size must be "thumb" or "full", got "huge"' });
+    const unknown = await fetch(`${server.url}/images/no-such-image`);
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.headers.get('access-control-allow-origin'), null);
+    assert.deepEqual(await unknown.json(), { error: 'image "no-such-image" not found' });
+    const broken = await fetch(`${server.url}/images/%E0%A4%A`);
+    assert.equal(broken.status, 500);
+    assert.equal(broken.headers.get('content-type'), 'application/json');
+    assert.deepEqual(await broken.json(), { error: 'internal error' });
   });
 });
