@@ -5,8 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
 import type { Logger } from '../logger.js';
 import { apolloHandler } from './apollo-handler.js';
 import { withCors } from './cors.js';
@@ -14,6 +12,7 @@ import { maskInternalErrors } from './error-masking.js';
 import { healthRoute } from './health.js';
 import { imageRoute, type ImageLookup } from './image-route.js';
 import { at, redirect, router } from './router.js';
+import { graphqlWsSubscriptions } from './subscriptions.js';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   host: string;
@@ -41,8 +40,7 @@ const GRAPHQL_PATH = '/graphql';
 export async function startHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Promise<RunningHttpServer> {
   const { logger } = options;
   const server = http.createServer();
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH });
-  const wsCleanup = useServer({ schema: options.schema, context: () => options.context() }, wsServer);
+  const subscriptions = graphqlWsSubscriptions(server, GRAPHQL_PATH, options.schema, options.context);
 
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
@@ -50,10 +48,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     // main.ts owns shutdown (stop workers, close the database); Apollo must not race it on SIGTERM.
     stopOnTerminationSignals: false,
     formatError: maskInternalErrors(logger),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
-      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
-    ],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), subscriptions],
   });
   await apollo.start();
 
