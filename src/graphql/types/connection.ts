@@ -11,7 +11,10 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-/** Base of `XEdge`: the node and its cursor. An edge that says more (a score) adds fields in its subclass. */
+/**
+ * Base of `XEdge`: the node and its cursor. An edge that says more (a score) adds fields in its subclass. The
+ * base itself never reaches the SDL: only the named subclasses are referenced from the schema.
+ */
 export function EdgeType<TNode extends object>(nodeType: ClassType<TNode>) {
   @ObjectType()
   abstract class Edge {
