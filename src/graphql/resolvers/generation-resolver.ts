@@ -10,7 +10,7 @@ import { asOverrideError, remixRequest } from '../remix.js';
 import { GenerateInput } from '../types/generate-input.js';
 import { RemixInput } from '../types/remix-input.js';
 import { GenerationEvent } from '../types/generation-events.js';
-import { connection, PageArgs } from '../types/connection.js';
+import { connection, foreignCursor, PageArgs } from '../types/connection.js';
 import { DeletedGeneration, Generation, GenerationConnection } from '../types/generation.js';
 import { checkPageSize } from '../validate-library-input.js';
 import { resolveGenerateInput } from '../validate-generate-input.js';
@@ -114,7 +114,7 @@ export class GenerationResolver {
     try {
       page = await ctx.reader.listGenerations({ first, after: after ?? undefined });
     } catch (error) {
-      if (error instanceof RangeError) throw badInput('after', `after is not a cursor from this API: ${error.message}`);
+      if (error instanceof RangeError) throw foreignCursor('this API', error.message);
       throw error;
     }
     return connection(page.items.map((item) => ({ node: toGeneration(item.record, null, ctx.publicUrl), cursor: item.cursor })), page);

@@ -5,7 +5,7 @@ import type { AppContext } from '../context.js';
 import { badInput, clientError, notFound } from '../errors.js';
 import { toImage } from '../mappers.js';
 import { Collection, CollectionChanges, CollectionConnection, CollectionImagesArgs, CollectionInput, TagCount, TaggingArgs } from '../types/collections.js';
-import { connection, PageArgs } from '../types/connection.js';
+import { connection, foreignCursor, PageArgs } from '../types/connection.js';
 import { Image, ImageConnection } from '../types/image.js';
 import { checkBatch, checkLength, checkPageSize, checkTagNames } from '../validate-library-input.js';
 
@@ -187,5 +187,5 @@ function decodeCursor<T>(after: string, cursor: CursorKind<T>): T {
   } catch {
     // not base64url JSON: as foreign as a cursor of another kind
   }
-  throw badInput('after', `after is not a cursor from ${cursor.of}`);
+  throw foreignCursor(cursor.of);
 }

@@ -4,7 +4,7 @@ import { SemanticSearchUnavailableError, type ImageSearchPage, type LibraryFilte
 import type { AppContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
 import { toImage, toPrompt } from '../mappers.js';
-import { connection, PageArgs } from '../types/connection.js';
+import { connection, foreignCursor, PageArgs } from '../types/connection.js';
 import { ImageConnection } from '../types/image.js';
 import { LibraryFilterInput, LibrarySearchInput, SearchModeEnum } from '../types/library-search.js';
 import { LibraryPrompt, PromptConnection } from '../types/prompt.js';
@@ -109,7 +109,7 @@ async function searching<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof RangeError) throw badInput('after', `after is not a cursor from this search: ${error.message}`);
+    if (error instanceof RangeError) throw foreignCursor('this search', error.message);
     if (error instanceof SemanticSearchUnavailableError) {
       throw badInput('input.mode', error.message, {
         reason: 'SEMANTIC_SEARCH_OFF',

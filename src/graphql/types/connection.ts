@@ -1,6 +1,9 @@
 // Relay cursor connections: one PageInfo, factories for a node type's edge and connection classes (so each
-// paged list names only its node and its description), the usual paging arguments, and how to fill a page.
+// paged list names only its node and its description), the usual paging arguments, how to fill a page, and
+// the error for a cursor a list did not hand out.
+import type { GraphQLError } from 'graphql';
 import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { badInput } from '../errors.js';
 
 @ObjectType()
 export class PageInfo {
@@ -61,4 +64,9 @@ export function connection<TEdge extends { cursor: string }>(
 ): { edges: TEdge[]; pageInfo: PageInfo; totalCount: number } {
   const endCursor = page.endCursor === undefined ? (edges.at(-1)?.cursor ?? null) : page.endCursor;
   return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor }, totalCount: page.totalCount };
+}
+
+/** BAD_USER_INPUT on `after` for a cursor that `list` did not hand out (`detail`: what the decoder said). */
+export function foreignCursor(list: string, detail?: string): GraphQLError {
+  return badInput('after', `after is not a cursor from ${list}${detail === undefined ? '' : `: ${detail}`}`);
 }
