@@ -1,5 +1,5 @@
-// Relay paging as clients see it on the lists that build their connections in the API layer (collections, a
-// collection's images, generations): page boundaries, end cursors, totals, and cursors from elsewhere refused.
+// Relay paging as clients see it on the lists whose connections the API layer builds (collections, a collection's
+// images, generations, searches): page boundaries, end cursors, totals, and cursors from elsewhere refused.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
@@ -67,5 +67,10 @@ describe('paged lists', () => {
     assert.equal(generations.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     assert.equal(generations.errors?.[0]?.extensions?.field, 'after');
     assert.match(generations.errors![0]!.message, /^after is not a cursor from this API: /);
+    for (const field of ['searchPrompts', 'searchImages']) {
+      const search = await gql(`{ ${field}(after: "${collectionCursor}") { totalCount } }`);
+      assert.equal(search.errors?.[0]?.extensions?.field, 'after', field);
+      assert.match(search.errors![0]!.message, /^after is not a cursor from this search: /);
+    }
   });
 });
