@@ -10,12 +10,8 @@ import { startTestServer, tempDataDir } from '../support/test-server.js';
 
 describe('the HTTP server around GraphQL', () => {
   let server: RunningServer;
-  before(async () => {
-    server = await startTestServer({ dataDir: await tempDataDir(), workers: 0 });
-  });
-  after(async () => {
-    await server.close();
-  });
+  before(async () => void (server = await startTestServer({ dataDir: await tempDataDir(), workers: 0 })));
+  after(() => server.close());
 
   const post = (body: string, contentType = 'application/json'): Promise<Response> =>
     fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
