@@ -1,9 +1,10 @@
-/** The client errors of the API (extensions.code), and generation/'s errors mapped onto them. */
+/** GraphQL errors a client can act on: the one list of their codes, the constructors resolvers throw, and generation/'s errors mapped onto them. */
 import { GraphQLError } from 'graphql';
 import { GenerationRequestError, QueueFullError, RemixSourceNotFoundError } from '../generation/request-errors.js';
 
-/** Error codes a client can act on (extensions.code), as listed in DESIGN.md. */
-export type ClientErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'MODEL_NOT_FOUND' | 'QUEUE_FULL';
+/** Error codes a client can act on (extensions.code), as listed in DESIGN.md; the HTTP layer masks every other code. */
+export const CLIENT_ERROR_CODES = ['BAD_USER_INPUT', 'NOT_FOUND', 'MODEL_NOT_FOUND', 'QUEUE_FULL', 'UNAUTHENTICATED', 'FORBIDDEN'] as const;
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
 export function clientError(code: ClientErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions } });

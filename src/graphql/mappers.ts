@@ -1,9 +1,10 @@
+// Library records -> GraphQL objects, in one place so image URLs are built the same way everywhere.
 import type { GenerationEvent as BusEvent } from '../generation/events.js';
 import type { Job, JobOrigin, StoredImage } from '../generation/job.js';
-import { imageUrl, thumbnailUrl, type GenerationRecord, type ImageRecord } from '../library/index.js';
-import type { Generation, Image } from './types/generation.js';
-
-/** Library records -> GraphQL objects. Kept in one place so URLs are built the same way everywhere. */
+import { imageUrl, thumbnailUrl, type GenerationRecord, type ImageRecord, type PromptHit } from '../library/index.js';
+import type { Generation } from './types/generation.js';
+import type { Image, UploadedImage } from './types/image.js';
+import type { LibraryPrompt } from './types/prompt.js';
 
 type ImageFields = Pick<ImageRecord | StoredImage, 'id' | 'generationId' | 'index' | 'seed' | 'width' | 'height' | 'sha256'>;
 
@@ -29,6 +30,15 @@ export function toGeneration(record: Omit<GenerationRecord, 'promptId'>, queuePo
     queuePosition: record.status === 'QUEUED' ? queuePosition : null,
     images: record.images.map((image) => toImage(image, publicUrl)),
   };
+}
+
+/** A search hit or a stored prompt: the score, where there is one, belongs on the edge, not the prompt. */
+export function toPrompt(hit: Omit<PromptHit, 'score'>): LibraryPrompt {
+  return { id: hit.id, text: hit.text, useCount: hit.useCount, createdAt: hit.createdAt, lastUsedAt: hit.lastUsedAt };
+}
+
+export function toUploadedImage(upload: Omit<UploadedImage, 'url'>, publicUrl: string): UploadedImage {
+  return { id: upload.id, url: imageUrl(upload.id, publicUrl), width: upload.width, height: upload.height, sha256: upload.sha256 };
 }
 
 /** A job as accepted: what `generate` returns, before any worker touches it. */

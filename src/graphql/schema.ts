@@ -1,3 +1,4 @@
+// The executable schema: every resolver class assembled once by type-graphql, and the SDL printed from it.
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';

@@ -1,5 +1,7 @@
+// GraphQL over HTTP on node:http: hands each request to Apollo and writes its answer back.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { sendJson } from './json.js';
 
 /** Room for an uploaded image (uploadImage) as a base64 data URL. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -21,8 +23,7 @@ export function apolloHandler<TContext extends BaseContext>(
     try {
       body = await readBody(req, headers.get('content-type') ?? '');
     } catch (error) {
-      res.writeHead(error instanceof BodyTooLargeError ? 413 : 400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] }));
+      sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
     const url = new URL(req.url ?? '/', 'http://localhost');

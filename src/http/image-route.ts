@@ -1,6 +1,10 @@
+// The image files: GET/HEAD /images/<id>[?size=thumb], cached forever by ETag since ids are content-addressed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { ANY_ORIGIN } from './cors.js';
+import { sendJson } from './json.js';
+import { route, type Route } from './router.js';
 
 export interface ImageFile {
   sha256: string;
@@ -16,30 +20,38 @@ export type ImageVariant = 'full' | 'thumb';
 export type ImageLookup = (id: string, variant: ImageVariant) => Promise<ImageFile | null>;
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
+const PREFIX = '/images/';
+
+export function imageRoute(lookup: ImageLookup): Route {
+  return route(
+    (path) => path.startsWith(PREFIX),
+    (req, res, url) => serveImage(req, res, decodeURIComponent(url.pathname.slice(PREFIX.length)), lookup, url.searchParams.get('size')),
+  );
+}
 
 /**
  * GET/HEAD /images/<id>[?size=thumb]. Image bytes never change for an id (content-addressed), so responses carry the
  * sha256 as a strong ETag and may be cached forever.
  */
-export async function serveImage(req: IncomingMessage, res: ServerResponse, id: string, lookup: ImageLookup, size: string | null = null): Promise<void> {
+async function serveImage(req: IncomingMessage, res: ServerResponse, id: string, lookup: ImageLookup, size: string | null = null): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
   }
   if (size !== null && size !== 'thumb' && size !== 'full') {
-    res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `size must be "thumb" or "full", got "${size}"` }));
+    sendJson(res, 400, { error: `size must be "thumb" or "full", got "${size}"` });
     return;
   }
   const image = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await lookup(id, size === 'thumb' ? 'thumb' : 'full') : null;
   if (!image) {
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `image "${id}" not found` }));
+    sendJson(res, 404, { error: `image "${id}" not found` });
     return;
   }
   const etag = `"${image.sha256}"`;
   const headers = {
     etag,
     'cache-control': `public, max-age=${ONE_YEAR_SECONDS}, immutable`,
-    'access-control-allow-origin': '*',
+    ...ANY_ORIGIN,
   };
   if (req.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) {
     res.writeHead(304, headers).end();

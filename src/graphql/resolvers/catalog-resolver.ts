@@ -1,7 +1,8 @@
+// What can be asked for: the installed models and the samplers.
 import { Ctx, Query, Resolver } from 'type-graphql';
 import { samplerDisplayName, samplerNames } from '../../generation/samplers.js';
 import type { AppContext } from '../context.js';
-import { DistillationEnum, Model, ModelFamilyEnum, PredictionTypeEnum, Sampler } from '../types/generation.js';
+import { DistillationEnum, Model, ModelFamilyEnum, PredictionTypeEnum, Sampler } from '../types/catalog.js';
 
 @Resolver()
 export class CatalogResolver {

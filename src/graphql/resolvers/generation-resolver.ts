@@ -1,5 +1,5 @@
-/** Generations over GraphQL: generate, remix and cancel translate to the generation service; queries read the library. */
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+/** Generations over GraphQL: generate, remix and cancel translate to the generation service; the rest read and list them, and follow one as it runs. */
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GenerationEvent as BusEvent } from '../../generation/events.js';
 import type { AcceptedJob } from '../../generation/generation-service.js';
 import type { AppContext } from '../context.js';
@@ -9,6 +9,7 @@ import { acceptedJobToGeneration, snapshotEvents, toEventPayload, toGeneration }
 import { GenerateInput } from '../types/generate-input.js';
 import { RemixInput } from '../types/remix-input.js';
 import { GenerationEvent } from '../types/generation-events.js';
+import { connection, foreignCursor, PageArgs } from '../types/connection.js';
 import { DeletedGeneration, Generation, GenerationConnection } from '../types/generation.js';
 import { checkPageSize } from '../validate-library-input.js';
 
@@ -61,24 +62,16 @@ export class GenerationResolver {
   }
 
   @Query(() => GenerationConnection, { description: 'Generations, newest first.' })
-  async generations(
-    @Ctx() ctx: AppContext,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
-  ): Promise<GenerationConnection> {
+  async generations(@Ctx() ctx: AppContext, @Args(() => PageArgs) { first, after }: PageArgs): Promise<GenerationConnection> {
     checkPageSize(first);
     let page;
     try {
       page = await ctx.reader.listGenerations({ first, after: after ?? undefined });
     } catch (error) {
-      if (error instanceof RangeError) throw badInput('after', `after is not a cursor from this API: ${error.message}`);
+      if (error instanceof RangeError) throw foreignCursor('this API', error.message);
       throw error;
     }
-    return {
-      edges: page.items.map((item) => ({ node: toGeneration(item.record, null, ctx.publicUrl), cursor: item.cursor })),
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      totalCount: page.totalCount,
-    };
+    return connection(page.items.map((item) => ({ node: toGeneration(item.record, null, ctx.publicUrl), cursor: item.cursor })), page);
   }
 
   @Subscription(() => GenerationEvent, {

@@ -1,12 +1,11 @@
+// importImage: pictures made elsewhere, added to the library with the parameters their PNG metadata states.
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { ImportRejectedError, METADATA_FORMATS } from '../../library/index.js';
 import type { AppContext } from '../context.js';
+import { decodeImageDataUrl } from '../data-url.js';
 import { badInput } from '../errors.js';
 import { toImage } from '../mappers.js';
 import { ImageImport } from '../types/image-import.js';
-
-/** Only PNG: the metadata lives in PNG text chunks, and the picture is kept byte for byte. */
-const PNG_DATA_URL = /^data:image\/png;base64,([A-Za-z0-9+/]+=*)$/;
 
 /** Largest PNG accepted, in bytes (a 4096 x 4096 picture with room to spare). */
 const MAX_PNG_BYTES = 64 * 1024 * 1024;
@@ -18,9 +17,8 @@ export class ImportResolver {
       'Reads the generation parameters of a PNG sent as a base64 data URL (AUTOMATIC1111, ComfyUI or InvokeAI metadata, like PNG Info) and adds the picture to the library; the same picture sent again is not added twice.',
   })
   async importImage(@Arg('dataUrl', () => String) dataUrl: string, @Ctx() ctx: AppContext): Promise<ImageImport> {
-    const match = PNG_DATA_URL.exec(dataUrl);
-    if (!match) throw badInput('dataUrl', 'dataUrl must be "data:image/png;base64,<data>"', { allowedValues: ['image/png'] });
-    const bytes = Buffer.from(match[1]!, 'base64');
+    // Only PNG: the metadata lives in PNG text chunks, and the picture is kept byte for byte.
+    const { bytes } = decodeImageDataUrl(dataUrl, ['png']);
     if (bytes.length > MAX_PNG_BYTES) throw badInput('dataUrl', `the PNG is ${bytes.length} bytes; at most ${MAX_PNG_BYTES}`, { max: MAX_PNG_BYTES });
     let imported;
     try {

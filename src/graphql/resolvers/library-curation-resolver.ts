@@ -1,35 +1,27 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { CollectionNameTakenError, CollectionOrderError, type CollectionRecord } from '../../library/index.js';
+// Tags, favorites and collections: the mutations and queries by which users organise the library.
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { CollectionNameTakenError, CollectionOrderError, decodeCursor, encodeCursor, stringPart, type CollectionRecord } from '../../library/index.js';
 import type { AppContext } from '../context.js';
 import { badInput, clientError, notFound } from '../errors.js';
 import { toImage } from '../mappers.js';
-import { Collection, CollectionChanges, CollectionConnection, CollectionInput, TagCount } from '../types/collections.js';
-import { Image } from '../types/generation.js';
-import { ImageConnection } from '../types/library-search.js';
+import { Collection, CollectionChanges, CollectionConnection, CollectionImagesArgs, CollectionInput, TagCount, TaggingArgs } from '../types/collections.js';
+import { connection, foreignCursor, PageArgs } from '../types/connection.js';
+import { Image, ImageConnection } from '../types/image.js';
 import { checkBatch, checkLength, checkPageSize, checkTagNames } from '../validate-library-input.js';
 
 const MAX_NAME_LENGTH = 100;
 const MAX_DESCRIPTION_LENGTH = 2000;
 
-/** Tags, favorites and collections: how users organise the library. */
 @Resolver(() => Collection)
 export class LibraryCurationResolver {
   @Mutation(() => [Image], { description: 'Adds tags (case-insensitive; created as needed) to images; returns the images.' })
-  async tagImages(
-    @Arg('imageIds', () => [ID]) imageIds: string[],
-    @Arg('tags', () => [String]) tags: string[],
-    @Ctx() ctx: AppContext,
-  ): Promise<Image[]> {
-    return this.retag(imageIds, tags, ctx, (ids, names) => ctx.labels.addTags(ids, names));
+  async tagImages(@Args(() => TaggingArgs) tagging: TaggingArgs, @Ctx() ctx: AppContext): Promise<Image[]> {
+    return this.retag(tagging, ctx, (ids, names) => ctx.labels.addTags(ids, names));
   }
 
   @Mutation(() => [Image], { description: 'Removes tags from images (a tag no image carries any more is deleted); returns the images.' })
-  async untagImages(
-    @Arg('imageIds', () => [ID]) imageIds: string[],
-    @Arg('tags', () => [String]) tags: string[],
-    @Ctx() ctx: AppContext,
-  ): Promise<Image[]> {
-    return this.retag(imageIds, tags, ctx, (ids, names) => ctx.labels.removeTags(ids, names));
+  async untagImages(@Args(() => TaggingArgs) tagging: TaggingArgs, @Ctx() ctx: AppContext): Promise<Image[]> {
+    return this.retag(tagging, ctx, (ids, names) => ctx.labels.removeTags(ids, names));
   }
 
   @Mutation(() => Image, { description: 'Marks an image a favorite, or not.' })
@@ -51,15 +43,10 @@ export class LibraryCurationResolver {
   }
 
   @Query(() => CollectionConnection, { description: 'Collections, by name.' })
-  async collections(
-    @Ctx() ctx: AppContext,
-    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
-  ): Promise<CollectionConnection> {
+  async collections(@Ctx() ctx: AppContext, @Args(() => PageArgs) { first, after }: PageArgs): Promise<CollectionConnection> {
     checkPageSize(first);
-    const page = await ctx.collections.list(first, after == null ? undefined : decodeName(after));
-    const edges = page.items.map((node) => ({ node, cursor: encodeName(node.name) }));
-    return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+    const page = await ctx.collections.list(first, after == null ? undefined : decodeListCursor(after, NAME_CURSOR));
+    return connection(page.items.map((node) => ({ node, cursor: encodeListCursor(NAME_CURSOR, node.name) })), page);
   }
 
   @Query(() => Collection, { nullable: true })
@@ -95,31 +82,19 @@ export class LibraryCurationResolver {
   }
 
   @Mutation(() => Collection, { description: 'Appends images to a collection, in the order given (images already in it keep their place).' })
-  async addToCollection(
-    @Arg('collectionId', () => ID) collectionId: string,
-    @Arg('imageIds', () => [ID]) imageIds: string[],
-    @Ctx() ctx: AppContext,
-  ): Promise<Collection> {
+  async addToCollection(@Args(() => CollectionImagesArgs) { collectionId, imageIds }: CollectionImagesArgs, @Ctx() ctx: AppContext): Promise<Collection> {
     await this.checkImages('imageIds', imageIds, ctx);
     return found(await ctx.collections.add(collectionId, imageIds), collectionId);
   }
 
   @Mutation(() => Collection)
-  async removeFromCollection(
-    @Arg('collectionId', () => ID) collectionId: string,
-    @Arg('imageIds', () => [ID]) imageIds: string[],
-    @Ctx() ctx: AppContext,
-  ): Promise<Collection> {
+  async removeFromCollection(@Args(() => CollectionImagesArgs) { collectionId, imageIds }: CollectionImagesArgs, @Ctx() ctx: AppContext): Promise<Collection> {
     checkBatch('imageIds', imageIds);
     return found(await ctx.collections.remove(collectionId, imageIds), collectionId);
   }
 
   @Mutation(() => Collection, { description: "Sets the order of a collection: imageIds lists each of its images exactly once." })
-  async reorderCollection(
-    @Arg('collectionId', () => ID) collectionId: string,
-    @Arg('imageIds', () => [ID]) imageIds: string[],
-    @Ctx() ctx: AppContext,
-  ): Promise<Collection> {
+  async reorderCollection(@Args(() => CollectionImagesArgs) { collectionId, imageIds }: CollectionImagesArgs, @Ctx() ctx: AppContext): Promise<Collection> {
     try {
       return found(await ctx.collections.reorder(collectionId, imageIds), collectionId);
     } catch (error) {
@@ -136,22 +111,18 @@ export class LibraryCurationResolver {
     @Arg('after', () => String, { nullable: true }) after?: string | null,
   ): Promise<ImageConnection> {
     checkPageSize(first);
-    const afterPosition = after == null ? undefined : decodePosition(after);
+    const afterPosition = after == null ? undefined : decodeListCursor(after, POSITION_CURSOR);
     const entries = await ctx.collections.imageIds(collection.id, first + 1, afterPosition);
     const page = entries.slice(0, first);
     const images = await ctx.loaders.image.loadMany(page.map((entry) => entry.imageId));
     const edges = page.flatMap((entry, i) => {
       const image = images[i];
-      return image && !(image instanceof Error) ? [{ node: toImage(image, ctx.publicUrl), cursor: encodePosition(entry.position), score: null }] : [];
+      return image && !(image instanceof Error) ? [{ node: toImage(image, ctx.publicUrl), cursor: encodeListCursor(POSITION_CURSOR, entry.position), score: null }] : [];
     });
-    return {
-      edges,
-      pageInfo: { hasNextPage: entries.length > first, endCursor: edges.at(-1)?.cursor ?? null },
-      totalCount: collection.imageCount,
-    };
+    return connection(edges, { hasNextPage: entries.length > first, totalCount: collection.imageCount });
   }
 
-  private async retag(imageIds: string[], tags: string[], ctx: AppContext, change: (imageIds: string[], tags: string[]) => Promise<void>): Promise<Image[]> {
+  private async retag({ imageIds, tags }: TaggingArgs, ctx: AppContext, change: (imageIds: string[], tags: string[]) => Promise<void>): Promise<Image[]> {
     await this.checkImages('imageIds', imageIds, ctx);
     checkTagNames('tags', tags);
     await change(imageIds, tags);
@@ -194,30 +165,32 @@ function found(collection: CollectionRecord | null, id: string): CollectionRecor
   return collection;
 }
 
-function encodeName(name: string): string {
-  return Buffer.from(JSON.stringify(['name', name])).toString('base64url');
+/**
+ * Cursors of the lists kept here, in the library's cursor codec: the list's kind and the last value, so a
+ * cursor of one list is refused by another.
+ */
+interface CursorKind<T> {
+  kind: string;
+  /** The list, as the error for a foreign cursor names it. */
+  of: string;
+  read(value: unknown): T | undefined;
 }
 
-function decodeName(cursor: string): string {
+const NAME_CURSOR: CursorKind<string> = { kind: 'name', of: 'collections', read: stringPart };
+const POSITION_CURSOR: CursorKind<number> = {
+  kind: 'position',
+  of: 'this collection',
+  read: (value) => (Number.isInteger(value) ? (value as number) : undefined),
+};
+
+function encodeListCursor<T extends string | number>(cursor: CursorKind<T>, value: T): string {
+  return encodeCursor(cursor.kind, value);
+}
+
+function decodeListCursor<T>(after: string, cursor: CursorKind<T>): T {
   try {
-    const [kind, name] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (kind === 'name' && typeof name === 'string') return name;
+    return decodeCursor(after, { key: (kind) => (kind === cursor.kind ? kind : undefined), id: cursor.read }).id;
   } catch {
-    // fall through
+    throw foreignCursor(cursor.of);
   }
-  throw badInput('after', 'after is not a cursor from collections');
-}
-
-function encodePosition(position: number): string {
-  return Buffer.from(JSON.stringify(['position', position])).toString('base64url');
-}
-
-function decodePosition(cursor: string): number {
-  try {
-    const [kind, position] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (kind === 'position' && Number.isInteger(position)) return position as number;
-  } catch {
-    // fall through
-  }
-  throw badInput('after', 'after is not a cursor from this collection');
 }

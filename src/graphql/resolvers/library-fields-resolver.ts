@@ -1,10 +1,11 @@
+// Nested library fields of images and prompts, answered through the request's batching loaders.
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { AppContext } from '../context.js';
-import { toGeneration, toImage } from '../mappers.js';
-import { Generation, Image } from '../types/generation.js';
-import { LibraryPrompt } from '../types/library-search.js';
+import { toGeneration, toImage, toPrompt } from '../mappers.js';
+import { Generation } from '../types/generation.js';
+import { Image } from '../types/image.js';
+import { LibraryPrompt } from '../types/prompt.js';
 import { checkPageSize } from '../validate-library-input.js';
-import { toPrompt } from './library-search-resolver.js';
 
 /** Nested library fields of an image, each batched across the whole response through the request's loaders. */
 @Resolver(() => Image)

@@ -1,9 +1,13 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+// The library's search queries: prompts and images by text, mode and filters, and by likeness to a stored one.
+import { Arg, Args, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { SemanticSearchUnavailableError, type ImageSearchPage, type LibraryFilters, type LibraryQuery, type PromptHit, type PromptSearchPage } from '../../library/index.js';
 import type { AppContext } from '../context.js';
 import { badInput, notFound } from '../errors.js';
-import { toImage } from '../mappers.js';
-import { ImageConnection, LibraryFilterInput, LibraryPrompt, LibrarySearchInput, PromptConnection, SearchModeEnum } from '../types/library-search.js';
+import { toImage, toPrompt } from '../mappers.js';
+import { connection, foreignCursor, PageArgs } from '../types/connection.js';
+import { ImageConnection } from '../types/image.js';
+import { LibraryFilterInput, LibrarySearchInput, SearchModeEnum } from '../types/library-search.js';
+import { LibraryPrompt, PromptConnection } from '../types/prompt.js';
 import { checkLength, checkPageSize, checkTagNames, MAX_QUERY_LENGTH } from '../validate-library-input.js';
 
 @Resolver()
@@ -11,9 +15,8 @@ export class LibrarySearchResolver {
   @Query(() => PromptConnection, { description: 'Searches the prompt library by words, typo-tolerantly, by meaning, or all at once (see SearchMode).' })
   async searchPrompts(
     @Ctx() ctx: AppContext,
-    @Arg('input', () => LibrarySearchInput, { nullable: true }) input?: LibrarySearchInput | null,
-    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('input', () => LibrarySearchInput, { nullable: true }) input: LibrarySearchInput | null | undefined,
+    @Args(() => PageArgs) { first, after }: PageArgs,
   ): Promise<PromptConnection> {
     const query = toLibraryQuery(input ?? {}, first);
     return promptConnection(await searching(() => ctx.promptSearch.search(query, first, after ?? undefined)));
@@ -24,9 +27,8 @@ export class LibrarySearchResolver {
   })
   async searchImages(
     @Ctx() ctx: AppContext,
-    @Arg('input', () => LibrarySearchInput, { nullable: true }) input?: LibrarySearchInput | null,
-    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('input', () => LibrarySearchInput, { nullable: true }) input: LibrarySearchInput | null | undefined,
+    @Args(() => PageArgs) { first, after }: PageArgs,
   ): Promise<ImageConnection> {
     const query = toLibraryQuery(input ?? {}, first);
     return imageConnection(await searching(() => ctx.imageSearch.search(query, first, after ?? undefined)), ctx.publicUrl);
@@ -36,14 +38,10 @@ export class LibrarySearchResolver {
   async similarPrompts(
     @Ctx() ctx: AppContext,
     @Arg('promptId', () => ID) promptId: string,
-    @Arg('filter', () => LibraryFilterInput, { nullable: true }) filter?: LibraryFilterInput | null,
-    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => LibraryFilterInput, { nullable: true }) filter: LibraryFilterInput | null | undefined,
+    @Args(() => PageArgs) { first, after }: PageArgs,
   ): Promise<PromptConnection> {
-    const filters = toFilters(filter ?? {}, 'filter');
-    checkPageSize(first);
-    const page = await searching(() => ctx.promptSearch.similar(promptId, filters, first, after ?? undefined));
-    if (!page) throw notFound('prompt', promptId);
+    const page = await similar('prompt', promptId, filter, first, (filters) => ctx.promptSearch.similar(promptId, filters, first, after ?? undefined));
     return promptConnection(page);
   }
 
@@ -53,14 +51,10 @@ export class LibrarySearchResolver {
   async similarImages(
     @Ctx() ctx: AppContext,
     @Arg('imageId', () => ID) imageId: string,
-    @Arg('filter', () => LibraryFilterInput, { nullable: true }) filter?: LibraryFilterInput | null,
-    @Arg('first', () => Int, { defaultValue: 20 }) first = 20,
-    @Arg('after', () => String, { nullable: true }) after?: string | null,
+    @Arg('filter', () => LibraryFilterInput, { nullable: true }) filter: LibraryFilterInput | null | undefined,
+    @Args(() => PageArgs) { first, after }: PageArgs,
   ): Promise<ImageConnection> {
-    const filters = toFilters(filter ?? {}, 'filter');
-    checkPageSize(first);
-    const page = await searching(() => ctx.imageSearch.similar(imageId, filters, first, after ?? undefined));
-    if (!page) throw notFound('image', imageId);
+    const page = await similar('image', imageId, filter, first, (filters) => ctx.imageSearch.similar(imageId, filters, first, after ?? undefined));
     return imageConnection(page, ctx.publicUrl);
   }
 
@@ -115,7 +109,7 @@ async function searching<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof RangeError) throw badInput('after', `after is not a cursor from this search: ${error.message}`);
+    if (error instanceof RangeError) throw foreignCursor('this search', error.message);
     if (error instanceof SemanticSearchUnavailableError) {
       throw badInput('input.mode', error.message, {
         reason: 'SEMANTIC_SEARCH_OFF',
@@ -126,22 +120,25 @@ async function searching<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A `similar*` query: its filter and page size checked, NOT_FOUND when the library has no item with that id. */
+async function similar<TPage>(
+  what: string,
+  id: string,
+  filter: LibraryFilterInput | null | undefined,
+  first: number,
+  search: (filters: LibraryFilters) => Promise<TPage | null>,
+): Promise<TPage> {
+  const filters = toFilters(filter ?? {}, 'filter');
+  checkPageSize(first);
+  const page = await searching(() => search(filters));
+  if (!page) throw notFound(what, id);
+  return page;
+}
+
 function promptConnection(page: PromptSearchPage): PromptConnection {
-  return {
-    edges: page.items.map(({ hit, cursor }) => ({ node: toPrompt(hit), cursor, score: hit.score })),
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    totalCount: page.totalCount,
-  };
+  return connection(page.items.map(({ hit, cursor }) => ({ node: toPrompt(hit), cursor, score: hit.score })), page);
 }
 
 function imageConnection(page: ImageSearchPage, publicUrl: string): ImageConnection {
-  return {
-    edges: page.items.map(({ hit, cursor }) => ({ node: toImage(hit, publicUrl), cursor, score: hit.score })),
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-    totalCount: page.totalCount,
-  };
-}
-
-export function toPrompt(hit: Omit<PromptHit, 'score'>): LibraryPrompt {
-  return { id: hit.id, text: hit.text, useCount: hit.useCount, createdAt: hit.createdAt, lastUsedAt: hit.lastUsedAt };
+  return connection(page.items.map(({ hit, cursor }) => ({ node: toImage(hit, publicUrl), cursor, score: hit.score })), page);
 }

@@ -1,5 +1,6 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { PageInfo } from './generation.js';
+// Collections and tags: how users organise the library, and what is asked to create or change a collection.
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ConnectionType, EdgeType } from './connection.js';
 
 @ObjectType({ description: 'A named, ordered set of images. Its images are listed by the `images` field.' })
 export class Collection {
@@ -50,22 +51,28 @@ export class TagCount {
 }
 
 @ObjectType()
-export class CollectionEdge {
-  @Field(() => Collection)
-  node!: Collection;
-
-  @Field(() => String)
-  cursor!: string;
-}
+export class CollectionEdge extends EdgeType(Collection) {}
 
 @ObjectType({ description: 'A page of collections, by name (Relay cursor connection).' })
-export class CollectionConnection {
-  @Field(() => [CollectionEdge])
-  edges!: CollectionEdge[];
+export class CollectionConnection extends ConnectionType(CollectionEdge) {}
 
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
+/** Which images get which tags (tagImages, untagImages). */
+@ArgsType()
+export class TaggingArgs {
+  // Declared in the order the SDL lists them.
+  @Field(() => [String])
+  tags!: string[];
 
-  @Field(() => Int)
-  totalCount!: number;
+  @Field(() => [ID])
+  imageIds!: string[];
+}
+
+/** Which images of which collection (addToCollection, removeFromCollection, reorderCollection). */
+@ArgsType()
+export class CollectionImagesArgs {
+  @Field(() => [ID])
+  imageIds!: string[];
+
+  @Field(() => ID)
+  collectionId!: string;
 }

@@ -1,17 +1,8 @@
-import { Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+// The generationEvents subscription's payloads: one GraphQL type per bus event, behind one interface.
+import { Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import type { GenerationEvent as BusEvent, GenerationEventType } from '../../generation/events.js';
-import { Image } from './generation.js';
-
-export const GenerationEventTypeEnum = {
-  QUEUED: 'QUEUED',
-  STARTED: 'STARTED',
-  STEP: 'STEP',
-  IMAGE: 'IMAGE',
-  COMPLETED: 'COMPLETED',
-  FAILED: 'FAILED',
-  CANCELLED: 'CANCELLED',
-} as const satisfies { [K in GenerationEventType]: K };
-registerEnumType(GenerationEventTypeEnum, { name: 'GenerationEventType' });
+import { enumOf } from './enums.js';
+import { Image } from './image.js';
 
 @InterfaceType({
   description: 'Progress of a generation: QUEUED -> STARTED -> STEP... -> IMAGE... -> COMPLETED | FAILED | CANCELLED.',
@@ -67,6 +58,7 @@ export class GenerationFailed extends GenerationEvent {
 @ObjectType({ implements: GenerationEvent })
 export class GenerationCancelled extends GenerationEvent {}
 
+/** A Record, so an event type the bus gains without a class here fails to compile. */
 const EVENT_TYPE_NAMES: Record<GenerationEventType, string> = {
   QUEUED: GenerationQueued.name,
   STARTED: GenerationStarted.name,
@@ -76,6 +68,9 @@ const EVENT_TYPE_NAMES: Record<GenerationEventType, string> = {
   FAILED: GenerationFailed.name,
   CANCELLED: GenerationCancelled.name,
 };
+
+// Read by the `type` field's thunk only when the schema is built, so it may follow the classes.
+const GenerationEventTypeEnum = enumOf('GenerationEventType', Object.keys(EVENT_TYPE_NAMES) as GenerationEventType[]);
 
 /** All implementations, so buildSchema includes them even though no field returns them directly. */
 export const GENERATION_EVENT_TYPES = [

@@ -1,50 +1,18 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+// A generation as the API shows it: its status, parameters and images, pages of generations, and what a delete removed.
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { GENERATION_STATUSES, PREVIEW_METHODS, type GenerationStatus, type PreviewMethod } from '../../generation/job.js';
+import { ConnectionType, EdgeType } from './connection.js';
+import { enumOf } from './enums.js';
+import { Image } from './image.js';
 import { SeedScalar } from './seed-scalar.js';
 
-export const GenerationStatusEnum = Object.fromEntries(GENERATION_STATUSES.map((s) => [s, s])) as {
-  [K in GenerationStatus]: K;
-};
-registerEnumType(GenerationStatusEnum, {
-  name: 'GenerationStatus',
-  description: 'QUEUED -> RUNNING -> COMPLETED | FAILED | CANCELLED',
-});
+const GenerationStatusEnum = enumOf('GenerationStatus', GENERATION_STATUSES, 'QUEUED -> RUNNING -> COMPLETED | FAILED | CANCELLED');
 
-export const PreviewMethodEnum = Object.fromEntries(PREVIEW_METHODS.map((m) => [m, m])) as { [K in PreviewMethod]: K };
-registerEnumType(PreviewMethodEnum, {
-  name: 'PreviewMethod',
-  description: 'LATENT2RGB: a fixed linear map of the latents (free, blurry). TAESD: the tiny autoencoder (sharp; needs ATELIER_TAESD_DIR).',
-});
-
-@ObjectType({ description: 'One generated image, stored as a PNG with its parameters embedded.' })
-export class Image {
-  @Field(() => ID)
-  id!: string;
-
-  /** Not a field: what the nested `generation` and `prompt` fields are loaded by. */
-  generationId!: string;
-
-  @Field(() => String, { description: 'Where to download the PNG (relative to the server unless ATELIER_PUBLIC_URL is set).' })
-  url!: string;
-
-  @Field(() => String, { description: 'A WebP thumbnail of at most 256 px a side, for galleries (`url` with `?size=thumb`).' })
-  thumbnailUrl!: string;
-
-  @Field(() => Int, { description: 'Position in the batch, from 0.' })
-  index!: number;
-
-  @Field(() => SeedScalar, { description: 'Seed that reproduces exactly this image with the same parameters.' })
-  seed!: bigint;
-
-  @Field(() => Int)
-  width!: number;
-
-  @Field(() => Int)
-  height!: number;
-
-  @Field(() => String, { description: 'SHA-256 of the PNG bytes; also its ETag.' })
-  sha256!: string;
-}
+export const PreviewMethodEnum = enumOf(
+  'PreviewMethod',
+  PREVIEW_METHODS,
+  'LATENT2RGB: a fixed linear map of the latents (free, blurry). TAESD: the tiny autoencoder (sharp; needs ATELIER_TAESD_DIR).',
+);
 
 @ObjectType({ description: 'A text-to-image job and its results.' })
 export class Generation {
@@ -131,22 +99,7 @@ export class Generation {
 }
 
 @ObjectType()
-export class PageInfo {
-  @Field(() => Boolean)
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true })
-  endCursor!: string | null;
-}
-
-@ObjectType()
-export class GenerationEdge {
-  @Field(() => Generation)
-  node!: Generation;
-
-  @Field(() => String)
-  cursor!: string;
-}
+export class GenerationEdge extends EdgeType(Generation) {}
 
 @ObjectType({ description: 'What deleteGeneration removed.' })
 export class DeletedGeneration {
@@ -158,91 +111,4 @@ export class DeletedGeneration {
 }
 
 @ObjectType({ description: 'A page of generations, newest first (Relay cursor connection).' })
-export class GenerationConnection {
-  @Field(() => [GenerationEdge])
-  edges!: GenerationEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-}
-
-export enum ModelFamilyEnum {
-  SD1 = 'sd1',
-  SD2 = 'sd2',
-  SDXL = 'sdxl',
-}
-registerEnumType(ModelFamilyEnum, {
-  name: 'ModelFamily',
-  description: 'The architecture: SD1 (CLIP ViT-L, 768), SD2 (OpenCLIP ViT-H, 1024), SDXL (two text encoders, size conditioning).',
-});
-
-export enum DistillationEnum {
-  NONE = 'none',
-  LCM = 'lcm',
-  TURBO = 'turbo',
-}
-registerEnumType(DistillationEnum, {
-  name: 'Distillation',
-  description: 'Few-step variants: LCM (latent consistency; guidance as an embedding when the UNet takes timestep_cond) and Turbo (adversarial distillation; 1-4 steps, no guidance).',
-});
-
-export enum PredictionTypeEnum {
-  EPSILON = 'epsilon',
-  V_PREDICTION = 'v_prediction',
-  SAMPLE = 'sample',
-}
-registerEnumType(PredictionTypeEnum, { name: 'PredictionType', description: "What the UNet predicts (the scheduler config's prediction_type)." });
-
-@ObjectType({ description: 'What a request that leaves them out gets with this model.' })
-export class ModelDefaults {
-  @Field(() => String)
-  sampler!: string;
-
-  @Field(() => Int)
-  steps!: number;
-
-  @Field(() => Float)
-  guidanceScale!: number;
-}
-
-@ObjectType({ description: 'An installed model: a folder in the diffusers ONNX layout.' })
-export class Model {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => String, { description: 'Pipeline class from model_index.json.' })
-  pipelineClass!: string;
-
-  @Field(() => ModelFamilyEnum)
-  family!: ModelFamilyEnum;
-
-  @Field(() => DistillationEnum)
-  distillation!: DistillationEnum;
-
-  @Field(() => PredictionTypeEnum)
-  predictionType!: PredictionTypeEnum;
-
-  @Field(() => Boolean, { description: 'An inpainting UNet (9 input channels): masks are painted with the model itself.' })
-  inpainting!: boolean;
-
-  @Field(() => ModelDefaults)
-  defaults!: ModelDefaults;
-
-  @Field(() => Int, { description: 'Native width and height in pixels; the default size of a request.' })
-  defaultSize!: number;
-
-  @Field(() => Boolean)
-  isDefault!: boolean;
-}
-
-@ObjectType({ description: 'A sampler (diffusers scheduler) usable in GenerateInput.sampler.' })
-export class Sampler {
-  @Field(() => String, { description: 'Stable API name, e.g. "euler".' })
-  name!: string;
-
-  @Field(() => String, { description: 'Name as AUTOMATIC1111 shows it, e.g. "Euler"; written into PNG metadata.' })
-  label!: string;
-}
+export class GenerationConnection extends ConnectionType(GenerationEdge) {}

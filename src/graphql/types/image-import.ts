@@ -1,14 +1,15 @@
-import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+// What importImage answers: the parameters a PNG's metadata states, and the library entry the picture became.
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { METADATA_FORMATS, type MetadataFormat } from '../../library/index.js';
-import { Image } from './generation.js';
+import { enumOf } from './enums.js';
+import { Image } from './image.js';
 import { SeedScalar } from './seed-scalar.js';
 
-export const MetadataFormatEnum = Object.fromEntries(METADATA_FORMATS.map((f) => [f, f])) as { [K in MetadataFormat]: K };
-registerEnumType(MetadataFormatEnum, {
-  name: 'MetadataFormat',
-  description:
-    'Where the parameters were read from: AUTOMATIC1111 ("parameters" text chunk; also Forge, SD.Next, Civitai, Atelier), COMFYUI ("prompt" node graph), INVOKEAI ("invokeai_metadata", or 2.x "sd-metadata" / "Dream").',
-});
+const MetadataFormatEnum = enumOf(
+  'MetadataFormat',
+  METADATA_FORMATS,
+  'Where the parameters were read from: AUTOMATIC1111 ("parameters" text chunk; also Forge, SD.Next, Civitai, Atelier), COMFYUI ("prompt" node graph), INVOKEAI ("invokeai_metadata", or 2.x "sd-metadata" / "Dream").',
+);
 
 @ObjectType({
   description:

@@ -1,28 +1,21 @@
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { Image, PageInfo } from './generation.js';
+// What a library search asks for: the filters, the free-text query, the search mode and the order.
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { enumOf, type EnumValue } from './enums.js';
 import { SeedScalar } from './seed-scalar.js';
 
-export enum SearchModeEnum {
-  WORDS = 'WORDS',
-  FUZZY = 'FUZZY',
-  SEMANTIC = 'SEMANTIC',
-  HYBRID = 'HYBRID',
-}
-registerEnumType(SearchModeEnum, {
-  name: 'SearchMode',
-  description:
-    'WORDS: full text with stemming and web-search syntax ("a phrase", -exclude, or). FUZZY: each word matched typo-tolerantly (trigrams), the last one also as a prefix. SEMANTIC: by meaning (CLIP text embeddings, cosine similarity; the 200 nearest prompts). HYBRID (default): all of them, merged by reciprocal rank fusion. -exclusions apply in every mode.',
-});
+export const SearchModeEnum = enumOf(
+  'SearchMode',
+  ['WORDS', 'FUZZY', 'SEMANTIC', 'HYBRID'],
+  'WORDS: full text with stemming and web-search syntax ("a phrase", -exclude, or). FUZZY: each word matched typo-tolerantly (trigrams), the last one also as a prefix. SEMANTIC: by meaning (CLIP text embeddings, cosine similarity; the 200 nearest prompts). HYBRID (default): all of them, merged by reciprocal rank fusion. -exclusions apply in every mode.',
+);
+export type SearchModeEnum = EnumValue<typeof SearchModeEnum>;
 
-export enum LibrarySortEnum {
-  RELEVANCE = 'RELEVANCE',
-  NEWEST = 'NEWEST',
-  MOST_USED = 'MOST_USED',
-}
-registerEnumType(LibrarySortEnum, {
-  name: 'LibrarySort',
-  description: 'RELEVANCE applies when there is a query; without one it is NEWEST. MOST_USED: by how many generations used the prompt.',
-});
+const LibrarySortEnum = enumOf(
+  'LibrarySort',
+  ['RELEVANCE', 'NEWEST', 'MOST_USED'],
+  'RELEVANCE applies when there is a query; without one it is NEWEST. MOST_USED: by how many generations used the prompt.',
+);
+type LibrarySortEnum = EnumValue<typeof LibrarySortEnum>;
 
 @InputType({ description: 'Filters on what was generated; every field is optional. A prompt passes when one of its images does.' })
 export class LibraryFilterInput {
@@ -69,70 +62,4 @@ export class LibrarySearchInput extends LibraryFilterInput {
 
   @Field(() => LibrarySortEnum, { nullable: true, description: 'Default: RELEVANCE.' })
   sort?: LibrarySortEnum | null;
-}
-
-@ObjectType({ description: 'A prompt text in the library, stored once however often it was used.' })
-export class LibraryPrompt {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  text!: string;
-
-  @Field(() => Int, { description: 'How many generations used it.' })
-  useCount!: number;
-
-  @Field(() => Date)
-  createdAt!: Date;
-
-  @Field(() => Date)
-  lastUsedAt!: Date;
-}
-
-@ObjectType()
-export class PromptEdge {
-  @Field(() => LibraryPrompt)
-  node!: LibraryPrompt;
-
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Float, { nullable: true, description: 'Relevance (higher is better) when sorted by relevance; null otherwise.' })
-  score!: number | null;
-}
-
-@ObjectType({ description: 'A page of prompts (Relay cursor connection).' })
-export class PromptConnection {
-  @Field(() => [PromptEdge])
-  edges!: PromptEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
-}
-
-@ObjectType()
-export class ImageEdge {
-  @Field(() => Image)
-  node!: Image;
-
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => Float, { nullable: true, description: "Relevance of the image's prompt when sorted by relevance; null otherwise." })
-  score!: number | null;
-}
-
-@ObjectType({ description: 'A page of images (Relay cursor connection).' })
-export class ImageConnection {
-  @Field(() => [ImageEdge])
-  edges!: ImageEdge[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
-  @Field(() => Int)
-  totalCount!: number;
 }

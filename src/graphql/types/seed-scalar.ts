@@ -1,4 +1,6 @@
+// The Seed scalar: 64-bit seeds carried exactly, as decimal strings, in and out of the API.
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { badInput, clientError } from '../errors.js';
 
 /**
  * Seeds are unsigned 64-bit integers, beyond GraphQL's 32-bit Int and JavaScript's exact numbers. Input:
@@ -21,21 +23,17 @@ export const SeedScalar = new GraphQLScalarType<bigint, string>({
   },
   parseLiteral(ast) {
     if (ast.kind === Kind.INT || ast.kind === Kind.STRING) return toBigInt(ast.kind === Kind.INT ? ast.value : ast.value);
-    throw new GraphQLError('Seed must be an integer or a string of decimal digits', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw clientError('BAD_USER_INPUT', 'Seed must be an integer or a string of decimal digits');
   },
 });
 
 function toBigInt(value: unknown): bigint {
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value)) {
-      throw new GraphQLError('Seed numbers above 2^53 lose precision in JSON; pass the seed as a string', {
-        extensions: { code: 'BAD_USER_INPUT', field: 'seed' },
-      });
+      throw badInput('seed', 'Seed numbers above 2^53 lose precision in JSON; pass the seed as a string');
     }
     return BigInt(value);
   }
   if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) return BigInt(value.trim());
-  throw new GraphQLError(`Seed must be an integer or a string of decimal digits, got ${JSON.stringify(value)}`, {
-    extensions: { code: 'BAD_USER_INPUT', field: 'seed' },
-  });
+  throw badInput('seed', `Seed must be an integer or a string of decimal digits, got ${JSON.stringify(value)}`);
 }

@@ -1,0 +1,75 @@
+// The installed models and the samplers, as the catalog queries list them.
+import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { graphqlEnum, type EnumValue } from './enums.js';
+
+export const ModelFamilyEnum = graphqlEnum(
+  'ModelFamily',
+  { SD1: 'sd1', SD2: 'sd2', SDXL: 'sdxl' },
+  'The architecture: SD1 (CLIP ViT-L, 768), SD2 (OpenCLIP ViT-H, 1024), SDXL (two text encoders, size conditioning).',
+);
+export type ModelFamilyEnum = EnumValue<typeof ModelFamilyEnum>;
+
+export const DistillationEnum = graphqlEnum(
+  'Distillation',
+  { NONE: 'none', LCM: 'lcm', TURBO: 'turbo' },
+  'Few-step variants: LCM (latent consistency; guidance as an embedding when the UNet takes timestep_cond) and Turbo (adversarial distillation; 1-4 steps, no guidance).',
+);
+export type DistillationEnum = EnumValue<typeof DistillationEnum>;
+
+export const PredictionTypeEnum = graphqlEnum(
+  'PredictionType',
+  { EPSILON: 'epsilon', V_PREDICTION: 'v_prediction', SAMPLE: 'sample' },
+  "What the UNet predicts (the scheduler config's prediction_type).",
+);
+export type PredictionTypeEnum = EnumValue<typeof PredictionTypeEnum>;
+
+@ObjectType({ description: 'What a request that leaves them out gets with this model.' })
+export class ModelDefaults {
+  @Field(() => String)
+  sampler!: string;
+
+  @Field(() => Int)
+  steps!: number;
+
+  @Field(() => Float)
+  guidanceScale!: number;
+}
+
+@ObjectType({ description: 'An installed model: a folder in the diffusers ONNX layout.' })
+export class Model {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'Pipeline class from model_index.json.' })
+  pipelineClass!: string;
+
+  @Field(() => ModelFamilyEnum)
+  family!: ModelFamilyEnum;
+
+  @Field(() => DistillationEnum)
+  distillation!: DistillationEnum;
+
+  @Field(() => PredictionTypeEnum)
+  predictionType!: PredictionTypeEnum;
+
+  @Field(() => Boolean, { description: 'An inpainting UNet (9 input channels): masks are painted with the model itself.' })
+  inpainting!: boolean;
+
+  @Field(() => ModelDefaults)
+  defaults!: ModelDefaults;
+
+  @Field(() => Int, { description: 'Native width and height in pixels; the default size of a request.' })
+  defaultSize!: number;
+
+  @Field(() => Boolean)
+  isDefault!: boolean;
+}
+
+@ObjectType({ description: 'A sampler (diffusers scheduler) usable in GenerateInput.sampler.' })
+export class Sampler {
+  @Field(() => String, { description: 'Stable API name, e.g. "euler".' })
+  name!: string;
+
+  @Field(() => String, { description: 'Name as AUTOMATIC1111 shows it, e.g. "Euler"; written into PNG metadata.' })
+  label!: string;
+}

@@ -1,0 +1,19 @@
+// Error masking for Apollo's formatError: errors a client can act on pass through as they are; anything else
+// is logged with its stack and reaches the client only as INTERNAL_SERVER_ERROR, without internals.
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { CLIENT_ERROR_CODES } from '../graphql/errors.js';
+import type { Logger } from '../logger.js';
+
+/** Ours, plus the request errors Apollo and our HTTP glue raise before any resolver runs. */
+const PASS_THROUGH_CODES: ReadonlySet<string> = new Set([...CLIENT_ERROR_CODES, 'PERSISTED_QUERY_NOT_FOUND', 'BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE']);
+
+export function maskInternalErrors(logger: Logger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
+  return (formatted, error) => {
+    const code = formatted.extensions?.code;
+    // GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, ...: the client's query is at fault.
+    if (typeof code === 'string' && (PASS_THROUGH_CODES.has(code) || code.startsWith('GRAPHQL_'))) return formatted;
+    logger.error({ err: unwrapResolverError(error) }, 'internal error in a GraphQL operation');
+    return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}

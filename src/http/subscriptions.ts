@@ -1,0 +1,18 @@
+// GraphQL subscriptions: graphql-ws on the HTTP server's GraphQL path, closed when Apollo drains the server.
+import type { Server } from 'node:http';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+
+/** Starts accepting WebSocket subscriptions on `path` now; the returned plugin ends them on apollo.stop(). */
+export function graphqlWsSubscriptions<TContext extends BaseContext>(
+  server: Server,
+  path: string,
+  schema: GraphQLSchema,
+  context: () => Promise<TContext>,
+): ApolloServerPlugin<TContext> {
+  const wsServer = new WebSocketServer({ server, path });
+  const wsCleanup = useServer({ schema, context: () => context() }, wsServer);
+  return { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) };
+}

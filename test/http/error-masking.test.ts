@@ -1,0 +1,38 @@
+// What the error masking lets through to clients, and that it logs what it hides.
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { GraphQLError } from 'graphql';
+import { pino } from 'pino';
+import { CLIENT_ERROR_CODES } from '../../src/graphql/errors.js';
+import { maskInternalErrors } from '../../src/http/error-masking.js';
+
+function capturingLogger(): { lines: string[]; logger: pino.Logger } {
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk, _encoding, done) => void (lines.push(String(chunk)), done()) });
+  return { lines, logger: pino({ level: 'error' }, sink) };
+}
+
+test('every client error code and the request errors pass through unchanged', () => {
+  const { lines, logger } = capturingLogger();
+  const mask = maskInternalErrors(logger);
+  const codes = [...CLIENT_ERROR_CODES, 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'OPERATION_RESOLUTION_FAILURE'];
+  for (const code of codes) {
+    const formatted = { message: `m ${code}`, path: ['x'], extensions: { code, field: 'f' } };
+    assert.equal(mask(formatted, new GraphQLError(formatted.message)), formatted);
+  }
+  assert.deepEqual(lines, []);
+});
+
+test('anything else becomes INTERNAL_SERVER_ERROR without its message, and is logged', async () => {
+  const { lines, logger } = capturingLogger();
+  const mask = maskInternalErrors(logger);
+  const secret = new Error('connection to /var/db refused');
+  for (const extensions of [{ code: 'INTERNAL_SERVER_ERROR', stacktrace: ['at x'] }, {}, { code: 42 }]) {
+    const masked = mask({ message: secret.message, path: ['generation'], extensions }, secret);
+    assert.deepEqual(masked, { message: 'Internal server error', path: ['generation'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(lines.length, 3);
+  assert.match(lines[0]!, /connection to \/var\/db refused/);
+});
