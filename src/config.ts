@@ -1,3 +1,4 @@
+/** Every setting in one typed place, read from the environment once at start-up. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -1,3 +1,4 @@
+/** The structured logger (pino) every layer logs through. */
 import { pino, type Logger } from 'pino';
 
 export type { Logger };

@@ -1,3 +1,4 @@
+/** The composition root: opens the library, starts the generation service and workers, serves the API. */
 import path from 'node:path';
 import { PromptEmbedder, scanModelFolders } from './diffusion/index.js';
 import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';

@@ -1,3 +1,4 @@
+/** What resolvers may use: the services the composition root builds, and the per-request loaders. */
 import type { EventBus } from '../generation/events.js';
 import type { GenerationService } from '../generation/generation-service.js';
 import type { ModelCatalog } from '../generation/model-catalog.js';

@@ -1,3 +1,4 @@
+/** generationEvents: a late subscriber gets the current state first, then the live events after it, until the end. */
 import type { EventBus, GenerationEvent } from '../generation/events.js';
 import { TERMINAL_EVENT_TYPES } from '../generation/events.js';
 

@@ -133,7 +133,7 @@ async function createSession(
 
 /**
  * onnxruntime-node ships the CPU provider only; the CUDA provider library is a separate install
- * (`npm ci --onnxruntime-node-install=cuda12`). Checking for the file first avoids onnxruntime's noisy
+ * (`ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install`, README "Running on a GPU"). Checking for the file first avoids onnxruntime's noisy
  * load errors on every CPU-only machine. Returns why CUDA is unavailable, or undefined when it may be.
  */
 function missingCudaProvider(): string | undefined {
@@ -142,7 +142,7 @@ function missingCudaProvider(): string | undefined {
   const library = path.join(packageDir, 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so');
   return fs.existsSync(library)
     ? undefined
-    : 'onnxruntime-node was installed without its CUDA provider (install with --onnxruntime-node-install=cuda12)';
+    : 'onnxruntime-node was installed without its CUDA provider (install it with ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install)';
 }
 
 function describe(error: unknown): string {

@@ -63,8 +63,4 @@ export class GenerationReader {
     const row = await this.prisma.image.findUnique({ where: { id } });
     return row ? toImageRecord(row) : null;
   }
-
-  countQueued(): Promise<number> {
-    return this.prisma.generation.count({ where: { status: 'QUEUED' } });
-  }
 }

@@ -2,6 +2,7 @@
 import { parseCsv } from './csv.js';
 import { MAX_SEED, parseSeed } from './parameters.js';
 import type { PresetParameters } from '../stored-parameters.js';
+import { LIMITS } from '../../generation/generation-request.js';
 
 /** A prompt from a CSV row, with the settings it came with (null where the row leaves a column empty). */
 export interface PromptRow extends PresetParameters {
@@ -32,12 +33,10 @@ const COLUMNS = {
 type Column = keyof typeof COLUMNS;
 
 /**
- * The ranges `generate` accepts (src/graphql/validate-generate-input.ts), so that a prompt imported with its
- * settings can be run as it is. A value outside them rejects the row rather than being silently dropped.
+ * The ranges `generate` accepts, from the request policy itself, so that a prompt imported with its settings
+ * can be run as it is. A value outside them rejects the row rather than being silently dropped.
  */
-const SIZE = { min: 64, max: 2048, multipleOf: 8 };
-const STEPS = { min: 1, max: 150 };
-const GUIDANCE = { min: 0, max: 30 };
+const { size: SIZE, steps: STEPS, guidanceScale: GUIDANCE } = LIMITS;
 
 export class CsvHeaderError extends Error {}
 
