@@ -1,3 +1,4 @@
+// The real server for end-to-end tests: tiny-model folders, fresh data folders, and a server per suite.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { after, before } from 'node:test';
