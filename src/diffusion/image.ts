@@ -134,7 +134,8 @@ export function readTextChunks(png: Buffer): Map<string, string> {
   return texts;
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk as the file holds it: length, type, data and the CRC of type and data. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const header = Buffer.alloc(8);
   header.writeUInt32BE(data.length, 0);
   header.write(type, 4, 'latin1');

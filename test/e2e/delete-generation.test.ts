@@ -11,9 +11,9 @@ import {
   GenerationDocument,
   SearchPromptsDocument,
   type GenerateInput,
-  type GenerationFieldsFragment,
 } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';
+import { completedGeneration } from '../support/generations.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 
 /** Deleting generations: rows and files go, files other pictures still use stay, nothing is left dangling. */
@@ -27,15 +27,7 @@ describe('deleteGeneration', { timeout: 3 * 60_000 }, () => {
   });
   after(async () => server?.close());
 
-  async function generate(input: GenerateInput): Promise<GenerationFieldsFragment> {
-    const { id } = (await requestData(server.url, GenerateDocument, { input })).generate;
-    for (;;) {
-      const { generation } = await requestData(server.url, GenerationDocument, { id });
-      if (generation?.status === 'COMPLETED') return generation;
-      assert.ok(generation && ['QUEUED', 'RUNNING'].includes(generation.status), `${generation?.status} ${generation?.error}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const generate = (input: GenerateInput) => completedGeneration(server.url, input);
 
   /** Every file under the data folder's images/, relative. */
   async function imageFiles(): Promise<string[]> {

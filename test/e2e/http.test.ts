@@ -1,23 +1,20 @@
 // Pins the HTTP surface around GraphQL (CORS, health, redirects, body errors, error masking) so a reshape or a
 // later CORS change shows up as a failing test rather than as a browser that silently stops working.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import sharp from 'sharp';
-import type { RunningServer } from '../../src/server.js';
 import { UploadImageDocument } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
-import { startTestServer, tempDataDir } from '../support/test-server.js';
+import { suiteServer } from '../support/test-server.js';
 
 describe('the HTTP server around GraphQL', () => {
-  let server: RunningServer;
-  before(async () => void (server = await startTestServer({ dataDir: await tempDataDir(), workers: 0 })));
-  after(() => server.close());
+  const server = suiteServer({ workers: 0 });
 
   const post = (body: string, contentType = 'application/json'): Promise<Response> =>
-    fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    fetch(`${server().url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
   test('a CORS preflight on /graphql is answered 204 with what browsers may send', async () => {
-    const response = await fetch(`${server.url}/graphql`, {
+    const response = await fetch(`${server().url}/graphql`, {
       method: 'OPTIONS',
       headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
     });
@@ -37,7 +34,7 @@ describe('the HTTP server around GraphQL', () => {
   });
 
   test('/health answers 200 {"status":"ok"} as JSON', async () => {
-    const response = await fetch(`${server.url}/health`);
+    const response = await fetch(`${server().url}/health`);
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-type'), 'application/json');
     assert.equal(response.headers.get('access-control-allow-origin'), null);
@@ -45,10 +42,10 @@ describe('the HTTP server around GraphQL', () => {
   });
 
   test('/ redirects to /graphql; an unknown path is a JSON 404', async () => {
-    const root = await fetch(`${server.url}/`, { redirect: 'manual' });
+    const root = await fetch(`${server().url}/`, { redirect: 'manual' });
     assert.equal(root.status, 302);
     assert.equal(root.headers.get('location'), '/graphql');
-    const missing = await fetch(`${server.url}/nope`);
+    const missing = await fetch(`${server().url}/nope`);
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get('content-type'), 'application/json');
     assert.deepEqual(await missing.json(), { error: 'not found' });
@@ -78,8 +75,8 @@ describe('the HTTP server around GraphQL', () => {
 
   test('image files: cached forever by ETag, readable from any origin, GET and HEAD only', async () => {
     const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer();
-    const { uploadImage } = await requestData(server.url, UploadImageDocument, { dataUrl: `data:image/png;base64,${png.toString('base64')}` });
-    const url = new URL(uploadImage.url, server.url);
+    const { uploadImage } = await requestData(server().url, UploadImageDocument, { dataUrl: `data:image/png;base64,${png.toString('base64')}` });
+    const url = new URL(uploadImage.url, server().url);
     const full = await fetch(url);
     assert.equal(full.status, 200);
     const etag = `"${uploadImage.sha256}"`;
@@ -105,14 +102,14 @@ describe('the HTTP server around GraphQL', () => {
   });
 
   test('image errors are JSON: a bad size 400, an unknown id 404, a broken path 500 without internals', async () => {
-    const badSize = await fetch(`${server.url}/images/abc?size=huge`);
+    const badSize = await fetch(`${server().url}/images/abc?size=huge`);
     assert.equal(badSize.status, 400);
     assert.deepEqual(await badSize.json(), { error: 'size must be "thumb" or "full", got "huge"' });
-    const unknown = await fetch(`${server.url}/images/no-such-image`);
+    const unknown = await fetch(`${server().url}/images/no-such-image`);
     assert.equal(unknown.status, 404);
     assert.equal(unknown.headers.get('access-control-allow-origin'), null);
     assert.deepEqual(await unknown.json(), { error: 'image "no-such-image" not found' });
-    const broken = await fetch(`${server.url}/images/%E0%A4%A`);
+    const broken = await fetch(`${server().url}/images/%E0%A4%A`);
     assert.equal(broken.status, 500);
     assert.equal(broken.headers.get('content-type'), 'application/json');
     assert.deepEqual(await broken.json(), { error: 'internal error' });

@@ -7,9 +7,10 @@ import sharp from 'sharp';
 import { readTextChunks } from '../../src/diffusion/image.js';
 import { writeTinyModel } from '../../src/test-models/tiny/write-tiny-model.js';
 import type { RunningServer } from '../../src/server.js';
-import { GenerateDocument, GenerationDocument, UploadImageDocument, type GenerateInput, type GenerationFieldsFragment } from '../generated/operations.js';
+import { GenerateDocument, UploadImageDocument, type GenerateInput, type GenerationFieldsFragment } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';
 import { analyseImage } from '../support/shape-analyser.js';
+import { finishedGeneration } from '../support/generations.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 import { TOY_MODEL_DIR } from '../support/toy-world.js';
 
@@ -21,14 +22,7 @@ describe('img2img over GraphQL', { timeout: 5 * 60_000 }, () => {
   let server: RunningServer;
   let init: GenerationFieldsFragment;
 
-  async function finished(input: GenerateInput): Promise<GenerationFieldsFragment> {
-    const { id } = (await requestData(server.url, GenerateDocument, { input })).generate;
-    for (;;) {
-      const { generation } = await requestData(server.url, GenerationDocument, { id });
-      if (generation && !['QUEUED', 'RUNNING'].includes(generation.status)) return generation;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const finished = async (input: GenerateInput) => finishedGeneration(server.url, (await requestData(server.url, GenerateDocument, { input })).generate.id);
 
   async function picture(url: string): Promise<{ png: Buffer; seen: ReturnType<typeof analyseImage> }> {
     const png = Buffer.from(await (await fetch(new URL(url, server.url))).arrayBuffer());

@@ -10,8 +10,6 @@ import {
   CreateCollectionDocument,
   DeleteCollectionDocument,
   DeleteGenerationDocument,
-  GenerateDocument,
-  GenerationDocument,
   RemoveFromCollectionDocument,
   ReorderCollectionDocument,
   SearchImagesDocument,
@@ -25,6 +23,7 @@ import {
   type LibrarySearchInput,
 } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';
+import { completedGeneration } from '../support/generations.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 
 /**
@@ -53,16 +52,8 @@ describe('library organisation over GraphQL', { timeout: 5 * 60_000 }, () => {
     });
     server = await startTestServer({ dataDir: await tempDataDir(), workers: 1, previewEvery: 0 }, pino({ level: 'trace' }, sink));
     for (const input of GENERATIONS) {
-      const { id } = (await requestData(server.url, GenerateDocument, { input })).generate;
-      for (;;) {
-        const { generation } = await requestData(server.url, GenerationDocument, { id });
-        if (generation?.status === 'COMPLETED') {
-          images.set(`${input.prompt}#${input.seed}`, generation.images.map((image) => image.id));
-          break;
-        }
-        assert.ok(generation && ['QUEUED', 'RUNNING'].includes(generation.status), `${generation?.status} ${generation?.error}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const generation = await completedGeneration(server.url, input);
+      images.set(`${input.prompt}#${input.seed}`, generation.images.map((image) => image.id));
     }
   });
   after(async () => server?.close());

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { schedulerNames } from '../../src/diffusion/index.js';
 import { writeTinyModel, type TinyModelOptions } from '../../src/test-models/tiny/write-tiny-model.js';
 import type { RunningServer } from '../../src/server.js';
-import { CatalogDocument, GenerateDocument, GenerationDocument, type GenerateInput, type GenerationFieldsFragment } from '../generated/operations.js';
+import { CatalogDocument, GenerateDocument, type GenerateInput } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';
-import { startTestServer, tempDataDir } from '../support/test-server.js';
+import { completedGeneration } from '../support/generations.js';
+import { startTestServer, tempDataDir, tinyModelsFolder } from '../support/test-server.js';
 
 /**
  * Every model family through the GraphQL API on its tiny model: SD 1.x, SDXL (two text encoders, text_embeds,
@@ -30,8 +30,7 @@ describe('model families over GraphQL', { timeout: 10 * 60_000 }, () => {
   let modelsDir: string;
 
   before(async () => {
-    modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-families-'));
-    for (const [name, options] of Object.entries(FAMILIES)) await writeTinyModel(path.join(modelsDir, name), options);
+    modelsDir = await tinyModelsFolder('families', FAMILIES);
     // A half-copied SDXL export: the server must say what is missing, not that the model does not exist.
     await writeTinyModel(path.join(modelsDir, 'half-copied-xl'), { family: 'sdxl' });
     await fs.rm(path.join(modelsDir, 'half-copied-xl', 'unet'), { recursive: true });
@@ -42,15 +41,7 @@ describe('model families over GraphQL', { timeout: 10 * 60_000 }, () => {
     await fs.rm(modelsDir, { recursive: true, force: true });
   });
 
-  async function completed(input: GenerateInput): Promise<GenerationFieldsFragment> {
-    const { id } = (await requestData(server.url, GenerateDocument, { input })).generate;
-    for (;;) {
-      const { generation } = await requestData(server.url, GenerationDocument, { id });
-      if (generation?.status === 'COMPLETED') return generation;
-      assert.ok(generation && ['QUEUED', 'RUNNING'].includes(generation.status), `${input.model}/${input.sampler}: ${generation?.status} ${generation?.error}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const completed = (input: GenerateInput) => completedGeneration(server.url, input, `${input.model}/${input.sampler}`);
 
   test('the catalog tells each family, its distillation and its defaults', async () => {
     const { models } = await requestData(server.url, CatalogDocument);

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { schedulerNames } from '../../src/diffusion/index.js';
-import { writeTinyModel, type TinyModelOptions } from '../../src/test-models/tiny/write-tiny-model.js';
+import type { TinyModelOptions } from '../../src/test-models/tiny/write-tiny-model.js';
 import type { RunningServer } from '../../src/server.js';
-import { CatalogDocument, GenerateDocument, GenerationDocument, type GenerateInput } from '../generated/operations.js';
+import { CatalogDocument, type GenerateInput } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
-import { startTestServer, tempDataDir } from '../support/test-server.js';
+import { completedGeneration } from '../support/generations.js';
+import { startTestServer, tempDataDir, tinyModelsFolder } from '../support/test-server.js';
 import { meanAbsDifference } from '../support/pixels.js';
 
 /**
@@ -34,22 +34,14 @@ describe('model variants over GraphQL', { timeout: 10 * 60_000 }, () => {
   let modelsDir: string;
 
   before(async () => {
-    modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-variants-'));
-    for (const [name, options] of Object.entries(VARIANTS)) await writeTinyModel(path.join(modelsDir, name), options);
+    modelsDir = await tinyModelsFolder('variants', VARIANTS);
     server = await startTestServer({ dataDir: await tempDataDir(), modelsDir, defaultModel: 'tiny-eps', workers: 1, previewEvery: 0 });
   });
   after(async () => server?.close());
 
   async function pixels(input: GenerateInput): Promise<Buffer> {
-    const { id } = (await requestData(server.url, GenerateDocument, { input })).generate;
-    for (;;) {
-      const { generation } = await requestData(server.url, GenerationDocument, { id });
-      if (generation?.status === 'COMPLETED') {
-        return sharp(Buffer.from(await (await fetch(new URL(generation.images[0]!.url, server.url))).arrayBuffer())).raw().toBuffer();
-      }
-      assert.ok(generation && ['QUEUED', 'RUNNING'].includes(generation.status), `${input.model}: ${generation?.status} ${generation?.error}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const generation = await completedGeneration(server.url, input, input.model ?? undefined);
+    return sharp(Buffer.from(await (await fetch(new URL(generation.images[0]!.url, server.url))).arrayBuffer())).raw().toBuffer();
   }
 
   test('every variant is listed and generates', async () => {

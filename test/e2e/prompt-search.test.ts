@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
-import { GenerateDocument, GenerationDocument, PromptSuggestionsDocument, SearchPromptsDocument, type SearchPromptsQueryVariables } from '../generated/operations.js';
+import { PromptSuggestionsDocument, SearchPromptsDocument, type SearchPromptsQueryVariables } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';
+import { completedGeneration } from '../support/generations.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 
 /**
@@ -23,13 +24,7 @@ describe('prompt search over GraphQL', { timeout: 5 * 60_000 }, () => {
   before(async () => {
     server = await startTestServer({ dataDir: await tempDataDir(), workers: 1, previewEvery: 0 });
     for (const prompt of PROMPTS) {
-      const { id } = (await requestData(server.url, GenerateDocument, { input: { prompt, steps: 1, seed: '1' } })).generate;
-      for (;;) {
-        const { generation } = await requestData(server.url, GenerationDocument, { id });
-        if (generation?.status === 'COMPLETED') break;
-        assert.ok(generation && ['QUEUED', 'RUNNING'].includes(generation.status), `${generation?.status} ${generation?.error}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await completedGeneration(server.url, { prompt, steps: 1, seed: '1' });
     }
   });
   after(async () => server?.close());

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { openDatabase, DatabaseJobQueue } from '../../src/library/index.js';
-import type { RunningServer } from '../../src/server.js';
 import {
   CancelGenerationDocument,
   GenerateDocument,
@@ -10,7 +9,7 @@ import {
   type GenerateInput,
 } from '../generated/operations.js';
 import { collectSubscription, requestData, wsClient } from '../support/graphql-client.js';
-import { startTestServer, tempDataDir } from '../support/test-server.js';
+import { startTestServer, suiteServer, tempDataDir } from '../support/test-server.js';
 
 /** Enough steps at a large enough size that the job is still running when the test acts on it. */
 const LONG_JOB: GenerateInput = { prompt: 'a long job', steps: 150, width: 512, height: 512, seed: '1' };
@@ -27,18 +26,12 @@ async function waitForStatus(baseUrl: string, id: string, statuses: string[], ti
 }
 
 describe('the queue: cancel, priority', () => {
-  let server: RunningServer;
-  before(async () => {
-    server = await startTestServer({ dataDir: await tempDataDir(), workers: 1 });
-  });
-  after(async () => {
-    await server.close();
-  });
+  const server = suiteServer({ workers: 1 });
 
   test('a queued job is removed by cancel; a running one stops between steps', async () => {
-    const client = wsClient(server.url);
-    const running = (await requestData(server.url, GenerateDocument, { input: LONG_JOB })).generate;
-    const queued = (await requestData(server.url, GenerateDocument, { input: SHORT_JOB })).generate;
+    const client = wsClient(server().url);
+    const running = (await requestData(server().url, GenerateDocument, { input: LONG_JOB })).generate;
+    const queued = (await requestData(server().url, GenerateDocument, { input: SHORT_JOB })).generate;
     // Behind the first job, or first in line if a worker already took the first one.
     assert.ok(queued.queuePosition === 1 || queued.queuePosition === 2, `position ${queued.queuePosition}`);
 
@@ -49,9 +42,9 @@ describe('the queue: cancel, priority', () => {
       if (data.generationEvents.type === 'STEP' && !cancelled) {
         cancelled = true;
         void (async () => {
-          const cancelledQueued = await requestData(server.url, CancelGenerationDocument, { id: queued.id });
+          const cancelledQueued = await requestData(server().url, CancelGenerationDocument, { id: queued.id });
           assert.equal(cancelledQueued.cancelGeneration.status, 'CANCELLED');
-          await requestData(server.url, CancelGenerationDocument, { id: running.id });
+          await requestData(server().url, CancelGenerationDocument, { id: running.id });
         })();
       }
     });
@@ -68,24 +61,24 @@ describe('the queue: cancel, priority', () => {
     await client.dispose();
 
     for (const id of [running.id, queued.id]) {
-      const { generation } = await requestData(server.url, GenerationDocument, { id });
+      const { generation } = await requestData(server().url, GenerationDocument, { id });
       assert.equal(generation?.status, 'CANCELLED');
       assert.equal(generation?.images.length, 0);
     }
     // The worker is free again: a new job runs to the end.
-    const next = (await requestData(server.url, GenerateDocument, { input: SHORT_JOB })).generate;
-    assert.equal(await waitForStatus(server.url, next.id, ['COMPLETED', 'FAILED']), 'COMPLETED');
+    const next = (await requestData(server().url, GenerateDocument, { input: SHORT_JOB })).generate;
+    assert.equal(await waitForStatus(server().url, next.id, ['COMPLETED', 'FAILED']), 'COMPLETED');
   });
 
   test('higher priority runs first; equal priority runs first come, first served', async () => {
-    const blocker = (await requestData(server.url, GenerateDocument, { input: { ...LONG_JOB, steps: 40 } })).generate;
-    await waitForStatus(server.url, blocker.id, ['RUNNING']);
-    const low1 = (await requestData(server.url, GenerateDocument, { input: { ...SHORT_JOB, priority: 0 } })).generate;
-    const low2 = (await requestData(server.url, GenerateDocument, { input: { ...SHORT_JOB, priority: 0 } })).generate;
-    const high = (await requestData(server.url, GenerateDocument, { input: { ...SHORT_JOB, priority: 5 } })).generate;
+    const blocker = (await requestData(server().url, GenerateDocument, { input: { ...LONG_JOB, steps: 40 } })).generate;
+    await waitForStatus(server().url, blocker.id, ['RUNNING']);
+    const low1 = (await requestData(server().url, GenerateDocument, { input: { ...SHORT_JOB, priority: 0 } })).generate;
+    const low2 = (await requestData(server().url, GenerateDocument, { input: { ...SHORT_JOB, priority: 0 } })).generate;
+    const high = (await requestData(server().url, GenerateDocument, { input: { ...SHORT_JOB, priority: 5 } })).generate;
     assert.deepEqual([low1.queuePosition, low2.queuePosition, high.queuePosition], [1, 2, 1]);
     // The last in line hears its position move up as the jobs ahead start.
-    const client = wsClient(server.url);
+    const client = wsClient(server().url);
     const low2Events = (await collectSubscription(client, GenerationEventsDocument, { id: low2.id })).map((e) => e.generationEvents);
     await client.dispose();
     const positions = low2Events.flatMap((e) => (e.__typename === 'GenerationQueued' ? [e.position] : []));
@@ -93,8 +86,8 @@ describe('the queue: cancel, priority', () => {
     assert.equal(positions.at(-1), 1);
     assert.ok(positions.every((p, i) => i === 0 || p <= positions[i - 1]!), positions.join());
     assert.deepEqual(low2Events.at(-1)?.type, 'COMPLETED');
-    for (const job of [low1, low2, high]) await waitForStatus(server.url, job.id, ['COMPLETED']);
-    const rows = await server.database.prisma.generation.findMany({ where: { id: { in: [low1.id, low2.id, high.id] } } });
+    for (const job of [low1, low2, high]) await waitForStatus(server().url, job.id, ['COMPLETED']);
+    const rows = await server().database.prisma.generation.findMany({ where: { id: { in: [low1.id, low2.id, high.id] } } });
     const startOrder = rows.sort((a, b) => a.startedAt!.getTime() - b.startedAt!.getTime()).map((r) => r.id);
     assert.deepEqual(startOrder, [high.id, low1.id, low2.id]);
   });

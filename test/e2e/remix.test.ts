@@ -17,6 +17,7 @@ import {
   type RemixInput,
 } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';
+import { finishedGeneration } from '../support/generations.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 import { TOY_MODEL_DIR } from '../support/toy-world.js';
 
@@ -29,13 +30,7 @@ describe('remix over GraphQL', { timeout: 5 * 60_000 }, () => {
   let modelsDir: string;
   let batch: GenerationFieldsFragment;
 
-  async function finish(id: string): Promise<GenerationFieldsFragment> {
-    for (;;) {
-      const { generation } = await requestData(server.url, GenerationDocument, { id });
-      if (generation && !['QUEUED', 'RUNNING'].includes(generation.status)) return generation;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const finish = (id: string) => finishedGeneration(server.url, id);
   const generated = async (input: GenerateInput) => finish((await requestData(server.url, GenerateDocument, { input })).generate.id);
   const remixed = async (imageId: string, overrides?: RemixInput) => {
     const { remix } = await requestData(server.url, RemixDocument, { imageId, overrides });

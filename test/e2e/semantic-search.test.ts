@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningServer } from '../../src/server.js';
-import { GenerateDocument, GenerationDocument, SearchImagesDocument, SearchPromptsDocument, SimilarImagesDocument, SimilarPromptsDocument } from '../generated/operations.js';
+import { SearchImagesDocument, SearchPromptsDocument, SimilarImagesDocument, SimilarPromptsDocument } from '../generated/operations.js';
 import { request, requestData } from '../support/graphql-client.js';
+import { completedGeneration } from '../support/generations.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 import { TOY_MODEL_DIR } from '../support/toy-world.js';
 
@@ -27,16 +28,8 @@ describe('semantic search over GraphQL (toy-shapes text encoder)', { timeout: 5 
     const modelsDir = path.dirname(TOY_MODEL_DIR);
     server = await startTestServer({ dataDir: await tempDataDir(), modelsDir, defaultModel: 'toy-shapes', embeddingModel: 'toy-shapes', workers: 1, previewEvery: 0 });
     for (const prompt of PROMPTS) {
-      const { id } = (await requestData(server.url, GenerateDocument, { input: { prompt, steps: 1, seed: '3', width: 64, height: 64 } })).generate;
-      for (;;) {
-        const { generation } = await requestData(server.url, GenerationDocument, { id });
-        if (generation?.status === 'COMPLETED') {
-          imageIds.set(prompt, generation.images[0]!.id);
-          break;
-        }
-        assert.ok(generation && ['QUEUED', 'RUNNING'].includes(generation.status), `${generation?.status} ${generation?.error}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const generation = await completedGeneration(server.url, { prompt, steps: 1, seed: '3', width: 64, height: 64 });
+      imageIds.set(prompt, generation.images[0]!.id);
     }
     const all = (await requestData(server.url, SearchPromptsDocument, { first: 10 })).searchPrompts;
     for (const edge of all.edges) promptIds.set(edge.node.text, edge.node.id);

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import type { RunningServer } from '../../src/server.js';
-import { GenerateDocument, GenerationDocument, UploadImageDocument, type GenerationFieldsFragment } from '../generated/operations.js';
+import { UploadImageDocument, type GenerationFieldsFragment } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
 import { meanAbsDifference } from '../support/pixels.js';
+import { completedGeneration } from '../support/generations.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 
 /** Thumbnails: made once when a picture is stored, served as WebP at /images/<id>?size=thumb. */
@@ -14,16 +15,7 @@ describe('thumbnails', { timeout: 2 * 60_000 }, () => {
 
   before(async () => {
     server = await startTestServer({ dataDir: await tempDataDir(), workers: 1, previewEvery: 0 });
-    const { id } = (await requestData(server.url, GenerateDocument, { input: { prompt: 'a red circle', steps: 2, width: 320, height: 256, seed: '4' } })).generate;
-    for (;;) {
-      const { generation: current } = await requestData(server.url, GenerationDocument, { id });
-      if (current?.status === 'COMPLETED') {
-        generation = current;
-        break;
-      }
-      assert.ok(current && ['QUEUED', 'RUNNING'].includes(current.status), `${current?.status} ${current?.error}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    generation = await completedGeneration(server.url, { prompt: 'a red circle', steps: 2, width: 320, height: 256, seed: '4' });
   });
   after(async () => server?.close());
 

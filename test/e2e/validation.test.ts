@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { RunningServer } from '../../src/server.js';
+import { describe, test } from 'node:test';
 import { CancelGenerationDocument, GenerateDocument, GenerationsDocument, type GenerateInput } from '../generated/operations.js';
 import { request } from '../support/graphql-client.js';
-import { startTestServer, tempDataDir } from '../support/test-server.js';
+import { suiteServer } from '../support/test-server.js';
 
 /** Each bad input, the field the error must name, and the bounds it must state. */
 const CASES: Array<{ name: string; input: Partial<GenerateInput>; field: string; extensions?: Record<string, unknown> }> = [
@@ -24,17 +23,11 @@ const CASES: Array<{ name: string; input: Partial<GenerateInput>; field: string;
 ];
 
 describe('bad input gets a BAD_USER_INPUT error naming the field and the allowed range', () => {
-  let server: RunningServer;
-  before(async () => {
-    server = await startTestServer({ dataDir: await tempDataDir(), workers: 0 });
-  });
-  after(async () => {
-    await server.close();
-  });
+  const server = suiteServer({ workers: 0 });
 
   for (const { name, input, field, extensions } of CASES) {
     test(name, async () => {
-      const result = await request(server.url, GenerateDocument, { input: { prompt: 'a cat', width: 64, height: 64, ...input } });
+      const result = await request(server().url, GenerateDocument, { input: { prompt: 'a cat', width: 64, height: 64, ...input } });
       assert.equal(result.data ?? null, null);
       assert.equal(result.errors?.length, 1);
       const error = result.errors![0]!;
@@ -46,33 +39,33 @@ describe('bad input gets a BAD_USER_INPUT error naming the field and the allowed
   }
 
   test('TAESD previews on a server without TAESD are a BAD_USER_INPUT naming previewMethod', async () => {
-    const result = await request(server.url, GenerateDocument, { input: { prompt: 'a cat', previewMethod: 'TAESD' } });
+    const result = await request(server().url, GenerateDocument, { input: { prompt: 'a cat', previewMethod: 'TAESD' } });
     assert.deepEqual([result.errors?.[0]?.extensions?.code, result.errors?.[0]?.extensions?.field], ['BAD_USER_INPUT', 'previewMethod']);
   });
 
   test('the unknown-model error lists the installed models', async () => {
-    const result = await request(server.url, GenerateDocument, { input: { prompt: 'a cat', model: 'nope' } });
+    const result = await request(server().url, GenerateDocument, { input: { prompt: 'a cat', model: 'nope' } });
     assert.deepEqual(result.errors?.[0]?.extensions?.allowedValues, ['tiny']);
   });
 
   test('the largest seed is accepted and returned exactly', async () => {
-    const result = await request(server.url, GenerateDocument, { input: { prompt: 'a cat', seed: '18446744073709551615' } });
+    const result = await request(server().url, GenerateDocument, { input: { prompt: 'a cat', seed: '18446744073709551615' } });
     assert.equal(result.errors, undefined);
     assert.equal(result.data?.generate.seed, '18446744073709551615');
   });
 
   test('nothing invalid was stored', async () => {
-    const result = await request(server.url, GenerationsDocument, { first: 100 });
+    const result = await request(server().url, GenerationsDocument, { first: 100 });
     assert.equal(result.data?.generations.totalCount, 1); // only the valid one above
   });
 
   test('cancelling an unknown generation is NOT_FOUND', async () => {
-    const result = await request(server.url, CancelGenerationDocument, { id: 'nope' });
+    const result = await request(server().url, CancelGenerationDocument, { id: 'nope' });
     assert.equal(result.errors?.[0]?.extensions?.code, 'NOT_FOUND');
   });
 
   test('a bad page size is BAD_USER_INPUT', async () => {
-    const result = await request(server.url, GenerationsDocument, { first: 0 });
+    const result = await request(server().url, GenerationsDocument, { first: 0 });
     assert.equal(result.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
     assert.equal(result.errors?.[0]?.extensions?.field, 'first');
   });

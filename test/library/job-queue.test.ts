@@ -11,10 +11,8 @@ import {
   FileImageStore,
   GenerationReader,
   normalizePrompt,
-  openDatabase,
-  type Database,
 } from '../../src/library/index.js';
-import { createTestDatabase, NO_POSTGRES } from './pg-test-database.js';
+import { NO_POSTGRES, openBackend } from './pg-test-database.js';
 
 const PARAMS: GenerationParams = {
   prompt: 'a red circle',
@@ -37,25 +35,25 @@ const PARAMS: GenerationParams = {
 };
 
 /** The same behaviour is required of the embedded database and of PostgreSQL. */
-function queueSuite(name: string, open: () => Promise<{ database: Database; cleanup(): Promise<void> } | null>): void {
+function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
   describe(`job queue on ${name}`, () => {
-    let handle: { database: Database; cleanup(): Promise<void> } | null;
+    let handle: Awaited<ReturnType<typeof openBackend>>;
     let queue: DatabaseJobQueue;
 
     before(async () => {
-      handle = await open();
-      if (handle) queue = new DatabaseJobQueue(handle.database.prisma);
+      handle = await openBackend(backend);
+      if (handle) queue = new DatabaseJobQueue(handle.db.prisma);
     });
     after(async () => {
-      await handle?.cleanup();
+      await handle?.close();
     });
 
     const it = (title: string, body: () => Promise<void>) =>
       test(title, async (t) => {
         if (!handle) return t.skip(NO_POSTGRES);
-        await handle.database.prisma.image.deleteMany();
-        await handle.database.prisma.generation.deleteMany();
-        await handle.database.prisma.prompt.deleteMany();
+        await handle.db.prisma.image.deleteMany();
+        await handle.db.prisma.generation.deleteMany();
+        await handle.db.prisma.prompt.deleteMany();
         await body();
       });
 
@@ -96,7 +94,7 @@ function queueSuite(name: string, open: () => Promise<{ database: Database; clea
       assert.equal(await queue.cancelQueued(running.id), false);
       await queue.markCancelled(queued.id);
       await queue.complete(queued.id); // too late: stays CANCELLED
-      const statuses = await handle!.database.prisma.generation.findMany({ select: { id: true, status: true } });
+      const statuses = await handle!.db.prisma.generation.findMany({ select: { id: true, status: true } });
       assert.deepEqual(Object.fromEntries(statuses.map((s) => [s.id, s.status])), { [queued.id]: 'CANCELLED', [running.id]: 'CANCELLED' });
     });
 
@@ -114,7 +112,7 @@ function queueSuite(name: string, open: () => Promise<{ database: Database; clea
       await queue.claimNext();
       await queue.claimNext();
       // The lost job's server stopped refreshing it two minutes ago; the live one's server just did.
-      await handle!.database.prisma.generation.update({ where: { id: lost.id }, data: { heartbeatAt: new Date(Date.now() - 120_000) } });
+      await handle!.db.prisma.generation.update({ where: { id: lost.id }, data: { heartbeatAt: new Date(Date.now() - 120_000) } });
       await queue.heartbeat([alive.id]);
       assert.equal(await queue.requeueInterrupted(60_000), 1);
       assert.equal(await queue.position(lost.id), 1);
@@ -127,19 +125,19 @@ function queueSuite(name: string, open: () => Promise<{ database: Database; clea
     it('deduplicates prompts by normalized text and counts uses', async () => {
       await queue.enqueue({ ...PARAMS, prompt: 'A  Red circle ' });
       await queue.enqueue({ ...PARAMS, prompt: 'a red CIRCLE' });
-      const prompts = await handle!.database.prisma.prompt.findMany();
+      const prompts = await handle!.db.prisma.prompt.findMany();
       assert.equal(prompts.length, 1);
       assert.deepEqual([prompts[0]!.text, prompts[0]!.normalized, prompts[0]!.useCount], ['A  Red circle', normalizePrompt('a red circle'), 2]);
     });
 
     it('the same new prompt enqueued concurrently becomes one prompt row', async () => {
       await Promise.all(Array.from({ length: 8 }, () => queue.enqueue({ ...PARAMS, prompt: 'a brand new prompt' })));
-      const prompts = await handle!.database.prisma.prompt.findMany();
+      const prompts = await handle!.db.prisma.prompt.findMany();
       assert.deepEqual(prompts.map((p) => [p.normalized, p.useCount]), [['a brand new prompt', 8]]);
     });
 
     it('seeds 0 and 2^64-1 round-trip exactly', async () => {
-      const reader = new GenerationReader(handle!.database.prisma);
+      const reader = new GenerationReader(handle!.db.prisma);
       for (const seed of [0n, 2n ** 64n - 1n, 2n ** 53n + 1n]) {
         const job = await queue.enqueue({ ...PARAMS, seed, variationSeed: seed, variationStrength: 0.5 });
         assert.equal(job.seed, seed);
@@ -152,8 +150,8 @@ function queueSuite(name: string, open: () => Promise<{ database: Database; clea
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-images-'));
       try {
         const store = new FileImageStore(dataDir);
-        const sink = new DatabaseImageSink(handle!.database.prisma, store);
-        const reader = new GenerationReader(handle!.database.prisma);
+        const sink = new DatabaseImageSink(handle!.db.prisma, store);
+        const reader = new GenerationReader(handle!.db.prisma);
         const jobs = [];
         for (let i = 0; i < 7; i++) jobs.push(await queue.enqueue({ ...PARAMS, prompt: `prompt ${i}` }));
         const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 40, b: 90 } } }).png().toBuffer();
@@ -190,20 +188,5 @@ function queueSuite(name: string, open: () => Promise<{ database: Database; clea
   });
 }
 
-queueSuite('embedded PGlite', async () => {
-  const database = await openDatabase({ dataDir: ':memory:' });
-  return { database, cleanup: () => database.close() };
-});
-
-queueSuite('PostgreSQL', async () => {
-  const pgDatabase = await createTestDatabase();
-  if (!pgDatabase) return null;
-  const database = await openDatabase({ dataDir: '', databaseUrl: pgDatabase.url });
-  return {
-    database,
-    cleanup: async () => {
-      await database.close();
-      await pgDatabase.drop();
-    },
-  };
-});
+queueSuite('embedded PGlite', 'PGlite');
+queueSuite('PostgreSQL', 'PostgreSQL');

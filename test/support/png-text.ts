@@ -1,12 +1,15 @@
+// PNGs carrying text chunks of each kind, for the tests of the library's PNG metadata reader.
 import zlib from 'node:zlib';
 import sharp from 'sharp';
+import { pngChunk } from '../../src/diffusion/image.js';
 
 /** How a test writes a text chunk: the three kinds PNG has (tools use each). */
 export type ChunkKind = 'tEXt' | 'zTXt' | 'iTXt' | 'iTXt-compressed';
 
 /**
- * A real PNG (sharp) with text chunks inserted after IHDR by an encoder written here from the PNG spec, so
- * the reader under test is checked against an independent writer rather than against itself.
+ * A real PNG (sharp) with text chunks inserted after IHDR, their contents encoded here from the PNG spec (the
+ * engine's pngChunk frames them), so the library's reader under test is checked against an independent writer
+ * rather than against itself.
  */
 export async function pngWithText(chunks: Array<{ keyword: string; text: string; kind?: ChunkKind }>, colour = '#336699', size = 16): Promise<Buffer> {
   const png = await sharp({ create: { width: size, height: size, channels: 3, background: colour } }).png().toBuffer();
@@ -19,21 +22,12 @@ function encodeChunk(keyword: string, text: string, kind: ChunkKind): Buffer {
   const key = Buffer.from(keyword, 'latin1');
   switch (kind) {
     case 'tEXt':
-      return chunk('tEXt', Buffer.concat([key, Buffer.from([0]), Buffer.from(text, 'latin1')]));
+      return pngChunk('tEXt', Buffer.concat([key, Buffer.from([0]), Buffer.from(text, 'latin1')]));
     case 'zTXt':
-      return chunk('zTXt', Buffer.concat([key, Buffer.from([0, 0]), zlib.deflateSync(Buffer.from(text, 'latin1'))]));
+      return pngChunk('zTXt', Buffer.concat([key, Buffer.from([0, 0]), zlib.deflateSync(Buffer.from(text, 'latin1'))]));
     case 'iTXt':
-      return chunk('iTXt', Buffer.concat([key, Buffer.from([0, 0, 0, 0, 0]), Buffer.from(text, 'utf8')]));
+      return pngChunk('iTXt', Buffer.concat([key, Buffer.from([0, 0, 0, 0, 0]), Buffer.from(text, 'utf8')]));
     case 'iTXt-compressed':
-      return chunk('iTXt', Buffer.concat([key, Buffer.from([0, 1, 0]), Buffer.from('en', 'latin1'), Buffer.from([0, 0]), zlib.deflateSync(Buffer.from(text, 'utf8'))]));
+      return pngChunk('iTXt', Buffer.concat([key, Buffer.from([0, 1, 0]), Buffer.from('en', 'latin1'), Buffer.from([0, 0]), zlib.deflateSync(Buffer.from(text, 'utf8'))]));
   }
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
-  return Buffer.concat([head, data, crc]);
 }

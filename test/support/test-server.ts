@@ -1,8 +1,10 @@
+// The real server for end-to-end tests: tiny-model folders, fresh data folders, and a server per suite.
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import { after, before } from 'node:test';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
-import { writeTinyModel } from '../../src/test-models/tiny/write-tiny-model.js';
+import { writeTinyModel, type TinyModelOptions } from '../../src/test-models/tiny/write-tiny-model.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 
@@ -10,16 +12,35 @@ let sharedModelsDir: Promise<string> | undefined;
 
 /** One models folder with the tiny model per test process; written once, read by every server. */
 export function tinyModelsDir(): Promise<string> {
-  sharedModelsDir ??= (async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-models-'));
-    await writeTinyModel(path.join(dir, 'tiny'));
-    return dir;
-  })();
+  sharedModelsDir ??= tinyModelsFolder('models', { tiny: {} });
   return sharedModelsDir;
+}
+
+/** A new models folder (atelier-<prefix>-... in the temp folder) with a tiny model per entry: folder name -> its options. */
+export async function tinyModelsFolder(prefix: string, models: Record<string, TinyModelOptions>): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `atelier-${prefix}-`));
+  for (const [name, options] of Object.entries(models)) await writeTinyModel(path.join(dir, name), options);
+  return dir;
 }
 
 export async function tempDataDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'atelier-data-'));
+}
+
+/**
+ * The server of the enclosing describe(): started before its tests with a fresh data folder (and `overrides`),
+ * closed after them. The returned function gives the running server inside tests.
+ */
+export function suiteServer(overrides: Partial<Config> = {}): () => RunningServer {
+  let server: RunningServer | undefined;
+  before(async () => {
+    server = await startTestServer({ dataDir: await tempDataDir(), ...overrides });
+  });
+  after(async () => server?.close());
+  return () => {
+    if (!server) throw new Error('the suite server is not running');
+    return server;
+  };
 }
 
 /** The real server on an ephemeral port, embedded database in `dataDir`, logs silenced unless DEBUG is set. */

@@ -93,6 +93,18 @@ export abstract class AlphaScheduler<C extends BaseSchedulerConfig & { setAlphaT
   }
 }
 
+/**
+ * diffusers' settings for the predicted x0 of DDIM and DDPM, with their defaults: clip_sample on, to
+ * [-clip_sample_range, clip_sample_range]; dynamic thresholding is read only to be refused.
+ */
+export interface ClippedX0Config {
+  clipSample: boolean;
+  clipSampleRange: number;
+  thresholding: boolean;
+}
+
+export const clippedX0Defaults: ClippedX0Config = { clipSample: true, clipSampleRange: 1, thresholding: false };
+
 /** diffusers' clip_sample: x0 clamped to [-range, range], in place. */
 export function clipSample(x0: Float32Array, range: number): void {
   for (let i = 0; i < x0.length; i++) x0[i] = Math.min(range, Math.max(-range, x0[i]!));

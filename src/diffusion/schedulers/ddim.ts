@@ -3,24 +3,19 @@
  * Scalars are rounded to float32 where diffusers holds them in float32 tensors.
  */
 import type { FloatTensor } from '../tensor.js';
-import { AlphaScheduler, clipSample } from './alpha-scheduler.js';
+import { AlphaScheduler, clippedX0Defaults, clipSample, type ClippedX0Config } from './alpha-scheduler.js';
 import { checkSameShape } from './timesteps.js';
 import { baseDefaults, type BaseSchedulerConfig, type RawSchedulerConfig, type StepOptions, type StepResult } from './types.js';
 
-export interface DDIMConfig extends BaseSchedulerConfig {
-  clipSample: boolean;
-  clipSampleRange: number;
+export interface DDIMConfig extends BaseSchedulerConfig, ClippedX0Config {
   setAlphaToOne: boolean;
-  thresholding: boolean;
 }
 
 export const ddimDefaults: DDIMConfig = {
   ...baseDefaults,
   timestepSpacing: 'leading',
-  clipSample: true,
-  clipSampleRange: 1,
+  ...clippedX0Defaults,
   setAlphaToOne: true,
-  thresholding: false,
 };
 
 const f = Math.fround;

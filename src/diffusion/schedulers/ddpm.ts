@@ -6,25 +6,20 @@
  * Scalars are rounded to float32 where diffusers holds them in float32 tensors.
  */
 import type { FloatTensor } from '../tensor.js';
-import { AlphaScheduler, clipSample } from './alpha-scheduler.js';
+import { AlphaScheduler, clippedX0Defaults, clipSample, type ClippedX0Config } from './alpha-scheduler.js';
 import { predictX0FromAlpha } from './predictions.js';
 import { checkSameShape } from './timesteps.js';
 import { baseDefaults, checkOneOf, type BaseSchedulerConfig, type RawSchedulerConfig, type StepOptions, type StepResult } from './types.js';
 
-export interface DDPMConfig extends BaseSchedulerConfig {
+export interface DDPMConfig extends BaseSchedulerConfig, ClippedX0Config {
   varianceType: string;
-  clipSample: boolean;
-  clipSampleRange: number;
-  thresholding: boolean;
 }
 
 export const ddpmDefaults: DDPMConfig = {
   ...baseDefaults,
   timestepSpacing: 'leading',
   varianceType: 'fixed_small',
-  clipSample: true,
-  clipSampleRange: 1,
-  thresholding: false,
+  ...clippedX0Defaults,
 };
 
 const f = Math.fround;

@@ -1,7 +1,7 @@
-import { Field, Float, ID, InputType, Int } from 'type-graphql';
-import type { PreviewMethod } from '../../generation/job.js';
-import { PreviewMethodEnum } from './generation.js';
-import { SeedScalar } from './seed-scalar.js';
+// What `remix` takes: every request field, all optional, each described as a change to the remixed image.
+import { InputType } from 'type-graphql';
+import type { RemixOverrides } from '../../generation/remix-request.js';
+import { declareRequestFields } from './request-fields.js';
 
 /**
  * What `remix` changes. Every field of GenerateInput, all optional: a field left out keeps the remixed image's
@@ -13,55 +13,24 @@ import { SeedScalar } from './seed-scalar.js';
   description:
     "Changes for `remix`: every GenerateInput field, all optional. Left out: the remixed image's value (batchSize: 1). Null: what `generate` gives when the field is left out. Checked as in `generate`; errors name the field as `overrides.<field>`.",
 })
-export class RemixInput {
-  @Field(() => String, { nullable: true, description: 'A new prompt; Midjourney-style parameters at its end apply as in `generate`.' })
-  prompt?: string | null;
+export class RemixInput {}
 
-  @Field(() => String, { nullable: true })
-  negativePrompt?: string | null;
+/** Its fields are the request's, all optional, declared from the one list in request-fields.ts. */
+export interface RemixInput extends RemixOverrides {}
 
-  @Field(() => String, { nullable: true, description: 'Another model; the other parameters stay as they were unless given (null: the new model\'s defaults).' })
-  model?: string | null;
-
-  @Field(() => String, { nullable: true })
-  sampler?: string | null;
-
-  @Field(() => Int, { nullable: true, description: '1..150.' })
-  steps?: number | null;
-
-  @Field(() => Float, { nullable: true, description: '0..30.' })
-  guidanceScale?: number | null;
-
-  @Field(() => Int, { nullable: true, description: 'A multiple of 8 in 64..2048.' })
-  width?: number | null;
-
-  @Field(() => Int, { nullable: true, description: 'A multiple of 8 in 64..2048.' })
-  height?: number | null;
-
-  @Field(() => SeedScalar, { nullable: true, description: "Seed of the first image. Default: the remixed image's own seed." })
-  seed?: bigint | null;
-
-  @Field(() => SeedScalar, { nullable: true, description: "Default: the remixed image's own variation seed, when it had one." })
-  variationSeed?: bigint | null;
-
-  @Field(() => Float, { nullable: true, description: '0..1.' })
-  variationStrength?: number | null;
-
-  @Field(() => ID, { nullable: true, description: 'Another picture to start from; null for text-to-image.' })
-  initImageId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: 'Another uploaded mask; null for none.' })
-  maskImageId?: string | null;
-
-  @Field(() => Float, { nullable: true, description: '0..1; only with an init image.' })
-  denoisingStrength?: number | null;
-
-  @Field(() => Int, { nullable: true, description: 'Images with consecutive seeds from `seed`, 1..8. Default: 1.' })
-  batchSize?: number | null;
-
-  @Field(() => PreviewMethodEnum, { nullable: true })
-  previewMethod?: PreviewMethod | null;
-
-  @Field(() => Int, { nullable: true, description: '-100..100. Default: the remixed generation\'s priority.' })
-  priority?: number | null;
-}
+declareRequestFields(RemixInput, {
+  prompt: 'A new prompt; Midjourney-style parameters at its end apply as in `generate`.',
+  model: "Another model; the other parameters stay as they were unless given (null: the new model's defaults).",
+  steps: '1..150.',
+  guidanceScale: '0..30.',
+  width: 'A multiple of 8 in 64..2048.',
+  height: 'A multiple of 8 in 64..2048.',
+  seed: "Seed of the first image. Default: the remixed image's own seed.",
+  variationSeed: "Default: the remixed image's own variation seed, when it had one.",
+  variationStrength: '0..1.',
+  initImageId: 'Another picture to start from; null for text-to-image.',
+  maskImageId: 'Another uploaded mask; null for none.',
+  denoisingStrength: '0..1; only with an init image.',
+  batchSize: 'Images with consecutive seeds from `seed`, 1..8. Default: 1.',
+  priority: "-100..100. Default: the remixed generation's priority.",
+});
