@@ -40,7 +40,6 @@ export function toWorkerJob(
   return {
     id: job.id,
     modelDir: model.dir,
-    modelName: model.name,
     request: { prompt, negativePrompt, sampler, steps, guidanceScale, width, height, seeds, variation },
     init,
     imageParameters: seeds.map((seed, index) =>

@@ -56,8 +56,8 @@ export interface Job extends GenerationParams {
 }
 
 /**
- * A job as claimed to run: with the files of its init image and mask (paths in the image store), read in the
- * same query, so running it looks nothing up again. Null where the job has none (or the picture was deleted).
+ * A job as claimed to run: with the files of its init image and mask (paths in the image store), read by the
+ * claim itself, so running it looks nothing up again. Null where the job has none (or the picture was deleted).
  */
 export interface ClaimedJob extends Job {
   inputFiles: { init: string | null; mask: string | null };

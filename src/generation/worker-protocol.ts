@@ -5,13 +5,12 @@ import type { PreviewMethod } from './job.js';
 export interface WorkerJob {
   id: string;
   modelDir: string;
-  modelName: string;
   /** The pipeline request, less what cannot cross threads (the abort signal, the progress callback) and the decoded init. */
   request: Omit<Txt2ImgRequest, 'signal' | 'onStep' | 'init'>;
   /** img2img: the stored files of the init image (and inpainting mask); the worker decodes them at width x height. */
   init?: { image: Uint8Array; strength: number; mask?: Uint8Array };
-  /** The PNG `parameters` text of each image, in batch order (engine-request.ts); absent: an empty text. */
-  imageParameters?: readonly string[];
+  /** The PNG `parameters` text of each image, in batch order (engine-request.ts). */
+  imageParameters: readonly string[];
   previewEvery: number;
   previewMaxSize: number;
   previewMethod: PreviewMethod;

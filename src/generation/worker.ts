@@ -76,7 +76,7 @@ async function run(job: WorkerJob): Promise<void> {
     await steps;
     for (const [index, image] of result.images.entries()) {
       const seed = request.seeds[index]!;
-      const png = await encodePng(image, job.imageParameters?.[index] ?? '');
+      const png = await encodePng(image, job.imageParameters[index] ?? '');
       const bytes = new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
       // Transfer only a buffer the PNG owns whole; sharp's output may share a pooled buffer.
       const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();

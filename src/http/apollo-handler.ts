@@ -13,8 +13,8 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export function apolloHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: () => Promise<TContext>,
-): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return async (req, res) => {
+): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
+  return async (req, res, url) => {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -26,7 +26,6 @@ export function apolloHandler<TContext extends BaseContext>(
       sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context,

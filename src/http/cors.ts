@@ -1,5 +1,6 @@
 // CORS: the API and the image files are public to pages on any origin (a web client may be served from
-// elsewhere), so every response allows any origin and preflights are answered without reaching GraphQL.
+// elsewhere), so /graphql responses and image files allow any origin, and preflights are answered without
+// reaching GraphQL.
 import type { RouteHandler } from './router.js';
 
 /** The response header that lets any origin read a response. */

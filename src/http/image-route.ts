@@ -25,7 +25,7 @@ const PREFIX = '/images/';
 export function imageRoute(lookup: ImageLookup): Route {
   return route(
     (path) => path.startsWith(PREFIX),
-    (req, res, url) => serveImage(req, res, decodeURIComponent(url.pathname.slice(PREFIX.length)), lookup, url.searchParams.get('size')),
+    (req, res, url) => serveImage(req, res, url.pathname.slice(PREFIX.length), lookup, url.searchParams.get('size')),
   );
 }
 

@@ -27,7 +27,9 @@ export function redirect(from: string, to: string): Route {
 
 export function router(routes: readonly Route[], logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req);
+    // A request target no URL parser accepts (`//`, `//[`) is the client's mistake, not a crash.
+    if (!url) return void sendJson(res, 400, { error: 'malformed request target' });
     const handle = async (): Promise<void> => {
       const found = routes.find((candidate) => candidate.matches(url.pathname));
       if (found) await found.handle(req, res, url);
@@ -39,4 +41,13 @@ export function router(routes: readonly Route[], logger: Logger): (req: Incoming
       else res.destroy();
     });
   };
+}
+
+/** The request's URL, or null when its target cannot be parsed. */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
 }

@@ -1,6 +1,7 @@
 // Pins the HTTP surface around GraphQL (CORS, health, redirects, body errors, error masking) so a reshape or a
 // later CORS change shows up as a failing test rather than as a browser that silently stops working.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { UploadImageDocument } from '../generated/operations.js';
@@ -101,7 +102,7 @@ describe('the HTTP server around GraphQL', () => {
     assert.equal(post.headers.get('allow'), 'GET, HEAD');
   });
 
-  test('image errors are JSON: a bad size 400, an unknown id 404, a broken path 500 without internals', async () => {
+  test('image errors are JSON: a bad size 400, an unknown id 404, a malformed escape 404 too (not a server error)', async () => {
     const badSize = await fetch(`${server().url}/images/abc?size=huge`);
     assert.equal(badSize.status, 400);
     assert.deepEqual(await badSize.json(), { error: 'size must be "thumb" or "full", got "huge"' });
@@ -109,9 +110,25 @@ describe('the HTTP server around GraphQL', () => {
     assert.equal(unknown.status, 404);
     assert.equal(unknown.headers.get('access-control-allow-origin'), null);
     assert.deepEqual(await unknown.json(), { error: 'image "no-such-image" not found' });
+    // Image ids are [A-Za-z0-9_-]: a path with a broken %-escape names no image; it used to be a 500.
     const broken = await fetch(`${server().url}/images/%E0%A4%A`);
-    assert.equal(broken.status, 500);
+    assert.equal(broken.status, 404);
     assert.equal(broken.headers.get('content-type'), 'application/json');
-    assert.deepEqual(await broken.json(), { error: 'internal error' });
+  });
+
+  test('a request target no URL parser accepts is a 400, and the server keeps serving', async () => {
+    const { port } = new URL(server().url);
+    for (const target of ['//', '//[']) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: Number(port), path: target, method: 'GET' }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(status, 400, target);
+    }
+    assert.equal((await fetch(`${server().url}/health`)).status, 200);
   });
 });

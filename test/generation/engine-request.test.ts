@@ -19,15 +19,15 @@ test('image i of a batch uses seed + i, and the PNG parameters name its own seed
     ...{ prompt: 'a red circle', negativePrompt: 'blur', sampler: 'ddim', steps: 12, guidanceScale: 5, width: 256, height: 320 },
     ...{ seeds: [100n, 101n, 102n], variation: undefined },
   });
-  assert.deepEqual([job.id, job.modelDir, job.modelName, job.init, job.previewEvery, job.previewMaxSize, job.previewMethod], ['job1', '/models/sd15', 'sd15', undefined, 2, 128, 'LATENT2RGB']);
-  assert.equal(job.imageParameters?.length, 3);
-  assert.equal(job.imageParameters?.[1], 'a red circle\nNegative prompt: blur\nSteps: 12, Sampler: DDIM, CFG scale: 5, Seed: 101, Size: 256x320, Model: sd15');
+  assert.deepEqual([job.id, job.modelDir, job.init, job.previewEvery, job.previewMaxSize, job.previewMethod], ['job1', '/models/sd15', undefined, 2, 128, 'LATENT2RGB']);
+  assert.equal(job.imageParameters.length, 3);
+  assert.equal(job.imageParameters[1], 'a red circle\nNegative prompt: blur\nSteps: 12, Sampler: DDIM, CFG scale: 5, Seed: 101, Size: 256x320, Model: sd15');
 });
 
 test('variation seeds run alongside (variationSeed + i), only with a strength above 0', () => {
   const job = toWorkerJob({ ...JOB, variationSeed: 900n, variationStrength: 0.2 }, MODEL, {}, OPTIONS);
   assert.deepEqual(job.request.variation, { seeds: [900n, 901n, 902n], strength: 0.2 });
-  assert.match(job.imageParameters?.[2] ?? '', /Seed: 102, .*Variation seed: 902, Variation seed strength: 0\.2$/);
+  assert.match(job.imageParameters[2]!, /Seed: 102, .*Variation seed: 902, Variation seed strength: 0\.2$/);
   assert.equal(toWorkerJob({ ...JOB, variationSeed: 900n, variationStrength: 0 }, MODEL, {}, OPTIONS).request.variation, undefined);
   assert.deepEqual(batchSeeds(2n ** 64n - 2n, 2), [2n ** 64n - 2n, 2n ** 64n - 1n]);
 });
@@ -37,7 +37,7 @@ test('img2img: the init and mask files go to the worker with the strength, which
   const mask = new Uint8Array([4]);
   const job = toWorkerJob({ ...JOB, initImageId: 'i', denoisingStrength: 0.4 }, MODEL, { init: image, mask }, OPTIONS);
   assert.deepEqual(job.init, { image, strength: 0.4, mask });
-  assert.match(job.imageParameters?.[0] ?? '', /Model: sd15, Denoising strength: 0\.4$/);
+  assert.match(job.imageParameters[0]!, /Model: sd15, Denoising strength: 0\.4$/);
   assert.deepEqual(toWorkerJob(JOB, MODEL, { init: image }, OPTIONS).init, { image, strength: 0.75 });
 });
 

@@ -1,10 +1,14 @@
+/** One picture's generation parameters as any import format reads them, and the checks they share. */
+import { LIMITS } from '../../generation/generation-request.js';
+
 /** Where a picture's parameters came from. */
 export type MetadataFormat = 'AUTOMATIC1111' | 'COMFYUI' | 'INVOKEAI';
 
 /** The formats a PNG is read in, for messages that say what is accepted. */
 export const METADATA_FORMATS: readonly MetadataFormat[] = ['AUTOMATIC1111', 'COMFYUI', 'INVOKEAI'];
 
-export const MAX_SEED = 2n ** 64n - 1n;
+/** The largest seed, as generate accepts it. */
+export const MAX_SEED = LIMITS.seed.max;
 
 /**
  * One picture's generation parameters, read from any of the formats. Whatever the file does not say is null:
