@@ -1,7 +1,7 @@
 // Error masking for Apollo's formatError: errors a client can act on pass through as they are; anything else
 // is logged with its stack and reaches the client only as INTERNAL_SERVER_ERROR, without internals.
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { CLIENT_ERROR_CODES } from '../graphql/errors.js';
 import type { Logger } from '../logger.js';
 
@@ -15,5 +15,23 @@ export function maskInternalErrors(logger: Logger): (formatted: GraphQLFormatted
     if (typeof code === 'string' && (PASS_THROUGH_CODES.has(code) || code.startsWith('GRAPHQL_'))) return formatted;
     logger.error({ err: unwrapResolverError(error) }, 'internal error in a GraphQL operation');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  };
+}
+
+/**
+ * The same masking for results sent over graphql-ws, where Apollo's formatError never runs. Only errors that
+ * an exception inside a resolver caused are masked; graphql-js's own errors (a variable of the wrong type, ...)
+ * carry no code over WebSocket and are the client's to read.
+ */
+export function maskWsResult(
+  mask: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError,
+): (result: ExecutionResult) => FormattedExecutionResult {
+  return (result) => {
+    if (!result.errors) return result as FormattedExecutionResult;
+    const errors = result.errors.map((error) => {
+      const internal = error.originalError !== undefined && !(error.originalError instanceof GraphQLError);
+      return internal ? mask(error.toJSON(), error) : error.toJSON();
+    });
+    return { ...result, errors } as FormattedExecutionResult;
   };
 }

@@ -8,7 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../logger.js';
 import { apolloHandler } from './apollo-handler.js';
 import { withCors } from './cors.js';
-import { maskInternalErrors } from './error-masking.js';
+import { maskInternalErrors, maskWsResult } from './error-masking.js';
 import { healthRoute } from './health.js';
 import { imageRoute, type ImageLookup } from './image-route.js';
 import { at, redirect, router } from './router.js';
@@ -40,14 +40,15 @@ const GRAPHQL_PATH = '/graphql';
 export async function startHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Promise<RunningHttpServer> {
   const { logger } = options;
   const server = http.createServer();
-  const subscriptions = graphqlWsSubscriptions(server, GRAPHQL_PATH, options.schema, options.context);
+  const mask = maskInternalErrors(logger);
+  const subscriptions = graphqlWsSubscriptions(server, GRAPHQL_PATH, options.schema, options.context, maskWsResult(mask));
 
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
     includeStacktraceInErrorResponses: false,
     // main.ts owns shutdown (stop workers, close the database); Apollo must not race it on SIGTERM.
     stopOnTerminationSignals: false,
-    formatError: maskInternalErrors(logger),
+    formatError: mask,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), subscriptions],
   });
   await apollo.start();

@@ -1,7 +1,7 @@
 // GraphQL subscriptions: graphql-ws on the HTTP server's GraphQL path, closed when Apollo drains the server.
 import type { Server } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { GraphQLSchema } from 'graphql';
+import type { ExecutionResult, FormattedExecutionResult, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 
@@ -11,8 +11,10 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(
   path: string,
   schema: GraphQLSchema,
   context: () => Promise<TContext>,
+  /** Masks internal errors in what is sent (Apollo's formatError covers HTTP only). */
+  formatResult: (result: ExecutionResult) => FormattedExecutionResult,
 ): ApolloServerPlugin<TContext> {
   const wsServer = new WebSocketServer({ server, path });
-  const wsCleanup = useServer({ schema, context: () => context() }, wsServer);
+  const wsCleanup = useServer({ schema, context: () => context(), onNext: (_ctx, _id, _payload, _args, result) => formatResult(result) }, wsServer);
   return { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) };
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { GraphQLError } from 'graphql';
 import { pino } from 'pino';
 import { CLIENT_ERROR_CODES } from '../../src/graphql/errors.js';
-import { maskInternalErrors } from '../../src/http/error-masking.js';
+import { maskInternalErrors, maskWsResult } from '../../src/http/error-masking.js';
 
 function capturingLogger(): { lines: string[]; logger: pino.Logger } {
   const lines: string[] = [];
@@ -34,5 +34,23 @@ test('anything else becomes INTERNAL_SERVER_ERROR without its message, and is lo
   }
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(lines.length, 3);
+  assert.match(lines[0]!, /connection to \/var\/db refused/);
+});
+
+test('over graphql-ws, an exception inside a resolver is masked and logged; graphql-js and client errors are not', async () => {
+  const { lines, logger } = capturingLogger();
+  const format = maskWsResult(maskInternalErrors(logger));
+  const internal = new GraphQLError('connection to /var/db refused', { path: ['generate'], originalError: new Error('connection to /var/db refused') });
+  const client = new GraphQLError('steps must be between 1 and 150', { path: ['generate'], extensions: { code: 'BAD_USER_INPUT', field: 'steps' } });
+  const coercion = new GraphQLError('Variable "$id" got invalid value 1; ID cannot represent value');
+  const result = format({ data: null, errors: [internal, client, coercion] });
+  assert.deepEqual(result.errors, [
+    { message: 'Internal server error', path: ['generate'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    client.toJSON(),
+    coercion.toJSON(),
+  ]);
+  assert.deepEqual(format({ data: { ok: true } }), { data: { ok: true } });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(lines.length, 1);
   assert.match(lines[0]!, /connection to \/var\/db refused/);
 });
