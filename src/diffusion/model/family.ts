@@ -16,8 +16,10 @@ export type ModelFamily = 'sd1' | 'sd2' | 'sdxl';
 export type Distillation = 'none' | 'lcm' | 'turbo';
 
 export interface GenerationDefaults {
+  /** A name in the scheduler registry (schedulers/index.ts). */
   sampler: string;
   steps: number;
+  /** 0 or 1 turn classifier-free guidance off (Turbo runs with 0). */
   guidanceScale: number;
 }
 

@@ -39,9 +39,14 @@ export function vaeConfig(spec: VaeSpec, sampleSize: number): Record<string, unk
   };
 }
 
+/** A graph and the weights its layers draw from. */
+function newGraph(name: string, weights: WeightSource): { g: GraphBuilder; net: Net } {
+  const g = new GraphBuilder(name);
+  return { g, net: { g, w: weights } };
+}
+
 export function buildVaeDecoder(weights: WeightSource, spec: VaeSpec): GraphBuilder {
-  const g = new GraphBuilder('vae_decoder');
-  const net: Net = { g, w: weights };
+  const { g, net } = newGraph('vae_decoder', weights);
   const [c0, c1, c2, c3] = spec.channels;
   const latents = floatInput(g, 'latent_sample', spec.dtype, ['batch', 4, 'latent_height', 'latent_width']);
 
@@ -62,8 +67,7 @@ export function buildVaeDecoder(weights: WeightSource, spec: VaeSpec): GraphBuil
 }
 
 export function buildVaeEncoder(weights: WeightSource, spec: VaeSpec): GraphBuilder {
-  const g = new GraphBuilder('vae_encoder');
-  const net: Net = { g, w: weights };
+  const { g, net } = newGraph('vae_encoder', weights);
   const [c0, c1, c2, c3] = spec.channels;
   const image = floatInput(g, 'sample', spec.dtype, ['batch', 3, 'height', 'width']);
 
