@@ -45,7 +45,28 @@ export interface Config {
   previewMaxSize: number;
   /** Prefix for image URLs in API responses, e.g. https://atelier.example.com; empty = relative URLs. */
   publicUrl: string;
+  /** Limits on every GraphQL operation, over HTTP and WebSocket alike; over one, QUERY_TOO_COMPLEX. */
+  queryLimits: QueryLimits;
   logLevel: string;
+}
+
+/**
+ * Limits on one GraphQL operation, checked before it runs (graphql/query-limits.ts). The defaults let through
+ * every query a frontend needs, and the standard introspection query.
+ */
+export interface QueryLimits {
+  /** Tokens in the query text (names, punctuation, values), counted before it is parsed. */
+  maxTokens: number;
+  /** Fields nested in one another. */
+  maxDepth: number;
+  /** Aliased fields (`a: generate(...)`), `__typename` left out. */
+  maxAliases: number;
+  /** Directives (`@include`, `@skip`, ...). */
+  maxDirectives: number;
+  /** The cost of graphql/query-cost.ts: objects, times the page size of each list around them. */
+  maxCost: number;
+  /** generate, remix, uploadImage and importImage fields in one request. */
+  maxQueueingMutations: number;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +146,14 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     previewMaxSize: readInt(env, 'ATELIER_PREVIEW_SIZE', 128, 16, 1024),
     taesdDir: readTaesdDir(env, cwd),
     publicUrl: (env.ATELIER_PUBLIC_URL?.trim() || '').replace(/\/+$/, ''),
+    queryLimits: {
+      maxTokens: readInt(env, 'ATELIER_MAX_QUERY_TOKENS', 2000, 100, 1_000_000),
+      maxDepth: readInt(env, 'ATELIER_MAX_QUERY_DEPTH', 12, 2, 1000),
+      maxAliases: readInt(env, 'ATELIER_MAX_ALIASES', 30, 0, 100_000),
+      maxDirectives: readInt(env, 'ATELIER_MAX_QUERY_DIRECTIVES', 50, 0, 100_000),
+      maxCost: readInt(env, 'ATELIER_MAX_QUERY_COST', 25_000, 10, 1_000_000_000),
+      maxQueueingMutations: readInt(env, 'ATELIER_MAX_QUEUEING_MUTATIONS', 5, 1, 10_000),
+    },
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
 }

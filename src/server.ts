@@ -102,6 +102,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     schema: await buildAppSchema(),
     context: async () => ({ ...context, loaders: createLoaders(library.batchReader) }),
     images: (id, variant) => library.pictureFile(id, variant),
+    queryLimits: config.queryLimits,
     logger,
   });
   logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir }, 'Atelier is serving');

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { GenerationRequestError, QueueFullError, RemixSourceNotFoundError } from '../generation/request-errors.js';
 
 /** Error codes a client can act on (extensions.code), as listed in DESIGN.md; the HTTP layer masks every other code. */
-export const CLIENT_ERROR_CODES = ['BAD_USER_INPUT', 'NOT_FOUND', 'MODEL_NOT_FOUND', 'QUEUE_FULL', 'UNAUTHENTICATED', 'FORBIDDEN'] as const;
+export const CLIENT_ERROR_CODES = ['BAD_USER_INPUT', 'NOT_FOUND', 'MODEL_NOT_FOUND', 'QUEUE_FULL', 'UNAUTHENTICATED', 'FORBIDDEN', 'QUERY_TOO_COMPLEX'] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
 export function clientError(code: ClientErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {

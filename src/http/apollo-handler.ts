@@ -1,6 +1,7 @@
 // GraphQL over HTTP on node:http: hands each request to Apollo and writes its answer back.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { GraphQLError } from 'graphql';
 import { sendJson } from './json.js';
 
 /** Room for an uploaded image (uploadImage) as a base64 data URL. */
@@ -13,6 +14,8 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
 export function apolloHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   context: () => Promise<TContext>,
+  /** A refusal of the request before Apollo parses it (a query text too long), answered with 400. */
+  refuse: (body: unknown, url: URL) => GraphQLError | undefined = () => undefined,
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   return async (req, res, url) => {
     const headers = new HeaderMap();
@@ -24,6 +27,11 @@ export function apolloHandler<TContext extends BaseContext>(
       body = await readBody(req, headers.get('content-type') ?? '');
     } catch (error) {
       sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, { errors: [{ message: (error as Error).message, extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    const refusal = refuse(body, url);
+    if (refusal) {
+      sendJson(res, 400, { errors: [refusal.toJSON()] });
       return;
     }
     const response = await apollo.executeHTTPGraphQLRequest({

@@ -5,11 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLSchema } from 'graphql';
+import type { QueryLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import { apolloHandler } from './apollo-handler.js';
 import { withCors } from './cors.js';
 import { maskInternalErrors, maskWsResult } from './error-masking.js';
 import { healthRoute } from './health.js';
+import { queryLimitsPlugin, queryTextRefusal } from './query-limits.js';
 import { imageRoute, type ImageLookup } from './image-route.js';
 import { at, redirect, router } from './router.js';
 import { graphqlWsSubscriptions } from './subscriptions.js';
@@ -21,6 +23,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   schema: GraphQLSchema;
   context: () => Promise<TContext>;
   images: ImageLookup;
+  /** Depth, aliases, cost... of one operation, on both transports. */
+  queryLimits: QueryLimits;
   logger: Logger;
 }
 
@@ -41,7 +45,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   const { logger } = options;
   const server = http.createServer();
   const mask = maskInternalErrors(logger);
-  const subscriptions = graphqlWsSubscriptions(server, GRAPHQL_PATH, options.schema, options.context, maskWsResult(mask));
+  const subscriptions = graphqlWsSubscriptions(server, GRAPHQL_PATH, options.schema, options.context, maskWsResult(mask), options.queryLimits);
 
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
@@ -49,12 +53,12 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     // main.ts owns shutdown (stop workers, close the database); Apollo must not race it on SIGTERM.
     stopOnTerminationSignals: false,
     formatError: mask,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), subscriptions],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), subscriptions, queryLimitsPlugin(options.queryLimits)],
   });
   await apollo.start();
 
   const routes = [
-    at(GRAPHQL_PATH, withCors(apolloHandler(apollo, options.context))),
+    at(GRAPHQL_PATH, withCors(apolloHandler(apollo, options.context, (body, url) => queryTextRefusal(body, url, options.queryLimits)))),
     imageRoute(options.images),
     healthRoute(),
     redirect('/', GRAPHQL_PATH),

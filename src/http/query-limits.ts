@@ -1,0 +1,83 @@
+// The query limits on both transports: an Apollo plugin for HTTP (refusals, extensions.cost) and graphql-ws's
+// onSubscribe, which parses, validates and checks an operation the same way before it runs.
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import { GraphQLError, parse, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
+import type { QueryLimits } from '../config.js';
+import { checkOperation, checkQueryTokens } from '../graphql/query-limits.js';
+
+/**
+ * Checks every HTTP operation once Apollo has parsed and validated it, before it runs, and reports its cost in
+ * the response's `extensions.cost` (the query text's length is checked earlier: see `queryTextRefusal`).
+ */
+export function queryLimitsPlugin<TContext extends BaseContext>(limits: QueryLimits): ApolloServerPlugin<TContext> {
+  return {
+    requestDidStart: async () => {
+      let cost: number | undefined;
+      return {
+        didResolveOperation: async ({ schema, document, operation, request }) => {
+          // Without an operation (an unknown operationName) nothing runs: execution says why.
+          if (!operation) return;
+          try {
+            cost = checkOperation(schema, document, request.operationName, request.variables, limits).cost;
+          } catch (error) {
+            throw asRequestError(error);
+          }
+        },
+        willSendResponse: async ({ response }) => {
+          if (cost === undefined || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          result.extensions = { ...result.extensions, cost: { requestedQueryCost: cost, maximumAvailable: limits.maxCost } };
+        },
+      };
+    },
+  };
+}
+
+/**
+ * QUERY_TOO_COMPLEX for a GraphQL-over-HTTP body (or GET search) whose query text has too many tokens, checked
+ * before Apollo parses it; undefined when the query is short enough or absent (Apollo then says what is wrong).
+ */
+export function queryTextRefusal(body: unknown, url: URL, limits: QueryLimits): GraphQLError | undefined {
+  const query = isRecord(body) ? body.query : url.searchParams.get('query');
+  return typeof query === 'string' ? checkQueryTokens(query, limits) : undefined;
+}
+
+/**
+ * graphql-ws's onSubscribe: parses and validates the operation as the server would, then applies the limits;
+ * a refusal (or a syntax or validation error) is sent as the subscription's error and nothing runs.
+ */
+export function limitedOnSubscribe(
+  schema: GraphQLSchema,
+  limits: QueryLimits,
+): (ctx: unknown, id: string, payload: SubscribePayload) => ExecutionArgs | readonly GraphQLError[] {
+  return (_ctx, _id, payload) => {
+    const tooLong = checkQueryTokens(payload.query, limits);
+    if (tooLong) return [tooLong];
+    let document;
+    try {
+      document = parse(payload.query);
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+    }
+    const invalid = validate(schema, document);
+    if (invalid.length > 0) return invalid;
+    const variableValues = payload.variables ?? undefined;
+    try {
+      checkOperation(schema, document, payload.operationName, variableValues, limits);
+    } catch (error) {
+      return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+    }
+    return { schema, document, operationName: payload.operationName, variableValues };
+  };
+}
+
+/** Apollo answers an error thrown before execution with HTTP 500 unless the error names a status. */
+function asRequestError(error: unknown): unknown {
+  if (!(error instanceof GraphQLError)) return error;
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
