@@ -10,3 +10,12 @@ test('settings are read and checked once: CUDA device lists', () => {
   assert.throws(() => loadConfig({ ATELIER_DEVICE: 'tpu' }), /Invalid setting ATELIER_DEVICE: expected one of auto, cuda, cpu/);
   assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /Invalid setting DATABASE_URL/);
 });
+
+test('settings are read and checked once: query limits', () => {
+  assert.deepEqual(loadConfig({}).queryLimits, { maxTokens: 2000, maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxCost: 25_000, maxQueueingMutations: 5 });
+  assert.equal(loadConfig({ ATELIER_MAX_QUERY_COST: '100000' }).queryLimits.maxCost, 100_000);
+  assert.equal(loadConfig({ ATELIER_MAX_QUEUEING_MUTATIONS: '1' }).queryLimits.maxQueueingMutations, 1);
+  assert.throws(() => loadConfig({ ATELIER_MAX_QUERY_DEPTH: 'deep' }), /Invalid setting ATELIER_MAX_QUERY_DEPTH: expected an integer/);
+  assert.throws(() => loadConfig({ ATELIER_MAX_ALIASES: '-1' }), /Invalid setting ATELIER_MAX_ALIASES/);
+  assert.throws(() => loadConfig({ ATELIER_MAX_QUERY_TOKENS: '5' }), /Invalid setting ATELIER_MAX_QUERY_TOKENS: 5 is outside/);
+});

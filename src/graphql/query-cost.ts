@@ -15,6 +15,9 @@ export const MUTATION_COST = 10;
 /** Items assumed in a list that has neither a page size nor a bound below (models, samplers, introspection). */
 export const DEFAULT_LIST_SIZE = 10;
 
+/** The most fields the cost walk visits (fragments expanded each time they are spread) before it gives up. */
+export const MAX_MEASURED_FIELDS = 10_000;
+
 /** Lists without a `first` argument whose length is known: "Type.field" -> its most items. */
 const LIST_SIZES: Readonly<Record<string, (args: Record<string, unknown>) => number>> = {
   'Generation.images': () => LIMITS.batchSize.max,
@@ -49,7 +52,7 @@ export function measureCost(
     if (isRootMutation && QUEUEING_MUTATIONS.has(field.field.name)) queueingMutations.push(field.field.name);
     return fieldCost(field) + (isRootMutation ? MUTATION_COST : 0);
   };
-  const cost = getComplexity({ schema, query: document, operationName, variables: variables ?? {}, estimators: [estimator] });
+  const cost = getComplexity({ schema, query: document, operationName, variables: variables ?? {}, estimators: [estimator], maxQueryNodes: MAX_MEASURED_FIELDS });
   return { cost, queueingMutations };
 }
 

@@ -1,9 +1,9 @@
 /** Refuses an operation too long, too deep, too wide, too costly or queueing too much, before any of it runs. */
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, Lexer, Source, TokenKind, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Lexer, Source, TokenKind, getOperationAST, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { QueryLimits } from '../config.js';
 import { clientError } from './errors.js';
-import { QUEUEING_MUTATIONS, measureCost } from './query-cost.js';
+import { MAX_MEASURED_FIELDS, QUEUEING_MUTATIONS, measureCost } from './query-cost.js';
 
 /** What an accepted operation was measured at. */
 export interface OperationCost {
@@ -12,7 +12,7 @@ export interface OperationCost {
 
 /** How each refusal reads: the measure, what was found and what is allowed. */
 const REFUSALS = {
-  tokens: { setting: 'ATELIER_MAX_QUERY_TOKENS', says: (found: number, limit: number) => `the query text has ${found} tokens; at most ${limit} are allowed` },
+  tokens: { setting: 'ATELIER_MAX_QUERY_TOKENS', says: (_found: number, limit: number) => `the query text has more than ${limit} tokens; at most ${limit} are allowed` },
   depth: { setting: 'ATELIER_MAX_QUERY_DEPTH', says: (found: number, limit: number) => `the operation nests fields ${found} deep; at most ${limit} levels are allowed` },
   aliases: { setting: 'ATELIER_MAX_ALIASES', says: (found: number, limit: number) => `the operation has ${found} aliases; at most ${limit} are allowed` },
   directives: { setting: 'ATELIER_MAX_QUERY_DIRECTIVES', says: (found: number, limit: number) => `the operation has ${found} directives; at most ${limit} are allowed` },
@@ -31,15 +31,15 @@ function tooComplex(measure: keyof typeof REFUSALS, limit: number, found: number
 }
 
 /**
- * Counts the query text's tokens with graphql-js's lexer, before it is parsed: a document over the limit is
- * refused without building it (parsing and validating a huge one would hold the event loop). A text the lexer
- * cannot read is left to the parser, which says where it is wrong.
+ * Counts the query text's tokens with graphql-js's lexer, before it is parsed, and stops one past the limit: a
+ * document over it is refused without reading the rest (lexing a 16 MB body whole takes a second; parsing and
+ * validating it, far longer). A text the lexer cannot read is left to the parser, which says where it is wrong.
  */
 export function checkQueryTokens(query: string, limits: QueryLimits): GraphQLError | undefined {
   const lexer = new Lexer(new Source(query));
   let tokens = 0;
   try {
-    while (lexer.advance().kind !== TokenKind.EOF) tokens++;
+    while (tokens <= limits.maxTokens && lexer.advance().kind !== TokenKind.EOF) tokens++;
   } catch {
     // a syntax error: the count so far still says whether the text is too long
   }
@@ -59,6 +59,9 @@ export function checkOperation(
   variables: Record<string, unknown> | null | undefined,
   limits: QueryLimits,
 ): OperationCost {
+  // Without the operation asked for nothing runs, and execution says which one is missing.
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return { cost: 0 };
   const shape = measureShape(schema, document);
   if (shape.depth > limits.maxDepth) throw tooComplex('depth', limits.maxDepth, shape.depth);
   if (shape.aliases > limits.maxAliases) throw tooComplex('aliases', limits.maxAliases, shape.aliases);
@@ -66,7 +69,7 @@ export function checkOperation(
 
   let measured;
   try {
-    measured = measureCost(schema, document, operationName ?? undefined, variables ?? undefined);
+    measured = measureCost(schema, document, operation.name?.value, variables ?? undefined);
   } catch (error) {
     throw asClientError(error);
   }
@@ -87,7 +90,8 @@ function measureShape(schema: GraphQLSchema, document: DocumentNode): { depth: n
     onAccept: [(_context: unknown, details: { n: number }) => void (shape[measure] = Math.max(shape[measure], details.n))],
   });
   const { validationRules } = new ApolloArmor({
-    maxDepth: { ...counted('depth'), flattenFragments: true },
+    // Introspection's `__schema` is 15 fields deep (GraphiQL's query); its lists are sized by the cost instead.
+    maxDepth: { ...counted('depth'), flattenFragments: true, ignoreIntrospection: true },
     maxAliases: counted('aliases'),
     maxDirectives: counted('directives'),
     costLimit: { enabled: false },
@@ -102,11 +106,9 @@ function measureShape(schema: GraphQLSchema, document: DocumentNode): { depth: n
 function asClientError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError && typeof error.extensions.code === 'string') return error;
   const message = error instanceof Error ? error.message : String(error);
-  // Fragments spread within fragments can make a short document expand into more fields than it is long.
+  // Fragments spread within fragments can make a short document expand into more fields than it is long;
+  // graphql-query-complexity then stops at MAX_MEASURED_FIELDS with this message.
   if (message.includes('maximum allowed number of nodes')) return tooComplex('fields', MAX_MEASURED_FIELDS, MAX_MEASURED_FIELDS);
   // Variables that do not fit their types: execution would refuse them the same way.
   return clientError('BAD_USER_INPUT', message);
 }
-
-/** graphql-query-complexity's default bound on the fields it walks (fragments expanded). */
-const MAX_MEASURED_FIELDS = 10_000;

@@ -15,9 +15,7 @@ export function queryLimitsPlugin<TContext extends BaseContext>(limits: QueryLim
     requestDidStart: async () => {
       let cost: number | undefined;
       return {
-        didResolveOperation: async ({ schema, document, operation, request }) => {
-          // Without an operation (an unknown operationName) nothing runs: execution says why.
-          if (!operation) return;
+        didResolveOperation: async ({ schema, document, request }) => {
           try {
             cost = checkOperation(schema, document, request.operationName, request.variables, limits).cost;
           } catch (error) {

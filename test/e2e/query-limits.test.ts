@@ -6,7 +6,7 @@ import { print, type GraphQLFormattedError } from 'graphql';
 import { loadConfig } from '../../src/config.js';
 import { CollectionsDocument, GenerateDocument, GenerationEventsDocument, GenerationsDocument, SearchPromptsWithImagesDocument } from '../generated/operations.js';
 import { collectSubscription, requestData, wsClient } from '../support/graphql-client.js';
-import { aliasBomb, costBomb, depthBomb, directiveBomb, generateAliases } from '../support/query-bombs.js';
+import { aliasBomb, costBomb, depthBomb, directiveBomb, fragmentBomb, generateAliases } from '../support/query-bombs.js';
 import { suiteServer } from '../support/test-server.js';
 
 const LIMITS = loadConfig({}).queryLimits;
@@ -133,6 +133,12 @@ describe('query limits', () => {
     assert.equal(http.status, 400);
     assertRefused(http, 'cost', LIMITS.maxCost);
     assertRefused(await overWebSocket(query), 'cost', LIMITS.maxCost);
+  });
+
+  test('a fragment bomb (each fragment spreading the next twice) is refused over HTTP and graphql-ws', async () => {
+    for (const answer of [await post(fragmentBomb(30)), await overWebSocket(fragmentBomb(30))]) {
+      assert.equal(answer.errors?.[0]?.extensions?.code, 'QUERY_TOO_COMPLEX', JSON.stringify(answer));
+    }
   });
 
   test('a directive bomb and a query text with too many tokens are refused over HTTP and graphql-ws', async () => {

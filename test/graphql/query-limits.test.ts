@@ -105,6 +105,10 @@ describe('query limits on the schema', async () => {
     }
   });
 
+  test('an operation name the document does not hold is left to execution, which refuses it', () => {
+    assert.deepEqual(checkOperation(schema, parse('{ samplers { name } }'), 'Missing', {}, DEFAULTS), { cost: 0 });
+  });
+
   test('variables that do not fit their types are BAD_USER_INPUT, not an internal error', () => {
     const error = refusal(schema, 'query($n: Int!) { generations(first: $n) { totalCount } }');
     assert.equal(error.code, 'BAD_USER_INPUT');
