@@ -89,6 +89,7 @@ function measureShape(schema: GraphQLSchema, document: DocumentNode): { depth: n
     propagateOnRejection: false,
     onAccept: [(_context: unknown, details: { n: number }) => void (shape[measure] = Math.max(shape[measure], details.n))],
   });
+  // graphql-armor hands out its rules through ApolloArmor; they are plain graphql-js validation rules.
   const { validationRules } = new ApolloArmor({
     // Introspection's `__schema` is 15 fields deep (GraphiQL's query); its lists are sized by the cost instead.
     maxDepth: { ...counted('depth'), flattenFragments: true, ignoreIntrospection: true },
