@@ -12,7 +12,8 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
  */
 export function apolloHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  context: () => Promise<TContext>,
+  /** The request's context; may throw a GraphQLError (UNAUTHENTICATED), which Apollo answers with its http status. */
+  context: (req: IncomingMessage) => Promise<TContext>,
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   return async (req, res, url) => {
     const headers = new HeaderMap();
@@ -28,7 +29,7 @@ export function apolloHandler<TContext extends BaseContext>(
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context,
+      context: () => context(req),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
