@@ -8,6 +8,7 @@ import type { Role } from '../../src/accounts/viewer.js';
 import { AccountStore } from '../../src/library/index.js';
 import type { RunningServer } from '../../src/server.js';
 import type { WireResult } from './graphql-client.js';
+import { GenerateDocument, GenerationDocument, type GenerateInput, type GenerationFieldsFragment } from '../generated/operations.js';
 
 /** A new key for account `name` (made with `role` if new), stored as `npm run keys -- create` stores it. */
 export async function createKey(server: RunningServer, name: string, role: Role = 'USER'): Promise<string> {
@@ -53,4 +54,18 @@ export function keyedWsClient(baseUrl: string, key: string | undefined, onClosed
       },
     },
   });
+}
+
+/** Queues `input` with `key` and polls until it ends; fails unless it COMPLETED. */
+export async function keyedCompletedGeneration(baseUrl: string, key: string, input: GenerateInput): Promise<GenerationFieldsFragment> {
+  const { id } = (await keyedData(baseUrl, key, GenerateDocument, { input })).generate;
+  for (;;) {
+    const { generation } = await keyedData(baseUrl, key, GenerationDocument, { id });
+    if (!generation) throw new Error(`generation ${id} does not exist for its owner`);
+    if (generation.status !== 'QUEUED' && generation.status !== 'RUNNING') {
+      if (generation.status !== 'COMPLETED') throw new Error(`generation ended ${generation.status}: ${generation.error}`);
+      return generation;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }

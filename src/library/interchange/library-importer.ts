@@ -9,6 +9,7 @@ import type { PromptRow } from './csv-prompts.js';
 import type { ImportedParameters } from './parameters.js';
 import { readPngSize } from './png-text.js';
 import { KeyedMutex } from '../support/keyed-mutex.js';
+import { LOCAL_ACCOUNT_ID } from '../../accounts/viewer.js';
 
 /** What a file did not say is recorded as these (the columns are required); the original text stays in the PNG. */
 export const UNKNOWN_MODEL = 'unknown';
@@ -145,7 +146,9 @@ export class LibraryImporter {
         const found = await tx.prompt.findUnique({ where: { normalized }, select: { id: true } });
         const prompt = found ?? (await tx.prompt.create({ data: { text: row.prompt.trim(), normalized, useCount: 0 }, select: { id: true } }));
         // A prompt without settings still gets an (empty) preset of its owner's: that is what puts a shared
-        // prompt row into this account's library.
+        // prompt row into this account's library. The built-in admin `local` sees every prompt anyway and needs
+        // none (so its imports store exactly what they stored before accounts).
+        if (!hasSettings && ownerId === LOCAL_ACCOUNT_ID) return { status: found ? 'existing' : 'imported', promptId: prompt.id } as const;
         const same = await tx.promptPreset.findFirst({ where: { promptId: prompt.id, ownerId, ...preset }, select: { id: true } });
         if (same) return { status: 'existing', promptId: prompt.id } as const;
         if (!hasSettings && found && (await this.ownsPrompt(tx, prompt.id, ownerId))) return { status: 'existing', promptId: prompt.id } as const;
