@@ -113,7 +113,7 @@ export class LibraryCurationResolver {
   ): Promise<ImageConnection> {
     checkPageSize(first);
     const afterPosition = after == null ? undefined : decodeListCursor(after, POSITION_CURSOR);
-    const entries = await ctx.collections.imageIds(collection.id, first + 1, afterPosition);
+    const entries = await ctx.collections.imageIds(collection.id, first + 1, ctx.viewer, afterPosition);
     const page = entries.slice(0, first);
     const images = await ctx.loaders.image.loadMany(page.map((entry) => entry.imageId));
     const edges = page.flatMap((entry, i) => {

@@ -3,7 +3,7 @@
  * a collection leaves its images alone, deleting an image takes it out of its collections.
  */
 import { LOCAL_ACCOUNT_ID, type Viewer } from '../../accounts/viewer.js';
-import { ownedRows } from '../access.js';
+import { ownedRows, readableGenerations } from '../access.js';
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 
 export interface CollectionRecord {
@@ -128,9 +128,10 @@ export class CollectionStore {
   }
 
   /** The collection's image ids in order, a page at a time (offset-free: after the position of `afterImageId`). */
-  async imageIds(id: string, first: number, afterPosition?: number): Promise<Array<{ imageId: string; position: number }>> {
+  async imageIds(id: string, first: number, viewer: Viewer, afterPosition?: number): Promise<Array<{ imageId: string; position: number }>> {
     return this.prisma.collectionItem.findMany({
-      where: { collectionId: id, ...(afterPosition === undefined ? {} : { position: { gt: afterPosition } }) },
+      // Only images the viewer may read: an admin may have put another account's image in this collection.
+      where: { collectionId: id, image: { generation: readableGenerations(viewer) }, ...(afterPosition === undefined ? {} : { position: { gt: afterPosition } }) },
       orderBy: { position: 'asc' },
       take: first,
       select: { imageId: true, position: true },

@@ -45,9 +45,7 @@ export class PromptSearch extends RankedSearch<PromptHit> {
     return page;
   }
 
-  /**
-   * Whether the prompt is in the access's scope.
-   */
+  /** Whether the prompt is in the access's scope. */
   async visible(promptId: string, access: Access): Promise<boolean> {
     const rows = await this.prisma.$queryRaw<unknown[]>`SELECT 1 FROM "Prompt" p WHERE p.id = ${promptId} AND ${scopedPromptSql(access)}`;
     return rows.length > 0;
