@@ -83,7 +83,7 @@ async function serveImage(req: IncomingMessage, res: ServerResponse, url: URL, l
     return;
   }
   const found = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await lookup(id, variant) : null;
-  const image = found && (allowed.kind === 'open' || allowed.kind === 'signed' || (allowed.kind === 'viewer' ? allowed.check(found) : found.isPublic)) ? found : null;
+  const image = found && allows(allowed, found) ? found : null;
   if (!image && allowed.kind === 'public-only') {
     sendJson(res, 401, { error: UNAUTHENTICATED_MESSAGE, code: 'UNAUTHENTICATED' });
     return;
@@ -108,6 +108,18 @@ async function serveImage(req: IncomingMessage, res: ServerResponse, url: URL, l
     return;
   }
   await pipeline(image.open(), res);
+}
+
+function allows(permit: Permit, image: ImageFile): boolean {
+  switch (permit.kind) {
+    case 'open':
+    case 'signed':
+      return true;
+    case 'viewer':
+      return permit.check(image);
+    case 'public-only':
+      return image.isPublic;
+  }
 }
 
 /**
