@@ -47,6 +47,15 @@ export interface Config {
   publicUrl: string;
   /** Limits on every GraphQL operation, over HTTP and WebSocket alike; over one, QUERY_TOO_COMPLEX. */
   queryLimits: QueryLimits;
+  /**
+   * `keys`: every request needs an API key (npm run keys); `none`: open, every request acts as the admin
+   * `local`. Unset, `none` while HOST is a loopback address; any other HOST must choose.
+   */
+  auth: 'keys' | 'none';
+  /** ATELIER_SECRET, the key image URLs are signed with; undefined: a random one kept in the data folder. */
+  secret: string | undefined;
+  /** How long a signed image URL stays valid at least, in seconds. */
+  imageUrlTtlSeconds: number;
   logLevel: string;
 }
 
@@ -114,7 +123,30 @@ function readDeviceList(env: Env, name: string): number[] {
   return ids.map(Number);
 }
 
-export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+/** 127.0.0.1 (any 127.x), ::1, localhost: reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/** ATELIER_AUTH, or open by default only where nobody else can reach the server. */
+function readAuth(env: Env, host: string, purpose: ConfigPurpose): 'keys' | 'none' {
+  if (env.ATELIER_AUTH?.trim()) return readChoice(env, 'ATELIER_AUTH', 'none', ['keys', 'none'] as const);
+  if (isLoopbackHost(host) || purpose === 'tool') return 'none';
+  throw new ConfigError(
+    'ATELIER_AUTH',
+    `HOST is ${host}, reachable from other machines, and ATELIER_AUTH is not set. To require API keys, create one ` +
+      '(npm run keys -- create NAME --admin) and set ATELIER_AUTH=keys; to run open to everyone who can reach the port on purpose, set ATELIER_AUTH=none',
+  );
+}
+
+/**
+ * `serve` checks everything; `tool` (the import, export and keys commands, which serve nobody) does not refuse
+ * a HOST without ATELIER_AUTH, since `npm run keys` is how that is fixed.
+ */
+export type ConfigPurpose = 'serve' | 'tool';
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), purpose: ConfigPurpose = 'serve'): Config {
   const workers = readInt(env, 'ATELIER_WORKERS', 1, 0, 64);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -129,8 +161,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     throw new ConfigError('ATELIER_EMBEDDING_MODEL', 'expected a folder name inside ATELIER_MODELS_DIR, or "off"');
   }
   const defaultThreads = Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)));
+  const host = env.HOST?.trim() || '127.0.0.1';
+  const secret = env.ATELIER_SECRET?.trim() || undefined;
+  if (secret !== undefined && secret.length < 32) throw new ConfigError('ATELIER_SECRET', `use at least 32 characters (got ${secret.length}), e.g. openssl rand -hex 32`);
   return {
-    host: env.HOST?.trim() || '127.0.0.1',
+    host,
     port: readInt(env, 'PORT', 4000, 0, 65535),
     dataDir: path.resolve(cwd, env.ATELIER_DATA_DIR?.trim() || 'data'),
     databaseUrl,
@@ -154,6 +189,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxCost: readInt(env, 'ATELIER_MAX_QUERY_COST', 25_000, 10, 1_000_000_000),
       maxQueueingMutations: readInt(env, 'ATELIER_MAX_QUEUEING_MUTATIONS', 5, 1, 10_000),
     },
+    auth: readAuth(env, host, purpose),
+    secret,
+    imageUrlTtlSeconds: readInt(env, 'ATELIER_IMAGE_URL_TTL', 86_400, 60, 365 * 86_400),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
 }

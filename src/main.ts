@@ -6,12 +6,14 @@
  *                                    [--inpainting] [--v-prediction] [--fp16] [--float-timestep] [--scalar-timestep]
  *                                    [--external-data model.onnx_data|weights.pb]
  *   node dist/src/main.js schema                        print the GraphQL schema (SDL)
- *   node dist/src/main.js import <folder|file.png|file.csv|library.jsonl>   add pictures / prompts to the library
- *   node dist/src/main.js export <folder>               write the library out (library.jsonl + images/)
+ *   node dist/src/main.js import <folder|file.png|file.csv|library.jsonl> [--owner NAME]   add pictures / prompts to the library
+ *   node dist/src/main.js export <folder> [--owner NAME]   write the library out (library.jsonl + images/)
+ *   node dist/src/main.js keys create NAME [--admin] | list | revoke NAME   accounts and API keys
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runExport, runImport, UsageError } from './cli/import-export.js';
+import { runKeys } from './cli/keys.js';
 import { ConfigError, loadConfig } from './config.js';
 import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';
 import { printAppSchema } from './graphql/schema.js';
@@ -86,11 +88,13 @@ async function main(): Promise<void> {
       process.stdout.write(await printAppSchema());
       return;
     case 'import':
-      return runImport(loadConfig(), rest[0]);
+      return runImport(loadConfig(process.env, process.cwd(), 'tool'), rest);
     case 'export':
-      return runExport(loadConfig(), rest[0]);
+      return runExport(loadConfig(process.env, process.cwd(), 'tool'), rest);
+    case 'keys':
+      return runKeys(loadConfig(process.env, process.cwd(), 'tool'), rest);
     default:
-      throw new Error(`unknown command "${command}"; use serve, model:tiny, schema, import or export`);
+      throw new Error(`unknown command "${command}"; use serve, model:tiny, schema, import, export or keys`);
   }
 }
 

@@ -2,6 +2,9 @@
 import path from 'node:path';
 import { PromptEmbedder, scanModelFolders } from './diffusion/index.js';
 import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';
+import { Authenticator } from './accounts/authenticator.js';
+import { ImageSigner } from './accounts/image-signatures.js';
+import { loadServerSecret } from './accounts/server-secret.js';
 import type { Config } from './config.js';
 import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';
@@ -13,7 +16,7 @@ import type { AppContext } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { startHttpServer } from './http/server.js';
-import { FileImageStore, openDatabase, openLibrary, type Database, type TextEmbedder } from './library/index.js';
+import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type TextEmbedder } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface RunningServer {
@@ -82,7 +85,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   );
   await service.start();
 
-  const context: Omit<AppContext, 'loaders'> = {
+  const authenticator = new Authenticator(config.auth, (hash) => library.accounts.viewerForKeyHash(hash));
+  // With auth off, URLs stay unsigned (every request may read every picture) and no secret is made.
+  const signer = config.auth === 'keys' ? new ImageSigner(await loadServerSecret(config.dataDir, config.secret), config.imageUrlTtlSeconds) : undefined;
+  const context: Omit<AppContext, 'loaders' | 'viewer'> = {
+    accounts: library.accounts,
+    sharing: library.sharing,
+    limits: { maxQueuedJobs: config.maxQueuedJobs },
     generations: service,
     reader: library.reader,
     promptSearch: library.promptSearch,
@@ -94,18 +103,20 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     uploads: library.uploads,
     catalog,
     bus,
-    publicUrl: config.publicUrl,
+    urls: imageUrls(config.publicUrl, signer && ((id, variant) => signer.sign(id, variant))),
   };
   const http = await startHttpServer({
     host: config.host,
     port: config.port,
     schema: await buildAppSchema(),
-    context: async () => ({ ...context, loaders: createLoaders(library.batchReader) }),
+    context: async (viewer) => ({ ...context, viewer, loaders: createLoaders(library.batchReader, viewer) }),
+    authenticate: (authorization) => authenticator.authenticate(authorization),
     images: (id, variant) => library.pictureFile(id, variant),
     queryLimits: config.queryLimits,
+    verifyImageSignature: (id, variant, exp, sig) => signer?.verify(id, variant, exp, sig) ?? false,
     logger,
   });
-  logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir }, 'Atelier is serving');
+  logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir, auth: config.auth }, 'Atelier is serving');
 
   return {
     url: http.url,

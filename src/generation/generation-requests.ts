@@ -2,6 +2,7 @@
  * Checks generate and remix requests against what is installed and stored: gathers the RequestContext
  * through ports (the model catalogue, stored pictures) and applies the request policy.
  */
+import type { Viewer } from '../accounts/viewer.js';
 import { checkGenerateRequest, type GenerateRequest } from './generation-request.js';
 import type { CheckedParams, PictureLookup } from './job.js';
 import { asOverrideError, remixRequest, type RemixOverrides } from './remix-request.js';
@@ -30,11 +31,14 @@ export class GenerationRequests {
     private readonly options: RequestOptions,
   ) {}
 
-  /** `generate`: the request checked, defaults filled in. Throws GenerationRequestError. */
-  async generate(request: GenerateRequest): Promise<CheckedParams> {
+  /**
+   * `generate`: the request checked, defaults filled in. Throws GenerationRequestError. Init images and masks
+   * are looked up as the viewer sees them: another account's private picture is as unknown as a missing one.
+   */
+  async generate(request: GenerateRequest, viewer: Viewer): Promise<CheckedParams> {
     const { models, unusable } = await this.models.scan();
-    const initImage = request.initImageId ? await this.pictures.getPicture(request.initImageId) : null;
-    const mask = request.maskImageId ? await this.pictures.getPicture(request.maskImageId) : null;
+    const initImage = request.initImageId ? await this.pictures.getPicture(request.initImageId, viewer) : null;
+    const mask = request.maskImageId ? await this.pictures.getPicture(request.maskImageId, viewer) : null;
     return checkGenerateRequest(request, {
       models: models.map((m) => ({ name: m.name, defaultSize: m.defaultSize, defaults: m.traits.defaults })),
       unusableModels: unusable,
@@ -50,11 +54,11 @@ export class GenerationRequests {
    * `remix`: a stored image's parameters changed by `overrides`, checked as `generate` checks; a bad field is
    * named as the override that fixes it. Throws RemixSourceNotFoundError or GenerationRequestError.
    */
-  async remix(imageId: string, overrides: RemixOverrides): Promise<CheckedParams> {
-    const source = await this.pictures.getImageWithGeneration(imageId);
-    if (!source) throw new RemixSourceNotFoundError(imageId, (await this.pictures.getPicture(imageId))?.kind === 'upload');
+  async remix(imageId: string, overrides: RemixOverrides, viewer: Viewer): Promise<CheckedParams> {
+    const source = await this.pictures.getImageWithGeneration(imageId, viewer);
+    if (!source) throw new RemixSourceNotFoundError(imageId, (await this.pictures.getPicture(imageId, viewer))?.kind === 'upload');
     try {
-      return await this.generate(remixRequest(source, overrides, { taesdAvailable: this.options.taesdAvailable }));
+      return await this.generate(remixRequest(source, overrides, { taesdAvailable: this.options.taesdAvailable }), viewer);
     } catch (error) {
       throw asOverrideError(error, overrides, imageId);
     }

@@ -5,7 +5,8 @@ import { readJobInputs, toWorkerJob, type EngineOptions, type JobInputs } from '
 import type { EventBus } from './events.js';
 import type { GenerateRequest } from './generation-request.js';
 import type { GenerationRequests } from './generation-requests.js';
-import type { CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage } from './job.js';
+import type { Viewer } from '../accounts/viewer.js';
+import type { CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
 import type { JobOutcome, WorkerPool } from './worker-pool.js';
@@ -89,14 +90,14 @@ export class GenerationService {
     }
   }
 
-  /** `generate`: checks the request and queues it. Throws GenerationRequestError or QueueFullError. */
-  async generate(request: GenerateRequest): Promise<AcceptedJob> {
-    return this.submit(await this.requests.generate(request));
+  /** `generate`: checks the request and queues it as the viewer's. Throws GenerationRequestError or QueueFullError. */
+  async generate(request: GenerateRequest, viewer: Viewer, visibility: Visibility = 'PRIVATE'): Promise<AcceptedJob> {
+    return this.submit(await this.requests.generate(request, viewer), { ownerId: viewer.accountId, visibility });
   }
 
   /** `remix`: a stored image's parameters changed by `overrides`, checked and queued. Throws as generate, or RemixSourceNotFoundError. */
-  async remix(imageId: string, overrides: RemixOverrides = {}): Promise<AcceptedJob> {
-    return this.submit(await this.requests.remix(imageId, overrides), { remixOfImageId: imageId });
+  async remix(imageId: string, overrides: RemixOverrides, viewer: Viewer, visibility: Visibility = 'PRIVATE'): Promise<AcceptedJob> {
+    return this.submit(await this.requests.remix(imageId, overrides, viewer), { remixOfImageId: imageId, ownerId: viewer.accountId, visibility });
   }
 
   /** Accepts checked parameters unless the queue is full: the job is in the database before this resolves. */

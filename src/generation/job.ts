@@ -4,8 +4,14 @@
  * implement them on BullMQ/Redis instead. generation/ never imports library/: server.ts wires them in.
  */
 
+import type { Viewer } from '../accounts/viewer.js';
+
 export const PREVIEW_METHODS = ['LATENT2RGB', 'TAESD'] as const;
 export type PreviewMethod = (typeof PREVIEW_METHODS)[number];
+
+/** PRIVATE: the owner's (and admins'); PUBLIC: in the shared gallery every account can search and remix. */
+export const VISIBILITIES = ['PRIVATE', 'PUBLIC'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
 
 export const GENERATION_STATUSES = ['QUEUED', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type GenerationStatus = (typeof GENERATION_STATUSES)[number];
@@ -53,6 +59,9 @@ export interface Job extends GenerationParams {
   id: string;
   status: GenerationStatus;
   createdAt: Date;
+  /** The account that asked for it. */
+  ownerId: string;
+  visibility: Visibility;
 }
 
 /**
@@ -67,6 +76,10 @@ export interface ClaimedJob extends Job {
 export interface JobOrigin {
   /** remix: the stored image whose parameters the job re-runs. */
   remixOfImageId?: string | null;
+  /** The account the job is for; absent only for tools and tests (the built-in `local`). */
+  ownerId?: string;
+  /** PRIVATE when absent. */
+  visibility?: Visibility;
 }
 
 export interface JobQueue {
@@ -151,7 +164,8 @@ export interface RemixSource {
 
 /** Looks up stored pictures for request checks (the library's GenerationReader implements it). */
 export interface PictureLookup {
-  getPicture(id: string): Promise<PictureInfo | null>;
-  /** A generated image with its generation; null for an unknown id or an upload. */
-  getImageWithGeneration(id: string): Promise<RemixSource | null>;
+  /** Null also when the viewer may not read it (another account's private picture): it does not exist for them. */
+  getPicture(id: string, viewer: Viewer): Promise<PictureInfo | null>;
+  /** A generated image with its generation; null for an unknown id, an upload, or one the viewer may not read. */
+  getImageWithGeneration(id: string, viewer: Viewer): Promise<RemixSource | null>;
 }

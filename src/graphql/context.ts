@@ -2,11 +2,35 @@
 import type { EventBus } from '../generation/events.js';
 import type { GenerationService } from '../generation/generation-service.js';
 import type { ModelCatalog } from '../generation/model-catalog.js';
-import type { CollectionStore, FileImporter, GenerationReader, ImageLabeller, ImageSearch, LibraryDeleter, PromptSearch, UploadStore } from '../library/index.js';
+import type { Viewer } from '../accounts/viewer.js';
+import type {
+  AccountStore,
+  CollectionStore,
+  FileImporter,
+  GenerationReader,
+  GenerationSharing,
+  ImageLabeller,
+  ImageSearch,
+  ImageUrls,
+  LibraryDeleter,
+  PromptSearch,
+  UploadStore,
+} from '../library/index.js';
 import type { LibraryLoaders } from './loaders.js';
 
-/** What resolvers may use. Built by the composition root (src/server.ts): shared by every request except the loaders. */
+/**
+ * What resolvers may use. Built by the composition root (src/server.ts): shared by every request except the
+ * viewer and the loaders. Every library call a resolver makes names the viewer's scope (`viewer`).
+ */
 export interface AppContext {
+  /** Who the request acts as (the API key's account; the admin `local` when auth is off). */
+  viewer: Viewer;
+  /** Accounts and API keys (admins manage them). */
+  accounts: AccountStore;
+  /** Making generations public or private. */
+  sharing: GenerationSharing;
+  /** What `viewer.limits` reports (per-account limits come with the queue limits). */
+  limits: { maxQueuedJobs: number };
   generations: GenerationService;
   reader: GenerationReader;
   /** Images clients uploaded (img2img). */
@@ -26,6 +50,6 @@ export interface AppContext {
   /** Batched reads for nested fields; fresh for every request. */
   loaders: LibraryLoaders;
   bus: EventBus;
-  /** Prefix for image URLs; empty for URLs relative to the server. */
-  publicUrl: string;
+  /** Image and thumbnail URLs, signed when auth is on. */
+  urls: ImageUrls;
 }

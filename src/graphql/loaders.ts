@@ -4,6 +4,7 @@
  * request, so a cache never outlives the request that filled it.
  */
 import DataLoader from 'dataloader';
+import type { Viewer } from '../accounts/viewer.js';
 import type { GenerationRecord, ImageLabels, ImageRecord, LibraryBatchReader, PromptRecord } from '../library/index.js';
 
 export interface LibraryLoaders {
@@ -15,17 +16,22 @@ export interface LibraryLoaders {
   newestImagesOfPrompt(first: number): DataLoader<string, ImageRecord[]>;
 }
 
-export function createLoaders(reader: LibraryBatchReader): LibraryLoaders {
+/**
+ * The id loaders (generation, prompt, image) serve nested fields of things the resolver already found the
+ * viewer may read; the others apply the viewer's rules themselves (labels: owner only; images of a prompt:
+ * readable ones).
+ */
+export function createLoaders(reader: LibraryBatchReader, viewer: Viewer): LibraryLoaders {
   const newestImages = new Map<number, DataLoader<string, ImageRecord[]>>();
   return {
     generation: new DataLoader((ids) => reader.generations(ids)),
     prompt: new DataLoader((ids) => reader.prompts(ids)),
     image: new DataLoader((ids) => reader.images(ids)),
-    imageLabels: new DataLoader((ids) => reader.imageLabels(ids)),
+    imageLabels: new DataLoader((ids) => reader.imageLabels(ids, viewer)),
     newestImagesOfPrompt(first) {
       let loader = newestImages.get(first);
       if (!loader) {
-        loader = new DataLoader((ids) => reader.newestImagesOfPrompts(ids, first));
+        loader = new DataLoader((ids) => reader.newestImagesOfPrompts(ids, first, viewer));
         newestImages.set(first, loader);
       }
       return loader;

@@ -1,19 +1,19 @@
 // Library records -> GraphQL objects, in one place so image URLs are built the same way everywhere.
 import type { GenerationEvent as BusEvent } from '../generation/events.js';
 import type { Job, JobOrigin, StoredImage } from '../generation/job.js';
-import { imageUrl, thumbnailUrl, type GenerationRecord, type ImageRecord, type PromptHit } from '../library/index.js';
+import { imageUrl, imageUrls, type GenerationRecord, type ImageRecord, type ImageUrls, type PromptHit } from '../library/index.js';
 import type { Generation } from './types/generation.js';
 import type { Image, UploadedImage } from './types/image.js';
 import type { LibraryPrompt } from './types/prompt.js';
 
 type ImageFields = Pick<ImageRecord | StoredImage, 'id' | 'generationId' | 'index' | 'seed' | 'width' | 'height' | 'sha256'>;
 
-export function toImage(image: ImageFields, publicUrl: string): Image {
+export function toImage(image: ImageFields, urls: ImageUrls): Image {
   return {
     id: image.id,
     generationId: image.generationId,
-    url: imageUrl(image.id, publicUrl),
-    thumbnailUrl: thumbnailUrl(image.id, publicUrl),
+    url: urls.image(image.id),
+    thumbnailUrl: urls.thumbnail(image.id),
     index: image.index,
     seed: image.seed,
     width: image.width,
@@ -22,13 +22,13 @@ export function toImage(image: ImageFields, publicUrl: string): Image {
   };
 }
 
-export function toGeneration(record: Omit<GenerationRecord, 'promptId'>, queuePosition: number | null, publicUrl: string): Generation {
+export function toGeneration(record: Omit<GenerationRecord, 'promptId'>, queuePosition: number | null, urls: ImageUrls): Generation {
   const { initImageDeleted: _initImageDeleted, maskDeleted: _maskDeleted, ...fields } = record;
   return {
     ...fields,
     denoisingStrength: record.initImageId === null ? null : record.denoisingStrength,
     queuePosition: record.status === 'QUEUED' ? queuePosition : null,
-    images: record.images.map((image) => toImage(image, publicUrl)),
+    images: record.images.map((image) => toImage(image, urls)),
   };
 }
 
@@ -37,9 +37,12 @@ export function toPrompt(hit: Omit<PromptHit, 'score'>): LibraryPrompt {
   return { id: hit.id, text: hit.text, useCount: hit.useCount, createdAt: hit.createdAt, lastUsedAt: hit.lastUsedAt };
 }
 
-export function toUploadedImage(upload: Omit<UploadedImage, 'url'>, publicUrl: string): UploadedImage {
-  return { id: upload.id, url: imageUrl(upload.id, publicUrl), width: upload.width, height: upload.height, sha256: upload.sha256 };
+export function toUploadedImage(upload: Omit<UploadedImage, 'url'>, urls: ImageUrls): UploadedImage {
+  return { id: upload.id, url: urls.image(upload.id), width: upload.width, height: upload.height, sha256: upload.sha256 };
 }
+
+/** A job just accepted has no images, so no URLs to sign. */
+const NO_IMAGES_YET = imageUrls('');
 
 /** A job as accepted: what `generate` returns, before any worker touches it. */
 export function acceptedJobToGeneration(job: Job, queuePosition: number, origin: JobOrigin = {}): Generation {
@@ -50,13 +53,13 @@ export function acceptedJobToGeneration(job: Job, queuePosition: number, origin:
     maskDeleted: false,
     ...{ error: null, warnings: [], startedAt: null, finishedAt: null, images: [] },
   };
-  return toGeneration(record, queuePosition, '');
+  return toGeneration(record, queuePosition, NO_IMAGES_YET);
 }
 
 /** Bus events carry stored images with server-relative URLs; subscribers get the same URLs as queries. */
-export function toEventPayload(event: BusEvent, publicUrl: string): BusEvent | (Omit<BusEvent & { type: 'IMAGE' }, 'image'> & { image: Image }) {
+export function toEventPayload(event: BusEvent, urls: ImageUrls): BusEvent | (Omit<BusEvent & { type: 'IMAGE' }, 'image'> & { image: Image }) {
   if (event.type !== 'IMAGE') return event;
-  return { ...event, image: toImage(event.image, publicUrl) };
+  return { ...event, image: toImage(event.image, urls) };
 }
 
 /**

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { AccountResolver } from './resolvers/account-resolver.js';
 import { CatalogResolver } from './resolvers/catalog-resolver.js';
 import { GenerationResolver } from './resolvers/generation-resolver.js';
 import { LibraryCurationResolver } from './resolvers/library-curation-resolver.js';
@@ -38,6 +39,7 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
       ImageFieldsResolver,
       PromptFieldsResolver,
       ImportResolver,
+      AccountResolver,
     ],
     orphanedTypes: GENERATION_EVENT_TYPES,
     validate: false,

@@ -13,7 +13,8 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
  */
 export function apolloHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
-  context: () => Promise<TContext>,
+  /** The request's context; may throw a GraphQLError (UNAUTHENTICATED), which Apollo answers with its http status. */
+  context: (req: IncomingMessage) => Promise<TContext>,
   /** A refusal of the request before Apollo parses it (a query text too long), answered with 400. */
   refuse: (body: unknown, url: URL) => GraphQLError | undefined = () => undefined,
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
@@ -36,7 +37,7 @@ export function apolloHandler<TContext extends BaseContext>(
     }
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context,
+      context: () => context(req),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -1,12 +1,17 @@
-// The image files: GET/HEAD /images/<id>[?size=thumb], cached forever by ETag since ids are content-addressed.
+// The image files: GET/HEAD /images/<id>[?size=thumb][&exp=..&sig=..], for their owner (key or signed URL) or anyone when public.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ANY_ORIGIN } from './cors.js';
 import { sendJson } from './json.js';
 import { route, type Route } from './router.js';
+import { canRead } from '../accounts/viewer.js';
+import { UNAUTHENTICATED_MESSAGE } from '../accounts/authenticator.js';
+import type { Authenticate } from './authentication.js';
 
 export interface ImageFile {
+  ownerId: string;
+  isPublic: boolean;
   sha256: string;
   size: number;
   contentType: string;
@@ -19,21 +24,50 @@ export type ImageVariant = 'full' | 'thumb';
 /** Looks an image up by its API id; null when there is no such image. */
 export type ImageLookup = (id: string, variant: ImageVariant) => Promise<ImageFile | null>;
 
+export type SignatureCheck = (id: string, variant: ImageVariant, exp: string | null, sig: string | null) => boolean;
+
+export interface ImageAccess {
+  authenticate: Authenticate;
+  verifySignature: SignatureCheck;
+}
+
+/** Who may have a picture's bytes, decided before any byte is sent. */
+type Permit = { kind: 'open' } | { kind: 'signed'; exp: number } | { kind: 'viewer'; check: (image: ImageFile) => boolean } | { kind: 'public-only' };
+
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 const PREFIX = '/images/';
 
-export function imageRoute(lookup: ImageLookup): Route {
+export function imageRoute(lookup: ImageLookup, access: ImageAccess): Route {
   return route(
     (path) => path.startsWith(PREFIX),
-    (req, res, url) => serveImage(req, res, url.pathname.slice(PREFIX.length), lookup, url.searchParams.get('size')),
+    (req, res, url) => serveImage(req, res, url, lookup, access),
   );
+}
+
+/**
+ * A signed URL (exp and sig) needs no key; otherwise the Authorization header's viewer must be allowed to read
+ * the picture; without one, only public pictures are served. Whatever is refused before the look-up (no or bad
+ * credentials) is a 401 whether or not the picture exists; a valid key that may not read it gets the same 404
+ * as a missing id. Neither tells another account's picture from none.
+ */
+async function permit(req: IncomingMessage, url: URL, id: string, variant: ImageVariant, access: ImageAccess): Promise<Permit | 'refused'> {
+  // Auth off: every request is the admin `local`, and URLs are not signed.
+  if (await access.authenticate(undefined)) return { kind: 'open' };
+  const exp = url.searchParams.get('exp');
+  const sig = url.searchParams.get('sig');
+  if (exp !== null || sig !== null) return access.verifySignature(id, variant, exp, sig) ? { kind: 'signed', exp: Number(exp) } : 'refused';
+  if (req.headers.authorization === undefined) return { kind: 'public-only' };
+  const viewer = await access.authenticate(req.headers.authorization);
+  return viewer ? { kind: 'viewer', check: (image) => canRead(viewer, image) } : 'refused';
 }
 
 /**
  * GET/HEAD /images/<id>[?size=thumb]. Image bytes never change for an id (content-addressed), so responses carry the
  * sha256 as a strong ETag and may be cached forever.
  */
-async function serveImage(req: IncomingMessage, res: ServerResponse, id: string, lookup: ImageLookup, size: string | null = null): Promise<void> {
+async function serveImage(req: IncomingMessage, res: ServerResponse, url: URL, lookup: ImageLookup, access: ImageAccess): Promise<void> {
+  const id = url.pathname.slice(PREFIX.length);
+  const size = url.searchParams.get('size');
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
@@ -42,7 +76,18 @@ async function serveImage(req: IncomingMessage, res: ServerResponse, id: string,
     sendJson(res, 400, { error: `size must be "thumb" or "full", got "${size}"` });
     return;
   }
-  const image = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await lookup(id, size === 'thumb' ? 'thumb' : 'full') : null;
+  const variant = size === 'thumb' ? 'thumb' : 'full';
+  const allowed = await permit(req, url, id, variant, access);
+  if (allowed === 'refused') {
+    sendJson(res, 401, { error: UNAUTHENTICATED_MESSAGE, code: 'UNAUTHENTICATED' });
+    return;
+  }
+  const found = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await lookup(id, variant) : null;
+  const image = found && allows(allowed, found) ? found : null;
+  if (!image && allowed.kind === 'public-only') {
+    sendJson(res, 401, { error: UNAUTHENTICATED_MESSAGE, code: 'UNAUTHENTICATED' });
+    return;
+  }
   if (!image) {
     sendJson(res, 404, { error: `image "${id}" not found` });
     return;
@@ -50,7 +95,7 @@ async function serveImage(req: IncomingMessage, res: ServerResponse, id: string,
   const etag = `"${image.sha256}"`;
   const headers = {
     etag,
-    'cache-control': `public, max-age=${ONE_YEAR_SECONDS}, immutable`,
+    'cache-control': cacheControl(image, allowed),
     ...ANY_ORIGIN,
   };
   if (req.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) {
@@ -63,4 +108,27 @@ async function serveImage(req: IncomingMessage, res: ServerResponse, id: string,
     return;
   }
   await pipeline(image.open(), res);
+}
+
+function allows(permit: Permit, image: ImageFile): boolean {
+  switch (permit.kind) {
+    case 'open':
+    case 'signed':
+      return true;
+    case 'viewer':
+      return permit.check(image);
+    case 'public-only':
+      return image.isPublic;
+  }
+}
+
+/**
+ * Public pictures may be cached by anyone forever (ids are content-addressed). Private ones only by the browser:
+ * a signed URL until it expires, a key-authenticated response revalidated by ETag each time.
+ */
+function cacheControl(image: ImageFile, allowed: Permit): string {
+  // With auth off every picture is everyone's, as before accounts.
+  if (image.isPublic || allowed.kind === 'open') return `public, max-age=${ONE_YEAR_SECONDS}, immutable`;
+  if (allowed.kind === 'signed') return `private, max-age=${Math.max(0, Math.min(ONE_YEAR_SECONDS, allowed.exp - Math.floor(Date.now() / 1000)))}`;
+  return 'private, no-cache';
 }

@@ -12,19 +12,26 @@ import { withCors } from './cors.js';
 import { maskInternalErrors, maskWsResult } from './error-masking.js';
 import { healthRoute } from './health.js';
 import { queryLimitsPlugin, queryTextRefusal } from './query-limits.js';
-import { imageRoute, type ImageLookup } from './image-route.js';
+import { imageRoute, type ImageLookup, type SignatureCheck } from './image-route.js';
 import { at, redirect, router } from './router.js';
 import { graphqlWsSubscriptions } from './subscriptions.js';
+import type { Viewer } from '../accounts/viewer.js';
+import { httpViewer, type Authenticate } from './authentication.js';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   host: string;
   /** 0 picks a free port (tests). */
   port: number;
   schema: GraphQLSchema;
-  context: () => Promise<TContext>;
+  /** The context of one operation, for the viewer its request or connection authenticated as. */
+  context: (viewer: Viewer) => Promise<TContext>;
+  /** Resolves a credential (Authorization header, graphql-ws `authorization` param) into its viewer. */
+  authenticate: Authenticate;
   images: ImageLookup;
   /** Depth, aliases, cost... of one operation, on both transports. */
   queryLimits: QueryLimits;
+  /** Whether an image URL's `exp` and `sig` are a valid, unexpired signature of that picture and variant. */
+  verifyImageSignature: SignatureCheck;
   logger: Logger;
 }
 
@@ -45,7 +52,15 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   const { logger } = options;
   const server = http.createServer();
   const mask = maskInternalErrors(logger);
-  const subscriptions = graphqlWsSubscriptions(server, GRAPHQL_PATH, options.schema, options.context, maskWsResult(mask), options.queryLimits);
+  const subscriptions = graphqlWsSubscriptions(
+    server,
+    GRAPHQL_PATH,
+    options.schema,
+    options.context,
+    maskWsResult(mask),
+    options.authenticate,
+    options.queryLimits,
+  );
 
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
@@ -58,8 +73,17 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   await apollo.start();
 
   const routes = [
-    at(GRAPHQL_PATH, withCors(apolloHandler(apollo, options.context, (body, url) => queryTextRefusal(body, url, options.queryLimits)))),
-    imageRoute(options.images),
+    at(
+      GRAPHQL_PATH,
+      withCors(
+        apolloHandler(
+          apollo,
+          async (req) => options.context(await httpViewer(req, options.authenticate)),
+          (body, url) => queryTextRefusal(body, url, options.queryLimits),
+        ),
+      ),
+    ),
+    imageRoute(options.images, { authenticate: options.authenticate, verifySignature: options.verifyImageSignature }),
     healthRoute(),
     redirect('/', GRAPHQL_PATH),
   ];

@@ -6,23 +6,41 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { QueryLimits } from '../config.js';
 import { limitedOnSubscribe } from './query-limits.js';
+import type { Viewer } from '../accounts/viewer.js';
+import { WS_UNAUTHENTICATED, WS_UNAUTHENTICATED_REASON, type Authenticate } from './authentication.js';
 
 /** Starts accepting WebSocket subscriptions on `path` now; the returned plugin ends them on apollo.stop(). */
 export function graphqlWsSubscriptions<TContext extends BaseContext>(
   server: Server,
   path: string,
   schema: GraphQLSchema,
-  context: () => Promise<TContext>,
+  context: (viewer: Viewer) => Promise<TContext>,
   /** Masks internal errors in what is sent (Apollo's formatError covers HTTP only). */
   formatResult: (result: ExecutionResult) => FormattedExecutionResult,
+  authenticate: Authenticate,
   /** The same limits as over HTTP, applied in onSubscribe before anything runs. */
   limits: QueryLimits,
 ): ApolloServerPlugin<TContext> {
   const wsServer = new WebSocketServer({ server, path });
+  // The key is checked once, at connection_init; every operation of the connection acts as that viewer.
+  const viewers = new WeakMap<object, Viewer>();
   const wsCleanup = useServer(
     {
       schema,
-      context: () => context(),
+      onConnect: async (ctx) => {
+        const viewer = await authenticate(ctx.connectionParams?.authorization);
+        if (!viewer) {
+          ctx.extra.socket.close(WS_UNAUTHENTICATED, WS_UNAUTHENTICATED_REASON);
+          return false;
+        }
+        viewers.set(ctx, viewer);
+        return true;
+      },
+      context: (ctx) => {
+        const viewer = viewers.get(ctx);
+        if (!viewer) throw new Error('a graphql-ws operation before its connection was authenticated');
+        return context(viewer);
+      },
       onSubscribe: limitedOnSubscribe(schema, limits),
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
     },

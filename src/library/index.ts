@@ -8,7 +8,7 @@ export { applyMigrations, readMigrations, MigrationError, type SqlRunner, type M
 export { DatabaseJobQueue } from './queue/job-queue.js';
 export { DatabaseImageSink } from './files/image-sink.js';
 export { FileImageStore, type StoredFile } from './files/image-store.js';
-export { imageUrl, thumbnailUrl } from './files/image-url.js';
+export { imageUrl, imageUrls, thumbnailUrl, type ImageUrls, type UrlSigner } from './files/image-url.js';
 export type { PictureFile, PictureVariant } from './files/picture-files.js';
 export { encodeCursor, decodeCursor, stringPart, numberPart, datePart, type CursorPart, type PartReader } from './support/cursor.js';
 export { GenerationReader, type GenerationRecord, type ImageRecord, type GenerationPage } from './generations/generation-reader.js';
@@ -25,3 +25,6 @@ export { LibraryBatchReader, type PromptRecord, type ImageLabels } from './gener
 export { ImageLabeller, normalizeTag, type TagCount } from './curation/labels.js';
 export { CollectionStore, CollectionNameTakenError, CollectionOrderError, type CollectionRecord } from './curation/collections.js';
 export * from './interchange/index.js';
+export { AccountStore, type AccountRecord, type ApiKeyRecord } from './accounts/account-store.js';
+export { GenerationSharing } from './generations/sharing.js';
+export type { Access } from './access.js';

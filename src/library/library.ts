@@ -4,7 +4,9 @@
  * open the library with one call and never hand the Prisma client around.
  */
 import type { Database } from './db/database.js';
+import { AccountStore } from './accounts/account-store.js';
 import { CollectionStore } from './curation/collections.js';
+import { GenerationSharing } from './generations/sharing.js';
 import { ImageLabeller } from './curation/labels.js';
 import { DatabaseImageSink } from './files/image-sink.js';
 import type { FileImageStore } from './files/image-store.js';
@@ -47,6 +49,10 @@ export interface Library {
   readonly labels: ImageLabeller;
   readonly collections: CollectionStore;
   readonly deleter: LibraryDeleter;
+  /** Making generations public or private. */
+  readonly sharing: GenerationSharing;
+  /** Accounts and API keys. */
+  readonly accounts: AccountStore;
   /** Folders of PNGs, single PNGs, CSVs of prompts and exports. */
   readonly importer: FileImporter;
   readonly exporter: LibraryExporter;
@@ -80,6 +86,8 @@ export async function openLibrary(database: Database, store: FileImageStore, opt
     labels: new ImageLabeller(prisma),
     collections: new CollectionStore(prisma),
     deleter: new LibraryDeleter(prisma, store),
+    sharing: new GenerationSharing(prisma),
+    accounts: new AccountStore(prisma),
     importer: new FileImporter(new LibraryImporter(prisma, store, embedLater), new SamplerNames(options.samplers)),
     exporter: new LibraryExporter(prisma, store),
     semantic,

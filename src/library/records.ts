@@ -44,6 +44,8 @@ export function toJob(row: JobRow): Job {
     id: row.id,
     status: row.status,
     createdAt: row.createdAt,
+    ownerId: row.ownerId,
+    visibility: row.visibility,
     ...parametersFromRow(row),
     initImageId: row.initImageId ?? row.initUploadId,
     maskImageId: row.maskUploadId,

@@ -1,4 +1,5 @@
 /** The service refuses jobs beyond the queue limit, after the request is checked; over an in-memory queue. */
+import { LOCAL_VIEWER } from '../../src/accounts/viewer.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GenerationRequests } from '../../src/generation/generation-requests.js';
@@ -12,7 +13,7 @@ import { createLogger } from '../../src/logger.js';
 class MemoryQueue implements JobQueue {
   readonly jobs: Job[] = [];
   async enqueue(params: CheckedParams): Promise<Job> {
-    const job: Job = { ...params, id: `job${this.jobs.length + 1}`, status: 'QUEUED', createdAt: new Date() };
+    const job: Job = { ...params, id: `job${this.jobs.length + 1}`, status: 'QUEUED', createdAt: new Date(), ownerId: 'local', visibility: 'PRIVATE' };
     this.jobs.push(job);
     return job;
   }
@@ -57,17 +58,17 @@ function service(queue: JobQueue, maxQueuedJobs: number): GenerationService {
 
 test('generate queues checked parameters and reports the position', async () => {
   const queue = new MemoryQueue();
-  const accepted = await service(queue, 5).generate({ prompt: 'a red circle --steps 4' });
-  assert.deepEqual([accepted.position, accepted.job.steps, accepted.job.model, accepted.origin], [1, 4, 'sd15', {}]);
-  assert.equal((await service(queue, 5).generate({ prompt: 'again' })).position, 2);
+  const accepted = await service(queue, 5).generate({ prompt: 'a red circle --steps 4' }, LOCAL_VIEWER);
+  assert.deepEqual([accepted.position, accepted.job.steps, accepted.job.model, accepted.origin], [1, 4, 'sd15', { ownerId: 'local', visibility: 'PRIVATE' }]);
+  assert.equal((await service(queue, 5).generate({ prompt: 'again' }, LOCAL_VIEWER)).position, 2);
 });
 
 test('a full queue refuses the next job with its limit', async () => {
   const queue = new MemoryQueue();
   const generations = service(queue, 2);
-  await generations.generate({ prompt: 'one' });
-  await generations.generate({ prompt: 'two' });
-  const error = await generations.generate({ prompt: 'three' }).catch((e: unknown) => e);
+  await generations.generate({ prompt: 'one' }, LOCAL_VIEWER);
+  await generations.generate({ prompt: 'two' }, LOCAL_VIEWER);
+  const error = await generations.generate({ prompt: 'three' }, LOCAL_VIEWER).catch((e: unknown) => e);
   assert.ok(error instanceof QueueFullError);
   assert.deepEqual([error.max, error.message], [2, 'the queue already holds 2 jobs; try again later']);
   assert.equal(queue.jobs.length, 2);
@@ -76,6 +77,6 @@ test('a full queue refuses the next job with its limit', async () => {
 test('bad input is reported before a full queue', async () => {
   const queue = new MemoryQueue();
   const generations = service(queue, 0);
-  const error = await generations.generate({ prompt: 'x', steps: 0 }).catch((e: unknown) => e);
+  const error = await generations.generate({ prompt: 'x', steps: 0 }, LOCAL_VIEWER).catch((e: unknown) => e);
   assert.ok(error instanceof GenerationRequestError && error.field === 'steps');
 });

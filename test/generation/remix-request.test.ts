@@ -1,4 +1,5 @@
 /** remix's precedence and errors through GenerationRequests, over in-memory ports (no server, no database). */
+import { LOCAL_VIEWER } from '../../src/accounts/viewer.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GenerationRequests, type InstalledModels } from '../../src/generation/generation-requests.js';
@@ -51,73 +52,73 @@ async function rejection(promise: Promise<unknown>): Promise<GenerationRequestEr
 }
 
 test('without overrides the image is re-made alone: its own seed and variation seed, batch 1, all else as stored', async () => {
-  const params = await requests().remix('img', {});
+  const params = await requests().remix('img', {}, LOCAL_VIEWER);
   assert.deepEqual(params, { ...STORED, seed: 102n, variationSeed: 902n, batchSize: 1 });
 });
 
 test('an override wins; null gives what generate gives without the field', async () => {
-  const params = await requests().remix('img', { steps: 40, sampler: null, guidanceScale: null, seed: 5n, priority: null, negativePrompt: null });
+  const params = await requests().remix('img', { steps: 40, sampler: null, guidanceScale: null, seed: 5n, priority: null, negativePrompt: null }, LOCAL_VIEWER);
   assert.deepEqual([params.steps, params.sampler, params.guidanceScale, params.seed, params.priority, params.negativePrompt], [40, 'euler', 7.5, 5n, 0, '']);
-  assert.equal((await requests().remix('img', { width: null })).width, 512);
-  assert.equal((await requests().remix('img', { batchSize: 3 })).batchSize, 3);
+  assert.equal((await requests().remix('img', { width: null }, LOCAL_VIEWER)).width, 512);
+  assert.equal((await requests().remix('img', { batchSize: 3 }, LOCAL_VIEWER)).batchSize, 3);
 });
 
 test("a new prompt's parameters replace the stored values they name, and explicit overrides beat both", async () => {
-  const fromPrompt = await requests().remix('img', { prompt: 'a fox --steps 20 --ar 2:1 --seed 7 --cfg 3' });
+  const fromPrompt = await requests().remix('img', { prompt: 'a fox --steps 20 --ar 2:1 --seed 7 --cfg 3' }, LOCAL_VIEWER);
   assert.deepEqual(
     [fromPrompt.prompt, fromPrompt.steps, fromPrompt.width, fromPrompt.height, fromPrompt.seed, fromPrompt.guidanceScale, fromPrompt.sampler],
     ['a fox', 20, 728, 360, 7n, 3, 'ddim'],
   );
-  const explicit = await requests().remix('img', { prompt: 'a fox --steps 20 --seed 7', steps: 9, seed: 8n });
+  const explicit = await requests().remix('img', { prompt: 'a fox --steps 20 --seed 7', steps: 9, seed: 8n }, LOCAL_VIEWER);
   assert.deepEqual([explicit.steps, explicit.seed], [9, 8n]);
 });
 
 test('a malformed parameter in the new prompt is refused on overrides.prompt', async () => {
-  const error = await rejection(requests().remix('img', { prompt: 'a fox --chaos 3' }));
+  const error = await rejection(requests().remix('img', { prompt: 'a fox --chaos 3' }, LOCAL_VIEWER));
   assert.equal(error.field, 'overrides.prompt');
   assert.equal(error.allowed.reason, 'PROMPT_PARAMETER_CHAOS');
 });
 
 test('a bad field is named as the override; a stored value that no longer passes says so', async () => {
-  const given = await rejection(requests().remix('img', { steps: 500 }));
+  const given = await rejection(requests().remix('img', { steps: 500 }, LOCAL_VIEWER));
   assert.equal(given.field, 'overrides.steps');
   assert.equal(given.message, 'steps must be between 1 and 150, got 500');
   assert.deepEqual(given.allowed, { min: 1, max: 150 });
-  const stored = await rejection(requests(source({ model: 'removed' })).remix('img', {}));
+  const stored = await rejection(requests(source({ model: 'removed' })).remix('img', {}, LOCAL_VIEWER));
   assert.equal(stored.field, 'overrides.model');
   assert.match(stored.message, /^unknown model "removed"; installed: sd15 \(the value stored with image "img"; change it with overrides\.model\)$/);
 });
 
 test('a stored TAESD preview falls back to the default where TAESD is not installed', async () => {
-  assert.equal((await requests(source(), false).remix('img', {})).previewMethod, 'LATENT2RGB');
+  assert.equal((await requests(source(), false).remix('img', {}, LOCAL_VIEWER)).previewMethod, 'LATENT2RGB');
 });
 
 test('the stored init image, mask and strength go together; a new init image starts without them', async () => {
   const img2img = source({ initImageId: 'init', maskImageId: 'up', denoisingStrength: 0.4 });
-  const kept = await requests(img2img).remix('img', {});
+  const kept = await requests(img2img).remix('img', {}, LOCAL_VIEWER);
   assert.deepEqual([kept.initImageId, kept.initImageKind, kept.maskImageId, kept.denoisingStrength], ['init', 'image', 'up', 0.4]);
-  const replaced = await requests(img2img).remix('img', { initImageId: 'up' });
+  const replaced = await requests(img2img).remix('img', { initImageId: 'up' }, LOCAL_VIEWER);
   assert.deepEqual([replaced.initImageId, replaced.initImageKind, replaced.maskImageId, replaced.denoisingStrength], ['up', 'upload', 'up', 0.4]);
-  const textOnly = await requests(img2img).remix('img', { initImageId: null });
+  const textOnly = await requests(img2img).remix('img', { initImageId: null }, LOCAL_VIEWER);
   assert.deepEqual([textOnly.initImageId, textOnly.maskImageId, textOnly.denoisingStrength], [null, null, 0.75]);
-  const fromTxt = await requests().remix('img', { initImageId: 'init' });
+  const fromTxt = await requests().remix('img', { initImageId: 'init' }, LOCAL_VIEWER);
   assert.deepEqual([fromTxt.initImageId, fromTxt.maskImageId, fromTxt.denoisingStrength], ['init', null, 0.75]);
 });
 
 test('a deleted init image or mask must be replaced or dropped by an override', async () => {
   const deletedInit = source({ initImageId: null, initImageDeleted: true, denoisingStrength: 0.4 });
-  const init = await rejection(requests(deletedInit).remix('img', {}));
+  const init = await rejection(requests(deletedInit).remix('img', {}, LOCAL_VIEWER));
   assert.equal(init.field, 'overrides.initImageId');
   assert.match(init.message, /^the init image that image "img" was made from has been deleted; give another with overrides\.initImageId, or null for text-to-image$/);
   assert.deepEqual(init.allowed, { reason: 'IMAGE_NOT_FOUND' });
-  const replaced = await requests(deletedInit).remix('img', { initImageId: 'init' });
+  const replaced = await requests(deletedInit).remix('img', { initImageId: 'init' }, LOCAL_VIEWER);
   assert.deepEqual([replaced.initImageId, replaced.denoisingStrength], ['init', 0.4]);
 
   const deletedMask = source({ initImageId: 'init', maskImageId: null, maskDeleted: true });
-  const mask = await rejection(requests(deletedMask).remix('img', {}));
+  const mask = await rejection(requests(deletedMask).remix('img', {}, LOCAL_VIEWER));
   assert.equal(mask.field, 'overrides.maskImageId');
   assert.match(mask.message, /^the mask that image "img" was painted with has been deleted; give another with overrides\.maskImageId, or null for none$/);
-  assert.equal((await requests(deletedMask).remix('img', { maskImageId: null })).maskImageId, null);
+  assert.equal((await requests(deletedMask).remix('img', { maskImageId: null }, LOCAL_VIEWER)).maskImageId, null);
 });
 
 test('remix needs a generated image: an unknown id and an upload are told apart', async () => {
@@ -125,15 +126,15 @@ test('remix needs a generated image: an unknown id and an upload are told apart'
     ['nothing', false, 'image "nothing" does not exist'],
     ['up', true, '"up" is an uploaded picture, not a generated image; it has no parameters to remix'],
   ] as const) {
-    const error = await requests().remix(id, {}).catch((e: unknown) => e);
+    const error = await requests().remix(id, {}, LOCAL_VIEWER).catch((e: unknown) => e);
     assert.ok(error instanceof RemixSourceNotFoundError);
     assert.deepEqual([error.imageId, error.isUpload, error.message], [id, isUpload, message]);
   }
 });
 
 test('generate looks the init image and mask up through the port', async () => {
-  const params = await requests().generate({ prompt: 'a fox', initImageId: 'init', maskImageId: 'up' });
+  const params = await requests().generate({ prompt: 'a fox', initImageId: 'init', maskImageId: 'up' }, LOCAL_VIEWER);
   assert.deepEqual([params.initImageKind, params.width, params.height], ['image', 256, 320]);
-  const missing = await rejection(requests().generate({ prompt: 'a fox', initImageId: 'nope' }));
+  const missing = await rejection(requests().generate({ prompt: 'a fox', initImageId: 'nope' }, LOCAL_VIEWER));
   assert.deepEqual([missing.field, missing.allowed.reason], ['initImageId', 'IMAGE_NOT_FOUND']);
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { LOCAL_VIEWER } from '../../src/accounts/viewer.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,7 +142,7 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       for (const seed of [0n, 2n ** 64n - 1n, 2n ** 53n + 1n]) {
         const job = await queue.enqueue({ ...PARAMS, seed, variationSeed: seed, variationStrength: 0.5 });
         assert.equal(job.seed, seed);
-        const record = await reader.getGeneration(job.id);
+        const record = await reader.getGeneration(job.id, LOCAL_VIEWER);
         assert.deepEqual([record?.seed, record?.variationSeed, record?.variationStrength], [seed, seed, 0.5]);
       }
     });
@@ -170,7 +171,7 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
         let after: string | undefined;
         let pages = 0;
         for (;;) {
-          const page = await reader.listGenerations({ first: 3, after });
+          const page = await reader.listGenerations({ first: 3, after, viewer: LOCAL_VIEWER });
           pages++;
           assert.equal(page.totalCount, pages === 1 ? 7 : 8); // counts what exists now
           seen.push(...page.items.map((i) => i.record.id));
@@ -180,7 +181,7 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
         }
         assert.equal(pages, 3);
         assert.deepEqual(seen, [...jobs].reverse().map((j) => j.id));
-        await assert.rejects(reader.listGenerations({ first: 3, after: 'garbage' }), RangeError);
+        await assert.rejects(reader.listGenerations({ first: 3, after: 'garbage', viewer: LOCAL_VIEWER }), RangeError);
       } finally {
         await fs.rm(dataDir, { recursive: true, force: true });
       }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { LOCAL_VIEWER } from '../../src/accounts/viewer.js';
 import { after, before, describe, test } from 'node:test';
 import { CollectionStore, ImageLabeller, ImageSearch, type Database } from '../../src/library/index.js';
 import { PromptSearch, type LibraryQuery } from '../../src/library/search/prompt-search.js';
@@ -131,7 +132,7 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
 
       const collections = new CollectionStore(db!.prisma);
       const board = await collections.create('board', '');
-      await collections.add(board.id, [await imageOf(LIBRARY[0]!.text), fox]);
+      await collections.add(board.id, [await imageOf(LIBRARY[0]!.text), fox], LOCAL_VIEWER);
       assert.deepEqual(new Set(await texts({ collectionId: board.id })), new Set([LIBRARY[0]!.text, LIBRARY[4]!.text]));
       assert.deepEqual(await imagePrompts({ collectionId: board.id, text: 'cyberpunk', mode: 'WORDS' }), [LIBRARY[0]!.text]);
       const sorted = await images.search({ sort: 'NEWEST' }, 2);

@@ -22,7 +22,7 @@ export class ImportResolver {
     if (bytes.length > MAX_PNG_BYTES) throw badInput('dataUrl', `the PNG is ${bytes.length} bytes; at most ${MAX_PNG_BYTES}`, { max: MAX_PNG_BYTES });
     let imported;
     try {
-      imported = await ctx.importer.importPng(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      imported = await ctx.importer.forOwner(ctx.viewer.accountId).importPng(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } catch (error) {
       if (error instanceof ImportRejectedError) {
         throw badInput('dataUrl', `${error.message}; accepted: PNGs with ${METADATA_FORMATS.join(', ')} metadata`, {
@@ -50,7 +50,7 @@ export class ImportResolver {
       raw: parameters.raw,
       alreadyInLibrary: outcome.status === 'existing',
       generationId: stored.generationId,
-      image: toImage(image, ctx.publicUrl),
+      image: toImage(image, ctx.urls),
     };
   }
 }

@@ -1,4 +1,5 @@
-// Tags, favorites and collections: the mutations and queries by which users organise the library.
+// Tags, favorites and collections: the mutations and queries by which users organise their own images (another
+// account's image or collection id is NOT_FOUND, as a missing one is).
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { CollectionNameTakenError, CollectionOrderError, decodeCursor, encodeCursor, stringPart, type CollectionRecord } from '../../library/index.js';
 import type { AppContext } from '../context.js';
@@ -39,26 +40,26 @@ export class LibraryCurationResolver {
   ): Promise<TagCount[]> {
     checkPageSize(first);
     checkLength('prefix', prefix, 64);
-    return ctx.labels.listTags(prefix, first);
+    return ctx.labels.listTags(prefix, first, ctx.viewer);
   }
 
-  @Query(() => CollectionConnection, { description: 'Collections, by name.' })
+  @Query(() => CollectionConnection, { description: 'Your collections (admins too: their own), by name.' })
   async collections(@Ctx() ctx: AppContext, @Args(() => PageArgs) { first, after }: PageArgs): Promise<CollectionConnection> {
     checkPageSize(first);
-    const page = await ctx.collections.list(first, after == null ? undefined : decodeListCursor(after, NAME_CURSOR));
+    const page = await ctx.collections.list(first, ctx.viewer, after == null ? undefined : decodeListCursor(after, NAME_CURSOR));
     return connection(page.items.map((node) => ({ node, cursor: encodeListCursor(NAME_CURSOR, node.name) })), page);
   }
 
-  @Query(() => Collection, { nullable: true })
+  @Query(() => Collection, { nullable: true, description: 'One of your collections (an admin: any); null for any other id.' })
   async collection(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<Collection | null> {
-    return ctx.collections.get(id);
+    return ctx.collections.get(id, ctx.viewer);
   }
 
   @Mutation(() => Collection)
   async createCollection(@Arg('input', () => CollectionInput) input: CollectionInput, @Ctx() ctx: AppContext): Promise<Collection> {
     const name = checkName('input.name', input.name);
     checkLength('input.description', input.description, MAX_DESCRIPTION_LENGTH);
-    return named('input.name', () => ctx.collections.create(name, input.description ?? ''));
+    return named('input.name', () => ctx.collections.create(name, input.description ?? '', ctx.viewer.accountId));
   }
 
   @Mutation(() => Collection, { description: 'Renames a collection or changes its description.' })
@@ -70,33 +71,33 @@ export class LibraryCurationResolver {
     const name = changes.name == null ? undefined : checkName('changes.name', changes.name);
     checkLength('changes.description', changes.description, MAX_DESCRIPTION_LENGTH);
     const updated = await named('changes.name', () =>
-      ctx.collections.update(id, { ...(name !== undefined ? { name } : {}), ...(changes.description != null ? { description: changes.description } : {}) }),
+      ctx.collections.update(id, { ...(name !== undefined ? { name } : {}), ...(changes.description != null ? { description: changes.description } : {}) }, ctx.viewer),
     );
     return found(updated, id);
   }
 
   @Mutation(() => ID, { description: 'Deletes a collection (its images stay in the library); returns its id.' })
   async deleteCollection(@Arg('id', () => ID) id: string, @Ctx() ctx: AppContext): Promise<string> {
-    if (!(await ctx.collections.delete(id))) throw notFound('collection', id);
+    if (!(await ctx.collections.delete(id, ctx.viewer))) throw notFound('collection', id);
     return id;
   }
 
   @Mutation(() => Collection, { description: 'Appends images to a collection, in the order given (images already in it keep their place).' })
   async addToCollection(@Args(() => CollectionImagesArgs) { collectionId, imageIds }: CollectionImagesArgs, @Ctx() ctx: AppContext): Promise<Collection> {
     await this.checkImages('imageIds', imageIds, ctx);
-    return found(await ctx.collections.add(collectionId, imageIds), collectionId);
+    return found(await ctx.collections.add(collectionId, imageIds, ctx.viewer), collectionId);
   }
 
   @Mutation(() => Collection)
   async removeFromCollection(@Args(() => CollectionImagesArgs) { collectionId, imageIds }: CollectionImagesArgs, @Ctx() ctx: AppContext): Promise<Collection> {
     checkBatch('imageIds', imageIds);
-    return found(await ctx.collections.remove(collectionId, imageIds), collectionId);
+    return found(await ctx.collections.remove(collectionId, imageIds, ctx.viewer), collectionId);
   }
 
   @Mutation(() => Collection, { description: "Sets the order of a collection: imageIds lists each of its images exactly once." })
   async reorderCollection(@Args(() => CollectionImagesArgs) { collectionId, imageIds }: CollectionImagesArgs, @Ctx() ctx: AppContext): Promise<Collection> {
     try {
-      return found(await ctx.collections.reorder(collectionId, imageIds), collectionId);
+      return found(await ctx.collections.reorder(collectionId, imageIds, ctx.viewer), collectionId);
     } catch (error) {
       if (error instanceof CollectionOrderError) throw badInput('imageIds', error.message);
       throw error;
@@ -112,12 +113,12 @@ export class LibraryCurationResolver {
   ): Promise<ImageConnection> {
     checkPageSize(first);
     const afterPosition = after == null ? undefined : decodeListCursor(after, POSITION_CURSOR);
-    const entries = await ctx.collections.imageIds(collection.id, first + 1, afterPosition);
+    const entries = await ctx.collections.imageIds(collection.id, first + 1, ctx.viewer, afterPosition);
     const page = entries.slice(0, first);
     const images = await ctx.loaders.image.loadMany(page.map((entry) => entry.imageId));
     const edges = page.flatMap((entry, i) => {
       const image = images[i];
-      return image && !(image instanceof Error) ? [{ node: toImage(image, ctx.publicUrl), cursor: encodeListCursor(POSITION_CURSOR, entry.position), score: null }] : [];
+      return image && !(image instanceof Error) ? [{ node: toImage(image, ctx.urls), cursor: encodeListCursor(POSITION_CURSOR, entry.position), score: null }] : [];
     });
     return connection(edges, { hasNextPage: entries.length > first, totalCount: collection.imageCount });
   }
@@ -129,17 +130,17 @@ export class LibraryCurationResolver {
     return this.imagesById(imageIds, ctx);
   }
 
-  /** NOT_FOUND-style input error naming every id that is not an image. */
+  /** NOT_FOUND naming every id that is not an image of the viewer's (another account's public image included). */
   private async checkImages(field: string, imageIds: string[], ctx: AppContext): Promise<void> {
     checkBatch(field, imageIds);
-    const missing = await ctx.labels.missingImages(imageIds);
+    const missing = await ctx.labels.missingImages(imageIds, ctx.viewer);
     if (missing.length > 0) throw clientError('NOT_FOUND', `no image has the id ${missing.map((id) => `"${id}"`).join(', ')}`, { field, ids: missing });
   }
 
   private async imagesById(imageIds: string[], ctx: AppContext): Promise<Image[]> {
     ctx.loaders.imageLabels.clearAll();
     const images = await ctx.loaders.image.loadMany([...new Set(imageIds)]);
-    return images.flatMap((image) => (image && !(image instanceof Error) ? [toImage(image, ctx.publicUrl)] : []));
+    return images.flatMap((image) => (image && !(image instanceof Error) ? [toImage(image, ctx.urls)] : []));
   }
 }
 

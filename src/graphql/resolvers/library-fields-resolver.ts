@@ -29,7 +29,7 @@ export class ImageFieldsResolver {
   async generation(@Root() image: Image, @Ctx() ctx: AppContext): Promise<Generation> {
     const record = await ctx.loaders.generation.load(image.generationId);
     if (!record) throw new Error(`image ${image.id} has no generation`);
-    return toGeneration(record, null, ctx.publicUrl);
+    return toGeneration(record, null, ctx.urls);
   }
 
   @FieldResolver(() => LibraryPrompt, { description: 'Its prompt as stored in the library (with its use count).' })
@@ -50,6 +50,6 @@ export class PromptFieldsResolver {
     @Arg('first', () => Int, { defaultValue: 4 }) first: number,
   ): Promise<Image[]> {
     checkPageSize(first);
-    return (await ctx.loaders.newestImagesOfPrompt(first).load(prompt.id)).map((image) => toImage(image, ctx.publicUrl));
+    return (await ctx.loaders.newestImagesOfPrompt(first).load(prompt.id)).map((image) => toImage(image, ctx.urls));
   }
 }

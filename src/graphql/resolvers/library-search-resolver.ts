@@ -1,7 +1,10 @@
 // The library's search queries: prompts and images by text, mode and filters, and by likeness to a stored one.
 import { Arg, Args, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
 import { SemanticSearchUnavailableError, type ImageSearchPage, type LibraryFilters, type LibraryQuery, type PromptHit, type PromptSearchPage } from '../../library/index.js';
+import type { ImageUrls } from '../../library/index.js';
 import type { AppContext } from '../context.js';
+import type { Viewer } from '../../accounts/viewer.js';
+import { SearchScopeEnum, type SearchScope } from '../types/accounts.js';
 import { badInput, notFound } from '../errors.js';
 import { toImage, toPrompt } from '../mappers.js';
 import { connection, foreignCursor, PageArgs } from '../types/connection.js';
@@ -18,7 +21,7 @@ export class LibrarySearchResolver {
     @Arg('input', () => LibrarySearchInput, { nullable: true }) input: LibrarySearchInput | null | undefined,
     @Args(() => PageArgs) { first, after }: PageArgs,
   ): Promise<PromptConnection> {
-    const query = toLibraryQuery(input ?? {}, first);
+    const query = toLibraryQuery(input ?? {}, first, ctx.viewer);
     return promptConnection(await searching(() => ctx.promptSearch.search(query, first, after ?? undefined)));
   }
 
@@ -30,8 +33,8 @@ export class LibrarySearchResolver {
     @Arg('input', () => LibrarySearchInput, { nullable: true }) input: LibrarySearchInput | null | undefined,
     @Args(() => PageArgs) { first, after }: PageArgs,
   ): Promise<ImageConnection> {
-    const query = toLibraryQuery(input ?? {}, first);
-    return imageConnection(await searching(() => ctx.imageSearch.search(query, first, after ?? undefined)), ctx.publicUrl);
+    const query = toLibraryQuery(input ?? {}, first, ctx.viewer);
+    return imageConnection(await searching(() => ctx.imageSearch.search(query, first, after ?? undefined)), ctx.urls);
   }
 
   @Query(() => PromptConnection, { description: 'Prompts nearest in meaning to a stored prompt (itself left out), most similar first.' })
@@ -41,7 +44,7 @@ export class LibrarySearchResolver {
     @Arg('filter', () => LibraryFilterInput, { nullable: true }) filter: LibraryFilterInput | null | undefined,
     @Args(() => PageArgs) { first, after }: PageArgs,
   ): Promise<PromptConnection> {
-    const page = await similar('prompt', promptId, filter, first, (filters) => ctx.promptSearch.similar(promptId, filters, first, after ?? undefined));
+    const page = await similar('prompt', promptId, filter, first, ctx.viewer, (filters) => ctx.promptSearch.similar(promptId, filters, first, after ?? undefined));
     return promptConnection(page);
   }
 
@@ -54,8 +57,8 @@ export class LibrarySearchResolver {
     @Arg('filter', () => LibraryFilterInput, { nullable: true }) filter: LibraryFilterInput | null | undefined,
     @Args(() => PageArgs) { first, after }: PageArgs,
   ): Promise<ImageConnection> {
-    const page = await similar('image', imageId, filter, first, (filters) => ctx.imageSearch.similar(imageId, filters, first, after ?? undefined));
-    return imageConnection(page, ctx.publicUrl);
+    const page = await similar('image', imageId, filter, first, ctx.viewer, (filters) => ctx.imageSearch.similar(imageId, filters, first, after ?? undefined));
+    return imageConnection(page, ctx.urls);
   }
 
   @Query(() => [LibraryPrompt], { description: 'Prompts completing what was typed (most used first), typo-tolerant: for a prompt box.' })
@@ -63,25 +66,27 @@ export class LibrarySearchResolver {
     @Ctx() ctx: AppContext,
     @Arg('prefix', () => String) prefix: string,
     @Arg('first', () => Int, { defaultValue: 10 }) first = 10,
+    @Arg('scope', () => SearchScopeEnum, { nullable: true, description: 'Whose prompts: MINE (default), PUBLIC (the shared gallery) or ALL.' }) scope?: SearchScope | null,
   ): Promise<LibraryPrompt[]> {
     checkPageSize(first);
     checkLength('prefix', prefix, MAX_QUERY_LENGTH);
-    return (await ctx.promptSearch.suggestions(prefix, first)).map(toPrompt);
+    return (await ctx.promptSearch.suggestions(prefix, first, { viewer: ctx.viewer, scope: scope ?? 'MINE' })).map(toPrompt);
   }
 }
 
-function toLibraryQuery(input: LibrarySearchInput, first: number): LibraryQuery {
+function toLibraryQuery(input: LibrarySearchInput, first: number, viewer: Viewer): LibraryQuery {
   checkPageSize(first);
   checkLength('input.query', input.query, MAX_QUERY_LENGTH);
   return {
-    ...toFilters(input, 'input'),
+    ...toFilters(input, 'input', viewer),
     ...(input.query != null ? { text: input.query } : {}),
     ...(input.mode ? { mode: input.mode } : {}),
     ...(input.sort ? { sort: input.sort } : {}),
   };
 }
 
-function toFilters(input: LibraryFilterInput, prefix: string): LibraryFilters {
+/** The input's filters, in the viewer's scope (MINE unless it says otherwise). */
+function toFilters(input: LibraryFilterInput, prefix: string, viewer: Viewer): LibraryFilters {
   if (input.createdAfter && input.createdBefore && input.createdAfter >= input.createdBefore) {
     throw badInput(`${prefix}.createdBefore`, 'createdBefore must be later than createdAfter');
   }
@@ -91,6 +96,7 @@ function toFilters(input: LibraryFilterInput, prefix: string): LibraryFilters {
   }
   if (input.tags) checkTagNames(`${prefix}.tags`, input.tags);
   return {
+    access: { viewer, scope: input.scope ?? 'MINE' },
     ...(input.model != null ? { model: input.model } : {}),
     ...(input.sampler != null ? { sampler: input.sampler } : {}),
     ...(input.width != null ? { width: input.width } : {}),
@@ -126,9 +132,10 @@ async function similar<TPage>(
   id: string,
   filter: LibraryFilterInput | null | undefined,
   first: number,
+  viewer: Viewer,
   search: (filters: LibraryFilters) => Promise<TPage | null>,
 ): Promise<TPage> {
-  const filters = toFilters(filter ?? {}, 'filter');
+  const filters = toFilters(filter ?? {}, 'filter', viewer);
   checkPageSize(first);
   const page = await searching(() => search(filters));
   if (!page) throw notFound(what, id);
@@ -139,6 +146,6 @@ function promptConnection(page: PromptSearchPage): PromptConnection {
   return connection(page.items.map(({ hit, cursor }) => ({ node: toPrompt(hit), cursor, score: hit.score })), page);
 }
 
-function imageConnection(page: ImageSearchPage, publicUrl: string): ImageConnection {
-  return connection(page.items.map(({ hit, cursor }) => ({ node: toImage(hit, publicUrl), cursor, score: hit.score })), page);
+function imageConnection(page: ImageSearchPage, urls: ImageUrls): ImageConnection {
+  return connection(page.items.map(({ hit, cursor }) => ({ node: toImage(hit, urls), cursor, score: hit.score })), page);
 }

@@ -25,7 +25,7 @@ export class UploadResolver {
       if (error instanceof UploadRejectedError) throw badInput('dataUrl', error.message, error.max === undefined ? {} : { max: error.max });
       throw error;
     }
-    const upload = await ctx.uploads.save(decoded.png, decoded.width, decoded.height);
-    return toUploadedImage(upload, ctx.publicUrl);
+    const upload = await ctx.uploads.save(decoded.png, decoded.width, decoded.height, ctx.viewer.accountId);
+    return toUploadedImage(upload, ctx.urls);
   }
 }

@@ -1,12 +1,18 @@
 // What `generate` takes: every request field, each described with its range and its default.
-import { InputType } from 'type-graphql';
+import { Field, InputType } from 'type-graphql';
 import type { GenerateRequest } from '../../generation/generation-request.js';
+import type { Visibility } from '../../generation/job.js';
+import { VisibilityEnum } from './accounts.js';
 import { declareRequestFields } from './request-fields.js';
 
 @InputType({ description: 'A text-to-image request (image-to-image with initImageId). Only the prompt is required.' })
-export class GenerateInput {}
+export class GenerateInput {
+  // Not a request field: who sees the result does not change its pixels (remix takes it as an argument).
+  @Field(() => VisibilityEnum, { nullable: true, description: 'PRIVATE (default) or PUBLIC: in the shared gallery, for every account to search and remix.' })
+  visibility?: Visibility | null;
+}
 
-/** Its fields are the request's, declared from the one list in request-fields.ts. */
+/** Its other fields are the request's, declared from the one list in request-fields.ts. */
 export interface GenerateInput extends GenerateRequest {}
 
 declareRequestFields(

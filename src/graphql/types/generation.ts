@@ -4,6 +4,8 @@ import { GENERATION_STATUSES, PREVIEW_METHODS, type GenerationStatus, type Previ
 import { ConnectionType, EdgeType } from './connection.js';
 import { enumOf } from './enums.js';
 import { Image } from './image.js';
+import { VisibilityEnum } from './accounts.js';
+import type { Visibility } from '../../generation/job.js';
 import { SeedScalar } from './seed-scalar.js';
 
 const GenerationStatusEnum = enumOf('GenerationStatus', GENERATION_STATUSES, 'QUEUED -> RUNNING -> COMPLETED | FAILED | CANCELLED');
@@ -93,6 +95,9 @@ export class Generation {
 
   @Field(() => Date, { nullable: true })
   finishedAt!: Date | null;
+
+  @Field(() => VisibilityEnum, { description: 'PUBLIC generations are in the shared gallery (see setGenerationVisibility).' })
+  visibility!: Visibility;
 
   @Field(() => [Image], { description: 'Images stored so far, by batch index.' })
   images!: Image[];

@@ -2,6 +2,7 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { enumOf, type EnumValue } from './enums.js';
 import { SeedScalar } from './seed-scalar.js';
+import { SearchScopeEnum, type SearchScope } from './accounts.js';
 
 export const SearchModeEnum = enumOf(
   'SearchMode',
@@ -19,6 +20,9 @@ type LibrarySortEnum = EnumValue<typeof LibrarySortEnum>;
 
 @InputType({ description: 'Filters on what was generated; every field is optional. A prompt passes when one of its images does.' })
 export class LibraryFilterInput {
+  @Field(() => SearchScopeEnum, { nullable: true, description: 'Whose work to look at: MINE (default), PUBLIC (the shared gallery) or ALL (both).' })
+  scope?: SearchScope | null;
+
   @Field(() => String, { nullable: true, description: 'Only what was made with this model.' })
   model?: string | null;
 

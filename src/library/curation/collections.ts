@@ -2,6 +2,8 @@
  * Collections: named, ordered sets of images (a mood board, a series). An image may be in several; deleting
  * a collection leaves its images alone, deleting an image takes it out of its collections.
  */
+import { LOCAL_ACCOUNT_ID, type Viewer } from '../../accounts/viewer.js';
+import { ownedRows, readableGenerations } from '../access.js';
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 
 export interface CollectionRecord {
@@ -13,7 +15,7 @@ export interface CollectionRecord {
   updatedAt: Date;
 }
 
-/** Thrown for a name another collection has. */
+/** Thrown for a name another collection of the same owner has. */
 export class CollectionNameTakenError extends Error {
   constructor(readonly collectionName: string) {
     super(`a collection named "${collectionName}" already exists`);
@@ -31,53 +33,58 @@ type CollectionRow = Prisma.CollectionGetPayload<{ include: typeof WITH_COUNT }>
 export class CollectionStore {
   constructor(private readonly prisma: PrismaClient) {}
 
-  async create(name: string, description: string): Promise<CollectionRecord> {
+  /** Names are unique per owner. */
+  async create(name: string, description: string, ownerId: string = LOCAL_ACCOUNT_ID): Promise<CollectionRecord> {
     try {
-      return toRecord(await this.prisma.collection.create({ data: { name, description }, include: WITH_COUNT }));
+      return toRecord(await this.prisma.collection.create({ data: { name, description, ownerId }, include: WITH_COUNT }));
     } catch (error) {
       throw nameTaken(error, name);
     }
   }
 
-  /** Null when there is no such collection. */
-  async update(id: string, changes: { name?: string; description?: string }): Promise<CollectionRecord | null> {
+  /** Null when there is no such collection the viewer may change (every method: their own; an admin: any). */
+  async update(id: string, changes: { name?: string; description?: string }, viewer: Viewer): Promise<CollectionRecord | null> {
     try {
-      const rows = await this.prisma.collection.updateManyAndReturn({ where: { id }, data: changes, select: { id: true } });
-      return rows.length === 0 ? null : this.get(id);
+      const rows = await this.prisma.collection.updateManyAndReturn({ where: { id, ...ownedRows(viewer) }, data: changes, select: { id: true } });
+      return rows.length === 0 ? null : this.get(id, viewer);
     } catch (error) {
       throw nameTaken(error, changes.name ?? '');
     }
   }
 
   /** Whether there was such a collection. */
-  async delete(id: string): Promise<boolean> {
-    return (await this.prisma.collection.deleteMany({ where: { id } })).count > 0;
+  async delete(id: string, viewer: Viewer): Promise<boolean> {
+    return (await this.prisma.collection.deleteMany({ where: { id, ...ownedRows(viewer) } })).count > 0;
   }
 
-  async get(id: string): Promise<CollectionRecord | null> {
-    const row = await this.prisma.collection.findUnique({ where: { id }, include: WITH_COUNT });
+  async get(id: string, viewer: Viewer): Promise<CollectionRecord | null> {
+    const row = await this.prisma.collection.findFirst({ where: { id, ...ownedRows(viewer) }, include: WITH_COUNT });
     return row ? toRecord(row) : null;
   }
 
-  /** Collections by name, `first` after the one named `afterName`; and how many there are in all. */
-  async list(first: number, afterName?: string): Promise<{ items: CollectionRecord[]; hasNextPage: boolean; totalCount: number }> {
+  /**
+   * The viewer's own collections by name (admins too: names are unique per owner only), `first` after the one
+   * named `afterName`; and how many they have in all.
+   */
+  async list(first: number, viewer: Viewer, afterName?: string): Promise<{ items: CollectionRecord[]; hasNextPage: boolean; totalCount: number }> {
+    const ownerId = viewer.accountId;
     const [rows, totalCount] = await Promise.all([
       this.prisma.collection.findMany({
-        where: afterName === undefined ? {} : { name: { gt: afterName } },
+        where: afterName === undefined ? { ownerId } : { ownerId, name: { gt: afterName } },
         include: WITH_COUNT,
         orderBy: { name: 'asc' },
         take: first + 1,
       }),
-      this.prisma.collection.count(),
+      this.prisma.collection.count({ where: { ownerId } }),
     ]);
     return { items: rows.slice(0, first).map(toRecord), hasNextPage: rows.length > first, totalCount };
   }
 
   /** Appends the images not yet in it, in the order given. Null when there is no such collection. */
-  async add(id: string, imageIds: readonly string[]): Promise<CollectionRecord | null> {
+  async add(id: string, imageIds: readonly string[], viewer: Viewer): Promise<CollectionRecord | null> {
     const done = await this.prisma.$transaction(async (tx) => {
       // Locks the collection row, so two concurrent appends cannot take the same positions.
-      const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Collection" WHERE id = ${id} FOR UPDATE`;
+      const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Collection" WHERE id = ${id} AND ${ownerSql(viewer)} FOR UPDATE`;
       if (locked.length === 0) return false;
       const present = new Set((await tx.collectionItem.findMany({ where: { collectionId: id }, select: { imageId: true } })).map((i) => i.imageId));
       const last = await tx.collectionItem.aggregate({ where: { collectionId: id }, _max: { position: true } });
@@ -87,22 +94,23 @@ export class CollectionStore {
       await tx.collection.update({ where: { id }, data: { updatedAt: new Date() } });
       return true;
     });
-    return done ? this.get(id) : null;
+    return done ? this.get(id, viewer) : null;
   }
 
-  async remove(id: string, imageIds: readonly string[]): Promise<CollectionRecord | null> {
+  async remove(id: string, imageIds: readonly string[], viewer: Viewer): Promise<CollectionRecord | null> {
     const exists = await this.prisma.$transaction(async (tx) => {
+      if ((await tx.collection.count({ where: { id, ...ownedRows(viewer) } })) === 0) return false;
       const removed = await tx.collectionItem.deleteMany({ where: { collectionId: id, imageId: { in: [...imageIds] } } });
       const updated = await tx.collection.updateMany({ where: { id }, data: removed.count > 0 ? { updatedAt: new Date() } : {} });
       return updated.count > 0;
     });
-    return exists ? this.get(id) : null;
+    return exists ? this.get(id, viewer) : null;
   }
 
   /** Sets the order: `imageIds` must be exactly the collection's images (CollectionOrderError otherwise). */
-  async reorder(id: string, imageIds: readonly string[]): Promise<CollectionRecord | null> {
+  async reorder(id: string, imageIds: readonly string[], viewer: Viewer): Promise<CollectionRecord | null> {
     const exists = await this.prisma.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Collection" WHERE id = ${id} FOR UPDATE`;
+      const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Collection" WHERE id = ${id} AND ${ownerSql(viewer)} FOR UPDATE`;
       if (locked.length === 0) return false;
       const present = (await tx.collectionItem.findMany({ where: { collectionId: id }, select: { imageId: true } })).map((i) => i.imageId);
       const given = new Set(imageIds);
@@ -116,18 +124,24 @@ export class CollectionStore {
       await tx.collection.update({ where: { id }, data: { updatedAt: new Date() } });
       return true;
     });
-    return exists ? this.get(id) : null;
+    return exists ? this.get(id, viewer) : null;
   }
 
   /** The collection's image ids in order, a page at a time (offset-free: after the position of `afterImageId`). */
-  async imageIds(id: string, first: number, afterPosition?: number): Promise<Array<{ imageId: string; position: number }>> {
+  async imageIds(id: string, first: number, viewer: Viewer, afterPosition?: number): Promise<Array<{ imageId: string; position: number }>> {
     return this.prisma.collectionItem.findMany({
-      where: { collectionId: id, ...(afterPosition === undefined ? {} : { position: { gt: afterPosition } }) },
+      // Only images the viewer may read: an admin may have put another account's image in this collection.
+      where: { collectionId: id, image: { generation: readableGenerations(viewer) }, ...(afterPosition === undefined ? {} : { position: { gt: afterPosition } }) },
       orderBy: { position: 'asc' },
       take: first,
       select: { imageId: true, position: true },
     });
   }
+}
+
+function ownerSql(viewer: Viewer): Prisma.Sql {
+  const owned = ownedRows(viewer);
+  return owned.ownerId === undefined ? Prisma.sql`TRUE` : Prisma.sql`"ownerId" = ${owned.ownerId}`;
 }
 
 function toRecord(row: CollectionRow): CollectionRecord {

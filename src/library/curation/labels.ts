@@ -2,7 +2,9 @@
  * Tags and favorites: what a user marks images with to find them again. Tag names are stored trimmed and
  * lower-cased, so "Portrait " and "portrait" are one tag; a tag disappears when its last image loses it.
  */
-import type { PrismaClient } from '../db/generated/client.js';
+import { isAdmin, type Viewer } from '../../accounts/viewer.js';
+import { ownedGenerations } from '../access.js';
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
 
 export interface TagCount {
   name: string;
@@ -16,9 +18,9 @@ export function normalizeTag(name: string): string {
 export class ImageLabeller {
   constructor(private readonly prisma: PrismaClient) {}
 
-  /** The ids among `imageIds` that name no image. */
-  async missingImages(imageIds: readonly string[]): Promise<string[]> {
-    const found = await this.prisma.image.findMany({ where: { id: { in: [...imageIds] } }, select: { id: true } });
+  /** The ids among `imageIds` that name no image the viewer may change (their own; an admin: any). */
+  async missingImages(imageIds: readonly string[], viewer: Viewer): Promise<string[]> {
+    const found = await this.prisma.image.findMany({ where: { id: { in: [...imageIds] }, generation: ownedGenerations(viewer) }, select: { id: true } });
     const known = new Set(found.map((row) => row.id));
     return [...new Set(imageIds)].filter((id) => !known.has(id));
   }
@@ -50,16 +52,19 @@ export class ImageLabeller {
     }
   }
 
-  /** Tags in use, most used first; `prefix` narrows them (for a tag picker). */
-  async listTags(prefix: string, first: number): Promise<TagCount[]> {
+  /**
+   * Tags in use on the viewer's images (an admin: on every image), most used first; `prefix` narrows them
+   * (for a tag picker). Tag rows are shared names; which images carry them is each owner's.
+   */
+  async listTags(prefix: string, first: number, viewer: Viewer): Promise<TagCount[]> {
     const start = normalizeTag(prefix);
-    const rows = await this.prisma.tag.findMany({
-      where: start === '' ? {} : { name: { startsWith: start } },
-      select: { name: true, _count: { select: { images: true } } },
-      orderBy: [{ images: { _count: 'desc' } }, { name: 'asc' }],
-      take: first,
-    });
-    return rows.map((row) => ({ name: row.name, imageCount: row._count.images }));
+    const owner = isAdmin(viewer) ? Prisma.sql`TRUE` : Prisma.sql`g."ownerId" = ${viewer.accountId}`;
+    const rows = await this.prisma.$queryRaw<TagCount[]>`
+      SELECT t.name, count(*)::int AS "imageCount"
+      FROM "Tag" t JOIN "ImageTag" it ON it."tagId" = t.id JOIN "Image" i ON i.id = it."imageId" JOIN "Generation" g ON g.id = i."generationId"
+      WHERE t.name LIKE ${`${start.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} AND ${owner}
+      GROUP BY t.name ORDER BY count(*) DESC, t.name ASC LIMIT ${first}`;
+    return rows;
   }
 }
 

@@ -11,6 +11,9 @@ import { findStoredPicture } from './pictures.js';
 export type PictureVariant = 'full' | 'thumb';
 
 export interface PictureFile {
+  /** Whose picture it is, for the HTTP layer's access check. */
+  ownerId: string;
+  isPublic: boolean;
   sha256: string;
   size: number;
   contentType: string;
@@ -26,5 +29,5 @@ export async function findPictureFile(prisma: PrismaClient, store: FileImageStor
     variant === 'thumb' && picture.thumbnail ? { ...picture.thumbnail, contentType: 'image/webp' } : { ...picture, contentType: 'image/png' };
   const file = await store.stat(chosen.path);
   if (!file) return null;
-  return { sha256: chosen.sha256, size: file.size, contentType: chosen.contentType, open: () => store.open(chosen.path) };
+  return { ownerId: picture.ownerId, isPublic: picture.isPublic, sha256: chosen.sha256, size: file.size, contentType: chosen.contentType, open: () => store.open(chosen.path) };
 }

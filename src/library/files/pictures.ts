@@ -15,22 +15,32 @@ export interface StoredPicture {
   path: string;
   /** The WebP thumbnail; null for pictures stored before thumbnails were made. */
   thumbnail: { path: string; sha256: string } | null;
+  /** The owning account: the generation's for an image, the uploader's for an upload. */
+  ownerId: string;
+  /** An image of a PUBLIC generation (uploads are always private). */
+  isPublic: boolean;
 }
 
 const FIELDS = { id: true, width: true, height: true, sha256: true, path: true, thumbnailPath: true, thumbnailSha256: true } as const;
 
+/** Any stored picture, whoever owns it: callers decide with ownerId and isPublic who may see it. */
 export async function findStoredPicture(db: Prisma.TransactionClient, id: string): Promise<StoredPicture | null> {
-  const image = await db.image.findUnique({ where: { id }, select: FIELDS });
-  if (image) return toPicture(image, 'image');
-  const upload = await db.upload.findUnique({ where: { id }, select: FIELDS });
-  return upload ? toPicture(upload, 'upload') : null;
+  const image = await db.image.findUnique({ where: { id }, select: { ...FIELDS, generation: { select: { ownerId: true, visibility: true } } } });
+  if (image) {
+    const { generation, ...row } = image;
+    return toPicture(row, 'image', generation.ownerId, generation.visibility === 'PUBLIC');
+  }
+  const upload = await db.upload.findUnique({ where: { id }, select: { ...FIELDS, ownerId: true } });
+  if (!upload) return null;
+  const { ownerId, ...row } = upload;
+  return toPicture(row, 'upload', ownerId, false);
 }
 
 type PictureRow = Prisma.ImageGetPayload<{ select: typeof FIELDS }>;
 
-function toPicture({ thumbnailPath, thumbnailSha256, ...row }: PictureRow, kind: StoredPicture['kind']): StoredPicture {
+function toPicture({ thumbnailPath, thumbnailSha256, ...row }: PictureRow, kind: StoredPicture['kind'], ownerId: string, isPublic: boolean): StoredPicture {
   const thumbnail = thumbnailPath && thumbnailSha256 ? { path: thumbnailPath, sha256: thumbnailSha256 } : null;
-  return { ...row, kind, thumbnail };
+  return { ...row, kind, thumbnail, ownerId, isPublic };
 }
 
 /** Whether any image or upload row still points at the file (identical pictures share one file). */

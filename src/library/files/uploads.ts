@@ -20,8 +20,9 @@ export class UploadStore {
     private readonly store: FileImageStore,
   ) {}
 
-  async save(png: Uint8Array, width: number, height: number): Promise<UploadRecord> {
+  /** Stored as `ownerId`'s: an upload is private to its owner. */
+  async save(png: Uint8Array, width: number, height: number, ownerId: string): Promise<UploadRecord> {
     const files = await storePictureFiles(this.store, png);
-    return this.prisma.upload.create({ data: { width, height, ...files }, select: { id: true, width: true, height: true, sha256: true, path: true, createdAt: true } });
+    return this.prisma.upload.create({ data: { width, height, ownerId, ...files }, select: { id: true, width: true, height: true, sha256: true, path: true, createdAt: true } });
   }
 }

@@ -3,7 +3,8 @@
  * so a page of 50 images with their generations, prompts and tags costs a handful of statements, not 150.
  * Every method returns one entry per key, in the keys' order.
  */
-import type { PrismaClient } from '../db/generated/client.js';
+import { canChange, type Viewer } from '../../accounts/viewer.js';
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
 import type { PromptHit } from '../search/prompt-search.js';
 import { GENERATION_INCLUDE, toGenerationRecord, toImageRecord, type GenerationRecord, type ImageRecord } from '../records.js';
 
@@ -36,25 +37,28 @@ export class LibraryBatchReader {
     return inKeyOrder(ids, rows, (row) => row.id);
   }
 
-  async imageLabels(imageIds: readonly string[]): Promise<ImageLabels[]> {
+  /** Tags and favorites are the image owner's: on another account's (public) image the viewer sees none. */
+  async imageLabels(imageIds: readonly string[], viewer: Viewer): Promise<ImageLabels[]> {
     const rows = await this.prisma.image.findMany({
       where: { id: { in: [...imageIds] } },
-      select: { id: true, favoritedAt: true, tags: { select: { tag: { select: { name: true } } } } },
+      select: { id: true, favoritedAt: true, generation: { select: { ownerId: true } }, tags: { select: { tag: { select: { name: true } } } } },
     });
     const found = inKeyOrder(imageIds, rows, (row) => row.id);
-    return found.map((row) => ({
-      favoritedAt: row?.favoritedAt ?? null,
-      tags: (row?.tags.map((t) => t.tag.name) ?? []).sort(),
-    }));
+    return found.map((row) => {
+      const own = row !== null && canChange(viewer, row.generation.ownerId);
+      return { favoritedAt: own ? row.favoritedAt : null, tags: own ? row.tags.map((t) => t.tag.name).sort() : [] };
+    });
   }
 
   /** Each prompt's newest `first` images. */
-  async newestImagesOfPrompts(promptIds: readonly string[], first: number): Promise<ImageRecord[][]> {
+  /** Only images the viewer may read (their own and public ones). */
+  async newestImagesOfPrompts(promptIds: readonly string[], first: number, viewer: Viewer): Promise<ImageRecord[][]> {
+    const readable = viewer.role === 'ADMIN' ? Prisma.sql`TRUE` : Prisma.sql`(g."ownerId" = ${viewer.accountId} OR g.visibility = 'PUBLIC')`;
     const rows = await this.prisma.$queryRaw<Array<Parameters<typeof toImageRecord>[0] & { promptId: string }>>`
       SELECT * FROM (
         SELECT i.*, g."promptId", row_number() OVER (PARTITION BY g."promptId" ORDER BY i."createdAt" DESC, i.id) AS n
         FROM "Image" i JOIN "Generation" g ON g.id = i."generationId"
-        WHERE g."promptId" = ANY(${[...promptIds]}::text[])
+        WHERE g."promptId" = ANY(${[...promptIds]}::text[]) AND ${readable}
       ) ranked WHERE n <= ${first} ORDER BY n`;
     const byPrompt = new Map<string, ImageRecord[]>(promptIds.map((id) => [id, []]));
     for (const row of rows) byPrompt.get(row.promptId)?.push(toImageRecord(row));

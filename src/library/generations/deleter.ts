@@ -1,4 +1,6 @@
 /** Deleting generations with their images, and the files nothing points at any more. */
+import type { Viewer } from '../../accounts/viewer.js';
+import { ownedGenerations } from '../access.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from '../files/image-store.js';
 import { isFileReferenced } from '../files/pictures.js';
@@ -17,11 +19,12 @@ export class LibraryDeleter {
   ) {}
 
   /** A finished generation with its images and their files; a queued or running one must be cancelled first. */
-  async deleteGeneration(id: string): Promise<DeleteGenerationResult> {
+  /** `not-found` also for a generation the viewer may not change. */
+  async deleteGeneration(id: string, viewer: Viewer): Promise<DeleteGenerationResult> {
     const since = new Date();
     const outcome = await this.prisma.$transaction(async (tx) => {
-      const generation = await tx.generation.findUnique({
-        where: { id },
+      const generation = await tx.generation.findFirst({
+        where: { id, ...ownedGenerations(viewer) },
         select: { status: true, promptId: true, images: { select: { path: true, thumbnailPath: true } } },
       });
       if (!generation) return { status: 'not-found' as const };

@@ -1,4 +1,5 @@
 /** Importing whatever a path holds (PNGs, a CSV, an export), reporting each item imported or skipped. */
+import { LOCAL_ACCOUNT_ID } from '../../accounts/viewer.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { sha256Hex } from '../files/image-store.js';
@@ -52,7 +53,14 @@ export class FileImporter {
   constructor(
     private readonly importer: LibraryImporter,
     private readonly samplers: SamplerNames,
+    /** The account what is imported belongs to (the CLI's --owner; the built-in `local` by default). */
+    readonly ownerId: string = LOCAL_ACCOUNT_ID,
   ) {}
+
+  /** The same importer, adding everything as `ownerId`'s. */
+  forOwner(ownerId: string): FileImporter {
+    return new FileImporter(this.importer, this.samplers, ownerId);
+  }
 
   /** One PNG's bytes: its parameters and what became of it. Throws ImportRejectedError when it cannot be added. */
   async importPng(bytes: Uint8Array): Promise<{ parameters: ImportedParameters; outcome: GenerationImport }> {
@@ -60,7 +68,7 @@ export class FileImporter {
     const parameters = readPngParameters(bytes, this.samplers);
     if (!parameters) throw new ImportRejectedError('no recognised metadata', `looked for ${RECOGNISED_METADATA}`);
     if (parameters.prompt.trim() === '') throw new ImportRejectedError('no prompt in the metadata', `${parameters.format} metadata without a prompt`);
-    return { parameters, outcome: await this.importer.importPicture(bytes, parameters) };
+    return { parameters, outcome: await this.importer.importPicture(bytes, parameters, this.ownerId) };
   }
 
   async importPath(target: string, onProgress?: ImportProgress): Promise<ImportReport> {
@@ -103,7 +111,7 @@ export class FileImporter {
         report.skipped.push({ item: `${name} line ${line}`, reason, detail });
       } else {
         const row = result.row;
-        await attempt(report, `${name} line ${row.line}`, 'prompt', async () => (await this.importer.importPrompt(row)).status);
+        await attempt(report, `${name} line ${row.line}`, 'prompt', async () => (await this.importer.importPrompt(row, this.ownerId)).status);
       }
       onProgress?.(i + 1, rows.length);
     }
@@ -136,7 +144,7 @@ export class FileImporter {
     const none: ExportedPreset = { negativePrompt: '', seed: null, width: null, height: null, steps: null, guidanceScale: null };
     let status: 'imported' | 'existing' = 'existing';
     for (const preset of line.presets.length > 0 ? line.presets : [none]) {
-      const outcome = await this.importer.importPrompt({ prompt: line.text, ...presetFromStored(preset) });
+      const outcome = await this.importer.importPrompt({ prompt: line.text, ...presetFromStored(preset) }, this.ownerId);
       if (outcome.status === 'imported') status = 'imported';
     }
     return status;
@@ -156,7 +164,7 @@ export class FileImporter {
       warnings: line.warnings,
       createdAt: new Date(line.createdAt),
       images,
-    });
+    }, this.ownerId);
     return outcome.status === 'imported' ? 'imported' : 'existing';
   }
 }

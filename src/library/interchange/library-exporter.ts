@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
-import type { PrismaClient } from '../db/generated/client.js';
+import type { Prisma, PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from '../files/image-store.js';
 import { GENERATION_INCLUDE, toGenerationRecord } from '../records.js';
 import { parametersToText, presetFromStored, presetToText } from '../stored-parameters.js';
@@ -31,7 +31,11 @@ export class LibraryExporter {
     private readonly store: FileImageStore,
   ) {}
 
-  async export(folder: string, onProgress?: (done: number, total: number) => void): Promise<ExportResult> {
+  /** `ownerId`: only that account's work (its generations, and the prompts they and its presets use); absent: everyone's. */
+  async export(folder: string, onProgress?: (done: number, total: number) => void, ownerId?: string): Promise<ExportResult> {
+    const generationsWhere: Prisma.GenerationWhereInput = { status: 'COMPLETED', ...(ownerId !== undefined ? { ownerId } : {}) };
+    const promptsWhere: Prisma.PromptWhereInput =
+      ownerId === undefined ? {} : { OR: [{ generations: { some: { ownerId } } }, { presets: { some: { ownerId } } }] };
     const target = path.join(folder, EXPORT_FILE);
     if (await exists(target)) throw new Error(`${target} already exists; export into an empty folder`);
     await fs.mkdir(path.join(folder, 'images'), { recursive: true });
@@ -40,14 +44,14 @@ export class LibraryExporter {
     const result: ExportResult = { prompts: 0, generations: 0, files: 0, missingFiles: [] };
     const copied = new Set<string>();
     try {
-      const total = (await this.prisma.prompt.count()) + (await this.prisma.generation.count({ where: { status: 'COMPLETED' } }));
+      const total = (await this.prisma.prompt.count({ where: promptsWhere })) + (await this.prisma.generation.count({ where: generationsWhere }));
       let done = 0;
-      for await (const line of this.prompts()) {
+      for await (const line of this.prompts(promptsWhere, ownerId)) {
         await out.write(`${JSON.stringify(line)}\n`);
         result.prompts++;
         onProgress?.(++done, total);
       }
-      for await (const line of this.generations()) {
+      for await (const line of this.generations(generationsWhere)) {
         const present = [];
         for (const image of line.images) {
           const source = await this.storedPath(image.sha256);
@@ -77,12 +81,19 @@ export class LibraryExporter {
     return result;
   }
 
-  private async *prompts(): AsyncGenerator<ExportedPrompt> {
+  private async *prompts(where: Prisma.PromptWhereInput, ownerId: string | undefined): AsyncGenerator<ExportedPrompt> {
     const rows = inBatches((page) =>
       this.prisma.prompt.findMany({
         ...page,
+        where,
         orderBy: { id: 'asc' },
-        select: { id: true, text: true, useCount: true, createdAt: true, presets: { orderBy: { createdAt: 'asc' } } },
+        select: {
+          id: true,
+          text: true,
+          useCount: true,
+          createdAt: true,
+          presets: { where: ownerId === undefined ? {} : { ownerId }, orderBy: { createdAt: 'asc' } },
+        },
       }),
     );
     for await (const row of rows) {
@@ -92,15 +103,16 @@ export class LibraryExporter {
         text: row.text,
         useCount: row.useCount,
         createdAt: row.createdAt.toISOString(),
-        presets: row.presets.map((preset) => presetToText(presetFromStored(preset))),
+        // An empty preset only records whose library a prompt is in (see LibraryImporter.importPrompt).
+        presets: row.presets.map((preset) => presetToText(presetFromStored(preset))).filter((preset) => Object.values(preset).some((v) => v !== null && v !== '')),
       };
     }
   }
 
   /** Completed generations, oldest first (so an import recreates them in the same order). */
-  private async *generations(): AsyncGenerator<ExportedGeneration> {
+  private async *generations(where: Prisma.GenerationWhereInput): AsyncGenerator<ExportedGeneration> {
     const rows = inBatches((page) =>
-      this.prisma.generation.findMany({ ...page, where: { status: 'COMPLETED' }, orderBy: [{ queueOrder: 'asc' }], include: GENERATION_INCLUDE }),
+      this.prisma.generation.findMany({ ...page, where, orderBy: [{ queueOrder: 'asc' }], include: GENERATION_INCLUDE }),
     );
     for await (const row of rows) {
       const record = toGenerationRecord(row);

@@ -1,5 +1,5 @@
 /** Storing imported generations and prompts the way generated ones are stored, deduplicated by SHA-256. */
-import type { PrismaClient } from '../db/generated/client.js';
+import type { Prisma, PrismaClient } from '../db/generated/client.js';
 import { sha256Hex, type FileImageStore } from '../files/image-store.js';
 import { isFileReferenced } from '../files/pictures.js';
 import { normalizePrompt, recordPromptUse } from '../generations/prompts.js';
@@ -9,6 +9,7 @@ import type { PromptRow } from './csv-prompts.js';
 import type { ImportedParameters } from './parameters.js';
 import { readPngSize } from './png-text.js';
 import { KeyedMutex } from '../support/keyed-mutex.js';
+import { LOCAL_ACCOUNT_ID } from '../../accounts/viewer.js';
 
 /** What a file did not say is recorded as these (the columns are required); the original text stays in the PNG. */
 export const UNKNOWN_MODEL = 'unknown';
@@ -56,7 +57,7 @@ export class LibraryImporter {
   ) {}
 
   /** One picture with the parameters read from its metadata; unknown values are stored as UNKNOWN_* / 0. */
-  importPicture(png: Uint8Array, parameters: ImportedParameters): Promise<GenerationImport> {
+  importPicture(png: Uint8Array, parameters: ImportedParameters, ownerId: string): Promise<GenerationImport> {
     const size = readPngSize(png);
     const seed = parameters.seed ?? 0n;
     return this.importGeneration({
@@ -74,15 +75,16 @@ export class LibraryImporter {
       denoisingStrength: parameters.denoisingStrength ?? null,
       warnings: [],
       images: [{ png, index: 0, seed }],
-    });
+    }, ownerId);
   }
 
   /** A whole generation (an exported one keeps its batch): skipped as `existing` when every picture is already stored. */
-  async importGeneration(generation: GenerationToImport): Promise<GenerationImport> {
+  /** Deduplicated within the owner's library only: another account's copy of a picture is none of theirs. */
+  async importGeneration(generation: GenerationToImport, ownerId: string): Promise<GenerationImport> {
     const hashes = generation.images.map((image) => sha256Hex(image.png));
     const key = [...hashes].sort().join(',');
-    return this.inFlight.run(key, async () => {
-      const existing = await this.findImages(hashes);
+    return this.inFlight.run(`${ownerId}:${key}`, async () => {
+      const existing = await this.findImages(hashes, ownerId);
       if (existing.length > 0 && hashes.every((hash) => existing.some((image) => image.sha256 === hash))) {
         return { status: 'existing' as const, images: existing };
       }
@@ -98,6 +100,7 @@ export class LibraryImporter {
           return tx.generation.create({
             data: {
               promptId: prompt.id,
+              ownerId,
               // Undefined leaves the column's default.
               ...parameterColumns({ ...generation, denoisingStrength: generation.denoisingStrength ?? undefined }),
               batchSize: generation.images.length,
@@ -129,7 +132,7 @@ export class LibraryImporter {
    * A prompt from a CSV row: added to the library without counting a use (nothing was generated), and its
    * settings, when the row has any, kept as a preset. `existing` when the prompt and such a preset were there.
    */
-  async importPrompt(row: Omit<PromptRow, 'line'>): Promise<PromptImport> {
+  async importPrompt(row: Omit<PromptRow, 'line'>, ownerId: string): Promise<PromptImport> {
     const preset = presetToText(row);
     const hasSettings = Object.values(preset).some((value) => value !== null && value !== '');
     // After the commit, so the embedding catch-up sees the new prompt.
@@ -137,23 +140,36 @@ export class LibraryImporter {
       if (result.status === 'imported') this.onPromptsAdded?.([result.promptId]);
       return result;
     };
-    return this.inFlight.run(`prompt:${normalizePrompt(row.prompt)}`, () =>
+    return this.inFlight.run(`prompt:${ownerId}:${normalizePrompt(row.prompt)}`, () =>
       this.prisma.$transaction(async (tx) => {
         const normalized = normalizePrompt(row.prompt);
         const found = await tx.prompt.findUnique({ where: { normalized }, select: { id: true } });
         const prompt = found ?? (await tx.prompt.create({ data: { text: row.prompt.trim(), normalized, useCount: 0 }, select: { id: true } }));
-        if (!hasSettings) return { status: found ? 'existing' : 'imported', promptId: prompt.id } as const;
-        const same = await tx.promptPreset.findFirst({ where: { promptId: prompt.id, ...preset }, select: { id: true } });
+        // A prompt without settings still gets an (empty) preset of its owner's: that is what puts a shared
+        // prompt row into this account's library. The built-in admin `local` sees every prompt anyway and needs
+        // none (so its imports store exactly what they stored before accounts).
+        if (!hasSettings && ownerId === LOCAL_ACCOUNT_ID) return { status: found ? 'existing' : 'imported', promptId: prompt.id } as const;
+        const same = await tx.promptPreset.findFirst({ where: { promptId: prompt.id, ownerId, ...preset }, select: { id: true } });
         if (same) return { status: 'existing', promptId: prompt.id } as const;
-        await tx.promptPreset.create({ data: { promptId: prompt.id, ...preset } });
+        if (!hasSettings && found && (await this.ownsPrompt(tx, prompt.id, ownerId))) return { status: 'existing', promptId: prompt.id } as const;
+        await tx.promptPreset.create({ data: { promptId: prompt.id, ownerId, ...preset } });
         return { status: 'imported', promptId: prompt.id } as const;
       }),
     ).then(added);
   }
 
-  private async findImages(hashes: string[]): Promise<ImportedImage[]> {
+  /** Whether the prompt is in the owner's library already (a generation or preset of theirs uses it). */
+  private async ownsPrompt(tx: Prisma.TransactionClient, promptId: string, ownerId: string): Promise<boolean> {
+    const [generations, presets] = await Promise.all([
+      tx.generation.count({ where: { promptId, ownerId } }),
+      tx.promptPreset.count({ where: { promptId, ownerId } }),
+    ]);
+    return generations + presets > 0;
+  }
+
+  private async findImages(hashes: string[], ownerId: string): Promise<ImportedImage[]> {
     const rows = await this.prisma.image.findMany({
-      where: { sha256: { in: hashes } },
+      where: { sha256: { in: hashes }, generation: { ownerId } },
       select: { ...IMAGE_FIELDS, generationId: true },
       orderBy: { createdAt: 'asc' },
     });

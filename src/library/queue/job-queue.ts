@@ -35,6 +35,9 @@ export class DatabaseJobQueue implements JobQueue {
           usedInitImage: initId !== null,
           usedMask: params.maskImageId !== null,
           remixOfImageId: origin.remixOfImageId ?? null,
+          // Undefined leaves the column defaults: the built-in account, PRIVATE.
+          ownerId: origin.ownerId,
+          visibility: origin.visibility,
           batchSize: params.batchSize,
           previewMethod: params.previewMethod,
           priority: params.priority,

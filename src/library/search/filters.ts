@@ -6,8 +6,14 @@
 import { Prisma } from '../db/generated/client.js';
 import { normalizeTag } from '../curation/labels.js';
 import { seedToDecimalString } from '../stored-parameters.js';
+import { ownedGenerationSql, scopedGenerationSql, scopedPromptSql, type Access } from '../access.js';
 
 export interface LibraryFilters {
+  /**
+   * Whose work to look at (see access.ts). Absent: the whole library, as tools and library tests see it; the
+   * API always sets it.
+   */
+  access?: Access;
   model?: string;
   sampler?: string;
   width?: number;
@@ -24,7 +30,7 @@ export interface LibraryFilters {
 
 /** Conditions on a generation `g`. */
 function generationConditions(filters: LibraryFilters): Prisma.Sql[] {
-  const conditions: Prisma.Sql[] = [];
+  const conditions: Prisma.Sql[] = filters.access ? [scopedGenerationSql(filters.access)] : [];
   if (filters.model !== undefined) conditions.push(Prisma.sql`g.model = ${filters.model}`);
   if (filters.sampler !== undefined) conditions.push(Prisma.sql`g.sampler = ${filters.sampler}`);
   return conditions;
@@ -38,6 +44,9 @@ function imageConditions(filters: LibraryFilters): Prisma.Sql[] {
   if (filters.seed !== undefined) conditions.push(Prisma.sql`i.seed = ${seedToDecimalString(filters.seed)}::numeric`);
   if (filters.favoritesOnly) conditions.push(Prisma.sql`i."favoritedAt" IS NOT NULL`);
   const tags = [...new Set((filters.tags ?? []).map(normalizeTag))];
+  // Tags, favorites and collections are their owner's: filtering by them only finds the viewer's own images.
+  const labelled = filters.favoritesOnly || tags.length > 0 || filters.collectionId !== undefined;
+  if (labelled && filters.access) conditions.push(ownedGenerationSql(filters.access.viewer));
   if (tags.length > 0) {
     conditions.push(Prisma.sql`(
       SELECT count(*) FROM "ImageTag" it JOIN "Tag" t ON t.id = it."tagId"
@@ -54,7 +63,11 @@ export function promptFilters(filters: LibraryFilters): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
   const onGeneration = generationConditions(filters);
   const onImage = imageConditions(filters);
-  if (onImage.length > 0) {
+  // The scope alone does not call for the generation EXISTS: a prompt may be in scope through a preset.
+  const narrowed = onImage.length > 0 || onGeneration.length > (filters.access ? 1 : 0);
+  if (!narrowed) {
+    // nothing but the scope, applied below
+  } else if (onImage.length > 0) {
     conditions.push(Prisma.sql`EXISTS (
       SELECT 1 FROM "Generation" g JOIN "Image" i ON i."generationId" = g.id
       WHERE g."promptId" = p.id AND ${Prisma.join([...onGeneration, ...onImage], ' AND ')})`);
@@ -63,6 +76,7 @@ export function promptFilters(filters: LibraryFilters): Prisma.Sql[] {
   }
   if (filters.createdAfter) conditions.push(Prisma.sql`p."createdAt" >= ${filters.createdAfter}`);
   if (filters.createdBefore) conditions.push(Prisma.sql`p."createdAt" < ${filters.createdBefore}`);
+  if (filters.access) conditions.push(scopedPromptSql(filters.access));
   return conditions;
 }
 

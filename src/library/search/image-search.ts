@@ -9,6 +9,7 @@ import type { PromptMatch } from './matching.js';
 import { searchPage, type SearchPage } from './page.js';
 import { RankedSearch, type LibraryQuery } from './ranked-search.js';
 import { seedFromDecimal } from '../stored-parameters.js';
+import { readableGenerations } from '../access.js';
 
 export interface ImageHit {
   id: string;
@@ -30,9 +31,10 @@ export type ImageSearchPage = SearchPage<ImageHit>;
 type ImageRow = Omit<ImageHit, 'seed'> & { seed: string; sort_key: number | null };
 
 export class ImageSearch extends RankedSearch<ImageHit> {
-  /** Images whose prompts are nearest in meaning to this image's prompt (itself left out); null when no such image. */
+  /** Images whose prompts are nearest in meaning to this image's prompt (itself left out); null when no such image (that the viewer may read). */
   async similar(imageId: string, filters: LibraryFilters, first: number, after?: string): Promise<ImageSearchPage | null> {
-    const image = await this.prisma.image.findUnique({ where: { id: imageId }, select: { generation: { select: { promptId: true } } } });
+    const readable = filters.access ? readableGenerations(filters.access.viewer) : {};
+    const image = await this.prisma.image.findFirst({ where: { id: imageId, generation: readable }, select: { generation: { select: { promptId: true } } } });
     if (!image) return null;
     return this.similarToPrompt(image.generation.promptId, Prisma.sql`i.id <> ${imageId}`, filters, first, after);
   }

@@ -8,6 +8,7 @@ import { allOf, promptFilters, type LibraryFilters } from './filters.js';
 import type { PromptMatch, SearchMode } from './matching.js';
 import { searchPage, withSearchSettings, type SearchPage } from './page.js';
 import { RankedSearch, type LibraryQuery, type LibrarySort } from './ranked-search.js';
+import { scopedPromptSql, type Access } from '../access.js';
 
 export type { SearchMode };
 export type { LibraryQuery, LibrarySort };
@@ -26,7 +27,9 @@ export type PromptSearchPage = SearchPage<PromptHit>;
 
 export class PromptSearch extends RankedSearch<PromptHit> {
   /** Prompts nearest in meaning to a stored one (itself left out), most similar first. */
-  similar(promptId: string, filters: LibraryFilters, first: number, after?: string): Promise<PromptSearchPage | null> {
+  async similar(promptId: string, filters: LibraryFilters, first: number, after?: string): Promise<PromptSearchPage | null> {
+    // The prompt must be one the viewer could find (own work or the gallery); any other id does not exist for them.
+    if (filters.access && !(await this.visible(promptId, { ...filters.access, scope: 'ALL' }))) return null;
     return this.similarToPrompt(promptId, Prisma.sql`p.id <> ${promptId}`, filters, first, after);
   }
 
@@ -42,18 +45,24 @@ export class PromptSearch extends RankedSearch<PromptHit> {
     return page;
   }
 
+  /** Whether the prompt is in the access's scope. */
+  async visible(promptId: string, access: Access): Promise<boolean> {
+    const rows = await this.prisma.$queryRaw<unknown[]>`SELECT 1 FROM "Prompt" p WHERE p.id = ${promptId} AND ${scopedPromptSql(access)}`;
+    return rows.length > 0;
+  }
+
   /**
    * For the prompt box: prompts starting with what was typed first (most used first), then prompts containing
    * a word close to it (so a typo still suggests something).
    */
-  async suggestions(prefix: string, first: number): Promise<PromptHit[]> {
+  async suggestions(prefix: string, first: number, access?: Access): Promise<PromptHit[]> {
     const typed = prefix.trim().replace(/\s+/g, ' ').toLowerCase();
     if (typed === '') return [];
     const pattern = `${escapeLike(typed)}%`;
     return withSearchSettings(this.prisma, [], (tx) => tx.$queryRaw<PromptHit[]>`
       SELECT p.id, p.text, p."useCount", p."createdAt", p."lastUsedAt", word_similarity(${typed}, p.normalized)::float8 AS score
       FROM "Prompt" p
-      WHERE p.normalized LIKE ${pattern} OR ${typed} <% p.normalized
+      WHERE (p.normalized LIKE ${pattern} OR ${typed} <% p.normalized) AND ${access ? scopedPromptSql(access) : Prisma.sql`TRUE`}
       ORDER BY (p.normalized LIKE ${pattern}) DESC, word_similarity(${typed}, p.normalized) DESC, p."useCount" DESC, p.id
       LIMIT ${first}`);
   }
