@@ -20,6 +20,7 @@ function requiredVariables(document: DocumentNode): Record<string, unknown> {
   const samples: Record<string, unknown> = {
     'ID!': 'some-id', 'String!': 'a fox', 'Boolean!': true, 'Int!': 20, '[ID!]!': ['a', 'b'], '[String!]!': ['fox'],
     'GenerateInput!': { prompt: 'a fox' }, 'CollectionInput!': { name: 'foxes' }, 'CollectionChanges!': {},
+    'Visibility!': 'PUBLIC', 'Role!': 'USER',
   };
   const variables: Record<string, unknown> = {};
   for (const definition of document.definitions) {
