@@ -6,19 +6,21 @@
  * highest-resolution level that has attention: every latent position there attends to every other, so the
  * score matrices hold (tokens)^2 floats per head for each of the 2 x batchSize rows of a guided call, and
  * tokens grow with width x height. Peak memory therefore grows with batchSize x (width x height)^2. Measured
- * with the bundled toy-shapes model (npm run bench:memory, BENCHMARKS.md): the peak above the loaded model went
- * 84 MB at 256x256, 1.12 GB at 512x512 (13x for 4x the pixels), 2.63 GB at 640x640 (2.4x for 1.56x the
- * pixels), and 92, 159, 362, 736 MB at 256x256 with batchSize 1, 2, 4, 8 (linear in the batch).
+ * through the server with the bundled toy-shapes model (npm run bench:memory, BENCHMARKS.md), the peak above
+ * the warm server was 0.19 GB at 256x256, 1.15 GB at 512x512 (6x for 4x the pixels; the squared term takes
+ * over as the size grows) and 2.78 GB at 640x640 (2.4x for 1.56x the pixels: 1.56^2); a batch of 8 at 320x576
+ * peaked at the same 4.4 GB as one image of 512x1024, which has sqrt(8) times its pixels.
  * So a job fits when batchSize x pixels^2 <= maxPixels^2, where maxPixels is what one image may have at
  * batchSize 1: a batch of n gets maxPixels / sqrt(n) pixels per image.
  *
  * maxPixels per model: a budget of attention tokens, 8192 at batchSize 1 (twice SD 1.5's 4096 at 512x512),
  * turned into pixels by where the family's attention starts: SD 1.x/2.x attend at the latent resolution (a
- * token per 8x8 pixels: 524,288 pixels, e.g. 1024x512 or 724x724), SDXL's first level has no attention, so its
- * tokens are 16x16 pixels (2,097,152 pixels, e.g. 1448x1448). A model whose native size needs more tokens (SD
- * 2.x at 768x768: 9216) may always run at its native size. At the limit, toy-shapes peaks at about 4.5 GB and a
- * real SD 1.5 (8 heads) at about 9 GB of attention plus its 4 GB of weights: one job fits a 24 GB machine with
- * room to spare. ATELIER_MAX_PIXELS replaces maxPixels for every model (per job: each worker runs one).
+ * token per 8x8 pixels: 524,288 pixels, e.g. 1024x512 or 720x720), SDXL's first level has no attention, so its
+ * tokens are 16x16 pixels (2,097,152 pixels, e.g. 2048x1024). A model whose native size needs more tokens (SD
+ * 2.x at 768x768: 9216) may always run at its native size. At the limit, toy-shapes (4 heads) peaks 4.4 GB above
+ * the idle server, so a real SD 1.5 (8 heads) should need about 9 GB of attention beside its 4 GB of weights:
+ * one job fits a 24 GB machine with room to spare. ATELIER_MAX_PIXELS replaces maxPixels for every model
+ * (the budget is per job: each worker runs one at a time).
  */
 import type { ModelFamily } from '../diffusion/index.js';
 
