@@ -35,24 +35,29 @@ export function procStatusMiB(field: 'VmRSS' | 'VmHWM'): number {
   return Math.round(Number(match[1]) / 1024);
 }
 
-async function graphql(url: string, query: string, variables: Record<string, unknown>): Promise<Record<string, any>> {
+interface GraphqlAnswer {
+  generate?: { id: string };
+  generation?: { status: string; error: string | null };
+}
+
+async function graphql(url: string, query: string, variables: Record<string, unknown>): Promise<GraphqlAnswer> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: Record<string, any>; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
+  const body = (await response.json()) as { data?: GraphqlAnswer; errors?: unknown[] };
+  if (body.errors || !body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data;
 }
 
 /** Runs one generate to its end; throws unless it completed. */
 async function generate(url: string, input: Record<string, unknown>): Promise<void> {
   const { generate: queued } = await graphql(url, 'mutation($input: GenerateInput!) { generate(input: $input) { id } }', { input });
   for (;;) {
-    const { generation } = await graphql(url, 'query($id: ID!) { generation(id: $id) { status error } }', { id: queued.id });
-    if (generation.status === 'COMPLETED') return;
-    if (generation.status === 'FAILED' || generation.status === 'CANCELLED') throw new Error(`job ${generation.status}: ${generation.error}`);
+    const { generation } = await graphql(url, 'query($id: ID!) { generation(id: $id) { status error } }', { id: queued!.id });
+    if (generation?.status === 'COMPLETED') return;
+    if (generation?.status === 'FAILED' || generation?.status === 'CANCELLED') throw new Error(`job ${generation.status}: ${generation.error}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
