@@ -1,7 +1,7 @@
 /**
- * Worker thread entry. Each worker owns its ONNX sessions (loaded once per model and kept for the next job,
- * unless a large job grew them: giveBackMemory)
- * and runs one job at a time; progress goes back to the pool as messages. Decoding init images and masks,
+ * Worker thread entry. Each worker owns its ONNX sessions (loaded once per model and kept for the next job
+ * unless a large job grew them: giveBackMemory) and runs one job at a time; progress goes back to the pool as
+ * messages. Decoding init images and masks,
  * encoding PNGs and previews here keeps that CPU work off the main thread that serves the API.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -53,10 +53,11 @@ const KEEP_ABOVE_LOADED_BYTES = 256 * 1024 ** 2;
 
 /**
  * onnxruntime's CPU arena keeps the largest job's buffers until its sessions are released (the Node binding
- * cannot pass the run option that shrinks it, and without the arena a step at 256-512 px is 1.3-2x slower:
+ * cannot pass the run option that shrinks it, and without the arena a step is 1.8x slower at 256 px, 2.7x at 512:
  * BENCHMARKS.md, bench:memory). So after a job larger than one native-size image, if the process holds more than
  * 256 MiB above what it held after loading, the sessions are released; the next job loads them again. Ordinary
  * jobs keep their warm arena. Runs before the job's last message, so no next job can be using the sessions.
+ * RSS is the whole process's: with several workers one may release after another grew it (a reload, no harm).
  */
 async function giveBackMemory(job: WorkerJob): Promise<void> {
   if (!loaded) return;
