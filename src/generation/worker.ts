@@ -1,8 +1,8 @@
 /**
  * Worker thread entry. Each worker owns its ONNX sessions (loaded once per model and kept for the next job
  * unless a large job grew them: giveBackMemory) and runs one job at a time; progress goes back to the pool as
- * messages. Decoding init images and masks,
- * encoding PNGs and previews here keeps that CPU work off the main thread that serves the API.
+ * messages. Decoding init images and masks, encoding PNGs and previews here keeps that CPU work off the main
+ * thread that serves the API.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
