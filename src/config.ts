@@ -37,6 +37,11 @@ export interface Config {
   cpuThreadsPerWorker: number;
   /** Jobs allowed in the queue at once; more are refused with QUEUE_FULL. */
   maxQueuedJobs: number;
+  /**
+   * ATELIER_MAX_PIXELS: pixels one image of a batchSize-1 job may have on any model (a batch of n gets this / sqrt(n));
+   * undefined: each model's own budget from its native size and family (generation/memory-budget.ts).
+   */
+  maxPixels: number | undefined;
   /** Send a preview image every N denoising steps (0 = never). */
   previewEvery: number;
   /** Folder with taesd_decoder.safetensors (and, for SDXL models, taesdxl_decoder.safetensors); undefined when not installed. */
@@ -177,6 +182,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     cudaDevices: readDeviceList(env, 'ATELIER_CUDA_DEVICES'),
     cpuThreadsPerWorker: readInt(env, 'ATELIER_CPU_THREADS', defaultThreads, 1, 256),
     maxQueuedJobs: readInt(env, 'ATELIER_MAX_QUEUE', 1000, 1, 1_000_000),
+    // At least one 64x64 image; from 11,863,284 (2048x2048 x sqrt(8)) on, every request the other limits allow fits.
+    maxPixels: env.ATELIER_MAX_PIXELS?.trim() ? readInt(env, 'ATELIER_MAX_PIXELS', 0, 64 * 64, 1_000_000_000) : undefined,
     previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),
     previewMaxSize: readInt(env, 'ATELIER_PREVIEW_SIZE', 128, 16, 1024),
     taesdDir: readTaesdDir(env, cwd),

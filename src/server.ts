@@ -74,7 +74,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     bus,
     pool,
     catalog,
-    new GenerationRequests(catalog, library.reader, { samplers: samplerNames, taesdAvailable: config.taesdDir !== undefined }),
+    new GenerationRequests(catalog, library.reader, {
+      samplers: samplerNames,
+      taesdAvailable: config.taesdDir !== undefined,
+      ...(config.maxPixels !== undefined ? { maxPixels: config.maxPixels } : {}),
+    }),
     logger,
     {
       previewEvery: config.previewEvery,

@@ -4,7 +4,9 @@
  * field. Pure: what is installed and stored comes in as a RequestContext.
  */
 import { randomBytes } from 'node:crypto';
+import type { ModelFamily } from '../diffusion/index.js';
 import type { CheckedParams, PictureInfo, PreviewMethod } from './job.js';
+import { fitsBudget, largestSquareSide, maxPixelsAtBatch, maxPixelsFor } from './memory-budget.js';
 import { parsePromptParameters, PromptParameterError, sizeForAspectRatio, type PromptParameters } from './prompt-parameters.js';
 import { GenerationRequestError } from './request-errors.js';
 
@@ -29,6 +31,14 @@ export interface GenerateRequest {
   priority?: number | null;
 }
 
+/** What a request check needs to know of an installed model. */
+export interface RequestModel {
+  name: string;
+  defaultSize: number;
+  family: ModelFamily;
+  defaults: { sampler: string; steps: number; guidanceScale: number };
+}
+
 /** Limits of a generation request; the error for a value outside names the field and these bounds. */
 export const LIMITS = {
   promptLength: 10_000,
@@ -46,8 +56,10 @@ export const LIMITS = {
 export const DEFAULTS = { batchSize: 1, priority: 0, denoisingStrength: 0.75 } as const;
 
 export interface RequestContext {
-  /** Installed models with their native size in pixels and the sampler, steps and guidance that suit them. */
-  models: ReadonlyArray<{ name: string; defaultSize: number; defaults: { sampler: string; steps: number; guidanceScale: number } }>;
+  /** Installed models with their native size in pixels, family, and the sampler, steps and guidance that suit them. */
+  models: ReadonlyArray<RequestModel>;
+  /** ATELIER_MAX_PIXELS: the pixels one image of a batchSize-1 job may have on any model, instead of each model's own. */
+  maxPixels?: number;
   /** Folders in the models directory that are not usable models, and why: named in the error for a request naming one. */
   unusableModels?: ReadonlyArray<{ name: string; problem: string }>;
   defaultModel: string;
@@ -80,8 +92,12 @@ export function checkGenerateRequest(input: GenerateRequest, context: RequestCon
   const shaped = parameters.aspectRatio ? sizeForAspectRatio(parameters.aspectRatio, model.defaultSize) : undefined;
   const { initImageId, maskImageId, denoisingStrength } = checkInitImage(input, context);
 
-  // An init image's size is the default (rounded down to a multiple of 8 within the limits).
-  const fromInit = context.initImage ? { width: initSize(context.initImage.width), height: initSize(context.initImage.height) } : undefined;
+  const batchSize = input.batchSize ?? DEFAULTS.batchSize;
+  checkRange('batchSize', batchSize, LIMITS.batchSize);
+  // An init image's size is the default (rounded down to a multiple of 8 within the limits, and scaled down to
+  // the memory budget: a phone photo must not default to a job that cannot run).
+  const budget = maxPixelsAtBatch(maxPixelsFor(model, context.maxPixels), batchSize);
+  const fromInit = context.initImage ? initSize(context.initImage, budget) : undefined;
   const width = input.width ?? shaped?.width ?? fromInit?.width ?? model.defaultSize;
   const height = input.height ?? shaped?.height ?? fromInit?.height ?? model.defaultSize;
   checkSize('width', width);
@@ -90,8 +106,7 @@ export function checkGenerateRequest(input: GenerateRequest, context: RequestCon
   checkRange('steps', steps, LIMITS.steps);
   const guidanceScale = input.guidanceScale ?? parameters.guidanceScale ?? model.defaults.guidanceScale;
   checkRange('guidanceScale', guidanceScale, LIMITS.guidanceScale);
-  const batchSize = input.batchSize ?? DEFAULTS.batchSize;
-  checkRange('batchSize', batchSize, LIMITS.batchSize);
+  checkMemoryBudget(model, width, height, batchSize, context.maxPixels);
   const priority = input.priority ?? DEFAULTS.priority;
   checkRange('priority', priority, LIMITS.priority);
 
@@ -117,7 +132,7 @@ export function checkGenerateRequest(input: GenerateRequest, context: RequestCon
 }
 
 /** The named model, or why it cannot be had: not installed, or a folder that is not a usable model. */
-function findModel(name: string, context: RequestContext): RequestContext['models'][number] {
+function findModel(name: string, context: RequestContext): RequestModel {
   const model = context.models.find((m) => m.name === name);
   if (model) return model;
   const names = context.models.map((m) => m.name);
@@ -170,9 +185,14 @@ function splitPromptParameters(text: string): { prompt: string; parameters: Prom
   }
 }
 
-/** A side of an init image as a default size: rounded down to a multiple of 8, within the size limits. */
-function initSize(side: number): number {
-  return Math.min(LIMITS.size.max, Math.max(LIMITS.size.min, side - (side % LIMITS.size.multipleOf)));
+/** An init image's size as the default: its sides rounded down to multiples of 8 within the size limits, and
+ * both scaled down alike (keeping the aspect ratio) until the image fits `maxPixels`. */
+function initSize(picture: { width: number; height: number }, maxPixels: number): { width: number; height: number } {
+  const fit = (side: number) => Math.min(LIMITS.size.max, Math.max(LIMITS.size.min, side - (side % LIMITS.size.multipleOf)));
+  const [width, height] = [fit(picture.width), fit(picture.height)];
+  if (width * height <= maxPixels) return { width, height };
+  const scale = Math.sqrt(maxPixels / (width * height));
+  return { width: fit(Math.floor(width * scale)), height: fit(Math.floor(height * scale)) };
 }
 
 /**
@@ -205,6 +225,25 @@ function checkSeed(field: string, seed: bigint, batchSize: number): void {
   }
   const last = max - BigInt(batchSize - 1);
   if (seed > last) throw new GenerationRequestError(field, `${field} + batchSize - 1 must not exceed ${max}`, { min: '0', max: last.toString() });
+}
+
+/**
+ * Memory admission: a job is accepted only if its largest UNet call fits (memory-budget.ts says why the budget
+ * is batchSize x pixels^2). Names width when one image alone is too large, batchSize when the batch makes it so.
+ */
+function checkMemoryBudget(model: RequestModel, width: number, height: number, batchSize: number, override: number | undefined): void {
+  const maxPixels = maxPixelsFor(model, override);
+  const pixels = width * height;
+  if (fitsBudget(pixels, batchSize, maxPixels)) return;
+  const atBatch = maxPixelsAtBatch(maxPixels, batchSize);
+  const side = largestSquareSide(atBatch);
+  const field = fitsBudget(pixels, 1, maxPixels) ? 'batchSize' : 'width';
+  throw new GenerationRequestError(
+    field,
+    `${width}x${height} x batchSize ${batchSize} needs more memory than model "${model.name}" may use: at batchSize ${batchSize} ` +
+      `an image may have at most ${atBatch} pixels (e.g. ${side}x${side}), got ${pixels}; memory grows with batchSize x (width x height)^2`,
+    { fields: ['width', 'height', 'batchSize'], maxPixels: atBatch, batchSize, reason: 'OVER_MEMORY_BUDGET' },
+  );
 }
 
 function checkSize(field: 'width' | 'height', value: number): void {

@@ -3,6 +3,7 @@
  * through ports (the model catalogue, stored pictures) and applies the request policy.
  */
 import type { Viewer } from '../accounts/viewer.js';
+import type { ModelFamily } from '../diffusion/index.js';
 import { checkGenerateRequest, type GenerateRequest } from './generation-request.js';
 import type { CheckedParams, PictureLookup } from './job.js';
 import { asOverrideError, remixRequest, type RemixOverrides } from './remix-request.js';
@@ -12,7 +13,11 @@ import { RemixSourceNotFoundError } from './request-errors.js';
 export interface InstalledModels {
   readonly defaultModel: string;
   scan(): Promise<{
-    models: ReadonlyArray<{ name: string; defaultSize: number; traits: { defaults: { sampler: string; steps: number; guidanceScale: number } } }>;
+    models: ReadonlyArray<{
+      name: string;
+      defaultSize: number;
+      traits: { family: ModelFamily; defaults: { sampler: string; steps: number; guidanceScale: number } };
+    }>;
     unusable: ReadonlyArray<{ name: string; problem: string }>;
   }>;
 }
@@ -22,6 +27,8 @@ export interface RequestOptions {
   samplers: readonly string[];
   /** Whether TAESD previews are installed (ATELIER_TAESD_DIR). */
   taesdAvailable: boolean;
+  /** ATELIER_MAX_PIXELS, when set: replaces every model's own memory budget (memory-budget.ts). */
+  maxPixels?: number;
 }
 
 export class GenerationRequests {
@@ -40,7 +47,8 @@ export class GenerationRequests {
     const initImage = request.initImageId ? await this.pictures.getPicture(request.initImageId, viewer) : null;
     const mask = request.maskImageId ? await this.pictures.getPicture(request.maskImageId, viewer) : null;
     return checkGenerateRequest(request, {
-      models: models.map((m) => ({ name: m.name, defaultSize: m.defaultSize, defaults: m.traits.defaults })),
+      models: models.map((m) => ({ name: m.name, defaultSize: m.defaultSize, family: m.traits.family, defaults: m.traits.defaults })),
+      ...(this.options.maxPixels !== undefined ? { maxPixels: this.options.maxPixels } : {}),
       unusableModels: unusable,
       defaultModel: this.models.defaultModel,
       samplers: this.options.samplers,

@@ -89,5 +89,8 @@ export function asOverrideError(error: unknown, overrides: RemixOverrides, image
   if (!(error instanceof GenerationRequestError) || error.field.startsWith('overrides.')) return error;
   const fromOverride = (overrides as Record<string, unknown>)[error.field] !== undefined;
   const message = fromOverride ? error.message : `${error.message} (the value stored with image "${imageId}"; change it with overrides.${error.field})`;
-  return error.renamed(`overrides.${error.field}`, message);
+  const renamed = error.renamed(`overrides.${error.field}`, message);
+  if (!error.allowed.fields) return renamed;
+  // The memory budget names every field of the job's size: each is an override here.
+  return new GenerationRequestError(renamed.field, renamed.message, { ...error.allowed, fields: error.allowed.fields.map((f) => `overrides.${f}`) });
 }

@@ -9,6 +9,10 @@ export interface AllowedValues {
   max?: number | string;
   allowedValues?: readonly string[];
   reason?: string;
+  /** Memory admission: every field that adds to the job's size, and the most pixels per image at that batchSize. */
+  fields?: readonly string[];
+  maxPixels?: number;
+  batchSize?: number;
 }
 
 /** One request field is unacceptable (BAD_USER_INPUT): which field, why, and what would be accepted. */

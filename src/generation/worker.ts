@@ -1,7 +1,8 @@
 /**
- * Worker thread entry. Each worker owns its ONNX sessions (loaded once per model and kept for the next job)
- * and runs one job at a time; progress goes back to the pool as messages. Decoding init images and masks,
- * encoding PNGs and previews here keeps that CPU work off the main thread that serves the API.
+ * Worker thread entry. Each worker owns its ONNX sessions (loaded once per model and kept for the next job
+ * unless a large job grew them: giveBackMemory) and runs one job at a time; progress goes back to the pool as
+ * messages. Decoding init images and masks, encoding PNGs and previews here keeps that CPU work off the main
+ * thread that serves the API.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import {
@@ -27,7 +28,8 @@ const { session, taesdDir } = workerData as WorkerStartData;
 /** One TAESD decoder per model family: a worker may load SD 1.x and SDXL models over its life. */
 const taesdByFamily = new Map<ModelFamily, Promise<TaesdDecoder>>();
 
-let loaded: { dir: string; pipeline: StableDiffusionPipeline } | undefined;
+/** The resident model, with the process RSS measured right after loading it (what giveBackMemory compares to). */
+let loaded: { dir: string; pipeline: StableDiffusionPipeline; rssAfterLoad: number } | undefined;
 const cancellations = new Map<string, AbortController>();
 /** The job running now (run() never rejects), so that shutdown can wait for it. */
 let current: Promise<void> | undefined;
@@ -41,8 +43,31 @@ async function pipelineFor(dir: string): Promise<StableDiffusionPipeline> {
   // One model resident per worker: release the previous one before loading the next.
   await loaded?.pipeline.release();
   loaded = undefined;
-  loaded = { dir, pipeline: await StableDiffusionPipeline.load(dir, session) };
-  return loaded.pipeline;
+  const pipeline = await StableDiffusionPipeline.load(dir, session);
+  loaded = { dir, pipeline, rssAfterLoad: process.memoryUsage.rss() };
+  return pipeline;
+}
+
+/** How far above its RSS after loading a worker may stay after a large job; more is given back. */
+const KEEP_ABOVE_LOADED_BYTES = 256 * 1024 ** 2;
+
+/**
+ * onnxruntime's CPU arena keeps the largest job's buffers until its sessions are released (the Node binding
+ * cannot pass the run option that shrinks it, and without the arena a step is 1.8x slower at 256 px, 2.7x at 512:
+ * BENCHMARKS.md, bench:memory). So after a job larger than one native-size image, if the process holds more than
+ * 256 MiB above what it held after loading, the sessions are released; the next job loads them again. Ordinary
+ * jobs keep their warm arena. Runs before the job's last message, so no next job can be using the sessions.
+ * RSS is the whole process's: with several workers one may release after another grew it (a reload, no harm).
+ */
+async function giveBackMemory(job: WorkerJob): Promise<void> {
+  if (!loaded) return;
+  const native = loaded.pipeline.model.defaultSize ** 2;
+  const { width, height, seeds } = job.request;
+  const larger = seeds.length * (width * height) ** 2 > native ** 2;
+  if (!larger || process.memoryUsage.rss() - loaded.rssAfterLoad <= KEEP_ABOVE_LOADED_BYTES) return;
+  const { pipeline } = loaded;
+  loaded = undefined;
+  await pipeline.release().catch(() => undefined);
 }
 
 async function run(job: WorkerJob): Promise<void> {
@@ -51,6 +76,7 @@ async function run(job: WorkerJob): Promise<void> {
   // Previews are encoded (on sharp's threads, or by TAESD's session) while the next step runs; the chain keeps
   // STEP events in order, and the job is not over before the last of them is.
   let steps = Promise.resolve();
+  let outcome: FromWorker;
   try {
     const init = await decodeInit(job);
     const pipeline = await pipelineFor(job.modelDir);
@@ -85,14 +111,17 @@ async function run(job: WorkerJob): Promise<void> {
         [owned.buffer as ArrayBuffer],
       );
     }
-    send({ type: 'completed', jobId: job.id, warnings: result.warnings });
+    outcome = { type: 'completed', jobId: job.id, warnings: result.warnings };
   } catch (error) {
-    if (error instanceof GenerationAbortedError) send({ type: 'cancelled', jobId: job.id });
-    else send({ type: 'failed', jobId: job.id, message: error instanceof Error ? error.message : String(error) });
+    if (error instanceof GenerationAbortedError) outcome = { type: 'cancelled', jobId: job.id };
+    else outcome = { type: 'failed', jobId: job.id, message: error instanceof Error ? error.message : String(error) };
   } finally {
     await steps.catch(() => undefined);
     cancellations.delete(job.id);
   }
+  // The pool hands this worker its next job on the outcome: memory is given back first.
+  await giveBackMemory(job);
+  send(outcome);
 }
 
 /** img2img: the init image (and mask) decoded at the request's size; undefined for text-to-image. */

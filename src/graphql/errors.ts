@@ -1,6 +1,6 @@
 /** GraphQL errors a client can act on: the one list of their codes, the constructors resolvers throw, and generation/'s errors mapped onto them. */
 import { GraphQLError } from 'graphql';
-import { GenerationRequestError, QueueFullError, RemixSourceNotFoundError } from '../generation/request-errors.js';
+import { GenerationRequestError, QueueFullError, RemixSourceNotFoundError, type AllowedValues } from '../generation/request-errors.js';
 
 /** Error codes a client can act on (extensions.code), as listed in DESIGN.md; the HTTP layer masks every other code. */
 export const CLIENT_ERROR_CODES = ['BAD_USER_INPUT', 'NOT_FOUND', 'MODEL_NOT_FOUND', 'QUEUE_FULL', 'UNAUTHENTICATED', 'FORBIDDEN', 'QUERY_TOO_COMPLEX'] as const;
@@ -11,11 +11,7 @@ export function clientError(code: ClientErrorCode, message: string, extensions: 
 }
 
 /** A bad input field: names the field and, where there is one, the allowed range or values. */
-export function badInput(
-  field: string,
-  message: string,
-  allowed: { min?: number | string; max?: number | string; allowedValues?: readonly string[]; reason?: string } = {},
-): GraphQLError {
+export function badInput(field: string, message: string, allowed: AllowedValues = {}): GraphQLError {
   return clientError('BAD_USER_INPUT', message, { field, ...allowed });
 }
 

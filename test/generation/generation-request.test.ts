@@ -6,8 +6,8 @@ import { GenerationRequestError } from '../../src/generation/request-errors.js';
 
 const CONTEXT: RequestContext = {
   models: [
-    { name: 'sd15', defaultSize: 512, defaults: { sampler: 'euler', steps: 30, guidanceScale: 7.5 } },
-    { name: 'turbo', defaultSize: 512, defaults: { sampler: 'euler-ancestral', steps: 1, guidanceScale: 0 } },
+    { name: 'sd15', defaultSize: 512, family: 'sd1', defaults: { sampler: 'euler', steps: 30, guidanceScale: 7.5 } },
+    { name: 'turbo', defaultSize: 512, family: 'sd1', defaults: { sampler: 'euler-ancestral', steps: 1, guidanceScale: 0 } },
   ],
   unusableModels: [{ name: 'half-copied', problem: 'unet/model.onnx is missing' }],
   defaultModel: 'sd15',
@@ -82,7 +82,8 @@ test('steps, guidance, batch size, priority and strengths are range-checked, nam
     const value = Object.values(request)[0];
     rejects(request, field, new RegExp(`^${field} must be between ${range.min} and ${range.max}, got ${value}$`), range);
   }
-  const edges = check({ steps: 150, guidanceScale: 0, batchSize: 8, priority: -100 });
+  // 256x256: a batch of 8 at sd15's native 512x512 is over its memory budget (memory-admission.test.ts).
+  const edges = check({ steps: 150, guidanceScale: 0, batchSize: 8, priority: -100, width: 256, height: 256 });
   assert.deepEqual([edges.steps, edges.guidanceScale, edges.batchSize, edges.priority], [150, 0, 8, -100]);
 });
 
@@ -153,8 +154,11 @@ const IMAGE = { id: 'im1', kind: 'image', width: 640, height: 480 } as const;
 
 test('img2img: the init image must exist; its size, rounded down to a multiple of 8 and clamped, is the default', () => {
   rejects({ initImageId: 'gone' }, 'initImageId', /^no stored image has the id "gone"$/, { reason: 'IMAGE_NOT_FOUND' }, { initImage: null });
-  const params = check({ initImageId: 'up1' }, { initImage: UPLOAD });
+  const params = check({ initImageId: 'up1' }, { initImage: UPLOAD, maxPixels: 2048 * 2048 });
   assert.deepEqual([params.width, params.height, params.initImageId, params.initImageKind, params.denoisingStrength], [296, 2048, 'up1', 'upload', 0.75]);
+  // Over the model's memory budget (524,288 pixels for sd15), both sides shrink alike until it fits.
+  const fitted = check({ initImageId: 'up1' }, { initImage: UPLOAD });
+  assert.deepEqual([fitted.width, fitted.height], [272, 1904]);
   const small = check({ initImageId: 'im1' }, { initImage: { ...IMAGE, width: 20, height: 63 } });
   assert.deepEqual([small.width, small.height, small.initImageKind], [64, 64, 'image']);
   assert.deepEqual([check({ initImageId: 'im1', width: 512 }, { initImage: IMAGE }).width], [512]);

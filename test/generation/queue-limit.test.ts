@@ -45,7 +45,7 @@ class MemoryQueue implements JobQueue {
 function service(queue: JobQueue, maxQueuedJobs: number): GenerationService {
   const models = {
     defaultModel: 'sd15',
-    scan: async () => ({ models: [{ name: 'sd15', defaultSize: 512, traits: { defaults: { sampler: 'euler', steps: 20, guidanceScale: 7 } } }], unusable: [] }),
+    scan: async () => ({ models: [{ name: 'sd15', defaultSize: 512, traits: { family: 'sd1' as const, defaults: { sampler: 'euler', steps: 20, guidanceScale: 7 } } }], unusable: [] }),
   };
   const pictures = { getPicture: async () => null, getImageWithGeneration: async () => null };
   const requests = new GenerationRequests(models, pictures, { samplers: ['euler'], taesdAvailable: false });

@@ -9,7 +9,7 @@ import { GenerationRequestError, RemixSourceNotFoundError } from '../../src/gene
 const MODELS: InstalledModels = {
   defaultModel: 'sd15',
   scan: async () => ({
-    models: [{ name: 'sd15', defaultSize: 512, traits: { defaults: { sampler: 'euler', steps: 30, guidanceScale: 7.5 } } }],
+    models: [{ name: 'sd15', defaultSize: 512, traits: { family: 'sd1', defaults: { sampler: 'euler', steps: 30, guidanceScale: 7.5 } } }],
     unusable: [],
   }),
 };

@@ -101,8 +101,14 @@ export function cpuSessionOptions(options: SessionOptions): ort.InferenceSession
   return {
     executionProviders: ['cpu'],
     graphOptimizationLevel: 'all',
-    // The arena keeps freed blocks for the next step, which has the same shapes: fewer allocations.
+    // The arena keeps freed blocks for the next step, which has the same shapes: without it a 512x512 step is
+    // about twice as slow (fresh pages for every large tensor; bench:memory). It holds the largest job's
+    // buffers until the session is released, and the Node binding passes no run option that shrinks it, so
+    // the worker releases its sessions after a large job instead (generation/worker.ts giveBackMemory).
     enableCpuMemArena: true,
+    // The memory pattern allocates a second block of a step's whole working set from the second run on, beside
+    // the arena's chunks from the first: twice the peak of a large job, for no measurable speed (bench:memory).
+    enableMemPattern: false,
     ...(options.cpuThreads ? { intraOpNumThreads: options.cpuThreads, interOpNumThreads: 1 } : {}),
   };
 }
