@@ -1,6 +1,7 @@
 /** Memory admission without a server: the pixel budget per model and batch, at its boundary and over it. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { LOCAL_VIEWER } from '../../src/accounts/viewer.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
 import { checkGenerateRequest, type GenerateRequest, type RequestContext, type RequestModel } from '../../src/generation/generation-request.js';
 import { GenerationRequests, type InstalledModels } from '../../src/generation/generation-requests.js';
@@ -99,7 +100,7 @@ test('img2img and remix sizes are held to the same budget; remix names its overr
   };
   const pictures = { getPicture: async () => null, getImageWithGeneration: async () => source };
   const requests = new GenerationRequests(installed, pictures, { samplers: ['euler'], taesdAvailable: false });
-  const error = await requests.remix('img', { batchSize: 8 }).then(
+  const error = await requests.remix('img', { batchSize: 8 }, LOCAL_VIEWER).then(
     () => assert.fail('expected the remix to be refused'),
     (e: unknown) => e,
   );
@@ -107,5 +108,5 @@ test('img2img and remix sizes are held to the same budget; remix names its overr
   assert.equal(error.field, 'overrides.batchSize');
   assert.deepEqual(error.allowed.fields, ['overrides.width', 'overrides.height', 'overrides.batchSize']);
   assert.equal(error.allowed.maxPixels, 185_363);
-  assert.equal((await requests.remix('img', { batchSize: 4 })).batchSize, 4);
+  assert.equal((await requests.remix('img', { batchSize: 4 }, LOCAL_VIEWER)).batchSize, 4);
 });
