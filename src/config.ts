@@ -45,8 +45,16 @@ export interface Config {
   previewMaxSize: number;
   /** Prefix for image URLs in API responses, e.g. https://atelier.example.com; empty = relative URLs. */
   publicUrl: string;
+  /**
+   * Origins whose web pages may call the API (CORS, and the Origin of a WebSocket upgrade): exact origins
+   * such as https://app.example.com, '*' for every origin; empty (the default) for the server's own origin only.
+   */
+  corsOrigins: CorsOrigins;
   logLevel: string;
 }
+
+/** '*' for every origin, else the exact origins allowed besides the server's own. */
+export type CorsOrigins = '*' | readonly string[];
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -93,6 +101,27 @@ function readDeviceList(env: Env, name: string): number[] {
   return ids.map(Number);
 }
 
+/** ATELIER_CORS_ORIGINS: comma-separated origins (scheme://host[:port], as browsers send them), or '*' alone. */
+function readOrigins(env: Env, name: string): CorsOrigins {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  if (raw === '*') return '*';
+  const origins = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    // An origin has no path, query or trailing slash: compared as text with what a browser sends.
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(name, `"${origin}" is not an origin such as https://app.example.com (scheme, host and port only; "*" alone allows every origin)`);
+    }
+  }
+  return origins;
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const workers = readInt(env, 'ATELIER_WORKERS', 1, 0, 64);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
@@ -125,6 +154,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     previewMaxSize: readInt(env, 'ATELIER_PREVIEW_SIZE', 128, 16, 1024),
     taesdDir: readTaesdDir(env, cwd),
     publicUrl: (env.ATELIER_PUBLIC_URL?.trim() || '').replace(/\/+$/, ''),
+    corsOrigins: readOrigins(env, 'ATELIER_CORS_ORIGINS'),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
 }

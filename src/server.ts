@@ -12,6 +12,7 @@ import { WorkerPool } from './generation/worker-pool.js';
 import type { AppContext } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildAppSchema } from './graphql/schema.js';
+import { isLoopbackAddress } from './http/host-check.js';
 import { startHttpServer } from './http/server.js';
 import { FileImageStore, openDatabase, openLibrary, type Database, type TextEmbedder } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -103,6 +104,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     context: async () => ({ ...context, loaders: createLoaders(library.batchReader) }),
     images: (id, variant) => library.pictureFile(id, variant),
     logger,
+    corsOrigins: config.corsOrigins,
+    // DNS rebinding matters where nothing else stands between a page and the API: a loopback server.
+    refuseForeignHosts: isLoopbackAddress(config.host),
   });
   logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir }, 'Atelier is serving');
 

@@ -10,3 +10,12 @@ test('settings are read and checked once: CUDA device lists', () => {
   assert.throws(() => loadConfig({ ATELIER_DEVICE: 'tpu' }), /Invalid setting ATELIER_DEVICE: expected one of auto, cuda, cpu/);
   assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /Invalid setting DATABASE_URL/);
 });
+
+test('ATELIER_CORS_ORIGINS: exact origins, "*" alone, or unset for the server’s own origin only', () => {
+  assert.deepEqual(loadConfig({}).corsOrigins, []);
+  assert.equal(loadConfig({ ATELIER_CORS_ORIGINS: '*' }).corsOrigins, '*');
+  assert.deepEqual(loadConfig({ ATELIER_CORS_ORIGINS: 'https://app.example, http://localhost:5173' }).corsOrigins, ['https://app.example', 'http://localhost:5173']);
+  for (const bad of ['app.example', 'https://app.example/', 'https://app.example/path', 'ftp://files.example', '*, https://app.example']) {
+    assert.throws(() => loadConfig({ ATELIER_CORS_ORIGINS: bad }), /Invalid setting ATELIER_CORS_ORIGINS/, bad);
+  }
+});

@@ -33,12 +33,35 @@ export function apolloHandler<TContext extends BaseContext>(
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      res.statusCode = legacyJsonStatus(res.statusCode, response.headers.get('content-type'), response.body.string);
       res.end(response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/** Errors of a well-formed request that the GraphQL-over-HTTP spec answers 200 under application/json. */
+const WELL_FORMED_REQUEST_FAILURES: ReadonlySet<unknown> = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * The status of an answer in `application/json`. Apollo answers a document that does not parse or validate,
+ * or variables that do not fit, with 400; the GraphQL-over-HTTP spec asks for 200 when the client accepts only
+ * application/json (clients written before application/graphql-response+json read errors from the body), and
+ * 4xx only under application/graphql-response+json, where Apollo's status stays.
+ */
+function legacyJsonStatus(status: number, contentType: string | undefined, body: string): number {
+  if (status !== 400 || !contentType?.startsWith('application/json')) return status;
+  let parsed: { data?: unknown; errors?: Array<{ extensions?: { code?: unknown } }> };
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    return status;
+  }
+  const errors = parsed.errors ?? [];
+  const wellFormed = parsed.data === undefined && errors.length > 0 && errors.every((error) => WELL_FORMED_REQUEST_FAILURES.has(error.extensions?.code));
+  return wellFormed ? 200 : status;
 }
 
 class BodyTooLargeError extends Error {}

@@ -1,8 +1,8 @@
-// The image files: GET/HEAD /images/<id>[?size=thumb], cached forever by ETag since ids are content-addressed.
+// The image files: GET/HEAD /images/<id>[?size=thumb], cached forever by ETag since ids are content-addressed
+// (CORS headers come from the wrapper the server puts around this route).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ANY_ORIGIN } from './cors.js';
 import { sendJson } from './json.js';
 import { route, type Route } from './router.js';
 
@@ -51,7 +51,6 @@ async function serveImage(req: IncomingMessage, res: ServerResponse, id: string,
   const headers = {
     etag,
     'cache-control': `public, max-age=${ONE_YEAR_SECONDS}, immutable`,
-    ...ANY_ORIGIN,
   };
   if (req.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) {
     res.writeHead(304, headers).end();

@@ -7,10 +7,13 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../logger.js';
 import { apolloHandler } from './apollo-handler.js';
-import { withCors } from './cors.js';
+import type { CorsOrigins } from '../config.js';
+import { originPolicy, withCors } from './cors.js';
 import { maskInternalErrors, maskWsResult } from './error-masking.js';
 import { healthRoute } from './health.js';
+import { refuseForeignHosts } from './host-check.js';
 import { imageRoute, type ImageLookup } from './image-route.js';
+import { operationGuards } from './operation-guards.js';
 import { at, redirect, router } from './router.js';
 import { graphqlWsSubscriptions } from './subscriptions.js';
 
@@ -22,6 +25,10 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   context: () => Promise<TContext>;
   images: ImageLookup;
   logger: Logger;
+  /** Origins whose pages may call the API besides the server's own (CORS and WebSocket upgrades). */
+  corsOrigins: CorsOrigins;
+  /** Answer only requests whose Host is a loopback name (421 otherwise; /health excepted): DNS rebinding. */
+  refuseForeignHosts: boolean;
 }
 
 export interface RunningHttpServer {
@@ -41,7 +48,15 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   const { logger } = options;
   const server = http.createServer();
   const mask = maskInternalErrors(logger);
-  const subscriptions = graphqlWsSubscriptions(server, GRAPHQL_PATH, options.schema, options.context, maskWsResult(mask));
+  const origins = originPolicy(options.corsOrigins);
+  const subscriptions = graphqlWsSubscriptions(server, {
+    path: GRAPHQL_PATH,
+    schema: options.schema,
+    context: options.context,
+    formatResult: maskWsResult(mask),
+    origins,
+    refuseForeignHosts: options.refuseForeignHosts,
+  });
 
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
@@ -49,17 +64,21 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     // main.ts owns shutdown (stop workers, close the database); Apollo must not race it on SIGTERM.
     stopOnTerminationSignals: false,
     formatError: mask,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), subscriptions],
+    // Refuses GraphQL requests a page elsewhere could send without a preflight (on by default; kept explicit).
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), subscriptions, operationGuards(GRAPHQL_PATH)],
   });
   await apollo.start();
 
+  const images = imageRoute(options.images);
   const routes = [
-    at(GRAPHQL_PATH, withCors(apolloHandler(apollo, options.context))),
-    imageRoute(options.images),
+    at(GRAPHQL_PATH, withCors(origins, apolloHandler(apollo, options.context))),
+    { ...images, handle: withCors(origins, images.handle) },
     healthRoute(),
     redirect('/', GRAPHQL_PATH),
   ];
-  server.on('request', router(routes, logger));
+  const serve = router(routes, logger);
+  server.on('request', options.refuseForeignHosts ? refuseForeignHosts(serve) : serve);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,0 +1,49 @@
+// DNS rebinding: a web page can make its own host name resolve to 127.0.0.1 and then talk to a server on the
+// operator's loopback as if it were its own origin. Such requests still carry the page's host name in Host,
+// so a server on loopback (without authentication) answers only requests addressed to a loopback name.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Whether a listening address (HOST) is the loopback interface: only this machine can connect. */
+export function isLoopbackAddress(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return bare.toLowerCase() === 'localhost' || bare === '::1' || isIPv4Loopback(bare);
+}
+
+/** Whether a Host header names this machine's loopback (localhost, 127.x.x.x, [::1]), with any port. */
+export function isLoopbackHostHeader(hostHeader: string): boolean {
+  const host = hostHeader.trim().toLowerCase();
+  if (host.startsWith('[')) return /^\[::1\](:\d{1,5})?$/.test(host);
+  const name = host.replace(/:\d{1,5}$/, '');
+  return name === 'localhost' || isIPv4Loopback(name);
+}
+
+function isIPv4Loopback(name: string): boolean {
+  const parts = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(name);
+  return parts !== null && parts.slice(1).every((part) => Number(part) <= 255);
+}
+
+/**
+ * Whether to refuse this request as a possible DNS rebinding. A request without Host (HTTP/1.0 tools) is not
+ * one: browsers always send it.
+ */
+export function isForeignHost(req: IncomingMessage): boolean {
+  const host = req.headers.host;
+  return host !== undefined && !isLoopbackHostHeader(host);
+}
+
+export const FOREIGN_HOST_MESSAGE =
+  'this server listens on loopback without authentication and answers only requests addressed to localhost, 127.0.0.1 or [::1] (a page elsewhere may be using DNS rebinding)\n';
+
+/** Wraps the request listener so that requests addressed to a foreign host get 421, except /health (probes). */
+export function refuseForeignHosts(
+  listener: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const isHealth = req.url === '/health' || req.url?.startsWith('/health?') === true;
+    if (!isHealth && isForeignHost(req)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(FOREIGN_HOST_MESSAGE);
+      return;
+    }
+    listener(req, res);
+  };
+}
