@@ -2,7 +2,7 @@
 import type { PrismaClient } from '../db/generated/client.js';
 import { sha256Hex, type FileImageStore } from '../files/image-store.js';
 import { isFileReferenced } from '../files/pictures.js';
-import { normalizePrompt, recordPromptUse } from '../generations/prompts.js';
+import { normalizePrompt, promptKey, recordPromptUse } from '../generations/prompts.js';
 import { parameterColumns, presetToText, seedToDecimalString, type StoredParameters } from '../stored-parameters.js';
 import { storePictureFiles, type PictureFiles } from '../files/thumbnails.js';
 import type { PromptRow } from './csv-prompts.js';
@@ -140,8 +140,9 @@ export class LibraryImporter {
     return this.inFlight.run(`prompt:${normalizePrompt(row.prompt)}`, () =>
       this.prisma.$transaction(async (tx) => {
         const normalized = normalizePrompt(row.prompt);
-        const found = await tx.prompt.findUnique({ where: { normalized }, select: { id: true } });
-        const prompt = found ?? (await tx.prompt.create({ data: { text: row.prompt.trim(), normalized, useCount: 0 }, select: { id: true } }));
+        const normalizedKey = promptKey(normalized);
+        const found = await tx.prompt.findUnique({ where: { normalizedKey }, select: { id: true } });
+        const prompt = found ?? (await tx.prompt.create({ data: { text: row.prompt.trim(), normalized, normalizedKey, useCount: 0 }, select: { id: true } }));
         if (!hasSettings) return { status: found ? 'existing' : 'imported', promptId: prompt.id } as const;
         const same = await tx.promptPreset.findFirst({ where: { promptId: prompt.id, ...preset }, select: { id: true } });
         if (same) return { status: 'existing', promptId: prompt.id } as const;
