@@ -1,8 +1,16 @@
 // Checks of a whole operation before it runs, over HTTP (an Apollo plugin) and graphql-ws alike: no NUL
-// character in any text the client sent, and no subscription over HTTP (they are served over graphql-ws).
+// character in any text the client sent, no overlong id, and no subscription over HTTP (they are served over graphql-ws).
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, parse, type DocumentNode } from 'graphql';
-import { findNulCharacter, nulCharacterError } from '../graphql/client-text.js';
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { findNulCharacter, findOverlongId, nulCharacterError, overlongIdError } from '../graphql/client-text.js';
+
+/** The first client-text rule the operation breaks, as its error; null when it breaks none. */
+function textError(schema: GraphQLSchema, document: DocumentNode, variables: unknown): GraphQLError | null {
+  const nul = findNulCharacter(document, variables);
+  if (nul !== null) return nulCharacterError(nul);
+  const overlong = findOverlongId(schema, document, variables);
+  return overlong === null ? null : overlongIdError(overlong);
+}
 
 /** The refusal of a subscription sent as a plain HTTP request: it names the transport to use. */
 export function subscriptionOverHttpError(path: string): GraphQLError {
@@ -15,28 +23,30 @@ export function subscriptionOverHttpError(path: string): GraphQLError {
 export function operationGuards<TContext extends BaseContext>(graphqlPath: string): ApolloServerPlugin<TContext> {
   return {
     requestDidStart: async () => ({
-      didResolveOperation: async ({ operation, document, request }) => {
+      didResolveOperation: async ({ operation, document, request, schema }) => {
         if (operation?.operation === 'subscription') throw subscriptionOverHttpError(graphqlPath);
-        const field = findNulCharacter(document, request.variables);
-        if (field !== null) throw withStatus(nulCharacterError(field), 400);
+        const error = textError(schema, document, request.variables);
+        if (error) throw withStatus(error, 400);
       },
     }),
   };
 }
 
 /**
- * The same text check for a graphql-ws subscribe message: the errors to answer it with, or undefined to let
- * graphql-ws go on (a document that does not parse is left to its own syntax error).
+ * The same checks for a graphql-ws subscribe message: the errors to answer it with (a syntax error among
+ * them), or undefined to let graphql-ws go on.
  */
-export function wsOperationErrors(query: string, variables: unknown): readonly GraphQLError[] | undefined {
+export function wsOperationErrors(schema: GraphQLSchema, query: string, variables: unknown): readonly GraphQLError[] | undefined {
   let document: DocumentNode;
   try {
     document = parse(query);
-  } catch {
-    return undefined;
+  } catch (error) {
+    // graphql-ws would let the syntax error escape and close the socket with 4500 (internal error).
+    if (!(error instanceof GraphQLError)) throw error;
+    return [new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
   }
-  const field = findNulCharacter(document, variables);
-  return field === null ? undefined : [nulCharacterError(field)];
+  const error = textError(schema, document, variables);
+  return error ? [error] : undefined;
 }
 
 function withStatus(error: GraphQLError, status: number): GraphQLError {

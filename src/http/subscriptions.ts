@@ -36,7 +36,7 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(server: Ser
     {
       schema: options.schema,
       context: () => options.context(),
-      onSubscribe: (_ctx, _id, payload) => wsOperationErrors(payload.query, payload.variables),
+      onSubscribe: (_ctx, _id, payload) => wsOperationErrors(options.schema, payload.query, payload.variables),
       onNext: (_ctx, _id, _payload, _args, result) => options.formatResult(result),
     },
     wsServer,
