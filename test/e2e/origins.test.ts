@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { isLoopbackAddress, isLoopbackHostHeader } from '../../src/http/host-check.js';
 import { CatalogDocument } from '../generated/operations.js';
 import { suiteServer } from '../support/test-server.js';
 
@@ -171,4 +172,13 @@ describe('ATELIER_CORS_ORIGINS=*', () => {
     assert.equal(answer.headers.get('access-control-allow-origin'), '*');
     assert.ok((await wsQueryFrom(server().url, 'https://anyone.example')) > 0);
   });
+});
+
+test('which listening addresses and Host headers are loopback', () => {
+  for (const host of ['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost']) assert.ok(isLoopbackAddress(host), host);
+  for (const host of ['0.0.0.0', '::', '192.168.1.5', '10.0.0.1', 'atelier.example']) assert.ok(!isLoopbackAddress(host), host);
+  for (const host of ['localhost', 'LOCALHOST:4000', '127.0.0.1:80', '[::1]', '[::1]:4000']) assert.ok(isLoopbackHostHeader(host), host);
+  for (const host of ['127.0.0.1.evil.example', 'localhost.evil.example', '127.0.0.256', '[::2]:4000', 'evil.example:4000', '[::1]x']) {
+    assert.ok(!isLoopbackHostHeader(host), host);
+  }
 });
