@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { PromptEmbedder, scanModelFolders } from './diffusion/index.js';
 import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';
-import type { Config } from './config.js';
+import type { Config, CorsOrigins } from './config.js';
 import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
@@ -104,7 +104,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     context: async () => ({ ...context, loaders: createLoaders(library.batchReader) }),
     images: (id, variant) => library.pictureFile(id, variant),
     logger,
-    corsOrigins: config.corsOrigins,
+    corsOrigins: withPublicOrigin(config.corsOrigins, config.publicUrl),
     // DNS rebinding matters where nothing else stands between a page and the API: a loopback server.
     refuseForeignHosts: isLoopbackAddress(config.host),
   });
@@ -121,6 +121,16 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await database.close();
     },
   };
+}
+
+/**
+ * The allowed origins plus ATELIER_PUBLIC_URL's: pages served under the public URL are the server's own even
+ * when a reverse proxy rewrites Host (which is how the server recognises its own origin otherwise).
+ */
+function withPublicOrigin(origins: CorsOrigins, publicUrl: string): CorsOrigins {
+  if (origins === '*' || !URL.canParse(publicUrl)) return origins;
+  const own = new URL(publicUrl).origin;
+  return origins.includes(own) ? origins : [...origins, own];
 }
 
 /**

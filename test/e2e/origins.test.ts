@@ -161,6 +161,16 @@ describe('ATELIER_CORS_ORIGINS lists the origins allowed', () => {
   });
 });
 
+describe('behind a reverse proxy: ATELIER_PUBLIC_URL’s origin is the server’s own', () => {
+  const server = suiteServer({ workers: 0, publicUrl: 'https://atelier.example' });
+
+  test('a page under the public URL may use the API and subscriptions although Host names the loopback', async () => {
+    assert.equal((await preflight(server().url, 'https://atelier.example')).status, 204);
+    assert.ok((await wsQueryFrom(server().url, 'https://atelier.example')) > 0);
+    assert.equal((await upgrade(server().url, { origin: 'https://other.example' })).status, 403);
+  });
+});
+
 describe('ATELIER_CORS_ORIGINS=*', () => {
   const server = suiteServer({ workers: 0, corsOrigins: '*' });
 
