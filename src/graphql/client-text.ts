@@ -89,19 +89,17 @@ export function nulCharacterError(field: string): ReturnType<typeof badInput> {
   return badInput(field, `${field} contains a NUL character (U+0000) or a lone UTF-16 surrogate, which text here cannot hold`, { reason: 'NUL_CHARACTER' });
 }
 
-function findInValue(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return !isStorableText(value) ? path : null;
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = findInValue(item, `${path}[${i}]`);
-      if (found !== null) return found;
-    }
-    return null;
-  }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = findInValue(item, path === '$' ? `$${key}` : `${path}.${key}`);
-      if (found !== null) return found;
+/** Walked with a stack of its own: variables may nest deeper than the call stack goes (JSON.parse does not mind). */
+function findInValue(root: unknown, rootPath: string): string | null {
+  const pending: Array<[value: unknown, path: string]> = [[root, rootPath]];
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (!isStorableText(value)) return path;
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) pending.push([value[i], `${path}[${i}]`]);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value).reverse()) pending.push([item, path === '$' ? `$${key}` : `${path}.${key}`]);
     }
   }
   return null;

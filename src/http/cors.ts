@@ -23,9 +23,9 @@ export function originPolicy(origins: CorsOrigins): OriginPolicy {
   return {
     allows,
     headersFor: (origin, host): Record<string, string> => {
-      if (origin === undefined || !allows(origin, host)) return {};
-      // The answer depends on the Origin header unless every origin is allowed: caches must keep them apart.
-      return origins === '*' ? { 'access-control-allow-origin': '*' } : { 'access-control-allow-origin': origin, vary: 'origin' };
+      if (origins === '*') return origin === undefined ? {} : { 'access-control-allow-origin': '*' };
+      // The answer depends on the Origin header, whatever it is: caches must keep the answers apart.
+      return origin !== undefined && allows(origin, host) ? { 'access-control-allow-origin': origin, vary: 'origin' } : { vary: 'origin' };
     },
   };
 }

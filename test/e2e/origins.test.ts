@@ -91,6 +91,8 @@ describe('default: only the server’s own origin', () => {
   test('a foreign origin’s request gets no access-control-allow-origin; the server’s own origin is answered as usual', async () => {
     const foreign = await post(server().url, { origin: 'https://evil.example' });
     assert.equal(foreign.headers.get('access-control-allow-origin'), null);
+    // Whether the header is there depends on Origin, so caches are told to keep answers apart by it.
+    assert.equal(foreign.headers.get('vary'), 'origin');
     const own = new URL(server().url).origin;
     const same = await post(server().url, { origin: own });
     assert.equal(same.status, 200);

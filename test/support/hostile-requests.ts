@@ -156,7 +156,10 @@ export const HOSTILE_CATEGORIES: HostileCategory[] = [
       return [
         ...times(70, () => operation('mutation($i: GenerateInput!) { generate(input: $i) { id } }', { i: { prompt: 'a cat', [pick(random, fields)]: pick(random, wrong) } })),
         ...times(15, () => operation('query($f: Int!, $a: String) { generations(first: $f, after: $a) { totalCount } }', { f: pick(random, wrong), a: pick(random, wrong) })),
-        ...times(15, () => operation('query($i: LibrarySearchInput) { searchImages(input: $i) { totalCount } }', { i: { [pick(random, ['width', 'seed', 'tags', 'mode', 'createdAfter', 'favoritesOnly'])]: pick(random, wrong) } })),
+        ...times(13, () => operation('query($i: LibrarySearchInput) { searchImages(input: $i) { totalCount } }', { i: { [pick(random, ['width', 'seed', 'tags', 'mode', 'createdAfter', 'favoritesOnly'])]: pick(random, wrong) } })),
+        // Variables nested deeper than a recursive walk's call stack goes.
+        post(`{"query":"mutation($ids: [ID!]!) { tagImages(imageIds: $ids, tags: [\\"t\\"]) { id } }","variables":{"ids":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`),
+        post(`{"query":"{ samplers { name } }","variables":{"deep":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}}`),
       ];
     },
   },
