@@ -163,6 +163,7 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       } finally {
         await ws.dispose();
       }
+      t.diagnostic(`${sent} requests in ${HOSTILE_CATEGORIES.length} categories; RSS grew by ${Math.round((peak - baseline) / 2 ** 20)} MB at most`);
       assert.deepEqual(faults.slice(0, 20), [], `${faults.length} of ${sent} requests were not refused with a coded client error`);
       assert.ok(sent >= 1000, `only ${sent} requests`);
       assert.ok(peak - baseline < RSS_GROWTH_BOUND, `RSS grew by ${Math.round((peak - baseline) / 2 ** 20)} MB`);
