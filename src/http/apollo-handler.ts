@@ -5,6 +5,8 @@ import { sendJson } from './json.js';
 
 /** Room for an uploaded image (uploadImage) as a base64 data URL. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** How far past MAX_BODY_BYTES a body is read (and dropped) before the connection is cut. */
+const DRAIN_FACTOR = 4;
 
 /**
  * GraphQL over HTTP for a plain node:http server: the few lines of glue an Apollo integration package would
@@ -72,9 +74,15 @@ async function readBody(req: IncomingMessage, contentType: string): Promise<unkn
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`request body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
+    // Past the limit the rest is read and dropped, so the client is still sending when it gets the 413 (a
+    // socket closed under it loses the answer); past a few times the limit, the connection is cut.
+    if (size > MAX_BODY_BYTES * DRAIN_FACTOR) {
+      req.destroy();
+      break;
+    }
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
   }
+  if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`request body is larger than ${MAX_BODY_BYTES} bytes`);
   const text = Buffer.concat(chunks).toString('utf8');
   if (contentType.startsWith('application/json') || contentType.includes('+json')) {
     if (text === '') return undefined;

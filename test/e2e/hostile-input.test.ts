@@ -35,7 +35,6 @@ async function send(baseUrl: string, ws: Client, request: HostileRequest): Promi
     const response = await fetch(`${baseUrl}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
     return { status: response.status, body: await response.text() };
   } catch (error) {
-    // The server may answer an oversized body (413) and close before the client has sent all of it.
     return { status: 0, body: String((error as Error).cause ?? error) };
   }
 }
@@ -60,6 +59,7 @@ function sendOverWs(ws: Client, query: string, variables?: Record<string, unknow
 
 /** Why an answer is not the coded client error a bad request must get; null when it is. */
 function fault(request: HostileRequest, answer: Answer): string | null {
+  if (answer.status === 0) return `no answer (${answer.body})`;
   if (answer.status >= 500) return `status ${answer.status}`;
   if (answer.body.includes('INTERNAL_SERVER_ERROR')) return 'INTERNAL_SERVER_ERROR';
   if (STACK_TRACE.test(answer.body)) return 'a stack trace in the body';
