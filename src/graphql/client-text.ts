@@ -24,7 +24,7 @@ import { badInput } from './errors.js';
 /** Longer than any id the library issues (cuids are 25 characters): a longer one names nothing. */
 export const MAX_ID_LENGTH = 128;
 
-/** A value of type ID longer than MAX_ID_LENGTH: where it is, as findNulCharacter names places; null when none is. */
+/** A value of type ID longer than MAX_ID_LENGTH: where it is, as findUnstorableText names places; null when none is. */
 export function findOverlongId(schema: GraphQLSchema, document: DocumentNode, variables: unknown): string | null {
   let found: string | null = null;
   const typeInfo = new TypeInfo(schema);
@@ -73,9 +73,9 @@ function overlongIdIn(value: unknown, type: GraphQLInputType, path: string): str
 /**
  * Where the operation's text holds a NUL character or a lone surrogate: in a string literal of the document (named by its
  * argument and input fields) or in the variables (named `$variable.field[0]...`); null when nowhere. Checked
- * once per operation, before any resolver runs, so no NUL reaches the database by any field.
+ * once per operation, before any resolver runs, so no such text reaches the database by any field.
  */
-export function findNulCharacter(document: DocumentNode, variables: unknown): string | null {
+export function findUnstorableText(document: DocumentNode, variables: unknown): string | null {
   let found: string | null = null;
   visit(document, {
     StringValue(node, _key, _parent, _path, ancestors) {
@@ -85,8 +85,8 @@ export function findNulCharacter(document: DocumentNode, variables: unknown): st
   return found ?? (variables !== null && typeof variables === 'object' ? findInValue(variables, '$') : null);
 }
 
-export function nulCharacterError(field: string): ReturnType<typeof badInput> {
-  return badInput(field, `${field} contains a NUL character (U+0000) or a lone UTF-16 surrogate, which text here cannot hold`, { reason: 'NUL_CHARACTER' });
+export function unstorableTextError(field: string): ReturnType<typeof badInput> {
+  return badInput(field, `${field} contains a NUL character (U+0000) or a lone UTF-16 surrogate, which text here cannot hold`, { reason: 'UNSTORABLE_TEXT' });
 }
 
 /** Walked with a stack of its own: variables may nest deeper than the call stack goes (JSON.parse does not mind). */

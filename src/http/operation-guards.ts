@@ -1,13 +1,14 @@
 // Checks of a whole operation before it runs, over HTTP (an Apollo plugin) and graphql-ws alike: no NUL
-// character in any text the client sent, no overlong id, and no subscription over HTTP (they are served over graphql-ws).
+// character or lone surrogate in any text the client sent, no overlong id, and no subscription over HTTP
+// (subscriptions are served over graphql-ws).
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { findNulCharacter, findOverlongId, nulCharacterError, overlongIdError } from '../graphql/client-text.js';
+import { findUnstorableText, findOverlongId, unstorableTextError, overlongIdError } from '../graphql/client-text.js';
 
 /** The first client-text rule the operation breaks, as its error; null when it breaks none. */
 function textError(schema: GraphQLSchema, document: DocumentNode, variables: unknown): GraphQLError | null {
-  const nul = findNulCharacter(document, variables);
-  if (nul !== null) return nulCharacterError(nul);
+  const unstorable = findUnstorableText(document, variables);
+  if (unstorable !== null) return unstorableTextError(unstorable);
   const overlong = findOverlongId(schema, document, variables);
   return overlong === null ? null : overlongIdError(overlong);
 }

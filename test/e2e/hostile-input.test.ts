@@ -114,8 +114,14 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       };
       const generate = 'mutation($i: GenerateInput!) { generate(input: $i) { id } }';
 
+      // Text that is text passes: emoji (surrogate pairs), accents, CJK.
+      assert.equal((await gql(generate, { i: { prompt: 'a cat 🐱 on a café roof, 屋根の上' } })).body.errors, undefined);
       const nul = await gql(generate, { i: { prompt: 'a \u0000 cat' } });
-      assert.deepEqual(nul.body.errors?.[0]?.extensions, { code: 'BAD_USER_INPUT', field: '$i.prompt', reason: 'NUL_CHARACTER' });
+      assert.deepEqual(nul.body.errors?.[0]?.extensions, { code: 'BAD_USER_INPUT', field: '$i.prompt', reason: 'UNSTORABLE_TEXT' });
+      const lone = await gql('mutation($n: String!) { createCollection(input: { name: $n }) { id } }', { n: 'half a pair \ud83d' });
+      assert.deepEqual(lone.body.errors?.[0]?.extensions, { code: 'BAD_USER_INPUT', field: '$n', reason: 'UNSTORABLE_TEXT' });
+      const longId = await gql('query($id: ID!) { generation(id: $id) { id } }', { id: 'x'.repeat(129) });
+      assert.deepEqual(longId.body.errors?.[0]?.extensions, { code: 'BAD_USER_INPUT', field: '$id', max: 128 });
 
       // The longest prompt generate accepts is stored (on PostgreSQL a B-tree entry holds only 2.7 kB).
       const random = seededRandom(7);
