@@ -1,6 +1,7 @@
 // The hostile-input test's table: one generator per category of bad request, each making its share of the
 // requests from a seeded random source. A new category is one more entry in HOSTILE_CATEGORIES.
 import zlib from 'node:zlib';
+import { int, percentEncoded, pick, randomText, times, type Random } from './hostile-random.js';
 
 /** One request over HTTP to the server's base URL, or one operation over graphql-ws. */
 export type HostileRequest =
@@ -15,41 +16,6 @@ export interface Fixtures {
 export interface HostileCategory {
   name: string;
   make(random: Random, fixtures: Fixtures): Promise<HostileRequest[]> | HostileRequest[];
-}
-
-export type Random = () => number;
-
-/** mulberry32: a small seeded generator, so a failing request can be made again. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-const int = (random: Random, min: number, max: number): number => min + Math.floor(random() * (max - min + 1));
-const times = <T>(n: number, make: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => make(i));
-
-/** Text of every kind a client might send: letters, CJK, emoji, lone surrogates, control characters. */
-function randomText(random: Random, length: number): string {
-  // Long texts repeat a random kilobyte: as hostile to the server, much cheaper to make.
-  if (length > 1000) return randomText(random, 1000).repeat(Math.ceil(length / 1000)).slice(0, length);
-  const alphabets = [
-    () => String.fromCharCode(int(random, 97, 122)),
-    () => String.fromCharCode(int(random, 0x4e00, 0x9fff)),
-    () => String.fromCodePoint(int(random, 0x1f300, 0x1f64f)),
-    () => String.fromCharCode(int(random, 0xd800, 0xdfff)),
-    () => String.fromCharCode(int(random, 1, 31)),
-    () => ' ',
-  ];
-  let text = '';
-  while (text.length < length) text += pick(random, alphabets)();
-  return text.slice(0, length);
 }
 
 function post(body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }): HostileRequest {
@@ -102,9 +68,6 @@ const CURSOR_OPERATIONS = [
   'query($c: String) { searchImages(after: $c) { totalCount } }',
   'query($c: String) { collections(after: $c) { totalCount } }',
 ];
-
-/** Every byte %-escaped (encodeURIComponent refuses lone surrogates, which a client may still send). */
-const percentEncoded = (text: string): string => [...Buffer.from(text, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
 
 const cursorOf = (parts: unknown): string => Buffer.from(JSON.stringify(parts)).toString('base64url');
 
