@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isLoopbackAddress } from './loopback.js';
 
 /**
  * Every setting in one typed place. Read from the environment once at start-up; a bad value stops the
@@ -50,6 +51,11 @@ export interface Config {
   previewMaxSize: number;
   /** Prefix for image URLs in API responses, e.g. https://atelier.example.com; empty = relative URLs. */
   publicUrl: string;
+  /**
+   * Origins whose web pages may call the API (CORS, and the Origin of a WebSocket upgrade): exact origins
+   * such as https://app.example.com, '*' for every origin; empty (the default) for the server's own origin only.
+   */
+  corsOrigins: CorsOrigins;
   /** Limits on every GraphQL operation, over HTTP and WebSocket alike; over one, QUERY_TOO_COMPLEX. */
   queryLimits: QueryLimits;
   /**
@@ -63,6 +69,9 @@ export interface Config {
   imageUrlTtlSeconds: number;
   logLevel: string;
 }
+
+/** '*' for every origin, else the exact origins allowed besides the server's own. */
+export type CorsOrigins = '*' | readonly string[];
 
 /**
  * Limits on one GraphQL operation, checked before it runs (graphql/query-limits.ts). The defaults let through
@@ -128,16 +137,10 @@ function readDeviceList(env: Env, name: string): number[] {
   return ids.map(Number);
 }
 
-/** 127.0.0.1 (any 127.x), ::1, localhost: reachable from this machine only. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
-}
-
 /** ATELIER_AUTH, or open by default only where nobody else can reach the server. */
 function readAuth(env: Env, host: string, purpose: ConfigPurpose): 'keys' | 'none' {
   if (env.ATELIER_AUTH?.trim()) return readChoice(env, 'ATELIER_AUTH', 'none', ['keys', 'none'] as const);
-  if (isLoopbackHost(host) || purpose === 'tool') return 'none';
+  if (isLoopbackAddress(host) || purpose === 'tool') return 'none';
   throw new ConfigError(
     'ATELIER_AUTH',
     `HOST is ${host}, reachable from other machines, and ATELIER_AUTH is not set. To require API keys, create one ` +
@@ -150,6 +153,27 @@ function readAuth(env: Env, host: string, purpose: ConfigPurpose): 'keys' | 'non
  * a HOST without ATELIER_AUTH, since `npm run keys` is how that is fixed.
  */
 export type ConfigPurpose = 'serve' | 'tool';
+
+/** ATELIER_CORS_ORIGINS: comma-separated origins (scheme://host[:port], as browsers send them), or '*' alone. */
+function readOrigins(env: Env, name: string): CorsOrigins {
+  const raw = env[name]?.trim();
+  if (!raw) return [];
+  if (raw === '*') return '*';
+  const origins = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    // An origin has no path, query or trailing slash: compared as text with what a browser sends.
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(name, `"${origin}" is not an origin such as https://app.example.com (scheme, host and port only; "*" alone allows every origin)`);
+    }
+  }
+  return origins;
+}
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), purpose: ConfigPurpose = 'serve'): Config {
   const workers = readInt(env, 'ATELIER_WORKERS', 1, 0, 64);
@@ -199,6 +223,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     auth: readAuth(env, host, purpose),
     secret,
     imageUrlTtlSeconds: readInt(env, 'ATELIER_IMAGE_URL_TTL', 86_400, 60, 365 * 86_400),
+    corsOrigins: readOrigins(env, 'ATELIER_CORS_ORIGINS'),
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   };
 }

@@ -5,7 +5,7 @@ import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';
 import { Authenticator } from './accounts/authenticator.js';
 import { ImageSigner } from './accounts/image-signatures.js';
 import { loadServerSecret } from './accounts/server-secret.js';
-import type { Config } from './config.js';
+import type { Config, CorsOrigins } from './config.js';
 import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
@@ -15,6 +15,7 @@ import { WorkerPool } from './generation/worker-pool.js';
 import type { AppContext } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildAppSchema } from './graphql/schema.js';
+import { isLoopbackAddress } from './loopback.js';
 import { startHttpServer } from './http/server.js';
 import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type TextEmbedder } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -119,6 +120,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     queryLimits: config.queryLimits,
     verifyImageSignature: (id, variant, exp, sig) => signer?.verify(id, variant, exp, sig) ?? false,
     logger,
+    corsOrigins: withPublicOrigin(config.corsOrigins, config.publicUrl),
+    // DNS rebinding matters where nothing else stands between a page and the API: a loopback server.
+    // DNS rebinding matters only to an open server on loopback: with keys, a rebinding page has no key to send.
+    refuseForeignHosts: config.auth === 'none' && isLoopbackAddress(config.host),
   });
   logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir, auth: config.auth }, 'Atelier is serving');
 
@@ -133,6 +138,16 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await database.close();
     },
   };
+}
+
+/**
+ * The allowed origins plus ATELIER_PUBLIC_URL's: pages served under the public URL are the server's own even
+ * when a reverse proxy rewrites Host (which is how the server recognises its own origin otherwise).
+ */
+function withPublicOrigin(origins: CorsOrigins, publicUrl: string): CorsOrigins {
+  if (origins === '*' || !URL.canParse(publicUrl)) return origins;
+  const own = new URL(publicUrl).origin;
+  return origins.includes(own) ? origins : [...origins, own];
 }
 
 /**

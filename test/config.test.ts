@@ -19,3 +19,12 @@ test('settings are read and checked once: query limits', () => {
   assert.throws(() => loadConfig({ ATELIER_MAX_ALIASES: '-1' }), /Invalid setting ATELIER_MAX_ALIASES/);
   assert.throws(() => loadConfig({ ATELIER_MAX_QUERY_TOKENS: '5' }), /Invalid setting ATELIER_MAX_QUERY_TOKENS: 5 is outside/);
 });
+
+test('ATELIER_CORS_ORIGINS: exact origins, "*" alone, or unset for the server’s own origin only', () => {
+  assert.deepEqual(loadConfig({}).corsOrigins, []);
+  assert.equal(loadConfig({ ATELIER_CORS_ORIGINS: '*' }).corsOrigins, '*');
+  assert.deepEqual(loadConfig({ ATELIER_CORS_ORIGINS: 'https://app.example, http://localhost:5173' }).corsOrigins, ['https://app.example', 'http://localhost:5173']);
+  for (const bad of ['app.example', 'https://app.example/', 'https://app.example/path', 'ftp://files.example', '*, https://app.example']) {
+    assert.throws(() => loadConfig({ ATELIER_CORS_ORIGINS: bad }), /Invalid setting ATELIER_CORS_ORIGINS/, bad);
+  }
+});

@@ -6,6 +6,8 @@ import { sendJson } from './json.js';
 
 /** Room for an uploaded image (uploadImage) as a base64 data URL. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** How far past MAX_BODY_BYTES a body is read (and dropped) before the connection is cut. */
+const DRAIN_FACTOR = 4;
 
 /**
  * GraphQL over HTTP for a plain node:http server: the few lines of glue an Apollo integration package would
@@ -42,12 +44,35 @@ export function apolloHandler<TContext extends BaseContext>(
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      res.statusCode = legacyJsonStatus(res.statusCode, response.headers.get('content-type'), response.body.string);
       res.end(response.body.string);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/** Errors of a well-formed request that the GraphQL-over-HTTP spec answers 200 under application/json. */
+const WELL_FORMED_REQUEST_FAILURES: ReadonlySet<unknown> = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+
+/**
+ * The status of an answer in `application/json`. Apollo answers a document that does not parse or validate,
+ * or variables that do not fit, with 400; the GraphQL-over-HTTP spec asks for 200 when the client accepts only
+ * application/json (clients written before application/graphql-response+json read errors from the body), and
+ * 4xx only under application/graphql-response+json, where Apollo's status stays.
+ */
+function legacyJsonStatus(status: number, contentType: string | undefined, body: string): number {
+  if (status !== 400 || !contentType?.startsWith('application/json')) return status;
+  let parsed: { data?: unknown; errors?: Array<{ extensions?: { code?: unknown } }> };
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    return status;
+  }
+  const errors = parsed.errors ?? [];
+  const wellFormed = parsed.data === undefined && errors.length > 0 && errors.every((error) => WELL_FORMED_REQUEST_FAILURES.has(error.extensions?.code));
+  return wellFormed ? 200 : status;
 }
 
 class BodyTooLargeError extends Error {}
@@ -58,9 +83,15 @@ async function readBody(req: IncomingMessage, contentType: string): Promise<unkn
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`request body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
+    // Past the limit the rest is read and dropped, so the client is still sending when it gets the 413 (a
+    // socket closed under it loses the answer); past a few times the limit, the connection is cut.
+    if (size > MAX_BODY_BYTES * DRAIN_FACTOR) {
+      req.destroy();
+      break;
+    }
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk);
   }
+  if (size > MAX_BODY_BYTES) throw new BodyTooLargeError(`request body is larger than ${MAX_BODY_BYTES} bytes`);
   const text = Buffer.concat(chunks).toString('utf8');
   if (contentType.startsWith('application/json') || contentType.includes('+json')) {
     if (text === '') return undefined;

@@ -1,10 +1,9 @@
-// CORS: the API and the image files are public to pages on any origin (a web client may be served from
-// elsewhere), so /graphql responses and image files allow any origin, and preflights are answered without
-// reaching GraphQL.
+// CORS: which web pages may read the API's answers. The server's own origin always may; other origins only
+// when ATELIER_CORS_ORIGINS lists them (or is '*'). A preflight from any other origin is refused, so a page
+// elsewhere cannot call the API through the operator's browser. Graphql-ws upgrades use the same list.
+import type { IncomingMessage } from 'node:http';
+import type { CorsOrigins } from '../config.js';
 import type { RouteHandler } from './router.js';
-
-/** The response header that lets any origin read a response. */
-export const ANY_ORIGIN = { 'access-control-allow-origin': '*' } as const;
 
 const PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'GET, POST, OPTIONS',
@@ -12,12 +11,58 @@ const PREFLIGHT_HEADERS = {
   'access-control-max-age': '86400',
 };
 
-/** Wraps a handler so its responses carry ANY_ORIGIN and an OPTIONS preflight is answered 204. */
-export function withCors(handler: RouteHandler): RouteHandler {
+export interface OriginPolicy {
+  /** Whether a page on `origin` may use the API of the server that `host` (the Host header) names. */
+  allows(origin: string, host: string | undefined): boolean;
+  /** The CORS headers for a response to a page on `origin`; none for an origin that is not allowed. */
+  headersFor(origin: string | undefined, host: string | undefined): Record<string, string>;
+}
+
+export function originPolicy(origins: CorsOrigins): OriginPolicy {
+  const allows = (origin: string, host: string | undefined): boolean => origins === '*' || origins.includes(origin) || isOwnOrigin(origin, host);
+  return {
+    allows,
+    headersFor: (origin, host): Record<string, string> => {
+      if (origins === '*') return origin === undefined ? {} : { 'access-control-allow-origin': '*' };
+      // The answer depends on the Origin header, whatever it is: caches must keep the answers apart.
+      return origin !== undefined && allows(origin, host) ? { 'access-control-allow-origin': origin, vary: 'origin' } : { vary: 'origin' };
+    },
+  };
+}
+
+/** A page served by this server itself: its origin names the host the request was sent to. */
+function isOwnOrigin(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  try {
+    return new URL(origin).host === new URL(`http://${host}`).host;
+  } catch {
+    return false;
+  }
+}
+
+/** The request's Origin header, when it sent one. */
+export function requestOrigin(req: IncomingMessage): string | undefined {
+  const origin = req.headers.origin;
+  return typeof origin === 'string' && origin !== '' ? origin : undefined;
+}
+
+/**
+ * Wraps a handler so its responses carry the CORS headers the request's origin is allowed, and answers
+ * OPTIONS itself: 204 with what browsers may send for an allowed origin, 403 for any other. A request from a
+ * foreign origin that needs no preflight is still answered, without CORS headers: the browser does not let the
+ * page read it (and Apollo's CSRF prevention refuses such "simple" GraphQL requests).
+ */
+export function withCors(policy: OriginPolicy, handler: RouteHandler): RouteHandler {
   return async (req, res, url) => {
-    for (const [name, value] of Object.entries(ANY_ORIGIN)) res.setHeader(name, value);
+    const origin = requestOrigin(req);
+    const cors = policy.headersFor(origin, req.headers.host);
+    for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, PREFLIGHT_HEADERS);
+      if (origin !== undefined && !policy.allows(origin, req.headers.host)) {
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`origin ${origin} is not allowed (see ATELIER_CORS_ORIGINS)\n`);
+        return;
+      }
+      res.writeHead(204, { ...PREFLIGHT_HEADERS, allow: 'GET, POST, OPTIONS' });
       res.end();
       return;
     }

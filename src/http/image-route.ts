@@ -2,7 +2,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ANY_ORIGIN } from './cors.js';
 import { sendJson } from './json.js';
 import { route, type Route } from './router.js';
 import { canRead } from '../accounts/viewer.js';
@@ -96,7 +95,6 @@ async function serveImage(req: IncomingMessage, res: ServerResponse, url: URL, l
   const headers = {
     etag,
     'cache-control': cacheControl(image, allowed),
-    ...ANY_ORIGIN,
   };
   if (req.headers['if-none-match']?.split(',').some((tag) => tag.trim() === etag)) {
     res.writeHead(304, headers).end();

@@ -8,11 +8,14 @@ import type { GraphQLSchema } from 'graphql';
 import type { QueryLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import { apolloHandler } from './apollo-handler.js';
-import { withCors } from './cors.js';
+import type { CorsOrigins } from '../config.js';
+import { originPolicy, withCors } from './cors.js';
 import { maskInternalErrors, maskWsResult } from './error-masking.js';
 import { healthRoute } from './health.js';
-import { queryLimitsPlugin, queryTextRefusal } from './query-limits.js';
+import { refuseForeignHosts } from './host-check.js';
 import { imageRoute, type ImageLookup, type SignatureCheck } from './image-route.js';
+import { operationGuards } from './operation-guards.js';
+import { queryLimitsPlugin, queryTextRefusal } from './query-limits.js';
 import { at, redirect, router } from './router.js';
 import { graphqlWsSubscriptions } from './subscriptions.js';
 import type { Viewer } from '../accounts/viewer.js';
@@ -33,6 +36,10 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   /** Whether an image URL's `exp` and `sig` are a valid, unexpired signature of that picture and variant. */
   verifyImageSignature: SignatureCheck;
   logger: Logger;
+  /** Origins whose pages may call the API besides the server's own (CORS and WebSocket upgrades). */
+  corsOrigins: CorsOrigins;
+  /** Answer only requests whose Host is a loopback name (421 otherwise; /health excepted): DNS rebinding. */
+  refuseForeignHosts: boolean;
 }
 
 export interface RunningHttpServer {
@@ -52,15 +59,17 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   const { logger } = options;
   const server = http.createServer();
   const mask = maskInternalErrors(logger);
-  const subscriptions = graphqlWsSubscriptions(
-    server,
-    GRAPHQL_PATH,
-    options.schema,
-    options.context,
-    maskWsResult(mask),
-    options.authenticate,
-    options.queryLimits,
-  );
+  const origins = originPolicy(options.corsOrigins);
+  const subscriptions = graphqlWsSubscriptions(server, {
+    path: GRAPHQL_PATH,
+    schema: options.schema,
+    context: options.context,
+    formatResult: maskWsResult(mask),
+    origins,
+    refuseForeignHosts: options.refuseForeignHosts,
+    authenticate: options.authenticate,
+    limits: options.queryLimits,
+  });
 
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
@@ -68,14 +77,23 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     // main.ts owns shutdown (stop workers, close the database); Apollo must not race it on SIGTERM.
     stopOnTerminationSignals: false,
     formatError: mask,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), subscriptions, queryLimitsPlugin(options.queryLimits)],
+    // Refuses GraphQL requests a page elsewhere could send without a preflight (on by default; kept explicit).
+    csrfPrevention: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      subscriptions,
+      operationGuards(GRAPHQL_PATH),
+      queryLimitsPlugin(options.queryLimits),
+    ],
   });
   await apollo.start();
 
+  const images = imageRoute(options.images, { authenticate: options.authenticate, verifySignature: options.verifyImageSignature });
   const routes = [
     at(
       GRAPHQL_PATH,
       withCors(
+        origins,
         apolloHandler(
           apollo,
           async (req) => options.context(await httpViewer(req, options.authenticate)),
@@ -83,11 +101,12 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
         ),
       ),
     ),
-    imageRoute(options.images, { authenticate: options.authenticate, verifySignature: options.verifyImageSignature }),
+    { ...images, handle: withCors(origins, images.handle) },
     healthRoute(),
     redirect('/', GRAPHQL_PATH),
   ];
-  server.on('request', router(routes, logger));
+  const serve = router(routes, logger);
+  server.on('request', options.refuseForeignHosts ? refuseForeignHosts(serve) : serve);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

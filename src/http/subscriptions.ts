@@ -1,34 +1,56 @@
 // GraphQL subscriptions: graphql-ws on the HTTP server's GraphQL path, closed when Apollo drains the server.
-import type { Server } from 'node:http';
+// The upgrade is checked first: the Origin of a browser page against the CORS origins, the Host against
+// DNS rebinding where the server refuses foreign hosts.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { ExecutionResult, FormattedExecutionResult, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { QueryLimits } from '../config.js';
-import { limitedOnSubscribe } from './query-limits.js';
 import type { Viewer } from '../accounts/viewer.js';
 import { WS_UNAUTHENTICATED, WS_UNAUTHENTICATED_REASON, type Authenticate } from './authentication.js';
+import { requestOrigin, type OriginPolicy } from './cors.js';
+import { FOREIGN_HOST_MESSAGE, isForeignHost } from './host-check.js';
+import { wsOperationErrors } from './operation-guards.js';
+import { limitedOnSubscribe } from './query-limits.js';
+
+export interface SubscriptionOptions<TContext> {
+  path: string;
+  schema: GraphQLSchema;
+  /** The context of one operation, for the viewer the connection authenticated as. */
+  context: (viewer: Viewer) => Promise<TContext>;
+  /** Masks internal errors in what is sent (Apollo's formatError covers HTTP only). */
+  formatResult: (result: ExecutionResult) => FormattedExecutionResult;
+  origins: OriginPolicy;
+  refuseForeignHosts: boolean;
+  authenticate: Authenticate;
+  /** The same limits as over HTTP, applied in onSubscribe before anything runs. */
+  limits: QueryLimits;
+}
+
+/** Largest graphql-ws message accepted, in bytes: a query is at most a few thousand tokens (ws allows 100 MiB). */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /** Starts accepting WebSocket subscriptions on `path` now; the returned plugin ends them on apollo.stop(). */
-export function graphqlWsSubscriptions<TContext extends BaseContext>(
-  server: Server,
-  path: string,
-  schema: GraphQLSchema,
-  context: (viewer: Viewer) => Promise<TContext>,
-  /** Masks internal errors in what is sent (Apollo's formatError covers HTTP only). */
-  formatResult: (result: ExecutionResult) => FormattedExecutionResult,
-  authenticate: Authenticate,
-  /** The same limits as over HTTP, applied in onSubscribe before anything runs. */
-  limits: QueryLimits,
-): ApolloServerPlugin<TContext> {
-  const wsServer = new WebSocketServer({ server, path });
+export function graphqlWsSubscriptions<TContext extends BaseContext>(server: Server, options: SubscriptionOptions<TContext>): ApolloServerPlugin<TContext> {
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = upgradeRefusal(req, options);
+    if (refusal) {
+      socket.end(`HTTP/1.1 ${refusal.status}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(refusal.body)}\r\nconnection: close\r\n\r\n${refusal.body}`);
+      return;
+    }
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+  });
+  const limited = limitedOnSubscribe(options.schema, options.limits);
   // The key is checked once, at connection_init; every operation of the connection acts as that viewer.
   const viewers = new WeakMap<object, Viewer>();
   const wsCleanup = useServer(
     {
-      schema,
+      schema: options.schema,
       onConnect: async (ctx) => {
-        const viewer = await authenticate(ctx.connectionParams?.authorization);
+        const viewer = await options.authenticate(ctx.connectionParams?.authorization);
         if (!viewer) {
           ctx.extra.socket.close(WS_UNAUTHENTICATED, WS_UNAUTHENTICATED_REASON);
           return false;
@@ -39,12 +61,30 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(
       context: (ctx) => {
         const viewer = viewers.get(ctx);
         if (!viewer) throw new Error('a graphql-ws operation before its connection was authenticated');
-        return context(viewer);
+        return options.context(viewer);
       },
-      onSubscribe: limitedOnSubscribe(schema, limits),
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
+      // The limits first (the query's length is checked before it is parsed), then the client-text guards.
+      onSubscribe: (ctx, id, payload) => {
+        const checked = limited(ctx, id, payload);
+        if (Array.isArray(checked)) return checked;
+        return wsOperationErrors(options.schema, payload.query, payload.variables) ?? checked;
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => options.formatResult(result),
     },
     wsServer,
   );
   return { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) };
+}
+
+/** Why an upgrade is refused (status line and text), or null to accept it. */
+function upgradeRefusal(req: IncomingMessage, options: SubscriptionOptions<unknown>): { status: string; body: string } | null {
+  const path = (req.url ?? '').split('?')[0];
+  if (path !== options.path) return { status: '404 Not Found', body: `WebSocket subscriptions are served at ${options.path}\n` };
+  if (options.refuseForeignHosts && isForeignHost(req)) return { status: '421 Misdirected Request', body: FOREIGN_HOST_MESSAGE };
+  // Browsers always send Origin on a WebSocket upgrade; other clients (no Origin) are not pages and may connect.
+  const origin = requestOrigin(req);
+  if (origin !== undefined && !options.origins.allows(origin, req.headers.host)) {
+    return { status: '403 Forbidden', body: `origin ${origin} is not allowed (see ATELIER_CORS_ORIGINS)\n` };
+  }
+  return null;
 }

@@ -10,6 +10,7 @@ export { DatabaseImageSink } from './files/image-sink.js';
 export { FileImageStore, type StoredFile } from './files/image-store.js';
 export { imageUrl, imageUrls, thumbnailUrl, type ImageUrls, type UrlSigner } from './files/image-url.js';
 export type { PictureFile, PictureVariant } from './files/picture-files.js';
+export { isStorableText } from './support/storable-text.js';
 export { encodeCursor, decodeCursor, stringPart, numberPart, datePart, type CursorPart, type PartReader } from './support/cursor.js';
 export { GenerationReader, type GenerationRecord, type ImageRecord, type GenerationPage } from './generations/generation-reader.js';
 export { normalizePrompt } from './generations/prompts.js';

@@ -1,5 +1,6 @@
 // Pins the HTTP surface around GraphQL (CORS, health, redirects, body errors, error masking) so a reshape or a
-// later CORS change shows up as a failing test rather than as a browser that silently stops working.
+// later CORS change shows up as a failing test rather than as a browser that silently stops working. Which
+// origins are refused is test/e2e/origins.test.ts.
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { describe, test } from 'node:test';
@@ -8,29 +9,32 @@ import { UploadImageDocument } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
 import { suiteServer } from '../support/test-server.js';
 
+/** The origin of a web client served elsewhere, listed in ATELIER_CORS_ORIGINS. */
+const APP = 'https://app.example';
+
 describe('the HTTP server around GraphQL', () => {
-  const server = suiteServer({ workers: 0 });
+  const server = suiteServer({ workers: 0, corsOrigins: [APP] });
 
   const post = (body: string, contentType = 'application/json'): Promise<Response> =>
-    fetch(`${server().url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    fetch(`${server().url}/graphql`, { method: 'POST', headers: { 'content-type': contentType, origin: APP }, body });
 
   test('a CORS preflight on /graphql is answered 204 with what browsers may send', async () => {
     const response = await fetch(`${server().url}/graphql`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      headers: { origin: APP, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
     });
     assert.equal(response.status, 204);
-    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.equal(response.headers.get('access-control-allow-origin'), APP);
     assert.equal(response.headers.get('access-control-allow-methods'), 'GET, POST, OPTIONS');
     assert.equal(response.headers.get('access-control-allow-headers'), 'content-type, authorization, apollo-require-preflight');
     assert.equal(response.headers.get('access-control-max-age'), '86400');
     assert.equal(await response.text(), '');
   });
 
-  test('GraphQL responses allow any origin', async () => {
+  test('GraphQL responses allow the listed origin', async () => {
     const response = await post(JSON.stringify({ query: '{ samplers { name } }' }));
     assert.equal(response.status, 200);
-    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.equal(response.headers.get('access-control-allow-origin'), APP);
     assert.ok(((await response.json()) as { data: { samplers: unknown[] } }).data.samplers.length > 0);
   });
 
@@ -55,7 +59,7 @@ describe('the HTTP server around GraphQL', () => {
   test('a body that is not JSON is a 400 BAD_REQUEST, with the CORS header', async () => {
     const response = await post('{ not json');
     assert.equal(response.status, 400);
-    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.equal(response.headers.get('access-control-allow-origin'), APP);
     const body = (await response.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
     assert.deepEqual(body.errors, [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }]);
   });
@@ -74,21 +78,21 @@ describe('the HTTP server around GraphQL', () => {
     assert.equal(body.errors[0]?.message, 'generation "missing" does not exist');
   });
 
-  test('image files: cached forever by ETag, readable from any origin, GET and HEAD only', async () => {
+  test('image files: cached forever by ETag, readable from the listed origin, GET and HEAD only', async () => {
     const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer();
     const { uploadImage } = await requestData(server().url, UploadImageDocument, { dataUrl: `data:image/png;base64,${png.toString('base64')}` });
     const url = new URL(uploadImage.url, server().url);
-    const full = await fetch(url);
+    const full = await fetch(url, { headers: { origin: APP } });
     assert.equal(full.status, 200);
     const etag = `"${uploadImage.sha256}"`;
     const cacheHeaders = (response: Response): unknown[] =>
       ['etag', 'cache-control', 'access-control-allow-origin'].map((name) => response.headers.get(name));
-    assert.deepEqual(cacheHeaders(full), [etag, 'public, max-age=31536000, immutable', '*']);
+    assert.deepEqual(cacheHeaders(full), [etag, 'public, max-age=31536000, immutable', APP]);
     assert.equal(full.headers.get('content-type'), 'image/png');
     const bytes = Buffer.from(await full.arrayBuffer());
     assert.equal(full.headers.get('content-length'), String(bytes.length));
 
-    const notModified = await fetch(url, { headers: { 'if-none-match': `"other", ${etag}` } });
+    const notModified = await fetch(url, { headers: { 'if-none-match': `"other", ${etag}`, origin: APP } });
     assert.equal(notModified.status, 304);
     assert.deepEqual(cacheHeaders(notModified), cacheHeaders(full));
 

@@ -95,6 +95,8 @@ function toFilters(input: LibraryFilterInput, prefix: string, viewer: Viewer): L
     if (value != null && value < 1) throw badInput(`${prefix}.${field}`, `${field} must be at least 1, got ${value}`, { min: 1 });
   }
   if (input.tags) checkTagNames(`${prefix}.tags`, input.tags);
+  checkLength(`${prefix}.model`, input.model, MAX_QUERY_LENGTH);
+  checkLength(`${prefix}.sampler`, input.sampler, MAX_QUERY_LENGTH);
   return {
     access: { viewer, scope: input.scope ?? 'MINE' },
     ...(input.model != null ? { model: input.model } : {}),

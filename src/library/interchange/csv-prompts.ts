@@ -1,6 +1,6 @@
 /** A CSV of prompts (with optional settings) -> checked rows, each bad one rejected with its line. */
 import { parseCsv } from './csv.js';
-import { MAX_SEED, parseSeed } from './parameters.js';
+import { importedTextProblem, MAX_SEED, parseSeed } from './parameters.js';
 import type { PresetParameters } from '../stored-parameters.js';
 import { LIMITS } from '../../generation/generation-request.js';
 
@@ -74,6 +74,8 @@ export function* readPromptCsv(text: string): Generator<CsvRow> {
       continue;
     }
     const problems: Array<[string, string]> = [];
+    const textProblem = importedTextProblem({ prompt, negativePrompt: cell('negativePrompt') });
+    if (textProblem) problems.push([textProblem.reason, textProblem.detail]);
     const seedText = cell('seed');
     const seed = seedText === '' ? null : parseSeed(seedText);
     if (seedText !== '' && seed === null) problems.push(['bad seed', `seed "${seedText}" is not an integer in 0..${MAX_SEED}`]);

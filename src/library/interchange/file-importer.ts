@@ -6,7 +6,7 @@ import { sha256Hex } from '../files/image-store.js';
 import { CsvHeaderError, readPromptCsv, type CsvRow } from './csv-prompts.js';
 import { EXPORT_FILE, parseExportLine, type ExportedGeneration, type ExportedPreset, type ExportedPrompt } from './export-format.js';
 import { ALREADY_IN_LIBRARY, type GenerationImport, type LibraryImporter } from './library-importer.js';
-import type { ImportedParameters } from './parameters.js';
+import { importedTextProblem, type ImportedParameters } from './parameters.js';
 import { readPngParameters, RECOGNISED_METADATA } from './png-metadata.js';
 import { isPng } from './png-text.js';
 import type { SamplerNames } from './sampler-names.js';
@@ -38,6 +38,8 @@ export class ImportRejectedError extends Error {
   constructor(
     readonly reason: string,
     readonly detail?: string,
+    /** The limit broken (characters), where the reason is one. */
+    readonly max?: number,
   ) {
     super(detail ? `${reason}: ${detail}` : reason);
     this.name = 'ImportRejectedError';
@@ -68,6 +70,8 @@ export class FileImporter {
     const parameters = readPngParameters(bytes, this.samplers);
     if (!parameters) throw new ImportRejectedError('no recognised metadata', `looked for ${RECOGNISED_METADATA}`);
     if (parameters.prompt.trim() === '') throw new ImportRejectedError('no prompt in the metadata', `${parameters.format} metadata without a prompt`);
+    const problem = importedTextProblem(parameters);
+    if (problem) throw new ImportRejectedError(problem.reason, problem.detail, problem.max);
     return { parameters, outcome: await this.importer.importPicture(bytes, parameters, this.ownerId) };
   }
 

@@ -2,7 +2,7 @@
 import type { Prisma, PrismaClient } from '../db/generated/client.js';
 import { sha256Hex, type FileImageStore } from '../files/image-store.js';
 import { isFileReferenced } from '../files/pictures.js';
-import { normalizePrompt, recordPromptUse } from '../generations/prompts.js';
+import { normalizePrompt, promptKey, recordPromptUse } from '../generations/prompts.js';
 import { parameterColumns, presetToText, seedToDecimalString, type StoredParameters } from '../stored-parameters.js';
 import { storePictureFiles, type PictureFiles } from '../files/thumbnails.js';
 import type { PromptRow } from './csv-prompts.js';
@@ -143,8 +143,9 @@ export class LibraryImporter {
     return this.inFlight.run(`prompt:${ownerId}:${normalizePrompt(row.prompt)}`, () =>
       this.prisma.$transaction(async (tx) => {
         const normalized = normalizePrompt(row.prompt);
-        const found = await tx.prompt.findUnique({ where: { normalized }, select: { id: true } });
-        const prompt = found ?? (await tx.prompt.create({ data: { text: row.prompt.trim(), normalized, useCount: 0 }, select: { id: true } }));
+        const normalizedKey = promptKey(normalized);
+        const found = await tx.prompt.findUnique({ where: { normalizedKey }, select: { id: true } });
+        const prompt = found ?? (await tx.prompt.create({ data: { text: row.prompt.trim(), normalized, normalizedKey, useCount: 0 }, select: { id: true } }));
         // A prompt without settings still gets an (empty) preset of its owner's: that is what puts a shared
         // prompt row into this account's library. The built-in admin `local` sees every prompt anyway and needs
         // none (so its imports store exactly what they stored before accounts).

@@ -1,5 +1,6 @@
 /** One picture's generation parameters as any import format reads them, and the checks they share. */
 import { LIMITS } from '../../generation/generation-request.js';
+import { isStorableText } from '../support/storable-text.js';
 
 /** Where a picture's parameters came from. */
 export type MetadataFormat = 'AUTOMATIC1111' | 'COMFYUI' | 'INVOKEAI';
@@ -62,4 +63,42 @@ export function parseCount(value: unknown): number | null {
 
 export function parseText(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
+}
+
+/** Longest model or sampler name an import keeps: a name, not a document. */
+export const MAX_IMPORTED_NAME_LENGTH = 256;
+
+/** What makes imported text unstorable, for the importer to refuse the picture or row with. */
+export interface ImportedTextProblem {
+  reason: 'prompt too long' | 'name too long' | 'NUL character in the metadata';
+  field: string;
+  detail: string;
+  /** The limit broken, in characters. */
+  max?: number;
+}
+
+/**
+ * The rule for text read from another tool's file: `generate`'s prompt limit (from the request policy
+ * itself) for the prompt and negative prompt, a bound for names, and no NUL character anywhere (the
+ * database's text cannot hold one). Null when the text can be stored as it is.
+ */
+export function importedTextProblem(texts: { prompt: string; negativePrompt?: string | null; model?: string | null; sampler?: string | null }): ImportedTextProblem | null {
+  for (const [field, value] of Object.entries(texts)) {
+    if (typeof value === 'string' && !isStorableText(value)) {
+      return { reason: 'NUL character in the metadata', field, detail: `${field} contains a NUL character (U+0000) or a lone UTF-16 surrogate` };
+    }
+  }
+  for (const field of ['prompt', 'negativePrompt'] as const) {
+    const length = texts[field]?.length ?? 0;
+    if (length > LIMITS.promptLength) {
+      return { reason: 'prompt too long', field, detail: `${field} is ${length} characters; the limit is ${LIMITS.promptLength}`, max: LIMITS.promptLength };
+    }
+  }
+  for (const field of ['model', 'sampler'] as const) {
+    const length = texts[field]?.length ?? 0;
+    if (length > MAX_IMPORTED_NAME_LENGTH) {
+      return { reason: 'name too long', field, detail: `${field} is ${length} characters; the limit is ${MAX_IMPORTED_NAME_LENGTH}`, max: MAX_IMPORTED_NAME_LENGTH };
+    }
+  }
+  return null;
 }

@@ -32,8 +32,9 @@ export function decodeCursor<K, I = string>(
   throw new RangeError(parts.message ?? 'malformed cursor');
 }
 
+/** A text part; never one with a NUL character, which the database's text cannot hold (we issue none). */
 export function stringPart(part: unknown): string | undefined {
-  return typeof part === 'string' ? part : undefined;
+  return typeof part === 'string' && !part.includes('\0') ? part : undefined;
 }
 
 /** A finite number (a search's sort key). */
@@ -41,9 +42,13 @@ export function numberPart(part: unknown): number | undefined {
   return typeof part === 'number' && Number.isFinite(part) ? part : undefined;
 }
 
+/** Dates a cursor may hold: years 1 to 9999, inside what PostgreSQL's timestamps hold (JavaScript's reach further). */
+const DATE_RANGE = { min: Date.parse('0001-01-01T00:00:00.000Z'), max: Date.parse('9999-12-31T23:59:59.999Z') };
+
 /** A date, written as an ISO string (a listing's creation time). */
 export function datePart(part: unknown): Date | undefined {
   if (typeof part !== 'string') return undefined;
   const date = new Date(part);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const time = date.getTime();
+  return Number.isNaN(time) || time < DATE_RANGE.min || time > DATE_RANGE.max ? undefined : date;
 }
