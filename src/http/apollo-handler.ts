@@ -17,7 +17,10 @@ export function apolloHandler<TContext extends BaseContext>(
   apollo: ApolloServer<TContext>,
   /** The request's context; may throw a GraphQLError (UNAUTHENTICATED), which Apollo answers with its http status. */
   context: (req: IncomingMessage) => Promise<TContext>,
-  /** A refusal of the request before Apollo parses it (a query text too long), answered with 400. */
+  /**
+   * A refusal of the request before Apollo parses it (a query text too long), answered with 400 whatever the
+   * client accepts: like an oversized body, the text is refused before it is read as GraphQL.
+   */
   refuse: (body: unknown, url: URL) => GraphQLError | undefined = () => undefined,
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> {
   return async (req, res, url) => {
@@ -54,7 +57,7 @@ export function apolloHandler<TContext extends BaseContext>(
 }
 
 /** Errors of a well-formed request that the GraphQL-over-HTTP spec answers 200 under application/json. */
-const WELL_FORMED_REQUEST_FAILURES: ReadonlySet<unknown> = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+const WELL_FORMED_REQUEST_FAILURES: ReadonlySet<unknown> = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'QUERY_TOO_COMPLEX']);
 
 /**
  * The status of an answer in `application/json`. Apollo answers a document that does not parse or validate,

@@ -32,7 +32,8 @@ function assertRefused(answer: Pick<Answer, 'data' | 'errors'>, measure: string,
 async function postTo(baseUrl: string, query: string, variables?: Record<string, unknown>, signal?: AbortSignal): Promise<Answer> {
   const response = await fetch(`${baseUrl}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // The GraphQL-over-HTTP media type, under which a refused request is a 4xx (under application/json it is 200).
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
     body: JSON.stringify({ query, variables }),
     signal,
   });
@@ -132,6 +133,10 @@ describe('query limits', () => {
     const http = await post(query);
     assert.equal(http.status, 400);
     assertRefused(http, 'cost', LIMITS.maxCost);
+    // A client that accepts only application/json gets the same refusal with 200, as the GraphQL-over-HTTP spec asks.
+    const legacy = await fetch(`${server().url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query }) });
+    assert.equal(legacy.status, 200);
+    assert.equal(((await legacy.json()) as Answer).errors?.[0]?.extensions?.code, 'QUERY_TOO_COMPLEX');
     assertRefused(await overWebSocket(query), 'cost', LIMITS.maxCost);
   });
 
