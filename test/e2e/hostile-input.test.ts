@@ -156,7 +156,8 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
         for (const [index, category] of HOSTILE_CATEGORIES.entries()) {
           const requests = await category.make(seededRandom(index + 1), { png: (chunks) => pngWithText(chunks) });
           for (const request of requests) {
-            const problem = fault(request, await send(url, ws, request));
+            const answer = await send(url, ws, request);
+            const problem = fault(request, answer) ?? (category.refusedWith && !answer.body.includes(`"${category.refusedWith}"`) ? `not ${category.refusedWith}` : null);
             if (problem) faults.push(`${category.name}: ${problem}: ${describeRequest(request)}`);
           }
           sent += requests.length;

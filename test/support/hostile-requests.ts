@@ -2,6 +2,7 @@
 // requests from a seeded random source. A new category is one more entry in HOSTILE_CATEGORIES.
 import zlib from 'node:zlib';
 import { int, percentEncoded, pick, randomText, times, type Random } from './hostile-random.js';
+import { aliasBomb, costBomb, depthBomb, directiveBomb, fragmentBomb, generateAliases } from './query-bombs.js';
 
 /** One request over HTTP to the server's base URL, or one operation over graphql-ws. */
 export type HostileRequest =
@@ -15,6 +16,8 @@ export interface Fixtures {
 
 export interface HostileCategory {
   name: string;
+  /** The code every answer of this category must carry (when a category is refused by one rule alone). */
+  refusedWith?: string;
   make(random: Random, fixtures: Fixtures): Promise<HostileRequest[]> | HostileRequest[];
 }
 
@@ -266,6 +269,26 @@ export const HOSTILE_CATEGORIES: HostileCategory[] = [
           query: pick(random, [subscription, '{ generation(id: $id) { id } }', 'query($id: ID!) { generation(id: $id) { id } }', '{ nope }', 'subscription { ']),
           variables: { id: pick(random, ['x', 'a\u0000b', randomText(random, 30), 5]) },
         })),
+      ];
+    },
+  },
+  {
+    // Sized past the default query limits, some far past: each must be refused before it runs, on both transports.
+    name: 'depth, alias, cost and fragment bombs',
+    refusedWith: 'QUERY_TOO_COMPLEX',
+    make: (random) => {
+      const bombs = [
+        () => depthBomb(int(random, 13, 60)),
+        () => aliasBomb(int(random, 31, 3000)),
+        () => aliasBomb(int(random, 31, 500), pick(random, ['samplers { name }', 'generations(first: 100) { totalCount }'])),
+        () => costBomb(int(random, 3, 5)),
+        () => fragmentBomb(int(random, 12, 40)),
+        () => directiveBomb(int(random, 51, 800)),
+        () => generateAliases(int(random, 6, 1000)),
+      ];
+      return [
+        ...times(70, () => operation(pick(random, bombs)())),
+        ...times(30, () => ({ transport: 'ws' as const, query: pick(random, bombs)() })),
       ];
     },
   },
