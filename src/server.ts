@@ -15,6 +15,7 @@ import { WorkerPool } from './generation/worker-pool.js';
 import type { AppContext } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildAppSchema } from './graphql/schema.js';
+import { InMemoryRateLimiter } from './http/rate-limiter.js';
 import { startHttpServer } from './http/server.js';
 import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type TextEmbedder } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -74,12 +75,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     bus,
     pool,
     catalog,
-    new GenerationRequests(catalog, library.reader, { samplers: samplerNames, taesdAvailable: config.taesdDir !== undefined }),
+    new GenerationRequests(catalog, library.reader, {
+      samplers: samplerNames,
+      taesdAvailable: config.taesdDir !== undefined,
+      maxJobCost: config.accountLimits.maxJobCost,
+    }),
     logger,
     {
       previewEvery: config.previewEvery,
       previewMaxSize: config.previewMaxSize,
       maxQueuedJobs: config.maxQueuedJobs,
+      accountLimits: config.accountLimits,
       sharedQueue: database.kind === 'postgresql',
     },
   );
@@ -91,7 +97,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const context: Omit<AppContext, 'loaders' | 'viewer'> = {
     accounts: library.accounts,
     sharing: library.sharing,
-    limits: { maxQueuedJobs: config.maxQueuedJobs },
+    limits: { maxQueuedJobs: config.maxQueuedJobs, requestsPerMinute: config.requestsPerMinute, ...config.accountLimits },
     generations: service,
     reader: library.reader,
     promptSearch: library.promptSearch,
@@ -114,6 +120,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     images: (id, variant) => library.pictureFile(id, variant),
     queryLimits: config.queryLimits,
     verifyImageSignature: (id, variant, exp, sig) => signer?.verify(id, variant, exp, sig) ?? false,
+    // In this process only: the cluster issue moves it to Redis (one more RateLimiter).
+    rateLimit: { limiter: new InMemoryRateLimiter(config.requestsPerMinute), perAccount: config.auth === 'keys' },
     logger,
   });
   logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir, auth: config.auth }, 'Atelier is serving');

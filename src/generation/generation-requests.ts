@@ -22,6 +22,8 @@ export interface RequestOptions {
   samplers: readonly string[];
   /** Whether TAESD previews are installed (ATELIER_TAESD_DIR). */
   taesdAvailable: boolean;
+  /** The most one job may cost (ATELIER_MAX_JOB_COST); undefined: no bound. */
+  maxJobCost?: number;
 }
 
 export class GenerationRequests {
@@ -47,6 +49,8 @@ export class GenerationRequests {
       taesdAvailable: this.options.taesdAvailable,
       initImage,
       mask,
+      viewerRole: viewer.role,
+      maxJobCost: this.options.maxJobCost,
     });
   }
 

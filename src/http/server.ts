@@ -16,7 +16,9 @@ import { imageRoute, type ImageLookup, type SignatureCheck } from './image-route
 import { at, redirect, router } from './router.js';
 import { graphqlWsSubscriptions } from './subscriptions.js';
 import type { Viewer } from '../accounts/viewer.js';
-import { httpViewer, type Authenticate } from './authentication.js';
+import { httpViewer, requestViewer, type Authenticate } from './authentication.js';
+import { withRateLimit } from './rate-limit.js';
+import type { RateLimiter } from './rate-limiter.js';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   host: string;
@@ -32,6 +34,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   queryLimits: QueryLimits;
   /** Whether an image URL's `exp` and `sig` are a valid, unexpired signature of that picture and variant. */
   verifyImageSignature: SignatureCheck;
+  /**
+   * The request rate limit on /graphql over HTTP, and whom it counts: each account (auth on), or each client
+   * address (auth off, where every request is the same account `local`; also requests without a valid key).
+   */
+  rateLimit: { limiter: RateLimiter; perAccount: boolean };
   logger: Logger;
 }
 
@@ -76,10 +83,17 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     at(
       GRAPHQL_PATH,
       withCors(
-        apolloHandler(
-          apollo,
-          async (req) => options.context(await httpViewer(req, options.authenticate)),
-          (body, url) => queryTextRefusal(body, url, options.queryLimits),
+        withRateLimit(
+          apolloHandler(
+            apollo,
+            async (req) => options.context(await httpViewer(req, options.authenticate)),
+            (body, url) => queryTextRefusal(body, url, options.queryLimits),
+          ),
+          options.rateLimit.limiter,
+          async (req) => {
+            const viewer = options.rateLimit.perAccount ? await requestViewer(req, options.authenticate) : null;
+            return viewer ? `account:${viewer.accountId}` : `address:${req.socket.remoteAddress ?? 'unknown'}`;
+          },
         ),
       ),
     ),
