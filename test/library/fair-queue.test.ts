@@ -80,6 +80,21 @@ function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       assert.deepEqual(await claims(), predicted);
     });
 
+    it('positions stay the claim order through a mixed history: three accounts, two priorities, claims between enqueues', async () => {
+      let seed = 7;
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+      const owners = ['alice', 'bob', 'local'];
+      const randomJobs = async (count: number) => {
+        for (let i = 0; i < count; i++) await enqueue(owners[next() % 3]!, 1, next() % 3 === 0 ? 5 : 0);
+      };
+      await randomJobs(24);
+      await claims(7);
+      await randomJobs(12);
+      const predicted = await queue.queuedIds();
+      assert.equal(predicted.length, 29);
+      assert.deepEqual(await claims(), predicted);
+    });
+
     it('concurrent claims hand out every job once across accounts', async () => {
       const ids = [...(await enqueue('alice', 6)), ...(await enqueue('bob', 6))];
       const claimed = (await Promise.all(Array.from({ length: 16 }, () => queue.claimNext()))).filter((job) => job !== null).map((job) => job!.id);
