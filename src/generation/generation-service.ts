@@ -115,9 +115,12 @@ export class GenerationService {
       checkAccountUsage(await this.accountUsage(origin.ownerId ?? LOCAL_ACCOUNT_ID, now), accountLimits, now);
     }
     const job = await this.queue.enqueue(params, origin);
-    const position = (await this.queue.position(job.id)) ?? 0;
+    const queued = await this.queue.queuedIds();
+    const position = queued.indexOf(job.id) + 1; // 0: a worker claimed it already
     this.logger.info({ jobId: job.id, position, model: job.model, steps: job.steps }, 'job queued');
+    // An account whose turn comes sooner goes ahead of others' jobs: those behind it moved back one place.
     this.bus.publish({ type: 'QUEUED', generationId: job.id, position });
+    if (position > 0) queued.slice(position).forEach((generationId, index) => this.bus.publish({ type: 'QUEUED', generationId, position: position + index + 1 }));
     this.pump();
     return { job, position, origin };
   }

@@ -17,7 +17,7 @@ import { at, redirect, router } from './router.js';
 import { graphqlWsSubscriptions } from './subscriptions.js';
 import type { Viewer } from '../accounts/viewer.js';
 import { httpViewer, requestViewer, type Authenticate } from './authentication.js';
-import { withRateLimit } from './rate-limit.js';
+import { rateLimitedError, rateLimitKey, withRateLimit } from './rate-limit.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
@@ -67,6 +67,11 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     maskWsResult(mask),
     options.authenticate,
     options.queryLimits,
+    // Operations over a WebSocket count against the same limit as HTTP requests.
+    async (viewer, req) => {
+      const state = await options.rateLimit.limiter.hit(rateLimitKey(options.rateLimit.perAccount ? viewer : null, req));
+      return state.allowed ? undefined : rateLimitedError(state);
+    },
   );
 
   const apollo = new ApolloServer<TContext>({
@@ -90,10 +95,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
             (body, url) => queryTextRefusal(body, url, options.queryLimits),
           ),
           options.rateLimit.limiter,
-          async (req) => {
-            const viewer = options.rateLimit.perAccount ? await requestViewer(req, options.authenticate) : null;
-            return viewer ? `account:${viewer.accountId}` : `address:${req.socket.remoteAddress ?? 'unknown'}`;
-          },
+          async (req) => rateLimitKey(options.rateLimit.perAccount ? await requestViewer(req, options.authenticate) : null, req),
         ),
       ),
     ),

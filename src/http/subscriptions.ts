@@ -1,7 +1,7 @@
 // GraphQL subscriptions: graphql-ws on the HTTP server's GraphQL path, closed when Apollo drains the server.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { ExecutionResult, FormattedExecutionResult, GraphQLSchema } from 'graphql';
+import type { ExecutionResult, FormattedExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { QueryLimits } from '../config.js';
@@ -20,8 +20,11 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(
   authenticate: Authenticate,
   /** The same limits as over HTTP, applied in onSubscribe before anything runs. */
   limits: QueryLimits,
+  /** Counts one operation of the viewer's connection (the request rate limit); an error refuses it. */
+  countOperation: (viewer: Viewer, request: IncomingMessage) => Promise<GraphQLError | undefined> = async () => undefined,
 ): ApolloServerPlugin<TContext> {
   const wsServer = new WebSocketServer({ server, path });
+  const checkOperation = limitedOnSubscribe(schema, limits);
   // The key is checked once, at connection_init; every operation of the connection acts as that viewer.
   const viewers = new WeakMap<object, Viewer>();
   const wsCleanup = useServer(
@@ -41,7 +44,11 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(
         if (!viewer) throw new Error('a graphql-ws operation before its connection was authenticated');
         return context(viewer);
       },
-      onSubscribe: limitedOnSubscribe(schema, limits),
+      onSubscribe: async (ctx, id, payload) => {
+        const viewer = viewers.get(ctx);
+        const refused = viewer && (await countOperation(viewer, ctx.extra.request));
+        return refused ? [refused] : checkOperation(ctx, id, payload);
+      },
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result),
     },
     wsServer,

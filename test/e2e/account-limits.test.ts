@@ -7,7 +7,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { DatabaseJobQueue } from '../../src/library/index.js';
 import { CancelGenerationDocument, GenerateDocument, GenerationDocument, ViewerLimitsDocument, type GenerateInput } from '../generated/operations.js';
-import { createKey, keyedData, keyedRequest } from '../support/accounts.js';
+import { createKey, keyedData, keyedRequest, keyedWsClient } from '../support/accounts.js';
 import type { WireResult } from '../support/graphql-client.js';
 import { suiteServer } from '../support/test-server.js';
 
@@ -132,6 +132,20 @@ describe('the HTTP request rate limit', () => {
     assert.match(refused.header('access-control-expose-headers') ?? '', /x-ratelimit-remaining.*retry-after/);
     const other = await post(keyed().url, bob, ViewerLimitsDocument);
     assert.deepEqual([other.status, other.header('x-ratelimit-remaining')], [200, '3']);
+  });
+
+  test('operations over a WebSocket count against the same limit: over it, the operation gets RATE_LIMITED', async () => {
+    const carol = await createKey(keyed(), 'ws-carol');
+    for (let i = 0; i < 4; i++) assert.equal((await post(keyed().url, carol, ViewerLimitsDocument)).status, 200);
+    const client = keyedWsClient(keyed().url, carol);
+    const outcome = await new Promise<unknown>((resolve) => {
+      client.subscribe({ query: 'subscription { generationEvents(id: "no-such-generation") { type } }' }, { next: () => undefined, error: resolve, complete: () => resolve('completed') });
+    });
+    await client.dispose();
+    const errors = outcome as ReadonlyArray<{ extensions?: Record<string, unknown> }>;
+    assert.ok(Array.isArray(errors), `expected GraphQL errors, got ${JSON.stringify(outcome)}`);
+    assert.equal(errors[0]?.extensions?.code, 'RATE_LIMITED');
+    assert.ok(Number(errors[0]?.extensions?.retryAfter) >= 1);
   });
 
   test('a request without a valid key is counted by its address, and its 401 carries the headers too', async () => {

@@ -129,7 +129,7 @@ export type GenerateInput = {
   negativePrompt?: InputMaybe<Scalars['String']['input']>;
   /** How step previews are drawn. Default: TAESD when the server has it, else LATENT2RGB. */
   previewMethod?: InputMaybe<PreviewMethod>;
-  /** Queue priority, -100..100; higher runs first. Default: 0. */
+  /** Queue priority, -100..100 for admins, -100..0 for users; higher runs first, and equal priorities take turns between accounts. Default: 0. */
   priority?: InputMaybe<Scalars['Int']['input']>;
   /** What to draw. Must not be empty. */
   prompt: Scalars['String']['input'];
@@ -173,7 +173,7 @@ export type Generation = {
   previewMethod: PreviewMethod;
   priority: Scalars['Int']['output'];
   prompt: Scalars['String']['output'];
-  /** 1-based place in the queue while QUEUED; null otherwise. */
+  /** 1-based place in the queue while QUEUED (the order jobs will start in if nothing more is queued: by priority, then accounts' turns, then first come); null otherwise. A job queued later by an account whose turn comes sooner can move it back. */
   queuePosition?: Maybe<Scalars['Int']['output']>;
   /** remix: the image whose parameters this generation re-ran (null otherwise, or once that image is deleted). */
   remixOfImageId?: Maybe<Scalars['ID']['output']>;
@@ -762,7 +762,7 @@ export type RemixInput = {
   model?: InputMaybe<Scalars['String']['input']>;
   negativePrompt?: InputMaybe<Scalars['String']['input']>;
   previewMethod?: InputMaybe<PreviewMethod>;
-  /** -100..100. Default: the remixed generation's priority. */
+  /** -100..100 (users: -100..0). Default: the remixed generation's priority. */
   priority?: InputMaybe<Scalars['Int']['input']>;
   /** A new prompt; Midjourney-style parameters at its end apply as in `generate`. */
   prompt?: InputMaybe<Scalars['String']['input']>;
