@@ -103,6 +103,9 @@ function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
 
     it("usage counts an account's queued jobs and its jobs since a time, with the oldest of them", async () => {
       const before = new Date(Date.now() - 1000);
+      const [imported] = await enqueue('alice', 1);
+      // As the importer stores a picture made elsewhere: COMPLETED, never started. It was not queued.
+      await handle!.db.prisma.generation.update({ where: { id: imported! }, data: { status: 'COMPLETED', startedAt: null } });
       await enqueue('alice', 3);
       await enqueue('bob', 1);
       await claims(1); // alice's first job runs: no longer queued, still queued this minute

@@ -80,7 +80,12 @@ export class DatabaseJobQueue implements JobQueue {
   async usage(ownerId: string, since: Date): Promise<AccountUsage> {
     const [queued, recent] = await Promise.all([
       this.prisma.generation.count({ where: { ownerId, status: 'QUEUED' } }),
-      this.prisma.generation.aggregate({ where: { ownerId, createdAt: { gte: since } }, _count: { _all: true }, _min: { createdAt: true } }),
+      // Imported pictures are stored COMPLETED without ever having started: they were never queued.
+      this.prisma.generation.aggregate({
+        where: { ownerId, createdAt: { gte: since }, NOT: { status: 'COMPLETED', startedAt: null } },
+        _count: { _all: true },
+        _min: { createdAt: true },
+      }),
     ]);
     return { queued, recent: recent._count._all, oldestRecent: recent._min.createdAt };
   }
