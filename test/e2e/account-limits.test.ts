@@ -158,7 +158,7 @@ describe('the HTTP request rate limit', () => {
 describe('limits with auth off (open mode)', () => {
   const open = suiteServer({ workers: 0, requestsPerMinute: 3 });
 
-  test("the local admin keeps priority 100; requests are counted per client address", async () => {
+  test("the local admin keeps priority 100, and the request limit applies (counted by client address) with its headers", async () => {
     const first = await post(open().url, undefined, GenerateDocument, { input: { ...JOB, priority: 100 } });
     assert.equal(first.body.data?.generate.priority, 100);
     assert.equal(first.header('x-ratelimit-remaining'), '2');
