@@ -58,6 +58,10 @@ export interface Config {
   corsOrigins: CorsOrigins;
   /** Limits on every GraphQL operation, over HTTP and WebSocket alike; over one, QUERY_TOO_COMPLEX. */
   queryLimits: QueryLimits;
+  /** What one account may queue: at once, per minute, and how costly one job may be. */
+  accountLimits: AccountLimits;
+  /** GraphQL HTTP requests per minute, per account (per client address with auth off); over it, RATE_LIMITED. */
+  requestsPerMinute: number;
   /**
    * `keys`: every request needs an API key (npm run keys); `none`: open, every request acts as the admin
    * `local`. Unset, `none` while HOST is a loopback address; any other HOST must choose.
@@ -90,6 +94,19 @@ export interface QueryLimits {
   maxCost: number;
   /** generate, remix, uploadImage and importImage fields in one request. */
   maxQueueingMutations: number;
+}
+
+/**
+ * What one account may queue (generation/account-limits.ts, generation/job-cost.ts). The defaults leave one
+ * person working alone unhindered; with keys on they keep one account from filling the queue for everyone.
+ */
+export interface AccountLimits {
+  /** Jobs of one account QUEUED at once (QUEUE_FULL beyond). */
+  maxQueuedJobsPerAccount: number;
+  /** Jobs one account may queue in any 60 seconds (RATE_LIMITED beyond, with retryAfter). */
+  maxJobsPerMinute: number;
+  /** The most one job may cost, in units of a 512x512, 20-step, one-image job (BAD_USER_INPUT beyond). */
+  maxJobCost: number;
 }
 
 export class ConfigError extends Error {
@@ -220,6 +237,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
       maxCost: readInt(env, 'ATELIER_MAX_QUERY_COST', 25_000, 10, 1_000_000_000),
       maxQueueingMutations: readInt(env, 'ATELIER_MAX_QUEUEING_MUTATIONS', 5, 1, 10_000),
     },
+    accountLimits: {
+      maxQueuedJobsPerAccount: readInt(env, 'ATELIER_MAX_QUEUE_PER_ACCOUNT', 1000, 1, 1_000_000),
+      maxJobsPerMinute: readInt(env, 'ATELIER_MAX_JOBS_PER_MINUTE', 300, 1, 1_000_000),
+      maxJobCost: readInt(env, 'ATELIER_MAX_JOB_COST', 100, 1, 1_000_000),
+    },
+    requestsPerMinute: readInt(env, 'ATELIER_RATE_LIMIT', 6_000, 1, 100_000_000),
     auth: readAuth(env, host, purpose),
     secret,
     imageUrlTtlSeconds: readInt(env, 'ATELIER_IMAGE_URL_TTL', 86_400, 60, 365 * 86_400),

@@ -16,6 +16,7 @@ import type { AppContext } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { isLoopbackAddress } from './loopback.js';
+import { InMemoryRateLimiter } from './http/rate-limiter.js';
 import { startHttpServer } from './http/server.js';
 import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type TextEmbedder } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -79,12 +80,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       samplers: samplerNames,
       taesdAvailable: config.taesdDir !== undefined,
       ...(config.maxPixels !== undefined ? { maxPixels: config.maxPixels } : {}),
+      maxJobCost: config.accountLimits.maxJobCost,
     }),
     logger,
     {
       previewEvery: config.previewEvery,
       previewMaxSize: config.previewMaxSize,
       maxQueuedJobs: config.maxQueuedJobs,
+      accountLimits: config.accountLimits,
       sharedQueue: database.kind === 'postgresql',
     },
   );
@@ -96,7 +99,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const context: Omit<AppContext, 'loaders' | 'viewer'> = {
     accounts: library.accounts,
     sharing: library.sharing,
-    limits: { maxQueuedJobs: config.maxQueuedJobs },
+    limits: { maxQueuedJobs: config.maxQueuedJobs, requestsPerMinute: config.requestsPerMinute, ...config.accountLimits },
     generations: service,
     reader: library.reader,
     promptSearch: library.promptSearch,
@@ -119,6 +122,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     images: (id, variant) => library.pictureFile(id, variant),
     queryLimits: config.queryLimits,
     verifyImageSignature: (id, variant, exp, sig) => signer?.verify(id, variant, exp, sig) ?? false,
+    // In this process only: the cluster issue moves it to Redis (one more RateLimiter).
+    rateLimit: { limiter: new InMemoryRateLimiter(config.requestsPerMinute), perAccount: config.auth === 'keys' },
     logger,
     corsOrigins: withPublicOrigin(config.corsOrigins, config.publicUrl),
     // DNS rebinding matters where nothing else stands between a page and the API: a loopback server.

@@ -28,3 +28,13 @@ test('ATELIER_CORS_ORIGINS: exact origins, "*" alone, or unset for the server’
     assert.throws(() => loadConfig({ ATELIER_CORS_ORIGINS: bad }), /Invalid setting ATELIER_CORS_ORIGINS/, bad);
   }
 });
+
+test('settings are read and checked once: limits per account and the request rate limit', () => {
+  const defaults = loadConfig({});
+  assert.deepEqual(defaults.accountLimits, { maxQueuedJobsPerAccount: 1000, maxJobsPerMinute: 300, maxJobCost: 100 });
+  assert.equal(defaults.requestsPerMinute, 6000);
+  const set = loadConfig({ ATELIER_MAX_QUEUE_PER_ACCOUNT: '10', ATELIER_MAX_JOBS_PER_MINUTE: '20', ATELIER_MAX_JOB_COST: '8', ATELIER_RATE_LIMIT: '600' });
+  assert.deepEqual([set.accountLimits, set.requestsPerMinute], [{ maxQueuedJobsPerAccount: 10, maxJobsPerMinute: 20, maxJobCost: 8 }, 600]);
+  assert.throws(() => loadConfig({ ATELIER_MAX_JOBS_PER_MINUTE: '0' }), /Invalid setting ATELIER_MAX_JOBS_PER_MINUTE: 0 is outside/);
+  assert.throws(() => loadConfig({ ATELIER_RATE_LIMIT: 'lots' }), /Invalid setting ATELIER_RATE_LIMIT: expected an integer/);
+});

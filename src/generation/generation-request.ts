@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ModelFamily } from '../diffusion/index.js';
+import type { Role } from '../accounts/viewer.js';
+import { checkJobCost } from './job-cost.js';
 import type { CheckedParams, PictureInfo, PreviewMethod } from './job.js';
 import { fitsBudget, largestSquareSide, maxPixelsAtBatch, maxPixelsFor } from './memory-budget.js';
 import { parsePromptParameters, PromptParameterError, sizeForAspectRatio, type PromptParameters } from './prompt-parameters.js';
@@ -52,6 +54,9 @@ export const LIMITS = {
   denoisingStrength: { min: 0, max: 1 },
 } as const;
 
+/** Priorities a USER may give: lower than everyone's default, never above it (above 0 is for admins). */
+export const USER_PRIORITY = { min: LIMITS.priority.min, max: 0 } as const;
+
 /** Defaults that do not depend on the model; sampler, steps and guidance come from the model (its traits). */
 export const DEFAULTS = { batchSize: 1, priority: 0, denoisingStrength: 0.75 } as const;
 
@@ -70,6 +75,10 @@ export interface RequestContext {
   initImage?: PictureInfo | null;
   /** The stored picture `maskImageId` names; null when it names none that exists. */
   mask?: PictureInfo | null;
+  /** The role of the account asking: only an ADMIN may give a priority above 0. */
+  viewerRole: Role;
+  /** The most one job may cost (generation/job-cost.ts); undefined: no bound. */
+  maxJobCost?: number;
 }
 
 /** Checks a request and fills in defaults. Throws a GenerationRequestError naming the field. */
@@ -107,8 +116,15 @@ export function checkGenerateRequest(input: GenerateRequest, context: RequestCon
   const guidanceScale = input.guidanceScale ?? parameters.guidanceScale ?? model.defaults.guidanceScale;
   checkRange('guidanceScale', guidanceScale, LIMITS.guidanceScale);
   checkMemoryBudget(model, width, height, batchSize, context.maxPixels);
+  checkJobCost({ width, height, steps, batchSize }, context.maxJobCost);
   const priority = input.priority ?? DEFAULTS.priority;
   checkRange('priority', priority, LIMITS.priority);
+  if (context.viewerRole !== 'ADMIN' && priority > USER_PRIORITY.max) {
+    throw new GenerationRequestError('priority', `a priority above 0 is for admins; yours may be ${USER_PRIORITY.min} to 0, got ${priority}`, {
+      ...USER_PRIORITY,
+      reason: 'ADMIN_ONLY',
+    });
+  }
 
   const seed = input.seed ?? parameters.seed ?? randomSeed();
   checkSeed('seed', seed, batchSize);

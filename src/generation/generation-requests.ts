@@ -29,6 +29,8 @@ export interface RequestOptions {
   taesdAvailable: boolean;
   /** ATELIER_MAX_PIXELS, when set: replaces every model's own memory budget (memory-budget.ts). */
   maxPixels?: number;
+  /** The most one job may cost (ATELIER_MAX_JOB_COST); undefined: no bound. */
+  maxJobCost?: number;
 }
 
 export class GenerationRequests {
@@ -55,6 +57,8 @@ export class GenerationRequests {
       taesdAvailable: this.options.taesdAvailable,
       initImage,
       mask,
+      viewerRole: viewer.role,
+      maxJobCost: this.options.maxJobCost,
     });
   }
 

@@ -1,12 +1,15 @@
 /** The generation service: accepts checked requests into the queue, runs queued jobs on the pool, records outcomes. */
+import { LOCAL_ACCOUNT_ID } from '../accounts/viewer.js';
+import type { AccountLimits } from '../config.js';
 import type { ModelFolder } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
+import { checkAccountUsage, jobRateWindowStart } from './account-limits.js';
 import { readJobInputs, toWorkerJob, type EngineOptions, type JobInputs } from './engine-request.js';
 import type { EventBus } from './events.js';
 import type { GenerateRequest } from './generation-request.js';
 import type { GenerationRequests } from './generation-requests.js';
 import type { Viewer } from '../accounts/viewer.js';
-import type { CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
+import type { AccountUsage, CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
 import type { JobOutcome, WorkerPool } from './worker-pool.js';
@@ -19,6 +22,8 @@ export interface ModelFinder {
 export interface GenerationServiceOptions extends EngineOptions {
   /** Jobs allowed in the queue at once; submit() refuses more with QueueFullError. */
   maxQueuedJobs: number;
+  /** What one account may queue (at once, per minute); undefined: no per-account bound. */
+  accountLimits?: AccountLimits;
   /** How often to look for jobs enqueued by another server process sharing the database. */
   pollIntervalMs?: number;
   /**
@@ -90,7 +95,7 @@ export class GenerationService {
     }
   }
 
-  /** `generate`: checks the request and queues it as the viewer's. Throws GenerationRequestError or QueueFullError. */
+  /** `generate`: checks the request and queues it as the viewer's. Throws GenerationRequestError, QueueFullError or JobRateLimitedError. */
   async generate(request: GenerateRequest, viewer: Viewer, visibility: Visibility = 'PRIVATE'): Promise<AcceptedJob> {
     return this.submit(await this.requests.generate(request, viewer), { ownerId: viewer.accountId, visibility });
   }
@@ -103,12 +108,26 @@ export class GenerationService {
   /** Accepts checked parameters unless the queue is full: the job is in the database before this resolves. */
   async submit(params: CheckedParams, origin: JobOrigin = {}): Promise<AcceptedJob> {
     if ((await this.queue.countQueued()) >= this.options.maxQueuedJobs) throw new QueueFullError(this.options.maxQueuedJobs);
+    const { accountLimits } = this.options;
+    if (accountLimits) {
+      // Counted, then inserted: requests racing on one account may overshoot by the few in flight.
+      const now = new Date();
+      checkAccountUsage(await this.accountUsage(origin.ownerId ?? LOCAL_ACCOUNT_ID, now), accountLimits, now);
+    }
     const job = await this.queue.enqueue(params, origin);
-    const position = (await this.queue.position(job.id)) ?? 0;
+    const queued = await this.queue.queuedIds();
+    const position = queued.indexOf(job.id) + 1; // 0: a worker claimed it already
     this.logger.info({ jobId: job.id, position, model: job.model, steps: job.steps }, 'job queued');
+    // An account whose turn comes sooner goes ahead of others' jobs: those behind it moved back one place.
     this.bus.publish({ type: 'QUEUED', generationId: job.id, position });
+    if (position > 0) queued.slice(position).forEach((generationId, index) => this.bus.publish({ type: 'QUEUED', generationId, position: position + index + 1 }));
     this.pump();
     return { job, position, origin };
+  }
+
+  /** An account's jobs as its limits count them: queued now, and queued in the minute before `now`. */
+  accountUsage(ownerId: string, now: Date = new Date()): Promise<AccountUsage> {
+    return this.queue.usage(ownerId, jobRateWindowStart(now));
   }
 
   /** 1-based place in the queue, or null when the job is not queued. */

@@ -82,11 +82,27 @@ export interface JobOrigin {
   visibility?: Visibility;
 }
 
+/** One account's jobs as its limits count them (generation/account-limits.ts). */
+export interface AccountUsage {
+  /** Its jobs QUEUED now. */
+  queued: number;
+  /** Its jobs created since the window start asked for (generate, remix; cancelled ones too). */
+  recent: number;
+  /** When the oldest of those was created; null when there are none. */
+  oldestRecent: Date | null;
+}
+
 export interface JobQueue {
   /** Persists a new QUEUED job; the job exists durably when this resolves. */
   enqueue(params: CheckedParams, origin?: JobOrigin): Promise<Job>;
-  /** Atomically moves the best QUEUED job (highest priority, then oldest) to RUNNING and returns it. */
+  /**
+   * Atomically moves the best QUEUED job to RUNNING and returns it: highest priority; among equal priorities
+   * the account served longest ago (or never) takes its turn, with its oldest job; and that account is marked
+   * served. So accounts take turns, and one account's thousand jobs do not starve another's one.
+   */
   claimNext(): Promise<ClaimedJob | null>;
+  /** An account's queued jobs, and its jobs created since `since` (its per-account limits count these). */
+  usage(ownerId: string, since: Date): Promise<AccountUsage>;
   /** How many jobs are QUEUED (the service refuses new ones beyond its limit). */
   countQueued(): Promise<number>;
   /** RUNNING -> COMPLETED. */
@@ -97,7 +113,10 @@ export interface JobQueue {
   cancelQueued(id: string): Promise<boolean>;
   /** RUNNING -> CANCELLED, after the worker stopped between steps. */
   markCancelled(id: string): Promise<void>;
-  /** 1-based position among QUEUED jobs in claim order; null when the job is not queued. */
+  /**
+   * 1-based position among QUEUED jobs in claim order (the turns claimNext would give if nothing more were
+   * queued); null when the job is not queued.
+   */
   position(id: string): Promise<number | null>;
   /** Ids of all QUEUED jobs in claim order (index + 1 = position). */
   queuedIds(): Promise<string[]>;

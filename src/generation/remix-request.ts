@@ -6,6 +6,7 @@ import type { RemixSource } from './job.js';
 import type { GenerateRequest } from './generation-request.js';
 import { parsePromptParameters, type PromptParameters } from './prompt-parameters.js';
 import { GenerationRequestError } from './request-errors.js';
+import { JOB_COST_FIELD } from './job-cost.js';
 
 /** What remix may change: every GenerateRequest field, all optional. Absent: the stored value; null: generate's default. */
 export type RemixOverrides = { [K in keyof GenerateRequest]?: GenerateRequest[K] | null };
@@ -86,7 +87,8 @@ function promptParameters(text: string): PromptParameters {
  * `overrides.steps`. When the value came from the stored image rather than from an override, the message says so.
  */
 export function asOverrideError(error: unknown, overrides: RemixOverrides, imageId: string): unknown {
-  if (!(error instanceof GenerationRequestError) || error.field.startsWith('overrides.')) return error;
+  // A job's cost is no one field's: it keeps its name, and its message already says what to lower.
+  if (!(error instanceof GenerationRequestError) || error.field.startsWith('overrides.') || error.field === JOB_COST_FIELD) return error;
   const fromOverride = (overrides as Record<string, unknown>)[error.field] !== undefined;
   const message = fromOverride ? error.message : `${error.message} (the value stored with image "${imageId}"; change it with overrides.${error.field})`;
   const renamed = error.renamed(`overrides.${error.field}`, message);

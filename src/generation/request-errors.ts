@@ -13,6 +13,10 @@ export interface AllowedValues {
   fields?: readonly string[];
   maxPixels?: number;
   batchSize?: number;
+  /** What the request measured, where the bound is on a sum of fields (a job's cost). */
+  cost?: number;
+  /** The setting that raises the bound. */
+  setting?: string;
 }
 
 /** One request field is unacceptable (BAD_USER_INPUT): which field, why, and what would be accepted. */
@@ -32,11 +36,29 @@ export class GenerationRequestError extends Error {
   }
 }
 
-/** The queue already holds its maximum of jobs (QUEUE_FULL). */
+/** The queue already holds its maximum of jobs (QUEUE_FULL): the server's, or the account's own share. */
 export class QueueFullError extends Error {
-  constructor(readonly max: number) {
-    super(`the queue already holds ${max} jobs; try again later`);
+  constructor(
+    readonly max: number,
+    readonly scope: 'server' | 'account' = 'server',
+  ) {
+    super(
+      scope === 'server'
+        ? `the queue already holds ${max} jobs; try again later`
+        : `you already have ${max} jobs queued, the most one account may; try again when one has started`,
+    );
     this.name = 'QueueFullError';
+  }
+}
+
+/** The account queued as many jobs as it may in a minute (RATE_LIMITED): try again in `retryAfter` seconds. */
+export class JobRateLimitedError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly retryAfter: number,
+  ) {
+    super(`you queued ${limit} jobs in the last minute, the most one account may; try again in ${retryAfter} s`);
+    this.name = 'JobRateLimitedError';
   }
 }
 

@@ -1,4 +1,5 @@
 /** What resolvers may use: the services the composition root builds, and the per-request loaders. */
+import type { AccountLimits } from '../config.js';
 import type { EventBus } from '../generation/events.js';
 import type { GenerationService } from '../generation/generation-service.js';
 import type { ModelCatalog } from '../generation/model-catalog.js';
@@ -29,8 +30,8 @@ export interface AppContext {
   accounts: AccountStore;
   /** Making generations public or private. */
   sharing: GenerationSharing;
-  /** What `viewer.limits` reports (per-account limits come with the queue limits). */
-  limits: { maxQueuedJobs: number };
+  /** What `viewer.limits` reports: the settings of the queue's, the accounts' and the HTTP rate limits. */
+  limits: { maxQueuedJobs: number; requestsPerMinute: number } & AccountLimits;
   generations: GenerationService;
   reader: GenerationReader;
   /** Images clients uploaded (img2img). */

@@ -1,9 +1,9 @@
 /** GraphQL errors a client can act on: the one list of their codes, the constructors resolvers throw, and generation/'s errors mapped onto them. */
 import { GraphQLError } from 'graphql';
-import { GenerationRequestError, QueueFullError, RemixSourceNotFoundError, type AllowedValues } from '../generation/request-errors.js';
+import { GenerationRequestError, JobRateLimitedError, QueueFullError, RemixSourceNotFoundError, type AllowedValues } from '../generation/request-errors.js';
 
 /** Error codes a client can act on (extensions.code), as listed in DESIGN.md; the HTTP layer masks every other code. */
-export const CLIENT_ERROR_CODES = ['BAD_USER_INPUT', 'NOT_FOUND', 'MODEL_NOT_FOUND', 'QUEUE_FULL', 'UNAUTHENTICATED', 'FORBIDDEN', 'QUERY_TOO_COMPLEX'] as const;
+export const CLIENT_ERROR_CODES = ['BAD_USER_INPUT', 'NOT_FOUND', 'MODEL_NOT_FOUND', 'QUEUE_FULL', 'UNAUTHENTICATED', 'FORBIDDEN', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED'] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
 export function clientError(code: ClientErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
@@ -22,7 +22,12 @@ export function notFound(what: string, id: string): GraphQLError {
 /** generation/'s request errors as the client errors they stand for; any other error is returned as it is. */
 export function toClientError(error: unknown): unknown {
   if (error instanceof GenerationRequestError) return badInput(error.field, error.message, error.allowed);
-  if (error instanceof QueueFullError) return clientError('QUEUE_FULL', error.message, { max: error.max });
+  if (error instanceof QueueFullError) {
+    return clientError('QUEUE_FULL', error.message, error.scope === 'server' ? { max: error.max } : { max: error.max, reason: 'ACCOUNT_QUEUE_FULL', setting: 'ATELIER_MAX_QUEUE_PER_ACCOUNT' });
+  }
+  if (error instanceof JobRateLimitedError) {
+    return clientError('RATE_LIMITED', error.message, { retryAfter: error.retryAfter, limit: error.limit, reason: 'JOBS_PER_MINUTE', setting: 'ATELIER_MAX_JOBS_PER_MINUTE' });
+  }
   if (error instanceof RemixSourceNotFoundError) {
     return clientError('NOT_FOUND', error.message, { id: error.imageId, field: 'imageId', ...(error.isUpload ? { reason: 'NOT_GENERATED' } : {}) });
   }

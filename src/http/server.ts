@@ -19,7 +19,9 @@ import { queryLimitsPlugin, queryTextRefusal } from './query-limits.js';
 import { at, redirect, router } from './router.js';
 import { graphqlWsSubscriptions } from './subscriptions.js';
 import type { Viewer } from '../accounts/viewer.js';
-import { httpViewer, type Authenticate } from './authentication.js';
+import { httpViewer, requestViewer, type Authenticate } from './authentication.js';
+import { rateLimitedError, rateLimitKey, withRateLimit } from './rate-limit.js';
+import type { RateLimiter } from './rate-limiter.js';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   host: string;
@@ -35,6 +37,11 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   queryLimits: QueryLimits;
   /** Whether an image URL's `exp` and `sig` are a valid, unexpired signature of that picture and variant. */
   verifyImageSignature: SignatureCheck;
+  /**
+   * The request rate limit on /graphql over HTTP, and whom it counts: each account (auth on), or each client
+   * address (auth off, where every request is the same account `local`; also requests without a valid key).
+   */
+  rateLimit: { limiter: RateLimiter; perAccount: boolean };
   logger: Logger;
   /** Origins whose pages may call the API besides the server's own (CORS and WebSocket upgrades). */
   corsOrigins: CorsOrigins;
@@ -69,6 +76,11 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     refuseForeignHosts: options.refuseForeignHosts,
     authenticate: options.authenticate,
     limits: options.queryLimits,
+    // Operations over a WebSocket count against the same limit as HTTP requests.
+    countOperation: async (viewer, req) => {
+      const state = await options.rateLimit.limiter.hit(rateLimitKey(options.rateLimit.perAccount ? viewer : null, req));
+      return state.allowed ? undefined : rateLimitedError(state);
+    },
   });
 
   const apollo = new ApolloServer<TContext>({
@@ -94,10 +106,14 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
       GRAPHQL_PATH,
       withCors(
         origins,
-        apolloHandler(
-          apollo,
-          async (req) => options.context(await httpViewer(req, options.authenticate)),
-          (body, url) => queryTextRefusal(body, url, options.queryLimits),
+        withRateLimit(
+          apolloHandler(
+            apollo,
+            async (req) => options.context(await httpViewer(req, options.authenticate)),
+            (body, url) => queryTextRefusal(body, url, options.queryLimits),
+          ),
+          options.rateLimit.limiter,
+          async (req) => rateLimitKey(options.rateLimit.perAccount ? await requestViewer(req, options.authenticate) : null, req),
         ),
       ),
     ),

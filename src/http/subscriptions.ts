@@ -4,7 +4,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import type { ExecutionResult, FormattedExecutionResult, GraphQLSchema } from 'graphql';
+import type { ExecutionResult, FormattedExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { QueryLimits } from '../config.js';
@@ -27,6 +27,8 @@ export interface SubscriptionOptions<TContext> {
   authenticate: Authenticate;
   /** The same limits as over HTTP, applied in onSubscribe before anything runs. */
   limits: QueryLimits;
+  /** Counts one operation of the viewer's connection (the request rate limit); an error refuses it. */
+  countOperation?: (viewer: Viewer, request: IncomingMessage) => Promise<GraphQLError | undefined>;
 }
 
 /** Largest graphql-ws message accepted, in bytes: a query is at most a few thousand tokens (ws allows 100 MiB). */
@@ -63,8 +65,12 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(server: Ser
         if (!viewer) throw new Error('a graphql-ws operation before its connection was authenticated');
         return options.context(viewer);
       },
-      // The limits first (the query's length is checked before it is parsed), then the client-text guards.
-      onSubscribe: (ctx, id, payload) => {
+      // The request rate limit first, then the query limits (the query's length is checked before it is parsed),
+      // then the client-text guards.
+      onSubscribe: async (ctx, id, payload) => {
+        const viewer = viewers.get(ctx);
+        const refused = viewer && options.countOperation && (await options.countOperation(viewer, ctx.extra.request));
+        if (refused) return [refused];
         const checked = limited(ctx, id, payload);
         if (Array.isArray(checked)) return checked;
         return wsOperationErrors(options.schema, payload.query, payload.variables) ?? checked;

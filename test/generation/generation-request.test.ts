@@ -13,6 +13,8 @@ const CONTEXT: RequestContext = {
   defaultModel: 'sd15',
   samplers: ['euler', 'euler-ancestral', 'ddim'],
   taesdAvailable: false,
+  // An admin may use every priority; the USER's bound and the cost bound have their own tests below.
+  viewerRole: 'ADMIN',
 };
 
 const check = (request: Partial<GenerateRequest>, context: Partial<RequestContext> = {}) =>
@@ -189,4 +191,37 @@ test('a variation strength without a variation seed draws one; none without a st
   const drawn = check({ variationStrength: 0.25 });
   assert.ok(drawn.variationSeed !== null && drawn.variationSeed >= 0n && drawn.variationSeed < 2n ** 32n);
   assert.deepEqual([check({ variationSeed: 9n }).variationSeed, check({ variationSeed: 9n }).variationStrength], [9n, 0]);
+});
+
+test('a priority above 0 is for admins: a USER gets BAD_USER_INPUT on priority with max 0', () => {
+  assert.equal(check({ priority: 100 }).priority, 100);
+  assert.equal(check({ priority: -5 }, { viewerRole: 'USER' }).priority, -5);
+  assert.equal(check({ priority: 0 }, { viewerRole: 'USER' }).priority, 0);
+  assert.throws(
+    () => check({ priority: 100 }, { viewerRole: 'USER' }),
+    (error: unknown) =>
+      error instanceof GenerationRequestError &&
+      error.field === 'priority' &&
+      /above 0 is for admins/.test(error.message) &&
+      error.allowed.max === 0 &&
+      error.allowed.min === -100 &&
+      error.allowed.reason === 'ADMIN_ONLY',
+  );
+});
+
+test('a job over ATELIER_MAX_JOB_COST (512x512 x 20 steps x 1 image = 1) is BAD_USER_INPUT on cost with the max and its cost', () => {
+  // 1024x1024 (4) x 40 steps (2) x 2 images (2) = 16.
+  assert.equal(check({ width: 1024, height: 1024, steps: 40, batchSize: 2 }, { maxJobCost: 16 }).batchSize, 2);
+  assert.throws(
+    () => check({ width: 1024, height: 1024, steps: 40, batchSize: 3 }, { maxJobCost: 16 }),
+    (error: unknown) =>
+      error instanceof GenerationRequestError &&
+      error.field === 'cost' &&
+      error.allowed.max === 16 &&
+      error.allowed.cost === 24 &&
+      error.allowed.reason === 'JOB_TOO_COSTLY' &&
+      /costs 24 .* the most one job may cost is 16/.test(error.message),
+  );
+  // Without a bound (tools, tests) nothing is refused for its cost.
+  assert.equal(check({ width: 2048, height: 2048, steps: 150, batchSize: 8 }).steps, 150);
 });

@@ -15,7 +15,7 @@ const MODELS: RequestModel[] = [
   { name: 'sd21', defaultSize: 768, family: 'sd2', defaults: DEFAULTS },
   { name: 'sdxl', defaultSize: 1024, family: 'sdxl', defaults: { ...DEFAULTS, guidanceScale: 5 } },
 ];
-const CONTEXT: RequestContext = { models: MODELS, defaultModel: 'toy-shapes', samplers: ['euler'], taesdAvailable: false };
+const CONTEXT: RequestContext = { models: MODELS, defaultModel: 'toy-shapes', samplers: ['euler'], taesdAvailable: false, viewerRole: 'ADMIN' };
 
 const check = (request: Partial<GenerateRequest>, context: Partial<RequestContext> = {}) =>
   checkGenerateRequest({ prompt: 'a red circle', seed: 1n, ...request }, { ...CONTEXT, ...context });

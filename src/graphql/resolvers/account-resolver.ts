@@ -2,6 +2,7 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { newApiKey } from '../../accounts/api-keys.js';
 import { ACCOUNT_NAME, isAdmin, type Role } from '../../accounts/viewer.js';
+import { LIMITS, USER_PRIORITY } from '../../generation/generation-request.js';
 import type { ApiKeyRecord } from '../../library/index.js';
 import type { AppContext } from '../context.js';
 import { badInput, clientError, notFound } from '../errors.js';
@@ -10,9 +11,11 @@ import { ApiKey, CreatedApiKey, RoleEnum, ViewerInfo } from '../types/accounts.j
 @Resolver()
 export class AccountResolver {
   @Query(() => ViewerInfo, { description: 'Who this request acts as, with the role and the limits that apply.' })
-  viewer(@Ctx() ctx: AppContext): ViewerInfo {
+  async viewer(@Ctx() ctx: AppContext): Promise<ViewerInfo> {
     const { accountId, name, role } = ctx.viewer;
-    return { id: accountId, name, role, limits: { maxQueuedJobs: ctx.limits.maxQueuedJobs } };
+    const usage = await ctx.generations.accountUsage(accountId);
+    const limits = { ...ctx.limits, queuedJobs: usage.queued, jobsLastMinute: usage.recent };
+    return { id: accountId, name, role, limits: { ...limits, maxPriority: isAdmin(ctx.viewer) ? LIMITS.priority.max : USER_PRIORITY.max } };
   }
 
   @Query(() => [ApiKey], { description: 'Admins: every API key (without the keys themselves), by account.' })

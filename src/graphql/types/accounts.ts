@@ -1,5 +1,5 @@
 // Accounts as the API shows them: the viewer, roles, API keys, visibility and search scopes.
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { ROLES, SEARCH_SCOPES, type Role, type SearchScope } from '../../accounts/viewer.js';
 import { VISIBILITIES, type Visibility } from '../../generation/job.js';
 import { enumOf } from './enums.js';
@@ -18,10 +18,31 @@ export const SearchScopeEnum = enumOf(
   "Whose work a search looks at. MINE (default): your own (an admin's own is every account's). PUBLIC: the shared gallery, public generations of every account. ALL: yours and the gallery.",
 );
 
-@ObjectType({ description: 'What applies to the viewer today.' })
+@ObjectType({ description: 'The limits that apply to the viewer, and how much of them is used now.' })
 export class ViewerLimits {
-  @Field(() => Int, { description: 'Jobs the server queue holds at most (QUEUE_FULL beyond).' })
+  @Field(() => Int, { description: 'Jobs the server queue holds at most, for all accounts together (QUEUE_FULL beyond).' })
   maxQueuedJobs!: number;
+
+  @Field(() => Int, { description: 'Jobs one account may have queued at once (QUEUE_FULL, reason ACCOUNT_QUEUE_FULL, beyond).' })
+  maxQueuedJobsPerAccount!: number;
+
+  @Field(() => Int, { description: 'Your jobs queued now (not yet running).' })
+  queuedJobs!: number;
+
+  @Field(() => Int, { description: 'Jobs one account may queue in any 60 seconds (RATE_LIMITED with retryAfter beyond).' })
+  maxJobsPerMinute!: number;
+
+  @Field(() => Int, { description: 'Your jobs queued in the last 60 seconds.' })
+  jobsLastMinute!: number;
+
+  @Field(() => Float, { description: 'The most one job may cost: width x height x steps x batchSize, where 512x512 x 20 steps x 1 image costs 1 (BAD_USER_INPUT on `cost` beyond).' })
+  maxJobCost!: number;
+
+  @Field(() => Int, { description: 'The highest priority you may give a job: 100 for admins, 0 for users.' })
+  maxPriority!: number;
+
+  @Field(() => Int, { description: 'GraphQL HTTP requests per minute (per account; per client address with auth off); the x-ratelimit-* headers count them.' })
+  requestsPerMinute!: number;
 }
 
 @ObjectType({ description: 'Who the request acts as: the account of its API key (with auth off, the built-in admin `local`).' })

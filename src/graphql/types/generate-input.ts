@@ -36,7 +36,7 @@ declareRequestFields(
     denoisingStrength: 'img2img: how much of the schedule runs from the init image, 0..1 (0 keeps it, 1 ignores it). Only with initImageId. Default: 0.75.',
     batchSize: 'Images to generate with consecutive seeds, 1..8. Default: 1.',
     previewMethod: 'How step previews are drawn. Default: TAESD when the server has it, else LATENT2RGB.',
-    priority: 'Queue priority, -100..100; higher runs first. Default: 0.',
+    priority: 'Queue priority, -100..100 for admins, -100..0 for users; higher runs first, and equal priorities take turns between accounts. Default: 0.',
   },
   ['prompt'],
 );

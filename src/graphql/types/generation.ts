@@ -78,7 +78,10 @@ export class Generation {
   @Field(() => Int)
   priority!: number;
 
-  @Field(() => Int, { nullable: true, description: '1-based place in the queue while QUEUED; null otherwise.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: "1-based place in the queue while QUEUED (the order jobs will start in if nothing more is queued: by priority, then accounts' turns, then first come); null otherwise. A job queued later by an account whose turn comes sooner can move it back.",
+  })
   queuePosition!: number | null;
 
   @Field(() => String, { nullable: true, description: 'Why the job failed, when FAILED.' })

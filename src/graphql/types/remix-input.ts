@@ -32,5 +32,5 @@ declareRequestFields(RemixInput, {
   maskImageId: 'Another uploaded mask; null for none.',
   denoisingStrength: '0..1; only with an init image.',
   batchSize: 'Images with consecutive seeds from `seed`, 1..8. Default: 1.',
-  priority: "-100..100. Default: the remixed generation's priority.",
+  priority: "-100..100 (users: -100..0). Default: the remixed generation's priority.",
 });

@@ -1,15 +1,17 @@
 /** generation/'s JobQueue port on the Generation table. */
-import type { CheckedParams, ClaimedJob, Job, JobOrigin, JobQueue } from '../../generation/job.js';
+import type { AccountUsage, CheckedParams, ClaimedJob, Job, JobOrigin, JobQueue } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
 import { recordPromptUse } from '../generations/prompts.js';
 import { JOB_INCLUDE, toJob } from '../records.js';
 import { parameterColumns } from '../stored-parameters.js';
+import { claimOrder, type QueuedEntry } from './claim-order.js';
 
 /**
  * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every
  * state change is conditional on the state it leaves, so racing calls (a cancel and a claim, say) cannot
- * both win. Claiming uses FOR UPDATE SKIP LOCKED so several servers can share one PostgreSQL.
+ * both win. Claiming uses FOR UPDATE SKIP LOCKED so several servers can share one PostgreSQL, and gives
+ * accounts turns (Account.lastServedAt) so that equal priorities are shared fairly between them.
  */
 export class DatabaseJobQueue implements JobQueue {
   constructor(
@@ -50,15 +52,22 @@ export class DatabaseJobQueue implements JobQueue {
   }
 
   async claimNext(): Promise<ClaimedJob | null> {
+    // Fair turns: among equal priorities, the account served longest ago (or never) goes next, and the same
+    // statement marks it served, so every server sharing the database sees the turn at once. Only the job row
+    // is locked while choosing; the account row is then updated (no key change, so enqueues are not blocked).
     // The claim also returns the paths of the init image's and mask's files, so running the job looks nothing
     // up again (and a text-to-image job pays no extra round trip for pictures it does not have).
     const claimed = await this.prisma.$queryRaw<{ id: string; init_path: string | null; mask_path: string | null }[]>`
-      UPDATE "Generation" SET "status" = 'RUNNING', "startedAt" = (now() AT TIME ZONE 'UTC'), "heartbeatAt" = (now() AT TIME ZONE 'UTC')
-      WHERE "id" = (
-        SELECT "id" FROM "Generation" WHERE "status" = 'QUEUED'
-        ORDER BY "priority" DESC, "queueOrder" ASC
-        LIMIT 1 FOR UPDATE SKIP LOCKED
+      WITH next AS (
+        SELECT g."id", g."ownerId" FROM "Generation" AS g JOIN "Account" AS a ON a."id" = g."ownerId"
+        WHERE g."status" = 'QUEUED'
+        ORDER BY g."priority" DESC, a."lastServedAt" ASC NULLS FIRST, g."queueOrder" ASC
+        LIMIT 1 FOR UPDATE OF g SKIP LOCKED
+      ), served AS (
+        UPDATE "Account" SET "lastServedAt" = (clock_timestamp() AT TIME ZONE 'UTC') WHERE "id" = (SELECT "ownerId" FROM next)
       )
+      UPDATE "Generation" SET "status" = 'RUNNING', "startedAt" = (now() AT TIME ZONE 'UTC'), "heartbeatAt" = (now() AT TIME ZONE 'UTC')
+      WHERE "id" = (SELECT "id" FROM next)
       RETURNING "id",
         COALESCE((SELECT "path" FROM "Image" WHERE "id" = "initImageId"), (SELECT "path" FROM "Upload" WHERE "id" = "initUploadId")) AS init_path,
         (SELECT "path" FROM "Upload" WHERE "id" = "maskUploadId") AS mask_path`;
@@ -66,6 +75,19 @@ export class DatabaseJobQueue implements JobQueue {
     if (!first) return null;
     const row = await this.prisma.generation.findUniqueOrThrow({ where: { id: first.id }, include: JOB_INCLUDE });
     return { ...toJob(row), inputFiles: { init: first.init_path, mask: first.mask_path } };
+  }
+
+  async usage(ownerId: string, since: Date): Promise<AccountUsage> {
+    const [queued, recent] = await Promise.all([
+      this.prisma.generation.count({ where: { ownerId, status: 'QUEUED' } }),
+      // Imported pictures are stored COMPLETED without ever having started: they were never queued.
+      this.prisma.generation.aggregate({
+        where: { ownerId, createdAt: { gte: since }, NOT: { status: 'COMPLETED', startedAt: null } },
+        _count: { _all: true },
+        _min: { createdAt: true },
+      }),
+    ]);
+    return { queued, recent: recent._count._all, oldestRecent: recent._min.createdAt };
   }
 
   countQueued(): Promise<number> {
@@ -102,22 +124,18 @@ export class DatabaseJobQueue implements JobQueue {
   }
 
   async position(id: string): Promise<number | null> {
-    const rows = await this.prisma.$queryRaw<{ ahead: bigint }[]>`
-      SELECT count(*) AS "ahead"
-      FROM "Generation" AS other, "Generation" AS me
-      WHERE me."id" = ${id} AND me."status" = 'QUEUED' AND other."status" = 'QUEUED'
-        AND (other."priority" > me."priority" OR (other."priority" = me."priority" AND other."queueOrder" <= me."queueOrder"))`;
-    const ahead = Number(rows[0]?.ahead ?? 0);
-    return ahead > 0 ? ahead : null; // a queued job counts itself, so 0 means "not queued"
+    const index = (await this.queuedIds()).indexOf(id);
+    return index < 0 ? null : index + 1;
   }
 
+  /** Every QUEUED job in the order claimNext will hand them out (library/queue/claim-order.ts works it out). */
   async queuedIds(): Promise<string[]> {
-    const rows = await this.prisma.generation.findMany({
-      where: { status: 'QUEUED' },
-      orderBy: [{ priority: 'desc' }, { queueOrder: 'asc' }],
-      select: { id: true },
-    });
-    return rows.map((row) => row.id);
+    const rows = await this.prisma.$queryRaw<(QueuedEntry & { served: bigint | null })[]>`
+      SELECT g."id", g."ownerId", g."priority", g."queueOrder",
+        (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint AS "served"
+      FROM "Generation" AS g JOIN "Account" AS a ON a."id" = g."ownerId"
+      WHERE g."status" = 'QUEUED'`;
+    return claimOrder(rows, new Map(rows.map((row) => [row.ownerId, row.served])));
   }
 
   async heartbeat(ids: readonly string[]): Promise<void> {

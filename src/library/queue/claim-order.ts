@@ -1,0 +1,62 @@
+/** The order claimNext hands out QUEUED jobs in, worked out ahead: what queue positions are counted in. */
+
+/** A QUEUED job as the order needs it. */
+export interface QueuedEntry {
+  id: string;
+  ownerId: string;
+  priority: number;
+  queueOrder: bigint;
+}
+
+/**
+ * The claims claimNext would make, one after another, if nothing more were queued. It mirrors the claim's
+ * ORDER BY exactly: highest priority first; among equal priorities the account whose `lastServed` is oldest
+ * (never served first; ties go to the account with the older job), its oldest job; every claim makes that
+ * account the latest served. Within one priority that is round robin: the account just served goes to the
+ * back of the line. `lastServed` is each account's last claim in microseconds since the epoch, or null.
+ */
+export function claimOrder(jobs: readonly QueuedEntry[], lastServed: ReadonlyMap<string, bigint | null>): string[] {
+  const order: string[] = [];
+  // Claims from here on are later than every stored time; a counter above them keeps their order.
+  let future = 0n;
+  const served = new Map<string, { stored: bigint | null; future: bigint | null }>();
+  for (const [owner, stored] of lastServed) served.set(owner, { stored, future: null });
+  const priorities = [...new Set(jobs.map((job) => job.priority))].sort((a, b) => b - a);
+  for (const priority of priorities) {
+    const byOwner = new Map<string, QueuedEntry[]>();
+    for (const job of jobs) {
+      if (job.priority !== priority) continue;
+      const list = byOwner.get(job.ownerId);
+      if (list) list.push(job);
+      else byOwner.set(job.ownerId, [job]);
+    }
+    // Newest first, so that each account's oldest job is at the end, where pop() takes it.
+    for (const list of byOwner.values()) list.sort((a, b) => compareBig(b.queueOrder, a.queueOrder));
+    const oldest = (owner: string) => byOwner.get(owner)!.at(-1)!.queueOrder;
+    const line = [...byOwner.keys()].sort((a, b) => compareTurns(served.get(a), served.get(b)) || compareBig(oldest(a), oldest(b)));
+    for (let turn = 0; turn < line.length; turn++) {
+      const owner = line[turn]!;
+      const job = byOwner.get(owner)!.pop()!;
+      order.push(job.id);
+      served.set(owner, { stored: null, future: ++future });
+      if (byOwner.get(owner)!.length > 0) line.push(owner);
+    }
+  }
+  return order;
+}
+
+type Turn = { stored: bigint | null; future: bigint | null } | undefined;
+
+/** Never served < served at a stored time (older first) < served by a claim still to come (earlier first). */
+function compareTurns(a: Turn, b: Turn): number {
+  const rank = (t: Turn) => (t?.future != null ? 2 : t?.stored != null ? 1 : 0);
+  const difference = rank(a) - rank(b);
+  if (difference !== 0) return difference;
+  if (rank(a) === 2) return compareBig(a!.future!, b!.future!);
+  if (rank(a) === 1) return compareBig(a!.stored!, b!.stored!);
+  return 0;
+}
+
+function compareBig(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
