@@ -209,11 +209,14 @@ test('a priority above 0 is for admins: a USER gets BAD_USER_INPUT on priority w
   );
 });
 
+/** A memory budget no request reaches (ATELIER_MAX_PIXELS' largest value), to test another rule alone. */
+const UNBOUNDED_PIXELS = 1_000_000_000;
+
 test('a job over ATELIER_MAX_JOB_COST (512x512 x 20 steps x 1 image = 1) is BAD_USER_INPUT on cost with the max and its cost', () => {
-  // 1024x1024 (4) x 40 steps (2) x 2 images (2) = 16.
-  assert.equal(check({ width: 1024, height: 1024, steps: 40, batchSize: 2 }, { maxJobCost: 16 }).batchSize, 2);
+  // 1024x1024 (4) x 40 steps (2) x 2 images (2) = 16. The memory budget is lifted: only the cost is under test.
+  assert.equal(check({ width: 1024, height: 1024, steps: 40, batchSize: 2 }, { maxJobCost: 16, maxPixels: UNBOUNDED_PIXELS }).batchSize, 2);
   assert.throws(
-    () => check({ width: 1024, height: 1024, steps: 40, batchSize: 3 }, { maxJobCost: 16 }),
+    () => check({ width: 1024, height: 1024, steps: 40, batchSize: 3 }, { maxJobCost: 16, maxPixels: UNBOUNDED_PIXELS }),
     (error: unknown) =>
       error instanceof GenerationRequestError &&
       error.field === 'cost' &&
@@ -223,5 +226,5 @@ test('a job over ATELIER_MAX_JOB_COST (512x512 x 20 steps x 1 image = 1) is BAD_
       /costs 24 .* the most one job may cost is 16/.test(error.message),
   );
   // Without a bound (tools, tests) nothing is refused for its cost.
-  assert.equal(check({ width: 2048, height: 2048, steps: 150, batchSize: 8 }).steps, 150);
+  assert.equal(check({ width: 2048, height: 2048, steps: 150, batchSize: 8 }, { maxPixels: UNBOUNDED_PIXELS }).steps, 150);
 });
