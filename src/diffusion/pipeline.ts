@@ -71,7 +71,7 @@ export class StableDiffusionPipeline {
     const [unet, vae] = await Promise.all([ModelSession.load(model.paths.unet, options), Vae.load(model, options)]);
     UNet.check(unet, model.paths.unet);
     const promptEncoder = new PromptEncoder(textEncoders, UNet.conditioningLayer(unet));
-    return new StableDiffusionPipeline(model, promptEncoder, UNet.inspect(unet, promptEncoder, model.paths.unet), vae);
+    return new StableDiffusionPipeline(model, promptEncoder, UNet.inspect(unet, promptEncoder, model.paths.unet, model.latentMultiple), vae);
   }
 
   /** Which execution provider the UNet runs on, and why it is not CUDA if it is not. */

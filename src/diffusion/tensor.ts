@@ -82,3 +82,37 @@ export function concatLastAxis(parts: readonly FloatTensor[]): FloatTensor {
   }
   return { data, dims: [...outer, total] };
 }
+
+/**
+ * An NCHW tensor grown to `height` x `width` by repeating its last row and column (edge padding), so a network
+ * that halves the size several times sees sides it divides evenly; `cropSpatial` takes the original area back.
+ */
+export function padSpatial(source: FloatTensor, height: number, width: number): FloatTensor {
+  const [n, c, h, w] = source.dims as [number, number, number, number];
+  if (h === height && w === width) return source;
+  if (height < h || width < w) throw new Error(`cannot pad [${source.dims}] to ${height}x${width}`);
+  const data = new Float32Array(n * c * height * width);
+  for (let plane = 0; plane < n * c; plane++) {
+    for (let y = 0; y < height; y++) {
+      const from = plane * h * w + Math.min(y, h - 1) * w;
+      const to = plane * height * width + y * width;
+      data.set(source.data.subarray(from, from + w), to);
+      data.fill(source.data[from + w - 1]!, to + w, to + width);
+    }
+  }
+  return { data, dims: [n, c, height, width] };
+}
+
+/** The top-left `height` x `width` of an NCHW tensor (what `padSpatial` grew). */
+export function cropSpatial(source: FloatTensor, height: number, width: number): FloatTensor {
+  const [n, c, h, w] = source.dims as [number, number, number, number];
+  if (h === height && w === width) return source;
+  const data = new Float32Array(n * c * height * width);
+  for (let plane = 0; plane < n * c; plane++) {
+    for (let y = 0; y < height; y++) {
+      const from = plane * h * w + y * w;
+      data.set(source.data.subarray(from, from + width), plane * height * width + y * width);
+    }
+  }
+  return { data, dims: [n, c, height, width] };
+}

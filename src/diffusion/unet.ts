@@ -10,7 +10,7 @@
 import { addedConditions, inspectAddedConditions, type AddedConditionSpec } from './added-conditions.js';
 import type { ModelSession, ProviderChoice } from './model/onnx-session.js';
 import { outputAsFloat32, type OnnxFeeds, type OnnxTensor } from './model/onnx-tensors.js';
-import { concatBatch, sliceBatch, type FloatTensor } from './tensor.js';
+import { concatBatch, cropSpatial, padSpatial, sliceBatch, type FloatTensor } from './tensor.js';
 import type { EncodedPrompts, HiddenLayer, PromptEncoder } from './text/text-encoder.js';
 
 /** Longest prompt in 75-token chunks (600 tokens); beyond that the prompt is truncated with a warning. */
@@ -32,11 +32,13 @@ export class UNet {
   private constructor(
     private readonly session: ModelSession,
     private readonly spec: AddedConditionSpec,
+    /** What latent sides must be a multiple of (model-folder.ts); other sizes are padded for the call. */
+    private readonly latentMultiple: number,
   ) {}
 
   /** Checks the session is an SD UNet and reads the added inputs it takes, which the prompt encoder must supply. */
-  static inspect(session: ModelSession, promptEncoder: PromptEncoder, path: string): UNet {
-    return new UNet(session, inspectAddedConditions(session, promptEncoder, path));
+  static inspect(session: ModelSession, promptEncoder: PromptEncoder, path: string, latentMultiple: number): UNet {
+    return new UNet(session, inspectAddedConditions(session, promptEncoder, path), latentMultiple);
   }
 
   /** Fails unless the session has the three inputs every SD UNet export has. */
@@ -102,7 +104,19 @@ export class UNet {
     return this.session.release();
   }
 
+  /**
+   * One UNet call. Latent sides that its down blocks cannot halve exactly (a 72 px side is 9 latents; SD 1.5
+   * needs multiples of 8) are edge-padded for the call and the prediction cropped back, as exported graphs
+   * cannot match their skip connections otherwise; any multiple of 8 pixels then runs on any model.
+   */
   private async run(sample: FloatTensor, timestep: number, conditioning: UNetConditioning): Promise<FloatTensor> {
+    const [, , height, width] = sample.dims as [number, number, number, number];
+    const roundUp = (side: number) => Math.ceil(side / this.latentMultiple) * this.latentMultiple;
+    const padded = padSpatial(sample, roundUp(height), roundUp(width));
+    return cropSpatial(await this.runExact(padded, timestep, conditioning), height, width);
+  }
+
+  private async runExact(sample: FloatTensor, timestep: number, conditioning: UNetConditioning): Promise<FloatTensor> {
     const feeds: OnnxFeeds = {
       sample: this.session.floatInput('sample', sample),
       timestep: this.timestepFeed(timestep, sample.dims[0]!),

@@ -8,7 +8,7 @@ import { readJobInputs, toWorkerJob, type EngineOptions, type JobInputs } from '
 import type { EventBus } from './events.js';
 import type { GenerateRequest } from './generation-request.js';
 import type { GenerationRequests } from './generation-requests.js';
-import type { Viewer } from '../accounts/viewer.js';
+import { isAdmin, type Viewer } from '../accounts/viewer.js';
 import type { AccountUsage, CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
@@ -97,19 +97,19 @@ export class GenerationService {
 
   /** `generate`: checks the request and queues it as the viewer's. Throws GenerationRequestError, QueueFullError or JobRateLimitedError. */
   async generate(request: GenerateRequest, viewer: Viewer, visibility: Visibility = 'PRIVATE'): Promise<AcceptedJob> {
-    return this.submit(await this.requests.generate(request, viewer), { ownerId: viewer.accountId, visibility });
+    return this.submit(await this.requests.generate(request, viewer), { ownerId: viewer.accountId, visibility, accountLimited: !isAdmin(viewer) });
   }
 
   /** `remix`: a stored image's parameters changed by `overrides`, checked and queued. Throws as generate, or RemixSourceNotFoundError. */
   async remix(imageId: string, overrides: RemixOverrides, viewer: Viewer, visibility: Visibility = 'PRIVATE'): Promise<AcceptedJob> {
-    return this.submit(await this.requests.remix(imageId, overrides, viewer), { remixOfImageId: imageId, ownerId: viewer.accountId, visibility });
+    return this.submit(await this.requests.remix(imageId, overrides, viewer), { remixOfImageId: imageId, ownerId: viewer.accountId, visibility, accountLimited: !isAdmin(viewer) });
   }
 
   /** Accepts checked parameters unless the queue is full: the job is in the database before this resolves. */
   async submit(params: CheckedParams, origin: JobOrigin = {}): Promise<AcceptedJob> {
     if ((await this.queue.countQueued()) >= this.options.maxQueuedJobs) throw new QueueFullError(this.options.maxQueuedJobs);
     const { accountLimits } = this.options;
-    if (accountLimits) {
+    if (accountLimits && origin.accountLimited) {
       // Counted, then inserted: requests racing on one account may overshoot by the few in flight.
       const now = new Date();
       checkAccountUsage(await this.accountUsage(origin.ownerId ?? LOCAL_ACCOUNT_ID, now), accountLimits, now);

@@ -80,6 +80,11 @@ export interface JobOrigin {
   ownerId?: string;
   /** PRIVATE when absent. */
   visibility?: Visibility;
+  /**
+   * Whether the account's own limits (its share of the queue, jobs per minute) apply: USER accounts. Admins,
+   * the built-in `local` of open mode among them, run the server and answer only to its global limits.
+   */
+  accountLimited?: boolean;
 }
 
 /** One account's jobs as its limits count them (generation/account-limits.ts). */

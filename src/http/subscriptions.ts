@@ -46,7 +46,8 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(server: Ser
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
   const limited = limitedOnSubscribe(options.schema, options.limits);
-  // The key is checked once, at connection_init; every operation of the connection acts as that viewer.
+  // The key is checked at connection_init and again at each operation (a key revoked meanwhile closes the
+  // connection, as a missing one does at connect); every operation acts as the viewer found then.
   const viewers = new WeakMap<object, Viewer>();
   const wsCleanup = useServer(
     {
@@ -68,8 +69,13 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(server: Ser
       // The request rate limit first, then the query limits (the query's length is checked before it is parsed),
       // then the client-text guards.
       onSubscribe: async (ctx, id, payload) => {
-        const viewer = viewers.get(ctx);
-        const refused = viewer && options.countOperation && (await options.countOperation(viewer, ctx.extra.request));
+        const viewer = await options.authenticate(ctx.connectionParams?.authorization);
+        if (!viewer) {
+          ctx.extra.socket.close(WS_UNAUTHENTICATED, WS_UNAUTHENTICATED_REASON);
+          return [];
+        }
+        viewers.set(ctx, viewer);
+        const refused = options.countOperation && (await options.countOperation(viewer, ctx.extra.request));
         if (refused) return [refused];
         const checked = limited(ctx, id, payload);
         if (Array.isArray(checked)) return checked;

@@ -60,12 +60,24 @@ describe('limits per account (ATELIER_AUTH=keys)', () => {
     assert.deepEqual([viewer.limits.queuedJobs, viewer.limits.jobsLastMinute], [0, 5]);
   });
 
+  test('admins answer to the server-wide queue limit only: past the per-account and per-minute bounds they still queue', async () => {
+    const admin = await createKey(server(), 'limits-admin', 'ADMIN');
+    // Past a USER's per-account queue (3) and per-minute bound (5); cancelled afterwards, so later tests see the queue as before.
+    const ids: string[] = [];
+    for (let i = 0; i < LIMITS.maxJobsPerMinute + 1; i++) {
+      const { generate } = await keyedData(server().url, admin, GenerateDocument, { input: JOB });
+      assert.equal(generate.status, 'QUEUED');
+      ids.push(generate.id);
+    }
+    for (const id of ids) await keyedData(server().url, admin, CancelGenerationDocument, { id });
+  });
+
   test('a job costing more than maxJobCost is BAD_USER_INPUT on `cost` with the max and its cost; one at the bound is accepted', async () => {
     const dave = await createKey(server(), 'cost-dave');
-    // 1024x1024 is 4 times 512x512: at 20 steps and one image it costs exactly 4.
-    const atBound = await keyedData(server().url, dave, GenerateDocument, { input: { prompt: 'a big job', width: 1024, height: 1024, steps: 20 } });
+    // 80 steps are 4 times 20: at 512x512 and one image it costs exactly 4 (and fits the memory budget, at batch 2 too).
+    const atBound = await keyedData(server().url, dave, GenerateDocument, { input: { prompt: 'a big job', width: 512, height: 512, steps: 80 } });
     assert.equal(atBound.generate.status, 'QUEUED');
-    const error = errorOf(await keyedRequest(server().url, dave, GenerateDocument, { input: { prompt: 'a bigger job', width: 1024, height: 1024, steps: 20, batchSize: 2 } }));
+    const error = errorOf(await keyedRequest(server().url, dave, GenerateDocument, { input: { prompt: 'a bigger job', width: 512, height: 512, steps: 80, batchSize: 2 } }));
     assert.deepEqual(error.extensions, { code: 'BAD_USER_INPUT', field: 'cost', max: 4, cost: 8, reason: 'JOB_TOO_COSTLY', setting: 'ATELIER_MAX_JOB_COST' });
     assert.match(error.message, /costs 8 .*lower the size, steps or batchSize/);
   });

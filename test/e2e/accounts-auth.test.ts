@@ -1,6 +1,8 @@
 // Authentication with ATELIER_AUTH=keys: every GraphQL request, WebSocket connection and image file needs a valid,
 // unrevoked key (or a signed URL); the viewer query; admins managing keys over GraphQL; open mode as before.
 import assert from 'node:assert/strict';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
 import { ImageSigner } from '../../src/accounts/image-signatures.js';
@@ -83,6 +85,35 @@ describe('ATELIER_AUTH=keys', () => {
     // The account keeps its work: a new key sees the upload again.
     const fresh = (await keyedData(server().url, adminKey, CreateApiKeyDocument, { account: 'soon-revoked' })).createApiKey;
     assert.equal((await fetch(unsigned, { headers: { authorization: `Bearer ${fresh.key}` } })).status, 200);
+  });
+
+  test('a graphql-ws connection opened before its key was revoked is closed at its next operation', async () => {
+    const adminKey = await createKey(server(), 'ws-revoker', 'ADMIN');
+    const key = await createKey(server(), 'ws-soon-revoked');
+    let closed: { code: number; reason: string } | undefined;
+    let connections = 0;
+    // One connection for both operations: kept open between them (lazyCloseTimeout), so the second is not a reconnect.
+    const client = createClient({
+      url: `${server().url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazyCloseTimeout: 60_000,
+      connectionParams: { authorization: `Bearer ${key}` },
+      on: { closed: (event) => void (closed = event as { code: number; reason: string }), connected: () => void (connections += 1) },
+    });
+    const once = () =>
+      new Promise<unknown>((resolve) => {
+        client.subscribe({ query: 'subscription { generationEvents(id: "no-such-generation") { type } }' }, { next: () => undefined, error: resolve, complete: () => resolve(undefined) });
+      });
+    try {
+      assert.equal((await once() as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code, 'NOT_FOUND');
+      await keyedData(server().url, adminKey, RevokeApiKeysDocument, { account: 'ws-soon-revoked' });
+      await once();
+      assert.equal(connections, 1);
+      assert.equal(closed?.code, 4401);
+    } finally {
+      await client.dispose();
+    }
   });
 
   test('graphql-ws without connection params is closed with 4401 and a clear reason', async () => {

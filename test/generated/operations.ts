@@ -852,13 +852,13 @@ export type ViewerLimits = {
   jobsLastMinute: Scalars['Int']['output'];
   /** The most one job may cost: width x height x steps x batchSize, where 512x512 x 20 steps x 1 image costs 1 (BAD_USER_INPUT on `cost` beyond). */
   maxJobCost: Scalars['Float']['output'];
-  /** Jobs one account may queue in any 60 seconds (RATE_LIMITED with retryAfter beyond). */
+  /** Jobs one USER account may queue in any 60 seconds (RATE_LIMITED with retryAfter beyond); admins are not counted. */
   maxJobsPerMinute: Scalars['Int']['output'];
   /** The highest priority you may give a job: 100 for admins, 0 for users. */
   maxPriority: Scalars['Int']['output'];
   /** Jobs the server queue holds at most, for all accounts together (QUEUE_FULL beyond). */
   maxQueuedJobs: Scalars['Int']['output'];
-  /** Jobs one account may have queued at once (QUEUE_FULL, reason ACCOUNT_QUEUE_FULL, beyond). */
+  /** Jobs one USER account may have queued at once (QUEUE_FULL, reason ACCOUNT_QUEUE_FULL, beyond); admins are bound by maxQueuedJobs only. */
   maxQueuedJobsPerAccount: Scalars['Int']['output'];
   /** Your jobs queued now (not yet running). */
   queuedJobs: Scalars['Int']['output'];

@@ -30,6 +30,11 @@ export interface ModelFolder {
   vaeScalingFactor: number;
   /** Native resolution in pixels (UNet sample_size x 8): 512 for SD 1.5. */
   defaultSize: number;
+  /**
+   * What the UNet's latent sides must be a multiple of: it halves them once per down block but the last
+   * (SD: 4 blocks, 8), and its skip connections only meet again when every halving was exact.
+   */
+  latentMultiple: number;
   /** Family, distillation, prediction type and the defaults that go with them (family.ts). */
   traits: ModelTraits;
   paths: {
@@ -86,6 +91,7 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
     schedulerConfig,
     vaeScalingFactor: positiveNumber(vaeConfig.scaling_factor) ?? DEFAULT_VAE_SCALING_FACTOR,
     defaultSize: (positiveNumber(unetConfig.sample_size) ?? 64) * VAE_DOWNSCALE,
+    latentMultiple: latentMultiple(unetConfig),
     traits: detectTraits({ name, index, scheduler: schedulerConfig, unet: unetConfig, hasSecondTextEncoder }),
     paths: {
       textEncoders,
@@ -94,6 +100,14 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
       vaeEncoder: (await isFile(vaeEncoder)) ? vaeEncoder : undefined,
     },
   };
+}
+
+/** SD's UNets have 4 down blocks: without a config that says otherwise, latents must be a multiple of 8. */
+const DEFAULT_DOWN_BLOCKS = 4;
+
+function latentMultiple(unetConfig: Record<string, unknown>): number {
+  const blocks = Array.isArray(unetConfig.block_out_channels) ? unetConfig.block_out_channels.length : DEFAULT_DOWN_BLOCKS;
+  return 2 ** Math.max(0, blocks - 1);
 }
 
 /** text_encoder/ and text_encoder_2/ that are present, each with its tokenizer; at least one is needed. */

@@ -23,13 +23,13 @@ export class ViewerLimits {
   @Field(() => Int, { description: 'Jobs the server queue holds at most, for all accounts together (QUEUE_FULL beyond).' })
   maxQueuedJobs!: number;
 
-  @Field(() => Int, { description: 'Jobs one account may have queued at once (QUEUE_FULL, reason ACCOUNT_QUEUE_FULL, beyond).' })
+  @Field(() => Int, { description: 'Jobs one USER account may have queued at once (QUEUE_FULL, reason ACCOUNT_QUEUE_FULL, beyond); admins are bound by maxQueuedJobs only.' })
   maxQueuedJobsPerAccount!: number;
 
   @Field(() => Int, { description: 'Your jobs queued now (not yet running).' })
   queuedJobs!: number;
 
-  @Field(() => Int, { description: 'Jobs one account may queue in any 60 seconds (RATE_LIMITED with retryAfter beyond).' })
+  @Field(() => Int, { description: 'Jobs one USER account may queue in any 60 seconds (RATE_LIMITED with retryAfter beyond); admins are not counted.' })
   maxJobsPerMinute!: number;
 
   @Field(() => Int, { description: 'Your jobs queued in the last 60 seconds.' })
