@@ -45,6 +45,14 @@ export function formatParameters(p: ImageParameters): string {
   return lines.join('\n');
 }
 
+/** An image file's size as its header states it, without decoding a pixel (so a huge picture can be refused first). */
+export async function readImageSize(file: Uint8Array): Promise<{ width: number; height: number }> {
+  // No pixel limit here: only the header is read, and the caller compares the size with its own limit.
+  const { width, height } = await sharp(file, { limitInputPixels: false }).metadata();
+  if (!width || !height) throw new Error('the image states no size');
+  return { width, height };
+}
+
 /** Any image file sharp reads (PNG, JPEG, WebP...) -> a plain RGB PNG (transparency on white) and its size; rejects what is not an image. */
 export async function normalizeToPng(file: Uint8Array): Promise<{ png: Buffer; width: number; height: number }> {
   const { data, info } = await sharp(file).flatten({ background: '#ffffff' }).png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true });

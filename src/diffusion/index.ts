@@ -35,7 +35,7 @@ export type { SessionOptions, ExecutionDevice, ProviderChoice } from './model/on
 export { latentToRgb, latentRgbMapFor } from './preview/latent2rgb.js';
 export type { RgbImage } from './rgb-image.js';
 export { TaesdDecoder } from './preview/taesd.js';
-export { decodeToGray, decodeToRgb, normalizeToPng, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
+export { decodeToGray, decodeToRgb, normalizeToPng, readImageSize, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
 export { PromptEmbedder } from './text/prompt-embedder.js';
 export { createScheduler, schedulerNames } from './schedulers/index.js';
 export { TorchGenerator } from './random/index.js';

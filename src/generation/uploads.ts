@@ -1,5 +1,5 @@
 /** Uploaded pictures (img2img init images and masks): any format in, the PNG Atelier stores out, within the size limit. */
-import { normalizeToPng } from '../diffusion/index.js';
+import { normalizeToPng, readImageSize } from '../diffusion/index.js';
 
 /** Largest side of an uploaded picture, in pixels (the largest generation size is 2048). */
 export const MAX_UPLOAD_SIDE = 4096;
@@ -20,14 +20,16 @@ export class UploadRejectedError extends Error {
  * UploadRejectedError for data that is not a picture or is too large.
  */
 export async function prepareUpload(bytes: Uint8Array, format: string): Promise<{ png: Uint8Array; width: number; height: number }> {
-  let decoded;
+  const unreadable = (error: unknown) =>
+    new UploadRejectedError(`the data is not a readable ${format} image (${error instanceof Error ? error.message : String(error)})`);
+  // The size from the header first: a few kilobytes can declare a picture that would take gigabytes to decode.
+  const { width, height } = await readImageSize(bytes).catch((error: unknown) => Promise.reject(unreadable(error)));
+  if (width > MAX_UPLOAD_SIDE || height > MAX_UPLOAD_SIDE) {
+    throw new UploadRejectedError(`the image is ${width}x${height}; at most ${MAX_UPLOAD_SIDE} pixels a side`, MAX_UPLOAD_SIDE);
+  }
   try {
-    decoded = await normalizeToPng(bytes);
+    return await normalizeToPng(bytes);
   } catch (error) {
-    throw new UploadRejectedError(`the data is not a readable ${format} image (${error instanceof Error ? error.message : String(error)})`);
+    throw unreadable(error);
   }
-  if (decoded.width > MAX_UPLOAD_SIDE || decoded.height > MAX_UPLOAD_SIDE) {
-    throw new UploadRejectedError(`the image is ${decoded.width}x${decoded.height}; at most ${MAX_UPLOAD_SIDE} pixels a side`, MAX_UPLOAD_SIDE);
-  }
-  return decoded;
 }

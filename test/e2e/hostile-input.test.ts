@@ -11,7 +11,7 @@ import type { RunningServer } from '../../src/server.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
 import { seededRandom } from '../support/hostile-random.js';
 import { HOSTILE_CATEGORIES, type HostileRequest } from '../support/hostile-requests.js';
-import { pngWithText } from '../support/png-text.js';
+import { pngWithText, withDeclaredSize } from '../support/png-text.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 import { CatalogDocument } from '../generated/operations.js';
 
@@ -134,6 +134,15 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       assert.equal(imported.body.errors?.[0]?.extensions.code, 'BAD_USER_INPUT');
       assert.equal(imported.body.errors?.[0]?.extensions.max, 10_000);
       assert.equal(imported.body.errors?.[0]?.extensions.reason, 'prompt too long');
+
+      // A picture whose header declares 30000x30000 is refused from the header, before anything decodes it.
+      const declared = withDeclaredSize(await pngWithText([{ keyword: 'parameters', text: 'a fox\nSteps: 5, Seed: 1' }]), 30_000, 30_000);
+      const dataUrl = `data:image/png;base64,${declared.toString('base64')}`;
+      const hugeUpload = await gql('mutation($d: String!) { uploadImage(dataUrl: $d) { id } }', { d: dataUrl });
+      assert.deepEqual([hugeUpload.body.errors?.[0]?.extensions.code, hugeUpload.body.errors?.[0]?.extensions.max], ['BAD_USER_INPUT', 4096]);
+      const hugeImport = await gql('mutation($d: String!) { importImage(dataUrl: $d) { prompt } }', { d: dataUrl });
+      assert.deepEqual([hugeImport.body.errors?.[0]?.extensions.code, hugeImport.body.errors?.[0]?.extensions.max], ['BAD_USER_INPUT', 8192]);
+      assert.equal(hugeImport.body.errors?.[0]?.extensions.reason, 'picture too large');
 
       const subscription = await gql('subscription { generationEvents(id: "x") { __typename } }');
       assert.equal(subscription.status, 400);

@@ -31,3 +31,11 @@ function encodeChunk(keyword: string, text: string, kind: ChunkKind): Buffer {
       return pngChunk('iTXt', Buffer.concat([key, Buffer.from([0, 1, 0]), Buffer.from('en', 'latin1'), Buffer.from([0, 0]), zlib.deflateSync(Buffer.from(text, 'utf8'))]));
   }
 }
+
+/** The same PNG with its header (IHDR) declaring another size: what a decompression bomb's first bytes look like. */
+export function withDeclaredSize(png: Buffer, width: number, height: number): Buffer {
+  const ihdr = Buffer.from(png.subarray(16, 29));
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  return Buffer.concat([png.subarray(0, 8), pngChunk('IHDR', ihdr), png.subarray(33)]);
+}

@@ -25,7 +25,7 @@ export class ImportResolver {
       imported = await ctx.importer.forOwner(ctx.viewer.accountId).importPng(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } catch (error) {
       if (error instanceof ImportRejectedError && error.max !== undefined) {
-        throw badInput('dataUrl', `the PNG's metadata cannot be imported: ${error.message}`, { max: error.max, reason: error.reason });
+        throw badInput('dataUrl', `the PNG cannot be imported: ${error.message}`, { max: error.max, reason: error.reason });
       }
       if (error instanceof ImportRejectedError) {
         throw badInput('dataUrl', `${error.message}; accepted: PNGs with ${METADATA_FORMATS.join(', ')} metadata`, {

@@ -8,7 +8,7 @@ import { EXPORT_FILE, parseExportLine, type ExportedGeneration, type ExportedPre
 import { ALREADY_IN_LIBRARY, type GenerationImport, type LibraryImporter } from './library-importer.js';
 import { importedTextProblem, type ImportedParameters } from './parameters.js';
 import { readPngParameters, RECOGNISED_METADATA } from './png-metadata.js';
-import { isPng } from './png-text.js';
+import { isPng, readPngSize } from './png-text.js';
 import type { SamplerNames } from './sampler-names.js';
 import { parametersFromText, presetFromStored } from '../stored-parameters.js';
 
@@ -51,6 +51,17 @@ export class ImportRejectedError extends Error {
  * export (a folder with library.jsonl, or the file itself). Every file or row is imported or skipped with a
  * reason; none stops the rest. Only a path that cannot be read at all throws.
  */
+function pngHeaderSize(bytes: Uint8Array): { width: number; height: number } {
+  try {
+    return readPngSize(bytes);
+  } catch {
+    throw new ImportRejectedError('not a PNG file', 'no IHDR header');
+  }
+}
+
+/** Largest side of an imported picture: a 4x upscale of a 2048 generation, decoded once for its thumbnail. */
+export const MAX_IMPORT_SIDE = 8192;
+
 export class FileImporter {
   constructor(
     private readonly importer: LibraryImporter,
@@ -67,6 +78,11 @@ export class FileImporter {
   /** One PNG's bytes: its parameters and what became of it. Throws ImportRejectedError when it cannot be added. */
   async importPng(bytes: Uint8Array): Promise<{ parameters: ImportedParameters; outcome: GenerationImport }> {
     if (!isPng(bytes)) throw new ImportRejectedError('not a PNG file');
+    // From the header, before any pixel is decoded (thumbnails decode it): a small file can declare a huge picture.
+    const { width, height } = pngHeaderSize(bytes);
+    if (width > MAX_IMPORT_SIDE || height > MAX_IMPORT_SIDE) {
+      throw new ImportRejectedError('picture too large', `${width}x${height}; at most ${MAX_IMPORT_SIDE} pixels a side`, MAX_IMPORT_SIDE);
+    }
     const parameters = readPngParameters(bytes, this.samplers);
     if (!parameters) throw new ImportRejectedError('no recognised metadata', `looked for ${RECOGNISED_METADATA}`);
     if (parameters.prompt.trim() === '') throw new ImportRejectedError('no prompt in the metadata', `${parameters.format} metadata without a prompt`);
