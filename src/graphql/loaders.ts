@@ -25,7 +25,7 @@ export function createLoaders(reader: LibraryBatchReader, viewer: Viewer): Libra
   const newestImages = new Map<number, DataLoader<string, ImageRecord[]>>();
   return {
     generation: new DataLoader((ids) => reader.generations(ids)),
-    prompt: new DataLoader((ids) => reader.prompts(ids)),
+    prompt: new DataLoader((ids) => reader.prompts(ids, viewer)),
     image: new DataLoader((ids) => reader.images(ids)),
     imageLabels: new DataLoader((ids) => reader.imageLabels(ids, viewer)),
     newestImagesOfPrompt(first) {
