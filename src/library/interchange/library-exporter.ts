@@ -93,7 +93,8 @@ export class LibraryExporter {
           useCount: true,
           createdAt: true,
           presets: { where: ownerId === undefined ? {} : { ownerId }, orderBy: { createdAt: 'asc' } },
-          // One account's export carries its own use count and first use, never everyone's (see PromptUse).
+          // One account's export carries its own use count and first use, never everyone's (see PromptUse); a
+          // whole-library export (no owner, so no rows here) writes the totals.
           uses: { where: { ownerId: ownerId ?? '' }, select: { useCount: true, createdAt: true } },
         },
       }),
