@@ -19,13 +19,13 @@ export interface LibraryLoaders {
 /**
  * The id loaders (generation, prompt, image) serve nested fields of things the resolver already found the
  * viewer may read; the others apply the viewer's rules themselves (labels: owner only; images of a prompt:
- * readable ones).
+ * readable ones). A prompt comes with the use count and dates the viewer is shown (their own, for a user).
  */
 export function createLoaders(reader: LibraryBatchReader, viewer: Viewer): LibraryLoaders {
   const newestImages = new Map<number, DataLoader<string, ImageRecord[]>>();
   return {
     generation: new DataLoader((ids) => reader.generations(ids)),
-    prompt: new DataLoader((ids) => reader.prompts(ids)),
+    prompt: new DataLoader((ids) => reader.prompts(ids, viewer)),
     image: new DataLoader((ids) => reader.images(ids)),
     imageLabels: new DataLoader((ids) => reader.imageLabels(ids, viewer)),
     newestImagesOfPrompt(first) {

@@ -51,3 +51,25 @@ export function scopedPromptSql(access: Access): Prisma.Sql {
   if (access.scope === 'PUBLIC') return generations;
   return Prisma.sql`(${generations} OR EXISTS (SELECT 1 FROM "PromptPreset" pp WHERE pp."promptId" = p.id AND pp."ownerId" = ${access.viewer.accountId}))`;
 }
+
+/**
+ * SQL: joins `s` ("useCount", "createdAt", "lastUsedAt") to prompt `p`: the numbers the viewer is shown, and
+ * the ones MOST_USED, NEWEST, the created* filters and suggestions rank by. An admin (and tools, with no
+ * viewer) sees every account's uses: the prompt's own columns. A user sees only their own uses, in every scope
+ * and every field, so a shared prompt row never tells them whether, how often or when another account used
+ * the same text. A gallery prompt they never used has a count of 0 and the dates of its public generations.
+ */
+export function promptStatsJoin(viewer: Viewer | undefined): Prisma.Sql {
+  if (!viewer || isAdmin(viewer)) return Prisma.sql`CROSS JOIN LATERAL (SELECT p."useCount", p."createdAt", p."lastUsedAt") s`;
+  return Prisma.sql`CROSS JOIN LATERAL (
+    SELECT COALESCE(own."useCount", 0) AS "useCount",
+           COALESCE(own."createdAt", gallery.first, 'epoch'::timestamp) AS "createdAt",
+           COALESCE(own."lastUsedAt", gallery.last, 'epoch'::timestamp) AS "lastUsedAt"
+    FROM (SELECT 1) one
+    LEFT JOIN "PromptUse" own ON own."promptId" = p.id AND own."ownerId" = ${viewer.accountId}
+    LEFT JOIN LATERAL (
+      SELECT min(pg."createdAt") AS first, max(pg."createdAt") AS last FROM "Generation" pg
+      WHERE own."promptId" IS NULL AND pg."promptId" = p.id AND pg.visibility = 'PUBLIC'
+    ) gallery ON TRUE
+  ) s`;
+}

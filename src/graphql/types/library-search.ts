@@ -14,7 +14,7 @@ export type SearchModeEnum = EnumValue<typeof SearchModeEnum>;
 const LibrarySortEnum = enumOf(
   'LibrarySort',
   ['RELEVANCE', 'NEWEST', 'MOST_USED'],
-  'RELEVANCE applies when there is a query; without one it is NEWEST. MOST_USED: by how many generations used the prompt.',
+  'RELEVANCE applies when there is a query; without one it is NEWEST. MOST_USED: by the prompt\'s useCount as you are shown it (your own uses; an admin: everyone\'s).',
 );
 type LibrarySortEnum = EnumValue<typeof LibrarySortEnum>;
 
@@ -38,10 +38,10 @@ export class LibraryFilterInput {
   @Field(() => SeedScalar, { nullable: true, description: 'Only images made with this seed.' })
   seed?: bigint | null;
 
-  @Field(() => Date, { nullable: true, description: 'Prompts first used, or images made, at or after this time.' })
+  @Field(() => Date, { nullable: true, description: 'Prompts first used (their createdAt as you are shown it), or images made, at or after this time.' })
   createdAfter?: Date | null;
 
-  @Field(() => Date, { nullable: true, description: 'Prompts first used, or images made, before this time.' })
+  @Field(() => Date, { nullable: true, description: 'Prompts first used (their createdAt as you are shown it), or images made, before this time.' })
   createdBefore?: Date | null;
 
   @Field(() => [String], { nullable: true, description: 'Only images carrying every one of these tags (case-insensitive).' })

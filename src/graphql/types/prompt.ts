@@ -10,13 +10,16 @@ export class LibraryPrompt {
   @Field(() => String)
   text!: string;
 
-  @Field(() => Int, { description: 'How many generations used it.' })
+  @Field(() => Int, {
+    description:
+      "How many of your generations used it, in every scope (MINE, PUBLIC, ALL) and every field: another account's use of the same text is never counted. 0 for a gallery prompt you never used. An admin: every account's generations.",
+  })
   useCount!: number;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "When it came into your library (your first use, or its import as a preset); for a gallery prompt you never used, its first public generation. An admin: anyone's first use." })
   createdAt!: Date;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: "Your last use of it (as useCount says); for a gallery prompt you never used, its last public generation. An admin: anyone's last use." })
   lastUsedAt!: Date;
 }
 

@@ -4,6 +4,7 @@
  * Every method returns one entry per key, in the keys' order.
  */
 import { canChange, type Viewer } from '../../accounts/viewer.js';
+import { promptStatsJoin } from '../access.js';
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 import type { PromptHit } from '../search/prompt-search.js';
 import { GENERATION_INCLUDE, toGenerationRecord, toImageRecord, type GenerationRecord, type ImageRecord } from '../records.js';
@@ -29,11 +30,12 @@ export class LibraryBatchReader {
     return inKeyOrder(ids, rows.map(toImageRecord), (record) => record.id);
   }
 
-  async prompts(ids: readonly string[]): Promise<Array<PromptRecord | null>> {
-    const rows = await this.prisma.prompt.findMany({
-      where: { id: { in: [...ids] } },
-      select: { id: true, text: true, useCount: true, createdAt: true, lastUsedAt: true },
-    });
+  /** With the viewer's use count and dates (see promptStatsJoin in access.ts). */
+  async prompts(ids: readonly string[], viewer: Viewer): Promise<Array<PromptRecord | null>> {
+    const rows = await this.prisma.$queryRaw<PromptRecord[]>`
+      SELECT p.id, p.text, s."useCount", s."createdAt", s."lastUsedAt"
+      FROM "Prompt" p ${promptStatsJoin(viewer)}
+      WHERE p.id = ANY(${[...ids]}::text[])`;
     return inKeyOrder(ids, rows, (row) => row.id);
   }
 

@@ -4,6 +4,7 @@ import { ownedGenerations } from '../access.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from '../files/image-store.js';
 import { isFileReferenced } from '../files/pictures.js';
+import { forgetPromptUse } from './prompts.js';
 
 export type DeleteGenerationResult = { status: 'deleted'; removedFiles: number } | { status: 'not-found' } | { status: 'active' };
 
@@ -25,13 +26,13 @@ export class LibraryDeleter {
     const outcome = await this.prisma.$transaction(async (tx) => {
       const generation = await tx.generation.findFirst({
         where: { id, ...ownedGenerations(viewer) },
-        select: { status: true, promptId: true, images: { select: { path: true, thumbnailPath: true } } },
+        select: { status: true, promptId: true, ownerId: true, images: { select: { path: true, thumbnailPath: true } } },
       });
       if (!generation) return { status: 'not-found' as const };
       if (generation.status === 'QUEUED' || generation.status === 'RUNNING') return { status: 'active' as const };
       await tx.generation.delete({ where: { id } }); // images cascade
       // The prompt stays in the library (it may be reused or searched); it was used once less.
-      await tx.prompt.update({ where: { id: generation.promptId }, data: { useCount: { decrement: 1 } } });
+      await forgetPromptUse(tx, generation.promptId, generation.ownerId);
       const paths = generation.images.flatMap((image) => [image.path, image.thumbnailPath]).filter((p): p is string => p !== null);
       return { status: 'deleted' as const, paths };
     });

@@ -1,4 +1,4 @@
-/** Prompt rows: one per distinct prompt text, counting its uses. */
+/** Prompt rows: one per distinct prompt text, counting its uses, all together and per account (PromptUse). */
 import { createHash } from 'node:crypto';
 import type { Prisma } from '../db/generated/client.js';
 
@@ -18,15 +18,35 @@ export function promptKey(normalized: string): string {
   return createHash('sha256').update(normalized, 'utf8').digest('hex');
 }
 
-/** Finds or creates the prompt and counts one more use. Runs inside the caller's transaction. */
-export async function recordPromptUse(tx: Prisma.TransactionClient, text: string): Promise<{ id: string }> {
+/**
+ * Finds or creates the prompt and counts one more use, in the prompt's total and in the owner's own count
+ * (what a user is shown, see library/access.ts). Runs inside the caller's transaction.
+ */
+export async function recordPromptUse(tx: Prisma.TransactionClient, text: string, ownerId: string): Promise<{ id: string }> {
   const normalized = normalizePrompt(text);
   const normalizedKey = promptKey(normalized);
   const now = new Date();
-  return tx.prompt.upsert({
+  const prompt = await tx.prompt.upsert({
     where: { normalizedKey },
-    create: { text: text.trim(), normalized, normalizedKey, useCount: 1, lastUsedAt: now },
+    create: { text: text.trim(), normalized, normalizedKey, useCount: 1, createdAt: now, lastUsedAt: now },
     update: { useCount: { increment: 1 }, lastUsedAt: now },
     select: { id: true },
   });
+  await tx.promptUse.upsert({
+    where: { promptId_ownerId: { promptId: prompt.id, ownerId } },
+    create: { promptId: prompt.id, ownerId, useCount: 1, createdAt: now, lastUsedAt: now },
+    update: { useCount: { increment: 1 }, lastUsedAt: now },
+  });
+  return prompt;
+}
+
+/** One use fewer (its generation was deleted), in the total and in the owner's count; the dates stay. */
+export async function forgetPromptUse(tx: Prisma.TransactionClient, promptId: string, ownerId: string): Promise<void> {
+  await tx.prompt.update({ where: { id: promptId }, data: { useCount: { decrement: 1 } } });
+  await tx.promptUse.updateMany({ where: { promptId, ownerId, useCount: { gt: 0 } }, data: { useCount: { decrement: 1 } } });
+}
+
+/** The prompt came into the owner's library without a use (a CSV preset): their count starts at 0 then. */
+export async function notePromptInLibrary(tx: Prisma.TransactionClient, promptId: string, ownerId: string): Promise<void> {
+  await tx.promptUse.createMany({ data: [{ promptId, ownerId, useCount: 0 }], skipDuplicates: true });
 }

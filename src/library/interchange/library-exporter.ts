@@ -93,16 +93,20 @@ export class LibraryExporter {
           useCount: true,
           createdAt: true,
           presets: { where: ownerId === undefined ? {} : { ownerId }, orderBy: { createdAt: 'asc' } },
+          // One account's export carries its own use count and first use, never everyone's (see PromptUse); a
+          // whole-library export (no owner, so no rows here) writes the totals.
+          uses: { where: { ownerId: ownerId ?? '' }, select: { useCount: true, createdAt: true } },
         },
       }),
     );
     for await (const row of rows) {
+      const counted = ownerId === undefined ? row : (row.uses[0] ?? { useCount: 0, createdAt: row.createdAt });
       yield {
         type: 'prompt',
         version: EXPORT_VERSION,
         text: row.text,
-        useCount: row.useCount,
-        createdAt: row.createdAt.toISOString(),
+        useCount: counted.useCount,
+        createdAt: counted.createdAt.toISOString(),
         // An empty preset only records whose library a prompt is in (see LibraryImporter.importPrompt).
         presets: row.presets.map((preset) => presetToText(presetFromStored(preset))).filter((preset) => Object.values(preset).some((v) => v !== null && v !== '')),
       };

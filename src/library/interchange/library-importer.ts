@@ -2,7 +2,7 @@
 import type { Prisma, PrismaClient } from '../db/generated/client.js';
 import { sha256Hex, type FileImageStore } from '../files/image-store.js';
 import { isFileReferenced } from '../files/pictures.js';
-import { normalizePrompt, promptKey, recordPromptUse } from '../generations/prompts.js';
+import { normalizePrompt, notePromptInLibrary, promptKey, recordPromptUse } from '../generations/prompts.js';
 import { parameterColumns, presetToText, seedToDecimalString, type StoredParameters } from '../stored-parameters.js';
 import { storePictureFiles, type PictureFiles } from '../files/thumbnails.js';
 import type { PromptRow } from './csv-prompts.js';
@@ -95,7 +95,7 @@ export class LibraryImporter {
       }
       try {
         const created = await this.prisma.$transaction(async (tx) => {
-          const prompt = await recordPromptUse(tx, generation.prompt);
+          const prompt = await recordPromptUse(tx, generation.prompt, ownerId);
           const createdAt = generation.createdAt ?? new Date();
           return tx.generation.create({
             data: {
@@ -146,6 +146,7 @@ export class LibraryImporter {
         const normalizedKey = promptKey(normalized);
         const found = await tx.prompt.findUnique({ where: { normalizedKey }, select: { id: true } });
         const prompt = found ?? (await tx.prompt.create({ data: { text: row.prompt.trim(), normalized, normalizedKey, useCount: 0 }, select: { id: true } }));
+        await notePromptInLibrary(tx, prompt.id, ownerId);
         // A prompt without settings still gets an (empty) preset of its owner's: that is what puts a shared
         // prompt row into this account's library. The built-in admin `local` sees every prompt anyway and needs
         // none (so its imports store exactly what they stored before accounts).

@@ -1,4 +1,5 @@
 /** generation/'s JobQueue port on the Generation table. */
+import { LOCAL_ACCOUNT_ID } from '../../accounts/viewer.js';
 import type { AccountUsage, CheckedParams, ClaimedJob, Job, JobOrigin, JobQueue } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
@@ -22,7 +23,7 @@ export class DatabaseJobQueue implements JobQueue {
 
   async enqueue(params: CheckedParams, origin: JobOrigin = {}): Promise<Job> {
     const row = await this.prisma.$transaction(async (tx) => {
-      const prompt = await recordPromptUse(tx, params.prompt);
+      const prompt = await recordPromptUse(tx, params.prompt, origin.ownerId ?? LOCAL_ACCOUNT_ID);
       // An init image id names a generated image or an upload; each has its own column.
       const initId = params.initImageId;
       // The request check found its kind already; other callers leave it to be looked up.

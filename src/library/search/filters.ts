@@ -58,7 +58,7 @@ function imageConditions(filters: LibraryFilters): Prisma.Sql[] {
   return conditions;
 }
 
-/** WHERE conditions on a prompt `p`. */
+/** WHERE conditions on a prompt `p` with the viewer's statistics `s` joined (promptStatsJoin). */
 export function promptFilters(filters: LibraryFilters): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = [];
   const onGeneration = generationConditions(filters);
@@ -74,8 +74,9 @@ export function promptFilters(filters: LibraryFilters): Prisma.Sql[] {
   } else if (onGeneration.length > 0) {
     conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Generation" g WHERE g."promptId" = p.id AND ${Prisma.join(onGeneration, ' AND ')})`);
   }
-  if (filters.createdAfter) conditions.push(Prisma.sql`p."createdAt" >= ${filters.createdAfter}`);
-  if (filters.createdBefore) conditions.push(Prisma.sql`p."createdAt" < ${filters.createdBefore}`);
+  // The viewer's own first use (`s`, see promptStatsJoin in access.ts), not when any account first used it.
+  if (filters.createdAfter) conditions.push(Prisma.sql`s."createdAt" >= ${filters.createdAfter}`);
+  if (filters.createdBefore) conditions.push(Prisma.sql`s."createdAt" < ${filters.createdBefore}`);
   if (filters.access) conditions.push(scopedPromptSql(filters.access));
   return conditions;
 }

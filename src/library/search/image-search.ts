@@ -9,7 +9,7 @@ import type { PromptMatch } from './matching.js';
 import { searchPage, type SearchPage } from './page.js';
 import { RankedSearch, type LibraryQuery } from './ranked-search.js';
 import { seedFromDecimal } from '../stored-parameters.js';
-import { readableGenerations } from '../access.js';
+import { promptStatsJoin, readableGenerations } from '../access.js';
 
 export interface ImageHit {
   id: string;
@@ -48,7 +48,7 @@ export class ImageSearch extends RankedSearch<ImageHit> {
     const hits = Prisma.sql`
       SELECT i.id, i."generationId", g."promptId", i.index, i.seed::text AS seed, i.width, i.height, i.sha256,
              i."createdAt", i."favoritedAt", c.score, ${key} AS sort_key
-      FROM ${source} JOIN "Image" i ON i."generationId" = g.id JOIN "Prompt" p ON p.id = g."promptId"
+      FROM ${source} JOIN "Image" i ON i."generationId" = g.id JOIN "Prompt" p ON p.id = g."promptId" ${promptStatsJoin(query.access?.viewer)}
       WHERE ${allOf([...imageFilters(query), ...(match?.conditions ?? [])])}`;
     const page = await searchPage<ImageRow>(this.prisma, hits, first, after, match?.settings);
     return {

@@ -8,11 +8,12 @@ import { allOf, promptFilters, type LibraryFilters } from './filters.js';
 import type { PromptMatch, SearchMode } from './matching.js';
 import { searchPage, withSearchSettings, type SearchPage } from './page.js';
 import { RankedSearch, type LibraryQuery, type LibrarySort } from './ranked-search.js';
-import { scopedPromptSql, type Access } from '../access.js';
+import { promptStatsJoin, scopedPromptSql, type Access } from '../access.js';
 
 export type { SearchMode };
 export type { LibraryQuery, LibrarySort };
 
+/** useCount, createdAt and lastUsedAt are the viewer's numbers (see promptStatsJoin in access.ts). */
 export interface PromptHit {
   id: string;
   text: string;
@@ -34,11 +35,11 @@ export class PromptSearch extends RankedSearch<PromptHit> {
   }
 
   protected async page(match: PromptMatch | null, query: LibraryQuery, first: number, after?: string): Promise<PromptSearchPage> {
-    const { key, byRelevance } = this.sortKey(query, match, Prisma.sql`p."createdAt"`);
+    const { key, byRelevance } = this.sortKey(query, match, Prisma.sql`s."createdAt"`);
     const ranked = match?.ranked ?? Prisma.sql`SELECT p.id, NULL::float8 AS score FROM "Prompt" p`;
     const hits = Prisma.sql`
-      SELECT p.id, p.text, p."useCount", p."createdAt", p."lastUsedAt", c.score, ${key} AS sort_key
-      FROM (${ranked}) c JOIN "Prompt" p ON p.id = c.id
+      SELECT p.id, p.text, s."useCount", s."createdAt", s."lastUsedAt", c.score, ${key} AS sort_key
+      FROM (${ranked}) c JOIN "Prompt" p ON p.id = c.id ${promptStatsJoin(query.access?.viewer)}
       WHERE ${allOf([...promptFilters(query), ...(match?.conditions ?? [])])}`;
     const page = await searchPage<PromptHit & { sort_key: number | null }>(this.prisma, hits, first, after, match?.settings);
     for (const item of page.items) item.hit.score = byRelevance ? Number(item.hit.score) : null;
@@ -60,10 +61,10 @@ export class PromptSearch extends RankedSearch<PromptHit> {
     if (typed === '') return [];
     const pattern = `${escapeLike(typed)}%`;
     return withSearchSettings(this.prisma, [], (tx) => tx.$queryRaw<PromptHit[]>`
-      SELECT p.id, p.text, p."useCount", p."createdAt", p."lastUsedAt", word_similarity(${typed}, p.normalized)::float8 AS score
-      FROM "Prompt" p
+      SELECT p.id, p.text, s."useCount", s."createdAt", s."lastUsedAt", word_similarity(${typed}, p.normalized)::float8 AS score
+      FROM "Prompt" p ${promptStatsJoin(access?.viewer)}
       WHERE (p.normalized LIKE ${pattern} OR ${typed} <% p.normalized) AND ${access ? scopedPromptSql(access) : Prisma.sql`TRUE`}
-      ORDER BY (p.normalized LIKE ${pattern}) DESC, word_similarity(${typed}, p.normalized) DESC, p."useCount" DESC, p.id
+      ORDER BY (p.normalized LIKE ${pattern}) DESC, word_similarity(${typed}, p.normalized) DESC, s."useCount" DESC, p.id
       LIMIT ${first}`);
   }
 }

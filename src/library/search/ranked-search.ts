@@ -34,11 +34,14 @@ export abstract class RankedSearch<Hit> {
     return this.page({ ...match, conditions: [exclude] }, { ...filters, sort: 'RELEVANCE' }, first, after);
   }
 
-  /** The page's sort_key: relevance where there is a match to rank by, else use count or `createdAt` (newest first). */
+  /**
+   * The page's sort_key: relevance where there is a match to rank by, else the viewer's use count of the prompt
+   * (`s`, see promptStatsJoin in access.ts) or `createdAt` (newest first).
+   */
   protected sortKey(query: LibraryQuery, match: PromptMatch | null, createdAt: Prisma.Sql): { key: Prisma.Sql; byRelevance: boolean } {
     const sort = query.sort ?? 'RELEVANCE';
     const byRelevance = sort === 'RELEVANCE' && match !== null;
-    const key = byRelevance ? Prisma.sql`c.score` : sort === 'MOST_USED' ? Prisma.sql`p."useCount"::float8` : Prisma.sql`extract(epoch from ${createdAt})::float8`;
+    const key = byRelevance ? Prisma.sql`c.score` : sort === 'MOST_USED' ? Prisma.sql`s."useCount"::float8` : Prisma.sql`extract(epoch from ${createdAt})::float8`;
     return { key, byRelevance };
   }
 
