@@ -6,10 +6,11 @@
  */
 import path from 'node:path';
 import ort from 'onnxruntime-node';
-import { StableDiffusionPipeline, TorchGenerator } from '../src/diffusion/index.js';
+import { StableDiffusionPipeline } from '../src/diffusion/index.js';
 import { writeTinyModel, type TinyModelOptions } from '../src/test-models/tiny/write-tiny-model.js';
 import { cpuSessionOptions } from '../src/diffusion/model/onnx-session.js';
 import { median, timeMs } from './timing.js';
+import { unetFeeds } from './unet-feeds.js';
 
 export interface FamilyResult {
   sampler: string;
@@ -47,7 +48,7 @@ export async function benchFamilies(settings: BenchSettings): Promise<Record<str
         : cpuSessionOptions({ device: 'cpu', cpuThreads: settings.threads }),
     );
     const unetBatch = name === 'lcm' ? 1 : 2;
-    const feeds = randomFeeds(bare, unetBatch, settings.size / 8);
+    const feeds = unetFeeds(bare, unetBatch, settings.size / 8);
     const request = {
       prompt: 'a lighthouse on a cliff at dusk',
       negativePrompt: 'blurry',
@@ -83,21 +84,6 @@ export async function benchFamilies(settings: BenchSettings): Promise<Record<str
     await bare.release();
   }
   return results;
-}
-
-/** Inputs for every tensor input the UNet declares, at `batch` and the latent size, from its metadata. */
-function randomFeeds(session: ort.InferenceSession, batch: number, latent: number): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {};
-  session.inputMetadata.forEach((meta, i) => {
-    if (!meta.isTensor) return;
-    const symbolic: Record<string, number> = { batch, height: latent, width: latent, sequence: 77 };
-    const dims = meta.shape.map((d) => (typeof d === 'number' ? d : (symbolic[d] ?? batch)));
-    const count = dims.reduce((a, b) => a * b, 1);
-    if (meta.type === 'int64') feeds[meta.name] = new ort.Tensor('int64', new BigInt64Array(count).fill(500n), dims);
-    else if (meta.name === 'timestep') feeds[meta.name] = new ort.Tensor('float32', new Float32Array(count).fill(500), dims);
-    else feeds[meta.name] = new ort.Tensor('float32', new TorchGenerator(i + 1).randn(dims), dims);
-  });
-  return feeds;
 }
 
 function round(value: number, digits = 2): number {

@@ -1,29 +1,17 @@
 // The image files: GET/HEAD /images/<id>[?size=thumb][&exp=..&sig=..], for their owner (key or signed URL) or anyone when public.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sendJson } from './json.js';
 import { route, type Route } from './router.js';
 import { canRead } from '../accounts/viewer.js';
 import { UNAUTHENTICATED_MESSAGE } from '../accounts/authenticator.js';
 import type { Authenticate } from './authentication.js';
-
-export interface ImageFile {
-  ownerId: string;
-  isPublic: boolean;
-  sha256: string;
-  size: number;
-  contentType: string;
-  open(): Readable;
-}
-
-/** `full`: the PNG as generated; `thumb`: a WebP of at most 256 px a side (`?size=thumb`). */
-export type ImageVariant = 'full' | 'thumb';
+import type { PictureFile, PictureVariant } from '../library/index.js';
 
 /** Looks an image up by its API id; null when there is no such image. */
-export type ImageLookup = (id: string, variant: ImageVariant) => Promise<ImageFile | null>;
+export type ImageLookup = (id: string, variant: PictureVariant) => Promise<PictureFile | null>;
 
-export type SignatureCheck = (id: string, variant: ImageVariant, exp: string | null, sig: string | null) => boolean;
+export type SignatureCheck = (id: string, variant: PictureVariant, exp: string | null, sig: string | null) => boolean;
 
 export interface ImageAccess {
   authenticate: Authenticate;
@@ -31,7 +19,7 @@ export interface ImageAccess {
 }
 
 /** Who may have a picture's bytes, decided before any byte is sent. */
-type Permit = { kind: 'open' } | { kind: 'signed'; exp: number } | { kind: 'viewer'; check: (image: ImageFile) => boolean } | { kind: 'public-only' };
+type Permit = { kind: 'open' } | { kind: 'signed'; exp: number } | { kind: 'viewer'; check: (image: PictureFile) => boolean } | { kind: 'public-only' };
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 const PREFIX = '/images/';
@@ -49,7 +37,7 @@ export function imageRoute(lookup: ImageLookup, access: ImageAccess): Route {
  * credentials) is a 401 whether or not the picture exists; a valid key that may not read it gets the same 404
  * as a missing id. Neither tells another account's picture from none.
  */
-async function permit(req: IncomingMessage, url: URL, id: string, variant: ImageVariant, access: ImageAccess): Promise<Permit | 'refused'> {
+async function permit(req: IncomingMessage, url: URL, id: string, variant: PictureVariant, access: ImageAccess): Promise<Permit | 'refused'> {
   // Auth off: every request is the admin `local`, and URLs are not signed.
   if (await access.authenticate(undefined)) return { kind: 'open' };
   const exp = url.searchParams.get('exp');
@@ -108,7 +96,7 @@ async function serveImage(req: IncomingMessage, res: ServerResponse, url: URL, l
   await pipeline(image.open(), res);
 }
 
-function allows(permit: Permit, image: ImageFile): boolean {
+function allows(permit: Permit, image: PictureFile): boolean {
   switch (permit.kind) {
     case 'open':
     case 'signed':
@@ -124,7 +112,7 @@ function allows(permit: Permit, image: ImageFile): boolean {
  * Public pictures may be cached by anyone forever (ids are content-addressed). Private ones only by the browser:
  * a signed URL until it expires, a key-authenticated response revalidated by ETag each time.
  */
-function cacheControl(image: ImageFile, allowed: Permit): string {
+function cacheControl(image: PictureFile, allowed: Permit): string {
   // With auth off every picture is everyone's, as before accounts.
   if (image.isPublic || allowed.kind === 'open') return `public, max-age=${ONE_YEAR_SECONDS}, immutable`;
   if (allowed.kind === 'signed') return `private, max-age=${Math.max(0, Math.min(ONE_YEAR_SECONDS, allowed.exp - Math.floor(Date.now() / 1000)))}`;

@@ -9,7 +9,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { RunningServer } from '../../src/server.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
-import { seededRandom } from '../support/hostile-random.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { HOSTILE_CATEGORIES, type HostileRequest } from '../support/hostile-requests.js';
 import { pngWithText, withDeclaredSize } from '../support/png-text.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';

@@ -1,7 +1,7 @@
 // The hostile-input test's table: one generator per category of bad request, each making its share of the
 // requests from a seeded random source. A new category is one more entry in HOSTILE_CATEGORIES.
 import zlib from 'node:zlib';
-import { int, percentEncoded, pick, randomText, times, type Random } from './hostile-random.js';
+import { int, percentEncoded, pick, randomText, times, type Random } from './seeded-random.js';
 import { aliasBomb, costBomb, depthBomb, directiveBomb, fragmentBomb, generateAliases } from './query-bombs.js';
 
 /** One request over HTTP to the server's base URL, or one operation over graphql-ws. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
+import { seededRandom } from './seeded-random.js';
 
 const { onnx } = onnxProto;
 
@@ -11,7 +12,7 @@ const { onnx } = onnxProto;
  */
 export async function scrambleOnnxWeights(source: string, target: string, seed: number, only: (name: string) => boolean = () => true): Promise<void> {
   const model = onnx.ModelProto.decode(await fs.readFile(source));
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   for (const tensor of model.graph?.initializer ?? []) {
     if (tensor.dataType !== onnx.TensorProto.DataType.FLOAT || !only(tensor.name ?? '')) continue;
     const values =
@@ -27,15 +28,4 @@ export async function scrambleOnnxWeights(source: string, target: string, seed: 
     tensor.floatData = [];
   }
   await fs.writeFile(target, onnx.ModelProto.encode(model).finish());
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

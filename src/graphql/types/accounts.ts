@@ -45,8 +45,9 @@ export class ViewerLimits {
   requestsPerMinute!: number;
 }
 
-@ObjectType({ description: 'Who the request acts as: the account of its API key (with auth off, the built-in admin `local`).' })
-export class ViewerInfo {
+/** What every view of an account starts with: inherited fields come first, and this class alone is in no schema. */
+@ObjectType()
+abstract class AccountFields {
   @Field(() => ID)
   id!: string;
 
@@ -55,22 +56,16 @@ export class ViewerInfo {
 
   @Field(() => RoleEnum)
   role!: Role;
+}
 
+@ObjectType({ description: 'Who the request acts as: the account of its API key (with auth off, the built-in admin `local`).' })
+export class ViewerInfo extends AccountFields {
   @Field(() => ViewerLimits)
   limits!: ViewerLimits;
 }
 
 @ObjectType({ description: 'An account, as admins see it.' })
-export class Account {
-  @Field(() => ID)
-  id!: string;
-
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => RoleEnum)
-  role!: Role;
-
+export class Account extends AccountFields {
   @Field(() => Date)
   createdAt!: Date;
 }

@@ -1,4 +1,4 @@
-// Seeded randomness for the hostile-input test's generators: the same seed makes the same requests again.
+// Seeded randomness for tests: the same seed makes the same values (requests, scrambled weights) again.
 
 export type Random = () => number;
 
