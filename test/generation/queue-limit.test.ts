@@ -64,7 +64,7 @@ function service(queue: JobQueue, maxQueuedJobs: number): GenerationService {
 test('generate queues checked parameters and reports the position', async () => {
   const queue = new MemoryQueue();
   const accepted = await service(queue, 5).generate({ prompt: 'a red circle --steps 4' }, LOCAL_VIEWER);
-  assert.deepEqual([accepted.position, accepted.job.steps, accepted.job.model, accepted.origin], [1, 4, 'sd15', { ownerId: 'local', visibility: 'PRIVATE' }]);
+  assert.deepEqual([accepted.position, accepted.job.steps, accepted.job.model, accepted.origin], [1, 4, 'sd15', { ownerId: 'local', visibility: 'PRIVATE', accountLimited: false }]);
   assert.equal((await service(queue, 5).generate({ prompt: 'again' }, LOCAL_VIEWER)).position, 2);
 });
 
