@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { GenerateDocument, GenerationDocument, type GenerationFieldsFragment } from '../generated/operations.js';
+import { GenerateDocument, GenerationDocument, GenerationEventsDocument, type GenerationFieldsFragment } from '../generated/operations.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
-import { requestData } from '../support/graphql-client.js';
+import { collectSubscription, requestData, wsClient } from '../support/graphql-client.js';
 import { finishedGeneration } from '../support/generations.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 import type { RunningServer } from '../../src/server.js';
@@ -78,12 +78,21 @@ for (const backend of ['embedded', 'PostgreSQL'] as const) {
       assert.deepEqual(await temporaryFiles(dataDir), []);
       assert.equal(await server.database.prisma.image.count({ where: { generationId: id } }), 0, 'no row without its file');
 
+      // A subscriber from here on follows the job through its runs to one terminal event.
+      const client = wsClient(server.url);
+      const events = collectSubscription(client, GenerationEventsDocument, { id });
       await repair();
       const done = await finishedGeneration(server.url, id);
       assert.equal(done.status, 'COMPLETED', `${done.status}: ${done.error}`);
       assert.equal(done.error, null, 'the storage fault is no longer the job error once it completed');
       await assertImagesIntact(server, dataDir, id, 4);
       assert.deepEqual(await temporaryFiles(dataDir), []);
+      const seen = (await events).map((event) => event.generationEvents);
+      await client.dispose();
+      assert.deepEqual(seen.filter((event) => event.type === 'COMPLETED' || event.type === 'FAILED').map((event) => event.type), ['COMPLETED']);
+      assert.equal(seen.at(-1)?.type, 'COMPLETED');
+      const imageIndexes = new Set(seen.flatMap((event) => (event.__typename === 'GenerationImage' ? [event.image.index] : [])));
+      assert.deepEqual([...imageIndexes].sort(), [0, 1, 2, 3]);
       const row = await server.database.prisma.generation.findUniqueOrThrow({ where: { id } });
       assert.ok(row.attempts >= 2, `ran ${row.attempts} times`);
     } finally {
