@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { StorageRetryPolicy } from './generation/storage-fault.js';
+import { DEFAULT_STORAGE_RETRY, type StorageRetryPolicy } from './generation/storage-fault.js';
 import { isLoopbackAddress } from './loopback.js';
 
 /**
@@ -227,8 +227,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     cpuThreadsPerWorker: readInt(env, 'ATELIER_CPU_THREADS', defaultThreads, 1, 256),
     maxQueuedJobs: readInt(env, 'ATELIER_MAX_QUEUE', 1000, 1, 1_000_000),
     storageRetry: {
-      maxAttempts: readInt(env, 'ATELIER_STORAGE_ATTEMPTS', 5, 1, 100),
-      firstDelayMs: readInt(env, 'ATELIER_STORAGE_RETRY_MS', 30_000, 10, 3_600_000),
+      maxAttempts: readInt(env, 'ATELIER_STORAGE_ATTEMPTS', DEFAULT_STORAGE_RETRY.maxAttempts, 1, 100),
+      firstDelayMs: readInt(env, 'ATELIER_STORAGE_RETRY_MS', DEFAULT_STORAGE_RETRY.firstDelayMs, 10, 3_600_000),
     },
     // At least one 64x64 image; from 11,863,284 (2048x2048 x sqrt(8)) on, every request the other limits allow fits.
     maxPixels: env.ATELIER_MAX_PIXELS?.trim() ? readInt(env, 'ATELIER_MAX_PIXELS', 0, 64 * 64, 1_000_000_000) : undefined,

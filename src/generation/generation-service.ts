@@ -12,7 +12,7 @@ import { isAdmin, type Viewer } from '../accounts/viewer.js';
 import type { AccountUsage, CheckedParams, ClaimedJob, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
-import { ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
+import { DEFAULT_STORAGE_RETRY, ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
 import type { JobOutcome, WorkerPool } from './worker-pool.js';
 
 /** The installed models as running a job needs them (ModelCatalog implements it). */
@@ -33,11 +33,9 @@ export interface GenerationServiceOptions extends EngineOptions {
    * database), every RUNNING job found at start-up was interrupted.
    */
   sharedQueue?: boolean;
-  /** How a job whose images could not be stored is run again; by default 5 runs, 30 s before the second. */
+  /** How a job whose images could not be stored is run again; DEFAULT_STORAGE_RETRY when absent. */
   storageRetry?: StorageRetryPolicy;
 }
-
-const DEFAULT_STORAGE_RETRY: StorageRetryPolicy = { maxAttempts: 5, firstDelayMs: 30_000 };
 
 /** A RUNNING job whose heartbeat is older than this lost its server (heartbeats come every poll interval). */
 const STALE_HEARTBEAT_MS = 60_000;

@@ -50,6 +50,9 @@ export interface StorageRetryPolicy {
   firstDelayMs: number;
 }
 
+/** Five runs, 30 s before the second (then 60, 120, 240 s): a fault cleared within about 7 minutes loses no job. */
+export const DEFAULT_STORAGE_RETRY: StorageRetryPolicy = { maxAttempts: 5, firstDelayMs: 30_000 };
+
 /** The longest wait between two runs, however many attempts are allowed. */
 const MAX_RETRY_DELAY_MS = 15 * 60_000;
 
