@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_STORAGE_RETRY, type StorageRetryPolicy } from './generation/storage-fault.js';
 import { isLoopbackAddress } from './loopback.js';
 
 /**
@@ -38,6 +39,8 @@ export interface Config {
   cpuThreadsPerWorker: number;
   /** Jobs allowed in the queue at once; more are refused with QUEUE_FULL. */
   maxQueuedJobs: number;
+  /** How a job whose images could not be stored (disk full, folder not writable) is run again. */
+  storageRetry: StorageRetryPolicy;
   /**
    * ATELIER_MAX_PIXELS: pixels one image of a batchSize-1 job may have on any model (a batch of n gets this / sqrt(n));
    * undefined: each model's own budget from its native size and family (generation/memory-budget.ts).
@@ -223,6 +226,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     cudaDevices: readDeviceList(env, 'ATELIER_CUDA_DEVICES'),
     cpuThreadsPerWorker: readInt(env, 'ATELIER_CPU_THREADS', defaultThreads, 1, 256),
     maxQueuedJobs: readInt(env, 'ATELIER_MAX_QUEUE', 1000, 1, 1_000_000),
+    storageRetry: {
+      maxAttempts: readInt(env, 'ATELIER_STORAGE_ATTEMPTS', DEFAULT_STORAGE_RETRY.maxAttempts, 1, 100),
+      firstDelayMs: readInt(env, 'ATELIER_STORAGE_RETRY_MS', DEFAULT_STORAGE_RETRY.firstDelayMs, 10, 3_600_000),
+    },
     // At least one 64x64 image; from 11,863,284 (2048x2048 x sqrt(8)) on, every request the other limits allow fits.
     maxPixels: env.ATELIER_MAX_PIXELS?.trim() ? readInt(env, 'ATELIER_MAX_PIXELS', 0, 64 * 64, 1_000_000_000) : undefined,
     previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),

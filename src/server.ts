@@ -89,6 +89,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       maxQueuedJobs: config.maxQueuedJobs,
       accountLimits: config.accountLimits,
       sharedQueue: database.kind === 'postgresql',
+      storageRetry: config.storageRetry,
     },
   );
   await service.start();

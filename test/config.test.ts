@@ -38,3 +38,10 @@ test('settings are read and checked once: limits per account and the request rat
   assert.throws(() => loadConfig({ ATELIER_MAX_JOBS_PER_MINUTE: '0' }), /Invalid setting ATELIER_MAX_JOBS_PER_MINUTE: 0 is outside/);
   assert.throws(() => loadConfig({ ATELIER_RATE_LIMIT: 'lots' }), /Invalid setting ATELIER_RATE_LIMIT: expected an integer/);
 });
+
+test('settings are read and checked once: retries of a job whose images cannot be stored', () => {
+  assert.deepEqual(loadConfig({}).storageRetry, { maxAttempts: 5, firstDelayMs: 30_000 });
+  assert.deepEqual(loadConfig({ ATELIER_STORAGE_ATTEMPTS: '1', ATELIER_STORAGE_RETRY_MS: '500' }).storageRetry, { maxAttempts: 1, firstDelayMs: 500 });
+  assert.throws(() => loadConfig({ ATELIER_STORAGE_ATTEMPTS: '0' }), /Invalid setting ATELIER_STORAGE_ATTEMPTS: 0 is outside 1..100/);
+  assert.throws(() => loadConfig({ ATELIER_STORAGE_RETRY_MS: 'soon' }), /Invalid setting ATELIER_STORAGE_RETRY_MS: expected an integer/);
+});

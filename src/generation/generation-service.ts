@@ -9,9 +9,10 @@ import type { EventBus } from './events.js';
 import type { GenerateRequest } from './generation-request.js';
 import type { GenerationRequests } from './generation-requests.js';
 import { isAdmin, type Viewer } from '../accounts/viewer.js';
-import type { AccountUsage, CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
+import type { AccountUsage, CheckedParams, ClaimedJob, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
+import { DEFAULT_STORAGE_RETRY, ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
 import type { JobOutcome, WorkerPool } from './worker-pool.js';
 
 /** The installed models as running a job needs them (ModelCatalog implements it). */
@@ -32,6 +33,8 @@ export interface GenerationServiceOptions extends EngineOptions {
    * database), every RUNNING job found at start-up was interrupted.
    */
   sharedQueue?: boolean;
+  /** How a job whose images could not be stored is run again; DEFAULT_STORAGE_RETRY when absent. */
+  storageRetry?: StorageRetryPolicy;
 }
 
 /** A RUNNING job whose heartbeat is older than this lost its server (heartbeats come every poll interval). */
@@ -205,10 +208,12 @@ export class GenerationService {
     }
   }
 
-  private async execute(job: Job, model: ModelFolder | undefined, inputs: JobInputs): Promise<void> {
+  private async execute(job: ClaimedJob, model: ModelFolder | undefined, inputs: JobInputs): Promise<void> {
     const log = this.logger.child({ jobId: job.id });
     let outcome: JobOutcome;
-    const saves: Promise<StoredImage>[] = [];
+    // Each save is handled the moment it starts: one that fails while the worker still runs must not be an
+    // unhandled rejection (that ends the process). Its error is looked at once the run is over.
+    const saves: Promise<{ stored: StoredImage } | { error: unknown }>[] = [];
     if (!this.pool) return;
     if (!model) {
       outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
@@ -222,26 +227,44 @@ export class GenerationService {
         {
           onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),
           onImage: (image) => {
-            const saved = this.images.saveImage({ generationId: job.id, ...image }).then((stored) => {
-              this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored });
-              return stored;
-            });
+            const saved = this.images.saveImage({ generationId: job.id, ...image }).then(
+              (stored) => {
+                this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored });
+                return { stored };
+              },
+              (error: unknown) => ({ error }),
+            );
             saves.push(saved);
           },
         },
       );
       if (this.active.get(job.id)?.cancelRequested) this.pool.cancel(job.id);
       outcome = await run;
-      try {
-        await Promise.all(saves);
-      } catch (error) {
-        if (outcome.status === 'completed') {
-          outcome = { status: 'failed', message: `storing an image failed: ${error instanceof Error ? error.message : String(error)}` };
-        }
+      const failed = (await Promise.all(saves)).find((save) => 'error' in save);
+      if (failed && 'error' in failed && outcome.status === 'completed') {
+        if (failed.error instanceof ImageStorageError && !this.stopped) return this.storageFault(job, failed.error, log);
+        outcome = { status: 'failed', message: `storing an image failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}` };
       }
     }
     if (this.stopped && outcome.status === 'failed') return; // terminated by shutdown: runs again after restart
     await this.record(job, outcome, log);
+  }
+
+  /**
+   * The job's images could not be stored: nothing wrong with the job, so it is queued again after a back-off
+   * (doubling per run) until it has had its attempts; then it fails for good. Its `error` says why either way.
+   */
+  private async storageFault(job: ClaimedJob, fault: ImageStorageError, log: Logger): Promise<void> {
+    const policy = this.options.storageRetry ?? DEFAULT_STORAGE_RETRY;
+    if (job.attempts >= policy.maxAttempts) {
+      log.error({ err: fault, attempts: job.attempts }, 'the image store cannot be written; the job failed for good');
+      return this.record(job, { status: 'failed', message: storageFaultMessage(fault, job.attempts, policy) }, log);
+    }
+    const delayMs = retryDelayMs(policy, job.attempts);
+    await this.queue.retryLater(job.id, storageFaultMessage(fault, job.attempts, policy, delayMs), new Date(Date.now() + delayMs));
+    log.error({ err: fault, attempts: job.attempts, retryInMs: delayMs }, 'the image store cannot be written; the job runs again later');
+    setTimeout(() => this.pump(), delayMs).unref();
+    void this.publishPositions();
   }
 
   private async record(job: Job, outcome: JobOutcome, log: Logger): Promise<void> {

@@ -70,6 +70,8 @@ export interface Job extends GenerationParams {
  */
 export interface ClaimedJob extends Job {
   inputFiles: { init: string | null; mask: string | null };
+  /** Runs started, this one included (1 on the first claim). */
+  attempts: number;
 }
 
 /** Where a request came from, recorded with the job; it does not change the pixels. */
@@ -103,7 +105,8 @@ export interface JobQueue {
   /**
    * Atomically moves the best QUEUED job to RUNNING and returns it: highest priority; among equal priorities
    * the account served longest ago (or never) takes its turn, with its oldest job; and that account is marked
-   * served. So accounts take turns, and one account's thousand jobs do not starve another's one.
+   * served. So accounts take turns, and one account's thousand jobs do not starve another's one. A job
+   * waiting out a back-off (retryLater) is passed over until its time has come.
    */
   claimNext(): Promise<ClaimedJob | null>;
   /** An account's queued jobs, and its jobs created since `since` (its per-account limits count these). */
@@ -114,6 +117,8 @@ export interface JobQueue {
   complete(id: string, warnings?: string[]): Promise<void>;
   /** RUNNING -> FAILED with a readable message. */
   fail(id: string, message: string): Promise<void>;
+  /** RUNNING -> QUEUED with a readable message, not claimed again before `notBefore` (a storage fault's back-off). */
+  retryLater(id: string, message: string, notBefore: Date): Promise<void>;
   /** QUEUED -> CANCELLED; false when the job was not queued (already running or finished, or unknown). */
   cancelQueued(id: string): Promise<boolean>;
   /** RUNNING -> CANCELLED, after the worker stopped between steps. */
@@ -123,7 +128,7 @@ export interface JobQueue {
    * queued); null when the job is not queued.
    */
   position(id: string): Promise<number | null>;
-  /** Ids of all QUEUED jobs in claim order (index + 1 = position). */
+  /** Ids of all QUEUED jobs in claim order (index + 1 = position); jobs waiting out a back-off come last. */
   queuedIds(): Promise<string[]>;
   /** Marks these RUNNING jobs as still alive (their server refreshes this while it runs them). */
   heartbeat(ids: readonly string[]): Promise<void>;
@@ -157,7 +162,10 @@ export interface StoredImage {
   url: string;
 }
 
-/** Stores an image durably: the file first (temporary name, then rename), then its database row. */
+/**
+ * Stores an image durably: the file first (temporary name, then rename), then its database row. Rejects
+ * with ImageStorageError (generation/storage-fault.ts) when the files cannot be written, leaving no row.
+ */
 export interface ImageSink {
   saveImage(image: ImageToStore): Promise<StoredImage>;
 }

@@ -11,6 +11,7 @@ const JOB: ClaimedJob = {
   ownerId: 'local',
   visibility: 'PRIVATE',
   inputFiles: { init: null, mask: null },
+  attempts: 1,
 };
 const MODEL = { dir: '/models/sd15', name: 'sd15' };
 const OPTIONS = { previewEvery: 2, previewMaxSize: 128 };

@@ -37,6 +37,7 @@ class MemoryQueue implements JobQueue {
   }
   async complete(): Promise<void> {}
   async fail(): Promise<void> {}
+  async retryLater(): Promise<void> {}
   async cancelQueued(): Promise<boolean> {
     return false;
   }

@@ -123,6 +123,30 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       assert.deepEqual(await queue.queuedIds(), [alive.id, lost.id]); // back in first-come order
     });
 
+    it('a job queued again after a storage fault waits out its back-off, last in line, counting its attempts', async () => {
+      const retried = await queue.enqueue(PARAMS);
+      const claimed = await queue.claimNext();
+      assert.equal(claimed?.attempts, 1);
+      await queue.retryLater(retried.id, 'storing an image failed', new Date(Date.now() + 60_000));
+      const other = await queue.enqueue(PARAMS);
+      assert.deepEqual(await queue.queuedIds(), [other.id, retried.id]);
+      assert.equal((await queue.claimNext())?.id, other.id);
+      assert.equal(await queue.claimNext(), null, 'not before its back-off is over');
+      const row = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: retried.id } });
+      assert.equal(row.status, 'QUEUED');
+      assert.equal(row.error, 'storing an image failed');
+      // Its time has come: claimed again, a second attempt; completing clears the fault's message.
+      await handle!.db.prisma.generation.update({ where: { id: retried.id }, data: { notBefore: new Date(Date.now() - 1000) } });
+      const again = await queue.claimNext();
+      assert.equal(again?.id, retried.id);
+      assert.equal(again?.attempts, 2);
+      await queue.complete(retried.id);
+      const done = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: retried.id } });
+      assert.equal(done.status, 'COMPLETED');
+      assert.equal(done.error, null);
+      assert.equal(done.notBefore, null);
+    });
+
     it('deduplicates prompts by normalized text and counts uses', async () => {
       await queue.enqueue({ ...PARAMS, prompt: 'A  Red circle ' });
       await queue.enqueue({ ...PARAMS, prompt: 'a red CIRCLE' });

@@ -1,5 +1,6 @@
 /** generation/'s ImageSink and ImageSource ports on the image store and the Image table. */
 import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../../generation/job.js';
+import { asStorageFault } from '../../generation/storage-fault.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
 import { imageUrl } from './image-url.js';
@@ -17,7 +18,10 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
   ) {}
 
   async saveImage(image: ImageToStore): Promise<StoredImage> {
-    const files = await storePictureFiles(this.store, image.png);
+    // A file-system error becomes an ImageStorageError: the service retries the job later instead of failing it.
+    const files = await storePictureFiles(this.store, image.png).catch((error: unknown) => {
+      throw asStorageFault(error);
+    });
     const fields = { seed: seedToDecimalString(image.seed), width: image.width, height: image.height, ...files };
     // A job re-run after a crash may store the same batch index again: replace the earlier row.
     const row = await this.prisma.image.upsert({

@@ -73,7 +73,8 @@ export class FileImageStore {
       // Concurrent puts of the same bytes both rename identical content over the same name: harmless.
       await fs.rename(temporary, target);
     } catch (error) {
-      await fs.rm(temporary, { force: true });
+      // The write's own error is what matters; a removal that fails too must not hide it.
+      await fs.rm(temporary, { force: true }).catch(() => undefined);
       throw error;
     }
     await syncDirectory(path.dirname(target));

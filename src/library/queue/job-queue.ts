@@ -58,24 +58,25 @@ export class DatabaseJobQueue implements JobQueue {
     // is locked while choosing; the account row is then updated (no key change, so enqueues are not blocked).
     // The claim also returns the paths of the init image's and mask's files, so running the job looks nothing
     // up again (and a text-to-image job pays no extra round trip for pictures it does not have).
-    const claimed = await this.prisma.$queryRaw<{ id: string; init_path: string | null; mask_path: string | null }[]>`
+    const claimed = await this.prisma.$queryRaw<{ id: string; attempts: number; init_path: string | null; mask_path: string | null }[]>`
       WITH next AS (
         SELECT g."id", g."ownerId" FROM "Generation" AS g JOIN "Account" AS a ON a."id" = g."ownerId"
-        WHERE g."status" = 'QUEUED'
+        WHERE g."status" = 'QUEUED' AND (g."notBefore" IS NULL OR g."notBefore" <= (now() AT TIME ZONE 'UTC'))
         ORDER BY g."priority" DESC, a."lastServedAt" ASC NULLS FIRST, g."queueOrder" ASC
         LIMIT 1 FOR UPDATE OF g SKIP LOCKED
       ), served AS (
         UPDATE "Account" SET "lastServedAt" = (clock_timestamp() AT TIME ZONE 'UTC') WHERE "id" = (SELECT "ownerId" FROM next)
       )
-      UPDATE "Generation" SET "status" = 'RUNNING', "startedAt" = (now() AT TIME ZONE 'UTC'), "heartbeatAt" = (now() AT TIME ZONE 'UTC')
+      UPDATE "Generation" SET "status" = 'RUNNING', "startedAt" = (now() AT TIME ZONE 'UTC'), "heartbeatAt" = (now() AT TIME ZONE 'UTC'),
+        "attempts" = "attempts" + 1, "notBefore" = NULL
       WHERE "id" = (SELECT "id" FROM next)
-      RETURNING "id",
+      RETURNING "id", "attempts",
         COALESCE((SELECT "path" FROM "Image" WHERE "id" = "initImageId"), (SELECT "path" FROM "Upload" WHERE "id" = "initUploadId")) AS init_path,
         (SELECT "path" FROM "Upload" WHERE "id" = "maskUploadId") AS mask_path`;
     const first = claimed[0];
     if (!first) return null;
     const row = await this.prisma.generation.findUniqueOrThrow({ where: { id: first.id }, include: JOB_INCLUDE });
-    return { ...toJob(row), inputFiles: { init: first.init_path, mask: first.mask_path } };
+    return { ...toJob(row), inputFiles: { init: first.init_path, mask: first.mask_path }, attempts: Number(first.attempts) };
   }
 
   async usage(ownerId: string, since: Date): Promise<AccountUsage> {
@@ -98,7 +99,8 @@ export class DatabaseJobQueue implements JobQueue {
   async complete(id: string, warnings: string[] = []): Promise<void> {
     await this.prisma.generation.updateMany({
       where: { id, status: 'RUNNING' },
-      data: { status: 'COMPLETED', finishedAt: new Date(), warnings },
+      // A run before this one may have left a storage fault's message.
+      data: { status: 'COMPLETED', finishedAt: new Date(), warnings, error: null },
     });
   }
 
@@ -106,6 +108,13 @@ export class DatabaseJobQueue implements JobQueue {
     await this.prisma.generation.updateMany({
       where: { id, status: 'RUNNING' },
       data: { status: 'FAILED', finishedAt: new Date(), error: message },
+    });
+  }
+
+  async retryLater(id: string, message: string, notBefore: Date): Promise<void> {
+    await this.prisma.generation.updateMany({
+      where: { id, status: 'RUNNING' },
+      data: { status: 'QUEUED', startedAt: null, heartbeatAt: null, error: message, notBefore },
     });
   }
 
@@ -129,14 +138,20 @@ export class DatabaseJobQueue implements JobQueue {
     return index < 0 ? null : index + 1;
   }
 
-  /** Every QUEUED job in the order claimNext will hand them out (library/queue/claim-order.ts works it out). */
+  /**
+   * Every QUEUED job in the order claimNext will hand them out (library/queue/claim-order.ts works it out),
+   * then the jobs waiting out a back-off, soonest first: they are claimed only once their time has come.
+   */
   async queuedIds(): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<(QueuedEntry & { served: bigint | null })[]>`
+    const rows = await this.prisma.$queryRaw<(QueuedEntry & { served: bigint | null; waitUntil: Date | null })[]>`
       SELECT g."id", g."ownerId", g."priority", g."queueOrder",
-        (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint AS "served"
+        (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint AS "served",
+        CASE WHEN g."notBefore" > (now() AT TIME ZONE 'UTC') THEN g."notBefore" END AS "waitUntil"
       FROM "Generation" AS g JOIN "Account" AS a ON a."id" = g."ownerId"
       WHERE g."status" = 'QUEUED'`;
-    return claimOrder(rows, new Map(rows.map((row) => [row.ownerId, row.served])));
+    const ready = rows.filter((row) => row.waitUntil === null);
+    const waiting = rows.filter((row) => row.waitUntil !== null).sort((a, b) => a.waitUntil!.getTime() - b.waitUntil!.getTime());
+    return [...claimOrder(ready, new Map(rows.map((row) => [row.ownerId, row.served]))), ...waiting.map((row) => row.id)];
   }
 
   async heartbeat(ids: readonly string[]): Promise<void> {
