@@ -17,11 +17,39 @@ export const TERMINAL_EVENT_TYPES: ReadonlySet<GenerationEventType> = new Set(['
 
 export type Unsubscribe = () => void;
 
+/** An event as the bus delivers it: `seq` increases with every event the bus carries for one generation. */
+export interface SequencedEvent {
+  seq: number;
+  event: GenerationEvent;
+}
+
+/**
+ * What the bus knows of a generation still in flight: its current state as the events a late subscriber
+ * needs (QUEUED with its place, or STARTED, the images so far and the latest STEP with its preview), and the
+ * `seq` of the last event folded into it. Built by `foldLiveState` (generation/live-state.ts).
+ */
+export interface LiveState {
+  seq: number;
+  events: GenerationEvent[];
+}
+
 /**
  * Publish/subscribe of progress events by generation id. In-process for a single server; a Redis
  * implementation lets API nodes and worker nodes live on different machines.
+ *
+ * The contract every implementation keeps, so that a subscriber gets the current state and then every event
+ * once, in order, whenever it joins (followed in graphql/generation-event-stream.ts):
+ * - `publish` gives the event the next `seq` of its generation (strictly increasing per generation) and
+ *   folds it into that generation's live state with `foldLiveState`, atomically with sending it: a reader of
+ *   `liveState` sees either the state before the event and then receives the event, or the state with it.
+ * - A terminal event drops the live state (memory stays bounded by the jobs in flight; a Redis bus also
+ *   gives the state an expiry).
+ * - A subscriber subscribes first, then reads `liveState`, then skips delivered events whose `seq` is not
+ *   above the state's: nothing falls between the two and nothing arrives twice.
  */
 export interface EventBus {
   publish(event: GenerationEvent): void;
-  subscribe(generationId: string, listener: (event: GenerationEvent) => void): Unsubscribe;
+  subscribe(generationId: string, listener: (delivered: SequencedEvent) => void): Unsubscribe;
+  /** The generation's live state, or undefined when the bus holds none (not in flight, or ended). */
+  liveState(generationId: string): Promise<LiveState | undefined>;
 }

@@ -1,8 +1,8 @@
-/** generationEvents: a late subscriber gets the current state first, then the live events after it, until the end. */
-import type { EventBus, GenerationEvent } from '../generation/events.js';
+/** generationEvents: a subscriber gets the current state first, then every later event once, in order, until the end. */
+import type { EventBus, GenerationEvent, SequencedEvent } from '../generation/events.js';
 import { TERMINAL_EVENT_TYPES } from '../generation/events.js';
 
-/** Lifecycle order, used to drop live events that the snapshot already covers. */
+/** Lifecycle order, used to drop events a stored snapshot (which has no `seq`) already covers. */
 const PHASE: Record<GenerationEvent['type'], number> = {
   QUEUED: 0,
   STARTED: 1,
@@ -14,36 +14,46 @@ const PHASE: Record<GenerationEvent['type'], number> = {
 };
 
 /**
- * The events of one generation as an async iterator for a subscription. A subscriber that joins late first
- * gets the current state (`loadSnapshot`, read after subscribing so nothing falls in between), then live
- * events. The stream ends after a terminal event. Written as a plain iterator, not an async generator, so
- * that a client unsubscribing releases the bus listener at once instead of at the next event.
+ * The events of one generation as an async iterator for a subscription, following the EventBus contract
+ * (generation/events.ts): subscribe first and hold the events back; then read the stored generation
+ * (`loadStored`, which also checks that the viewer may see it, so nothing of the bus reaches another
+ * account) and the bus's live state; send the current state, then the held and later events whose `seq`
+ * the state does not cover. A generation the bus holds no state for (ended, or from before a restart) is
+ * told from the database. The stream ends after a terminal event. Written as a plain iterator, not an async
+ * generator, so that a client unsubscribing releases the bus listener at once instead of at the next event.
  */
 export function generationEventStream(
   bus: EventBus,
   generationId: string,
-  loadSnapshot: () => Promise<GenerationEvent[]>,
+  loadStored: () => Promise<GenerationEvent[]>,
 ): AsyncIterableIterator<GenerationEvent> {
   const ready: GenerationEvent[] = [];
-  let pendingLive: GenerationEvent[] | undefined = []; // live events held back until the snapshot is out
+  let pendingLive: SequencedEvent[] | undefined = []; // bus events held back until the current state is out
+  let coveredSeq = 0; // the last bus event already told, by itself or as part of the live state
   let waiter: { resolve: (r: IteratorResult<GenerationEvent>) => void; reject: (e: unknown) => void } | undefined;
   let failure: unknown;
   let done = false;
   let phase = -1;
   const sentImages = new Set<string>();
 
-  const unsubscribe = bus.subscribe(generationId, (event) => {
-    if (pendingLive) pendingLive.push(event);
-    else deliver(event);
+  const unsubscribe = bus.subscribe(generationId, (delivered) => {
+    if (pendingLive) pendingLive.push(delivered);
+    else deliverLive(delivered);
   });
+
+  function deliverLive({ seq, event }: SequencedEvent): void {
+    if (seq <= coveredSeq) return;
+    coveredSeq = seq;
+    deliver(event);
+  }
 
   function deliver(event: GenerationEvent): void {
     if (done) return;
     if (event.type === 'IMAGE') {
       if (sentImages.has(event.image.id)) return;
       sentImages.add(event.image.id);
-    } else if ((event.type === 'QUEUED' || event.type === 'STARTED') && PHASE[event.type] < phase) {
-      return; // stale relative to the snapshot
+    } else if (event.type === 'QUEUED' ? phase > PHASE.QUEUED : event.type === 'STARTED' && phase >= PHASE.STARTED) {
+      return; // stale, or already told by the stored snapshot (QUEUED repeats only to move the place)
     }
     phase = Math.max(phase, PHASE[event.type]);
     ready.push(event);
@@ -76,12 +86,12 @@ export function generationEventStream(
     }
   }
 
-  loadSnapshot().then(
-    (snapshot) => {
-      for (const event of snapshot) deliver(event);
+  currentState().then(
+    (state) => {
+      for (const event of state) deliver(event);
       const held = pendingLive ?? [];
       pendingLive = undefined;
-      for (const event of held) deliver(event);
+      for (const delivered of held) deliverLive(delivered);
     },
     (error: unknown) => {
       failure = error;
@@ -89,6 +99,17 @@ export function generationEventStream(
       flush();
     },
   );
+
+  /** Read after subscribing: the stored generation first (ownership), then the newer live state if any. */
+  async function currentState(): Promise<GenerationEvent[]> {
+    const stored = await loadStored();
+    const last = stored.at(-1);
+    if (last && TERMINAL_EVENT_TYPES.has(last.type)) return stored; // over, whatever a bus still holds
+    const live = await bus.liveState(generationId);
+    if (!live) return stored;
+    coveredSeq = live.seq;
+    return live.events;
+  }
 
   const iterator: AsyncIterableIterator<GenerationEvent> = {
     next() {
