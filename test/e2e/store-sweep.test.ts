@@ -20,7 +20,7 @@ const exists = (file: string) =>
     () => false,
   );
 
-test('a server start sweeps away old temporary and unreferenced files, keeping young ones', { timeout: 120_000 }, async () => {
+test('a server start sweeps away old temporary and unreferenced files, keeping young ones', { timeout: 120_000 }, async (t) => {
   const dataDir = await tempDataDir();
   const sha = 'ab'.padEnd(64, '0');
   const orphan = `images/ab/${sha}.png`;
@@ -35,7 +35,8 @@ test('a server start sweeps away old temporary and unreferenced files, keeping y
   try {
     const strays = [orphan, orphanThumb, temporary].map((file) => path.join(dataDir, file));
     // Poll until the background sweep has removed them (the test's timeout bounds the wait: a liveness bound, not a timing claim).
-    while ((await Promise.all(strays.map(exists))).some(Boolean)) await sleep(50);
+    while ((await Promise.all(strays.map(exists))).some(Boolean) && !t.signal.aborted) await sleep(50);
+    assert.deepEqual(await Promise.all(strays.map(exists)), [false, false, false]);
     // The young file is in the same folder, which the sweep has finished with: it was kept, not just not reached.
     assert.equal(await exists(path.join(dataDir, young)), true);
   } finally {
