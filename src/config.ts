@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_STORAGE_RETRY, type StorageRetryPolicy } from './generation/storage-fault.js';
+import { DEFAULT_SWEEP_GRACE_MS } from './library/files/store-sweep.js';
 import { isLoopbackAddress } from './loopback.js';
 
 /**
@@ -41,6 +42,11 @@ export interface Config {
   maxQueuedJobs: number;
   /** How a job whose images could not be stored (disk full, folder not writable) is run again. */
   storageRetry: StorageRetryPolicy;
+  /**
+   * ATELIER_SWEEP_GRACE_MS: the start-up sweep removes temporary and unreferenced image files only once they
+   * are this old, so a file another node is writing, or whose row is about to be committed, stays.
+   */
+  sweepGraceMs: number;
   /**
    * ATELIER_MAX_PIXELS: pixels one image of a batchSize-1 job may have on any model (a batch of n gets this / sqrt(n));
    * undefined: each model's own budget from its native size and family (generation/memory-budget.ts).
@@ -230,6 +236,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
       maxAttempts: readInt(env, 'ATELIER_STORAGE_ATTEMPTS', DEFAULT_STORAGE_RETRY.maxAttempts, 1, 100),
       firstDelayMs: readInt(env, 'ATELIER_STORAGE_RETRY_MS', DEFAULT_STORAGE_RETRY.firstDelayMs, 10, 3_600_000),
     },
+    sweepGraceMs: readInt(env, 'ATELIER_SWEEP_GRACE_MS', DEFAULT_SWEEP_GRACE_MS, 60_000, 30 * 86_400_000),
     // At least one 64x64 image; from 11,863,284 (2048x2048 x sqrt(8)) on, every request the other limits allow fits.
     maxPixels: env.ATELIER_MAX_PIXELS?.trim() ? readInt(env, 'ATELIER_MAX_PIXELS', 0, 64 * 64, 1_000_000_000) : undefined,
     previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),

@@ -18,7 +18,7 @@ import { buildAppSchema } from './graphql/schema.js';
 import { isLoopbackAddress } from './loopback.js';
 import { InMemoryRateLimiter } from './http/rate-limiter.js';
 import { startHttpServer } from './http/server.js';
-import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type TextEmbedder } from './library/index.js';
+import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type Library, type TextEmbedder } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface RunningServer {
@@ -132,6 +132,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     refuseForeignHosts: config.auth === 'none' && isLoopbackAddress(config.host),
   });
   logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir, auth: config.auth }, 'Atelier is serving');
+  const sweep = sweepStoreInBackground(library, config.sweepGraceMs, logger);
 
   return {
     url: http.url,
@@ -139,9 +140,29 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     database,
     close: async () => {
       await http.close();
+      await sweep.stop();
       await service.stop();
       await library.close();
       await database.close();
+    },
+  };
+}
+
+/**
+ * What a kill -9 left in the image store (temporary files, files whose row was never committed) is removed
+ * after start-up, in the background: the API serves meanwhile. `stop` ends it between folders and waits.
+ */
+function sweepStoreInBackground(library: Library, graceMs: number, logger: Logger): { stop(): Promise<void> } {
+  const abort = new AbortController();
+  const done = library.sweepStore({ graceMs, signal: abort.signal }).then(
+    ({ temporaryFiles, unreferencedFiles }) =>
+      logger.info({ temporaryFiles, unreferencedFiles }, `image store swept: ${temporaryFiles.length} temporary and ${unreferencedFiles.length} unreferenced files removed`),
+    (error: unknown) => logger.warn({ err: error }, 'image store sweep failed; it runs again at the next start'),
+  );
+  return {
+    stop: async () => {
+      abort.abort();
+      await done;
     },
   };
 }

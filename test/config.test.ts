@@ -45,3 +45,10 @@ test('settings are read and checked once: retries of a job whose images cannot b
   assert.throws(() => loadConfig({ ATELIER_STORAGE_ATTEMPTS: '0' }), /Invalid setting ATELIER_STORAGE_ATTEMPTS: 0 is outside 1..100/);
   assert.throws(() => loadConfig({ ATELIER_STORAGE_RETRY_MS: 'soon' }), /Invalid setting ATELIER_STORAGE_RETRY_MS: expected an integer/);
 });
+
+test('settings are read and checked once: the grace period of the start-up image store sweep', () => {
+  assert.equal(loadConfig({}).sweepGraceMs, 600_000);
+  assert.equal(loadConfig({ ATELIER_SWEEP_GRACE_MS: '60000' }).sweepGraceMs, 60_000);
+  // Shorter than a write takes to commit its row would remove files another node is about to reference.
+  assert.throws(() => loadConfig({ ATELIER_SWEEP_GRACE_MS: '1000' }), /Invalid setting ATELIER_SWEEP_GRACE_MS: 1000 is outside/);
+});

@@ -7,7 +7,8 @@ export { openDatabase, type Database, type DatabaseOptions } from './db/database
 export { applyMigrations, readMigrations, MigrationError, type SqlRunner, type Migration } from './db/migrate.js';
 export { DatabaseJobQueue } from './queue/job-queue.js';
 export { DatabaseImageSink } from './files/image-sink.js';
-export { FileImageStore, type StoredFile } from './files/image-store.js';
+export { FileImageStore, type StoredFile, type StoreEntry } from './files/image-store.js';
+export { sweepImageStore, DEFAULT_SWEEP_GRACE_MS, type SweepOptions, type SweepResult } from './files/store-sweep.js';
 export { imageUrl, imageUrls, thumbnailUrl, type ImageUrls, type UrlSigner } from './files/image-url.js';
 export type { PictureFile, PictureVariant } from './files/picture-files.js';
 export { isStorableText } from './support/storable-text.js';

@@ -11,6 +11,7 @@ import { ImageLabeller } from './curation/labels.js';
 import { DatabaseImageSink } from './files/image-sink.js';
 import type { FileImageStore } from './files/image-store.js';
 import { findPictureFile, type PictureFile, type PictureVariant } from './files/picture-files.js';
+import { sweepImageStore, type SweepOptions, type SweepResult } from './files/store-sweep.js';
 import { UploadStore } from './files/uploads.js';
 import { LibraryBatchReader } from './generations/batch-reader.js';
 import { LibraryDeleter } from './generations/deleter.js';
@@ -60,6 +61,8 @@ export interface Library {
   readonly semantic: SemanticIndex | null;
   /** A stored picture's file, for serving it (null when there is none). */
   pictureFile(id: string, variant: PictureVariant): Promise<PictureFile | null>;
+  /** Removes the store's stray temporary files and the files no row references, once past the grace period. */
+  sweepStore(options: SweepOptions): Promise<SweepResult>;
   /** Stops background embedding (before the database closes); the database stays open: its opener closes it. */
   close(): Promise<void>;
 }
@@ -92,6 +95,7 @@ export async function openLibrary(database: Database, store: FileImageStore, opt
     exporter: new LibraryExporter(prisma, store),
     semantic,
     pictureFile: (id, variant) => findPictureFile(prisma, store, id, variant),
+    sweepStore: (sweep) => sweepImageStore(prisma, store, sweep),
     close: async () => {
       await semantic?.close();
     },

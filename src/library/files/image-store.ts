@@ -6,6 +6,18 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { KeyedMutex } from '../support/keyed-mutex.js';
 
+/** One file in the store as a sweep sees it (library/files/store-sweep.ts). */
+export interface StoreEntry {
+  /** Relative to the data folder, with forward slashes. */
+  path: string;
+  modifiedAt: Date;
+  /** A write's temporary file (`<name>.<12 hex>.tmp`), never a picture any row may point at. */
+  temporary: boolean;
+}
+
+/** A write's temporary name: the final name, a random tag, `.tmp`. */
+const TEMPORARY_NAME = /^(.+)\.[0-9a-f]{12}\.tmp$/;
+
 export interface StoredFile {
   sha256: string;
   /** Relative to the data folder, with forward slashes: what the database records. */
@@ -50,6 +62,39 @@ export class FileImageStore {
       });
     }
     return removed;
+  }
+
+  /** The store's files, one `images/<2 hex>` folder at a time (so a sweep holds one folder's names at once). */
+  async *folders(): AsyncGenerator<StoreEntry[]> {
+    const root = path.join(this.dataDir, 'images');
+    const shards = await fs.readdir(root, { withFileTypes: true }).catch(() => []);
+    for (const shard of shards) {
+      if (!shard.isDirectory() || !/^[0-9a-f]{2}$/.test(shard.name)) continue;
+      const names = await fs.readdir(path.join(root, shard.name)).catch(() => []);
+      const entries: StoreEntry[] = [];
+      for (const name of names) {
+        const stats = await fs.stat(path.join(root, shard.name, name)).catch(() => null);
+        if (!stats?.isFile()) continue;
+        entries.push({ path: `images/${shard.name}/${name}`, modifiedAt: stats.mtime, temporary: TEMPORARY_NAME.test(name) });
+      }
+      yield entries;
+    }
+  }
+
+  /**
+   * Deletes a write's temporary file last modified before `since`, under the lock of the file it was
+   * written for, so a put of that file in this process is never cut short. False when it is kept or gone.
+   */
+  async removeStaleTemporary(relative: string, since: Date): Promise<boolean> {
+    const target = TEMPORARY_NAME.exec(relative)?.[1];
+    if (!target) throw new Error(`not a temporary file: ${relative}`);
+    return this.locks.run(target, async () => {
+      const absolute = this.resolve(relative);
+      const stats = await fs.stat(absolute).catch(() => null);
+      if (!stats || stats.mtime >= since) return false;
+      await fs.rm(absolute, { force: true });
+      return true;
+    });
   }
 
   private async write(relative: string, bytes: Uint8Array): Promise<void> {
