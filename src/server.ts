@@ -120,6 +120,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     schema: await buildAppSchema(),
     context: async (viewer) => ({ ...context, viewer, loaders: createLoaders(library.batchReader, viewer) }),
     authenticate: (authorization) => authenticator.authenticate(authorization),
+    authRequired: authenticator.required,
     images: (id, variant) => library.pictureFile(id, variant),
     queryLimits: config.queryLimits,
     verifyImageSignature: (id, variant, exp, sig) => signer?.verify(id, variant, exp, sig) ?? false,

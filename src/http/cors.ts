@@ -5,6 +5,9 @@ import type { IncomingMessage } from 'node:http';
 import type { CorsOrigins } from '../config.js';
 import type { RouteHandler } from './router.js';
 
+/** Response headers a page on an allowed origin may read besides the safelisted ones (the rate limit's). */
+const EXPOSED_HEADERS = 'x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after';
+
 const PREFLIGHT_HEADERS = {
   'access-control-allow-methods': 'GET, POST, OPTIONS',
   'access-control-allow-headers': 'content-type, authorization, apollo-require-preflight',
@@ -23,9 +26,10 @@ export function originPolicy(origins: CorsOrigins): OriginPolicy {
   return {
     allows,
     headersFor: (origin, host): Record<string, string> => {
-      if (origins === '*') return origin === undefined ? {} : { 'access-control-allow-origin': '*' };
+      const exposed = { 'access-control-expose-headers': EXPOSED_HEADERS };
+      if (origins === '*') return origin === undefined ? {} : { 'access-control-allow-origin': '*', ...exposed };
       // The answer depends on the Origin header, whatever it is: caches must keep the answers apart.
-      return origin !== undefined && allows(origin, host) ? { 'access-control-allow-origin': origin, vary: 'origin' } : { vary: 'origin' };
+      return origin !== undefined && allows(origin, host) ? { 'access-control-allow-origin': origin, vary: 'origin', ...exposed } : { vary: 'origin' };
     },
   };
 }

@@ -2,7 +2,7 @@
 // character or lone surrogate in any text the client sent, no overlong id, and no subscription over HTTP
 // (subscriptions are served over graphql-ws).
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { findUnstorableText, findOverlongId, unstorableTextError, overlongIdError } from '../graphql/client-text.js';
 
 /** The first client-text rule the operation breaks, as its error; null when it breaks none. */
@@ -34,18 +34,10 @@ export function operationGuards<TContext extends BaseContext>(graphqlPath: strin
 }
 
 /**
- * The same checks for a graphql-ws subscribe message: the errors to answer it with (a syntax error among
- * them), or undefined to let graphql-ws go on.
+ * The same checks for a graphql-ws operation, on the document onSubscribe has parsed and validated: the errors
+ * to answer it with, or undefined to let graphql-ws go on.
  */
-export function wsOperationErrors(schema: GraphQLSchema, query: string, variables: unknown): readonly GraphQLError[] | undefined {
-  let document: DocumentNode;
-  try {
-    document = parse(query);
-  } catch (error) {
-    // graphql-ws would let the syntax error escape and close the socket with 4500 (internal error).
-    if (!(error instanceof GraphQLError)) throw error;
-    return [new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-  }
+export function wsOperationErrors(schema: GraphQLSchema, document: DocumentNode, variables: unknown): readonly GraphQLError[] | undefined {
   const error = textError(schema, document, variables);
   return error ? [error] : undefined;
 }

@@ -56,10 +56,11 @@ export function limitedOnSubscribe(
     try {
       document = parse(payload.query);
     } catch (error) {
-      return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+      // Coded as Apollo codes them over HTTP (graphql-ws would otherwise close the socket with 4500).
+      return [withCode(error instanceof GraphQLError ? error : new GraphQLError(String(error)), 'GRAPHQL_PARSE_FAILED')];
     }
     const invalid = validate(schema, document);
-    if (invalid.length > 0) return invalid;
+    if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
     const variableValues = payload.variables ?? undefined;
     try {
       checkOperation(schema, document, payload.operationName, variableValues, limits);
@@ -68,6 +69,10 @@ export function limitedOnSubscribe(
     }
     return { schema, document, operationName: payload.operationName, variableValues };
   };
+}
+
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, extensions: { ...error.extensions, code } });
 }
 
 /** Apollo answers an error thrown before execution with HTTP 500 unless the error names a status. */

@@ -7,11 +7,8 @@ import { sendJson } from './json.js';
 import type { RateLimiter, RateLimitState } from './rate-limiter.js';
 import type { RouteHandler } from './router.js';
 
-/** Pages on other origins (when CORS lets them in) may read these; Retry-After is not a safelisted header. */
-const EXPOSED = 'x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after';
-
 /**
- * Wraps a handler so each request counts against `keyOf(req)`. `x-ratelimit-reset` is in seconds from now
+ * Wraps a handler so each request counts against `keyOf(req)` (cors.ts lets allowed pages read the headers). `x-ratelimit-reset` is in seconds from now
  * (as Retry-After is), not a clock time, so clients need not trust the server's clock.
  */
 export function withRateLimit(handler: RouteHandler, limiter: RateLimiter, keyOf: (req: IncomingMessage) => Promise<string>): RouteHandler {
@@ -20,7 +17,6 @@ export function withRateLimit(handler: RouteHandler, limiter: RateLimiter, keyOf
     res.setHeader('x-ratelimit-limit', String(state.limit));
     res.setHeader('x-ratelimit-remaining', String(state.remaining));
     res.setHeader('x-ratelimit-reset', String(state.resetSeconds));
-    res.setHeader('access-control-expose-headers', EXPOSED);
     if (!state.allowed) {
       res.setHeader('retry-after', String(state.resetSeconds));
       sendJson(res, 429, { errors: [rateLimitedError(state).toJSON()] });

@@ -32,6 +32,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   context: (viewer: Viewer) => Promise<TContext>;
   /** Resolves a credential (Authorization header, graphql-ws `authorization` param) into its viewer. */
   authenticate: Authenticate;
+  /** Whether requests need a key (ATELIER_AUTH=keys); without, every request is the admin `local`. */
+  authRequired: boolean;
   images: ImageLookup;
   /** Depth, aliases, cost... of one operation, on both transports. */
   queryLimits: QueryLimits;
@@ -100,7 +102,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   });
   await apollo.start();
 
-  const images = imageRoute(options.images, { authenticate: options.authenticate, verifySignature: options.verifyImageSignature });
+  const images = imageRoute(options.images, { authRequired: options.authRequired, authenticate: options.authenticate, verifySignature: options.verifyImageSignature });
   const routes = [
     at(
       GRAPHQL_PATH,

@@ -78,8 +78,8 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(server: Ser
         const refused = options.countOperation && (await options.countOperation(viewer, ctx.extra.request));
         if (refused) return [refused];
         const checked = limited(ctx, id, payload);
-        if (Array.isArray(checked)) return checked;
-        return wsOperationErrors(options.schema, payload.query, payload.variables) ?? checked;
+        if (!('document' in checked)) return checked; // the errors that refused it
+        return wsOperationErrors(options.schema, checked.document, payload.variables) ?? checked;
       },
       onNext: (_ctx, _id, _payload, _args, result) => options.formatResult(result),
     },
