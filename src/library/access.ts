@@ -14,7 +14,7 @@ export interface Access {
 
 /** Generations the viewer may change (and list as theirs): their own, or every one for an admin. */
 export function ownedGenerations(viewer: Viewer): Prisma.GenerationWhereInput {
-  return isAdmin(viewer) ? {} : { ownerId: viewer.accountId };
+  return ownedRows(viewer);
 }
 
 /** Generations the viewer may read: their own and public ones (every one for an admin). */
