@@ -14,6 +14,11 @@ import { isLoopbackAddress } from './loopback.js';
 export interface Config {
   host: string;
   port: number;
+  /**
+   * ATELIER_NODE_ID: this process's name in a cluster, in every log line and on the jobs it claims. Default
+   * `<hostname>:<PORT>`, stable across restarts so a restarted node can recognise its own interrupted jobs.
+   */
+  nodeId: string;
   /** Root for the embedded database and the image files. */
   dataDir: string;
   /** postgresql://... to use a real PostgreSQL; undefined for the embedded PGlite database. */
@@ -163,6 +168,14 @@ function readDeviceList(env: Env, name: string): number[] {
   return ids.map(Number);
 }
 
+/** ATELIER_NODE_ID: printable, no spaces, at most 100 characters (it is stored on claimed jobs). */
+function readNodeId(env: Env, port: number): string {
+  const raw = env.ATELIER_NODE_ID?.trim();
+  if (!raw) return `${os.hostname()}:${port}`;
+  if (!/^[\x21-\x7e]{1,100}$/.test(raw)) throw new ConfigError('ATELIER_NODE_ID', 'expected 1 to 100 printable characters without spaces');
+  return raw;
+}
+
 /** ATELIER_AUTH, or open by default only where nobody else can reach the server. */
 function readAuth(env: Env, host: string, purpose: ConfigPurpose): 'keys' | 'none' {
   if (env.ATELIER_AUTH?.trim()) return readChoice(env, 'ATELIER_AUTH', 'none', ['keys', 'none'] as const);
@@ -203,6 +216,7 @@ function readOrigins(env: Env, name: string): CorsOrigins {
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), purpose: ConfigPurpose = 'serve'): Config {
   const workers = readInt(env, 'ATELIER_WORKERS', 1, 0, 64);
+  const port = readInt(env, 'PORT', 4000, 0, 65535);
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', 'expected a postgresql:// URL (leave it unset for the embedded database)');
@@ -221,7 +235,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
   if (secret !== undefined && secret.length < 32) throw new ConfigError('ATELIER_SECRET', `use at least 32 characters (got ${secret.length}), e.g. openssl rand -hex 32`);
   return {
     host,
-    port: readInt(env, 'PORT', 4000, 0, 65535),
+    port,
+    nodeId: readNodeId(env, port),
     dataDir: path.resolve(cwd, env.ATELIER_DATA_DIR?.trim() || 'data'),
     databaseUrl,
     modelsDir: path.resolve(cwd, env.ATELIER_MODELS_DIR?.trim() || 'models'),

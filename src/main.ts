@@ -22,7 +22,7 @@ import { startServer } from './server.js';
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.nodeId);
   const server = await startServer(config, logger);
   let stopping = false;
   const stop = (signal: string): void => {

@@ -38,7 +38,7 @@ export const TINY_MODEL_NAME = 'tiny';
  * The composition root: opens the database (applying migrations), recovers interrupted jobs, starts the
  * workers and serves the API. Everything else receives its dependencies from here.
  */
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel, config.nodeId)): Promise<RunningServer> {
   const defaultModel = await resolveDefaultModel(config, logger);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,

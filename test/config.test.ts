@@ -52,3 +52,9 @@ test('settings are read and checked once: the grace period of the start-up image
   // Shorter than a write takes to commit its row would remove files another node is about to reference.
   assert.throws(() => loadConfig({ ATELIER_SWEEP_GRACE_MS: '1000' }), /Invalid setting ATELIER_SWEEP_GRACE_MS: 1000 is outside/);
 });
+
+test('ATELIER_NODE_ID names the node: by default host and port, else the setting, checked', () => {
+  assert.match(loadConfig({ PORT: '4123' }).nodeId, /^.+:4123$/);
+  assert.equal(loadConfig({ ATELIER_NODE_ID: 'gpu-box-1' }).nodeId, 'gpu-box-1');
+  assert.throws(() => loadConfig({ ATELIER_NODE_ID: 'two words' }), /ATELIER_NODE_ID/);
+});
