@@ -21,6 +21,8 @@ export type Unsubscribe = () => void;
 export interface SequencedEvent {
   seq: number;
   event: GenerationEvent;
+  /** When it was published (ms since the epoch, the publisher's clock): the bus lag is delivery time minus this. */
+  publishedAt: number;
 }
 
 /**

@@ -21,7 +21,7 @@ export class InProcessEventBus implements EventBus {
     const next = foldLiveState(this.live.get(event.generationId)?.state, event);
     if (next) this.live.set(event.generationId, { seq, state: next });
     else this.live.delete(event.generationId);
-    this.emitter.emit(event.generationId, { seq, event } satisfies SequencedEvent);
+    this.emitter.emit(event.generationId, { seq, event, publishedAt: Date.now() } satisfies SequencedEvent);
   }
 
   subscribe(generationId: string, listener: (delivered: SequencedEvent) => void): Unsubscribe {
