@@ -1,5 +1,6 @@
 /** The Redis connections of one process (commands, and one in subscriber mode), checked at start-up. */
 import { Redis } from 'ioredis';
+import { ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
 
 /** What a cluster node holds of Redis: one connection for commands, one for SUBSCRIBE (a subscribed connection takes no other commands). */
@@ -12,9 +13,10 @@ export interface RedisConnections {
   close(): Promise<void>;
 }
 
-export class RedisUnreachableError extends Error {
+/** A ConfigError, so the command line prints it as one line naming the setting, without a stack. */
+export class RedisUnreachableError extends ConfigError {
   constructor(url: string, cause: unknown) {
-    super(`ATELIER_REDIS_URL ${redactedUrl(url)} cannot be reached: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super('ATELIER_REDIS_URL', `${redactedUrl(url)} cannot be reached (${cause instanceof Error ? cause.message : String(cause)})`);
     this.name = 'RedisUnreachableError';
   }
 }
