@@ -54,12 +54,20 @@ const IMAGE = `IMAGE i1 ${2n ** 60n + 1n}`;
 /** Registers the contract's tests for the buses `open` makes (a fresh generation id per test). */
 export function eventBusContract(label: string, open: () => Promise<BusUnderTest>): void {
   const fresh = (): string => `g-${randomBytes(6).toString('hex')}`;
+  /** A new bus and generation, with `before` published and landed. */
+  const busWith = async (...before: ((id: string) => GenerationEvent)[]): Promise<BusUnderTest & { id: string }> => {
+    const opened = await open();
+    const id = fresh();
+    for (const event of before) opened.bus.publish(event(id));
+    await opened.settle();
+    return { ...opened, id };
+  };
+  const queued = (id: string): GenerationEvent => ({ type: 'QUEUED', generationId: id, position: 1 });
+  const started = (id: string): GenerationEvent => ({ type: 'STARTED', generationId: id });
+  const steps = (n: number) => (id: string) => step(id, n);
 
   test(`${label}: joining as the job is claimed: the database already says RUNNING, the bus still QUEUED; QUEUED then STARTED once`, async () => {
-    const { bus, settle } = await open();
-    const id = fresh();
-    bus.publish({ type: 'QUEUED', generationId: id, position: 1 });
-    await settle();
+    const { bus, id } = await busWith(queued);
     const stream = generationEventStream(bus, id, async () => [{ type: 'STARTED', generationId: id }]);
     assert.deepEqual(await take(stream, 1), ['QUEUED 1']);
     bus.publish({ type: 'STARTED', generationId: id });
@@ -68,10 +76,7 @@ export function eventBusContract(label: string, open: () => Promise<BusUnderTest
   });
 
   test(`${label}: STARTED published between subscribing and reading the state arrives once`, async () => {
-    const { bus, settle } = await open();
-    const id = fresh();
-    bus.publish({ type: 'QUEUED', generationId: id, position: 1 });
-    await settle();
+    const { bus, settle, id } = await busWith(queued);
     const stream = generationEventStream(bus, id, async () => {
       bus.publish({ type: 'STARTED', generationId: id }); // in the live state read next, and maybe delivered too
       await settle();
@@ -82,12 +87,7 @@ export function eventBusContract(label: string, open: () => Promise<BusUnderTest
   });
 
   test(`${label}: a late joiner gets the latest step with its preview at once, before the next step exists`, async () => {
-    const { bus, settle } = await open();
-    const id = fresh();
-    bus.publish({ type: 'QUEUED', generationId: id, position: 1 });
-    bus.publish({ type: 'STARTED', generationId: id });
-    for (let n = 1; n <= 3; n++) bus.publish(step(id, n));
-    await settle();
+    const { bus, id } = await busWith(queued, started, steps(1), steps(2), steps(3));
     const stream = generationEventStream(bus, id, async () => [{ type: 'STARTED', generationId: id }]);
     assert.deepEqual(await take(stream, 1), ['STARTED']);
     const second = stream.next();
@@ -97,11 +97,7 @@ export function eventBusContract(label: string, open: () => Promise<BusUnderTest
   });
 
   test(`${label}: a step published while the database is read arrives once`, async () => {
-    const { bus, settle } = await open();
-    const id = fresh();
-    bus.publish({ type: 'STARTED', generationId: id });
-    bus.publish(step(id, 1));
-    await settle();
+    const { bus, settle, id } = await busWith(started, steps(1));
     const stream = generationEventStream(bus, id, async () => {
       bus.publish(step(id, 2)); // held by the subscription, and folded into the live state read next
       await settle();
@@ -125,11 +121,7 @@ export function eventBusContract(label: string, open: () => Promise<BusUnderTest
   });
 
   test(`${label}: a viewer the stored read refuses gets the error and nothing of the live state`, async () => {
-    const { bus, settle } = await open();
-    const id = fresh();
-    bus.publish({ type: 'STARTED', generationId: id });
-    bus.publish(step(id, 1));
-    await settle();
+    const { bus, id } = await busWith(started, steps(1));
     const stream = generationEventStream(bus, id, async () => {
       throw new Error('NOT_FOUND');
     });
