@@ -11,7 +11,8 @@ import { NO_REDIS, openTestRedis, type TestRedis } from '../support/test-redis.j
 import { tempDataDir, tinyModelsDir } from '../support/test-server.js';
 
 type Event = GenerationEventsSubscription['generationEvents'];
-const STEPS = 40;
+const STEPS = 120;
+const JOIN_AT_STEP = 30;
 
 const redis = await openTestRedis();
 const database = redis ? await createTestDatabase() : null;
@@ -92,7 +93,7 @@ describe('a cluster of an API node and a worker node', { skip }, () => {
     let late: Promise<Event[]> | undefined;
     const firstEvents = follow(first.id, (event) => {
       if (event.type === 'QUEUED') queuedSeen++;
-      if (stepOf(event) === STEPS / 2) {
+      if (stepOf(event) === JOIN_AT_STEP) {
         late = follow(first.id);
         joinLate!();
       }
@@ -111,12 +112,21 @@ describe('a cluster of an API node and a worker node', { skip }, () => {
     // The second job's place moved when the worker node claimed the first: that QUEUED came from the worker node.
     assertWholeRun(await secondEvents, [2, 1], 'second job, followed on the API node');
     await lateJoined;
+    // The late joiner's first events are the job's state when it joined: STARTED, the images stored by then
+    // (none, unless it joined after the last step) and the latest step with its preview; then the rest, once,
+    // exactly as the subscriber from the start saw it (whose whole run was checked above).
     const lateEvents = await late!;
-    const joinStep = stepOf(lateEvents[1]);
-    assert.ok(joinStep !== undefined && joinStep >= STEPS / 2, `the late joiner's first step is where the job was: ${lateEvents.map(brief).join(',')}`);
-    assertRunFrom(lateEvents, joinStep, 'late joiner on the API node');
+    const label = `late joiner on the API node: ${lateEvents.map(brief).join(',')}`;
+    const firstStep = lateEvents.findIndex((e) => e.type === 'STEP');
+    const joinStep = stepOf(lateEvents[firstStep]);
+    assert.equal(lateEvents[0]?.type, 'STARTED', label);
+    assert.ok(lateEvents.slice(1, firstStep).every((e) => e.type === 'IMAGE'), label);
+    assert.ok(joinStep !== undefined && joinStep >= JOIN_AT_STEP, label);
     const full = await firstEvents;
-    assert.deepEqual(lateEvents.slice(1), full.slice(full.findIndex((e) => stepOf(e) === joinStep)), 'from there, what the first subscriber saw');
+    const told = new Set(lateEvents.slice(1, firstStep).map((e) => (e.__typename === 'GenerationImage' ? e.image.id : '')));
+    const rest = full.slice(full.findIndex((e) => stepOf(e) === joinStep)).filter((e) => !(e.__typename === 'GenerationImage' && told.has(e.image.id)));
+    assert.deepEqual(lateEvents.slice(firstStep), rest, `${label}: from its first step on, what the first subscriber saw`);
+    assert.equal(told.size + rest.filter((e) => e.type === 'IMAGE').length, 1, `${label}: the image once`);
 
     // One count for the client address, whichever node answers.
     const remaining = async (url: string): Promise<number> => {
