@@ -86,6 +86,7 @@ export function readNodeLogs(nodes: readonly NodeHistory[]): LogFindings {
       kills.push({ node: node.name, killedAt, interrupted: open, recoverMs });
     });
   }
+  kills.sort((a, b) => a.killedAt - b.killedAt);
   return { completions, starts, kills, openRuns };
 }
 

@@ -118,7 +118,8 @@ export async function checkTrial(
   }
   const imagesOf = new Map<string, ImageRow[]>();
   for (const image of images) imagesOf.set(image.generationId, [...(imagesOf.get(image.generationId) ?? []), image]);
-  for (const row of generations) {
+  // Runs never interrupted first: they are the references a re-run is held to.
+  for (const row of [...generations].sort((a, b) => a.attempts - b.attempts)) {
     const own = imagesOf.get(row.id) ?? [];
     const completedTwice = (logs.completions.get(row.id) ?? 0) > 1;
     if (completedTwice || own.length > row.batchSize || own.some((image) => image.index >= row.batchSize)) {
