@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     }
   }
   await factory.close(failedTrials === 0 && !options.keep);
+  if (failedTrials > 0 || options.keep) console.log(`logs and data of the kept trials: ${factory.root}`);
   const summary = totals(results, failedTrials);
   console.log(`\n${totalsTable(summary, setting)}\n`);
   console.log(JSON.stringify({ chaos: { ...summary, setting, date: new Date().toISOString() } }));

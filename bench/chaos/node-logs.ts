@@ -35,7 +35,7 @@ export interface KillRecord {
   killedAt: number;
   /** Jobs the killed process had started and not finished. */
   interrupted: string[];
-  /** From the kill until the node served again and every interrupted job had started again; undefined: never. */
+  /** From the kill until the node served again (/health) and every interrupted job had started again; undefined: never. */
   recoverMs: number | undefined;
 }
 
@@ -76,10 +76,7 @@ export function readNodeLogs(nodes: readonly NodeHistory[]): LogFindings {
         return;
       }
       const killedAt = run.killedAt;
-      const servedAgain = node.incarnations
-        .slice(index + 1)
-        .flatMap((later) => byFile.get(later.logFile)!)
-        .find((line) => line.msg === 'Atelier is serving' && line.time > killedAt)?.time;
+      const servedAgain = node.incarnations.slice(index + 1).find((later) => later.servingAt !== undefined)?.servingAt;
       const resumed = open.map((id) => all.find((line) => line.jobId === id && line.time > killedAt && (line.msg === 'job started' || line.msg === 'queued job cancelled'))?.time);
       const moments = [servedAgain, ...resumed];
       const recoverMs = moments.every((t) => t !== undefined) ? Math.max(...(moments as number[])) - killedAt : undefined;

@@ -15,12 +15,15 @@ export interface Incarnation {
   spawnedAt: number;
   /** When the harness SIGKILLed it; undefined when it was stopped politely or still runs. */
   killedAt?: number;
+  /** When /health first answered; undefined until then, or when it exited first. */
+  servingAt?: number;
 }
 
 export class NodeProcess {
   readonly incarnations: Incarnation[] = [];
   private child: ChildProcess | undefined;
   private exited: Promise<number | null> = Promise.resolve(null);
+  private serving: Promise<number | undefined> = Promise.resolve(undefined);
 
   constructor(
     /** e.g. `worker-2`: the log files' and ATELIER_NODE_ID's name. */
@@ -58,7 +61,22 @@ export class NodeProcess {
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     this.incarnations.push(incarnation);
+    this.serving = this.watchHealth(child, incarnation);
     return incarnation;
+  }
+
+  /** Polls /health from the spawn on, so every run's start-up time is known, whenever the harness looks. */
+  private async watchHealth(child: ChildProcess, incarnation: Incarnation): Promise<number | undefined> {
+    while (child.exitCode === null && child.signalCode === null) {
+      const ok = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2000) }).then(
+        (response) => response.ok,
+        () => false,
+      );
+      // A kill may have come while the request was out: the answer would be the next run's, or nobody's.
+      if (ok && child.exitCode === null && child.signalCode === null) return (incarnation.servingAt = Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return undefined;
   }
 
   /** kill -9: no shutdown code runs. Resolves once the process is gone. */
@@ -85,17 +103,13 @@ export class NodeProcess {
 
   /** Waits until /health answers; throws when the process exits first or `timeoutMs` passes (last log lines attached). */
   async waitServing(timeoutMs: number): Promise<number> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (!this.running) throw new Error(`${this.name} exited while starting:\n${this.logTail()}`);
-      const ok = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2000) }).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ok) return Date.now();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`${this.name} did not serve within ${timeoutMs} ms:\n${this.logTail()}`);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const result = await Promise.race([this.serving, timedOut]);
+    clearTimeout(timer);
+    if (result === 'timeout') throw new Error(`${this.name} did not serve within ${timeoutMs} ms:\n${this.logTail()}`);
+    if (result === undefined) throw new Error(`${this.name} exited while starting:\n${this.logTail()}`);
+    return result;
   }
 
   /** Lines with this `msg` the current run has logged so far. */

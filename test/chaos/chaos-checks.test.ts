@@ -81,10 +81,10 @@ describe('chaos checks', () => {
     const first = path.join(logDir, 'all-1.1.log');
     const second = path.join(logDir, 'all-1.2.log');
     await fs.writeFile(first, [line(100, 'job started', 'a'), line(200, 'job completed', 'a'), line(300, 'job started', 'b'), line(310, 'job started', 'c'), '{"time":4'].join('\n'));
-    await fs.writeFile(second, [line(2000, 'Atelier is serving'), line(2500, 'job started', 'b'), line(2600, 'job completed', 'b')].join('\n'));
+    await fs.writeFile(second, [line(2500, 'job started', 'b'), line(2600, 'job completed', 'b')].join('\n'));
     const incarnations = [
-      { number: 1, logFile: first, spawnedAt: 0, killedAt: 400 },
-      { number: 2, logFile: second, spawnedAt: 500 },
+      { number: 1, logFile: first, spawnedAt: 0, killedAt: 400, servingAt: 50 },
+      { number: 2, logFile: second, spawnedAt: 500, servingAt: 2000 },
     ];
     const [kill] = readNodeLogs([{ name: 'all-1', incarnations }]).kills;
     assert.deepEqual(kill?.interrupted.sort(), ['b', 'c']);
