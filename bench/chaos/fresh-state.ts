@@ -28,7 +28,6 @@ export class StateFactory {
   private constructor(
     readonly root: string,
     readonly modelsDir: string,
-    private readonly database: DatabaseMode,
     private readonly templateDataDir: string,
     private readonly postgres: { adminUrl: string; template: string } | undefined,
   ) {}
@@ -49,7 +48,7 @@ export class StateFactory {
       const db = await openDatabase({ dataDir: templateDataDir });
       await db.close();
     }
-    return new StateFactory(root, modelsDir, database, templateDataDir, postgres);
+    return new StateFactory(root, modelsDir, templateDataDir, postgres);
   }
 
   async fresh(trial: number): Promise<TrialState> {
@@ -83,10 +82,6 @@ export class StateFactory {
   async close(removeFolder: boolean): Promise<void> {
     if (this.postgres) await adminQuery(this.postgres.adminUrl, `DROP DATABASE IF EXISTS "${this.postgres.template}" WITH (FORCE)`);
     if (removeFolder) await fs.rm(this.root, { recursive: true, force: true });
-  }
-
-  get mode(): DatabaseMode {
-    return this.database;
   }
 }
 
