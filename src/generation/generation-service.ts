@@ -6,6 +6,8 @@ import type { Logger } from '../logger.js';
 import { checkAccountUsage, jobRateWindowStart } from './account-limits.js';
 import { readJobInputs, toWorkerJob, type EngineOptions, type JobInputs } from './engine-request.js';
 import type { EventBus } from './events.js';
+import type { GenerationMetrics } from './generation-metrics.js';
+import type { ModelHealth } from './model-health.js';
 import type { GenerateRequest } from './generation-request.js';
 import type { GenerationRequests } from './generation-requests.js';
 import { isAdmin, type Viewer } from '../accounts/viewer.js';
@@ -35,6 +37,10 @@ export interface GenerationServiceOptions extends EngineOptions {
   sharedQueue?: boolean;
   /** How a job whose images could not be stored is run again; DEFAULT_STORAGE_RETRY when absent. */
   storageRetry?: StorageRetryPolicy;
+  /** Where queue waits, run times, step times and stored images are counted (/metrics); absent, nowhere. */
+  metrics?: GenerationMetrics;
+  /** Where a model that fails to load is marked unusable (and cleared when it loads); absent, nowhere. */
+  modelHealth?: Pick<ModelHealth, 'knownProblem' | 'loadFailed' | 'loaded'>;
 }
 
 /** A RUNNING job whose heartbeat is older than this lost its server (heartbeats come every poll interval). */
@@ -181,6 +187,8 @@ export class GenerationService {
     while (!this.stopped && this.pool && this.pool.idleCount > 0) {
       const job = await this.queue.claimNext();
       if (!job) return;
+      // On this node's clock against the row's: nodes whose clocks disagree skew it (never below 0).
+      this.options.metrics?.queueWait(Math.max(0, Date.now() - job.createdAt.getTime()) / 1000);
       const model = await this.models.find(job.model).catch(() => undefined);
       const inputs = await readJobInputs(job, this.images);
       if (this.stopped) return; // left RUNNING: queued again at the next start
@@ -215,20 +223,29 @@ export class GenerationService {
     // unhandled rejection (that ends the process). Its error is looked at once the run is over.
     const saves: Promise<{ stored: StoredImage } | { error: unknown }>[] = [];
     if (!this.pool) return;
+    const knownProblem = model && (await this.options.modelHealth?.knownProblem(model));
     if (!model) {
       outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
+    } else if (knownProblem) {
+      outcome = { status: 'failed', message: `model "${job.model}" ${knownProblem}` };
     } else if ('error' in inputs) {
       outcome = { status: 'failed', message: inputs.error };
     } else {
       this.bus.publish({ type: 'STARTED', generationId: job.id });
       log.info({ model: job.model, sampler: job.sampler, steps: job.steps, size: `${job.width}x${job.height}` }, 'job started');
+      const runStarted = Date.now();
       const run = this.pool.run(
         toWorkerJob(job, model, inputs, this.options),
         {
-          onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),
+          onStarted: () => void this.options.modelHealth?.loaded(model).catch((error: unknown) => log.warn({ err: error }, 'could not clear a model problem')),
+          onStep: ({ durationMs, ...step }) => {
+            this.options.metrics?.denoisingStep(durationMs / 1000);
+            this.bus.publish({ type: 'STEP', generationId: job.id, ...step });
+          },
           onImage: (image) => {
             const saved = this.images.saveImage({ generationId: job.id, ...image }).then(
               (stored) => {
+                this.options.metrics?.imageStored();
                 this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored });
                 return { stored };
               },
@@ -240,6 +257,10 @@ export class GenerationService {
       );
       if (this.active.get(job.id)?.cancelRequested) this.pool.cancel(job.id);
       outcome = await run;
+      this.options.metrics?.jobRun(outcome.status, (Date.now() - runStarted) / 1000);
+      if (outcome.status === 'failed' && outcome.loadFailed && this.options.modelHealth && !this.stopped) {
+        outcome = { status: 'failed', message: await this.options.modelHealth.loadFailed(model, outcome.message) };
+      }
       const failed = (await Promise.all(saves)).find((save) => 'error' in save);
       if (failed && 'error' in failed && outcome.status === 'completed') {
         if (failed.error instanceof ImageStorageError && !this.stopped) return this.storageFault(job, failed.error, log);
