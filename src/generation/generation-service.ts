@@ -190,11 +190,13 @@ export class GenerationService {
       // On this node's clock against the row's: nodes whose clocks disagree skew it (never below 0).
       this.options.metrics?.queueWait(Math.max(0, Date.now() - job.createdAt.getTime()) / 1000);
       const model = await this.models.find(job.model).catch(() => undefined);
+      // A model this node failed to load, its files unchanged since: the job fails without loading it again.
+      const loadProblem = model && (await this.options.modelHealth?.knownProblem(model));
       const inputs = await readJobInputs(job, this.images);
       if (this.stopped) return; // left RUNNING: queued again at the next start
       this.active.set(job.id, { cancelRequested: false });
       // execute() hands the job to a worker before its first await, so idleCount is right on the next turn.
-      const done = this.execute(job, model, inputs)
+      const done = this.execute(job, model, inputs, loadProblem)
         .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id }, 'recording the outcome of a job failed'))
         .finally(() => {
           this.active.delete(job.id);
@@ -216,18 +218,17 @@ export class GenerationService {
     }
   }
 
-  private async execute(job: ClaimedJob, model: ModelFolder | undefined, inputs: JobInputs): Promise<void> {
+  private async execute(job: ClaimedJob, model: ModelFolder | undefined, inputs: JobInputs, loadProblem?: string): Promise<void> {
     const log = this.logger.child({ jobId: job.id });
     let outcome: JobOutcome;
     // Each save is handled the moment it starts: one that fails while the worker still runs must not be an
     // unhandled rejection (that ends the process). Its error is looked at once the run is over.
     const saves: Promise<{ stored: StoredImage } | { error: unknown }>[] = [];
     if (!this.pool) return;
-    const knownProblem = model && (await this.options.modelHealth?.knownProblem(model));
     if (!model) {
       outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
-    } else if (knownProblem) {
-      outcome = { status: 'failed', message: `model "${job.model}" ${knownProblem}` };
+    } else if (loadProblem) {
+      outcome = { status: 'failed', message: `model "${job.model}" ${loadProblem}` };
     } else if ('error' in inputs) {
       outcome = { status: 'failed', message: inputs.error };
     } else {

@@ -77,7 +77,7 @@ export class ModelHealth implements InstalledModels {
    * fingerprint. Returns the message the job fails with; never rejects (the job must still be recorded).
    */
   async loadFailed(model: ModelFolder, error: string): Promise<string> {
-    const problem = `it could not be loaded on node ${this.nodeId}: ${error}`;
+    const problem = `could not be loaded on node ${this.nodeId}: ${error}`;
     if (OUT_OF_MEMORY.test(error)) return `model "${model.name}" could not be loaded (out of memory): ${error}`;
     const fingerprint = await modelFingerprint(model.dir);
     this.mine.set(model.name, { fingerprint, problem });
