@@ -8,6 +8,7 @@ import { loadServerSecret } from './accounts/server-secret.js';
 import type { Config, CorsOrigins } from './config.js';
 import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';
+import { JobObserver } from './generation/job-observer.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
 import { ModelCatalog } from './generation/model-catalog.js';
 import { ModelHealth } from './generation/model-health.js';
@@ -102,8 +103,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       accountLimits: config.accountLimits,
       sharedQueue: database.kind === 'postgresql',
       storageRetry: config.storageRetry,
-      metrics,
-      modelHealth,
+      observer: new JobObserver(metrics, modelHealth),
     },
   );
   await service.start();

@@ -1,6 +1,6 @@
 /**
  * What the generation layer reports for /metrics, as a port: generation/ knows no Prometheus client. The
- * composition root passes an implementation (src/metrics/atelier-metrics.ts) in GenerationServiceOptions.
+ * composition root passes an implementation (src/metrics/atelier-metrics.ts) to the service's JobObserver.
  */
 import type { JobOutcome } from './worker-pool.js';
 

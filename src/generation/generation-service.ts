@@ -6,12 +6,11 @@ import type { Logger } from '../logger.js';
 import { checkAccountUsage, jobRateWindowStart } from './account-limits.js';
 import { readJobInputs, toWorkerJob, type EngineOptions, type JobInputs } from './engine-request.js';
 import type { EventBus } from './events.js';
-import type { GenerationMetrics } from './generation-metrics.js';
-import type { ModelHealth } from './model-health.js';
 import type { GenerateRequest } from './generation-request.js';
 import type { GenerationRequests } from './generation-requests.js';
 import { isAdmin, type Viewer } from '../accounts/viewer.js';
 import type { AccountUsage, CheckedParams, ClaimedJob, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
+import { JobObserver } from './job-observer.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
 import { DEFAULT_STORAGE_RETRY, ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
@@ -37,10 +36,8 @@ export interface GenerationServiceOptions extends EngineOptions {
   sharedQueue?: boolean;
   /** How a job whose images could not be stored is run again; DEFAULT_STORAGE_RETRY when absent. */
   storageRetry?: StorageRetryPolicy;
-  /** Where queue waits, run times, step times and stored images are counted (/metrics); absent, nowhere. */
-  metrics?: GenerationMetrics;
-  /** Where a model that fails to load is marked unusable (and cleared when it loads); absent, nowhere. */
-  modelHealth?: Pick<ModelHealth, 'knownProblem' | 'loadFailed' | 'loaded'>;
+  /** Counts queue waits, run and step times, stored images (/metrics) and marks models that fail to load. */
+  observer?: JobObserver;
 }
 
 /** A RUNNING job whose heartbeat is older than this lost its server (heartbeats come every poll interval). */
@@ -67,6 +64,7 @@ export class GenerationService {
   /** Jobs claimed by this process, with a flag for a cancel that arrived before the worker got the job. */
   private readonly active = new Map<string, { cancelRequested: boolean }>();
   private readonly finished = new Set<Promise<void>>();
+  private readonly observer: JobObserver;
 
   constructor(
     private readonly queue: JobQueue,
@@ -77,7 +75,9 @@ export class GenerationService {
     private readonly requests: GenerationRequests,
     private readonly logger: Logger,
     private readonly options: GenerationServiceOptions,
-  ) {}
+  ) {
+    this.observer = options.observer ?? new JobObserver(undefined, undefined);
+  }
 
   /** Recovers jobs a crash left RUNNING, then starts working through the queue. */
   async start(): Promise<void> {
@@ -187,11 +187,8 @@ export class GenerationService {
     while (!this.stopped && this.pool && this.pool.idleCount > 0) {
       const job = await this.queue.claimNext();
       if (!job) return;
-      // On this node's clock against the row's: nodes whose clocks disagree skew it (never below 0).
-      this.options.metrics?.queueWait(Math.max(0, Date.now() - job.createdAt.getTime()) / 1000);
       const model = await this.models.find(job.model).catch(() => undefined);
-      // A model this node failed to load, its files unchanged since: the job fails without loading it again.
-      const loadProblem = model && (await this.options.modelHealth?.knownProblem(model));
+      const loadProblem = await this.observer.claimed(job, model);
       const inputs = await readJobInputs(job, this.images);
       if (this.stopped) return; // left RUNNING: queued again at the next start
       this.active.set(job.id, { cancelRequested: false });
@@ -218,7 +215,7 @@ export class GenerationService {
     }
   }
 
-  private async execute(job: ClaimedJob, model: ModelFolder | undefined, inputs: JobInputs, loadProblem?: string): Promise<void> {
+  private async execute(job: ClaimedJob, model: ModelFolder | undefined, inputs: JobInputs, loadProblem: string | undefined): Promise<void> {
     const log = this.logger.child({ jobId: job.id });
     let outcome: JobOutcome;
     // Each save is handled the moment it starts: one that fails while the worker still runs must not be an
@@ -228,7 +225,7 @@ export class GenerationService {
     if (!model) {
       outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
     } else if (loadProblem) {
-      outcome = { status: 'failed', message: `model "${job.model}" ${loadProblem}` };
+      outcome = { status: 'failed', message: loadProblem };
     } else if ('error' in inputs) {
       outcome = { status: 'failed', message: inputs.error };
     } else {
@@ -237,16 +234,12 @@ export class GenerationService {
       const runStarted = Date.now();
       const run = this.pool.run(
         toWorkerJob(job, model, inputs, this.options),
-        {
-          onStarted: () => void this.options.modelHealth?.loaded(model).catch((error: unknown) => log.warn({ err: error }, 'could not clear a model problem')),
-          onStep: ({ durationMs, ...step }) => {
-            this.options.metrics?.denoisingStep(durationMs / 1000);
-            this.bus.publish({ type: 'STEP', generationId: job.id, ...step });
-          },
+        this.observer.handlers(model, log, {
+          onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),
           onImage: (image) => {
             const saved = this.images.saveImage({ generationId: job.id, ...image }).then(
               (stored) => {
-                this.options.metrics?.imageStored();
+                this.observer.imageStored();
                 this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored });
                 return { stored };
               },
@@ -254,14 +247,10 @@ export class GenerationService {
             );
             saves.push(saved);
           },
-        },
+        }),
       );
       if (this.active.get(job.id)?.cancelRequested) this.pool.cancel(job.id);
-      outcome = await run;
-      this.options.metrics?.jobRun(outcome.status, (Date.now() - runStarted) / 1000);
-      if (outcome.status === 'failed' && outcome.loadFailed && this.options.modelHealth && !this.stopped) {
-        outcome = { status: 'failed', message: await this.options.modelHealth.loadFailed(model, outcome.message) };
-      }
+      outcome = await this.observer.finished(model, await run, runStarted, this.stopped);
       const failed = (await Promise.all(saves)).find((save) => 'error' in save);
       if (failed && 'error' in failed && outcome.status === 'completed') {
         if (failed.error instanceof ImageStorageError && !this.stopped) return this.storageFault(job, failed.error, log);

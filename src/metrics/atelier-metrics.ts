@@ -69,51 +69,43 @@ export class AtelierMetrics implements GenerationMetrics {
         this.set({ state: 'idle' }, idle);
       },
     });
-    this.queueWaitSeconds = new Histogram({
-      name: 'atelier_job_queue_wait_seconds',
-      help: 'How long a job waited in the queue before a worker of this node claimed it.',
-      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
-      registers,
-    });
-    this.runSeconds = new Histogram({
-      name: 'atelier_job_run_seconds',
-      help: 'How long a job ran on a worker (model load included), by how it ended.',
-      labelNames: ['status'],
-      buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600],
-      registers,
-    });
-    this.stepSeconds = new Histogram({
-      name: 'atelier_denoising_step_seconds',
-      help: 'How long one denoising step took (UNet and scheduler, previews not included).',
-      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
-      registers,
-    });
-    this.imagesStored = new Counter({ name: 'atelier_images_stored_total', help: 'Images this node stored (file and row).', registers });
-    this.graphqlRequests = new Counter({
-      name: 'atelier_graphql_requests_total',
-      help: 'GraphQL operations over HTTP, by operation name (client-chosen; bounded, others as "other").',
-      labelNames: ['operation'],
-      registers,
-    });
-    this.graphqlSeconds = new Histogram({
-      name: 'atelier_graphql_request_duration_seconds',
-      help: 'How long a GraphQL operation over HTTP took, from request to response.',
-      labelNames: ['operation'],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
-    this.graphqlErrors = new Counter({
-      name: 'atelier_graphql_errors_total',
-      help: 'Errors in GraphQL responses over HTTP, by operation name and error code.',
-      labelNames: ['operation', 'code'],
-      registers,
-    });
-    this.busLagSeconds = new Histogram({
-      name: 'atelier_event_bus_lag_seconds',
-      help: 'From publishing a generation event to handing it to a subscriber of this node.',
-      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers,
-    });
+    const histogram = <T extends string>(name: string, help: string, buckets: number[], labelNames: T[] = []) =>
+      new Histogram<T>({ name, help, buckets, labelNames, registers });
+    const counter = <T extends string>(name: string, help: string, labelNames: T[] = []) => new Counter<T>({ name, help, labelNames, registers });
+    this.queueWaitSeconds = histogram(
+      'atelier_job_queue_wait_seconds',
+      'How long a job waited in the queue before a worker of this node claimed it.',
+      [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600],
+    );
+    this.runSeconds = histogram(
+      'atelier_job_run_seconds',
+      'How long a job ran on a worker (model load included), by how it ended.',
+      [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600],
+      ['status'],
+    );
+    this.stepSeconds = histogram(
+      'atelier_denoising_step_seconds',
+      'How long one denoising step took (UNet and scheduler, previews not included).',
+      [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    );
+    this.imagesStored = counter('atelier_images_stored_total', 'Images this node stored (file and row).');
+    this.graphqlRequests = counter(
+      'atelier_graphql_requests_total',
+      'GraphQL operations over HTTP, by operation name (client-chosen; bounded, others as "other").',
+      ['operation'],
+    );
+    this.graphqlSeconds = histogram(
+      'atelier_graphql_request_duration_seconds',
+      'How long a GraphQL operation over HTTP took, from request to response.',
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      ['operation'],
+    );
+    this.graphqlErrors = counter('atelier_graphql_errors_total', 'Errors in GraphQL responses over HTTP, by operation name and error code.', ['operation', 'code']);
+    this.busLagSeconds = histogram(
+      'atelier_event_bus_lag_seconds',
+      'From publishing a generation event to handing it to a subscriber of this node.',
+      [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    );
   }
 
   queueWait(seconds: number): void {
