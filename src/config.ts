@@ -63,6 +63,10 @@ export interface Config {
   taesdDir: string | undefined;
   /** Longest side of a preview image, in pixels. */
   previewMaxSize: number;
+  /** ATELIER_REDIS_URL: redis[s]:// to share events, live states and the rate limit with a cluster; undefined: in this process. */
+  redisUrl: string | undefined;
+  /** ATELIER_REDIS_PREFIX: starts every Redis key and channel, so several clusters (or test runs) share one Redis. */
+  redisPrefix: string;
   /** Prefix for image URLs in API responses, e.g. https://atelier.example.com; empty = relative URLs. */
   publicUrl: string;
   /**
@@ -173,11 +177,19 @@ function readDeviceList(env: Env, name: string): number[] {
   return ids.map(Number);
 }
 
-/** ATELIER_NODE_ID: printable, no spaces, at most 100 characters (it is stored on claimed jobs). */
-function readNodeId(env: Env, port: number): string {
-  const raw = env.ATELIER_NODE_ID?.trim();
-  if (!raw) return `${os.hostname()}:${port}`;
-  if (!/^[\x21-\x7e]{1,100}$/.test(raw)) throw new ConfigError('ATELIER_NODE_ID', 'expected 1 to 100 printable characters without spaces');
+/** A name such as ATELIER_NODE_ID (stored on claimed jobs) or ATELIER_REDIS_PREFIX: 1 to 100 printable characters, no spaces. */
+function readName(env: Env, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^[\x21-\x7e]{1,100}$/.test(raw)) throw new ConfigError(name, 'expected 1 to 100 printable characters without spaces');
+  return raw;
+}
+
+/** ATELIER_REDIS_URL: a redis:// or rediss:// URL, or unset. */
+function readRedisUrl(env: Env): string | undefined {
+  const raw = env.ATELIER_REDIS_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^rediss?:\/\/[^/\s]/.test(raw) || !URL.canParse(raw)) throw new ConfigError('ATELIER_REDIS_URL', 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (leave it unset to run without Redis)');
   return raw;
 }
 
@@ -249,7 +261,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
   return {
     host,
     port,
-    nodeId: readNodeId(env, port),
+    nodeId: readName(env, 'ATELIER_NODE_ID', `${os.hostname()}:${port}`),
     dataDir: path.resolve(cwd, env.ATELIER_DATA_DIR?.trim() || 'data'),
     databaseUrl,
     modelsDir: path.resolve(cwd, env.ATELIER_MODELS_DIR?.trim() || 'models'),
@@ -270,6 +282,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),
     previewMaxSize: readInt(env, 'ATELIER_PREVIEW_SIZE', 128, 16, 1024),
     taesdDir: readTaesdDir(env, cwd),
+    redisUrl: readRedisUrl(env),
+    redisPrefix: readName(env, 'ATELIER_REDIS_PREFIX', 'atelier:'),
     publicUrl: (env.ATELIER_PUBLIC_URL?.trim() || '').replace(/\/+$/, ''),
     queryLimits: {
       maxTokens: readInt(env, 'ATELIER_MAX_QUERY_TOKENS', 2000, 100, 1_000_000),

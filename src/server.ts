@@ -5,7 +5,11 @@ import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';
 import { Authenticator } from './accounts/authenticator.js';
 import { ImageSigner } from './accounts/image-signatures.js';
 import { loadServerSecret } from './accounts/server-secret.js';
+import { connectRedis, type RedisConnections } from './cluster/redis-connection.js';
+import { RedisEventBus } from './cluster/redis-event-bus.js';
+import { RedisRateLimiter } from './cluster/redis-rate-limiter.js';
 import type { Config, CorsOrigins } from './config.js';
+import type { EventBus } from './generation/events.js';
 import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';
 import { JobObserver } from './generation/job-observer.js';
@@ -18,7 +22,7 @@ import type { AppContext } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { isLoopbackAddress } from './loopback.js';
-import { InMemoryRateLimiter } from './http/rate-limiter.js';
+import { InMemoryRateLimiter, type RateLimiter } from './http/rate-limiter.js';
 import type { MetricsAccess } from './http/metrics-route.js';
 import { NotReadyError, type ReadinessCheck } from './http/readiness.js';
 import { startHttpServer } from './http/server.js';
@@ -45,6 +49,9 @@ export const TINY_MODEL_NAME = 'tiny';
  * workers and serves the API. Everything else receives its dependencies from here.
  */
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel, config.nodeId)): Promise<RunningServer> {
+  // A cluster node shares events, live states and the rate limit through Redis. Connected first: a node that
+  // cannot reach it stops here (RedisUnreachableError names the setting) before anything else has started.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const defaultModel = await resolveDefaultModel(config, logger);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -59,6 +66,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     embedder: await loadEmbedder(config, defaultModel, logger),
     logger,
   });
+  const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
   const catalog = new ModelCatalog(config.modelsDir, defaultModel);
   const modelHealth = new ModelHealth(catalog, library.modelProblems, config.nodeId, logger);
   const pool =
@@ -82,7 +90,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     workers: () => ({ busy: (pool?.size ?? 0) - (pool?.idleCount ?? 0), idle: pool?.idleCount ?? 0 }),
     logger,
   });
-  const bus = withDeliveryLag(new InProcessEventBus(), (seconds) => metrics.busLag(seconds));
+  const bus: EventBus = withDeliveryLag(redisBus ?? new InProcessEventBus(), (seconds) => metrics.busLag(seconds));
   const service = new GenerationService(
     library.queue,
     library.images,
@@ -138,14 +146,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     images: (id, variant) => library.pictureFile(id, variant),
     queryLimits: config.queryLimits,
     verifyImageSignature: (id, variant, exp, sig) => signer?.verify(id, variant, exp, sig) ?? false,
-    // In this process only: the cluster issue moves it to Redis (one more RateLimiter).
-    rateLimit: { limiter: new InMemoryRateLimiter(config.requestsPerMinute), perAccount: config.auth === 'keys' },
+    rateLimit: { limiter: requestRateLimiter(config, redis, logger), perAccount: config.auth === 'keys' },
     logger,
     corsOrigins: withPublicOrigin(config.corsOrigins, config.publicUrl),
     // DNS rebinding matters where nothing else stands between a page and the API: a loopback server.
     // DNS rebinding matters only to an open server on loopback: with keys, a rebinding page has no key to send.
     refuseForeignHosts: config.auth === 'none' && isLoopbackAddress(config.host),
-    readiness: readinessChecks(library, modelHealth),
+    readiness: readinessChecks(library, modelHealth, redis),
     ...(config.metrics !== 'off' ? { metrics: { source: metrics, access: metricsAccess(config.metrics, authenticator) } } : {}),
   });
   logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir, auth: config.auth }, 'Atelier is serving');
@@ -159,19 +166,29 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await http.close();
       await sweep.stop();
       await service.stop();
+      await redisBus?.flush(); // the last events (a cancel, a failure) still reach other nodes' subscribers
+      await redis?.close();
       await library.close();
       await database.close();
     },
   };
 }
 
+/** The request rate limit: counted in Redis for a cluster (in this process while Redis does not answer), else here. */
+function requestRateLimiter(config: Config, redis: RedisConnections | undefined, logger: Logger): RateLimiter {
+  const local = new InMemoryRateLimiter(config.requestsPerMinute);
+  if (!redis) return local;
+  return new RedisRateLimiter(redis.commands, config.requestsPerMinute, 60_000, { prefix: config.redisPrefix, fallback: local, logger });
+}
+
 /**
  * What /ready checks: the database answers, and the default model is usable (a folder the catalog accepts,
- * not marked unusable by a failed load). A Redis client, where one is configured, adds its ping here.
+ * not marked unusable by a failed load), and Redis answers where one is configured.
  */
-function readinessChecks(library: Library, models: ModelHealth): ReadinessCheck[] {
+function readinessChecks(library: Library, models: ModelHealth, redis: RedisConnections | undefined): ReadinessCheck[] {
   return [
     { name: 'database', check: () => library.ping() },
+    ...(redis ? [{ name: 'redis', check: () => redis.ping() }] : []),
     {
       name: 'models',
       check: async () => {

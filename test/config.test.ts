@@ -67,3 +67,13 @@ test('ATELIER_METRICS: open without keys, an admin key with keys, or off; "key" 
   assert.throws(() => loadConfig({ ATELIER_METRICS: 'key' }), /ATELIER_METRICS.*ATELIER_AUTH=keys/);
   assert.throws(() => loadConfig({ ATELIER_METRICS: 'public' }), /ATELIER_METRICS/);
 });
+
+test('ATELIER_REDIS_URL makes a cluster node: a redis:// or rediss:// URL, else unset; ATELIER_REDIS_PREFIX starts every key', () => {
+  assert.equal(loadConfig({}).redisUrl, undefined);
+  assert.equal(loadConfig({}).redisPrefix, 'atelier:');
+  assert.equal(loadConfig({ ATELIER_REDIS_URL: 'rediss://user:pw@cache.example:6380/2' }).redisUrl, 'rediss://user:pw@cache.example:6380/2');
+  assert.throws(() => loadConfig({ ATELIER_REDIS_URL: 'http://127.0.0.1:6379' }), /ATELIER_REDIS_URL/);
+  assert.throws(() => loadConfig({ ATELIER_REDIS_URL: 'redis://' }), /ATELIER_REDIS_URL/);
+  assert.equal(loadConfig({ ATELIER_REDIS_PREFIX: 'prod-a:' }).redisPrefix, 'prod-a:');
+  assert.throws(() => loadConfig({ ATELIER_REDIS_PREFIX: 'two words' }), /ATELIER_REDIS_PREFIX/);
+});

@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
+import { NO_REDIS, openTestRedis } from '../support/test-redis.js';
 import { startTestServer, tempDataDir, tinyModelsDir, tinyModelsFolder } from '../support/test-server.js';
 
 async function ready(baseUrl: string): Promise<{ status: number; body: { status: string; checks: Record<string, string> } }> {
@@ -43,5 +44,17 @@ test('/ready is 503 naming the models when the default model is not a usable fol
   } finally {
     await server.close();
     await fs.rm(modelsDir, { recursive: true, force: true });
+  }
+});
+
+test('/ready checks Redis on a cluster node', async (t) => {
+  const redis = await openTestRedis();
+  if (!redis) return t.skip(NO_REDIS);
+  const server = await startTestServer({ dataDir: await tempDataDir(), workers: 0, redisUrl: redis.url, redisPrefix: redis.prefix });
+  try {
+    assert.deepEqual(await ready(server.url), { status: 200, body: { status: 'ready', checks: { database: 'ok', redis: 'ok', models: 'ok' } } });
+  } finally {
+    await server.close();
+    assert.deepEqual(await redis.cleanUp(), []);
   }
 });
