@@ -89,6 +89,11 @@ export interface Config {
   secret: string | undefined;
   /** How long a signed image URL stays valid at least, in seconds. */
   imageUrlTtlSeconds: number;
+  /**
+   * ATELIER_METRICS, who may scrape /metrics: `open` (anyone who reaches the port), `key` (an admin API key
+   * as `Authorization: Bearer KEY`), `off` (no /metrics). Default: `open` with ATELIER_AUTH=none, `key` with keys.
+   */
+  metrics: 'open' | 'key' | 'off';
   logLevel: string;
 }
 
@@ -199,6 +204,13 @@ function readAuth(env: Env, host: string, purpose: ConfigPurpose): 'keys' | 'non
   );
 }
 
+/** ATELIER_METRICS: by default, scraping needs what the API needs (a key when keys are on). */
+function readMetricsAccess(env: Env, auth: 'keys' | 'none'): 'open' | 'key' | 'off' {
+  const access = readChoice(env, 'ATELIER_METRICS', auth === 'keys' ? 'key' : 'open', ['open', 'key', 'off'] as const);
+  if (access === 'key' && auth === 'none') throw new ConfigError('ATELIER_METRICS', '"key" needs ATELIER_AUTH=keys (without keys there is no admin key to check)');
+  return access;
+}
+
 /**
  * `serve` checks everything; `tool` (the import, export and keys commands, which serve nobody) does not refuse
  * a HOST without ATELIER_AUTH, since `npm run keys` is how that is fixed.
@@ -244,6 +256,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
   const defaultThreads = Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)));
   const host = env.HOST?.trim() || '127.0.0.1';
   const secret = env.ATELIER_SECRET?.trim() || undefined;
+  const auth = readAuth(env, host, purpose);
   if (secret !== undefined && secret.length < 32) throw new ConfigError('ATELIER_SECRET', `use at least 32 characters (got ${secret.length}), e.g. openssl rand -hex 32`);
   return {
     host,
@@ -286,7 +299,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
       maxJobCost: readInt(env, 'ATELIER_MAX_JOB_COST', 100, 1, 1_000_000),
     },
     requestsPerMinute: readInt(env, 'ATELIER_RATE_LIMIT', 6_000, 1, 100_000_000),
-    auth: readAuth(env, host, purpose),
+    auth,
+    metrics: readMetricsAccess(env, auth),
     secret,
     imageUrlTtlSeconds: readInt(env, 'ATELIER_IMAGE_URL_TTL', 86_400, 60, 365 * 86_400),
     corsOrigins: readOrigins(env, 'ATELIER_CORS_ORIGINS'),

@@ -12,8 +12,10 @@ import type { Config, CorsOrigins } from './config.js';
 import type { EventBus } from './generation/events.js';
 import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';
+import { JobObserver } from './generation/job-observer.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
 import { ModelCatalog } from './generation/model-catalog.js';
+import { ModelHealth } from './generation/model-health.js';
 import { samplerLabels, samplerNames } from './generation/samplers.js';
 import { WorkerPool } from './generation/worker-pool.js';
 import type { AppContext } from './graphql/context.js';
@@ -21,7 +23,11 @@ import { createLoaders } from './graphql/loaders.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { isLoopbackAddress } from './loopback.js';
 import { InMemoryRateLimiter, type RateLimiter } from './http/rate-limiter.js';
+import type { MetricsAccess } from './http/metrics-route.js';
+import { NotReadyError, type ReadinessCheck } from './http/readiness.js';
 import { startHttpServer } from './http/server.js';
+import { AtelierMetrics } from './metrics/atelier-metrics.js';
+import { withDeliveryLag } from './metrics/observed-event-bus.js';
 import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type Library, type TextEmbedder } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -61,8 +67,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     logger,
   });
   const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
-  const bus: EventBus = redisBus ?? new InProcessEventBus();
   const catalog = new ModelCatalog(config.modelsDir, defaultModel);
+  const modelHealth = new ModelHealth(catalog, library.modelProblems, config.nodeId, logger);
   const pool =
     config.workers > 0
       ? new WorkerPool(
@@ -78,13 +84,20 @@ export async function startServer(config: Config, logger: Logger = createLogger(
           logger,
         )
       : undefined;
+  const metrics = new AtelierMetrics({
+    nodeId: config.nodeId,
+    jobCounts: () => library.jobCounts(),
+    workers: () => ({ busy: (pool?.size ?? 0) - (pool?.idleCount ?? 0), idle: pool?.idleCount ?? 0 }),
+    logger,
+  });
+  const bus: EventBus = withDeliveryLag(redisBus ?? new InProcessEventBus(), (seconds) => metrics.busLag(seconds));
   const service = new GenerationService(
     library.queue,
     library.images,
     bus,
     pool,
     catalog,
-    new GenerationRequests(catalog, library.reader, {
+    new GenerationRequests(modelHealth, library.reader, {
       samplers: samplerNames,
       taesdAvailable: config.taesdDir !== undefined,
       ...(config.maxPixels !== undefined ? { maxPixels: config.maxPixels } : {}),
@@ -98,6 +111,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       accountLimits: config.accountLimits,
       sharedQueue: database.kind === 'postgresql',
       storageRetry: config.storageRetry,
+      observer: new JobObserver(metrics, modelHealth),
     },
   );
   await service.start();
@@ -118,7 +132,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     deleter: library.deleter,
     importer: library.importer,
     uploads: library.uploads,
-    catalog,
+    catalog: modelHealth,
     bus,
     urls: imageUrls(config.publicUrl, signer && ((id, variant) => signer.sign(id, variant))),
   };
@@ -138,6 +152,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // DNS rebinding matters where nothing else stands between a page and the API: a loopback server.
     // DNS rebinding matters only to an open server on loopback: with keys, a rebinding page has no key to send.
     refuseForeignHosts: config.auth === 'none' && isLoopbackAddress(config.host),
+    readiness: readinessChecks(library, modelHealth, redis),
+    ...(config.metrics !== 'off' ? { metrics: { source: metrics, access: metricsAccess(config.metrics, authenticator) } } : {}),
   });
   logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir, auth: config.auth }, 'Atelier is serving');
   const sweep = sweepStoreInBackground(library, config.sweepGraceMs, logger);
@@ -163,6 +179,28 @@ function requestRateLimiter(config: Config, redis: RedisConnections | undefined,
   const local = new InMemoryRateLimiter(config.requestsPerMinute);
   if (!redis) return local;
   return new RedisRateLimiter(redis.commands, config.requestsPerMinute, 60_000, { prefix: config.redisPrefix, fallback: local, logger });
+}
+
+/**
+ * What /ready checks: the database answers, and the default model is usable (a folder the catalog accepts,
+ * not marked unusable by a failed load), and Redis answers where one is configured.
+ */
+function readinessChecks(library: Library, models: ModelHealth, redis: RedisConnections | undefined): ReadinessCheck[] {
+  return [
+    { name: 'database', check: () => library.ping() },
+    ...(redis ? [{ name: 'redis', check: () => redis.ping() }] : []),
+    {
+      name: 'models',
+      check: async () => {
+        const problem = await models.defaultModelProblem();
+        if (problem) throw new NotReadyError(problem);
+      },
+    },
+  ];
+}
+
+function metricsAccess(setting: 'open' | 'key', authenticator: Authenticator): MetricsAccess {
+  return setting === 'open' ? { kind: 'open' } : { kind: 'admin-key', authenticate: (authorization) => authenticator.authenticate(authorization) };
 }
 
 /**

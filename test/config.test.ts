@@ -59,6 +59,15 @@ test('ATELIER_NODE_ID names the node: by default host and port, else the setting
   assert.throws(() => loadConfig({ ATELIER_NODE_ID: 'two words' }), /ATELIER_NODE_ID/);
 });
 
+test('ATELIER_METRICS: open without keys, an admin key with keys, or off; "key" needs keys', () => {
+  assert.equal(loadConfig({}).metrics, 'open');
+  assert.equal(loadConfig({ ATELIER_AUTH: 'keys' }).metrics, 'key');
+  assert.equal(loadConfig({ ATELIER_AUTH: 'keys', ATELIER_METRICS: 'open' }).metrics, 'open');
+  assert.equal(loadConfig({ ATELIER_METRICS: 'off' }).metrics, 'off');
+  assert.throws(() => loadConfig({ ATELIER_METRICS: 'key' }), /ATELIER_METRICS.*ATELIER_AUTH=keys/);
+  assert.throws(() => loadConfig({ ATELIER_METRICS: 'public' }), /ATELIER_METRICS/);
+});
+
 test('ATELIER_REDIS_URL makes a cluster node: a redis:// or rediss:// URL, else unset; ATELIER_REDIS_PREFIX starts every key', () => {
   assert.equal(loadConfig({}).redisUrl, undefined);
   assert.equal(loadConfig({}).redisPrefix, 'atelier:');

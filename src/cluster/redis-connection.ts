@@ -2,6 +2,7 @@
 import { Redis } from 'ioredis';
 import { ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
+import { withTimeout } from '../timeout.js';
 
 /** What a cluster node holds of Redis: one connection for commands, one for SUBSCRIBE (a subscribed connection takes no other commands). */
 export interface RedisConnections {
@@ -66,16 +67,6 @@ export async function connectRedis(url: string, logger: Logger): Promise<RedisCo
       await Promise.allSettled([commands.quit(), subscriber.quit()]);
     },
   };
-}
-
-/** `promise`, or a rejection with `message` after `ms` (the promise itself carries on; its outcome is ignored). */
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  promise.catch(() => undefined); // a late rejection after the timeout must not be unhandled
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** The URL without its password, for messages and logs. */

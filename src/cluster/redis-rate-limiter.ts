@@ -2,7 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { RateLimiter, RateLimitState } from '../http/rate-limiter.js';
 import type { Logger } from '../logger.js';
-import { withTimeout } from './redis-connection.js';
+import { withTimeout } from '../timeout.js';
 
 /** INCR, and the window's expiry set by the request that opened it (or mended if a key ever lacks one), atomically. */
 const HIT_LUA = `

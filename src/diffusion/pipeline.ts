@@ -179,6 +179,7 @@ export class StableDiffusionPipeline {
     let latents = state.latents;
     for (let i = 0; i < timesteps.length; i++) {
       throwIfAborted(request.signal);
+      const started = performance.now();
       const t = timesteps[i]!;
       const scaled = scheduler.scaleModelInput(latents, t);
       const modelInput = inpaintingChannels ? stackChannels(scaled, inpaintingChannels) : scaled;
@@ -190,7 +191,7 @@ export class StableDiffusionPipeline {
         const known = next === undefined ? keep.initLatents : scheduler.addNoise(keep.initLatents, keep.noise, next);
         latents = blendKnown(latents, known, keep.mask);
       }
-      await request.onStep?.({ step: i + 1, totalSteps: timesteps.length, timestep: t, latents });
+      await request.onStep?.({ step: i + 1, totalSteps: timesteps.length, timestep: t, latents, durationMs: performance.now() - started });
     }
     return latents;
   }

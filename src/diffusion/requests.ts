@@ -71,6 +71,8 @@ export interface StepProgress {
   totalSteps: number;
   timestep: number;
   latents: FloatTensor;
+  /** How long this step took (the UNet and the scheduler), in milliseconds. */
+  durationMs: number;
 }
 
 export interface GenerationResult {

@@ -10,6 +10,7 @@ import type { GenerateRequest } from './generation-request.js';
 import type { GenerationRequests } from './generation-requests.js';
 import { isAdmin, type Viewer } from '../accounts/viewer.js';
 import type { AccountUsage, CheckedParams, ClaimedJob, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
+import { JobObserver } from './job-observer.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
 import { DEFAULT_STORAGE_RETRY, ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
@@ -35,6 +36,8 @@ export interface GenerationServiceOptions extends EngineOptions {
   sharedQueue?: boolean;
   /** How a job whose images could not be stored is run again; DEFAULT_STORAGE_RETRY when absent. */
   storageRetry?: StorageRetryPolicy;
+  /** Counts queue waits, run and step times, stored images (/metrics) and marks models that fail to load. */
+  observer?: JobObserver;
 }
 
 /** A RUNNING job whose heartbeat is older than this lost its server (heartbeats come every poll interval). */
@@ -61,6 +64,7 @@ export class GenerationService {
   /** Jobs claimed by this process, with a flag for a cancel that arrived before the worker got the job. */
   private readonly active = new Map<string, { cancelRequested: boolean }>();
   private readonly finished = new Set<Promise<void>>();
+  private readonly observer: JobObserver;
 
   constructor(
     private readonly queue: JobQueue,
@@ -71,7 +75,9 @@ export class GenerationService {
     private readonly requests: GenerationRequests,
     private readonly logger: Logger,
     private readonly options: GenerationServiceOptions,
-  ) {}
+  ) {
+    this.observer = options.observer ?? new JobObserver(undefined, undefined);
+  }
 
   /** Recovers jobs a crash left RUNNING, then starts working through the queue. */
   async start(): Promise<void> {
@@ -182,11 +188,12 @@ export class GenerationService {
       const job = await this.queue.claimNext();
       if (!job) return;
       const model = await this.models.find(job.model).catch(() => undefined);
+      const loadProblem = await this.observer.claimed(job, model);
       const inputs = await readJobInputs(job, this.images);
       if (this.stopped) return; // left RUNNING: queued again at the next start
       this.active.set(job.id, { cancelRequested: false });
       // execute() hands the job to a worker before its first await, so idleCount is right on the next turn.
-      const done = this.execute(job, model, inputs)
+      const done = this.execute(job, model, inputs, loadProblem)
         .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id }, 'recording the outcome of a job failed'))
         .finally(() => {
           this.active.delete(job.id);
@@ -208,7 +215,7 @@ export class GenerationService {
     }
   }
 
-  private async execute(job: ClaimedJob, model: ModelFolder | undefined, inputs: JobInputs): Promise<void> {
+  private async execute(job: ClaimedJob, model: ModelFolder | undefined, inputs: JobInputs, loadProblem: string | undefined): Promise<void> {
     const log = this.logger.child({ jobId: job.id });
     let outcome: JobOutcome;
     // Each save is handled the moment it starts: one that fails while the worker still runs must not be an
@@ -217,18 +224,22 @@ export class GenerationService {
     if (!this.pool) return;
     if (!model) {
       outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
+    } else if (loadProblem) {
+      outcome = { status: 'failed', message: loadProblem };
     } else if ('error' in inputs) {
       outcome = { status: 'failed', message: inputs.error };
     } else {
       this.bus.publish({ type: 'STARTED', generationId: job.id });
       log.info({ model: job.model, sampler: job.sampler, steps: job.steps, size: `${job.width}x${job.height}` }, 'job started');
+      const runStarted = Date.now();
       const run = this.pool.run(
         toWorkerJob(job, model, inputs, this.options),
-        {
+        this.observer.handlers(model, log, {
           onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),
           onImage: (image) => {
             const saved = this.images.saveImage({ generationId: job.id, ...image }).then(
               (stored) => {
+                this.observer.imageStored();
                 this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored });
                 return { stored };
               },
@@ -236,10 +247,10 @@ export class GenerationService {
             );
             saves.push(saved);
           },
-        },
+        }),
       );
       if (this.active.get(job.id)?.cancelRequested) this.pool.cancel(job.id);
-      outcome = await run;
+      outcome = await this.observer.finished(model, await run, runStarted, this.stopped);
       const failed = (await Promise.all(saves)).find((save) => 'error' in save);
       if (failed && 'error' in failed && outcome.status === 'completed') {
         if (failed.error instanceof ImageStorageError && !this.stopped) return this.storageFault(job, failed.error, log);

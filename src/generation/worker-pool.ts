@@ -4,14 +4,18 @@ import type { Logger } from '../logger.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
 
 export interface JobHandlers {
-  onStep?(step: { step: number; totalSteps: number; preview: string | null }): void;
+  /** The worker has the job's model loaded and starts denoising. */
+  onStarted?(): void;
+  /** `durationMs`: how long the step's UNet and scheduler took. */
+  onStep?(step: { step: number; totalSteps: number; preview: string | null; durationMs: number }): void;
   onImage?(image: { index: number; seed: bigint; width: number; height: number; png: Uint8Array }): void;
 }
 
 export type JobOutcome =
   | { status: 'completed'; warnings: string[] }
   | { status: 'cancelled' }
-  | { status: 'failed'; message: string };
+  /** `loadFailed`: the worker could not create the model's sessions (a corrupt file, say). */
+  | { status: 'failed'; message: string; loadFailed?: boolean };
 
 interface ActiveJob {
   jobId: string;
@@ -121,8 +125,9 @@ export class WorkerPool {
     worker.on('exit', (code) => {
       if (this.closing) return;
       const message = slot.crash ? `the worker crashed: ${slot.crash.message}` : `the worker exited unexpectedly (code ${code})`;
+      const jobId = slot.active?.jobId;
       slot.active?.finish({ status: 'failed', message });
-      this.logger.warn({ worker: id, code }, 'worker exited; starting a replacement');
+      this.logger.warn({ worker: id, code, ...(jobId !== undefined ? { jobId } : {}) }, 'worker exited; starting a replacement');
       const index = this.slots.indexOf(slot);
       if (index >= 0) this.slots[index] = this.spawn(id);
     });
@@ -140,12 +145,13 @@ export class WorkerPool {
       case 'started':
         // The provider is chosen when the worker loads its first model and stays; logging it per job flooded the log.
         if (!slot.providerLogged) {
-          this.logger.info({ worker: slot.id, provider: message.provider, note: message.providerNote }, 'execution provider');
+          this.logger.info({ worker: slot.id, jobId: message.jobId, provider: message.provider, note: message.providerNote }, 'execution provider');
           slot.providerLogged = true;
         }
+        active.handlers.onStarted?.();
         break;
       case 'step':
-        active.handlers.onStep?.({ step: message.step, totalSteps: message.totalSteps, preview: message.preview });
+        active.handlers.onStep?.({ step: message.step, totalSteps: message.totalSteps, preview: message.preview, durationMs: message.durationMs });
         break;
       case 'image': {
         const { index, seed, width, height, png } = message;
@@ -159,7 +165,7 @@ export class WorkerPool {
         active.finish({ status: 'cancelled' });
         break;
       case 'failed':
-        active.finish({ status: 'failed', message: message.message });
+        active.finish({ status: 'failed', message: message.message, ...(message.loadFailed ? { loadFailed: true } : {}) });
         break;
     }
   }

@@ -25,11 +25,12 @@ export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel'; jobId
 
 export type FromWorker =
   | { type: 'started'; jobId: string; provider: string; providerNote?: string }
-  | { type: 'step'; jobId: string; step: number; totalSteps: number; preview: string | null }
+  | { type: 'step'; jobId: string; step: number; totalSteps: number; preview: string | null; durationMs: number }
   | { type: 'image'; jobId: string; index: number; seed: bigint; width: number; height: number; png: Uint8Array }
   | { type: 'completed'; jobId: string; warnings: string[] }
   | { type: 'cancelled'; jobId: string }
-  | { type: 'failed'; jobId: string; message: string };
+  /** `loadFailed`: the model's sessions could not be created (the model, not the job, is at fault). */
+  | { type: 'failed'; jobId: string; message: string; loadFailed?: boolean };
 
 export interface WorkerStartData {
   session: SessionOptions;

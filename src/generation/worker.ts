@@ -79,7 +79,9 @@ async function run(job: WorkerJob): Promise<void> {
   let outcome: FromWorker;
   try {
     const init = await decodeInit(job);
-    const pipeline = await pipelineFor(job.modelDir);
+    const pipeline = await pipelineFor(job.modelDir).catch((error: unknown) => {
+      throw new ModelLoadError(error);
+    });
     // SDXL latents need their own preview colours and TAESD weights.
     const family = pipeline.model.traits.family;
     const provider = pipeline.provider;
@@ -89,13 +91,13 @@ async function run(job: WorkerJob): Promise<void> {
       ...request,
       init,
       signal: abort.signal,
-      onStep: ({ step, totalSteps, latents }) => {
+      onStep: ({ step, totalSteps, latents, durationMs }) => {
         const wantPreview = job.previewEvery > 0 && (step % job.previewEvery === 0 || step === totalSteps);
         // A preview that fails is skipped; it must not fail the generation.
         const encoded = wantPreview ? preview(job, family, latents).catch(() => undefined) : Promise.resolve(undefined);
         steps = steps.then(async () => {
           const webp = await encoded;
-          send({ type: 'step', jobId: job.id, step, totalSteps, preview: webp ? toDataUrl(webp, 'image/webp') : null });
+          send({ type: 'step', jobId: job.id, step, totalSteps, preview: webp ? toDataUrl(webp, 'image/webp') : null, durationMs });
         });
       },
     });
@@ -114,6 +116,7 @@ async function run(job: WorkerJob): Promise<void> {
     outcome = { type: 'completed', jobId: job.id, warnings: result.warnings };
   } catch (error) {
     if (error instanceof GenerationAbortedError) outcome = { type: 'cancelled', jobId: job.id };
+    else if (error instanceof ModelLoadError) outcome = { type: 'failed', jobId: job.id, message: error.message, loadFailed: true };
     else outcome = { type: 'failed', jobId: job.id, message: error instanceof Error ? error.message : String(error) };
   } finally {
     await steps.catch(() => undefined);
@@ -122,6 +125,14 @@ async function run(job: WorkerJob): Promise<void> {
   // The pool hands this worker its next job on the outcome: memory is given back first.
   await giveBackMemory(job);
   send(outcome);
+}
+
+/** Creating the model's sessions failed: its files, not the job, are at fault (the pool reports it so). */
+class ModelLoadError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'ModelLoadError';
+  }
 }
 
 /** img2img: the init image (and mask) decoded at the request's size; undefined for text-to-image. */

@@ -2,7 +2,7 @@
 import type { AccountLimits } from '../config.js';
 import type { EventBus } from '../generation/events.js';
 import type { GenerationService } from '../generation/generation-service.js';
-import type { ModelCatalog } from '../generation/model-catalog.js';
+import type { ModelHealth } from '../generation/model-health.js';
 import type { Viewer } from '../accounts/viewer.js';
 import type {
   AccountStore,
@@ -36,7 +36,8 @@ export interface AppContext {
   reader: GenerationReader;
   /** Images clients uploaded (img2img). */
   uploads: UploadStore;
-  catalog: ModelCatalog;
+  /** The installed models, with those a node failed to load marked. */
+  catalog: ModelHealth;
   /** Removes generations with their image files. */
   deleter: LibraryDeleter;
   /** Adds pictures made elsewhere (PNGs with generation metadata) to the library. */

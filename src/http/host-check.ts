@@ -16,13 +16,15 @@ export function isForeignHost(req: IncomingMessage): boolean {
 export const FOREIGN_HOST_MESSAGE =
   'this server listens on loopback without authentication and answers only requests addressed to localhost, 127.0.0.1 or [::1] (a page elsewhere may be using DNS rebinding)\n';
 
-/** Wraps the request listener so that requests addressed to a foreign host get 421, except /health (probes). */
+const PROBE_PATHS = ['/health', '/ready'];
+
+/** Wraps the request listener so that requests addressed to a foreign host get 421, except /health and /ready (probes). */
 export function refuseForeignHosts(
   listener: (req: IncomingMessage, res: ServerResponse) => void,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const isHealth = req.url === '/health' || req.url?.startsWith('/health?') === true;
-    if (!isHealth && isForeignHost(req)) {
+    const isProbe = PROBE_PATHS.some((path) => req.url === path || req.url?.startsWith(`${path}?`) === true);
+    if (!isProbe && isForeignHost(req)) {
       res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(FOREIGN_HOST_MESSAGE);
       return;
     }

@@ -11,7 +11,10 @@ import { apolloHandler } from './apollo-handler.js';
 import type { CorsOrigins } from '../config.js';
 import { originPolicy, withCors } from './cors.js';
 import { maskInternalErrors, maskWsResult } from './error-masking.js';
+import { graphqlMetricsPlugin, type OperationRecorder } from './graphql-metrics.js';
 import { healthRoute } from './health.js';
+import { metricsRoute, type MetricsAccess, type MetricsSource } from './metrics-route.js';
+import { readinessRoute, type ReadinessCheck } from './readiness.js';
 import { refuseForeignHosts } from './host-check.js';
 import { imageRoute, type ImageLookup, type SignatureCheck } from './image-route.js';
 import { operationGuards } from './operation-guards.js';
@@ -47,8 +50,12 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   logger: Logger;
   /** Origins whose pages may call the API besides the server's own (CORS and WebSocket upgrades). */
   corsOrigins: CorsOrigins;
-  /** Answer only requests whose Host is a loopback name (421 otherwise; /health excepted): DNS rebinding. */
+  /** Answer only requests whose Host is a loopback name (421 otherwise; /health and /ready excepted): DNS rebinding. */
   refuseForeignHosts: boolean;
+  /** What /ready checks (server.ts assembles them: database, models, Redis where configured). */
+  readiness: readonly ReadinessCheck[];
+  /** /metrics and the counting of GraphQL operations; absent (ATELIER_METRICS=off), neither. */
+  metrics?: { source: MetricsSource & OperationRecorder; access: MetricsAccess };
 }
 
 export interface RunningHttpServer {
@@ -62,7 +69,7 @@ const GRAPHQL_PATH = '/graphql';
 
 /**
  * One HTTP server for everything: GraphQL over HTTP and graphql-ws subscriptions on /graphql, image files
- * under /images/, and /health for load balancers.
+ * under /images/, /health (liveness) and /ready (readiness) for load balancers, /metrics for Prometheus.
  */
 export async function startHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Promise<RunningHttpServer> {
   const { logger } = options;
@@ -98,6 +105,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
       subscriptions,
       operationGuards(GRAPHQL_PATH),
       queryLimitsPlugin(options.queryLimits),
+      ...(options.metrics ? [graphqlMetricsPlugin<TContext>(options.metrics.source)] : []),
     ],
   });
   await apollo.start();
@@ -121,6 +129,8 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     ),
     { ...images, handle: withCors(origins, images.handle) },
     healthRoute(),
+    readinessRoute(options.readiness, logger),
+    ...(options.metrics ? [metricsRoute(options.metrics.source, options.metrics.access)] : []),
     redirect('/', GRAPHQL_PATH),
   ];
   const serve = router(routes, logger);

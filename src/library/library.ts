@@ -20,7 +20,10 @@ import { FileImporter } from './interchange/file-importer.js';
 import { LibraryExporter } from './interchange/library-exporter.js';
 import { LibraryImporter } from './interchange/library-importer.js';
 import { SamplerNames, type SamplerNaming } from './interchange/sampler-names.js';
+import { countJobsByStatus } from './queue/job-counts.js';
 import { DatabaseJobQueue } from './queue/job-queue.js';
+import { DatabaseModelProblems } from './models/model-problems.js';
+import type { GenerationStatus } from '../generation/job.js';
 import { ImageSearch } from './search/image-search.js';
 import { PromptMatcher } from './search/matching.js';
 import { PromptSearch } from './search/prompt-search.js';
@@ -59,6 +62,12 @@ export interface Library {
   readonly exporter: LibraryExporter;
   /** Null when semantic search is off. */
   readonly semantic: SemanticIndex | null;
+  /** generation/'s ModelProblemStore port: models a node could not load, seen by every node. */
+  readonly modelProblems: DatabaseModelProblems;
+  /** Generations per status, every status present (the jobs gauge of /metrics). */
+  jobCounts(): Promise<Record<GenerationStatus, number>>;
+  /** Resolves when the database answers a trivial query (SELECT 1): the readiness check. */
+  ping(): Promise<void>;
   /** A stored picture's file, for serving it (null when there is none). */
   pictureFile(id: string, variant: PictureVariant): Promise<PictureFile | null>;
   /** Removes the store's stray temporary files and the files no row references, once past the grace period. */
@@ -94,6 +103,11 @@ export async function openLibrary(database: Database, store: FileImageStore, opt
     importer: new FileImporter(new LibraryImporter(prisma, store, embedLater), new SamplerNames(options.samplers)),
     exporter: new LibraryExporter(prisma, store),
     semantic,
+    modelProblems: new DatabaseModelProblems(prisma),
+    jobCounts: () => countJobsByStatus(prisma),
+    ping: async () => {
+      await prisma.$queryRaw`SELECT 1`;
+    },
     pictureFile: (id, variant) => findPictureFile(prisma, store, id, variant),
     sweepStore: (sweep) => sweepImageStore(prisma, store, sweep),
     close: async () => {

@@ -6,10 +6,10 @@ import { DistillationEnum, Model, ModelFamilyEnum, PredictionTypeEnum, Sampler }
 
 @Resolver()
 export class CatalogResolver {
-  @Query(() => [Model], { description: 'Installed models.' })
+  @Query(() => [Model], { description: 'Installed models, with those that failed to load marked (usable: false).' })
   async models(@Ctx() ctx: AppContext): Promise<Model[]> {
     const models = await ctx.catalog.list();
-    return models.map((m) => ({
+    return models.map(({ model: m, problem }) => ({
       name: m.name,
       pipelineClass: m.pipelineClass,
       family: m.traits.family as ModelFamilyEnum,
@@ -19,6 +19,8 @@ export class CatalogResolver {
       defaults: m.traits.defaults,
       defaultSize: m.defaultSize,
       isDefault: m.name === ctx.catalog.defaultModel,
+      usable: problem === null,
+      problem,
     }));
   }
 

@@ -63,6 +63,14 @@ export class Model {
 
   @Field(() => Boolean)
   isDefault!: boolean;
+
+  @Field(() => Boolean, {
+    description: 'False while a node could not load the model (a corrupt file, say): generate refuses it until it loads again or its folder changes.',
+  })
+  usable!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Why the model cannot be used now; null when it can.' })
+  problem!: string | null;
 }
 
 @ObjectType({ description: 'A sampler (diffusers scheduler) usable in GenerateInput.sampler.' })
