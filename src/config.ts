@@ -19,6 +19,23 @@ export interface Config {
    * `<hostname>:<PORT>`, stable across restarts so a restarted node can recognise its own interrupted jobs.
    */
   nodeId: string;
+  /**
+   * ATELIER_ROLE: `all` (default) serves the API and runs the workers; `api` serves the API and never claims a
+   * job; `worker` runs the workers with only /health and /ready over HTTP. `api` and `worker` need DATABASE_URL.
+   */
+  role: NodeRole;
+  /**
+   * ATELIER_HEARTBEAT_MS: how often a node marks its running jobs alive; a RUNNING job whose heartbeat is
+   * STALE_AFTER_BEATS (5) beats old is requeued by any node. Also how often every node looks for such jobs.
+   */
+  heartbeatMs: number;
+  /**
+   * ATELIER_POLL_MS: the slow fallback look at the queue. Wake-ups arrive at once (PostgreSQL LISTEN/NOTIFY, or
+   * in the process); this catches one missed while the notification connection was down.
+   */
+  pollMs: number;
+  /** ATELIER_DRAIN_MS: on SIGTERM, how long running jobs may finish before they are given back to the queue. */
+  drainMs: number;
   /** Root for the embedded database and the image files. */
   dataDir: string;
   /** postgresql://... to use a real PostgreSQL; undefined for the embedded PGlite database. */
@@ -87,6 +104,9 @@ export interface Config {
   imageUrlTtlSeconds: number;
   logLevel: string;
 }
+
+export const NODE_ROLES = ['all', 'api', 'worker'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
 
 /** '*' for every origin, else the exact origins allowed besides the server's own. */
 export type CorsOrigins = '*' | readonly string[];
@@ -168,12 +188,24 @@ function readDeviceList(env: Env, name: string): number[] {
   return ids.map(Number);
 }
 
-/** ATELIER_NODE_ID: printable, no spaces, at most 100 characters (it is stored on claimed jobs). */
+/**
+ * ATELIER_NODE_ID: printable, no spaces, at most 100 characters (it is stored on claimed jobs). PORT=0 names
+ * no port, so the default adds the process id: two such nodes on one host must not share a name (leases).
+ */
 function readNodeId(env: Env, port: number): string {
   const raw = env.ATELIER_NODE_ID?.trim();
-  if (!raw) return `${os.hostname()}:${port}`;
+  if (!raw) return port === 0 ? `${os.hostname()}:pid${process.pid}` : `${os.hostname()}:${port}`;
   if (!/^[\x21-\x7e]{1,100}$/.test(raw)) throw new ConfigError('ATELIER_NODE_ID', 'expected 1 to 100 printable characters without spaces');
   return raw;
+}
+
+/** ATELIER_ROLE; the embedded database lives in one process, so it allows `all` only. */
+function readRole(env: Env, databaseUrl: string | undefined): NodeRole {
+  const role = readChoice(env, 'ATELIER_ROLE', 'all', NODE_ROLES);
+  if (role !== 'all' && databaseUrl === undefined) {
+    throw new ConfigError('ATELIER_ROLE', `"${role}" needs a shared PostgreSQL database: set DATABASE_URL (the embedded database allows only "all")`);
+  }
+  return role;
 }
 
 /** ATELIER_AUTH, or open by default only where nobody else can reach the server. */
@@ -237,6 +269,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     host,
     port,
     nodeId: readNodeId(env, port),
+    role: readRole(env, databaseUrl),
+    heartbeatMs: readInt(env, 'ATELIER_HEARTBEAT_MS', 2000, 50, 600_000),
+    pollMs: readInt(env, 'ATELIER_POLL_MS', 10_000, 100, 86_400_000),
+    drainMs: readInt(env, 'ATELIER_DRAIN_MS', 60_000, 0, 3_600_000),
     dataDir: path.resolve(cwd, env.ATELIER_DATA_DIR?.trim() || 'data'),
     databaseUrl,
     modelsDir: path.resolve(cwd, env.ATELIER_MODELS_DIR?.trim() || 'models'),
@@ -272,7 +308,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
       maxJobCost: readInt(env, 'ATELIER_MAX_JOB_COST', 100, 1, 1_000_000),
     },
     requestsPerMinute: readInt(env, 'ATELIER_RATE_LIMIT', 6_000, 1, 100_000_000),
-    auth: readAuth(env, host, purpose),
+    // A worker node serves no library data (only /health and /ready), so it asks for no auth choice.
+    auth: env.ATELIER_ROLE?.trim() === 'worker' && !env.ATELIER_AUTH?.trim() ? 'none' : readAuth(env, host, purpose),
     secret,
     imageUrlTtlSeconds: readInt(env, 'ATELIER_IMAGE_URL_TTL', 86_400, 60, 365 * 86_400),
     corsOrigins: readOrigins(env, 'ATELIER_CORS_ORIGINS'),

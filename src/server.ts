@@ -1,4 +1,4 @@
-/** The composition root: opens the library, starts the generation service and workers, serves the API. */
+/** The composition root: opens the library, starts the generation service and workers, serves the API (per the node's role). */
 import path from 'node:path';
 import { PromptEmbedder, scanModelFolders } from './diffusion/index.js';
 import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';
@@ -18,6 +18,7 @@ import { buildAppSchema } from './graphql/schema.js';
 import { isLoopbackAddress } from './loopback.js';
 import { InMemoryRateLimiter } from './http/rate-limiter.js';
 import { startHttpServer } from './http/server.js';
+import { startWorkerHttpServer } from './http/worker-server.js';
 import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type Library, type TextEmbedder } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -26,7 +27,11 @@ export interface RunningServer {
   port: number;
   /** The open database, for tools and tests that inspect what the server stored. */
   database: Database;
-  close(): Promise<void>;
+  /**
+   * Stops claiming, lets running jobs finish for up to `drainMs` (0: none), gives back to the queue those
+   * still running, then closes everything.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 /** The model that ships in the repository's models/ folder: a small model trained on the toy-shapes world. */
@@ -36,9 +41,12 @@ export const TINY_MODEL_NAME = 'tiny';
 
 /**
  * The composition root: opens the database (applying migrations), recovers interrupted jobs, starts the
- * workers and serves the API. Everything else receives its dependencies from here.
+ * workers and serves the API. Everything else receives its dependencies from here. The role decides which:
+ * `all` both, `api` no workers (it never claims), `worker` no API, no search encoder, no secret and no sweep
+ * (the API nodes do those), only /health and /ready.
  */
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel, config.nodeId)): Promise<RunningServer> {
+  const servesApi = config.role !== 'worker';
   const defaultModel = await resolveDefaultModel(config, logger);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -50,13 +58,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
   const library = await openLibrary(database, new FileImageStore(config.dataDir), {
     samplers: samplerLabels(),
-    embedder: await loadEmbedder(config, defaultModel, logger),
+    embedder: servesApi ? await loadEmbedder(config, defaultModel, logger) : null,
     logger,
+    nodeId: config.nodeId,
   });
   const bus = new InProcessEventBus();
   const catalog = new ModelCatalog(config.modelsDir, defaultModel);
   const pool =
-    config.workers > 0
+    config.workers > 0 && config.role !== 'api'
       ? new WorkerPool(
           config.workers,
           (index) => ({
@@ -90,9 +99,28 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       accountLimits: config.accountLimits,
       sharedQueue: database.kind === 'postgresql',
       storageRetry: config.storageRetry,
+      nodeId: config.nodeId,
+      heartbeatMs: config.heartbeatMs,
+      pollIntervalMs: config.pollMs,
+      ...(library.signals ? { signals: library.signals } : {}),
     },
   );
   await service.start();
+  const closeLibrary = async (): Promise<void> => {
+    await library.close();
+    await database.close();
+  };
+
+  if (!servesApi) {
+    const http = await startWorkerHttpServer({ host: config.host, port: config.port, ready: () => service.ready, logger });
+    logger.info({ url: http.url, workers: config.workers, models: config.modelsDir, role: config.role }, 'Atelier worker is serving');
+    const close = async (drainMs?: number): Promise<void> => {
+      await service.stop(drainMs); // /ready answers 503 meanwhile
+      await http.close();
+      await closeLibrary();
+    };
+    return { url: http.url, port: http.port, database, close };
+  }
 
   const authenticator = new Authenticator(config.auth, (hash) => library.accounts.viewerForKeyHash(hash));
   // With auth off, URLs stay unsigned (every request may read every picture) and no secret is made.
@@ -131,20 +159,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // DNS rebinding matters where nothing else stands between a page and the API: a loopback server.
     // DNS rebinding matters only to an open server on loopback: with keys, a rebinding page has no key to send.
     refuseForeignHosts: config.auth === 'none' && isLoopbackAddress(config.host),
+    ready: () => service.ready,
   });
-  logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir, auth: config.auth }, 'Atelier is serving');
+  logger.info({ url: `${http.url}/graphql`, workers: pool?.size ?? 0, models: config.modelsDir, auth: config.auth, role: config.role }, 'Atelier is serving');
   const sweep = sweepStoreInBackground(library, config.sweepGraceMs, logger);
 
   return {
     url: http.url,
     port: http.port,
     database,
-    close: async () => {
+    close: async (drainMs) => {
+      // Jobs drain while the API still answers (and /ready says 503), then everything closes.
+      await service.stop(drainMs);
       await http.close();
       await sweep.stop();
-      await service.stop();
-      await library.close();
-      await database.close();
+      await closeLibrary();
     },
   };
 }

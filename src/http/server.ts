@@ -11,7 +11,7 @@ import { apolloHandler } from './apollo-handler.js';
 import type { CorsOrigins } from '../config.js';
 import { originPolicy, withCors } from './cors.js';
 import { maskInternalErrors, maskWsResult } from './error-masking.js';
-import { healthRoute } from './health.js';
+import { healthRoute, readyRoute } from './health.js';
 import { refuseForeignHosts } from './host-check.js';
 import { imageRoute, type ImageLookup, type SignatureCheck } from './image-route.js';
 import { operationGuards } from './operation-guards.js';
@@ -49,6 +49,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   corsOrigins: CorsOrigins;
   /** Answer only requests whose Host is a loopback name (421 otherwise; /health excepted): DNS rebinding. */
   refuseForeignHosts: boolean;
+  /** /ready: whether this node takes work now (false while it drains); absent, ready while it serves. */
+  ready?: () => boolean;
 }
 
 export interface RunningHttpServer {
@@ -121,6 +123,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     ),
     { ...images, handle: withCors(origins, images.handle) },
     healthRoute(),
+    readyRoute(options.ready ?? (() => true)),
     redirect('/', GRAPHQL_PATH),
   ];
   const serve = router(routes, logger);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { GenerationRequests } from '../../src/generation/generation-requests.js';
 import { GenerationService } from '../../src/generation/generation-service.js';
 import { InProcessEventBus } from '../../src/generation/in-process-event-bus.js';
-import type { AccountUsage, CheckedParams, ClaimedJob, Job, JobQueue } from '../../src/generation/job.js';
+import type { AccountUsage, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobQueue } from '../../src/generation/job.js';
 import { GenerationRequestError, QueueFullError } from '../../src/generation/request-errors.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -35,14 +35,30 @@ class MemoryQueue implements JobQueue {
   async queuedIds(): Promise<string[]> {
     return this.jobs.map((job) => job.id);
   }
-  async complete(): Promise<void> {}
-  async fail(): Promise<void> {}
-  async retryLater(): Promise<void> {}
+  async complete(): Promise<boolean> {
+    return false;
+  }
+  async fail(): Promise<boolean> {
+    return false;
+  }
+  async retryLater(): Promise<boolean> {
+    return false;
+  }
+  async release(): Promise<boolean> {
+    return false;
+  }
   async cancelQueued(): Promise<boolean> {
     return false;
   }
-  async markCancelled(): Promise<void> {}
-  async heartbeat(): Promise<void> {}
+  async requestCancel(): Promise<boolean> {
+    return false;
+  }
+  async markCancelled(): Promise<boolean> {
+    return false;
+  }
+  async heartbeat(): Promise<HeartbeatResult> {
+    return { lost: [], cancelRequested: [] };
+  }
   async requeueInterrupted(): Promise<number> {
     return 0;
   }
