@@ -13,8 +13,8 @@ const LAST_RETRY_MS = 5_000;
 
 /**
  * Listens on the queue's channels (job-leases.ts sends on them) from the first subscription on. A dropped
- * connection is opened again with a growing pause; once it is back every jobs listener is called, since
- * whatever was notified meanwhile was missed (the service's slow poll covers the time in between).
+ * connection is opened again with a growing pause; each time it listens every jobs listener is called, since
+ * whatever was notified before was missed (the service's slow poll covers the time in between).
  */
 export class PostgresJobSignals implements JobSignals {
   private client: pg.Client | undefined;
@@ -42,11 +42,6 @@ export class PostgresJobSignals implements JobSignals {
     this.cancelListeners.add(listener);
     this.listen();
     return () => this.cancelListeners.delete(listener);
-  }
-
-  /** Whether the connection is up and listening (tests wait for it before they notify). */
-  get listening(): boolean {
-    return this.client !== undefined;
   }
 
   async close(): Promise<void> {
@@ -88,10 +83,9 @@ export class PostgresJobSignals implements JobSignals {
     }
     this.client = client;
     this.retryMs = FIRST_RETRY_MS;
-    if (this.droppedOnce) {
-      this.logger?.info({}, 'listening for queue notifications again');
-      for (const listener of this.jobListeners) listener();
-    }
+    this.logger?.info({ reconnected: this.droppedOnce }, 'listening for queue notifications');
+    // Whatever was notified before this connection listened (at start, while it was down) was missed: look once.
+    for (const listener of this.jobListeners) listener();
   }
 
   private dropped(client: pg.Client, error: unknown): void {
