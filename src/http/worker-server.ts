@@ -1,9 +1,9 @@
 // The HTTP server of a worker node: no GraphQL and no images, only /health and /ready plus the routes a caller
 // adds (metrics, say), through the same router as the API server.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 import { healthRoute, readyRoute } from './health.js';
+import { listen } from './listen.js';
 import { router, type Route } from './router.js';
 import type { RunningHttpServer } from './server.js';
 
@@ -20,14 +20,9 @@ export interface WorkerHttpOptions {
 
 export async function startWorkerHttpServer(options: WorkerHttpOptions): Promise<RunningHttpServer> {
   const server = http.createServer(router([healthRoute(), readyRoute(options.ready), ...(options.routes ?? [])], options.logger));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const { url, port } = await listen(server, options.host, options.port);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     close: async () => {
       server.closeAllConnections();

@@ -16,7 +16,7 @@ import { tempDataDir, tinyModelsDir } from '../support/test-server.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
 
 /** A job that runs for a while on the tiny model (seconds), so that it can be killed, cancelled or drained mid-run. */
-const LONG_JOB = { prompt: 'a long job', width: 256, height: 256, steps: 150, batchSize: 2, seed: '5' };
+const LONG_JOB = { prompt: 'a long job', width: 256, height: 256, steps: 80, batchSize: 2, seed: '5' };
 const SHORT_JOB = { prompt: 'a short job', width: 64, height: 64, steps: 4, seed: '3' };
 
 interface Row {
@@ -128,10 +128,29 @@ test('an API node and two worker nodes share one queue and one image folder', { 
       assert.equal(node.lines.filter((line) => line.msg === 'running job cancelled').length, 1);
     });
 
+    await t.test('a node whose job was taken over (it looked dead) stops its run and records nothing', async () => {
+      const { id } = (await requestData(api.url, GenerateDocument, { input: { ...LONG_JOB, prompt: 'taken over' } })).generate;
+      const running = await db.until(id, 'the job to run', (row) => row.status === 'RUNNING');
+      const first = workers.get(running.claimedBy!)!;
+      await first.waitForLog('job started', (line) => line.jobId === id);
+      // What any node does to a job whose heartbeats stopped, done to a live one (as after a long network cut).
+      await db.client.query(`UPDATE "Generation" SET "status" = 'QUEUED', "claimedBy" = NULL, "heartbeatAt" = NULL WHERE "id" = $1`, [id]);
+      await db.client.query(`SELECT pg_notify('atelier_jobs', '')`);
+      await first.waitForLog('no longer this node', (line) => line.jobId === id);
+      const done = await db.until(id, 'the job to finish', (row) => row.status !== 'RUNNING' && row.status !== 'QUEUED');
+      const other = [...workers.keys()].find((name) => name !== running.claimedBy)!;
+      assert.deepEqual([done.status, done.claimedBy, done.attempts], ['COMPLETED', other, 2], done.error ?? undefined);
+      await assertImagesIntact(db, dataDir, id, LONG_JOB.batchSize);
+      const outcomes = first.lines.filter((line) => line.jobId === id && /job completed|job failed|running job cancelled/.test(String(line.msg)));
+      assert.deepEqual(outcomes, [], 'the first node recorded no outcome');
+    });
+
     await t.test('SIGTERM drains a worker node: its running job finishes there, and it exits 0', async () => {
       const { id } = (await requestData(api.url, GenerateDocument, { input: { ...LONG_JOB, prompt: 'drain me' } })).generate;
       const running = await db.until(id, 'the job to run', (row) => row.status === 'RUNNING');
       const node = workers.get(running.claimedBy!)!;
+      // Claimed is not yet started: a node stopping in between gives the job straight back instead.
+      await node.waitForLog('job started', (line) => line.jobId === id);
       node.child.kill('SIGTERM');
       const draining = await node.waitForLog('draining');
       assert.equal(draining.running, 1);

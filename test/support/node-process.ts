@@ -11,8 +11,8 @@ export interface NodeProcess {
   url: string;
   /** Every log line so far, parsed. */
   readonly lines: Record<string, unknown>[];
-  /** Resolves with the first log line (so far or to come) whose `msg` includes `text`. */
-  waitForLog(text: string): Promise<Record<string, unknown>>;
+  /** Resolves with the first log line (so far or to come) whose `msg` includes `text` and that `where` accepts. */
+  waitForLog(text: string, where?: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   /** The whole output, for assertion messages. */
   output(): string;
   /** Resolves with the exit code and signal. */
@@ -27,7 +27,7 @@ export async function startNode(command: 'serve' | 'worker', env: Record<string,
   const child = spawn(process.execPath, [MAIN, command], { env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const lines: Record<string, unknown>[] = [];
-  const waiters: { text: string; resolve(line: Record<string, unknown>): void }[] = [];
+  const waiters: { accepts(line: Record<string, unknown>): boolean; resolve(line: Record<string, unknown>): void }[] = [];
   let raw = '';
   let partial = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -44,7 +44,7 @@ export async function startNode(command: 'serve' | 'worker', env: Record<string,
       }
       lines.push(line);
       for (const waiter of [...waiters]) {
-        if (String(line.msg).includes(waiter.text)) {
+        if (waiter.accepts(line)) {
           waiters.splice(waiters.indexOf(waiter), 1);
           waiter.resolve(line);
         }
@@ -52,11 +52,12 @@ export async function startNode(command: 'serve' | 'worker', env: Record<string,
     }
   });
   child.stderr!.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-  const waitForLog = (text: string): Promise<Record<string, unknown>> => {
-    const seen = lines.find((line) => String(line.msg).includes(text));
+  const waitForLog = (text: string, where: (line: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> => {
+    const accepts = (line: Record<string, unknown>) => String(line.msg).includes(text) && where(line);
+    const seen = lines.find(accepts);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      waiters.push({ text, resolve });
+      waiters.push({ accepts, resolve });
       void exited.then(([code, signal]) => reject(new Error(`${command} exited (${code ?? signal}) before logging "${text}":\n${raw}`)));
     });
   };
