@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_STORAGE_RETRY, type StorageRetryPolicy } from './generation/storage-fault.js';
 import { DEFAULT_SWEEP_GRACE_MS } from './library/files/store-sweep.js';
+import { ConfigError, readChoice, readDeviceList, readInt, readName, readOrigins, type Env } from './config-values.js';
 import { isLoopbackAddress } from './loopback.js';
+
+export { ConfigError };
 
 /**
  * Every setting in one typed place. Read from the environment once at start-up; a bad value stops the
@@ -80,6 +83,10 @@ export interface Config {
   taesdDir: string | undefined;
   /** Longest side of a preview image, in pixels. */
   previewMaxSize: number;
+  /** ATELIER_REDIS_URL: redis[s]:// to share events, live states and the rate limit with a cluster; undefined: in this process. */
+  redisUrl: string | undefined;
+  /** ATELIER_REDIS_PREFIX: starts every Redis key and channel, so several clusters (or test runs) share one Redis. */
+  redisPrefix: string;
   /** Prefix for image URLs in API responses, e.g. https://atelier.example.com; empty = relative URLs. */
   publicUrl: string;
   /**
@@ -143,33 +150,6 @@ export interface AccountLimits {
   maxJobCost: number;
 }
 
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Invalid setting ${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `expected an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `${value} is outside ${min}..${max}`);
-  return value;
-}
-
-function readChoice<T extends string>(env: Env, name: string, fallback: T, choices: readonly T[]): T {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (!(choices as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `expected one of ${choices.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
 function readTaesdDir(env: Env, cwd: string): string | undefined {
   const raw = env.ATELIER_TAESD_DIR?.trim();
   if (!raw) return undefined;
@@ -180,22 +160,11 @@ function readTaesdDir(env: Env, cwd: string): string | undefined {
   return dir;
 }
 
-function readDeviceList(env: Env, name: string): number[] {
-  const raw = env[name]?.trim();
-  if (!raw) return [0];
-  const ids = raw.split(',').map((part) => part.trim());
-  if (ids.some((id) => !/^\d+$/.test(id))) throw new ConfigError(name, `expected comma-separated GPU ordinals such as "0,1", got "${raw}"`);
-  return ids.map(Number);
-}
-
-/**
- * ATELIER_NODE_ID: printable, no spaces, at most 100 characters (it is stored on claimed jobs). PORT=0 names
- * no port, so the default adds the process id: two such nodes on one host must not share a name (leases).
- */
-function readNodeId(env: Env, port: number): string {
-  const raw = env.ATELIER_NODE_ID?.trim();
-  if (!raw) return port === 0 ? `${os.hostname()}:pid${process.pid}` : `${os.hostname()}:${port}`;
-  if (!/^[\x21-\x7e]{1,100}$/.test(raw)) throw new ConfigError('ATELIER_NODE_ID', 'expected 1 to 100 printable characters without spaces');
+/** ATELIER_REDIS_URL: a redis:// or rediss:// URL, or unset. */
+function readRedisUrl(env: Env): string | undefined {
+  const raw = env.ATELIER_REDIS_URL?.trim();
+  if (!raw) return undefined;
+  if (!/^rediss?:\/\/[^/\s]/.test(raw) || !URL.canParse(raw)) throw new ConfigError('ATELIER_REDIS_URL', 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (leave it unset to run without Redis)');
   return raw;
 }
 
@@ -225,27 +194,6 @@ function readAuth(env: Env, host: string, purpose: ConfigPurpose): 'keys' | 'non
  */
 export type ConfigPurpose = 'serve' | 'tool';
 
-/** ATELIER_CORS_ORIGINS: comma-separated origins (scheme://host[:port], as browsers send them), or '*' alone. */
-function readOrigins(env: Env, name: string): CorsOrigins {
-  const raw = env[name]?.trim();
-  if (!raw) return [];
-  if (raw === '*') return '*';
-  const origins = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
-  for (const origin of origins) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = undefined;
-    }
-    // An origin has no path, query or trailing slash: compared as text with what a browser sends.
-    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
-      throw new ConfigError(name, `"${origin}" is not an origin such as https://app.example.com (scheme, host and port only; "*" alone allows every origin)`);
-    }
-  }
-  return origins;
-}
-
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), purpose: ConfigPurpose = 'serve'): Config {
   const workers = readInt(env, 'ATELIER_WORKERS', 1, 0, 64);
   const port = readInt(env, 'PORT', 4000, 0, 65535);
@@ -268,7 +216,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
   return {
     host,
     port,
-    nodeId: readNodeId(env, port),
+    // PORT=0 names no port: the process id keeps two such nodes on one host apart (their leases must differ).
+    nodeId: readName(env, 'ATELIER_NODE_ID', `${os.hostname()}:${port === 0 ? `pid${process.pid}` : port}`),
     role: readRole(env, databaseUrl),
     heartbeatMs: readInt(env, 'ATELIER_HEARTBEAT_MS', 2000, 50, 600_000),
     pollMs: readInt(env, 'ATELIER_POLL_MS', 10_000, 100, 86_400_000),
@@ -293,6 +242,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),
     previewMaxSize: readInt(env, 'ATELIER_PREVIEW_SIZE', 128, 16, 1024),
     taesdDir: readTaesdDir(env, cwd),
+    redisUrl: readRedisUrl(env),
+    redisPrefix: readName(env, 'ATELIER_REDIS_PREFIX', 'atelier:'),
     publicUrl: (env.ATELIER_PUBLIC_URL?.trim() || '').replace(/\/+$/, ''),
     queryLimits: {
       maxTokens: readInt(env, 'ATELIER_MAX_QUERY_TOKENS', 2000, 100, 1_000_000),

@@ -5,7 +5,11 @@ import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';
 import { Authenticator } from './accounts/authenticator.js';
 import { ImageSigner } from './accounts/image-signatures.js';
 import { loadServerSecret } from './accounts/server-secret.js';
+import { connectRedis, type RedisConnections } from './cluster/redis-connection.js';
+import { RedisEventBus } from './cluster/redis-event-bus.js';
+import { RedisRateLimiter } from './cluster/redis-rate-limiter.js';
 import type { Config, CorsOrigins } from './config.js';
+import type { EventBus } from './generation/events.js';
 import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
@@ -16,7 +20,7 @@ import type { AppContext } from './graphql/context.js';
 import { createLoaders } from './graphql/loaders.js';
 import { buildAppSchema } from './graphql/schema.js';
 import { isLoopbackAddress } from './loopback.js';
-import { InMemoryRateLimiter } from './http/rate-limiter.js';
+import { InMemoryRateLimiter, type RateLimiter } from './http/rate-limiter.js';
 import { startHttpServer } from './http/server.js';
 import { startWorkerHttpServer } from './http/worker-server.js';
 import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type Library, type TextEmbedder } from './library/index.js';
@@ -47,6 +51,9 @@ export const TINY_MODEL_NAME = 'tiny';
  */
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel, config.nodeId)): Promise<RunningServer> {
   const servesApi = config.role !== 'worker';
+  // A cluster node shares events, live states and the rate limit through Redis. Connected first: a node that
+  // cannot reach it stops here (RedisUnreachableError names the setting) before anything else has started.
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
   const defaultModel = await resolveDefaultModel(config, logger);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -62,7 +69,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     logger,
     nodeId: config.nodeId,
   });
-  const bus = new InProcessEventBus();
+  const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
+  const bus: EventBus = redisBus ?? new InProcessEventBus();
   const catalog = new ModelCatalog(config.modelsDir, defaultModel);
   const pool =
     config.workers > 0 && config.role !== 'api'
@@ -107,6 +115,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   );
   await service.start();
   const closeLibrary = async (): Promise<void> => {
+    await redisBus?.flush(); // the last events (a cancel, a failure) still reach other nodes' subscribers
+    await redis?.close();
     await library.close();
     await database.close();
   };
@@ -152,8 +162,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     images: (id, variant) => library.pictureFile(id, variant),
     queryLimits: config.queryLimits,
     verifyImageSignature: (id, variant, exp, sig) => signer?.verify(id, variant, exp, sig) ?? false,
-    // In this process only: the cluster issue moves it to Redis (one more RateLimiter).
-    rateLimit: { limiter: new InMemoryRateLimiter(config.requestsPerMinute), perAccount: config.auth === 'keys' },
+    rateLimit: { limiter: requestRateLimiter(config, redis, logger), perAccount: config.auth === 'keys' },
     logger,
     corsOrigins: withPublicOrigin(config.corsOrigins, config.publicUrl),
     // DNS rebinding matters where nothing else stands between a page and the API: a loopback server.
@@ -176,6 +185,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await closeLibrary();
     },
   };
+}
+
+/** The request rate limit: counted in Redis for a cluster (in this process while Redis does not answer), else here. */
+function requestRateLimiter(config: Config, redis: RedisConnections | undefined, logger: Logger): RateLimiter {
+  const local = new InMemoryRateLimiter(config.requestsPerMinute);
+  if (!redis) return local;
+  return new RedisRateLimiter(redis.commands, config.requestsPerMinute, 60_000, { prefix: config.redisPrefix, fallback: local, logger });
 }
 
 /**

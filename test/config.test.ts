@@ -83,3 +83,13 @@ test('heartbeat, fallback poll and drain settings', () => {
   assert.throws(() => loadConfig({ ATELIER_HEARTBEAT_MS: '10' }), /ATELIER_HEARTBEAT_MS: 10 is outside/);
   assert.throws(() => loadConfig({ ATELIER_DRAIN_MS: '-1' }), /ATELIER_DRAIN_MS/);
 });
+
+test('ATELIER_REDIS_URL makes a cluster node: a redis:// or rediss:// URL, else unset; ATELIER_REDIS_PREFIX starts every key', () => {
+  assert.equal(loadConfig({}).redisUrl, undefined);
+  assert.equal(loadConfig({}).redisPrefix, 'atelier:');
+  assert.equal(loadConfig({ ATELIER_REDIS_URL: 'rediss://user:pw@cache.example:6380/2' }).redisUrl, 'rediss://user:pw@cache.example:6380/2');
+  assert.throws(() => loadConfig({ ATELIER_REDIS_URL: 'http://127.0.0.1:6379' }), /ATELIER_REDIS_URL/);
+  assert.throws(() => loadConfig({ ATELIER_REDIS_URL: 'redis://' }), /ATELIER_REDIS_URL/);
+  assert.equal(loadConfig({ ATELIER_REDIS_PREFIX: 'prod-a:' }).redisPrefix, 'prod-a:');
+  assert.throws(() => loadConfig({ ATELIER_REDIS_PREFIX: 'two words' }), /ATELIER_REDIS_PREFIX/);
+});

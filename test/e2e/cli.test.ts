@@ -2,39 +2,15 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { CatalogDocument, GenerateDocument, GenerationDocument } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
 import { analyseImage } from '../support/shape-analyser.js';
+import { MAIN, serve } from '../support/server-process.js';
 import { tempDataDir, tinyModelsDir } from '../support/test-server.js';
 
-const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
-
 const REPO_ROOT = path.resolve(path.dirname(MAIN), '../..');
-
-/**
- * Starts `main.js serve` as a real process and resolves with its URL once it logs that it is serving.
- * `env` is laid over this process's environment; an undefined value removes the variable.
- */
-async function serve(env: Record<string, string | undefined>, cwd = process.cwd()) {
-  const merged = Object.fromEntries(Object.entries({ ...process.env, PORT: '0', ...env }).filter(([, v]) => v !== undefined));
-  const child = spawn(process.execPath, [MAIN, 'serve'], { cwd, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      for (const line of buffered.split('\n')) {
-        if (line.includes('"Atelier is serving"')) resolve((JSON.parse(line) as { url: string }).url.replace(/\/graphql$/, ''));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
-  });
-  return { child, url };
-}
 
 // A hang here is the failure (shutdown never finishing), so the test gets a generous limit instead of none.
 test('the server process serves, and exits cleanly on SIGTERM even with a job running', { timeout: 60_000 }, async () => {

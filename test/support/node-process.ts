@@ -1,9 +1,7 @@
 // Real Atelier processes for multi-process tests: `main.js serve|worker` as children, their JSON log lines kept.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-
-const MAIN = fileURLToPath(new URL('../../src/main.js', import.meta.url));
+import { MAIN } from './server-process.js';
 
 export interface NodeProcess {
   child: ChildProcess;
