@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_STORAGE_RETRY, type StorageRetryPolicy } from './generation/storage-fault.js';
 import { DEFAULT_SWEEP_GRACE_MS } from './library/files/store-sweep.js';
+import { ConfigError, readChoice, readDeviceList, readInt, readName, readOrigins, type Env } from './config-values.js';
 import { isLoopbackAddress } from './loopback.js';
+
+export { ConfigError };
 
 /**
  * Every setting in one typed place. Read from the environment once at start-up; a bad value stops the
@@ -19,6 +22,23 @@ export interface Config {
    * `<hostname>:<PORT>`, stable across restarts so a restarted node can recognise its own interrupted jobs.
    */
   nodeId: string;
+  /**
+   * ATELIER_ROLE: `all` (default) serves the API and runs the workers; `api` serves the API and never claims a
+   * job; `worker` runs the workers with only /health and /ready over HTTP. `api` and `worker` need DATABASE_URL.
+   */
+  role: NodeRole;
+  /**
+   * ATELIER_HEARTBEAT_MS: how often a node marks its running jobs alive; a RUNNING job whose heartbeat is
+   * STALE_AFTER_BEATS (5) beats old is requeued by any node. Also how often every node looks for such jobs.
+   */
+  heartbeatMs: number;
+  /**
+   * ATELIER_POLL_MS: the slow fallback look at the queue. Wake-ups arrive at once (PostgreSQL LISTEN/NOTIFY, or
+   * in the process); this catches one missed while the notification connection was down.
+   */
+  pollMs: number;
+  /** ATELIER_DRAIN_MS: on SIGTERM, how long running jobs may finish before they are given back to the queue. */
+  drainMs: number;
   /** Root for the embedded database and the image files. */
   dataDir: string;
   /** postgresql://... to use a real PostgreSQL; undefined for the embedded PGlite database. */
@@ -97,6 +117,9 @@ export interface Config {
   logLevel: string;
 }
 
+export const NODE_ROLES = ['all', 'api', 'worker'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+
 /** '*' for every origin, else the exact origins allowed besides the server's own. */
 export type CorsOrigins = '*' | readonly string[];
 
@@ -132,33 +155,6 @@ export interface AccountLimits {
   maxJobCost: number;
 }
 
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`Invalid setting ${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(name, `expected an integer, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `${value} is outside ${min}..${max}`);
-  return value;
-}
-
-function readChoice<T extends string>(env: Env, name: string, fallback: T, choices: readonly T[]): T {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (!(choices as readonly string[]).includes(raw)) {
-    throw new ConfigError(name, `expected one of ${choices.join(', ')}, got "${raw}"`);
-  }
-  return raw as T;
-}
-
 function readTaesdDir(env: Env, cwd: string): string | undefined {
   const raw = env.ATELIER_TAESD_DIR?.trim();
   if (!raw) return undefined;
@@ -169,28 +165,21 @@ function readTaesdDir(env: Env, cwd: string): string | undefined {
   return dir;
 }
 
-function readDeviceList(env: Env, name: string): number[] {
-  const raw = env[name]?.trim();
-  if (!raw) return [0];
-  const ids = raw.split(',').map((part) => part.trim());
-  if (ids.some((id) => !/^\d+$/.test(id))) throw new ConfigError(name, `expected comma-separated GPU ordinals such as "0,1", got "${raw}"`);
-  return ids.map(Number);
-}
-
-/** A name such as ATELIER_NODE_ID (stored on claimed jobs) or ATELIER_REDIS_PREFIX: 1 to 100 printable characters, no spaces. */
-function readName(env: Env, name: string, fallback: string): string {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  if (!/^[\x21-\x7e]{1,100}$/.test(raw)) throw new ConfigError(name, 'expected 1 to 100 printable characters without spaces');
-  return raw;
-}
-
 /** ATELIER_REDIS_URL: a redis:// or rediss:// URL, or unset. */
 function readRedisUrl(env: Env): string | undefined {
   const raw = env.ATELIER_REDIS_URL?.trim();
   if (!raw) return undefined;
   if (!/^rediss?:\/\/[^/\s]/.test(raw) || !URL.canParse(raw)) throw new ConfigError('ATELIER_REDIS_URL', 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (leave it unset to run without Redis)');
   return raw;
+}
+
+/** ATELIER_ROLE; the embedded database lives in one process, so it allows `all` only. */
+function readRole(env: Env, databaseUrl: string | undefined): NodeRole {
+  const role = readChoice(env, 'ATELIER_ROLE', 'all', NODE_ROLES);
+  if (role !== 'all' && databaseUrl === undefined) {
+    throw new ConfigError('ATELIER_ROLE', `"${role}" needs a shared PostgreSQL database: set DATABASE_URL (the embedded database allows only "all")`);
+  }
+  return role;
 }
 
 /** ATELIER_AUTH, or open by default only where nobody else can reach the server. */
@@ -217,27 +206,6 @@ function readMetricsAccess(env: Env, auth: 'keys' | 'none'): 'open' | 'key' | 'o
  */
 export type ConfigPurpose = 'serve' | 'tool';
 
-/** ATELIER_CORS_ORIGINS: comma-separated origins (scheme://host[:port], as browsers send them), or '*' alone. */
-function readOrigins(env: Env, name: string): CorsOrigins {
-  const raw = env[name]?.trim();
-  if (!raw) return [];
-  if (raw === '*') return '*';
-  const origins = raw.split(',').map((part) => part.trim()).filter((part) => part !== '');
-  for (const origin of origins) {
-    let parsed: URL | undefined;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      parsed = undefined;
-    }
-    // An origin has no path, query or trailing slash: compared as text with what a browser sends.
-    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
-      throw new ConfigError(name, `"${origin}" is not an origin such as https://app.example.com (scheme, host and port only; "*" alone allows every origin)`);
-    }
-  }
-  return origins;
-}
-
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), purpose: ConfigPurpose = 'serve'): Config {
   const workers = readInt(env, 'ATELIER_WORKERS', 1, 0, 64);
   const port = readInt(env, 'PORT', 4000, 0, 65535);
@@ -256,12 +224,18 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
   const defaultThreads = Math.max(1, Math.floor(os.availableParallelism() / Math.max(1, workers)));
   const host = env.HOST?.trim() || '127.0.0.1';
   const secret = env.ATELIER_SECRET?.trim() || undefined;
-  const auth = readAuth(env, host, purpose);
+  // A worker node serves no library data (only /health, /ready and /metrics), so it asks for no auth choice.
+  const auth = env.ATELIER_ROLE?.trim() === 'worker' && !env.ATELIER_AUTH?.trim() ? 'none' : readAuth(env, host, purpose);
   if (secret !== undefined && secret.length < 32) throw new ConfigError('ATELIER_SECRET', `use at least 32 characters (got ${secret.length}), e.g. openssl rand -hex 32`);
   return {
     host,
     port,
-    nodeId: readName(env, 'ATELIER_NODE_ID', `${os.hostname()}:${port}`),
+    // PORT=0 names no port: the process id keeps two such nodes on one host apart (their leases must differ).
+    nodeId: readName(env, 'ATELIER_NODE_ID', `${os.hostname()}:${port === 0 ? `pid${process.pid}` : port}`),
+    role: readRole(env, databaseUrl),
+    heartbeatMs: readInt(env, 'ATELIER_HEARTBEAT_MS', 2000, 50, 600_000),
+    pollMs: readInt(env, 'ATELIER_POLL_MS', 10_000, 100, 86_400_000),
+    drainMs: readInt(env, 'ATELIER_DRAIN_MS', 60_000, 0, 3_600_000),
     dataDir: path.resolve(cwd, env.ATELIER_DATA_DIR?.trim() || 'data'),
     databaseUrl,
     modelsDir: path.resolve(cwd, env.ATELIER_MODELS_DIR?.trim() || 'models'),

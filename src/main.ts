@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Command line entry.
- *   node dist/src/main.js [serve]                      serve the API (default)
+ *   node dist/src/main.js [serve]                      serve the API (default; ATELIER_ROLE: all, api or worker)
+ *   node dist/src/main.js worker                       a worker node: serve with ATELIER_ROLE=worker (needs DATABASE_URL)
  *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--family sd1|sdxl] [--lcm | --turbo]
  *                                    [--inpainting] [--v-prediction] [--fp16] [--float-timestep] [--scalar-timestep]
  *                                    [--external-data model.onnx_data|weights.pb]
@@ -20,17 +21,21 @@ import { printAppSchema } from './graphql/schema.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 
-async function serve(): Promise<void> {
-  const config = loadConfig();
+/** Serves until SIGINT or SIGTERM, which drain: no more claims, running jobs get ATELIER_DRAIN_MS to finish. */
+async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = loadConfig(env);
   const logger = createLogger(config.logLevel, config.nodeId);
   const server = await startServer(config, logger);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down; running jobs will be queued again at the next start');
-    server.close().then(
-      () => process.exit(0),
+    logger.info({ signal, drainMs: config.drainMs }, 'shutting down; jobs still running after the drain are queued again');
+    server.close(config.drainMs).then(
+      () => {
+        logger.info('shut down');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
@@ -82,6 +87,8 @@ async function main(): Promise<void> {
   switch (command) {
     case 'serve':
       return serve();
+    case 'worker':
+      return serve({ ...process.env, ATELIER_ROLE: 'worker' });
     case 'model:tiny':
       return tinyModel(rest);
     case 'schema':

@@ -1,7 +1,4 @@
-/** The composition root: opens the library, starts the generation service and workers, serves the API. */
-import path from 'node:path';
-import { PromptEmbedder, scanModelFolders } from './diffusion/index.js';
-import { writeTinyModel } from './test-models/tiny/write-tiny-model.js';
+/** The composition root: opens the library, starts the generation service and workers, serves the API (per the node's role). */
 import { Authenticator } from './accounts/authenticator.js';
 import { ImageSigner } from './accounts/image-signatures.js';
 import { loadServerSecret } from './accounts/server-secret.js';
@@ -26,29 +23,35 @@ import { InMemoryRateLimiter, type RateLimiter } from './http/rate-limiter.js';
 import type { MetricsAccess } from './http/metrics-route.js';
 import { NotReadyError, type ReadinessCheck } from './http/readiness.js';
 import { startHttpServer } from './http/server.js';
+import { startWorkerHttpServer } from './http/worker-server.js';
 import { AtelierMetrics } from './metrics/atelier-metrics.js';
 import { withDeliveryLag } from './metrics/observed-event-bus.js';
-import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type Library, type TextEmbedder } from './library/index.js';
+import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type Library } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
+import { BUNDLED_MODEL_NAME, TINY_MODEL_NAME, loadEmbedder, resolveDefaultModel, sweepStoreInBackground } from './startup.js';
 
 export interface RunningServer {
   url: string;
   port: number;
   /** The open database, for tools and tests that inspect what the server stored. */
   database: Database;
-  close(): Promise<void>;
+  /**
+   * Stops claiming, lets running jobs finish for up to `drainMs` (0: none), gives back to the queue those
+   * still running, then closes everything.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
-/** The model that ships in the repository's models/ folder: a small model trained on the toy-shapes world. */
-export const BUNDLED_MODEL_NAME = 'toy-shapes';
-/** The random-weights test model, written on demand when it is asked for and missing. */
-export const TINY_MODEL_NAME = 'tiny';
+export { BUNDLED_MODEL_NAME, TINY_MODEL_NAME };
 
 /**
  * The composition root: opens the database (applying migrations), recovers interrupted jobs, starts the
- * workers and serves the API. Everything else receives its dependencies from here.
+ * workers and serves the API. Everything else receives its dependencies from here. The role decides which:
+ * `all` both, `api` no workers (it never claims), `worker` no API, no search encoder, no secret and no sweep
+ * (the API nodes do those), only /health and /ready.
  */
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel, config.nodeId)): Promise<RunningServer> {
+  const servesApi = config.role !== 'worker';
   // A cluster node shares events, live states and the rate limit through Redis. Connected first: a node that
   // cannot reach it stops here (RedisUnreachableError names the setting) before anything else has started.
   const redis = config.redisUrl ? await connectRedis(config.redisUrl, logger) : undefined;
@@ -63,14 +66,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
   const library = await openLibrary(database, new FileImageStore(config.dataDir), {
     samplers: samplerLabels(),
-    embedder: await loadEmbedder(config, defaultModel, logger),
+    embedder: servesApi ? await loadEmbedder(config, defaultModel, logger) : null,
     logger,
+    nodeId: config.nodeId,
   });
   const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
   const catalog = new ModelCatalog(config.modelsDir, defaultModel);
   const modelHealth = new ModelHealth(catalog, library.modelProblems, config.nodeId, logger);
   const pool =
-    config.workers > 0
+    config.workers > 0 && config.role !== 'api'
       ? new WorkerPool(
           config.workers,
           (index) => ({
@@ -112,11 +116,34 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       sharedQueue: database.kind === 'postgresql',
       storageRetry: config.storageRetry,
       observer: new JobObserver(metrics, modelHealth),
+      nodeId: config.nodeId,
+      heartbeatMs: config.heartbeatMs,
+      pollIntervalMs: config.pollMs,
+      ...(library.signals ? { signals: library.signals } : {}),
     },
   );
   await service.start();
+  const closeLibrary = async (): Promise<void> => {
+    await redisBus?.flush(); // the last events (a cancel, a failure) still reach other nodes' subscribers
+    await redis?.close();
+    await library.close();
+    await database.close();
+  };
 
   const authenticator = new Authenticator(config.auth, (hash) => library.accounts.viewerForKeyHash(hash));
+  const readiness = readinessChecks(library, modelHealth, redis, () => service.ready);
+  const metricsRouteOptions = config.metrics !== 'off' ? { source: metrics, access: metricsAccess(config.metrics, authenticator) } : undefined;
+  if (!servesApi) {
+    const http = await startWorkerHttpServer({ host: config.host, port: config.port, readiness, ...(metricsRouteOptions ? { metrics: metricsRouteOptions } : {}), logger });
+    logger.info({ url: http.url, workers: config.workers, models: config.modelsDir, role: config.role }, 'Atelier worker is serving');
+    const close = async (drainMs?: number): Promise<void> => {
+      await service.stop(drainMs); // /ready answers 503 meanwhile
+      await http.close();
+      await closeLibrary();
+    };
+    return { url: http.url, port: http.port, database, close };
+  }
+
   // With auth off, URLs stay unsigned (every request may read every picture) and no secret is made.
   const signer = config.auth === 'keys' ? new ImageSigner(await loadServerSecret(config.dataDir, config.secret), config.imageUrlTtlSeconds) : undefined;
   const context: Omit<AppContext, 'loaders' | 'viewer'> = {
@@ -152,24 +179,22 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     // DNS rebinding matters where nothing else stands between a page and the API: a loopback server.
     // DNS rebinding matters only to an open server on loopback: with keys, a rebinding page has no key to send.
     refuseForeignHosts: config.auth === 'none' && isLoopbackAddress(config.host),
-    readiness: readinessChecks(library, modelHealth, redis),
-    ...(config.metrics !== 'off' ? { metrics: { source: metrics, access: metricsAccess(config.metrics, authenticator) } } : {}),
+    readiness,
+    ...(metricsRouteOptions ? { metrics: metricsRouteOptions } : {}),
   });
-  logger.info({ url: `${http.url}/graphql`, workers: config.workers, models: config.modelsDir, auth: config.auth }, 'Atelier is serving');
+  logger.info({ url: `${http.url}/graphql`, workers: pool?.size ?? 0, models: config.modelsDir, auth: config.auth, role: config.role }, 'Atelier is serving');
   const sweep = sweepStoreInBackground(library, config.sweepGraceMs, logger);
 
   return {
     url: http.url,
     port: http.port,
     database,
-    close: async () => {
+    close: async (drainMs) => {
+      // Jobs drain while the API still answers (and /ready says 503), then everything closes.
+      await service.stop(drainMs);
       await http.close();
       await sweep.stop();
-      await service.stop();
-      await redisBus?.flush(); // the last events (a cancel, a failure) still reach other nodes' subscribers
-      await redis?.close();
-      await library.close();
-      await database.close();
+      await closeLibrary();
     },
   };
 }
@@ -185,8 +210,14 @@ function requestRateLimiter(config: Config, redis: RedisConnections | undefined,
  * What /ready checks: the database answers, and the default model is usable (a folder the catalog accepts,
  * not marked unusable by a failed load), and Redis answers where one is configured.
  */
-function readinessChecks(library: Library, models: ModelHealth, redis: RedisConnections | undefined): ReadinessCheck[] {
+function readinessChecks(library: Library, models: ModelHealth, redis: RedisConnections | undefined, takesWork: () => boolean): ReadinessCheck[] {
   return [
+    {
+      name: 'node',
+      check: async () => {
+        if (!takesWork()) throw new NotReadyError('draining: this node takes no new work and is about to stop');
+      },
+    },
     { name: 'database', check: () => library.ping() },
     ...(redis ? [{ name: 'redis', check: () => redis.ping() }] : []),
     {
@@ -204,25 +235,6 @@ function metricsAccess(setting: 'open' | 'key', authenticator: Authenticator): M
 }
 
 /**
- * What a kill -9 left in the image store (temporary files, files whose row was never committed) is removed
- * after start-up, in the background: the API serves meanwhile. `stop` ends it between folders and waits.
- */
-function sweepStoreInBackground(library: Library, graceMs: number, logger: Logger): { stop(): Promise<void> } {
-  const abort = new AbortController();
-  const done = library.sweepStore({ graceMs, signal: abort.signal }).then(
-    ({ temporaryFiles, unreferencedFiles }) =>
-      logger.info({ temporaryFiles, unreferencedFiles }, `image store swept: ${temporaryFiles.length} temporary and ${unreferencedFiles.length} unreferenced files removed`),
-    (error: unknown) => logger.warn({ err: error }, 'image store sweep failed; it runs again at the next start'),
-  );
-  return {
-    stop: async () => {
-      abort.abort();
-      await done;
-    },
-  };
-}
-
-/**
  * The allowed origins plus ATELIER_PUBLIC_URL's: pages served under the public URL are the server's own even
  * when a reverse proxy rewrites Host (which is how the server recognises its own origin otherwise).
  */
@@ -230,50 +242,4 @@ function withPublicOrigin(origins: CorsOrigins, publicUrl: string): CorsOrigins 
   if (origins === '*' || !URL.canParse(publicUrl)) return origins;
   const own = new URL(publicUrl).origin;
   return origins.includes(own) ? origins : [...origins, own];
-}
-
-/**
- * Semantic search: the embedding model's text encoder (ATELIER_EMBEDDING_MODEL, else the default model) embeds
- * every prompt. Without a usable encoder the server still runs, without semantic search. Prompts not yet
- * embedded (a new library, another encoder) are embedded in the background, so start-up does not wait.
- */
-async function loadEmbedder(config: Config, defaultModel: string, logger: Logger): Promise<TextEmbedder | null> {
-  if (config.embeddingModel === 'off') return null;
-  const name = config.embeddingModel ?? defaultModel;
-  let embedder: PromptEmbedder;
-  try {
-    embedder = await PromptEmbedder.load(path.join(config.modelsDir, name));
-  } catch (error) {
-    logger.warn({ model: name, err: error }, `semantic search is off: the text encoder of ${name} cannot be loaded`);
-    return null;
-  }
-  return { encoder: name, dimensions: embedder.dimensions, embed: (texts) => embedder.embed(texts) };
-}
-
-/**
- * The model requests get when they name none: ATELIER_DEFAULT_MODEL if set (the tiny model is written when it
- * is asked for and missing), else the bundled toy-shapes model, else the first model in the folder.
- */
-async function resolveDefaultModel(config: Config, logger: Logger): Promise<string> {
-  const scan = await scanModelFolders(config.modelsDir);
-  for (const { name, problem } of scan.unusable) logger.warn({ model: name, problem }, `${name} in ${config.modelsDir} is not a usable model: ${problem}`);
-  const installed = scan.models.map((m) => m.name);
-  const wanted = config.defaultModel ?? BUNDLED_MODEL_NAME;
-  if (installed.includes(wanted)) return wanted;
-  if (wanted === TINY_MODEL_NAME) {
-    const dir = path.join(config.modelsDir, TINY_MODEL_NAME);
-    logger.info({ dir }, 'writing the tiny test model');
-    await writeTinyModel(dir);
-    return wanted;
-  }
-  if (config.defaultModel === undefined && installed.length > 0) {
-    logger.info({ model: installed[0] }, `${BUNDLED_MODEL_NAME} is not in ${config.modelsDir}: using the first model there`);
-    return installed[0]!;
-  }
-  const names = installed.join(', ') || 'none';
-  throw new Error(
-    config.defaultModel === undefined
-      ? `no model in ${config.modelsDir}: put a diffusers ONNX model folder there, or set ATELIER_MODELS_DIR to the repository's models/ folder for the bundled ${BUNDLED_MODEL_NAME} model`
-      : `ATELIER_DEFAULT_MODEL is "${wanted}" but ${path.join(config.modelsDir, wanted)} is not a diffusers ONNX model folder (installed: ${names})`,
-  );
 }

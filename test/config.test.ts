@@ -68,6 +68,31 @@ test('ATELIER_METRICS: open without keys, an admin key with keys, or off; "key" 
   assert.throws(() => loadConfig({ ATELIER_METRICS: 'public' }), /ATELIER_METRICS/);
 });
 
+test('PORT=0 names no port: the default node id then carries the process id, so nodes on one host differ', () => {
+  assert.equal(loadConfig({ PORT: '0' }).nodeId.endsWith(`:pid${process.pid}`), true);
+});
+
+test('ATELIER_ROLE: all by default; api and worker need PostgreSQL; a worker needs no auth choice', () => {
+  const pgUrl = 'postgresql://postgres@127.0.0.1:5432/atelier';
+  assert.equal(loadConfig({}).role, 'all');
+  assert.equal(loadConfig({ ATELIER_ROLE: 'api', DATABASE_URL: pgUrl }).role, 'api');
+  assert.equal(loadConfig({ ATELIER_ROLE: 'worker', DATABASE_URL: pgUrl }).role, 'worker');
+  assert.throws(() => loadConfig({ ATELIER_ROLE: 'worker' }), /Invalid setting ATELIER_ROLE: "worker" needs a shared PostgreSQL database/);
+  assert.throws(() => loadConfig({ ATELIER_ROLE: 'api' }), /ATELIER_ROLE/);
+  assert.throws(() => loadConfig({ ATELIER_ROLE: 'gpu', DATABASE_URL: pgUrl }), /expected one of all, api, worker/);
+  // A worker on 0.0.0.0 (for its health checks) serves no data: no ATELIER_AUTH needed; an API node must choose.
+  assert.equal(loadConfig({ ATELIER_ROLE: 'worker', DATABASE_URL: pgUrl, HOST: '0.0.0.0' }).auth, 'none');
+  assert.throws(() => loadConfig({ ATELIER_ROLE: 'api', DATABASE_URL: pgUrl, HOST: '0.0.0.0' }), /ATELIER_AUTH/);
+});
+
+test('heartbeat, fallback poll and drain settings', () => {
+  assert.deepEqual((({ heartbeatMs, pollMs, drainMs }) => [heartbeatMs, pollMs, drainMs])(loadConfig({})), [2000, 10_000, 60_000]);
+  const set = loadConfig({ ATELIER_HEARTBEAT_MS: '250', ATELIER_POLL_MS: '3600000', ATELIER_DRAIN_MS: '0' });
+  assert.deepEqual([set.heartbeatMs, set.pollMs, set.drainMs], [250, 3_600_000, 0]);
+  assert.throws(() => loadConfig({ ATELIER_HEARTBEAT_MS: '10' }), /ATELIER_HEARTBEAT_MS: 10 is outside/);
+  assert.throws(() => loadConfig({ ATELIER_DRAIN_MS: '-1' }), /ATELIER_DRAIN_MS/);
+});
+
 test('ATELIER_REDIS_URL makes a cluster node: a redis:// or rediss:// URL, else unset; ATELIER_REDIS_PREFIX starts every key', () => {
   assert.equal(loadConfig({}).redisUrl, undefined);
   assert.equal(loadConfig({}).redisPrefix, 'atelier:');

@@ -20,12 +20,17 @@ export async function loadServerSecret(dataDir: string, configured: string | und
   }
   await fs.mkdir(dataDir, { recursive: true });
   const secret = randomBytes(32);
+  // Written whole under a private name, then linked into place: link() fails when the file exists, so servers
+  // sharing the data folder and starting at once agree on the first secret, and none reads a half-written one.
+  const draft = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  await fs.writeFile(draft, `${secret.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    // 'wx': two servers starting at once do not overwrite each other's secret.
-    await fs.writeFile(file, `${secret.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
+    await fs.link(draft, file);
     return secret;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     return Buffer.from((await fs.readFile(file, 'utf8')).trim(), 'hex');
+  } finally {
+    await fs.rm(draft, { force: true });
   }
 }

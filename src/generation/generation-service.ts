@@ -4,17 +4,19 @@ import type { AccountLimits } from '../config.js';
 import type { ModelFolder } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
 import { checkAccountUsage, jobRateWindowStart } from './account-limits.js';
-import { readJobInputs, toWorkerJob, type EngineOptions, type JobInputs } from './engine-request.js';
+import { ActiveRuns } from './active-runs.js';
+import { JobRunner } from './job-runner.js';
+import { readJobInputs, type EngineOptions } from './engine-request.js';
 import type { EventBus } from './events.js';
 import type { GenerateRequest } from './generation-request.js';
 import type { GenerationRequests } from './generation-requests.js';
 import { isAdmin, type Viewer } from '../accounts/viewer.js';
-import type { AccountUsage, CheckedParams, ClaimedJob, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
+import type { AccountUsage, CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, JobSignals, Visibility } from './job.js';
 import { JobObserver } from './job-observer.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
-import { DEFAULT_STORAGE_RETRY, ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
-import type { JobOutcome, WorkerPool } from './worker-pool.js';
+import type { StorageRetryPolicy } from './storage-fault.js';
+import type { WorkerPool } from './worker-pool.js';
 
 /** The installed models as running a job needs them (ModelCatalog implements it). */
 export interface ModelFinder {
@@ -26,22 +28,32 @@ export interface GenerationServiceOptions extends EngineOptions {
   maxQueuedJobs: number;
   /** What one account may queue (at once, per minute); undefined: no per-account bound. */
   accountLimits?: AccountLimits;
-  /** How often to look for jobs enqueued by another server process sharing the database. */
-  pollIntervalMs?: number;
   /**
-   * Whether other server processes may share the queue (PostgreSQL). Then start-up only requeues RUNNING jobs
-   * whose heartbeat stopped, and every server keeps requeueing such jobs while it runs. Alone (embedded
-   * database), every RUNNING job found at start-up was interrupted.
+   * The fallback poll for claimable jobs: wake-ups (`signals`) come at once, this catches one that was missed
+   * (a dropped connection) and a back-off that ended on another node.
+   */
+  pollIntervalMs?: number;
+  /** How often this node's runs beat (and stale jobs are looked for); a RUNNING job is stale after STALE_AFTER_BEATS missed beats. */
+  heartbeatMs?: number;
+  /**
+   * Whether other nodes may share the queue (PostgreSQL). Then start-up requeues this node's own RUNNING jobs
+   * (`nodeId`: they were interrupted) and those whose heartbeat stopped, and every node keeps requeueing stale
+   * jobs while it runs. Alone (embedded database), every RUNNING job found at start-up was interrupted.
    */
   sharedQueue?: boolean;
+  /** This node's name (ATELIER_NODE_ID), as its claims record it. */
+  nodeId?: string;
+  /** Wake-ups from other nodes (jobs enqueued, cancels); absent when this process is the only one. */
+  signals?: JobSignals;
   /** How a job whose images could not be stored is run again; DEFAULT_STORAGE_RETRY when absent. */
   storageRetry?: StorageRetryPolicy;
   /** Counts queue waits, run and step times, stored images (/metrics) and marks models that fail to load. */
   observer?: JobObserver;
 }
 
-/** A RUNNING job whose heartbeat is older than this lost its server (heartbeats come every poll interval). */
-const STALE_HEARTBEAT_MS = 60_000;
+/** A RUNNING job whose heartbeat missed this many beats lost its node: any node requeues it. */
+export const STALE_AFTER_BEATS = 5;
+const DEFAULT_HEARTBEAT_MS = 2000;
 
 export type CancelResult = 'cancelled' | 'stopping' | 'not-active';
 
@@ -59,10 +71,14 @@ export interface AcceptedJob {
 export class GenerationService {
   private pumping = false;
   private pumpAgain = false;
+  private started = false;
+  /** Set by stop(): no more claims; the runs here may still finish until the drain's bound. */
+  private draining = false;
   private stopped = false;
-  private poller: NodeJS.Timeout | undefined;
-  /** Jobs claimed by this process, with a flag for a cancel that arrived before the worker got the job. */
-  private readonly active = new Map<string, { cancelRequested: boolean }>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly runs: ActiveRuns;
+  private readonly runner: JobRunner;
   private readonly finished = new Set<Promise<void>>();
   private readonly observer: JobObserver;
 
@@ -77,26 +93,50 @@ export class GenerationService {
     private readonly options: GenerationServiceOptions,
   ) {
     this.observer = options.observer ?? new JobObserver(undefined, undefined);
+    this.runs = new ActiveRuns(queue, pool, logger);
+    const hooks = { pump: () => this.pump(), publishPositions: () => void this.publishPositions(), stopped: () => this.stopped };
+    this.runner = new JobRunner(queue, images, bus, pool, this.runs, logger, options, hooks, this.observer);
+  }
+
+  /** How long a RUNNING job's heartbeat may be silent before any node requeues it. */
+  get staleAfterMs(): number {
+    return STALE_AFTER_BEATS * (this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+  }
+
+  /** Started and not shutting down (a node's /ready). */
+  get ready(): boolean {
+    return this.started && !this.draining;
   }
 
   /** Recovers jobs a crash left RUNNING, then starts working through the queue. */
   async start(): Promise<void> {
-    await this.recoverInterrupted(this.options.sharedQueue ? STALE_HEARTBEAT_MS : 0);
-    const poll = this.options.pollIntervalMs ?? 2000;
-    this.poller = setInterval(() => {
-      if (this.options.sharedQueue) void this.recoverInterrupted(STALE_HEARTBEAT_MS);
-      if (this.active.size > 0) void this.queue.heartbeat([...this.active.keys()]).catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed'));
-      this.pump();
-    }, poll);
-    this.poller.unref();
+    const { sharedQueue, nodeId, signals } = this.options;
+    await this.recoverInterrupted(sharedQueue ? this.staleAfterMs : 0, sharedQueue ? nodeId : undefined);
+    const every = (ms: number, tick: () => void) => {
+      const timer = setInterval(tick, ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(this.options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, () => {
+      if (sharedQueue) void this.recoverInterrupted(this.staleAfterMs);
+      void this.runs.beat().catch((error: unknown) => this.logger.warn({ err: error }, 'heartbeat failed'));
+    });
+    every(this.options.pollIntervalMs ?? 2000, () => this.pump());
+    if (signals && this.pool) {
+      this.unsubscribe.push(
+        signals.onJobsAvailable(() => this.pump()),
+        signals.onCancelRequested((id) => this.runs.cancel(id)),
+      );
+    }
+    this.started = true;
     this.pump();
   }
 
-  private async recoverInterrupted(staleAfterMs: number): Promise<void> {
+  private async recoverInterrupted(staleAfterMs: number, ownNode?: string): Promise<void> {
     try {
-      const requeued = await this.queue.requeueInterrupted(staleAfterMs);
+      const requeued = await this.queue.requeueInterrupted(staleAfterMs, ownNode);
       if (requeued > 0) {
-        this.logger.warn({ requeued }, 'jobs interrupted by a stopped server are queued again');
+        this.logger.warn({ requeued, staleAfterMs }, ownNode ? 'jobs interrupted on this node or a stopped one are queued again' : 'jobs of a stopped node are queued again');
         this.pump();
       }
     } catch (error) {
@@ -151,17 +191,35 @@ export class GenerationService {
       void this.publishPositions();
       return 'cancelled';
     }
-    const claimed = this.active.get(id);
-    if (!claimed) return 'not-active';
-    claimed.cancelRequested = true;
-    this.pool?.cancel(id);
-    return 'stopping';
+    if (this.runs.cancel(id)) return 'stopping';
+    // Running on another node: it is told (and its heartbeat sees the flag); it records CANCELLED.
+    if (await this.queue.requestCancel(id)) {
+      this.logger.info({ jobId: id }, 'cancel of a job running on another node requested');
+      return 'stopping';
+    }
+    return 'not-active';
   }
 
-  /** Stops claiming and terminates the workers. Jobs still running stay RUNNING and are queued again at the next start. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming, lets the runs here finish for up to `drainMs`, gives back to the queue (QUEUED, for any
+   * node) those still running then, and stops the workers.
+   */
+  async stop(drainMs = 0): Promise<void> {
+    this.draining = true;
+    if (this.runs.size > 0 && drainMs > 0) {
+      this.logger.info({ running: this.runs.size, drainMs }, 'draining: no more claims; waiting for the running jobs');
+      const bound = new Promise<'bound'>((resolve) => this.timers.push(setTimeout(() => resolve('bound'), drainMs)));
+      await Promise.race([Promise.allSettled([...this.finished]), bound]);
+    }
+    const left = this.runs.all().filter((run) => !run.lost);
+    for (const run of left) {
+      this.runs.abandon(run, 'shutting down');
+      await this.queue.release(run.lease).catch((error: unknown) => this.logger.warn({ err: error, jobId: run.lease.id }, 'giving a job back failed; it is requeued once stale'));
+    }
+    if (left.length > 0) this.logger.warn({ requeued: left.map((run) => run.lease.id) }, 'jobs still running at shutdown are queued again');
     this.stopped = true;
-    if (this.poller) clearInterval(this.poller);
+    this.timers.forEach((timer) => clearTimeout(timer));
+    this.unsubscribe.forEach((stop) => stop());
     await this.pool?.close();
     await Promise.allSettled([...this.finished]);
   }
@@ -184,19 +242,22 @@ export class GenerationService {
   }
 
   private async claimWhileIdle(): Promise<void> {
-    while (!this.stopped && this.pool && this.pool.idleCount > 0) {
+    while (!this.draining && this.pool && this.pool.idleCount > 0) {
       const job = await this.queue.claimNext();
       if (!job) return;
       const model = await this.models.find(job.model).catch(() => undefined);
       const loadProblem = await this.observer.claimed(job, model);
       const inputs = await readJobInputs(job, this.images);
-      if (this.stopped) return; // left RUNNING: queued again at the next start
-      this.active.set(job.id, { cancelRequested: false });
+      if (this.draining) {
+        await this.queue.release(job);
+        return;
+      }
+      const run = this.runs.add(job);
       // execute() hands the job to a worker before its first await, so idleCount is right on the next turn.
-      const done = this.execute(job, model, inputs, loadProblem)
+      const done = this.runner.execute(job, run, model, inputs, loadProblem)
         .catch((error: unknown) => this.logger.error({ err: error, jobId: job.id }, 'recording the outcome of a job failed'))
         .finally(() => {
-          this.active.delete(job.id);
+          this.runs.delete(job.id);
           this.finished.delete(done);
           this.pump();
         });
@@ -212,89 +273,6 @@ export class GenerationService {
       ids.forEach((generationId, index) => this.bus.publish({ type: 'QUEUED', generationId, position: index + 1 }));
     } catch (error) {
       this.logger.warn({ err: error }, 'could not publish queue positions');
-    }
-  }
-
-  private async execute(job: ClaimedJob, model: ModelFolder | undefined, inputs: JobInputs, loadProblem: string | undefined): Promise<void> {
-    const log = this.logger.child({ jobId: job.id });
-    let outcome: JobOutcome;
-    // Each save is handled the moment it starts: one that fails while the worker still runs must not be an
-    // unhandled rejection (that ends the process). Its error is looked at once the run is over.
-    const saves: Promise<{ stored: StoredImage } | { error: unknown }>[] = [];
-    if (!this.pool) return;
-    if (!model) {
-      outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
-    } else if (loadProblem) {
-      outcome = { status: 'failed', message: loadProblem };
-    } else if ('error' in inputs) {
-      outcome = { status: 'failed', message: inputs.error };
-    } else {
-      this.bus.publish({ type: 'STARTED', generationId: job.id });
-      log.info({ model: job.model, sampler: job.sampler, steps: job.steps, size: `${job.width}x${job.height}` }, 'job started');
-      const runStarted = Date.now();
-      const run = this.pool.run(
-        toWorkerJob(job, model, inputs, this.options),
-        this.observer.handlers(model, log, {
-          onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),
-          onImage: (image) => {
-            const saved = this.images.saveImage({ generationId: job.id, ...image }).then(
-              (stored) => {
-                this.observer.imageStored();
-                this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored });
-                return { stored };
-              },
-              (error: unknown) => ({ error }),
-            );
-            saves.push(saved);
-          },
-        }),
-      );
-      if (this.active.get(job.id)?.cancelRequested) this.pool.cancel(job.id);
-      outcome = await this.observer.finished(model, await run, runStarted, this.stopped);
-      const failed = (await Promise.all(saves)).find((save) => 'error' in save);
-      if (failed && 'error' in failed && outcome.status === 'completed') {
-        if (failed.error instanceof ImageStorageError && !this.stopped) return this.storageFault(job, failed.error, log);
-        outcome = { status: 'failed', message: `storing an image failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}` };
-      }
-    }
-    if (this.stopped && outcome.status === 'failed') return; // terminated by shutdown: runs again after restart
-    await this.record(job, outcome, log);
-  }
-
-  /**
-   * The job's images could not be stored: nothing wrong with the job, so it is queued again after a back-off
-   * (doubling per run) until it has had its attempts; then it fails for good. Its `error` says why either way.
-   */
-  private async storageFault(job: ClaimedJob, fault: ImageStorageError, log: Logger): Promise<void> {
-    const policy = this.options.storageRetry ?? DEFAULT_STORAGE_RETRY;
-    if (job.attempts >= policy.maxAttempts) {
-      log.error({ err: fault, attempts: job.attempts }, 'the image store cannot be written; the job failed for good');
-      return this.record(job, { status: 'failed', message: storageFaultMessage(fault, job.attempts, policy) }, log);
-    }
-    const delayMs = retryDelayMs(policy, job.attempts);
-    await this.queue.retryLater(job.id, storageFaultMessage(fault, job.attempts, policy, delayMs), new Date(Date.now() + delayMs));
-    log.error({ err: fault, attempts: job.attempts, retryInMs: delayMs }, 'the image store cannot be written; the job runs again later');
-    setTimeout(() => this.pump(), delayMs).unref();
-    void this.publishPositions();
-  }
-
-  private async record(job: Job, outcome: JobOutcome, log: Logger): Promise<void> {
-    switch (outcome.status) {
-      case 'completed':
-        await this.queue.complete(job.id, outcome.warnings);
-        log.info({ warnings: outcome.warnings.length }, 'job completed');
-        this.bus.publish({ type: 'COMPLETED', generationId: job.id, warnings: outcome.warnings });
-        break;
-      case 'cancelled':
-        await this.queue.markCancelled(job.id);
-        log.info('running job cancelled');
-        this.bus.publish({ type: 'CANCELLED', generationId: job.id });
-        break;
-      case 'failed':
-        await this.queue.fail(job.id, outcome.message);
-        log.warn({ reason: outcome.message }, 'job failed');
-        this.bus.publish({ type: 'FAILED', generationId: job.id, message: outcome.message });
-        break;
     }
   }
 }

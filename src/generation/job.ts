@@ -70,8 +70,33 @@ export interface Job extends GenerationParams {
  */
 export interface ClaimedJob extends Job {
   inputFiles: { init: string | null; mask: string | null };
-  /** Runs started, this one included (1 on the first claim). */
+  /** Runs started, this one included (1 on the first claim). With claimedBy, the run's lease (fencing token). */
   attempts: number;
+  /** The node that claimed it (ATELIER_NODE_ID). */
+  claimedBy: string;
+  /** A cancel was asked for before this claim (the job was running on a node that went away): do not run it. */
+  cancelRequested: boolean;
+}
+
+/**
+ * One run's claim on its job: the node and the attempt it claimed. Every write of the run (heartbeat, outcome,
+ * image rows) is conditional on the job still being RUNNING under this lease, so a node whose job was requeued
+ * and claimed again elsewhere (it stalled, or lost the database) changes nothing any more.
+ */
+export type Lease = Pick<ClaimedJob, 'id' | 'claimedBy' | 'attempts'>;
+
+/** The image sink refused a row because the run's lease no longer holds: the run's results are discarded. */
+export class LeaseLostError extends Error {
+  constructor(readonly generationId: string) {
+    super(`generation ${generationId} is no longer this run's (requeued or finished elsewhere)`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+/** What one heartbeat found: leases no longer held (stop those runs, discard their results) and cancels asked for. */
+export interface HeartbeatResult {
+  lost: string[];
+  cancelRequested: string[];
 }
 
 /** Where a request came from, recorded with the job; it does not change the pixels. */
@@ -113,16 +138,26 @@ export interface JobQueue {
   usage(ownerId: string, since: Date): Promise<AccountUsage>;
   /** How many jobs are QUEUED (the service refuses new ones beyond its limit). */
   countQueued(): Promise<number>;
-  /** RUNNING -> COMPLETED. */
-  complete(id: string, warnings?: string[]): Promise<void>;
+  /**
+   * RUNNING -> COMPLETED. Like every outcome below, only while `lease` still holds; false (nothing changed)
+   * when it does not: the job was requeued, claimed again, cancelled or finished meanwhile.
+   */
+  complete(lease: Lease, warnings?: string[]): Promise<boolean>;
   /** RUNNING -> FAILED with a readable message. */
-  fail(id: string, message: string): Promise<void>;
+  fail(lease: Lease, message: string): Promise<boolean>;
   /** RUNNING -> QUEUED with a readable message, not claimed again before `notBefore` (a storage fault's back-off). */
-  retryLater(id: string, message: string, notBefore: Date): Promise<void>;
+  retryLater(lease: Lease, message: string, notBefore: Date): Promise<boolean>;
+  /** RUNNING -> QUEUED at once, for any node to claim (a draining node gives back what it could not finish). */
+  release(lease: Lease): Promise<boolean>;
   /** QUEUED -> CANCELLED; false when the job was not queued (already running or finished, or unknown). */
   cancelQueued(id: string): Promise<boolean>;
+  /**
+   * Flags a RUNNING job for cancelling and tells the node running it (jobSignals.onCancelRequested, its
+   * heartbeat as a fallback). False when the job is not running.
+   */
+  requestCancel(id: string): Promise<boolean>;
   /** RUNNING -> CANCELLED, after the worker stopped between steps. */
-  markCancelled(id: string): Promise<void>;
+  markCancelled(lease: Lease): Promise<boolean>;
   /**
    * 1-based position among QUEUED jobs in claim order (the turns claimNext would give if nothing more were
    * queued); null when the job is not queued.
@@ -130,18 +165,32 @@ export interface JobQueue {
   position(id: string): Promise<number | null>;
   /** Ids of all QUEUED jobs in claim order (index + 1 = position); jobs waiting out a back-off come last. */
   queuedIds(): Promise<string[]>;
-  /** Marks these RUNNING jobs as still alive (their server refreshes this while it runs them). */
-  heartbeat(ids: readonly string[]): Promise<void>;
+  /** Marks the jobs of these leases as still alive (their node refreshes this while it runs them, on the database's clock). */
+  heartbeat(leases: readonly Lease[]): Promise<HeartbeatResult>;
   /**
-   * Recovery: RUNNING jobs whose heartbeat is older than `staleAfterMs` (0: every RUNNING job) go back to
-   * QUEUED, since the server running them is gone. Returns how many.
+   * Recovery: RUNNING jobs whose heartbeat is older than `staleAfterMs` (0: every RUNNING job), and those
+   * claimed by `claimedBy` (a node restarting: its own jobs were interrupted), go back to QUEUED, since the
+   * node running them is gone. Returns how many.
    */
-  requeueInterrupted(staleAfterMs?: number): Promise<number>;
+  requeueInterrupted(staleAfterMs?: number, claimedBy?: string): Promise<number>;
+}
+
+/**
+ * Wake-ups between nodes sharing a queue (PostgreSQL LISTEN/NOTIFY). Each returns a function that removes
+ * the listener. Absent (embedded database), one process does everything and needs none.
+ */
+export interface JobSignals {
+  /** Jobs became claimable on some node (enqueued, requeued, released); also after a lost connection came back. */
+  onJobsAvailable(listener: () => void): () => void;
+  /** Some node asked for this RUNNING job to be cancelled (JobQueue.requestCancel). */
+  onCancelRequested(listener: (id: string) => void): () => void;
 }
 
 /** One encoded image of a finished job, ready to be stored. */
 export interface ImageToStore {
   generationId: string;
+  /** The run that made it: no row is written once that lease no longer holds (LeaseLostError). */
+  lease?: Lease;
   /** Position in the batch, from 0. */
   index: number;
   seed: bigint;

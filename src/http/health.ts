@@ -1,4 +1,5 @@
-// GET /health for load balancers and process supervisors: answers as long as the server accepts requests.
+// GET /health for load balancers and process supervisors: it answers as long as the server accepts requests
+// (liveness). Readiness, /ready, is http/readiness.ts.
 import { sendJson } from './json.js';
 import { at, type Route } from './router.js';
 

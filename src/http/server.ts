@@ -1,7 +1,6 @@
 // Assembles the one HTTP server from its pieces (GraphQL over HTTP and WebSocket, CORS, image files, health,
 // error masking) and owns its listening socket and shutdown.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLSchema } from 'graphql';
@@ -16,6 +15,7 @@ import { healthRoute } from './health.js';
 import { metricsRoute, type MetricsAccess, type MetricsSource } from './metrics-route.js';
 import { readinessRoute, type ReadinessCheck } from './readiness.js';
 import { refuseForeignHosts } from './host-check.js';
+import { listen } from './listen.js';
 import { imageRoute, type ImageLookup, type SignatureCheck } from './image-route.js';
 import { operationGuards } from './operation-guards.js';
 import { queryLimitsPlugin, queryTextRefusal } from './query-limits.js';
@@ -52,7 +52,7 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   corsOrigins: CorsOrigins;
   /** Answer only requests whose Host is a loopback name (421 otherwise; /health and /ready excepted): DNS rebinding. */
   refuseForeignHosts: boolean;
-  /** What /ready checks (server.ts assembles them: database, models, Redis where configured). */
+  /** What /ready checks (server.ts assembles them: the node takes work, database, models, Redis where configured). */
   readiness: readonly ReadinessCheck[];
   /** /metrics and the counting of GraphQL operations; absent (ATELIER_METRICS=off), neither. */
   metrics?: { source: MetricsSource & OperationRecorder; access: MetricsAccess };
@@ -136,14 +136,9 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   const serve = router(routes, logger);
   server.on('request', options.refuseForeignHosts ? refuseForeignHosts(serve) : serve);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const { url, port } = await listen(server, options.host, options.port);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     port,
     close: async () => {
       await apollo.stop(); // drains HTTP connections and the WebSocket server

@@ -6,6 +6,7 @@ export { openLibrary, type Library, type LibraryOptions } from './library.js';
 export { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
 export { applyMigrations, readMigrations, MigrationError, type SqlRunner, type Migration } from './db/migrate.js';
 export { DatabaseJobQueue } from './queue/job-queue.js';
+export { PostgresJobSignals } from './queue/job-signals.js';
 export { DatabaseImageSink } from './files/image-sink.js';
 export { FileImageStore, type StoredFile, type StoreEntry } from './files/image-store.js';
 export { sweepImageStore, DEFAULT_SWEEP_GRACE_MS, type SweepOptions, type SweepResult } from './files/store-sweep.js';

@@ -24,6 +24,8 @@ import { countJobsByStatus } from './queue/job-counts.js';
 import { DatabaseJobQueue } from './queue/job-queue.js';
 import { DatabaseModelProblems } from './models/model-problems.js';
 import type { GenerationStatus } from '../generation/job.js';
+
+import { PostgresJobSignals } from './queue/job-signals.js';
 import { ImageSearch } from './search/image-search.js';
 import { PromptMatcher } from './search/matching.js';
 import { PromptSearch } from './search/prompt-search.js';
@@ -35,12 +37,16 @@ export interface LibraryOptions {
   /** The text encoder semantic search embeds prompts with (the engine's); absent or null, semantic search is off. */
   embedder?: TextEmbedder | null;
   logger?: SemanticLogger;
+  /** The node whose claims the queue makes (ATELIER_NODE_ID); the CLI, which claims nothing, leaves it out. */
+  nodeId?: string;
 }
 
 export interface Library {
   readonly store: FileImageStore;
   /** generation/'s JobQueue port: jobs are Generation rows. */
   readonly queue: DatabaseJobQueue;
+  /** generation/'s JobSignals port: wake-ups between nodes (PostgreSQL); null for the embedded database. */
+  readonly signals: PostgresJobSignals | null;
   /** generation/'s ImageSink and ImageSource ports: the file first, then its row; read back for img2img. */
   readonly images: DatabaseImageSink;
   readonly reader: GenerationReader;
@@ -86,9 +92,11 @@ export async function openLibrary(database: Database, store: FileImageStore, opt
   await semantic?.open();
   const matcher = new PromptMatcher(prisma, semantic);
   const embedLater = (promptIds: string[]): void => semantic?.schedule(promptIds);
+  const signals = database.newClient ? new PostgresJobSignals(database.newClient, options.logger) : null;
   return {
     store,
-    queue: new DatabaseJobQueue(prisma, (promptId) => embedLater([promptId])),
+    queue: new DatabaseJobQueue(prisma, (promptId) => embedLater([promptId]), { nodeId: options.nodeId, notify: signals !== null }),
+    signals,
     images: new DatabaseImageSink(prisma, store),
     reader: new GenerationReader(prisma),
     batchReader: new LibraryBatchReader(prisma),
@@ -112,6 +120,7 @@ export async function openLibrary(database: Database, store: FileImageStore, opt
     sweepStore: (sweep) => sweepImageStore(prisma, store, sweep),
     close: async () => {
       await semantic?.close();
+      await signals?.close();
     },
   };
 }

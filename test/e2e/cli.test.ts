@@ -14,7 +14,8 @@ const REPO_ROOT = path.resolve(path.dirname(MAIN), '../..');
 
 // A hang here is the failure (shutdown never finishing), so the test gets a generous limit instead of none.
 test('the server process serves, and exits cleanly on SIGTERM even with a job running', { timeout: 60_000 }, async () => {
-  const { child, url } = await serve({ ATELIER_DATA_DIR: await tempDataDir(), ATELIER_MODELS_DIR: await tinyModelsDir(), LOG_LEVEL: 'info' });
+  // No drain: the job is given back at once (a drained shutdown is test/e2e/cluster.test.ts's).
+  const { child, url } = await serve({ ATELIER_DATA_DIR: await tempDataDir(), ATELIER_MODELS_DIR: await tinyModelsDir(), LOG_LEVEL: 'info', ATELIER_DRAIN_MS: '0' });
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -30,7 +31,7 @@ test('the server process serves, and exits cleanly on SIGTERM even with a job ru
 // after throwing an instance of 'Napi::Error'", exit 134). The workers now stop between steps and end themselves.
 test('SIGTERM in the middle of a step exits cleanly, and the interrupted job runs at the next start', { timeout: 180_000 }, async () => {
   const env = { ATELIER_DATA_DIR: await tempDataDir(), ATELIER_MODELS_DIR: path.join(REPO_ROOT, 'models'), ATELIER_DEFAULT_MODEL: 'toy-shapes' };
-  const first = await serve({ ...env, ATELIER_WORKERS: '1', ATELIER_CPU_THREADS: '1', LOG_LEVEL: 'info' });
+  const first = await serve({ ...env, ATELIER_WORKERS: '1', ATELIER_CPU_THREADS: '1', LOG_LEVEL: 'info', ATELIER_DRAIN_MS: '0' });
   let output = '';
   first.child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   first.child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -12,6 +12,8 @@ const JOB: ClaimedJob = {
   visibility: 'PRIVATE',
   inputFiles: { init: null, mask: null },
   attempts: 1,
+  claimedBy: 'node-a',
+  cancelRequested: false,
 };
 const MODEL = { dir: '/models/sd15', name: 'sd15' };
 const OPTIONS = { previewEvery: 2, previewMaxSize: 128 };

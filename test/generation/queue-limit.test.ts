@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { GenerationRequests } from '../../src/generation/generation-requests.js';
 import { GenerationService } from '../../src/generation/generation-service.js';
 import { InProcessEventBus } from '../../src/generation/in-process-event-bus.js';
-import type { AccountUsage, CheckedParams, ClaimedJob, Job, JobQueue } from '../../src/generation/job.js';
+import type { AccountUsage, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobQueue } from '../../src/generation/job.js';
 import { GenerationRequestError, QueueFullError } from '../../src/generation/request-errors.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -35,14 +35,17 @@ class MemoryQueue implements JobQueue {
   async queuedIds(): Promise<string[]> {
     return this.jobs.map((job) => job.id);
   }
-  async complete(): Promise<void> {}
-  async fail(): Promise<void> {}
-  async retryLater(): Promise<void> {}
-  async cancelQueued(): Promise<boolean> {
-    return false;
+  // Nothing runs here: every run's write finds no lease.
+  complete = async (): Promise<boolean> => false;
+  fail = async (): Promise<boolean> => false;
+  retryLater = async (): Promise<boolean> => false;
+  release = async (): Promise<boolean> => false;
+  cancelQueued = async (): Promise<boolean> => false;
+  requestCancel = async (): Promise<boolean> => false;
+  markCancelled = async (): Promise<boolean> => false;
+  async heartbeat(): Promise<HeartbeatResult> {
+    return { lost: [], cancelRequested: [] };
   }
-  async markCancelled(): Promise<void> {}
-  async heartbeat(): Promise<void> {}
   async requeueInterrupted(): Promise<number> {
     return 0;
   }

@@ -37,10 +37,11 @@ test('library.jsonl keeps its field order and value spelling for prompts, preset
       ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.6, batchSize: 1, previewMethod: 'LATENT2RGB', priority: 0 },
     };
     const job = await queue.enqueue(params);
-    assert.equal((await queue.claimNext())?.id, job.id);
+    const claimed = await queue.claimNext();
+    assert.equal(claimed?.id, job.id);
     const png = new Uint8Array(await pngWithText([], '#00ff00', 16));
     await new DatabaseImageSink(db.prisma, store).saveImage({ generationId: job.id, index: 0, seed: params.seed, width: 64, height: 32, png });
-    await queue.complete(job.id, ['clipped']);
+    assert.equal(await queue.complete(claimed!, ['clipped']), true);
 
     await fs.writeFile(path.join(dataDir, 'p.csv'), 'prompt,seed,steps,cfg,negative_prompt\nonly a prompt,7,12,6.5,grey\n');
     assert.equal((await importer.importPath(path.join(dataDir, 'p.csv'))).imported.length, 1);

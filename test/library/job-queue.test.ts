@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
-import type { GenerationParams } from '../../src/generation/job.js';
+import { LeaseLostError, type GenerationParams } from '../../src/generation/job.js';
 import {
   DatabaseImageSink,
   DatabaseJobQueue,
@@ -88,13 +88,14 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
     it('state changes only from the expected state', async () => {
       const queued = await queue.enqueue(PARAMS);
       const running = await queue.enqueue(PARAMS);
-      assert.equal((await queue.claimNext())?.id, queued.id);
+      const claimed = await queue.claimNext();
+      assert.equal(claimed?.id, queued.id);
       // `queued` is now RUNNING: cancelQueued refuses it, markCancelled stops it.
       assert.equal(await queue.cancelQueued(queued.id), false);
       assert.equal(await queue.cancelQueued(running.id), true);
       assert.equal(await queue.cancelQueued(running.id), false);
-      await queue.markCancelled(queued.id);
-      await queue.complete(queued.id); // too late: stays CANCELLED
+      assert.equal(await queue.markCancelled(claimed!), true);
+      assert.equal(await queue.complete(claimed!), false); // too late: stays CANCELLED
       const statuses = await handle!.db.prisma.generation.findMany({ select: { id: true, status: true } });
       assert.deepEqual(Object.fromEntries(statuses.map((s) => [s.id, s.status])), { [queued.id]: 'CANCELLED', [running.id]: 'CANCELLED' });
     });
@@ -110,11 +111,10 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
     it('only jobs whose heartbeat stopped are requeued when other servers may share the queue', async () => {
       const alive = await queue.enqueue(PARAMS);
       const lost = await queue.enqueue(PARAMS);
-      await queue.claimNext();
-      await queue.claimNext();
+      const claims = [await queue.claimNext(), await queue.claimNext()];
       // The lost job's server stopped refreshing it two minutes ago; the live one's server just did.
       await handle!.db.prisma.generation.update({ where: { id: lost.id }, data: { heartbeatAt: new Date(Date.now() - 120_000) } });
-      await queue.heartbeat([alive.id]);
+      assert.deepEqual(await queue.heartbeat(claims.filter((job) => job?.id === alive.id).map((job) => job!)), { lost: [], cancelRequested: [] });
       assert.equal(await queue.requeueInterrupted(60_000), 1);
       assert.equal(await queue.position(lost.id), 1);
       assert.equal(await queue.position(alive.id), null);
@@ -127,7 +127,7 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       const retried = await queue.enqueue(PARAMS);
       const claimed = await queue.claimNext();
       assert.equal(claimed?.attempts, 1);
-      await queue.retryLater(retried.id, 'storing an image failed', new Date(Date.now() + 60_000));
+      assert.equal(await queue.retryLater(claimed!, 'storing an image failed', new Date(Date.now() + 60_000)), true);
       const other = await queue.enqueue(PARAMS);
       assert.deepEqual(await queue.queuedIds(), [other.id, retried.id]);
       assert.equal((await queue.claimNext())?.id, other.id);
@@ -140,11 +140,74 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       const again = await queue.claimNext();
       assert.equal(again?.id, retried.id);
       assert.equal(again?.attempts, 2);
-      await queue.complete(retried.id);
+      assert.equal(await queue.complete(again!), true);
       const done = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: retried.id } });
       assert.equal(done.status, 'COMPLETED');
       assert.equal(done.error, null);
       assert.equal(done.notBefore, null);
+    });
+
+    it('a claim is a lease: once the job is claimed again, the earlier run\'s late writes change nothing', async () => {
+      const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-lease-'));
+      try {
+        const nodeA = new DatabaseJobQueue(handle!.db.prisma, undefined, { nodeId: 'node-a' });
+        const nodeB = new DatabaseJobQueue(handle!.db.prisma, undefined, { nodeId: 'node-b' });
+        const sink = new DatabaseImageSink(handle!.db.prisma, new FileImageStore(dataDir));
+        const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 10, g: 40, b: 90 } } }).png().toBuffer();
+        const job = await nodeA.enqueue(PARAMS);
+        const first = (await nodeA.claimNext())!;
+        assert.deepEqual([first.claimedBy, first.attempts], ['node-a', 1]);
+        // node-a stalls; its job is stale and node-b runs it (attempt 2).
+        await handle!.db.prisma.generation.update({ where: { id: job.id }, data: { heartbeatAt: new Date(Date.now() - 120_000) } });
+        assert.equal(await nodeB.requeueInterrupted(60_000), 1);
+        const second = (await nodeB.claimNext())!;
+        assert.deepEqual([second.id, second.claimedBy, second.attempts], [job.id, 'node-b', 2]);
+
+        // node-a comes back: its heartbeat says the lease is gone, and nothing it writes lands.
+        assert.deepEqual(await nodeA.heartbeat([first]), { lost: [job.id], cancelRequested: [] });
+        await assert.rejects(sink.saveImage({ generationId: job.id, lease: first, index: 0, seed: 42n, width: 64, height: 64, png }), LeaseLostError);
+        assert.equal(await nodeA.complete(first), false);
+        assert.equal(await nodeA.fail(first, 'late'), false);
+        assert.equal(await nodeA.markCancelled(first), false);
+        assert.equal(await nodeA.retryLater(first, 'late', new Date()), false);
+        assert.equal(await nodeA.release(first), false);
+        // The same node claiming again gets a new lease: the old attempt's is not it.
+        assert.equal(await nodeB.complete({ ...second, attempts: 1 }), false);
+        let row = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: job.id }, include: { images: true } });
+        assert.deepEqual([row.status, row.claimedBy, row.attempts, row.images.length, row.error], ['RUNNING', 'node-b', 2, 0, null]);
+
+        // node-b's run is the one that counts.
+        assert.deepEqual(await nodeB.heartbeat([second]), { lost: [], cancelRequested: [] });
+        await sink.saveImage({ generationId: job.id, lease: second, index: 0, seed: 42n, width: 64, height: 64, png });
+        assert.equal(await nodeB.complete(second), true);
+        assert.equal(await nodeA.complete(first), false, 'a late complete after another node completed changes nothing');
+        row = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: job.id }, include: { images: true } });
+        assert.deepEqual([row.status, row.claimedBy, row.images.length], ['COMPLETED', 'node-b', 1]);
+      } finally {
+        await fs.rm(dataDir, { recursive: true, force: true });
+      }
+    });
+
+    it('a restarting node requeues its own RUNNING jobs at once, others\' only once stale; a cancel request reaches the claim', async () => {
+      const nodeA = new DatabaseJobQueue(handle!.db.prisma, undefined, { nodeId: 'node-a' });
+      const nodeB = new DatabaseJobQueue(handle!.db.prisma, undefined, { nodeId: 'node-b' });
+      const mine = await nodeA.enqueue(PARAMS);
+      const theirs = await nodeA.enqueue(PARAMS);
+      assert.equal((await nodeA.claimNext())?.id, mine.id);
+      assert.equal((await nodeB.claimNext())?.id, theirs.id);
+      assert.equal(await nodeA.requeueInterrupted(60_000, 'node-a'), 1);
+      assert.deepEqual(await nodeA.queuedIds(), [mine.id]);
+
+      // A cancel asked for while node-b runs it: its heartbeat reports it.
+      assert.equal(await nodeA.requestCancel(theirs.id), true);
+      assert.equal(await nodeA.requestCancel(mine.id), false, 'not running');
+      const held = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: theirs.id } });
+      const lease = { id: theirs.id, claimedBy: 'node-b', attempts: held.attempts };
+      assert.deepEqual(await nodeB.heartbeat([lease]), { lost: [], cancelRequested: [theirs.id] });
+      // node-b dies before it stops the run: whoever claims the job next sees the request.
+      assert.equal(await nodeA.requeueInterrupted(0), 1);
+      const claims = [await nodeA.claimNext(), await nodeA.claimNext()];
+      assert.deepEqual(claims.map((job) => [job?.id, job?.cancelRequested]).sort(), [[mine.id, false], [theirs.id, true]].sort());
     });
 
     it('deduplicates prompts by normalized text and counts uses', async () => {

@@ -14,6 +14,8 @@ export type { PrismaClient };
 export interface Database {
   prisma: PrismaClient;
   kind: 'pglite' | 'postgresql';
+  /** PostgreSQL only: a new, unconnected client of the same database, for a dedicated connection (LISTEN). */
+  newClient?: () => pg.Client;
   close(): Promise<void>;
 }
 
@@ -67,7 +69,7 @@ async function openPostgres(url: string, onQuery: QueryListener): Promise<Databa
     await client.end();
   }
   const prisma = createClient(new PrismaPg({ connectionString: url }), onQuery);
-  return { prisma, kind: 'postgresql', close: () => prisma.$disconnect() };
+  return { prisma, kind: 'postgresql', newClient: () => new pg.Client({ connectionString: url }), close: () => prisma.$disconnect() };
 }
 
 function createClient(adapter: PrismaPGlite | PrismaPg, onQuery: QueryListener): PrismaClient {

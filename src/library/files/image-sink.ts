@@ -1,5 +1,5 @@
 /** generation/'s ImageSink and ImageSource ports on the image store and the Image table. */
-import type { ImageSink, ImageSource, ImageToStore, StoredImage } from '../../generation/job.js';
+import { LeaseLostError, type ImageSink, type ImageSource, type ImageToStore, type StoredImage } from '../../generation/job.js';
 import { asStorageFault } from '../../generation/storage-fault.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from './image-store.js';
@@ -23,12 +23,22 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
       throw asStorageFault(error);
     });
     const fields = { seed: seedToDecimalString(image.seed), width: image.width, height: image.height, ...files };
-    // A job re-run after a crash may store the same batch index again: replace the earlier row.
-    const row = await this.prisma.image.upsert({
-      where: { generationId_index: { generationId: image.generationId, index: image.index } },
-      create: { generationId: image.generationId, index: image.index, ...fields },
-      update: fields,
-      select: { id: true },
+    const { lease } = image;
+    const row = await this.prisma.$transaction(async (tx) => {
+      // Fenced: the job row stays locked (FOR SHARE) until the image row is in, so it cannot be requeued and
+      // claimed elsewhere in between; a run whose lease moved on writes no row (its file goes to the sweep).
+      if (lease) {
+        const held = await tx.$queryRaw<unknown[]>`
+          SELECT 1 FROM "Generation" WHERE "id" = ${lease.id} AND "status" = 'RUNNING' AND "claimedBy" = ${lease.claimedBy} AND "attempts" = ${lease.attempts}::int FOR SHARE`;
+        if (held.length === 0) throw new LeaseLostError(image.generationId);
+      }
+      // A job re-run after a crash may store the same batch index again: replace the earlier row.
+      return tx.image.upsert({
+        where: { generationId_index: { generationId: image.generationId, index: image.index } },
+        create: { generationId: image.generationId, index: image.index, ...fields },
+        update: fields,
+        select: { id: true },
+      });
     });
     return {
       id: row.id,

@@ -1,25 +1,37 @@
 /** generation/'s JobQueue port on the Generation table. */
 import { LOCAL_ACCOUNT_ID } from '../../accounts/viewer.js';
-import type { AccountUsage, CheckedParams, ClaimedJob, Job, JobOrigin, JobQueue } from '../../generation/job.js';
+import type { AccountUsage, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
 import { recordPromptUse } from '../generations/prompts.js';
 import { JOB_INCLUDE, toJob } from '../records.js';
 import { parameterColumns } from '../stored-parameters.js';
 import { claimOrder, type QueuedEntry } from './claim-order.js';
+import { JobLeases, notifyJobsAvailable } from './job-leases.js';
 
 /**
  * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every
  * state change is conditional on the state it leaves, so racing calls (a cancel and a claim, say) cannot
  * both win. Claiming uses FOR UPDATE SKIP LOCKED so several servers can share one PostgreSQL, and gives
- * accounts turns (Account.lastServedAt) so that equal priorities are shared fairly between them.
+ * accounts turns (Account.lastServedAt) so that equal priorities are shared fairly between them. A claim
+ * is a lease (the node and its attempt): every later write of that run is fenced by it (job-leases.ts).
  */
 export class DatabaseJobQueue implements JobQueue {
+  private readonly leases: JobLeases;
+  private readonly nodeId: string;
+  private readonly notify: boolean;
+
   constructor(
     private readonly prisma: PrismaClient,
     /** Told after each enqueue (the prompt may be new): semantic search embeds new prompts then. */
     private readonly onPromptUsed?: (promptId: string) => void,
-  ) {}
+    /** nodeId: who claims (ATELIER_NODE_ID); notify: tell other nodes through NOTIFY (PostgreSQL). */
+    options: { nodeId?: string; notify?: boolean } = {},
+  ) {
+    this.nodeId = options.nodeId ?? 'local';
+    this.notify = options.notify ?? false;
+    this.leases = new JobLeases(prisma, this.notify);
+  }
 
   async enqueue(params: CheckedParams, origin: JobOrigin = {}): Promise<Job> {
     const row = await this.prisma.$transaction(async (tx) => {
@@ -28,7 +40,7 @@ export class DatabaseJobQueue implements JobQueue {
       const initId = params.initImageId;
       // The request check found its kind already; other callers leave it to be looked up.
       const fromUpload = initId !== null && (params.initImageKind ?? (await findStoredPicture(tx, initId))?.kind) === 'upload';
-      return tx.generation.create({
+      const created = await tx.generation.create({
         data: {
           promptId: prompt.id,
           ...parameterColumns(params),
@@ -47,6 +59,8 @@ export class DatabaseJobQueue implements JobQueue {
         },
         include: JOB_INCLUDE,
       });
+      if (this.notify) await notifyJobsAvailable(tx); // sent on commit: idle workers everywhere claim at once
+      return created;
     });
     this.onPromptUsed?.(row.promptId);
     return toJob(row);
@@ -58,7 +72,7 @@ export class DatabaseJobQueue implements JobQueue {
     // is locked while choosing; the account row is then updated (no key change, so enqueues are not blocked).
     // The claim also returns the paths of the init image's and mask's files, so running the job looks nothing
     // up again (and a text-to-image job pays no extra round trip for pictures it does not have).
-    const claimed = await this.prisma.$queryRaw<{ id: string; attempts: number; init_path: string | null; mask_path: string | null }[]>`
+    const claimed = await this.prisma.$queryRaw<{ id: string; attempts: number; cancelRequested: boolean; init_path: string | null; mask_path: string | null }[]>`
       WITH next AS (
         SELECT g."id", g."ownerId" FROM "Generation" AS g JOIN "Account" AS a ON a."id" = g."ownerId"
         WHERE g."status" = 'QUEUED' AND (g."notBefore" IS NULL OR g."notBefore" <= (now() AT TIME ZONE 'UTC'))
@@ -68,15 +82,16 @@ export class DatabaseJobQueue implements JobQueue {
         UPDATE "Account" SET "lastServedAt" = (clock_timestamp() AT TIME ZONE 'UTC') WHERE "id" = (SELECT "ownerId" FROM next)
       )
       UPDATE "Generation" SET "status" = 'RUNNING', "startedAt" = (now() AT TIME ZONE 'UTC'), "heartbeatAt" = (now() AT TIME ZONE 'UTC'),
-        "attempts" = "attempts" + 1, "notBefore" = NULL
+        "attempts" = "attempts" + 1, "notBefore" = NULL, "claimedBy" = ${this.nodeId}
       WHERE "id" = (SELECT "id" FROM next)
-      RETURNING "id", "attempts",
+      RETURNING "id", "attempts", "cancelRequested",
         COALESCE((SELECT "path" FROM "Image" WHERE "id" = "initImageId"), (SELECT "path" FROM "Upload" WHERE "id" = "initUploadId")) AS init_path,
         (SELECT "path" FROM "Upload" WHERE "id" = "maskUploadId") AS mask_path`;
     const first = claimed[0];
     if (!first) return null;
     const row = await this.prisma.generation.findUniqueOrThrow({ where: { id: first.id }, include: JOB_INCLUDE });
-    return { ...toJob(row), inputFiles: { init: first.init_path, mask: first.mask_path }, attempts: Number(first.attempts) };
+    const lease = { claimedBy: this.nodeId, attempts: Number(first.attempts), cancelRequested: first.cancelRequested };
+    return { ...toJob(row), inputFiles: { init: first.init_path, mask: first.mask_path }, ...lease };
   }
 
   async usage(ownerId: string, since: Date): Promise<AccountUsage> {
@@ -96,26 +111,21 @@ export class DatabaseJobQueue implements JobQueue {
     return this.prisma.generation.count({ where: { status: 'QUEUED' } });
   }
 
-  async complete(id: string, warnings: string[] = []): Promise<void> {
-    await this.prisma.generation.updateMany({
-      where: { id, status: 'RUNNING' },
-      // A run before this one may have left a storage fault's message.
-      data: { status: 'COMPLETED', finishedAt: new Date(), warnings, error: null },
-    });
+  complete(lease: Lease, warnings: string[] = []): Promise<boolean> {
+    // A run before this one may have left a storage fault's message.
+    return this.leases.settle(lease, { status: 'COMPLETED', finishedAt: new Date(), warnings, error: null });
   }
 
-  async fail(id: string, message: string): Promise<void> {
-    await this.prisma.generation.updateMany({
-      where: { id, status: 'RUNNING' },
-      data: { status: 'FAILED', finishedAt: new Date(), error: message },
-    });
+  fail(lease: Lease, message: string): Promise<boolean> {
+    return this.leases.settle(lease, { status: 'FAILED', finishedAt: new Date(), error: message });
   }
 
-  async retryLater(id: string, message: string, notBefore: Date): Promise<void> {
-    await this.prisma.generation.updateMany({
-      where: { id, status: 'RUNNING' },
-      data: { status: 'QUEUED', startedAt: null, heartbeatAt: null, error: message, notBefore },
-    });
+  retryLater(lease: Lease, message: string, notBefore: Date): Promise<boolean> {
+    return this.leases.requeue(lease, { error: message, notBefore });
+  }
+
+  release(lease: Lease): Promise<boolean> {
+    return this.leases.requeue(lease);
   }
 
   async cancelQueued(id: string): Promise<boolean> {
@@ -126,11 +136,12 @@ export class DatabaseJobQueue implements JobQueue {
     return count === 1;
   }
 
-  async markCancelled(id: string): Promise<void> {
-    await this.prisma.generation.updateMany({
-      where: { id, status: 'RUNNING' },
-      data: { status: 'CANCELLED', finishedAt: new Date() },
-    });
+  requestCancel(id: string): Promise<boolean> {
+    return this.leases.requestCancel(id);
+  }
+
+  markCancelled(lease: Lease): Promise<boolean> {
+    return this.leases.settle(lease, { status: 'CANCELLED', finishedAt: new Date() });
   }
 
   async position(id: string): Promise<number | null> {
@@ -154,17 +165,11 @@ export class DatabaseJobQueue implements JobQueue {
     return [...claimOrder(ready, new Map(rows.map((row) => [row.ownerId, row.served]))), ...waiting.map((row) => row.id)];
   }
 
-  async heartbeat(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.prisma.generation.updateMany({ where: { id: { in: [...ids] }, status: 'RUNNING' }, data: { heartbeatAt: new Date() } });
+  heartbeat(leases: readonly Lease[]): Promise<HeartbeatResult> {
+    return this.leases.heartbeat(leases);
   }
 
-  async requeueInterrupted(staleAfterMs = 0): Promise<number> {
-    const staleBefore = new Date(Date.now() - staleAfterMs);
-    const { count } = await this.prisma.generation.updateMany({
-      where: { status: 'RUNNING', ...(staleAfterMs > 0 ? { OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: staleBefore } }] } : {}) },
-      data: { status: 'QUEUED', startedAt: null, heartbeatAt: null },
-    });
-    return count;
+  requeueInterrupted(staleAfterMs = 0, claimedBy?: string): Promise<number> {
+    return this.leases.requeueInterrupted(staleAfterMs, claimedBy);
   }
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Generation" ADD COLUMN     "cancelRequested" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "claimedBy" TEXT;

@@ -1,0 +1,129 @@
+/** Runs one claimed job on the pool: stores its images as they come, and records its outcome while its lease holds. */
+import type { ModelFolder } from '../diffusion/index.js';
+import type { Logger } from '../logger.js';
+import type { ActiveRuns, Run } from './active-runs.js';
+import { toWorkerJob, type EngineOptions, type JobInputs } from './engine-request.js';
+import type { EventBus } from './events.js';
+import type { JobObserver } from './job-observer.js';
+import { LeaseLostError, type ClaimedJob, type ImageSink, type JobQueue, type StoredImage } from './job.js';
+import { DEFAULT_STORAGE_RETRY, ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
+import type { JobOutcome, WorkerPool } from './worker-pool.js';
+
+/** What the runner asks of the service that owns it. */
+export interface RunnerHooks {
+  /** Claim more jobs (a back-off is over). */
+  pump(): void;
+  /** The queue changed: tell subscribers their new places. */
+  publishPositions(): void;
+  /** The service is shutting down (a run that failed then was terminated by it). */
+  stopped(): boolean;
+}
+
+export class JobRunner {
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly images: ImageSink,
+    private readonly bus: EventBus,
+    private readonly pool: WorkerPool | undefined,
+    private readonly runs: ActiveRuns,
+    private readonly logger: Logger,
+    private readonly options: EngineOptions & { storageRetry?: StorageRetryPolicy },
+    private readonly service: RunnerHooks,
+    private readonly observer: JobObserver,
+  ) {}
+
+  /** `loadProblem`: the model failed to load on this node and its files have not changed since (the job fails). */
+  async execute(job: ClaimedJob, run: Run, model: ModelFolder | undefined, inputs: JobInputs, loadProblem?: string): Promise<void> {
+    const log = this.logger.child({ jobId: job.id });
+    let outcome: JobOutcome;
+    // Each save is handled the moment it starts: one that fails while the worker still runs must not be an
+    // unhandled rejection (that ends the process). Its error is looked at once the run is over.
+    const saves: Promise<{ stored: StoredImage } | { error: unknown }>[] = [];
+    if (!this.pool) return;
+    if (run.cancelRequested) {
+      outcome = { status: 'cancelled' }; // cancelled while its earlier run was on a node that went away
+    } else if (!model) {
+      outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
+    } else if (loadProblem) {
+      outcome = { status: 'failed', message: loadProblem };
+    } else if ('error' in inputs) {
+      outcome = { status: 'failed', message: inputs.error };
+    } else {
+      this.bus.publish({ type: 'STARTED', generationId: job.id });
+      log.info({ model: job.model, sampler: job.sampler, steps: job.steps, size: `${job.width}x${job.height}` }, 'job started');
+      const runStarted = Date.now();
+      const running = this.pool.run(
+        toWorkerJob(job, model, inputs, this.options),
+        this.observer.handlers(model, log, {
+          onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),
+          onImage: (image) => {
+            if (run.lost) return;
+            const saved = this.images.saveImage({ generationId: job.id, lease: run.lease, ...image }).then(
+              (stored) => {
+                this.observer.imageStored();
+                this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored });
+                return { stored };
+              },
+              (error: unknown) => ({ error }),
+            );
+            saves.push(saved);
+          },
+        }),
+      );
+      if (run.cancelRequested) this.pool.cancel(job.id);
+      outcome = await this.observer.finished(model, await running, runStarted, this.service.stopped());
+      const failed = (await Promise.all(saves)).find((save) => 'error' in save);
+      if (failed && 'error' in failed && failed.error instanceof LeaseLostError) this.runs.abandon(run, 'an image row was refused');
+      if (run.lost) return;
+      if (failed && 'error' in failed && outcome.status === 'completed') {
+        if (failed.error instanceof ImageStorageError && !this.service.stopped()) return this.storageFault(job, run, failed.error, log);
+        outcome = { status: 'failed', message: `storing an image failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}` };
+      }
+    }
+    if (run.lost || (this.service.stopped() && outcome.status === 'failed')) return; // given back (or left to go stale): it runs again
+    await this.record(run, outcome, log);
+  }
+
+  /**
+   * The job's images could not be stored: nothing wrong with the job, so it is queued again after a back-off
+   * (doubling per run) until it has had its attempts; then it fails for good. Its `error` says why either way.
+   */
+  private async storageFault(job: ClaimedJob, run: Run, fault: ImageStorageError, log: Logger): Promise<void> {
+    const policy = this.options.storageRetry ?? DEFAULT_STORAGE_RETRY;
+    if (job.attempts >= policy.maxAttempts) {
+      log.error({ err: fault, attempts: job.attempts }, 'the image store cannot be written; the job failed for good');
+      return this.record(run, { status: 'failed', message: storageFaultMessage(fault, job.attempts, policy) }, log);
+    }
+    const delayMs = retryDelayMs(policy, job.attempts);
+    if (!(await this.queue.retryLater(run.lease, storageFaultMessage(fault, job.attempts, policy, delayMs), new Date(Date.now() + delayMs)))) return leaseGone(log);
+    log.error({ err: fault, attempts: job.attempts, retryInMs: delayMs }, 'the image store cannot be written; the job runs again later');
+    setTimeout(() => this.service.pump(), delayMs).unref();
+    this.service.publishPositions();
+  }
+
+  /** The outcome, if the lease still holds: a run that lost it (requeued elsewhere meanwhile) records nothing. */
+  private async record(run: Run, outcome: JobOutcome, log: Logger): Promise<void> {
+    const generationId = run.lease.id;
+    switch (outcome.status) {
+      case 'completed':
+        if (!(await this.queue.complete(run.lease, outcome.warnings))) return leaseGone(log);
+        log.info({ warnings: outcome.warnings.length }, 'job completed');
+        this.bus.publish({ type: 'COMPLETED', generationId, warnings: outcome.warnings });
+        break;
+      case 'cancelled':
+        if (!(await this.queue.markCancelled(run.lease))) return leaseGone(log);
+        log.info('running job cancelled');
+        this.bus.publish({ type: 'CANCELLED', generationId });
+        break;
+      case 'failed':
+        if (!(await this.queue.fail(run.lease, outcome.message))) return leaseGone(log);
+        log.warn({ reason: outcome.message }, 'job failed');
+        this.bus.publish({ type: 'FAILED', generationId, message: outcome.message });
+        break;
+    }
+  }
+}
+
+function leaseGone(log: Logger): void {
+  log.warn('the job was requeued elsewhere before its outcome was recorded: this run\'s outcome is discarded');
+}
