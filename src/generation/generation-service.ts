@@ -10,6 +10,7 @@ import type { GenerateRequest } from './generation-request.js';
 import type { GenerationRequests } from './generation-requests.js';
 import { isAdmin, type Viewer } from '../accounts/viewer.js';
 import type { AccountUsage, CheckedParams, ClaimedJob, ImageSink, ImageSource, Job, JobOrigin, JobQueue, StoredImage, Visibility } from './job.js';
+import { QueuePositionPublisher } from './queue-positions.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
 import { DEFAULT_STORAGE_RETRY, ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
@@ -35,6 +36,8 @@ export interface GenerationServiceOptions extends EngineOptions {
   sharedQueue?: boolean;
   /** How a job whose images could not be stored is run again; DEFAULT_STORAGE_RETRY when absent. */
   storageRetry?: StorageRetryPolicy;
+  /** At most one recompute of the QUEUED position events per interval (queue-positions.ts); 100 ms when absent. */
+  positionsIntervalMs?: number;
 }
 
 /** A RUNNING job whose heartbeat is older than this lost its server (heartbeats come every poll interval). */
@@ -61,6 +64,7 @@ export class GenerationService {
   /** Jobs claimed by this process, with a flag for a cancel that arrived before the worker got the job. */
   private readonly active = new Map<string, { cancelRequested: boolean }>();
   private readonly finished = new Set<Promise<void>>();
+  private readonly positions: QueuePositionPublisher;
 
   constructor(
     private readonly queue: JobQueue,
@@ -71,7 +75,9 @@ export class GenerationService {
     private readonly requests: GenerationRequests,
     private readonly logger: Logger,
     private readonly options: GenerationServiceOptions,
-  ) {}
+  ) {
+    this.positions = new QueuePositionPublisher(queue, bus, logger, { intervalMs: options.positionsIntervalMs ?? 100, watch: options.sharedQueue ?? false });
+  }
 
   /** Recovers jobs a crash left RUNNING, then starts working through the queue. */
   async start(): Promise<void> {
@@ -110,20 +116,20 @@ export class GenerationService {
 
   /** Accepts checked parameters unless the queue is full: the job is in the database before this resolves. */
   async submit(params: CheckedParams, origin: JobOrigin = {}): Promise<AcceptedJob> {
-    if ((await this.queue.countQueued()) >= this.options.maxQueuedJobs) throw new QueueFullError(this.options.maxQueuedJobs);
     const { accountLimits } = this.options;
-    if (accountLimits && origin.accountLimited) {
-      // Counted, then inserted: requests racing on one account may overshoot by the few in flight.
-      const now = new Date();
-      checkAccountUsage(await this.accountUsage(origin.ownerId ?? LOCAL_ACCOUNT_ID, now), accountLimits, now);
-    }
+    const limited = accountLimits !== undefined && origin.accountLimited === true;
+    // Counted, then inserted: requests racing on one account may overshoot by the few in flight.
+    const now = new Date();
+    const counts = await this.queue.admissionCounts(limited ? (origin.ownerId ?? LOCAL_ACCOUNT_ID) : null, jobRateWindowStart(now));
+    if (counts.queued >= this.options.maxQueuedJobs) throw new QueueFullError(this.options.maxQueuedJobs);
+    if (limited && counts.account) checkAccountUsage(counts.account, accountLimits, now);
     const job = await this.queue.enqueue(params, origin);
-    const queued = await this.queue.queuedIds();
-    const position = queued.indexOf(job.id) + 1; // 0: a worker claimed it already
+    const position = (await this.queue.position(job.id)) ?? 0; // 0: a worker claimed it already
     this.logger.info({ jobId: job.id, position, model: job.model, steps: job.steps }, 'job queued');
-    // An account whose turn comes sooner goes ahead of others' jobs: those behind it moved back one place.
     this.bus.publish({ type: 'QUEUED', generationId: job.id, position });
-    if (position > 0) queued.slice(position).forEach((generationId, index) => this.bus.publish({ type: 'QUEUED', generationId, position: position + index + 1 }));
+    this.positions.published(job.id, position);
+    // An account whose turn comes sooner goes ahead of others' jobs: those behind it move back one place.
+    this.positions.changed();
     this.pump();
     return { job, position, origin };
   }
@@ -142,7 +148,7 @@ export class GenerationService {
     if (await this.queue.cancelQueued(id)) {
       this.logger.info({ jobId: id }, 'queued job cancelled');
       this.bus.publish({ type: 'CANCELLED', generationId: id });
-      void this.publishPositions();
+      this.positions.changed();
       return 'cancelled';
     }
     const claimed = this.active.get(id);
@@ -156,6 +162,7 @@ export class GenerationService {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.poller) clearInterval(this.poller);
+    this.positions.stop();
     await this.pool?.close();
     await Promise.allSettled([...this.finished]);
   }
@@ -194,17 +201,7 @@ export class GenerationService {
           this.pump();
         });
       this.finished.add(done);
-      void this.publishPositions();
-    }
-  }
-
-  /** Everyone behind a job that left the queue moved up: tell their subscribers. */
-  private async publishPositions(): Promise<void> {
-    try {
-      const ids = await this.queue.queuedIds();
-      ids.forEach((generationId, index) => this.bus.publish({ type: 'QUEUED', generationId, position: index + 1 }));
-    } catch (error) {
-      this.logger.warn({ err: error }, 'could not publish queue positions');
+      this.positions.changed();
     }
   }
 
@@ -264,7 +261,7 @@ export class GenerationService {
     await this.queue.retryLater(job.id, storageFaultMessage(fault, job.attempts, policy, delayMs), new Date(Date.now() + delayMs));
     log.error({ err: fault, attempts: job.attempts, retryInMs: delayMs }, 'the image store cannot be written; the job runs again later');
     setTimeout(() => this.pump(), delayMs).unref();
-    void this.publishPositions();
+    this.positions.changed();
   }
 
   private async record(job: Job, outcome: JobOutcome, log: Logger): Promise<void> {

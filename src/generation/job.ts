@@ -99,6 +99,14 @@ export interface AccountUsage {
   oldestRecent: Date | null;
 }
 
+/** What submit() checks before accepting a job, counted in one go. */
+export interface AdmissionCounts {
+  /** Jobs QUEUED now, all accounts together (the server's maxQueuedJobs). */
+  queued: number;
+  /** The account's own usage; null when no account was asked for (its limits do not apply). */
+  account: AccountUsage | null;
+}
+
 export interface JobQueue {
   /** Persists a new QUEUED job; the job exists durably when this resolves. */
   enqueue(params: CheckedParams, origin?: JobOrigin): Promise<Job>;
@@ -113,6 +121,8 @@ export interface JobQueue {
   usage(ownerId: string, since: Date): Promise<AccountUsage>;
   /** How many jobs are QUEUED (the service refuses new ones beyond its limit). */
   countQueued(): Promise<number>;
+  /** countQueued and, for `ownerId`, usage(ownerId, since), in one round trip: what submit() checks. */
+  admissionCounts(ownerId: string | null, since: Date): Promise<AdmissionCounts>;
   /** RUNNING -> COMPLETED. */
   complete(id: string, warnings?: string[]): Promise<void>;
   /** RUNNING -> FAILED with a readable message. */
@@ -125,11 +135,13 @@ export interface JobQueue {
   markCancelled(id: string): Promise<void>;
   /**
    * 1-based position among QUEUED jobs in claim order (the turns claimNext would give if nothing more were
-   * queued); null when the job is not queued.
+   * queued); null when the job is not queued. It reflects every change made through this queue object before
+   * the call, and other processes' changes with a short delay (a snapshot shared by every asker: asking costs
+   * the same however long the queue is).
    */
   position(id: string): Promise<number | null>;
-  /** Ids of all QUEUED jobs in claim order (index + 1 = position); jobs waiting out a back-off come last. */
-  queuedIds(): Promise<string[]>;
+  /** Ids of all QUEUED jobs in claim order (index + 1 = position), as `position` sees them; jobs waiting out a back-off come last. */
+  queuedIds(): Promise<readonly string[]>;
   /** Marks these RUNNING jobs as still alive (their server refreshes this while it runs them). */
   heartbeat(ids: readonly string[]): Promise<void>;
   /**

@@ -32,6 +32,8 @@ export interface LibraryOptions {
   /** The text encoder semantic search embeds prompts with (the engine's); absent or null, semantic search is off. */
   embedder?: TextEmbedder | null;
   logger?: SemanticLogger;
+  /** How stale a queue position may be for changes other processes make (ATELIER_QUEUE_POSITIONS_MS). */
+  queuePositionsMaxAgeMs?: number;
 }
 
 export interface Library {
@@ -79,7 +81,7 @@ export async function openLibrary(database: Database, store: FileImageStore, opt
   const embedLater = (promptIds: string[]): void => semantic?.schedule(promptIds);
   return {
     store,
-    queue: new DatabaseJobQueue(prisma, (promptId) => embedLater([promptId])),
+    queue: new DatabaseJobQueue(prisma, { onPromptUsed: (promptId) => embedLater([promptId]), positionsMaxAgeMs: options.queuePositionsMaxAgeMs }),
     images: new DatabaseImageSink(prisma, store),
     reader: new GenerationReader(prisma),
     batchReader: new LibraryBatchReader(prisma),

@@ -1,55 +1,52 @@
 /** generation/'s JobQueue port on the Generation table. */
-import { LOCAL_ACCOUNT_ID } from '../../accounts/viewer.js';
-import type { AccountUsage, CheckedParams, ClaimedJob, Job, JobOrigin, JobQueue } from '../../generation/job.js';
+import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, Job, JobOrigin, JobQueue } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
-import { recordPromptUse } from '../generations/prompts.js';
 import { JOB_INCLUDE, toJob } from '../records.js';
-import { parameterColumns } from '../stored-parameters.js';
 import { claimOrder, type QueuedEntry } from './claim-order.js';
+import { ClaimOrderSnapshot } from './claim-order-snapshot.js';
+import { enqueueStatement, queuedJob } from './enqueue-statement.js';
+
+export interface JobQueueOptions {
+  /** Told after each enqueue (the prompt may be new): semantic search embeds new prompts then. */
+  onPromptUsed?: (promptId: string) => void;
+  /** How stale a queue position may be for changes other processes make (ClaimOrderSnapshot); 100 ms when absent. */
+  positionsMaxAgeMs?: number;
+}
 
 /**
  * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every
  * state change is conditional on the state it leaves, so racing calls (a cancel and a claim, say) cannot
  * both win. Claiming uses FOR UPDATE SKIP LOCKED so several servers can share one PostgreSQL, and gives
- * accounts turns (Account.lastServedAt) so that equal priorities are shared fairly between them.
+ * accounts turns (Account.lastServedAt) so that equal priorities are shared fairly between them. Positions
+ * come from one snapshot of the claim order per process (ClaimOrderSnapshot), told of every change made here.
  */
 export class DatabaseJobQueue implements JobQueue {
+  private readonly claimOrder: ClaimOrderSnapshot;
+
   constructor(
     private readonly prisma: PrismaClient,
-    /** Told after each enqueue (the prompt may be new): semantic search embeds new prompts then. */
-    private readonly onPromptUsed?: (promptId: string) => void,
-  ) {}
+    private readonly options: JobQueueOptions = {},
+  ) {
+    this.claimOrder = new ClaimOrderSnapshot(() => this.readClaimOrder(), { maxAgeMs: options.positionsMaxAgeMs ?? 100 });
+  }
+
+  /** How many times this queue read the claim order from the database (tests: not once per position asked). */
+  get claimOrderReads(): number {
+    return this.claimOrder.reads;
+  }
 
   async enqueue(params: CheckedParams, origin: JobOrigin = {}): Promise<Job> {
-    const row = await this.prisma.$transaction(async (tx) => {
-      const prompt = await recordPromptUse(tx, params.prompt, origin.ownerId ?? LOCAL_ACCOUNT_ID);
-      // An init image id names a generated image or an upload; each has its own column.
-      const initId = params.initImageId;
-      // The request check found its kind already; other callers leave it to be looked up.
-      const fromUpload = initId !== null && (params.initImageKind ?? (await findStoredPicture(tx, initId))?.kind) === 'upload';
-      return tx.generation.create({
-        data: {
-          promptId: prompt.id,
-          ...parameterColumns(params),
-          initImageId: fromUpload ? null : initId,
-          initUploadId: fromUpload ? initId : null,
-          maskUploadId: params.maskImageId,
-          usedInitImage: initId !== null,
-          usedMask: params.maskImageId !== null,
-          remixOfImageId: origin.remixOfImageId ?? null,
-          // Undefined leaves the column defaults: the built-in account, PRIVATE.
-          ownerId: origin.ownerId,
-          visibility: origin.visibility,
-          batchSize: params.batchSize,
-          previewMethod: params.previewMethod,
-          priority: params.priority,
-        },
-        include: JOB_INCLUDE,
-      });
-    });
-    this.onPromptUsed?.(row.promptId);
-    return toJob(row);
+    // An init image id names a generated image or an upload; each has its own column. The request check
+    // found its kind already; other callers leave it to be looked up.
+    const initId = params.initImageId;
+    const fromUpload = initId !== null && (params.initImageKind ?? (await findStoredPicture(this.prisma, initId))?.kind) === 'upload';
+    const now = new Date();
+    const { sql } = enqueueStatement(params, origin, { initImageId: fromUpload ? null : initId, initUploadId: fromUpload ? initId : null }, now);
+    const [row] = await this.prisma.$queryRaw<{ id: string; promptId: string; promptText: string }[]>(sql);
+    this.claimOrder.changed();
+    this.options.onPromptUsed?.(row!.promptId);
+    return queuedJob(params, origin, row!, now);
   }
 
   async claimNext(): Promise<ClaimedJob | null> {
@@ -75,6 +72,7 @@ export class DatabaseJobQueue implements JobQueue {
         (SELECT "path" FROM "Upload" WHERE "id" = "maskUploadId") AS mask_path`;
     const first = claimed[0];
     if (!first) return null;
+    this.claimOrder.changed();
     const row = await this.prisma.generation.findUniqueOrThrow({ where: { id: first.id }, include: JOB_INCLUDE });
     return { ...toJob(row), inputFiles: { init: first.init_path, mask: first.mask_path }, attempts: Number(first.attempts) };
   }
@@ -90,6 +88,19 @@ export class DatabaseJobQueue implements JobQueue {
       }),
     ]);
     return { queued, recent: recent._count._all, oldestRecent: recent._min.createdAt };
+  }
+
+  async admissionCounts(ownerId: string | null, since: Date): Promise<AdmissionCounts> {
+    // One round trip for every count submit() checks; each subquery has its index (status; ownerId, status;
+    // ownerId, createdAt). Imported pictures are stored COMPLETED without ever having started: never queued.
+    const [row] = await this.prisma.$queryRaw<{ queued: number; accountQueued: number; recent: number; oldestRecent: Date | null }[]>`
+      SELECT (SELECT count(*) FROM "Generation" WHERE "status" = 'QUEUED')::int AS "queued",
+        (SELECT count(*) FROM "Generation" WHERE "ownerId" = ${ownerId} AND "status" = 'QUEUED')::int AS "accountQueued",
+        count(*)::int AS "recent", min("createdAt") AS "oldestRecent"
+      FROM "Generation"
+      WHERE "ownerId" = ${ownerId} AND "createdAt" >= ${since}::timestamp(3) AND NOT ("status" = 'COMPLETED' AND "startedAt" IS NULL)`;
+    const { queued, accountQueued, recent, oldestRecent } = row!;
+    return { queued, account: ownerId === null ? null : { queued: accountQueued, recent, oldestRecent } };
   }
 
   countQueued(): Promise<number> {
@@ -116,6 +127,7 @@ export class DatabaseJobQueue implements JobQueue {
       where: { id, status: 'RUNNING' },
       data: { status: 'QUEUED', startedAt: null, heartbeatAt: null, error: message, notBefore },
     });
+    this.claimOrder.changed();
   }
 
   async cancelQueued(id: string): Promise<boolean> {
@@ -123,6 +135,7 @@ export class DatabaseJobQueue implements JobQueue {
       where: { id, status: 'QUEUED' },
       data: { status: 'CANCELLED', finishedAt: new Date() },
     });
+    if (count === 1) this.claimOrder.changed();
     return count === 1;
   }
 
@@ -133,16 +146,21 @@ export class DatabaseJobQueue implements JobQueue {
     });
   }
 
+  /** From the process's snapshot of the claim order: a lookup, however long the queue. */
   async position(id: string): Promise<number | null> {
-    const index = (await this.queuedIds()).indexOf(id);
-    return index < 0 ? null : index + 1;
+    return (await this.claimOrder.current()).positions.get(id) ?? null;
+  }
+
+  async queuedIds(): Promise<readonly string[]> {
+    return (await this.claimOrder.current()).ids;
   }
 
   /**
    * Every QUEUED job in the order claimNext will hand them out (library/queue/claim-order.ts works it out),
    * then the jobs waiting out a back-off, soonest first: they are claimed only once their time has come.
+   * The snapshot calls it, once per interval however many ask.
    */
-  async queuedIds(): Promise<string[]> {
+  private async readClaimOrder(): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<(QueuedEntry & { served: bigint | null; waitUntil: Date | null })[]>`
       SELECT g."id", g."ownerId", g."priority", g."queueOrder",
         (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint AS "served",
@@ -165,6 +183,7 @@ export class DatabaseJobQueue implements JobQueue {
       where: { status: 'RUNNING', ...(staleAfterMs > 0 ? { OR: [{ heartbeatAt: null }, { heartbeatAt: { lt: staleBefore } }] } : {}) },
       data: { status: 'QUEUED', startedAt: null, heartbeatAt: null },
     });
+    if (count > 0) this.claimOrder.changed();
     return count;
   }
 }
