@@ -61,6 +61,7 @@ interface Result {
   statusLongQueue: Percentiles & { queue: number };
   statusRatio: number;
   positionsChecked: number;
+  subscriptionsFailed: number;
 }
 
 async function main(): Promise<void> {
@@ -127,6 +128,7 @@ async function benchDatabase(database: string, modelsDir: string): Promise<Resul
     const latencies: number[] = [];
     const accepted: { id: string; key: number }[] = [];
     const failures = new Map<string, number>();
+    const subscriptionErrors = new Map<string, number>();
     const started = performance.now();
     await Promise.all(
       keys.map(async (key, client) => {
@@ -151,7 +153,9 @@ async function benchDatabase(database: string, modelsDir: string): Promise<Resul
                 queuedEvents++;
                 lastPosition.set(generate.id, data.generationEvents.position!);
               },
-              error: (error) => console.error('subscription error', error),
+              error: (error) => {
+                subscriptionErrors.set(describeError(error), (subscriptionErrors.get(describeError(error)) ?? 0) + 1);
+              },
               complete: () => {},
             },
           );
@@ -163,7 +167,9 @@ async function benchDatabase(database: string, modelsDir: string): Promise<Resul
 
     const insertsPerSecond = await plainInserts(server, CLIENTS * JOBS);
     const statusLongQueue = await pollStatus(server.url, keys, accepted);
-    const positionsChecked = await checkPositions(server.url, keys, accepted, lastPosition);
+    for (const [message, count] of subscriptionErrors) console.log(`${server.database.kind}: ${count} subscriptions failed: ${message}`);
+    // A job whose subscription failed has no events to check.
+    const positionsChecked = await checkPositions(server.url, keys, subscriptionErrors.size > 0 ? [] : accepted, lastPosition);
     const acceptedPerSecond = round(accepted.length / seconds, 1);
     for (const [message, count] of failures) console.log(`${server.database.kind}: ${count} generate failed: ${message}`);
     return {
@@ -180,6 +186,7 @@ async function benchDatabase(database: string, modelsDir: string): Promise<Resul
       statusLongQueue: { ...statusLongQueue, queue: first.length + accepted.length },
       statusRatio: round(statusLongQueue.p50 / statusShortQueue.p50, 2),
       positionsChecked,
+      subscriptionsFailed: [...subscriptionErrors.values()].reduce((a, b) => a + b, 0),
     };
   } finally {
     await Promise.all(subscriptions.map((ws) => ws.dispose()));
@@ -195,7 +202,7 @@ async function pollStatus(url: string, keys: string[], jobs: { id: string; key: 
   for (let i = 0; i < POLLS; i++) {
     const job = jobs[i % jobs.length]!;
     const start = performance.now();
-    const { generation } = await graphql<{ generation: Accepted | null }>(url, keys[job.key]!, STATUS, { id: job.id });
+    const { generation } = await graphql<{ generation: Accepted | null }>(url, keys[job.key]!, STATUS, { id: job.id }, true);
     times.push(performance.now() - start);
     if (generation?.status !== 'QUEUED' || !generation.queuePosition) throw new Error(`status query: ${JSON.stringify(generation)}`);
   }
@@ -212,7 +219,7 @@ async function checkPositions(url: string, keys: string[], accepted: { id: strin
   for (;;) {
     const wrong: string[] = [];
     for (const job of subscribed) {
-      const { generation } = await graphql<{ generation: Accepted | null }>(url, keys[job.key]!, STATUS, { id: job.id });
+      const { generation } = await graphql<{ generation: Accepted | null }>(url, keys[job.key]!, STATUS, { id: job.id }, true);
       if (lastPosition.get(job.id) !== generation?.queuePosition) wrong.push(`${job.id}: event ${lastPosition.get(job.id)}, query ${generation?.queuePosition}`);
     }
     if (wrong.length === 0) return subscribed.length;
@@ -246,15 +253,28 @@ async function createAccountKey(server: RunningServer, name: string): Promise<st
   return key.key;
 }
 
-async function graphql<T>(url: string, key: string, query: string, variables: object): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query, variables }),
-  });
+async function graphql<T>(url: string, key: string, query: string, variables: object, idempotent = false): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (error) {
+    // A kept-alive connection the server closed as it was reused: a query may simply be asked again.
+    if (idempotent) return graphql(url, key, query, variables, false);
+    throw error;
+  }
   const body = (await response.json()) as { data?: T; errors?: unknown };
   if (!body.data) throw new Error(`GraphQL failed (${response.status}): ${JSON.stringify(body.errors)}`);
   return body.data;
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  const close = error as { code?: number; reason?: string };
+  return close.code !== undefined ? `closed ${close.code} ${close.reason}` : JSON.stringify(error).slice(0, 200);
 }
 
 function wsClient(url: string, key: string): Client {

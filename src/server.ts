@@ -31,6 +31,9 @@ export interface RunningServer {
 
 /** The model that ships in the repository's models/ folder: a small model trained on the toy-shapes world. */
 export const BUNDLED_MODEL_NAME = 'toy-shapes';
+/** A model copied into the models folder is seen within this time; requests in between share one check of the folder. */
+const MODELS_RECHECK_MS = 1000;
+
 /** The random-weights test model, written on demand when it is asked for and missing. */
 export const TINY_MODEL_NAME = 'tiny';
 
@@ -52,9 +55,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     samplers: samplerLabels(),
     embedder: await loadEmbedder(config, defaultModel, logger),
     logger,
+    queuePositionsMaxAgeMs: config.queuePositionsMs,
   });
   const bus = new InProcessEventBus();
-  const catalog = new ModelCatalog(config.modelsDir, defaultModel);
+  const catalog = new ModelCatalog(config.modelsDir, defaultModel, MODELS_RECHECK_MS);
   const pool =
     config.workers > 0
       ? new WorkerPool(
@@ -90,6 +94,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       accountLimits: config.accountLimits,
       sharedQueue: database.kind === 'postgresql',
       storageRetry: config.storageRetry,
+      positionsMaxAgeMs: config.queuePositionsMs,
     },
   );
   await service.start();

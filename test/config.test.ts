@@ -58,3 +58,9 @@ test('ATELIER_NODE_ID names the node: by default host and port, else the setting
   assert.equal(loadConfig({ ATELIER_NODE_ID: 'gpu-box-1' }).nodeId, 'gpu-box-1');
   assert.throws(() => loadConfig({ ATELIER_NODE_ID: 'two words' }), /ATELIER_NODE_ID/);
 });
+
+test('settings are read and checked once: how stale a queue position may be for other processes', () => {
+  assert.equal(loadConfig({}).queuePositionsMs, 1000);
+  assert.equal(loadConfig({ ATELIER_QUEUE_POSITIONS_MS: '250' }).queuePositionsMs, 250);
+  assert.throws(() => loadConfig({ ATELIER_QUEUE_POSITIONS_MS: '0' }), /Invalid setting ATELIER_QUEUE_POSITIONS_MS: 0 is outside 10..3600000/);
+});

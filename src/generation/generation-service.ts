@@ -36,12 +36,18 @@ export interface GenerationServiceOptions extends EngineOptions {
   sharedQueue?: boolean;
   /** How a job whose images could not be stored is run again; DEFAULT_STORAGE_RETRY when absent. */
   storageRetry?: StorageRetryPolicy;
-  /** At most one recompute of the QUEUED position events per interval (queue-positions.ts); 100 ms when absent. */
-  positionsIntervalMs?: number;
+  /**
+   * How stale a queue position may be for other processes' changes (ATELIER_QUEUE_POSITIONS_MS): with a shared
+   * queue, how often the positions this process published are checked again (queue-positions.ts). 1 s when absent.
+   */
+  positionsMaxAgeMs?: number;
 }
 
 /** A RUNNING job whose heartbeat is older than this lost its server (heartbeats come every poll interval). */
 const STALE_HEARTBEAT_MS = 60_000;
+
+/** At most one recompute of the QUEUED position events per this interval, however many changes ask. */
+const POSITION_EVENTS_INTERVAL_MS = 50;
 
 export type CancelResult = 'cancelled' | 'stopping' | 'not-active';
 
@@ -76,7 +82,10 @@ export class GenerationService {
     private readonly logger: Logger,
     private readonly options: GenerationServiceOptions,
   ) {
-    this.positions = new QueuePositionPublisher(queue, bus, logger, { intervalMs: options.positionsIntervalMs ?? 100, watch: options.sharedQueue ?? false });
+    this.positions = new QueuePositionPublisher(queue, bus, logger, {
+      intervalMs: POSITION_EVENTS_INTERVAL_MS,
+      ...(options.sharedQueue ? { watchMs: options.positionsMaxAgeMs ?? 1000 } : {}),
+    });
   }
 
   /** Recovers jobs a crash left RUNNING, then starts working through the queue. */

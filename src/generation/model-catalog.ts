@@ -11,18 +11,39 @@ type Scan = { models: ModelFolder[]; unusable: UnusableModelFolder[] };
 
 export class ModelCatalog {
   private cached: { fingerprint: string; scan: Promise<Scan> } | undefined;
+  /** The last check of the folder, shared by the requests that ask while it runs and for `recheckMs` after. */
+  private checked: { at: number; scan: Promise<Scan> } | undefined;
 
   constructor(
     readonly modelsDir: string,
     readonly defaultModel: string,
+    /** How long one check of the folder answers every request (0: each call checks; a server passes 1 s). */
+    private readonly recheckMs = 0,
   ) {}
 
   async list(): Promise<ModelFolder[]> {
     return (await this.scan()).models;
   }
 
-  /** The usable models and the folders that are not, each with what is wrong with it. */
-  async scan(): Promise<Scan> {
+  /**
+   * The usable models and the folders that are not, each with what is wrong with it. The folder is checked at
+   * most once per `recheckMs`: under load, requests share one check instead of each walking the folder.
+   */
+  scan(): Promise<Scan> {
+    const now = performance.now();
+    if (this.checked && now - this.checked.at < this.recheckMs) return this.checked.scan;
+    const scan = this.checkedScan();
+    if (this.recheckMs > 0) {
+      const checked = { at: now, scan };
+      this.checked = checked;
+      scan.catch(() => {
+        if (this.checked === checked) this.checked = undefined;
+      });
+    }
+    return scan;
+  }
+
+  private async checkedScan(): Promise<Scan> {
     // Taken before scanning: a change during the scan makes the next check differ, and scan again.
     const fingerprint = await folderFingerprint(this.modelsDir);
     if (this.cached?.fingerprint === fingerprint) return this.cached.scan;

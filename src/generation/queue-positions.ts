@@ -4,14 +4,14 @@ import type { EventBus } from './events.js';
 import type { JobQueue } from './job.js';
 
 export interface PositionPublisherOptions {
-  /** At most one recompute per interval, however many changes ask for one. */
+  /** At most one recompute per interval, however many changes here ask for one. */
   intervalMs: number;
   /**
-   * Other processes share the queue (PostgreSQL): a claim on a worker node or a job queued on another API
-   * node moves places this process told. While it has told places of queued jobs, it looks again every
-   * interval and corrects those that moved, so every subscriber ends up with the right place on any node.
+   * Set when other processes share the queue (PostgreSQL): a claim on a worker node or a job queued on another
+   * API node moves places this process told. While it has told places of queued jobs, it looks again every
+   * `watchMs` and corrects those that moved, so every subscriber ends up with the right place on any node.
    */
-  watch: boolean;
+  watchMs?: number;
 }
 
 /**
@@ -53,9 +53,9 @@ export class QueuePositionPublisher {
     clearTimeout(this.timer);
   }
 
-  private schedule(): void {
+  private schedule(intervalMs = this.options.intervalMs): void {
     if (this.timer || this.stopped) return;
-    const wait = Math.max(0, this.lastRunAt + this.options.intervalMs - performance.now());
+    const wait = Math.max(0, this.lastRunAt + intervalMs - performance.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.run();
@@ -80,9 +80,11 @@ export class QueuePositionPublisher {
     } finally {
       this.running = false;
     }
-    if (this.again || (this.options.watch && this.told.size > 0)) {
+    if (this.again) {
       this.again = false;
       this.schedule();
+    } else if (this.options.watchMs !== undefined && this.told.size > 0) {
+      this.schedule(this.options.watchMs);
     }
   }
 }

@@ -12,11 +12,16 @@ export interface ClaimOrderSnapshotOptions {
    * claim on a worker node, a job queued on another API node) goes unseen here.
    */
   maxAgeMs: number;
+  /**
+   * The least time between two reads (at most maxAgeMs): under a stream of changes made here the database is
+   * read once per interval, and every asker of that interval waits for the same read.
+   */
+  minIntervalMs: number;
 }
 
 /**
- * One snapshot of the claim order per process, read from the database at most once per `maxAgeMs` and
- * shared by every asker. A change made through this process (`changed()`: an enqueue, claim, cancel,
+ * One snapshot of the claim order per process, read from the database at most once per `minIntervalMs`,
+ * again once it is `maxAgeMs` old, and shared by every asker. A change made through this process (`changed()`: an enqueue, claim, cancel,
  * retry) makes the next asker wait for a read that started after it, so what this process did is always
  * reflected; concurrent askers share that one read however many they are.
  */
@@ -55,9 +60,8 @@ export class ClaimOrderSnapshot {
 
   private async readOnce(): Promise<void> {
     try {
-      // Reads are spaced by maxAgeMs: under a stream of changes the database is read once per interval,
-      // and every asker of that interval waits for the same read.
-      const wait = this.lastReadAt + this.options.maxAgeMs - performance.now();
+      const spacing = Math.min(this.options.minIntervalMs, this.options.maxAgeMs);
+      const wait = this.lastReadAt + spacing - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const version = this.version;
       const startedAt = performance.now();

@@ -10,9 +10,12 @@ import { enqueueStatement, queuedJob } from './enqueue-statement.js';
 export interface JobQueueOptions {
   /** Told after each enqueue (the prompt may be new): semantic search embeds new prompts then. */
   onPromptUsed?: (promptId: string) => void;
-  /** How stale a queue position may be for changes other processes make (ClaimOrderSnapshot); 100 ms when absent. */
+  /** How stale a queue position may be for changes other processes make (ClaimOrderSnapshot); 1 s when absent. */
   positionsMaxAgeMs?: number;
 }
+
+/** The least time between two reads of the claim order: what a change made here waits at most for its position. */
+const CLAIM_ORDER_READ_SPACING_MS = 50;
 
 /**
  * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every
@@ -28,7 +31,10 @@ export class DatabaseJobQueue implements JobQueue {
     private readonly prisma: PrismaClient,
     private readonly options: JobQueueOptions = {},
   ) {
-    this.claimOrder = new ClaimOrderSnapshot(() => this.readClaimOrder(), { maxAgeMs: options.positionsMaxAgeMs ?? 100 });
+    this.claimOrder = new ClaimOrderSnapshot(() => this.readClaimOrder(), {
+      maxAgeMs: options.positionsMaxAgeMs ?? 1000,
+      minIntervalMs: CLAIM_ORDER_READ_SPACING_MS,
+    });
   }
 
   /** How many times this queue read the claim order from the database (tests: not once per position asked). */
