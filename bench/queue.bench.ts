@@ -2,7 +2,7 @@
  * npm run bench:queue — how fast the server accepts `generate` mutations, and what a status query costs, as
  * the queue grows.
  *
- * For each database (BENCH_DATABASES, default `postgresql,pglite`: a fresh PostgreSQL database at BENCH_PG_URL
+ * For each database (BENCH_DATABASES, default `postgresql,pglite`: a fresh PostgreSQL database at ATELIER_TEST_PG_URL (default 127.0.0.1:5432)
  * and the embedded PGlite in a data folder), a real server (startServer, auth with API keys, the tiny model,
  * ATELIER_WORKERS=0 so that every job stays queued: the accept path is measured alone, and the queue grows
  * to BENCH_CLIENTS x BENCH_JOBS jobs) serves BENCH_CLIENTS clients, each a distinct USER account sending
@@ -17,15 +17,14 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { newApiKey } from '../src/accounts/api-keys.js';
 import { loadConfig } from '../src/config.js';
 import { AccountStore } from '../src/library/index.js';
 import { createLogger } from '../src/logger.js';
 import { startServer, TINY_MODEL_NAME, type RunningServer } from '../src/server.js';
+import { createTestDatabase, NO_POSTGRES } from '../test/library/pg-test-database.js';
 import { median } from './timing.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -34,7 +33,6 @@ const SUBSCRIBED = Number(process.env.BENCH_SUBSCRIBED ?? 10);
 const POLLS = Number(process.env.BENCH_POLLS ?? 500);
 const SHORT_QUEUE = CLIENTS;
 const DATABASES = (process.env.BENCH_DATABASES ?? 'postgresql,pglite').split(',').map((d) => d.trim());
-const PG_URL = process.env.BENCH_PG_URL ?? process.env.ATELIER_TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 const GENERATE = `mutation($input: GenerateInput!) { generate(input: $input) { id status queuePosition } }`;
 const STATUS = `query($id: ID!) { generation(id: $id) { id status queuePosition } }`;
@@ -98,7 +96,8 @@ async function main(): Promise<void> {
 
 async function benchDatabase(database: string, modelsDir: string): Promise<Result> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-bench-queue-'));
-  const pgDatabase = database === 'postgresql' ? await createPgDatabase() : null;
+  const pgDatabase = database === 'postgresql' ? await createTestDatabase() : null;
+  if (database === 'postgresql' && !pgDatabase) throw new Error(`${NO_POSTGRES} (BENCH_DATABASES=pglite runs the embedded database alone)`);
   if (database !== 'postgresql' && database !== 'pglite') throw new Error(`BENCH_DATABASES: unknown database "${database}"`);
   const base = loadConfig({ ...process.env, ATELIER_AUTH: 'keys' });
   const server = await startServer(
@@ -279,26 +278,6 @@ function describeError(error: unknown): string {
 
 function wsClient(url: string, key: string): Client {
   return createClient({ url: `${url.replace(/^http/, 'ws')}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { authorization: `Bearer ${key}` } });
-}
-
-/** A fresh, uniquely named PostgreSQL database, dropped afterwards. */
-async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `atelier_bench_queue_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: PG_URL });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
 }
 
 interface Percentiles {
