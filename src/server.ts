@@ -31,9 +31,6 @@ export interface RunningServer {
 
 /** The model that ships in the repository's models/ folder: a small model trained on the toy-shapes world. */
 export const BUNDLED_MODEL_NAME = 'toy-shapes';
-/** A model copied into the models folder is seen within this time; requests in between share one check of the folder. */
-const MODELS_RECHECK_MS = 1000;
-
 /** The random-weights test model, written on demand when it is asked for and missing. */
 export const TINY_MODEL_NAME = 'tiny';
 
@@ -58,7 +55,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     queuePositionsMaxAgeMs: config.queuePositionsMs,
   });
   const bus = new InProcessEventBus();
-  const catalog = new ModelCatalog(config.modelsDir, defaultModel, MODELS_RECHECK_MS);
+  const catalog = new ModelCatalog(config.modelsDir, defaultModel);
   const pool =
     config.workers > 0
       ? new WorkerPool(

@@ -11,14 +11,12 @@ type Scan = { models: ModelFolder[]; unusable: UnusableModelFolder[] };
 
 export class ModelCatalog {
   private cached: { fingerprint: string; scan: Promise<Scan> } | undefined;
-  /** The last check of the folder, shared by the requests that ask while it runs and for `recheckMs` after. */
-  private checked: { at: number; scan: Promise<Scan> } | undefined;
+  /** The check of the folder in progress: requests that ask while it runs share it instead of each walking the folder. */
+  private checking: Promise<Scan> | undefined;
 
   constructor(
     readonly modelsDir: string,
     readonly defaultModel: string,
-    /** How long one check of the folder answers every request (0: each call checks; a server passes 1 s). */
-    private readonly recheckMs = 0,
   ) {}
 
   async list(): Promise<ModelFolder[]> {
@@ -26,21 +24,18 @@ export class ModelCatalog {
   }
 
   /**
-   * The usable models and the folders that are not, each with what is wrong with it. The folder is checked at
-   * most once per `recheckMs`: under load, requests share one check instead of each walking the folder.
+   * The usable models and the folders that are not, each with what is wrong with it. A request that starts
+   * after a change to the folder sees it; requests arriving during one check share it.
    */
   scan(): Promise<Scan> {
-    const now = performance.now();
-    if (this.checked && now - this.checked.at < this.recheckMs) return this.checked.scan;
-    const scan = this.checkedScan();
-    if (this.recheckMs > 0) {
-      const checked = { at: now, scan };
-      this.checked = checked;
-      scan.catch(() => {
-        if (this.checked === checked) this.checked = undefined;
-      });
-    }
-    return scan;
+    if (this.checking) return this.checking;
+    const checking = this.checkedScan();
+    this.checking = checking;
+    const done = () => {
+      if (this.checking === checking) this.checking = undefined;
+    };
+    checking.then(done, done);
+    return checking;
   }
 
   private async checkedScan(): Promise<Scan> {
