@@ -73,6 +73,12 @@ export interface Config {
    */
   sweepGraceMs: number;
   /**
+   * How stale a queue position may be for changes other server processes make (claims on worker nodes, jobs
+   * queued on other API nodes): the claim order is read again once this old, and a server sharing PostgreSQL
+   * checks the positions it published this often. Changes a process makes itself are seen at once.
+   */
+  queuePositionsMs: number;
+  /**
    * ATELIER_MAX_PIXELS: pixels one image of a batchSize-1 job may have on any model (a batch of n gets this / sqrt(n));
    * undefined: each model's own budget from its native size and family (generation/memory-budget.ts).
    */
@@ -251,6 +257,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
       firstDelayMs: readInt(env, 'ATELIER_STORAGE_RETRY_MS', DEFAULT_STORAGE_RETRY.firstDelayMs, 10, 3_600_000),
     },
     sweepGraceMs: readInt(env, 'ATELIER_SWEEP_GRACE_MS', DEFAULT_SWEEP_GRACE_MS, 60_000, 30 * 86_400_000),
+    queuePositionsMs: readInt(env, 'ATELIER_QUEUE_POSITIONS_MS', 1000, 10, 3_600_000),
     // At least one 64x64 image; from 11,863,284 (2048x2048 x sqrt(8)) on, every request the other limits allow fits.
     maxPixels: env.ATELIER_MAX_PIXELS?.trim() ? readInt(env, 'ATELIER_MAX_PIXELS', 0, 64 * 64, 1_000_000_000) : undefined,
     previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),

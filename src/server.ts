@@ -69,6 +69,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     embedder: servesApi ? await loadEmbedder(config, defaultModel, logger) : null,
     logger,
     nodeId: config.nodeId,
+    queuePositionsMaxAgeMs: config.queuePositionsMs,
   });
   const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
   const catalog = new ModelCatalog(config.modelsDir, defaultModel);
@@ -120,6 +121,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       heartbeatMs: config.heartbeatMs,
       pollIntervalMs: config.pollMs,
       ...(library.signals ? { signals: library.signals } : {}),
+      positionsMaxAgeMs: config.queuePositionsMs,
     },
   );
   await service.start();

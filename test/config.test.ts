@@ -102,3 +102,9 @@ test('ATELIER_REDIS_URL makes a cluster node: a redis:// or rediss:// URL, else 
   assert.equal(loadConfig({ ATELIER_REDIS_PREFIX: 'prod-a:' }).redisPrefix, 'prod-a:');
   assert.throws(() => loadConfig({ ATELIER_REDIS_PREFIX: 'two words' }), /ATELIER_REDIS_PREFIX/);
 });
+
+test('settings are read and checked once: how stale a queue position may be for other processes', () => {
+  assert.equal(loadConfig({}).queuePositionsMs, 1000);
+  assert.equal(loadConfig({ ATELIER_QUEUE_POSITIONS_MS: '250' }).queuePositionsMs, 250);
+  assert.throws(() => loadConfig({ ATELIER_QUEUE_POSITIONS_MS: '0' }), /Invalid setting ATELIER_QUEUE_POSITIONS_MS: 0 is outside 10..3600000/);
+});

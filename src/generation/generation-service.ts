@@ -13,6 +13,7 @@ import type { GenerationRequests } from './generation-requests.js';
 import { isAdmin, type Viewer } from '../accounts/viewer.js';
 import type { AccountUsage, CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, JobSignals, Visibility } from './job.js';
 import { JobObserver } from './job-observer.js';
+import { QueuePositionPublisher } from './queue-positions.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
 import type { StorageRetryPolicy } from './storage-fault.js';
@@ -49,11 +50,19 @@ export interface GenerationServiceOptions extends EngineOptions {
   storageRetry?: StorageRetryPolicy;
   /** Counts queue waits, run and step times, stored images (/metrics) and marks models that fail to load. */
   observer?: JobObserver;
+  /**
+   * How stale a queue position may be for other processes' changes (ATELIER_QUEUE_POSITIONS_MS): with a shared
+   * queue, how often the positions this process published are checked again (queue-positions.ts). 1 s when absent.
+   */
+  positionsMaxAgeMs?: number;
 }
 
 /** A RUNNING job whose heartbeat missed this many beats lost its node: any node requeues it. */
 export const STALE_AFTER_BEATS = 5;
 const DEFAULT_HEARTBEAT_MS = 2000;
+
+/** At most one recompute of the QUEUED position events per this interval, however many changes ask. */
+const POSITION_EVENTS_INTERVAL_MS = 50;
 
 export type CancelResult = 'cancelled' | 'stopping' | 'not-active';
 
@@ -81,6 +90,7 @@ export class GenerationService {
   private readonly runner: JobRunner;
   private readonly finished = new Set<Promise<void>>();
   private readonly observer: JobObserver;
+  private readonly positions: QueuePositionPublisher;
 
   constructor(
     private readonly queue: JobQueue,
@@ -92,9 +102,13 @@ export class GenerationService {
     private readonly logger: Logger,
     private readonly options: GenerationServiceOptions,
   ) {
+    this.positions = new QueuePositionPublisher(queue, bus, logger, {
+      intervalMs: POSITION_EVENTS_INTERVAL_MS,
+      ...(options.sharedQueue ? { watchMs: options.positionsMaxAgeMs ?? 1000 } : {}),
+    });
     this.observer = options.observer ?? new JobObserver(undefined, undefined);
     this.runs = new ActiveRuns(queue, pool, logger);
-    const hooks = { pump: () => this.pump(), publishPositions: () => void this.publishPositions(), stopped: () => this.stopped };
+    const hooks = { pump: () => this.pump(), publishPositions: () => this.positions.changed(), stopped: () => this.stopped };
     this.runner = new JobRunner(queue, images, bus, pool, this.runs, logger, options, hooks, this.observer);
   }
 
@@ -156,20 +170,20 @@ export class GenerationService {
 
   /** Accepts checked parameters unless the queue is full: the job is in the database before this resolves. */
   async submit(params: CheckedParams, origin: JobOrigin = {}): Promise<AcceptedJob> {
-    if ((await this.queue.countQueued()) >= this.options.maxQueuedJobs) throw new QueueFullError(this.options.maxQueuedJobs);
     const { accountLimits } = this.options;
-    if (accountLimits && origin.accountLimited) {
-      // Counted, then inserted: requests racing on one account may overshoot by the few in flight.
-      const now = new Date();
-      checkAccountUsage(await this.accountUsage(origin.ownerId ?? LOCAL_ACCOUNT_ID, now), accountLimits, now);
-    }
+    const limited = accountLimits !== undefined && origin.accountLimited === true;
+    // Counted, then inserted: requests racing on one account may overshoot by the few in flight.
+    const now = new Date();
+    const counts = await this.queue.admissionCounts(limited ? (origin.ownerId ?? LOCAL_ACCOUNT_ID) : null, jobRateWindowStart(now));
+    if (counts.queued >= this.options.maxQueuedJobs) throw new QueueFullError(this.options.maxQueuedJobs);
+    if (limited && counts.account) checkAccountUsage(counts.account, accountLimits, now);
     const job = await this.queue.enqueue(params, origin);
-    const queued = await this.queue.queuedIds();
-    const position = queued.indexOf(job.id) + 1; // 0: a worker claimed it already
+    const position = (await this.queue.position(job.id)) ?? 0; // 0: a worker claimed it already
     this.logger.info({ jobId: job.id, position, model: job.model, steps: job.steps }, 'job queued');
-    // An account whose turn comes sooner goes ahead of others' jobs: those behind it moved back one place.
     this.bus.publish({ type: 'QUEUED', generationId: job.id, position });
-    if (position > 0) queued.slice(position).forEach((generationId, index) => this.bus.publish({ type: 'QUEUED', generationId, position: position + index + 1 }));
+    this.positions.published(job.id, position);
+    // An account whose turn comes sooner goes ahead of others' jobs: those behind it move back one place.
+    this.positions.changed();
     this.pump();
     return { job, position, origin };
   }
@@ -188,7 +202,7 @@ export class GenerationService {
     if (await this.queue.cancelQueued(id)) {
       this.logger.info({ jobId: id }, 'queued job cancelled');
       this.bus.publish({ type: 'CANCELLED', generationId: id });
-      void this.publishPositions();
+      this.positions.changed();
       return 'cancelled';
     }
     if (this.runs.cancel(id)) return 'stopping';
@@ -220,6 +234,7 @@ export class GenerationService {
     this.stopped = true;
     this.timers.forEach((timer) => clearTimeout(timer));
     this.unsubscribe.forEach((stop) => stop());
+    this.positions.stop();
     await this.pool?.close();
     await Promise.allSettled([...this.finished]);
   }
@@ -262,17 +277,7 @@ export class GenerationService {
           this.pump();
         });
       this.finished.add(done);
-      void this.publishPositions();
-    }
-  }
-
-  /** Everyone behind a job that left the queue moved up: tell their subscribers. */
-  private async publishPositions(): Promise<void> {
-    try {
-      const ids = await this.queue.queuedIds();
-      ids.forEach((generationId, index) => this.bus.publish({ type: 'QUEUED', generationId, position: index + 1 }));
-    } catch (error) {
-      this.logger.warn({ err: error }, 'could not publish queue positions');
+      this.positions.changed();
     }
   }
 }

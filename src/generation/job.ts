@@ -124,6 +124,14 @@ export interface AccountUsage {
   oldestRecent: Date | null;
 }
 
+/** What submit() checks before accepting a job, counted in one go. */
+export interface AdmissionCounts {
+  /** Jobs QUEUED now, all accounts together (the server's maxQueuedJobs). */
+  queued: number;
+  /** The account's own usage; null when no account was asked for (its limits do not apply). */
+  account: AccountUsage | null;
+}
+
 export interface JobQueue {
   /** Persists a new QUEUED job; the job exists durably when this resolves. */
   enqueue(params: CheckedParams, origin?: JobOrigin): Promise<Job>;
@@ -138,6 +146,8 @@ export interface JobQueue {
   usage(ownerId: string, since: Date): Promise<AccountUsage>;
   /** How many jobs are QUEUED (the service refuses new ones beyond its limit). */
   countQueued(): Promise<number>;
+  /** countQueued and, for `ownerId`, usage(ownerId, since), in one round trip: what submit() checks. */
+  admissionCounts(ownerId: string | null, since: Date): Promise<AdmissionCounts>;
   /**
    * RUNNING -> COMPLETED. Like every outcome below, only while `lease` still holds; false (nothing changed)
    * when it does not: the job was requeued, claimed again, cancelled or finished meanwhile.
@@ -160,11 +170,13 @@ export interface JobQueue {
   markCancelled(lease: Lease): Promise<boolean>;
   /**
    * 1-based position among QUEUED jobs in claim order (the turns claimNext would give if nothing more were
-   * queued); null when the job is not queued.
+   * queued); null when the job is not queued. It reflects every change made through this queue object before
+   * the call, and other processes' changes with a short delay (a snapshot shared by every asker: asking costs
+   * the same however long the queue is).
    */
   position(id: string): Promise<number | null>;
-  /** Ids of all QUEUED jobs in claim order (index + 1 = position); jobs waiting out a back-off come last. */
-  queuedIds(): Promise<string[]>;
+  /** Ids of all QUEUED jobs in claim order (index + 1 = position), as `position` sees them; jobs waiting out a back-off come last. */
+  queuedIds(): Promise<readonly string[]>;
   /** Marks the jobs of these leases as still alive (their node refreshes this while it runs them, on the database's clock). */
   heartbeat(leases: readonly Lease[]): Promise<HeartbeatResult>;
   /**

@@ -11,6 +11,8 @@ type Scan = { models: ModelFolder[]; unusable: UnusableModelFolder[] };
 
 export class ModelCatalog {
   private cached: { fingerprint: string; scan: Promise<Scan> } | undefined;
+  /** The check of the folder in progress: requests that ask while it runs share it instead of each walking the folder. */
+  private checking: Promise<Scan> | undefined;
 
   constructor(
     readonly modelsDir: string,
@@ -21,8 +23,22 @@ export class ModelCatalog {
     return (await this.scan()).models;
   }
 
-  /** The usable models and the folders that are not, each with what is wrong with it. */
-  async scan(): Promise<Scan> {
+  /**
+   * The usable models and the folders that are not, each with what is wrong with it. A request that starts
+   * after a change to the folder sees it; requests arriving during one check share it.
+   */
+  scan(): Promise<Scan> {
+    if (this.checking) return this.checking;
+    const checking = this.checkedScan();
+    this.checking = checking;
+    const done = () => {
+      if (this.checking === checking) this.checking = undefined;
+    };
+    checking.then(done, done);
+    return checking;
+  }
+
+  private async checkedScan(): Promise<Scan> {
     // Taken before scanning: a change during the scan makes the next check differ, and scan again.
     const fingerprint = await folderFingerprint(this.modelsDir);
     if (this.cached?.fingerprint === fingerprint) return this.cached.scan;

@@ -39,6 +39,8 @@ export interface LibraryOptions {
   logger?: SemanticLogger;
   /** The node whose claims the queue makes (ATELIER_NODE_ID); the CLI, which claims nothing, leaves it out. */
   nodeId?: string;
+  /** How stale a queue position may be for changes other processes make (ATELIER_QUEUE_POSITIONS_MS). */
+  queuePositionsMaxAgeMs?: number;
 }
 
 export interface Library {
@@ -95,7 +97,12 @@ export async function openLibrary(database: Database, store: FileImageStore, opt
   const signals = database.newClient ? new PostgresJobSignals(database.newClient, options.logger) : null;
   return {
     store,
-    queue: new DatabaseJobQueue(prisma, (promptId) => embedLater([promptId]), { nodeId: options.nodeId, notify: signals !== null }),
+    queue: new DatabaseJobQueue(prisma, {
+      onPromptUsed: (promptId) => embedLater([promptId]),
+      positionsMaxAgeMs: options.queuePositionsMaxAgeMs,
+      nodeId: options.nodeId,
+      notify: signals !== null,
+    }),
     signals,
     images: new DatabaseImageSink(prisma, store),
     reader: new GenerationReader(prisma),

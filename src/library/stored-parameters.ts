@@ -39,6 +39,21 @@ const SEED_PARAMETERS: ReadonlySet<StoredParameter> = new Set(['seed', 'variatio
 const COLUMN_PARAMETERS = STORED_PARAMETERS.filter((name) => name !== 'prompt');
 type ColumnParameter = Exclude<StoredParameter, 'prompt'>;
 
+/** The SQL type of each parameter's Generation column, for statements written as SQL (a new job's INSERT). */
+export const COLUMN_SQL_TYPES: Readonly<Record<ColumnParameter, string>> = {
+  negativePrompt: 'text',
+  model: 'text',
+  sampler: 'text',
+  steps: 'integer',
+  guidanceScale: 'double precision',
+  width: 'integer',
+  height: 'integer',
+  seed: 'numeric(20, 0)',
+  variationSeed: 'numeric(20, 0)',
+  variationStrength: 'double precision',
+  denoisingStrength: 'double precision',
+};
+
 /** `T` with its seeds (bigint, or bigint | null) as `Seed`. */
 type WithSeedsAs<T, Seed> = { [K in keyof T]: T[K] extends bigint ? Seed : T[K] extends bigint | null ? Seed | null : T[K] };
 /** `T` with its seeds as decimal text, as the export file and the DECIMAL columns take them. */

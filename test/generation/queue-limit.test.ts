@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { GenerationRequests } from '../../src/generation/generation-requests.js';
 import { GenerationService } from '../../src/generation/generation-service.js';
 import { InProcessEventBus } from '../../src/generation/in-process-event-bus.js';
-import type { AccountUsage, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobQueue } from '../../src/generation/job.js';
+import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobQueue } from '../../src/generation/job.js';
 import { GenerationRequestError, QueueFullError } from '../../src/generation/request-errors.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -27,6 +27,9 @@ class MemoryQueue implements JobQueue {
     const mine = this.jobs.filter((job) => job.ownerId === ownerId);
     const recent = mine.filter((job) => job.createdAt >= since);
     return { queued: mine.length, recent: recent.length, oldestRecent: recent[0]?.createdAt ?? null };
+  }
+  async admissionCounts(ownerId: string | null, since: Date): Promise<AdmissionCounts> {
+    return { queued: this.jobs.length, account: ownerId === null ? null : await this.usage(ownerId, since) };
   }
   async position(id: string): Promise<number | null> {
     const index = this.jobs.findIndex((job) => job.id === id);

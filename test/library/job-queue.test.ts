@@ -150,8 +150,8 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
     it('a claim is a lease: once the job is claimed again, the earlier run\'s late writes change nothing', async () => {
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-lease-'));
       try {
-        const nodeA = new DatabaseJobQueue(handle!.db.prisma, undefined, { nodeId: 'node-a' });
-        const nodeB = new DatabaseJobQueue(handle!.db.prisma, undefined, { nodeId: 'node-b' });
+        const nodeA = new DatabaseJobQueue(handle!.db.prisma, { nodeId: 'node-a' });
+        const nodeB = new DatabaseJobQueue(handle!.db.prisma, { nodeId: 'node-b' });
         const sink = new DatabaseImageSink(handle!.db.prisma, new FileImageStore(dataDir));
         const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 10, g: 40, b: 90 } } }).png().toBuffer();
         const job = await nodeA.enqueue(PARAMS);
@@ -189,8 +189,8 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
     });
 
     it('a restarting node requeues its own RUNNING jobs at once, others\' only once stale; a cancel request reaches the claim', async () => {
-      const nodeA = new DatabaseJobQueue(handle!.db.prisma, undefined, { nodeId: 'node-a' });
-      const nodeB = new DatabaseJobQueue(handle!.db.prisma, undefined, { nodeId: 'node-b' });
+      const nodeA = new DatabaseJobQueue(handle!.db.prisma, { nodeId: 'node-a' });
+      const nodeB = new DatabaseJobQueue(handle!.db.prisma, { nodeId: 'node-b' });
       const mine = await nodeA.enqueue(PARAMS);
       const theirs = await nodeA.enqueue(PARAMS);
       assert.equal((await nodeA.claimNext())?.id, mine.id);

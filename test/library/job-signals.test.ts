@@ -21,7 +21,7 @@ test('LISTEN/NOTIFY wake-ups: on commit, with cancel ids, and again after the co
   const logged: { reconnected?: boolean; msg: string }[] = [];
   const logger = { info: (details: object, msg: string) => logged.push({ ...details, msg }), warn: (details: object, msg: string) => logged.push({ ...details, msg }) };
   const signals = new PostgresJobSignals(() => new pg.Client({ connectionString: handle.url }), logger);
-  const queue = new DatabaseJobQueue(db.prisma, undefined, { nodeId: 'a', notify: true });
+  const queue = new DatabaseJobQueue(db.prisma, { nodeId: 'a', notify: true });
   const admin = new pg.Client({ connectionString: handle.url });
   await admin.connect();
   try {

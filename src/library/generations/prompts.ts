@@ -1,6 +1,6 @@
 /** Prompt rows: one per distinct prompt text, counting its uses, all together and per account (PromptUse). */
 import { createHash } from 'node:crypto';
-import type { Prisma } from '../db/generated/client.js';
+import { Prisma } from '../db/generated/client.js';
 
 /**
  * The deduplication key of a prompt: the same words with different spacing or capitals are one prompt in
@@ -38,6 +38,26 @@ export async function recordPromptUse(tx: Prisma.TransactionClient, text: string
     update: { useCount: { increment: 1 }, lastUsedAt: now },
   });
   return prompt;
+}
+
+/**
+ * recordPromptUse as SQL, for a statement that also writes the row using the prompt (one round trip, atomic
+ * by itself): two common table expressions, `prompt` (its `id` and stored `text`) and `prompt_use`, to follow
+ * a WITH. `newId` becomes the prompt's id if the text is new.
+ */
+export function promptUseCtes(text: string, ownerId: string, newId: string, now: Date): Prisma.Sql {
+  const normalized = normalizePrompt(text);
+  return Prisma.sql`
+    prompt AS (
+      INSERT INTO "Prompt" ("id", "text", "normalized", "normalizedKey", "useCount", "createdAt", "lastUsedAt")
+      VALUES (${newId}, ${text.trim()}, ${normalized}, ${promptKey(normalized)}, 1, ${now}::timestamp(3), ${now}::timestamp(3))
+      ON CONFLICT ("normalizedKey") DO UPDATE SET "useCount" = "Prompt"."useCount" + 1, "lastUsedAt" = EXCLUDED."lastUsedAt"
+      RETURNING "id", "text"
+    ), prompt_use AS (
+      INSERT INTO "PromptUse" ("promptId", "ownerId", "useCount", "createdAt", "lastUsedAt")
+      SELECT "id", ${ownerId}, 1, ${now}::timestamp(3), ${now}::timestamp(3) FROM prompt
+      ON CONFLICT ("promptId", "ownerId") DO UPDATE SET "useCount" = "PromptUse"."useCount" + 1, "lastUsedAt" = EXCLUDED."lastUsedAt"
+    )`;
 }
 
 /** One use fewer (its generation was deleted), in the total and in the owner's count; the dates stay. */

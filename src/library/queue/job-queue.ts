@@ -1,13 +1,26 @@
 /** generation/'s JobQueue port on the Generation table. */
-import { LOCAL_ACCOUNT_ID } from '../../accounts/viewer.js';
-import type { AccountUsage, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease } from '../../generation/job.js';
+import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
-import { recordPromptUse } from '../generations/prompts.js';
 import { JOB_INCLUDE, toJob } from '../records.js';
-import { parameterColumns } from '../stored-parameters.js';
 import { claimOrder, type QueuedEntry } from './claim-order.js';
+import { ClaimOrderSnapshot } from './claim-order-snapshot.js';
+import { enqueueStatement, queuedJob } from './enqueue-statement.js';
 import { JobLeases, notifyJobsAvailable } from './job-leases.js';
+
+export interface JobQueueOptions {
+  /** Told after each enqueue (the prompt may be new): semantic search embeds new prompts then. */
+  onPromptUsed?: (promptId: string) => void;
+  /** How stale a queue position may be for changes other processes make (ClaimOrderSnapshot); 1 s when absent. */
+  positionsMaxAgeMs?: number;
+  /** Who claims (ATELIER_NODE_ID); 'local' when absent. */
+  nodeId?: string;
+  /** Tell other nodes through NOTIFY (PostgreSQL) when jobs become claimable and when a cancel is asked for. */
+  notify?: boolean;
+}
+
+/** The least time between two reads of the claim order: what a change made here waits at most for its position. */
+const CLAIM_ORDER_READ_SPACING_MS = 50;
 
 /**
  * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every
@@ -15,55 +28,44 @@ import { JobLeases, notifyJobsAvailable } from './job-leases.js';
  * both win. Claiming uses FOR UPDATE SKIP LOCKED so several servers can share one PostgreSQL, and gives
  * accounts turns (Account.lastServedAt) so that equal priorities are shared fairly between them. A claim
  * is a lease (the node and its attempt): every later write of that run is fenced by it (job-leases.ts).
+ * Positions come from one snapshot of the claim order per process (ClaimOrderSnapshot), told of every change
+ * made here.
  */
 export class DatabaseJobQueue implements JobQueue {
+  private readonly claimOrder: ClaimOrderSnapshot;
   private readonly leases: JobLeases;
   private readonly nodeId: string;
-  private readonly notify: boolean;
 
   constructor(
     private readonly prisma: PrismaClient,
-    /** Told after each enqueue (the prompt may be new): semantic search embeds new prompts then. */
-    private readonly onPromptUsed?: (promptId: string) => void,
-    /** nodeId: who claims (ATELIER_NODE_ID); notify: tell other nodes through NOTIFY (PostgreSQL). */
-    options: { nodeId?: string; notify?: boolean } = {},
+    private readonly options: JobQueueOptions = {},
   ) {
+    this.claimOrder = new ClaimOrderSnapshot(() => this.readClaimOrder(), {
+      maxAgeMs: options.positionsMaxAgeMs ?? 1000,
+      minIntervalMs: CLAIM_ORDER_READ_SPACING_MS,
+    });
     this.nodeId = options.nodeId ?? 'local';
-    this.notify = options.notify ?? false;
-    this.leases = new JobLeases(prisma, this.notify);
+    this.leases = new JobLeases(prisma, options.notify ?? false);
+  }
+
+  /** How many times this queue read the claim order from the database (tests: not once per position asked). */
+  get claimOrderReads(): number {
+    return this.claimOrder.reads;
   }
 
   async enqueue(params: CheckedParams, origin: JobOrigin = {}): Promise<Job> {
-    const row = await this.prisma.$transaction(async (tx) => {
-      const prompt = await recordPromptUse(tx, params.prompt, origin.ownerId ?? LOCAL_ACCOUNT_ID);
-      // An init image id names a generated image or an upload; each has its own column.
-      const initId = params.initImageId;
-      // The request check found its kind already; other callers leave it to be looked up.
-      const fromUpload = initId !== null && (params.initImageKind ?? (await findStoredPicture(tx, initId))?.kind) === 'upload';
-      const created = await tx.generation.create({
-        data: {
-          promptId: prompt.id,
-          ...parameterColumns(params),
-          initImageId: fromUpload ? null : initId,
-          initUploadId: fromUpload ? initId : null,
-          maskUploadId: params.maskImageId,
-          usedInitImage: initId !== null,
-          usedMask: params.maskImageId !== null,
-          remixOfImageId: origin.remixOfImageId ?? null,
-          // Undefined leaves the column defaults: the built-in account, PRIVATE.
-          ownerId: origin.ownerId,
-          visibility: origin.visibility,
-          batchSize: params.batchSize,
-          previewMethod: params.previewMethod,
-          priority: params.priority,
-        },
-        include: JOB_INCLUDE,
-      });
-      if (this.notify) await notifyJobsAvailable(tx); // sent on commit: idle workers everywhere claim at once
-      return created;
-    });
-    this.onPromptUsed?.(row.promptId);
-    return toJob(row);
+    // An init image id names a generated image or an upload; each has its own column. The request check
+    // found its kind already; other callers leave it to be looked up.
+    const initId = params.initImageId;
+    const fromUpload = initId !== null && (params.initImageKind ?? (await findStoredPicture(this.prisma, initId))?.kind) === 'upload';
+    const now = new Date();
+    const { sql } = enqueueStatement(params, origin, { initImageId: fromUpload ? null : initId, initUploadId: fromUpload ? initId : null }, now);
+    const [row] = await this.prisma.$queryRaw<{ id: string; promptId: string; promptText: string }[]>(sql);
+    // After the statement committed, so a woken worker finds the row: idle workers everywhere claim at once.
+    if (this.options.notify) await notifyJobsAvailable(this.prisma);
+    this.claimOrder.changed();
+    this.options.onPromptUsed?.(row!.promptId);
+    return queuedJob(params, origin, row!, now);
   }
 
   async claimNext(): Promise<ClaimedJob | null> {
@@ -89,6 +91,7 @@ export class DatabaseJobQueue implements JobQueue {
         (SELECT "path" FROM "Upload" WHERE "id" = "maskUploadId") AS mask_path`;
     const first = claimed[0];
     if (!first) return null;
+    this.claimOrder.changed();
     const row = await this.prisma.generation.findUniqueOrThrow({ where: { id: first.id }, include: JOB_INCLUDE });
     const lease = { claimedBy: this.nodeId, attempts: Number(first.attempts), cancelRequested: first.cancelRequested };
     return { ...toJob(row), inputFiles: { init: first.init_path, mask: first.mask_path }, ...lease };
@@ -107,6 +110,19 @@ export class DatabaseJobQueue implements JobQueue {
     return { queued, recent: recent._count._all, oldestRecent: recent._min.createdAt };
   }
 
+  async admissionCounts(ownerId: string | null, since: Date): Promise<AdmissionCounts> {
+    // One round trip for every count submit() checks; each subquery has its index (status; ownerId, status;
+    // ownerId, createdAt). Imported pictures are stored COMPLETED without ever having started: never queued.
+    const [row] = await this.prisma.$queryRaw<{ queued: number; accountQueued: number; recent: number; oldestRecent: Date | null }[]>`
+      SELECT (SELECT count(*) FROM "Generation" WHERE "status" = 'QUEUED')::int AS "queued",
+        (SELECT count(*) FROM "Generation" WHERE "ownerId" = ${ownerId} AND "status" = 'QUEUED')::int AS "accountQueued",
+        count(*)::int AS "recent", min("createdAt") AS "oldestRecent"
+      FROM "Generation"
+      WHERE "ownerId" = ${ownerId} AND "createdAt" >= ${since}::timestamp(3) AND NOT ("status" = 'COMPLETED' AND "startedAt" IS NULL)`;
+    const { queued, accountQueued, recent, oldestRecent } = row!;
+    return { queued, account: ownerId === null ? null : { queued: accountQueued, recent, oldestRecent } };
+  }
+
   countQueued(): Promise<number> {
     return this.prisma.generation.count({ where: { status: 'QUEUED' } });
   }
@@ -120,12 +136,16 @@ export class DatabaseJobQueue implements JobQueue {
     return this.leases.settle(lease, { status: 'FAILED', finishedAt: new Date(), error: message });
   }
 
-  retryLater(lease: Lease, message: string, notBefore: Date): Promise<boolean> {
-    return this.leases.requeue(lease, { error: message, notBefore });
+  async retryLater(lease: Lease, message: string, notBefore: Date): Promise<boolean> {
+    const requeued = await this.leases.requeue(lease, { error: message, notBefore });
+    if (requeued) this.claimOrder.changed();
+    return requeued;
   }
 
-  release(lease: Lease): Promise<boolean> {
-    return this.leases.requeue(lease);
+  async release(lease: Lease): Promise<boolean> {
+    const requeued = await this.leases.requeue(lease);
+    if (requeued) this.claimOrder.changed();
+    return requeued;
   }
 
   async cancelQueued(id: string): Promise<boolean> {
@@ -133,6 +153,7 @@ export class DatabaseJobQueue implements JobQueue {
       where: { id, status: 'QUEUED' },
       data: { status: 'CANCELLED', finishedAt: new Date() },
     });
+    if (count === 1) this.claimOrder.changed();
     return count === 1;
   }
 
@@ -144,16 +165,21 @@ export class DatabaseJobQueue implements JobQueue {
     return this.leases.settle(lease, { status: 'CANCELLED', finishedAt: new Date() });
   }
 
+  /** From the process's snapshot of the claim order: a lookup, however long the queue. */
   async position(id: string): Promise<number | null> {
-    const index = (await this.queuedIds()).indexOf(id);
-    return index < 0 ? null : index + 1;
+    return (await this.claimOrder.current()).positions.get(id) ?? null;
+  }
+
+  async queuedIds(): Promise<readonly string[]> {
+    return (await this.claimOrder.current()).ids;
   }
 
   /**
    * Every QUEUED job in the order claimNext will hand them out (library/queue/claim-order.ts works it out),
    * then the jobs waiting out a back-off, soonest first: they are claimed only once their time has come.
+   * The snapshot calls it, once per interval however many ask.
    */
-  async queuedIds(): Promise<string[]> {
+  private async readClaimOrder(): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<(QueuedEntry & { served: bigint | null; waitUntil: Date | null })[]>`
       SELECT g."id", g."ownerId", g."priority", g."queueOrder",
         (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint AS "served",
@@ -169,7 +195,9 @@ export class DatabaseJobQueue implements JobQueue {
     return this.leases.heartbeat(leases);
   }
 
-  requeueInterrupted(staleAfterMs = 0, claimedBy?: string): Promise<number> {
-    return this.leases.requeueInterrupted(staleAfterMs, claimedBy);
+  async requeueInterrupted(staleAfterMs = 0, claimedBy?: string): Promise<number> {
+    const count = await this.leases.requeueInterrupted(staleAfterMs, claimedBy);
+    if (count > 0) this.claimOrder.changed();
+    return count;
   }
 }
