@@ -11,9 +11,16 @@ interface LogLine {
   jobId?: string;
 }
 
-/** The lines that end one run of a job on a node (generation/generation-service.ts). */
+/**
+ * The lines that end one run of a job on a node (generation/job-runner.ts, active-runs.ts): an outcome, a
+ * storage fault's retry, or a lost lease (the job was requeued elsewhere: this run stops and records nothing).
+ */
 const RUN_ENDS = ['job completed', 'running job cancelled', 'job failed'];
-const isRunEnd = (msg: string): boolean => RUN_ENDS.includes(msg) || msg.startsWith('the image store cannot be written');
+const isRunEnd = (msg: string): boolean =>
+  RUN_ENDS.includes(msg) ||
+  msg.startsWith('the image store cannot be written') ||
+  msg.endsWith('the run is stopped and its results discarded') ||
+  msg.startsWith('the job was requeued elsewhere before its outcome was recorded');
 
 function readLines(file: string): LogLine[] {
   if (!fs.existsSync(file)) return [];
