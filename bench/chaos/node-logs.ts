@@ -22,6 +22,12 @@ const isRunEnd = (msg: string): boolean =>
   msg.endsWith('the run is stopped and its results discarded') ||
   msg.startsWith('the job was requeued elsewhere before its outcome was recorded');
 
+/**
+ * An interrupted job was taken up again when a node started it, or settled it without running it: cancelled
+ * while queued again, or (cancel asked while it ran on the killed node) cancelled at its next claim.
+ */
+const TAKEN_UP = ['job started', 'queued job cancelled', 'running job cancelled', 'job failed'];
+
 function readLines(file: string): LogLine[] {
   if (!fs.existsSync(file)) return [];
   const lines: LogLine[] = [];
@@ -84,7 +90,7 @@ export function readNodeLogs(nodes: readonly NodeHistory[]): LogFindings {
       }
       const killedAt = run.killedAt;
       const servedAgain = node.incarnations.slice(index + 1).find((later) => later.servingAt !== undefined)?.servingAt;
-      const resumed = open.map((id) => all.find((line) => line.jobId === id && line.time > killedAt && (line.msg === 'job started' || line.msg === 'queued job cancelled'))?.time);
+      const resumed = open.map((id) => all.find((line) => line.jobId === id && line.time > killedAt && TAKEN_UP.includes(line.msg))?.time);
       const moments = [servedAgain, ...resumed];
       const recoverMs = moments.every((t) => t !== undefined) ? Math.max(...(moments as number[])) - killedAt : undefined;
       kills.push({ node: node.name, killedAt, interrupted: open, recoverMs });
