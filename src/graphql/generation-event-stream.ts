@@ -34,6 +34,7 @@ export function generationEventStream(
   let failure: unknown;
   let done = false;
   let phase = -1;
+  let toldPosition: number | undefined; // the place the last QUEUED told
   const sentImages = new Set<string>();
 
   const unsubscribe = bus.subscribe(generationId, (delivered) => {
@@ -52,9 +53,12 @@ export function generationEventStream(
     if (event.type === 'IMAGE') {
       if (sentImages.has(event.image.id)) return;
       sentImages.add(event.image.id);
-    } else if (event.type === 'QUEUED' ? phase > PHASE.QUEUED : event.type === 'STARTED' && phase >= PHASE.STARTED) {
-      return; // stale, or already told by the stored snapshot (QUEUED repeats only to move the place)
+    } else if (event.type === 'QUEUED' ? phase > PHASE.QUEUED || event.position === toldPosition : event.type === 'STARTED' && phase >= PHASE.STARTED) {
+      // Stale, or already told by the stored snapshot; QUEUED repeats only to move the place, and nodes of a
+      // cluster may each publish the same place.
+      return;
     }
+    if (event.type === 'QUEUED') toldPosition = event.position;
     phase = Math.max(phase, PHASE[event.type]);
     ready.push(event);
     if (TERMINAL_EVENT_TYPES.has(event.type)) finish();

@@ -79,8 +79,18 @@ export function checkOperation(
   return { cost: measured.cost };
 }
 
+type Shape = { depth: number; aliases: number; directives: number };
+
+/**
+ * Shapes measured, by document: Apollo hands the same DocumentNode for the same query text (its document cache),
+ * so an operation a client sends again and again is measured once. The shape depends on the text alone.
+ */
+const measuredShapes = new WeakMap<DocumentNode, Shape>();
+
 /** Depth, aliases and directives of the document's deepest, widest operation, counted by graphql-armor's rules. */
-function measureShape(schema: GraphQLSchema, document: DocumentNode): { depth: number; aliases: number; directives: number } {
+function measureShape(schema: GraphQLSchema, document: DocumentNode): Shape {
+  const known = measuredShapes.get(document);
+  if (known) return known;
   const shape = { depth: 0, aliases: 0, directives: 0 };
   // The rules run with no limit of their own: each reports what it counted, and the limits are compared above,
   // so that the error can say by how much.
@@ -100,6 +110,7 @@ function measureShape(schema: GraphQLSchema, document: DocumentNode): { depth: n
     blockFieldSuggestion: { enabled: false },
   }).protect();
   validate(schema, document, validationRules);
+  measuredShapes.set(document, shape);
   return shape;
 }
 

@@ -16,7 +16,7 @@ test('/ready is 200 while the database answers, and 503 naming the database once
   if (!database) return t.skip(NO_POSTGRES);
   const server = await startTestServer({ dataDir: await tempDataDir(), databaseUrl: database.url, workers: 0 });
   try {
-    assert.deepEqual(await ready(server.url), { status: 200, body: { status: 'ready', checks: { database: 'ok', models: 'ok' } } });
+    assert.deepEqual(await ready(server.url), { status: 200, body: { status: 'ready', checks: { node: 'ok', database: 'ok', models: 'ok' } } });
     await database.drop(); // WITH (FORCE): the server's connections end and the database no longer exists
     const after = await ready(server.url);
     assert.equal(after.status, 503);
@@ -52,7 +52,7 @@ test('/ready checks Redis on a cluster node', async (t) => {
   if (!redis) return t.skip(NO_REDIS);
   const server = await startTestServer({ dataDir: await tempDataDir(), workers: 0, redisUrl: redis.url, redisPrefix: redis.prefix });
   try {
-    assert.deepEqual(await ready(server.url), { status: 200, body: { status: 'ready', checks: { database: 'ok', redis: 'ok', models: 'ok' } } });
+    assert.deepEqual(await ready(server.url), { status: 200, body: { status: 'ready', checks: { node: 'ok', database: 'ok', redis: 'ok', models: 'ok' } } });
   } finally {
     await server.close();
     assert.deepEqual(await redis.cleanUp(), []);
