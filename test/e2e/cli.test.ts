@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { CatalogDocument, GenerateDocument, GenerationDocument } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
 import { analyseImage } from '../support/shape-analyser.js';
-import { MAIN, serve } from '../support/server-process.js';
+import { MAIN, serve } from '../support/node-process.js';
 import { tempDataDir, tinyModelsDir } from '../support/test-server.js';
 
 const REPO_ROOT = path.resolve(path.dirname(MAIN), '../..');

@@ -6,7 +6,7 @@ import type { Client } from 'graphql-ws';
 import { GenerateDocument, GenerationEventsDocument, type GenerationEventsSubscription } from '../generated/operations.js';
 import { collectSubscription, requestData, wsClient } from '../support/graphql-client.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
-import { serve } from '../support/server-process.js';
+import { serve } from '../support/node-process.js';
 import { NO_REDIS, openTestRedis, type TestRedis } from '../support/test-redis.js';
 import { tempDataDir, tinyModelsDir } from '../support/test-server.js';
 
@@ -38,7 +38,7 @@ function assertRunFrom(events: Event[], firstStep: number, label: string): void 
 test('a node whose ATELIER_REDIS_URL cannot be reached stops at once with a message naming it (and no password)', { timeout: 60_000 }, async () => {
   const started = serve({ ATELIER_DATA_DIR: await tempDataDir(), ATELIER_MODELS_DIR: await tinyModelsDir(), ATELIER_DEFAULT_MODEL: 'tiny', ATELIER_REDIS_URL: 'redis://:hunter2@127.0.0.1:1' });
   await assert.rejects(started, (error: Error) => {
-    assert.match(error.message, /exited with 1: Invalid setting ATELIER_REDIS_URL: redis:\/\/:\*\*\*@127\.0\.0\.1:1 cannot be reached \(connect ECONNREFUSED/);
+    assert.match(error.message, /exited with 1 before logging "Atelier is serving": [\s\S]*Invalid setting ATELIER_REDIS_URL: redis:\/\/:\*\*\*@127\.0\.0\.1:1 cannot be reached \(connect ECONNREFUSED/);
     assert.doesNotMatch(error.message, /hunter2/);
     return true;
   });
