@@ -50,6 +50,10 @@ export interface KillRecord {
   interrupted: string[];
   /** From the kill until the node served again (/health) and every interrupted job had started again; undefined: never. */
   recoverMs: number | undefined;
+  /** When the node served again; undefined: never. */
+  servedAgainAt: number | undefined;
+  /** Interrupted jobs no later line takes up (their run may have ended just before the kill cut its last line off). */
+  notTakenUp: string[];
 }
 
 export interface LogFindings {
@@ -93,7 +97,8 @@ export function readNodeLogs(nodes: readonly NodeHistory[]): LogFindings {
       const resumed = open.map((id) => all.find((line) => line.jobId === id && line.time > killedAt && TAKEN_UP.includes(line.msg))?.time);
       const moments = [servedAgain, ...resumed];
       const recoverMs = moments.every((t) => t !== undefined) ? Math.max(...(moments as number[])) - killedAt : undefined;
-      kills.push({ node: node.name, killedAt, interrupted: open, recoverMs });
+      const notTakenUp = open.filter((_id, i) => resumed[i] === undefined);
+      kills.push({ node: node.name, killedAt, interrupted: open, recoverMs, servedAgainAt: servedAgain, notTakenUp });
     });
   }
   kills.sort((a, b) => a.killedAt - b.killedAt);

@@ -57,6 +57,8 @@ export interface TrialCheck {
   counts: TrialCounts;
   /** Every file a row names (images, thumbnails, uploads): what a sweep must leave alone. */
   namedFiles: Set<string>;
+  /** Each job's row as the trial ended: whether it is terminal, and how many times it was claimed. */
+  jobs: Map<string, { terminal: boolean; attempts: number }>;
 }
 
 async function readRows(dataDir: string, databaseUrl: string | undefined): Promise<{ generations: GenerationRow[]; images: ImageRow[]; uploads: string[] }> {
@@ -132,7 +134,8 @@ export async function checkTrial(
     }
     for (const image of own) compareWithReferences(row, image, references, counts, failures);
   }
-  return { counts, namedFiles: checkFiles(images, uploads, files, counts, failures) };
+  const jobs = new Map(generations.map((row) => [row.id, { terminal: TERMINAL.has(row.status), attempts: Number(row.attempts) }]));
+  return { counts, namedFiles: checkFiles(images, uploads, files, counts, failures), jobs };
 }
 
 function compareWithReferences(row: GenerationRow, image: ImageRow, references: Map<string, string>, counts: TrialCounts, failures: string[]): void {

@@ -118,9 +118,12 @@ export async function runTrial(
     const logs = await drainOpenRuns(nodes, Date.now() + 15_000);
     for (const node of nodes) if (!(await node.stop())) infrastructure.push(`${node.name} did not stop within 30 s of SIGTERM`);
     const files = await listStore(state.dataDir);
-    const { counts, namedFiles } = await checkTrial(state, work.accepted, logs, files, references);
+    const { counts, namedFiles, jobs } = await checkTrial(state, work.accepted, logs, files, references);
     counts.failures.push(...infrastructure, ...logs.openRuns.map((run) => `still running after its job ended: ${run}`));
-    for (const kill of logs.kills) if (kill.recoverMs === undefined) counts.failures.push(`${kill.node} killed at +${kill.killedAt - began} ms never recovered`);
+    for (const kill of logs.kills) {
+      if (kill.recoverMs === undefined) kill.recoverMs = finishedBeforeKill(kill, logs.starts, jobs);
+      if (kill.recoverMs === undefined) counts.failures.push(`${kill.node} killed at +${kill.killedAt - began} ms never recovered`);
+    }
     const sweeper = nodes.find((n) => n.servesApi)!;
     const sweep = counts.orphans + counts.temporary > 0 ? await checkSweep(sweeper, state.dataDir, files, namedFiles) : undefined;
     if (sweep?.problem) counts.failures.push(`sweep check: ${sweep.problem}`);
@@ -139,4 +142,18 @@ export function isFailure(counts: TrialCounts, sweep: SweepCheck | undefined): b
   const damage = counts.lost + counts.runTwice + counts.missing + counts.corrupt + counts.divergent;
   const failedNodes = counts.failures.some((f) => !f.startsWith('failed '));
   return damage > 0 || failedNodes || (sweep !== undefined && (sweep.problem !== undefined || sweep.leftAfter + sweep.removedNamed > 0));
+}
+
+/**
+ * A kill whose interrupted job no later line takes up recovered all the same when that job's run had ended: its
+ * row is terminal and was claimed no more often than it was started, so the run the kill cut off was its last
+ * (the outcome was written, the log line was not). Then the time to recover is until the node served again.
+ */
+function finishedBeforeKill(kill: KillRecord, starts: Map<string, number>, jobs: Map<string, { terminal: boolean; attempts: number }>): number | undefined {
+  if (kill.servedAgainAt === undefined) return undefined;
+  const ended = kill.notTakenUp.every((id) => {
+    const row = jobs.get(id);
+    return row !== undefined && row.terminal && row.attempts <= (starts.get(id) ?? 0);
+  });
+  return ended ? kill.servedAgainAt - kill.killedAt : undefined;
 }
