@@ -5,6 +5,7 @@ import type { ActiveRuns, Run } from './active-runs.js';
 import { toWorkerJob, type EngineOptions, type JobInputs } from './engine-request.js';
 import type { EventBus } from './events.js';
 import type { JobObserver } from './job-observer.js';
+import { OUTCOME_RETRY_DELAYS_MS, retryWrite, type RetryOptions } from './outcome-retry.js';
 import { LeaseLostError, type ClaimedJob, type ImageSink, type JobQueue, type StoredImage } from './job.js';
 import { DEFAULT_STORAGE_RETRY, ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
 import type { JobOutcome, WorkerPool } from './worker-pool.js';
@@ -101,22 +102,30 @@ export class JobRunner {
     this.service.publishPositions();
   }
 
-  /** The outcome, if the lease still holds: a run that lost it (requeued elsewhere meanwhile) records nothing. */
+  /**
+   * The outcome, if the lease still holds: a run that lost it (requeued elsewhere meanwhile) records nothing. A
+   * write the database does not answer is tried again while the lease holds (outcome-retry.ts).
+   */
   private async record(run: Run, outcome: JobOutcome, log: Logger): Promise<void> {
     const generationId = run.lease.id;
+    const retry: RetryOptions = {
+      delaysMs: OUTCOME_RETRY_DELAYS_MS,
+      giveUp: () => run.lost,
+      onRetry: (error, attempt, delayMs) => log.warn({ err: error, retry: attempt, retryInMs: delayMs }, 'recording the outcome failed; trying again'),
+    };
     switch (outcome.status) {
       case 'completed':
-        if (!(await this.queue.complete(run.lease, outcome.warnings))) return leaseGone(log);
+        if (!(await retryWrite(() => this.queue.complete(run.lease, outcome.warnings), retry))) return leaseGone(log);
         log.info({ warnings: outcome.warnings.length }, 'job completed');
         this.bus.publish({ type: 'COMPLETED', generationId, warnings: outcome.warnings });
         break;
       case 'cancelled':
-        if (!(await this.queue.markCancelled(run.lease))) return leaseGone(log);
+        if (!(await retryWrite(() => this.queue.markCancelled(run.lease), retry))) return leaseGone(log);
         log.info('running job cancelled');
         this.bus.publish({ type: 'CANCELLED', generationId });
         break;
       case 'failed':
-        if (!(await this.queue.fail(run.lease, outcome.message))) return leaseGone(log);
+        if (!(await retryWrite(() => this.queue.fail(run.lease, outcome.message), retry))) return leaseGone(log);
         log.warn({ reason: outcome.message }, 'job failed');
         this.bus.publish({ type: 'FAILED', generationId, message: outcome.message });
         break;

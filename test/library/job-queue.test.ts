@@ -181,6 +181,10 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
         await sink.saveImage({ generationId: job.id, lease: second, index: 0, seed: 42n, width: 64, height: 64, png });
         assert.equal(await nodeB.complete(second), true);
         assert.equal(await nodeA.complete(first), false, 'a late complete after another node completed changes nothing');
+        // node-b's write tried again (its first answer lost on the way back) finds its own outcome: still true;
+        // another outcome under the same lease is not.
+        assert.equal(await nodeB.complete(second), true);
+        assert.equal(await nodeB.fail(second, 'late'), false);
         row = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: job.id }, include: { images: true } });
         assert.deepEqual([row.status, row.claimedBy, row.images.length], ['COMPLETED', 'node-b', 1]);
       } finally {

@@ -1,5 +1,5 @@
 /** The writes of a claimed run, each fenced by its lease (claimedBy and attempts), plus recovery and cancel requests. */
-import type { HeartbeatResult, Lease } from '../../generation/job.js';
+import type { GenerationStatus, HeartbeatResult, Lease } from '../../generation/job.js';
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 
 /** LISTEN/NOTIFY channels: jobs became claimable (no payload); a running job's cancel was asked for (its id). */
@@ -28,15 +28,20 @@ export class JobLeases {
     private readonly notify: boolean,
   ) {}
 
-  /** Moves a held run's job on; false (nothing changed) when the lease no longer holds. */
-  async settle(lease: Lease, data: Prisma.GenerationUpdateManyMutationInput): Promise<boolean> {
+  /**
+   * Moves a held run's job on; false (nothing changed) when the lease no longer holds. A write tried again after
+   * its answer was lost may find the row already moved to `data.status` under this very lease: that is true too.
+   */
+  async settle(lease: Lease, data: Prisma.GenerationUpdateManyMutationInput & { status: GenerationStatus }): Promise<boolean> {
     const { count } = await this.prisma.generation.updateMany({ where: heldBy(lease), data });
-    return count === 1;
+    if (count === 1) return true;
+    const done = { id: lease.id, claimedBy: lease.claimedBy, attempts: lease.attempts, status: data.status };
+    return data.status !== 'QUEUED' && (await this.prisma.generation.count({ where: done })) === 1;
   }
 
   /** RUNNING -> QUEUED for any node, now or after `notBefore`. */
-  async requeue(lease: Lease, data: Prisma.GenerationUpdateManyMutationInput = {}): Promise<boolean> {
-    const requeued = await this.settle(lease, { status: 'QUEUED', startedAt: null, heartbeatAt: null, claimedBy: null, ...data });
+  async requeue(lease: Lease, data: Pick<Prisma.GenerationUpdateManyMutationInput, 'error' | 'notBefore'> = {}): Promise<boolean> {
+    const requeued = await this.settle(lease, { ...data, status: 'QUEUED', startedAt: null, heartbeatAt: null, claimedBy: null });
     if (requeued && this.notify && data.notBefore == null) await notifyJobsAvailable(this.prisma);
     return requeued;
   }
