@@ -73,7 +73,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
   const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
   const catalog = new ModelCatalog(config.modelsDir, defaultModel);
-  const modelHealth = new ModelHealth(catalog, library.modelProblems, config.nodeId, logger);
+  // Only a PostgreSQL database can be shared with other nodes, whose failures this one must see.
+  const modelHealth = new ModelHealth(catalog, library.modelProblems, config.nodeId, logger, database.kind === 'postgresql');
   const pool =
     config.workers > 0 && config.role !== 'api'
       ? new WorkerPool(

@@ -28,12 +28,16 @@ export class ModelHealth implements InstalledModels {
   private readonly mine = new Map<string, { fingerprint: string; problem: string }>();
   /** Models loaded here since start: a record this node left before a restart is cleared once, on the first load. */
   private readonly loadedOnce = new Set<string>();
+  /** The records as last read, kept while no other node can change them (the embedded database). */
+  private kept: Promise<ModelProblemRecord[]> | undefined;
 
   constructor(
     private readonly catalog: ModelCatalog,
     private readonly store: ModelProblemStore,
     private readonly nodeId: string,
     private readonly logger: Logger,
+    /** Whether other nodes write records too (a shared PostgreSQL); false on the embedded database. */
+    private readonly sharedRecords = true,
   ) {}
 
   get defaultModel(): string {
@@ -87,6 +91,7 @@ export class ModelHealth implements InstalledModels {
     } catch (recordError) {
       this.logger.warn({ err: recordError, model: model.name }, 'could not record a model problem for the other nodes');
     }
+    this.recordsChanged();
     this.logger.error({ model: model.name, problem: error }, `model "${model.name}" is marked unusable until it loads again or its folder changes`);
     return `model "${model.name}" ${problem}`;
   }
@@ -97,6 +102,7 @@ export class ModelHealth implements InstalledModels {
     if (!hadProblem && this.loadedOnce.has(model.name)) return;
     this.loadedOnce.add(model.name);
     await this.store.clear(model.name, this.nodeId);
+    this.recordsChanged();
     if (hadProblem) this.logger.info({ model: model.name }, `model "${model.name}" loads again`);
   }
 
@@ -105,7 +111,7 @@ export class ModelHealth implements InstalledModels {
    * it now. A record of a folder changed since (repaired, replaced) is stale: ignored here and removed.
    */
   private async currentProblems(): Promise<Map<string, string>> {
-    const records = await this.store.list();
+    const records = await this.records();
     if (records.length === 0) return new Map();
     const models = new Map((await this.catalog.list()).map((model) => [model.name, model]));
     const fingerprints = new Map<string, Promise<string>>();
@@ -124,6 +130,28 @@ export class ModelHealth implements InstalledModels {
   }
 
   private forgetStale(record: ModelProblemRecord): void {
-    this.store.clear(record.model, record.nodeId, record.fingerprint).catch((error: unknown) => this.logger.warn({ err: error, model: record.model }, 'could not remove a stale model problem'));
+    this.store
+      .clear(record.model, record.nodeId, record.fingerprint)
+      .then(() => this.recordsChanged())
+      .catch((error: unknown) => this.logger.warn({ err: error, model: record.model }, 'could not remove a stale model problem'));
+  }
+
+  /**
+   * The stored records. Every generate asks: alone on its database, this node is the only one that changes
+   * them, so they are read once and kept until it does; shared with other nodes, they are read each time.
+   */
+  private records(): Promise<ModelProblemRecord[]> {
+    if (this.kept) return this.kept;
+    const read = this.store.list();
+    if (!this.sharedRecords) {
+      this.kept = read;
+      read.catch(() => this.kept === read && this.recordsChanged());
+    }
+    return read;
+  }
+
+  /** This node wrote or removed a record: the next question reads them again. */
+  private recordsChanged(): void {
+    this.kept = undefined;
   }
 }

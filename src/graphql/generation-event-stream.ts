@@ -112,6 +112,9 @@ export function generationEventStream(
     const live = await bus.liveState(generationId);
     if (!live) return stored;
     coveredSeq = live.seq;
+    // Still queued: the place worked out now is fresher than the last one published (those are coalesced).
+    const [only] = live.events;
+    if (live.events.length === 1 && only?.type === 'QUEUED' && last?.type === 'QUEUED') return [last];
     return live.events;
   }
 

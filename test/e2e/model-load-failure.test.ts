@@ -73,3 +73,32 @@ test('a model whose ONNX file is corrupt is unusable on every node until its fil
     await fs.rm(modelsDir, { recursive: true, force: true });
   }
 });
+
+test('alone on the embedded database, a node marks the model unusable and usable again from what it recorded', async () => {
+  // The embedded database has one node: the server keeps the records it read and refreshes them when it writes one.
+  const modelsDir = await tinyModelsFolder('corrupt-embedded', {});
+  await fs.cp(path.join(await tinyModelsDir(), 'tiny'), path.join(modelsDir, 'tiny'), { recursive: true });
+  const unet = path.join(modelsDir, 'tiny', 'unet', 'model.onnx');
+  const good = await fs.readFile(unet);
+  await fs.writeFile(unet, good.subarray(0, Math.floor(good.length / 2)));
+  const server = await startTestServer({ dataDir: await tempDataDir(), modelsDir, nodeId: 'alone' });
+  try {
+    assert.equal((await tinyModel(server.url)).usable, true, 'nothing tried to load it yet');
+    const failed = (await requestData(server.url, GenerateDocument, { input: { prompt: 'on a corrupt model', steps: 2 } })).generate;
+    assert.equal((await finishedGeneration(server.url, failed.id)).status, 'FAILED');
+    const marked = await tinyModel(server.url);
+    assert.equal(marked.usable, false);
+    assert.match(marked.problem ?? '', /could not be loaded on node alone/);
+    assert.equal((await request(server.url, GenerateDocument, { input: { prompt: 'refused', steps: 2 } })).errors?.[0]?.extensions?.reason, 'MODEL_UNUSABLE');
+
+    await fs.writeFile(unet, good);
+    assert.equal((await tinyModel(server.url)).usable, true, 'the repaired folder no longer matches the record');
+    const repaired = (await requestData(server.url, GenerateDocument, { input: { prompt: 'repaired', steps: 2 } })).generate;
+    assert.equal((await finishedGeneration(server.url, repaired.id)).status, 'COMPLETED');
+    assert.equal(await server.database.prisma.modelProblem.count(), 0, 'the record is gone');
+    assert.equal((await tinyModel(server.url)).usable, true);
+  } finally {
+    await server.close();
+    await fs.rm(modelsDir, { recursive: true, force: true });
+  }
+});

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
-import { GenerateDocument, GenerationDocument } from '../generated/operations.js';
+import { CancelGenerationDocument, GenerateDocument, GenerationDocument } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 import type { RunningServer } from '../../src/server.js';
 
-/** The claim-order read (library/queue/job-queue.ts readClaimOrder): the one statement that scans the queue. */
+/** The claim-order read (library/queue/job-queue.ts readQueuedRows): the one statement that scans the queue. */
 const CLAIM_ORDER_SCAN = /FROM "Generation" AS g JOIN "Account" AS a ON a\."id" = g\."ownerId"\s+WHERE g\."status" = 'QUEUED'\s*$/;
 
 describe("a queued job's status", () => {
@@ -51,8 +51,8 @@ describe("a queued job's status", () => {
     for (let i = 0; i < 10; i++) queued.push((await requestData(server.url, GenerateDocument, { input: { prompt: `job ${i}`, steps: 2, width: 64, height: 64 } })).generate.id);
     const short = await askEach(queued);
 
-    // 489 more rows written straight to the table, then one more job through the API: the server's own
-    // change makes it read the claim order again, with all 500 in it.
+    // 489 more rows written straight to the table (as another node would), then one more job through the
+    // API, cancelled: the server's own cancel makes it read the claim order again, with the 489 in it.
     const { prisma } = server.database;
     const promptId = (await prisma.generation.findUniqueOrThrow({ where: { id: queued[0]! } })).promptId;
     await prisma.$executeRaw`
@@ -60,12 +60,14 @@ describe("a queued job's status", () => {
       SELECT 'bulk' || lpad(i::text, 4, '0'), ${promptId}, 'tiny', 'euler', 2, 7, 64, 64, i, 1, now() AT TIME ZONE 'UTC'
       FROM generate_series(1, 489) AS i ORDER BY i`;
     const bulk = (await prisma.generation.findMany({ where: { id: { startsWith: 'bulk' } }, orderBy: { queueOrder: 'asc' }, select: { id: true } })).map((row) => row.id);
+    const cancelled = (await requestData(server.url, GenerateDocument, { input: { prompt: 'job cancelled', steps: 2, width: 64, height: 64 } })).generate;
+    await requestData(server.url, CancelGenerationDocument, { id: cancelled.id });
     const last = (await requestData(server.url, GenerateDocument, { input: { prompt: 'job 500', steps: 2, width: 64, height: 64 } })).generate;
     assert.equal(last.queuePosition, 500);
     const long = await askEach([...queued, ...bulk, last.id]);
 
     assert.equal(long.perQuery, short.perQuery, `statements per status query: ${short.perQuery} with 10 queued, ${long.perQuery} with 500`);
-    // At most the one read that follows the last enqueue (by the first asker or the position events); none per question.
+    // At most the one read that follows the cancel (by the first asker or the position events); none per question.
     assert.ok(short.scans <= 1 && long.scans <= 1, `claim-order scans: ${short.scans} for 10 questions, ${long.scans} for 500`);
   });
 });

@@ -1,6 +1,7 @@
 /** Accounts and their API keys in the database: what `npm run keys` and the admin mutations change. */
 import type { Role, Viewer } from '../../accounts/viewer.js';
 import type { PrismaClient } from '../db/generated/client.js';
+import { Batches } from '../support/batches.js';
 
 export interface AccountRecord {
   id: string;
@@ -23,11 +24,21 @@ const KEY_FIELDS = { id: true, prefix: true, createdAt: true, revokedAt: true, a
 export class AccountStore {
   constructor(private readonly prisma: PrismaClient) {}
 
+  /** Every request asks viewerForKeyHash: those that arrive together are answered by one statement. */
+  private readonly keyLookups = new Batches<string, Viewer | null>((hashes) => this.viewersForKeyHashes(hashes), { maxSize: 100, maxRunning: 1 });
+
   /** The account of an unrevoked key with this hash; null for none. */
-  async viewerForKeyHash(hash: string): Promise<Viewer | null> {
-    const key = await this.prisma.apiKey.findUnique({ where: { hash }, select: { revokedAt: true, account: { select: ACCOUNT_FIELDS } } });
-    if (!key || key.revokedAt !== null) return null;
-    return { accountId: key.account.id, name: key.account.name, role: key.account.role };
+  viewerForKeyHash(hash: string): Promise<Viewer | null> {
+    return this.keyLookups.add(hash);
+  }
+
+  private async viewersForKeyHashes(hashes: string[]): Promise<(Viewer | null)[]> {
+    const rows = await this.prisma.$queryRaw<(Viewer & { hash: string })[]>`
+      SELECT k."hash", a."id" AS "accountId", a."name", a."role"::text AS "role"
+      FROM "ApiKey" AS k JOIN "Account" AS a ON a."id" = k."accountId"
+      WHERE k."hash" = ANY(${hashes}) AND k."revokedAt" IS NULL`;
+    const byHash = new Map(rows.map(({ hash, ...viewer }) => [hash, viewer]));
+    return hashes.map((hash) => byHash.get(hash) ?? null);
   }
 
   findAccount(name: string): Promise<AccountRecord | null> {

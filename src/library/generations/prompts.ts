@@ -40,24 +40,54 @@ export async function recordPromptUse(tx: Prisma.TransactionClient, text: string
   return prompt;
 }
 
+/** One prompt used once by one account, for promptUseCtes. */
+export interface PromptUse {
+  text: string;
+  ownerId: string;
+  /** The prompt's id if its text is new. */
+  newId: string;
+  at: Date;
+}
+
 /**
- * recordPromptUse as SQL, for a statement that also writes the row using the prompt (one round trip, atomic
- * by itself): two common table expressions, `prompt` (its `id` and stored `text`) and `prompt_use`, to follow
- * a WITH. `newId` becomes the prompt's id if the text is new.
+ * recordPromptUse as SQL for many uses at once, for a statement that also writes the rows using the prompts
+ * (one round trip, atomic by itself): two common table expressions to follow a WITH, `prompt` (`id`, stored
+ * `text` and `normalizedKey` of every prompt used) and `prompt_use`. Uses of one prompt are counted together:
+ * one INSERT ... ON CONFLICT may not touch a row twice.
  */
-export function promptUseCtes(text: string, ownerId: string, newId: string, now: Date): Prisma.Sql {
-  const normalized = normalizePrompt(text);
+export function promptUseCtes(uses: readonly PromptUse[]): Prisma.Sql {
+  const prompts = new Map<string, { use: PromptUse; normalized: string; count: number; at: Date }>();
+  const owners = new Map<string, { key: string; ownerId: string; count: number; at: Date }>();
+  for (const use of uses) {
+    const normalized = normalizePrompt(use.text);
+    const key = promptKey(normalized);
+    const prompt = prompts.get(key) ?? { use, normalized, count: 0, at: use.at };
+    prompts.set(key, { ...prompt, count: prompt.count + 1, at: later(prompt.at, use.at) });
+    const ownerKey = `${key}/${use.ownerId}`;
+    const owner = owners.get(ownerKey) ?? { key, ownerId: use.ownerId, count: 0, at: use.at };
+    owners.set(ownerKey, { ...owner, count: owner.count + 1, at: later(owner.at, use.at) });
+  }
+  const promptRows = [...prompts].map(
+    ([key, { use, normalized, count, at }]) =>
+      Prisma.sql`(CAST(${use.newId} AS text), CAST(${use.text.trim()} AS text), CAST(${normalized} AS text), CAST(${key} AS text), CAST(${count} AS integer), ${at}::timestamp(3))`,
+  );
+  const ownerRows = [...owners.values()].map(({ key, ownerId, count, at }) => Prisma.sql`(CAST(${key} AS text), CAST(${ownerId} AS text), CAST(${count} AS integer), ${at}::timestamp(3))`);
   return Prisma.sql`
     prompt AS (
       INSERT INTO "Prompt" ("id", "text", "normalized", "normalizedKey", "useCount", "createdAt", "lastUsedAt")
-      VALUES (${newId}, ${text.trim()}, ${normalized}, ${promptKey(normalized)}, 1, ${now}::timestamp(3), ${now}::timestamp(3))
-      ON CONFLICT ("normalizedKey") DO UPDATE SET "useCount" = "Prompt"."useCount" + 1, "lastUsedAt" = EXCLUDED."lastUsedAt"
-      RETURNING "id", "text"
+      SELECT n."id", n."text", n."normalized", n."key", n."uses", n."at", n."at" FROM (VALUES ${Prisma.join(promptRows)}) AS n("id", "text", "normalized", "key", "uses", "at")
+      ON CONFLICT ("normalizedKey") DO UPDATE SET "useCount" = "Prompt"."useCount" + EXCLUDED."useCount", "lastUsedAt" = EXCLUDED."lastUsedAt"
+      RETURNING "id", "text", "normalizedKey"
     ), prompt_use AS (
       INSERT INTO "PromptUse" ("promptId", "ownerId", "useCount", "createdAt", "lastUsedAt")
-      SELECT "id", ${ownerId}, 1, ${now}::timestamp(3), ${now}::timestamp(3) FROM prompt
-      ON CONFLICT ("promptId", "ownerId") DO UPDATE SET "useCount" = "PromptUse"."useCount" + 1, "lastUsedAt" = EXCLUDED."lastUsedAt"
+      SELECT prompt."id", u."ownerId", u."uses", u."at", u."at" FROM (VALUES ${Prisma.join(ownerRows)}) AS u("key", "ownerId", "uses", "at")
+      JOIN prompt ON prompt."normalizedKey" = u."key"
+      ON CONFLICT ("promptId", "ownerId") DO UPDATE SET "useCount" = "PromptUse"."useCount" + EXCLUDED."useCount", "lastUsedAt" = EXCLUDED."lastUsedAt"
     )`;
+}
+
+function later(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
 }
 
 /** One use fewer (its generation was deleted), in the total and in the owner's count; the dates stay. */

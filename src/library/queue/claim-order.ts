@@ -8,6 +8,27 @@ export interface QueuedEntry {
   queueOrder: bigint;
 }
 
+/** A QUEUED job's row as the claim order is read: with its account's last turn and its back-off, if any. */
+export interface QueuedRow extends QueuedEntry {
+  /** The account's lastServedAt in microseconds since the epoch; null when never served. */
+  served: bigint | null;
+  /** When the job waits out a back-off (notBefore still ahead); null when it can be claimed now. */
+  waitUntil: Date | null;
+}
+
+/**
+ * Every QUEUED job in the order claimNext will hand them out, then the jobs waiting out a back-off, soonest
+ * first: they are claimed only once their time has come. Rows of one account carry the same `served`; where
+ * they differ (a row added after the others were read), the first row's is the account's.
+ */
+export function orderOfQueuedRows(rows: readonly QueuedRow[]): string[] {
+  const ready = rows.filter((row) => row.waitUntil === null);
+  const waiting = rows.filter((row) => row.waitUntil !== null).sort((a, b) => a.waitUntil!.getTime() - b.waitUntil!.getTime());
+  const served = new Map<string, bigint | null>();
+  for (const row of rows) if (!served.has(row.ownerId)) served.set(row.ownerId, row.served);
+  return [...claimOrder(ready, served), ...waiting.map((row) => row.id)];
+}
+
 /**
  * The claims claimNext would make, one after another, if nothing more were queued. It mirrors the claim's
  * ORDER BY exactly: highest priority first; among equal priorities the account whose `lastServed` is oldest

@@ -1,8 +1,12 @@
-/** A new job as one SQL statement: its prompt's use counted and its Generation row inserted, atomic, in one round trip. */
+/**
+ * New jobs as one SQL statement: their prompts' uses counted and their Generation rows inserted, atomic, in
+ * one round trip however many jobs it holds (the queue sends the jobs that arrive together as one batch).
+ */
 import { LOCAL_ACCOUNT_ID } from '../../accounts/viewer.js';
 import type { CheckedParams, Job, JobOrigin } from '../../generation/job.js';
 import { Prisma } from '../db/generated/client.js';
-import { promptUseCtes } from '../generations/prompts.js';
+import { normalizePrompt, promptKey, promptUseCtes } from '../generations/prompts.js';
+import type { QueuedRow } from './claim-order.js';
 import { COLUMN_SQL_TYPES, parameterColumns } from '../stored-parameters.js';
 import { newRowId } from '../support/row-id.js';
 
@@ -12,42 +16,99 @@ export interface InitSource {
   initUploadId: string | null;
 }
 
+/** One job of a batch, as the queue accepted it. */
+export interface NewJob {
+  /** The row's id, chosen before the statement runs: the rows it returns are matched by it. */
+  id: string;
+  params: CheckedParams;
+  origin: JobOrigin;
+  init: InitSource;
+  now: Date;
+}
+
+/** What the statement returns for each job: its prompt, and what the claim order needs of it. */
+export interface EnqueuedRow extends Omit<QueuedRow, 'waitUntil'> {
+  promptId: string;
+  promptText: string;
+}
+
 /**
- * The statement that queues `params`: what DatabaseJobQueue.enqueue did in an interactive transaction of
- * five round trips (held across event-loop turns, so under load transactions waited for a connection and
- * timed out). A statement is atomic by itself: the prompt's counts and the row commit together or not at all.
+ * The statement that queues `jobs`: what DatabaseJobQueue.enqueue once did in an interactive transaction of
+ * five round trips per job (held across event-loop turns, so under load transactions waited for a connection
+ * and timed out). A statement is atomic by itself: the prompts' counts and the rows commit together or not at
+ * all. The rows are inserted in the batch's order, so queueOrder keeps the order the jobs were accepted in.
  */
-export function enqueueStatement(params: CheckedParams, origin: JobOrigin, init: InitSource, now: Date): { sql: Prisma.Sql; id: string } {
-  const id = newRowId();
-  const ownerId = origin.ownerId ?? LOCAL_ACCOUNT_ID;
-  const parameters = Object.entries(parameterColumns(params)) as [keyof typeof COLUMN_SQL_TYPES, unknown][];
-  const columns: [string, Prisma.Sql][] = [
-    ['id', Prisma.sql`${id}`],
-    ['promptId', Prisma.sql`prompt."id"`],
-    ...parameters.map(([name, value]): [string, Prisma.Sql] => [name, Prisma.sql`CAST(${value} AS ${Prisma.raw(COLUMN_SQL_TYPES[name])})`]),
-    ['initImageId', Prisma.sql`${init.initImageId}`],
-    ['initUploadId', Prisma.sql`${init.initUploadId}`],
-    ['maskUploadId', Prisma.sql`${params.maskImageId}`],
-    ['usedInitImage', Prisma.sql`${params.initImageId !== null}`],
-    ['usedMask', Prisma.sql`${params.maskImageId !== null}`],
-    ['remixOfImageId', Prisma.sql`${origin.remixOfImageId ?? null}`],
-    ['ownerId', Prisma.sql`${ownerId}`],
-    ['visibility', Prisma.sql`CAST(${origin.visibility ?? 'PRIVATE'} AS "Visibility")`],
-    ['batchSize', Prisma.sql`CAST(${params.batchSize} AS integer)`],
-    ['previewMethod', Prisma.sql`CAST(${params.previewMethod} AS "PreviewMethod")`],
-    ['priority', Prisma.sql`CAST(${params.priority} AS integer)`],
-    ['createdAt', Prisma.sql`${now}::timestamp(3)`],
+export function enqueueStatement(jobs: readonly NewJob[]): Prisma.Sql {
+  const uses = jobs.map(({ params, origin, now }) => ({ text: params.prompt, ownerId: ownerOf(origin), newId: newRowId(), at: now }));
+  const rows = jobs.map((job, order) => jobColumns(job, order));
+  const names = rows[0]!.map(([name]) => Prisma.raw(`"${name}"`));
+  const values = rows.map((columns) => Prisma.sql`(${Prisma.join(columns.map(([, value]) => value))})`);
+  const inserted = GENERATION_COLUMNS.map((name) => Prisma.raw(`j."${name}"`));
+  return Prisma.sql`
+    WITH ${promptUseCtes(uses)}
+    INSERT INTO "Generation" ("promptId", ${Prisma.join(GENERATION_COLUMNS.map((name) => Prisma.raw(`"${name}"`)))})
+    SELECT prompt."id", ${Prisma.join(inserted)}
+    FROM (VALUES ${Prisma.join(values)}) AS j(${Prisma.join(names)}) JOIN prompt ON prompt."normalizedKey" = j."promptKey"
+    ORDER BY j."batchOrder"
+    RETURNING "id", "promptId", (SELECT p."text" FROM prompt AS p WHERE p."id" = "Generation"."promptId") AS "promptText",
+      "ownerId", "priority", "queueOrder", (SELECT (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint FROM "Account" AS a WHERE a."id" = "Generation"."ownerId") AS "served"`;
+}
+
+/** The Generation columns a new job's row sets itself (the rest keep their defaults); promptId comes from the join. */
+const GENERATION_COLUMNS = [
+  'id',
+  ...(Object.keys(COLUMN_SQL_TYPES) as (keyof typeof COLUMN_SQL_TYPES)[]),
+  'initImageId',
+  'initUploadId',
+  'maskUploadId',
+  'usedInitImage',
+  'usedMask',
+  'remixOfImageId',
+  'ownerId',
+  'visibility',
+  'batchSize',
+  'previewMethod',
+  'priority',
+  'createdAt',
+] as const;
+
+type GenerationColumn = (typeof GENERATION_COLUMNS)[number];
+
+/** One VALUES row: every value cast to its column's type (a VALUES list takes its types from what it holds). */
+function jobColumns({ id, params, origin, init, now }: NewJob, order: number): [string, Prisma.Sql][] {
+  const text = (value: string | null) => Prisma.sql`CAST(${value} AS text)`;
+  const parameters = parameterColumns(params) as Record<keyof typeof COLUMN_SQL_TYPES, unknown>;
+  const column: Record<GenerationColumn, Prisma.Sql> = {
+    id: text(id),
+    ...(Object.fromEntries(
+      Object.entries(COLUMN_SQL_TYPES).map(([name, type]) => [name, Prisma.sql`CAST(${parameters[name as keyof typeof COLUMN_SQL_TYPES]} AS ${Prisma.raw(type)})`]),
+    ) as Record<keyof typeof COLUMN_SQL_TYPES, Prisma.Sql>),
+    initImageId: text(init.initImageId),
+    initUploadId: text(init.initUploadId),
+    maskUploadId: text(params.maskImageId),
+    usedInitImage: Prisma.sql`CAST(${params.initImageId !== null} AS boolean)`,
+    usedMask: Prisma.sql`CAST(${params.maskImageId !== null} AS boolean)`,
+    remixOfImageId: text(origin.remixOfImageId ?? null),
+    ownerId: text(ownerOf(origin)),
+    visibility: Prisma.sql`CAST(${origin.visibility ?? 'PRIVATE'} AS "Visibility")`,
+    batchSize: Prisma.sql`CAST(${params.batchSize} AS integer)`,
+    previewMethod: Prisma.sql`CAST(${params.previewMethod} AS "PreviewMethod")`,
+    priority: Prisma.sql`CAST(${params.priority} AS integer)`,
+    createdAt: Prisma.sql`${now}::timestamp(3)`,
+  };
+  return [
+    ['batchOrder', Prisma.sql`CAST(${order} AS integer)`],
+    ['promptKey', text(promptKey(normalizePrompt(params.prompt)))],
+    ...GENERATION_COLUMNS.map((name): [string, Prisma.Sql] => [name, column[name]]),
   ];
-  const sql = Prisma.sql`
-    WITH ${promptUseCtes(params.prompt, ownerId, newRowId(), now)}
-    INSERT INTO "Generation" (${Prisma.join(columns.map(([name]) => Prisma.raw(`"${name}"`)))})
-    SELECT ${Prisma.join(columns.map(([, value]) => value))} FROM prompt
-    RETURNING "id", "promptId", (SELECT "text" FROM prompt) AS "promptText"`;
-  return { sql, id };
+}
+
+function ownerOf(origin: JobOrigin): string {
+  return origin.ownerId ?? LOCAL_ACCOUNT_ID;
 }
 
 /** The job as enqueue returns it: what was asked, under the prompt's stored spelling (its first one). */
-export function queuedJob(params: CheckedParams, origin: JobOrigin, row: { id: string; promptText: string }, now: Date): Job {
+export function queuedJob({ params, origin, now }: NewJob, row: EnqueuedRow): Job {
   const { initImageKind: _kind, ...stored } = params;
   return {
     ...stored,
@@ -55,7 +116,7 @@ export function queuedJob(params: CheckedParams, origin: JobOrigin, row: { id: s
     id: row.id,
     status: 'QUEUED',
     createdAt: now,
-    ownerId: origin.ownerId ?? LOCAL_ACCOUNT_ID,
+    ownerId: ownerOf(origin),
     visibility: origin.visibility ?? 'PRIVATE',
   };
 }

@@ -3,9 +3,12 @@ import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, Heartbea
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
 import { JOB_INCLUDE, toJob } from '../records.js';
-import { claimOrder, type QueuedEntry } from './claim-order.js';
+import { orderOfQueuedRows, type QueuedRow } from './claim-order.js';
 import { ClaimOrderSnapshot } from './claim-order-snapshot.js';
-import { enqueueStatement, queuedJob } from './enqueue-statement.js';
+import { enqueueStatement, queuedJob, type EnqueuedRow, type NewJob } from './enqueue-statement.js';
+import { Batches } from '../support/batches.js';
+import { newRowId } from '../support/row-id.js';
+import { refusedByDatabase } from '../db/database-errors.js';
 import { JobLeases, notifyJobsAvailable } from './job-leases.js';
 
 export interface JobQueueOptions {
@@ -17,7 +20,12 @@ export interface JobQueueOptions {
   nodeId?: string;
   /** Tell other nodes through NOTIFY (PostgreSQL) when jobs become claimable and when a cancel is asked for. */
   notify?: boolean;
+  /** How many enqueue statements may run at once (1, the default, for the embedded database's one connection). */
+  concurrentEnqueues?: number;
 }
+
+/** Jobs per enqueue statement at most: about 40 parameters each, far below PostgreSQL's 65,535. */
+const MAX_ENQUEUE_BATCH = 100;
 
 /** The least time between two reads of the claim order: what a change made here waits at most for its position. */
 const CLAIM_ORDER_READ_SPACING_MS = 50;
@@ -32,20 +40,33 @@ const CLAIM_ORDER_READ_SPACING_MS = 50;
  * made here.
  */
 export class DatabaseJobQueue implements JobQueue {
-  private readonly claimOrder: ClaimOrderSnapshot;
+  private readonly claimOrder: ClaimOrderSnapshot<QueuedRow>;
   private readonly leases: JobLeases;
   private readonly nodeId: string;
+  /** Jobs that arrive together are inserted by one statement (group commit). */
+  private readonly enqueues: Batches<NewJob, Job>;
+  /** The counts every submit checks, for the requests that arrive together, by one statement. */
+  private readonly admissions: Batches<{ ownerId: string | null; since: Date }, AdmissionCounts>;
 
   constructor(
     private readonly prisma: PrismaClient,
     private readonly options: JobQueueOptions = {},
   ) {
-    this.claimOrder = new ClaimOrderSnapshot(() => this.readClaimOrder(), {
+    this.claimOrder = new ClaimOrderSnapshot({
+      read: () => this.readQueuedRows(),
+      order: orderOfQueuedRows,
+      id: (row) => row.id,
       maxAgeMs: options.positionsMaxAgeMs ?? 1000,
       minIntervalMs: CLAIM_ORDER_READ_SPACING_MS,
     });
     this.nodeId = options.nodeId ?? 'local';
     this.leases = new JobLeases(prisma, options.notify ?? false);
+    this.enqueues = new Batches((jobs) => this.enqueueBatch(jobs), {
+      maxSize: MAX_ENQUEUE_BATCH,
+      maxRunning: options.concurrentEnqueues ?? 1,
+      retryAlone: refusedByDatabase,
+    });
+    this.admissions = new Batches((asks) => this.admissionBatch(asks), { maxSize: MAX_ENQUEUE_BATCH, maxRunning: 1 });
   }
 
   /** How many times this queue read the claim order from the database (tests: not once per position asked). */
@@ -58,14 +79,20 @@ export class DatabaseJobQueue implements JobQueue {
     // found its kind already; other callers leave it to be looked up.
     const initId = params.initImageId;
     const fromUpload = initId !== null && (params.initImageKind ?? (await findStoredPicture(this.prisma, initId))?.kind) === 'upload';
-    const now = new Date();
-    const { sql } = enqueueStatement(params, origin, { initImageId: fromUpload ? null : initId, initUploadId: fromUpload ? initId : null }, now);
-    const [row] = await this.prisma.$queryRaw<{ id: string; promptId: string; promptText: string }[]>(sql);
-    // After the statement committed, so a woken worker finds the row: idle workers everywhere claim at once.
+    const init = { initImageId: fromUpload ? null : initId, initUploadId: fromUpload ? initId : null };
+    return this.enqueues.add({ id: newRowId(), params, origin, init, now: new Date() });
+  }
+
+  /** One statement for the jobs that arrived together; then one wake-up for every node's idle workers. */
+  private async enqueueBatch(jobs: NewJob[]): Promise<Job[]> {
+    const rows = await this.prisma.$queryRaw<EnqueuedRow[]>(enqueueStatement(jobs));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    // After the statement committed, so a woken worker finds the rows.
     if (this.options.notify) await notifyJobsAvailable(this.prisma);
-    this.claimOrder.changed();
-    this.options.onPromptUsed?.(row!.promptId);
-    return queuedJob(params, origin, row!, now);
+    this.claimOrder.added(rows.map(({ promptId: _p, promptText: _t, ...queued }) => ({ ...queued, waitUntil: null })));
+    const promptIds = new Set(rows.map((row) => row.promptId));
+    for (const promptId of promptIds) this.options.onPromptUsed?.(promptId);
+    return jobs.map((job) => queuedJob(job, byId.get(job.id)!));
   }
 
   async claimNext(): Promise<ClaimedJob | null> {
@@ -110,17 +137,33 @@ export class DatabaseJobQueue implements JobQueue {
     return { queued, recent: recent._count._all, oldestRecent: recent._min.createdAt };
   }
 
-  async admissionCounts(ownerId: string | null, since: Date): Promise<AdmissionCounts> {
-    // One round trip for every count submit() checks; each subquery has its index (status; ownerId, status;
-    // ownerId, createdAt). Imported pictures are stored COMPLETED without ever having started: never queued.
-    const [row] = await this.prisma.$queryRaw<{ queued: number; accountQueued: number; recent: number; oldestRecent: Date | null }[]>`
-      SELECT (SELECT count(*) FROM "Generation" WHERE "status" = 'QUEUED')::int AS "queued",
-        (SELECT count(*) FROM "Generation" WHERE "ownerId" = ${ownerId} AND "status" = 'QUEUED')::int AS "accountQueued",
-        count(*)::int AS "recent", min("createdAt") AS "oldestRecent"
-      FROM "Generation"
-      WHERE "ownerId" = ${ownerId} AND "createdAt" >= ${since}::timestamp(3) AND NOT ("status" = 'COMPLETED' AND "startedAt" IS NULL)`;
-    const { queued, accountQueued, recent, oldestRecent } = row!;
-    return { queued, account: ownerId === null ? null : { queued: accountQueued, recent, oldestRecent } };
+  admissionCounts(ownerId: string | null, since: Date): Promise<AdmissionCounts> {
+    return this.admissions.add({ ownerId, since });
+  }
+
+  /**
+   * One round trip for every count submit() checks, for all the requests that arrived together; each subquery
+   * has its index (status; ownerId, status; ownerId, createdAt). Imported pictures are stored COMPLETED without
+   * ever having started: never queued.
+   */
+  private async admissionBatch(asks: { ownerId: string | null; since: Date }[]): Promise<AdmissionCounts[]> {
+    const rows = await this.prisma.$queryRaw<{ ask: number; queued: number; accountQueued: number; recent: number; oldestRecent: Date | null }[]>`
+      WITH total AS (SELECT count(*)::int AS "queued" FROM "Generation" WHERE "status" = 'QUEUED')
+      SELECT o."ask"::int AS "ask", total."queued",
+        (SELECT count(*) FROM "Generation" WHERE "ownerId" = o."ownerId" AND "status" = 'QUEUED')::int AS "accountQueued",
+        recent."count"::int AS "recent", recent."oldest" AS "oldestRecent"
+      FROM unnest(${asks.map((_, i) => i)}::int[], ${asks.map((ask) => ask.ownerId)}::text[], ${asks.map((ask) => ask.since.toISOString())}::timestamp(3)[])
+        AS o("ask", "ownerId", "since")
+      CROSS JOIN total
+      CROSS JOIN LATERAL (
+        SELECT count(*) AS "count", min("createdAt") AS "oldest" FROM "Generation"
+        WHERE "ownerId" = o."ownerId" AND "createdAt" >= o."since" AND NOT ("status" = 'COMPLETED' AND "startedAt" IS NULL)
+      ) AS recent`;
+    const byAsk = new Map(rows.map((row) => [Number(row.ask), row]));
+    return asks.map(({ ownerId }, i) => {
+      const { queued, accountQueued, recent, oldestRecent } = byAsk.get(i)!;
+      return { queued, account: ownerId === null ? null : { queued: accountQueued, recent, oldestRecent } };
+    });
   }
 
   countQueued(): Promise<number> {
@@ -174,21 +217,14 @@ export class DatabaseJobQueue implements JobQueue {
     return (await this.claimOrder.current()).ids;
   }
 
-  /**
-   * Every QUEUED job in the order claimNext will hand them out (library/queue/claim-order.ts works it out),
-   * then the jobs waiting out a back-off, soonest first: they are claimed only once their time has come.
-   * The snapshot calls it, once per interval however many ask.
-   */
-  private async readClaimOrder(): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<(QueuedEntry & { served: bigint | null; waitUntil: Date | null })[]>`
+  /** Every QUEUED job as the claim order needs it; the snapshot calls it, once per interval however many ask. */
+  private async readQueuedRows(): Promise<QueuedRow[]> {
+    return this.prisma.$queryRaw<QueuedRow[]>`
       SELECT g."id", g."ownerId", g."priority", g."queueOrder",
         (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint AS "served",
         CASE WHEN g."notBefore" > (now() AT TIME ZONE 'UTC') THEN g."notBefore" END AS "waitUntil"
       FROM "Generation" AS g JOIN "Account" AS a ON a."id" = g."ownerId"
       WHERE g."status" = 'QUEUED'`;
-    const ready = rows.filter((row) => row.waitUntil === null);
-    const waiting = rows.filter((row) => row.waitUntil !== null).sort((a, b) => a.waitUntil!.getTime() - b.waitUntil!.getTime());
-    return [...claimOrder(ready, new Map(rows.map((row) => [row.ownerId, row.served]))), ...waiting.map((row) => row.id)];
   }
 
   heartbeat(leases: readonly Lease[]): Promise<HeartbeatResult> {
