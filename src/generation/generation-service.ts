@@ -18,6 +18,7 @@ import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
 import type { StorageRetryPolicy } from './storage-fault.js';
 import type { WorkerPool } from './worker-pool.js';
+import { READ_RETRY_DELAYS_MS, retryWrite, whileUnreachable } from './write-retry.js';
 
 /** The installed models as running a job needs them (ModelCatalog implements it). */
 export interface ModelFinder {
@@ -178,7 +179,9 @@ export class GenerationService {
     if (counts.queued >= this.options.maxQueuedJobs) throw new QueueFullError(this.options.maxQueuedJobs);
     if (limited && counts.account) checkAccountUsage(counts.account, accountLimits, now);
     const job = await this.queue.enqueue(params, origin);
-    const position = (await this.queue.position(job.id)) ?? 0; // 0: a worker claimed it already
+    // The job is accepted from here: a place the database does not tell at once must not answer otherwise.
+    const retry = whileUnreachable((error) => this.queue.isUnreachable(error), this.logger.child({ jobId: job.id }), 'reading the queue position', { delaysMs: READ_RETRY_DELAYS_MS });
+    const position = (await retryWrite(() => this.queue.position(job.id), retry)) ?? 0; // 0: a worker claimed it already
     this.logger.info({ jobId: job.id, position, model: job.model, steps: job.steps }, 'job queued');
     this.bus.publish({ type: 'QUEUED', generationId: job.id, position });
     this.positions.published(job.id, position);
@@ -246,7 +249,10 @@ export class GenerationService {
     }
     this.pumping = true;
     void this.claimWhileIdle()
-      .catch((error: unknown) => this.logger.error({ err: error }, 'claiming jobs failed'))
+      .catch((error: unknown) => {
+        if (this.queue.isUnreachable(error)) this.logger.warn({ err: error }, 'claiming jobs failed: the database did not answer');
+        else this.logger.error({ err: error }, 'claiming jobs failed');
+      })
       .finally(() => {
         this.pumping = false;
         if (this.pumpAgain && !this.stopped) {
@@ -261,7 +267,15 @@ export class GenerationService {
       const job = await this.queue.claimNext();
       if (!job) return;
       const model = await this.models.find(job.model).catch(() => undefined);
-      const loadProblem = await this.observer.claimed(job, model);
+      let loadProblem: string | undefined;
+      try {
+        loadProblem = await this.observer.claimed(job, model);
+      } catch (error) {
+        // A read the database did not answer: the job goes back at once rather than waiting to go stale.
+        this.logger.warn({ err: error, jobId: job.id }, 'preparing a claimed job failed; it is queued again');
+        await this.queue.release(job);
+        return;
+      }
       const inputs = await readJobInputs(job, this.images);
       if (this.draining) {
         await this.queue.release(job);

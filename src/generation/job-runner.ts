@@ -1,14 +1,17 @@
-/** Runs one claimed job on the pool: stores its images as they come, and records its outcome while its lease holds. */
+/**
+ * Runs one claimed job on the pool: stores its images as they come, and records its outcome while its lease holds;
+ * a write the database does not answer is tried again meanwhile.
+ */
 import type { ModelFolder } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
 import type { ActiveRuns, Run } from './active-runs.js';
 import { toWorkerJob, type EngineOptions, type JobInputs } from './engine-request.js';
 import type { EventBus } from './events.js';
 import type { JobObserver } from './job-observer.js';
-import { OUTCOME_RETRY_DELAYS_MS, retryWrite, type RetryOptions } from './outcome-retry.js';
 import { LeaseLostError, type ClaimedJob, type ImageSink, type JobQueue, type StoredImage } from './job.js';
 import { DEFAULT_STORAGE_RETRY, ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
 import type { JobOutcome, WorkerPool } from './worker-pool.js';
+import { retryWrite, whileUnreachable, type RetryOptions } from './write-retry.js';
 
 /** What the runner asks of the service that owns it. */
 export interface RunnerHooks {
@@ -59,7 +62,9 @@ export class JobRunner {
           onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),
           onImage: (image) => {
             if (run.lost) return;
-            const saved = this.images.saveImage({ generationId: job.id, lease: run.lease, ...image }).then(
+            // Files are content-addressed and the row is keyed by (generation, index): a retried save is the same save.
+            const save = () => this.images.saveImage({ generationId: job.id, lease: run.lease, ...image });
+            const saved = retryWrite(save, this.retry(run, `storing image ${image.index}`, log)).then(
               (stored) => {
                 this.observer.imageStored();
                 this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored });
@@ -78,6 +83,7 @@ export class JobRunner {
       if (run.lost) return;
       if (failed && 'error' in failed && outcome.status === 'completed') {
         if (failed.error instanceof ImageStorageError && !this.service.stopped()) return this.storageFault(job, run, failed.error, log);
+        if (this.queue.isUnreachable(failed.error)) return this.giveBack(run, log);
         outcome = { status: 'failed', message: `storing an image failed: ${failed.error instanceof Error ? failed.error.message : String(failed.error)}` };
       }
     }
@@ -96,23 +102,35 @@ export class JobRunner {
       return this.record(run, { status: 'failed', message: storageFaultMessage(fault, job.attempts, policy) }, log);
     }
     const delayMs = retryDelayMs(policy, job.attempts);
-    if (!(await this.queue.retryLater(run.lease, storageFaultMessage(fault, job.attempts, policy, delayMs), new Date(Date.now() + delayMs)))) return leaseGone(log);
+    const message = storageFaultMessage(fault, job.attempts, policy, delayMs);
+    const retryLater = () => this.queue.retryLater(run.lease, message, new Date(Date.now() + delayMs));
+    if (!(await retryWrite(retryLater, this.retry(run, 'queueing the job again', log)))) return leaseGone(log);
     log.error({ err: fault, attempts: job.attempts, retryInMs: delayMs }, 'the image store cannot be written; the job runs again later');
     setTimeout(() => this.service.pump(), delayMs).unref();
     this.service.publishPositions();
   }
 
   /**
-   * The outcome, if the lease still holds: a run that lost it (requeued elsewhere meanwhile) records nothing. A
-   * write the database does not answer is tried again while the lease holds (outcome-retry.ts).
+   * The database did not answer an image row's write for as long as the retries last: nothing wrong with the
+   * job, so it goes back to the queue (for any node) instead of failing; if that write is not answered either,
+   * the job goes stale and is queued again all the same.
    */
+  private async giveBack(run: Run, log: Logger): Promise<void> {
+    if (!(await retryWrite(() => this.queue.release(run.lease), this.retry(run, 'giving the job back', log)))) return leaseGone(log);
+    log.warn('the database did not answer while the images were stored; the job is queued again');
+    this.service.publishPositions();
+    this.service.pump();
+  }
+
+  /** A write of this run that the database does not answer is tried again while the lease holds (write-retry.ts). */
+  private retry(run: Run, what: string, log: Logger): RetryOptions {
+    return whileUnreachable((error) => this.queue.isUnreachable(error), log, what, { giveUp: () => run.lost });
+  }
+
+  /** The outcome, if the lease still holds: a run that lost it (requeued elsewhere meanwhile) records nothing. */
   private async record(run: Run, outcome: JobOutcome, log: Logger): Promise<void> {
     const generationId = run.lease.id;
-    const retry: RetryOptions = {
-      delaysMs: OUTCOME_RETRY_DELAYS_MS,
-      giveUp: () => run.lost,
-      onRetry: (error, attempt, delayMs) => log.warn({ err: error, retry: attempt, retryInMs: delayMs }, 'recording the outcome failed; trying again'),
-    };
+    const retry = this.retry(run, 'recording the outcome', log);
     switch (outcome.status) {
       case 'completed':
         if (!(await retryWrite(() => this.queue.complete(run.lease, outcome.warnings), retry))) return leaseGone(log);

@@ -185,6 +185,12 @@ export interface JobQueue {
    * node running them is gone. Returns how many.
    */
   requeueInterrupted(staleAfterMs?: number, claimedBy?: string): Promise<number>;
+  /**
+   * Whether `error`, thrown by this queue or by the image sink on the same database, says only that the
+   * database did not answer (a dropped connection, a restart): the write may or may not have happened, and may
+   * be tried again. Any other error is a refusal.
+   */
+  isUnreachable(error: unknown): boolean;
 }
 
 /**

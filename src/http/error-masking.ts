@@ -1,8 +1,9 @@
-// Error masking for Apollo's formatError: errors a client can act on pass through as they are; anything else
-// is logged with its stack and reaches the client only as INTERNAL_SERVER_ERROR, without internals.
+// Error masking for Apollo's formatError: errors a client can act on pass through as they are; the database not
+// answering is SERVICE_UNAVAILABLE (logged as a warning); anything else is logged with its stack and reaches the
+// client only as INTERNAL_SERVER_ERROR, without internals.
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { CLIENT_ERROR_CODES } from '../graphql/errors.js';
+import { CLIENT_ERROR_CODES, unavailableError } from '../graphql/errors.js';
 import type { Logger } from '../logger.js';
 
 /** Ours, plus the request errors Apollo and our HTTP glue raise before any resolver runs. */
@@ -13,7 +14,13 @@ export function maskInternalErrors(logger: Logger): (formatted: GraphQLFormatted
     const code = formatted.extensions?.code;
     // GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED, ...: the client's query is at fault.
     if (typeof code === 'string' && (PASS_THROUGH_CODES.has(code) || code.startsWith('GRAPHQL_'))) return formatted;
-    logger.error({ err: unwrapResolverError(error) }, 'internal error in a GraphQL operation');
+    const cause = unwrapResolverError(error);
+    const unavailable = unavailableError(cause);
+    if (unavailable) {
+      logger.warn({ err: cause }, 'the database did not answer a GraphQL operation');
+      return { ...unavailable.toJSON(), path: formatted.path };
+    }
+    logger.error({ err: cause }, 'internal error in a GraphQL operation');
     return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };
 }

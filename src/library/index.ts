@@ -4,6 +4,7 @@
  */
 export { openLibrary, type Library, type LibraryOptions } from './library.js';
 export { openDatabase, type Database, type DatabaseOptions } from './db/database.js';
+export { isDatabaseUnreachable } from './db/connection-errors.js';
 export { applyMigrations, readMigrations, MigrationError, type SqlRunner, type Migration } from './db/migrate.js';
 export { DatabaseJobQueue } from './queue/job-queue.js';
 export { PostgresJobSignals } from './queue/job-signals.js';

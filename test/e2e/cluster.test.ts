@@ -12,7 +12,7 @@ import pg from 'pg';
 import { CancelGenerationDocument, GenerateDocument } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
 import { eventually, startNode, type NodeProcess } from '../support/node-process.js';
-import { tempDataDir, tinyModelsDir } from '../support/test-server.js';
+import { tempDataDir, tinyNodeEnv } from '../support/test-server.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
 
 /** A job that runs for a while on the tiny model (seconds), so that it can be killed, cancelled or drained mid-run. */
@@ -24,18 +24,6 @@ interface Row {
   claimedBy: string | null;
   attempts: number;
   error: string | null;
-}
-
-async function settings() {
-  return {
-    ATELIER_MODELS_DIR: await tinyModelsDir(),
-    ATELIER_DEFAULT_MODEL: 'tiny',
-    ATELIER_EMBEDDING_MODEL: 'off',
-    ATELIER_WORKERS: '1',
-    ATELIER_CPU_THREADS: '1',
-    ATELIER_PREVIEW_EVERY: '0',
-    LOG_LEVEL: 'info',
-  };
 }
 
 function inspector(url: string) {
@@ -73,7 +61,7 @@ test('an API node and two worker nodes share one queue and one image folder', { 
   const dataDir = await tempDataDir();
   // Heartbeats every second (stale after 5 s: a busy test machine must not make a live node look dead); the
   // fallback poll is an hour, so a job starts only when a node is woken.
-  const env = { ...(await settings()), DATABASE_URL: database.url, ATELIER_DATA_DIR: dataDir, ATELIER_HEARTBEAT_MS: '1000', ATELIER_POLL_MS: '3600000' };
+  const env = { ...(await tinyNodeEnv()), DATABASE_URL: database.url, ATELIER_DATA_DIR: dataDir, ATELIER_HEARTBEAT_MS: '1000', ATELIER_POLL_MS: '3600000' };
   const nodes: NodeProcess[] = [];
   const db = inspector(database.url);
   await db.client.connect();
@@ -170,7 +158,7 @@ test('a single server on PostgreSQL killed with -9 requeues its own interrupted 
   const database = await createTestDatabase();
   if (!database) return t.skip(NO_POSTGRES);
   // Heartbeats so slow that the job would be stale only after 50 minutes: only "it is mine" can requeue it.
-  const env = { ...(await settings()), DATABASE_URL: database.url, ATELIER_DATA_DIR: await tempDataDir(), ATELIER_NODE_ID: 'solo', ATELIER_HEARTBEAT_MS: '600000' };
+  const env = { ...(await tinyNodeEnv()), DATABASE_URL: database.url, ATELIER_DATA_DIR: await tempDataDir(), ATELIER_NODE_ID: 'solo', ATELIER_HEARTBEAT_MS: '600000' };
   const nodes: NodeProcess[] = [];
   const db = inspector(database.url);
   await db.client.connect();

@@ -52,6 +52,7 @@ class MemoryQueue implements JobQueue {
   async requeueInterrupted(): Promise<number> {
     return 0;
   }
+  isUnreachable = (): boolean => false;
 }
 
 function service(queue: JobQueue, maxQueuedJobs: number): GenerationService {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { GraphQLError } from 'graphql';
+import { DatabaseError } from 'pg';
 import { pino } from 'pino';
 import { CLIENT_ERROR_CODES } from '../../src/graphql/errors.js';
 import { maskInternalErrors, maskWsResult } from '../../src/http/error-masking.js';
@@ -53,4 +54,22 @@ test('over graphql-ws, an exception inside a resolver is masked and logged; grap
   await new Promise((resolve) => setImmediate(resolve));
   assert.equal(lines.length, 1);
   assert.match(lines[0]!, /connection to \/var\/db refused/);
+});
+
+test('the database not answering is SERVICE_UNAVAILABLE, retryable, over HTTP and graphql-ws alike, and logged as a warning', async () => {
+  const lines: string[] = [];
+  const sink = new Writable({ write: (chunk, _encoding, done) => void (lines.push(String(chunk)), done()) });
+  const mask = maskInternalErrors(pino({ level: 'warn' }, sink));
+  // What pg reports when PostgreSQL terminates the connection a statement ran on (pg_terminate_backend, a restart).
+  const terminated = Object.assign(new DatabaseError('terminating connection due to administrator command', 116, 'error'), { code: '57P01', severity: 'FATAL' });
+  const expected = { message: 'the database did not answer; try again', path: ['generate'], extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true } };
+  assert.deepEqual(mask({ message: terminated.message, path: ['generate'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, new GraphQLError(terminated.message, { path: ['generate'], originalError: terminated })), expected);
+  const overWs = maskWsResult(mask)({ data: null, errors: [new GraphQLError(terminated.message, { path: ['generate'], originalError: terminated })] });
+  assert.deepEqual(overWs.errors, [expected]);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(lines.length, 2);
+  for (const line of lines) {
+    assert.equal(JSON.parse(line).level, 40);
+    assert.match(line, /the database did not answer a GraphQL operation/);
+  }
 });

@@ -23,6 +23,19 @@ export async function tinyModelsFolder(prefix: string, models: Record<string, Ti
   return dir;
 }
 
+/** The environment of a real node process (node-process.ts) serving the tiny model on one worker thread, logging each job. */
+export async function tinyNodeEnv(): Promise<Record<string, string>> {
+  return {
+    ATELIER_MODELS_DIR: await tinyModelsDir(),
+    ATELIER_DEFAULT_MODEL: 'tiny',
+    ATELIER_EMBEDDING_MODEL: 'off',
+    ATELIER_WORKERS: '1',
+    ATELIER_CPU_THREADS: '1',
+    ATELIER_PREVIEW_EVERY: '0',
+    LOG_LEVEL: 'info',
+  };
+}
+
 export async function tempDataDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'atelier-data-'));
 }

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client.js';
 import { applyMigrations, readMigrations, type SqlRunner } from './migrate.js';
+import { openPool } from './pg-pool.js';
 
 export type { PrismaClient };
 
@@ -68,8 +69,17 @@ async function openPostgres(url: string, onQuery: QueryListener): Promise<Databa
   } finally {
     await client.end();
   }
-  const prisma = createClient(new PrismaPg({ connectionString: url }), onQuery);
-  return { prisma, kind: 'postgresql', newClient: () => new pg.Client({ connectionString: url }), close: () => prisma.$disconnect() };
+  const pool = openPool(url);
+  const prisma = createClient(new PrismaPg(pool), onQuery);
+  return {
+    prisma,
+    kind: 'postgresql',
+    newClient: () => new pg.Client({ connectionString: url }),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
 }
 
 function createClient(adapter: PrismaPGlite | PrismaPg, onQuery: QueryListener): PrismaClient {

@@ -1,5 +1,6 @@
 /** generation/'s JobQueue port on the Generation table. */
 import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease } from '../../generation/job.js';
+import { isDatabaseUnreachable } from '../db/connection-errors.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
 import { JOB_INCLUDE, toJob } from '../records.js';
@@ -235,5 +236,9 @@ export class DatabaseJobQueue implements JobQueue {
     const count = await this.leases.requeueInterrupted(staleAfterMs, claimedBy);
     if (count > 0) this.claimOrder.changed();
     return count;
+  }
+
+  isUnreachable(error: unknown): boolean {
+    return isDatabaseUnreachable(error);
   }
 }
