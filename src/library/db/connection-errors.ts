@@ -1,6 +1,6 @@
 /**
  * Which errors mean the database did not answer (a dropped connection, a restart, a failover), as opposed to
- * refusing a statement: the one place that knows how Prisma, its pg adapter, pg and Node spell that.
+ * refusing a statement: the one place that knows how Prisma, its pg adapter, pg and Node spell either.
  */
 
 /** Prisma's codes for a database it cannot reach, that timed out, closed the connection, or whose pool had no connection free. */
@@ -51,4 +51,14 @@ export function isDatabaseUnreachable(error: unknown, depth = 0): boolean {
   // Prisma keeps the adapter's error in meta; the adapter's DriverAdapterError keeps its kind in cause.
   if (isDatabaseUnreachable(fields.meta?.driverAdapterError, depth + 1)) return true;
   return fields.name === 'DriverAdapterError' && isDatabaseUnreachable(fields.cause, depth + 1);
+}
+
+/**
+ * The opposite case, proven: the database answered the statement with an error of the query's own (Prisma's
+ * P2xxx: a constraint, a type, a value out of range), so nothing it would have written is written and running
+ * it again, or its parts alone, cannot write anything twice.
+ */
+export function refusedByDatabase(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as ErrorFields).code : undefined;
+  return typeof code === 'string' && code.startsWith('P2') && !isDatabaseUnreachable(error);
 }

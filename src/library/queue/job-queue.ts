@@ -1,6 +1,6 @@
 /** generation/'s JobQueue port on the Generation table. */
 import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease } from '../../generation/job.js';
-import { isDatabaseUnreachable } from '../db/connection-errors.js';
+import { isDatabaseUnreachable, refusedByDatabase } from '../db/connection-errors.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
 import { JOB_INCLUDE, toJob } from '../records.js';
@@ -9,7 +9,6 @@ import { ClaimOrderSnapshot } from './claim-order-snapshot.js';
 import { enqueueStatement, queuedJob, type EnqueuedRow, type NewJob } from './enqueue-statement.js';
 import { Batches } from '../support/batches.js';
 import { newRowId } from '../support/row-id.js';
-import { refusedByDatabase } from '../db/database-errors.js';
 import { JobLeases, notifyJobsAvailable } from './job-leases.js';
 
 export interface JobQueueOptions {
