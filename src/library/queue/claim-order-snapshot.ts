@@ -1,8 +1,10 @@
 /** The claim order as this process last read it, so that a queue position is a lookup, not a scan of the queue. */
+import type { QueuedJobRef } from '../../generation/job.js';
 
 /** The QUEUED jobs in claim order, and each one's 1-based place. */
 export interface ClaimOrder {
-  readonly ids: readonly string[];
+  /** In claim order, each with its attempts counter. */
+  readonly jobs: readonly QueuedJobRef[];
   readonly positions: ReadonlyMap<string, number>;
 }
 
@@ -34,7 +36,7 @@ export class ClaimOrderSnapshot {
   private readCount = 0;
 
   constructor(
-    private readonly read: () => Promise<readonly string[]>,
+    private readonly read: () => Promise<readonly QueuedJobRef[]>,
     private readonly options: ClaimOrderSnapshotOptions,
   ) {}
 
@@ -66,9 +68,9 @@ export class ClaimOrderSnapshot {
       const version = this.version;
       const startedAt = performance.now();
       this.lastReadAt = startedAt;
-      const ids = await this.read();
+      const jobs = await this.read();
       this.readCount++;
-      this.snapshot = { order: { ids, positions: new Map(ids.map((id, index) => [id, index + 1])) }, version, startedAt };
+      this.snapshot = { order: { jobs, positions: new Map(jobs.map((job, index) => [job.id, index + 1])) }, version, startedAt };
     } finally {
       this.reading = undefined;
     }

@@ -1,5 +1,5 @@
 /** generation/'s JobQueue port on the Generation table. */
-import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease } from '../../generation/job.js';
+import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease, QueuedJobRef } from '../../generation/job.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
 import { JOB_INCLUDE, toJob } from '../records.js';
@@ -170,8 +170,13 @@ export class DatabaseJobQueue implements JobQueue {
     return (await this.claimOrder.current()).positions.get(id) ?? null;
   }
 
+  async queuedJobs(): Promise<readonly QueuedJobRef[]> {
+    return (await this.claimOrder.current()).jobs;
+  }
+
+  /** The ids of `queuedJobs`, for tools and tests. */
   async queuedIds(): Promise<readonly string[]> {
-    return (await this.claimOrder.current()).ids;
+    return (await this.queuedJobs()).map((job) => job.id);
   }
 
   /**
@@ -179,16 +184,18 @@ export class DatabaseJobQueue implements JobQueue {
    * then the jobs waiting out a back-off, soonest first: they are claimed only once their time has come.
    * The snapshot calls it, once per interval however many ask.
    */
-  private async readClaimOrder(): Promise<string[]> {
-    const rows = await this.prisma.$queryRaw<(QueuedEntry & { served: bigint | null; waitUntil: Date | null })[]>`
-      SELECT g."id", g."ownerId", g."priority", g."queueOrder",
+  private async readClaimOrder(): Promise<QueuedJobRef[]> {
+    const rows = await this.prisma.$queryRaw<(QueuedEntry & { attempts: number; served: bigint | null; waitUntil: Date | null })[]>`
+      SELECT g."id", g."ownerId", g."priority", g."queueOrder", g."attempts",
         (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint AS "served",
         CASE WHEN g."notBefore" > (now() AT TIME ZONE 'UTC') THEN g."notBefore" END AS "waitUntil"
       FROM "Generation" AS g JOIN "Account" AS a ON a."id" = g."ownerId"
       WHERE g."status" = 'QUEUED'`;
     const ready = rows.filter((row) => row.waitUntil === null);
     const waiting = rows.filter((row) => row.waitUntil !== null).sort((a, b) => a.waitUntil!.getTime() - b.waitUntil!.getTime());
-    return [...claimOrder(ready, new Map(rows.map((row) => [row.ownerId, row.served]))), ...waiting.map((row) => row.id)];
+    const ids = [...claimOrder(ready, new Map(rows.map((row) => [row.ownerId, row.served]))), ...waiting.map((row) => row.id)];
+    const attempts = new Map(rows.map((row) => [row.id, Number(row.attempts)]));
+    return ids.map((id) => ({ id, attempts: attempts.get(id)! }));
   }
 
   heartbeat(leases: readonly Lease[]): Promise<HeartbeatResult> {
