@@ -17,10 +17,16 @@ export interface RedisEventBusOptions {
   sequenceTtlMs?: number;
 }
 
+/** One subscription in this process: where its events go, and how it joins again after a gap. */
+interface Subscriber {
+  deliver: (delivered: SequencedEvent) => void;
+  rejoin: (() => void) | undefined;
+}
+
 /** The subscribers of one generation in this process, and the SUBSCRIBE that serves them all. */
 interface Channel {
-  listeners: Set<(delivered: SequencedEvent) => void>;
-  /** Settles once Redis has confirmed the SUBSCRIBE: from then on every PUBLISH reaches this process. */
+  subscribers: Set<Subscriber>;
+  /** Settles once Redis has confirmed the SUBSCRIBE (the last one, after a reconnect): from then on every PUBLISH reaches this process. */
   subscribed: Promise<void>;
 }
 
@@ -33,15 +39,19 @@ interface Channel {
  * they arrive in seq order. `liveState` first waits for the generation's SUBSCRIBE to be confirmed, which is
  * what makes the subscribe-then-read join of the contract leave no gap.
  *
- * If the subscriber connection drops, ioredis subscribes again when it is back; events published meanwhile
- * are not received (a subscriber then goes on from the next one). A failing read of the live state counts as
- * no live state: the subscriber is told the stored generation instead.
+ * If the subscriber connection drops, events published meanwhile never reach this process. Once it is back
+ * (ioredis subscribes again), every channel followed here is SUBSCRIBEd once more and, when that is
+ * confirmed, each of its subscribers is asked to rejoin: it reads the live state (and the stored generation)
+ * afresh, so what it missed is told from there, and a job that ended meanwhile ends its subscription. A
+ * failing read of the live state counts as no live state: the subscriber is told the stored generation.
  */
 export class RedisEventBus implements EventBus {
   private readonly publisher: RedisEventPublisher;
   private readonly channels = new Map<string, Channel>();
   private readonly prefix: string;
   private readonly logger: Logger;
+  /** The subscriber connection closed since it was last ready: events may have been missed. */
+  private dropped = false;
 
   constructor(
     private readonly connections: { commands: Redis; subscriber: Redis },
@@ -56,27 +66,32 @@ export class RedisEventBus implements EventBus {
       sequenceTtlMs: options.sequenceTtlMs ?? 86_400_000,
     });
     connections.subscriber.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    connections.subscriber.on('close', () => {
+      this.dropped = true;
+    });
+    connections.subscriber.on('ready', () => {
+      if (!this.dropped) return;
+      this.dropped = false;
+      this.resubscribe();
+    });
   }
 
   publish(event: GenerationEvent): void {
     this.publisher.publish(event);
   }
 
-  subscribe(generationId: string, listener: (delivered: SequencedEvent) => void): Unsubscribe {
+  subscribe(generationId: string, listener: (delivered: SequencedEvent) => void, rejoin?: () => void): Unsubscribe {
     const { channel: name } = generationKeys(this.prefix, generationId);
     let channel = this.channels.get(generationId);
     if (!channel) {
-      const subscribed = this.connections.subscriber.subscribe(name).then(
-        () => undefined,
-        (error: unknown) => this.logger.error({ err: error, jobId: generationId }, 'subscribing to a job\'s events on Redis failed'),
-      );
-      channel = { listeners: new Set(), subscribed };
+      channel = { subscribers: new Set(), subscribed: this.subscribeChannel(generationId) };
       this.channels.set(generationId, channel);
     }
     const mine = channel;
-    mine.listeners.add(listener);
+    const subscriber: Subscriber = { deliver: listener, rejoin };
+    mine.subscribers.add(subscriber);
     return () => {
-      if (!mine.listeners.delete(listener) || mine.listeners.size > 0 || this.channels.get(generationId) !== mine) return;
+      if (!mine.subscribers.delete(subscriber) || mine.subscribers.size > 0 || this.channels.get(generationId) !== mine) return;
       this.channels.delete(generationId);
       // A SUBSCRIBE for a new listener goes out after this on the same connection, so it is never undone by it.
       this.connections.subscriber.unsubscribe(name).catch((error: unknown) => this.logger.warn({ err: error, jobId: generationId }, 'unsubscribing on Redis failed'));
@@ -101,11 +116,34 @@ export class RedisEventBus implements EventBus {
     return this.publisher.idle();
   }
 
+  /** SUBSCRIBEs to the generation's channel; resolves once Redis confirmed it (or it failed, logged). */
+  private subscribeChannel(generationId: string): Promise<void> {
+    return this.connections.subscriber.subscribe(generationKeys(this.prefix, generationId).channel).then(
+      () => undefined,
+      (error: unknown) => this.logger.error({ err: error, jobId: generationId }, 'subscribing to a job\'s events on Redis failed'),
+    );
+  }
+
+  /**
+   * After a reconnect: each followed channel is SUBSCRIBEd again (ioredis resubscribes too; a second SUBSCRIBE
+   * changes nothing), so the confirmation says when its events flow again, and only then are its subscribers
+   * asked to rejoin: a state they read from then on misses nothing.
+   */
+  private resubscribe(): void {
+    for (const [generationId, channel] of this.channels) {
+      channel.subscribed = this.subscribeChannel(generationId);
+      void channel.subscribed.then(() => {
+        if (this.channels.get(generationId) !== channel) return;
+        for (const subscriber of [...channel.subscribers]) this.call(generationId, () => subscriber.rejoin?.());
+      });
+    }
+  }
+
   private dispatch(channel: string, message: string): void {
     const prefix = channelPrefix(this.prefix);
     if (!channel.startsWith(prefix)) return;
-    const listeners = this.channels.get(channel.slice(prefix.length))?.listeners;
-    if (!listeners) return;
+    const subscribers = this.channels.get(channel.slice(prefix.length))?.subscribers;
+    if (!subscribers) return;
     let delivered: SequencedEvent;
     try {
       delivered = decodeDelivered(message);
@@ -113,12 +151,15 @@ export class RedisEventBus implements EventBus {
       this.logger.error({ err: error, channel }, 'an event on Redis could not be read');
       return;
     }
-    for (const listener of [...listeners]) {
-      try {
-        listener(delivered);
-      } catch (error) {
-        this.logger.error({ err: error, jobId: delivered.event.generationId }, 'an event listener failed');
-      }
+    for (const subscriber of [...subscribers]) this.call(delivered.event.generationId, () => subscriber.deliver(delivered));
+  }
+
+  /** A subscriber's callback: one that throws is logged and the others still run. */
+  private call(generationId: string, callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.logger.error({ err: error, jobId: generationId }, 'an event listener failed');
     }
   }
 }

@@ -1,12 +1,18 @@
 /** The progress events of a generation and the bus that carries them. */
 import type { StoredImage } from './job.js';
 
-/** Progress of one generation, in the order a subscriber sees them. */
+/**
+ * Progress of one generation, in the order a subscriber sees them. `attempts` is the job's attempts counter
+ * (runs started, the lease's fencing token) when the event was made: 0 while a new job waits, n for run n's
+ * STARTED, STEP and IMAGE, and n again for the QUEUED of a job requeued after run n. It orders the events of
+ * different runs (generation/live-state.ts); it is absent only where nobody knows it (a state told from the
+ * database) and is not part of the GraphQL payloads.
+ */
 export type GenerationEvent =
-  | { type: 'QUEUED'; generationId: string; position: number }
-  | { type: 'STARTED'; generationId: string }
-  | { type: 'STEP'; generationId: string; step: number; totalSteps: number; preview: string | null }
-  | { type: 'IMAGE'; generationId: string; image: StoredImage }
+  | { type: 'QUEUED'; generationId: string; position: number; attempts?: number }
+  | { type: 'STARTED'; generationId: string; attempts?: number }
+  | { type: 'STEP'; generationId: string; step: number; totalSteps: number; preview: string | null; attempts?: number }
+  | { type: 'IMAGE'; generationId: string; image: StoredImage; attempts?: number }
   | { type: 'COMPLETED'; generationId: string; warnings: string[] }
   | { type: 'FAILED'; generationId: string; message: string }
   | { type: 'CANCELLED'; generationId: string };
@@ -48,10 +54,13 @@ export interface LiveState {
  *   gives the state an expiry).
  * - A subscriber subscribes first, then reads `liveState`, then skips delivered events whose `seq` is not
  *   above the state's: nothing falls between the two and nothing arrives twice.
+ * - A bus that may lose events for a subscription (a Redis bus whose subscriber connection dropped) calls its
+ *   `rejoin` once it receives the generation's events again; the subscriber then joins as above, reading
+ *   `liveState` afresh, and goes on from there: what it missed is in that state.
  */
 export interface EventBus {
   publish(event: GenerationEvent): void;
-  subscribe(generationId: string, listener: (delivered: SequencedEvent) => void): Unsubscribe;
+  subscribe(generationId: string, listener: (delivered: SequencedEvent) => void, rejoin?: () => void): Unsubscribe;
   /** The generation's live state, or undefined when the bus holds none (not in flight, or ended). */
   liveState(generationId: string): Promise<LiveState | undefined>;
 }

@@ -183,8 +183,9 @@ export class GenerationService {
     const retry = whileUnreachable((error) => this.queue.isUnreachable(error), this.logger.child({ jobId: job.id }), 'reading the queue position', { delaysMs: READ_RETRY_DELAYS_MS });
     const position = (await retryWrite(() => this.queue.position(job.id), retry)) ?? 0; // 0: a worker claimed it already
     this.logger.info({ jobId: job.id, position, model: job.model, steps: job.steps }, 'job queued');
-    this.bus.publish({ type: 'QUEUED', generationId: job.id, position });
-    this.positions.published(job.id, position);
+    // A new job: no run has started (attempts 0).
+    this.bus.publish({ type: 'QUEUED', generationId: job.id, position, attempts: 0 });
+    this.positions.published({ id: job.id, attempts: 0 }, position);
     // An account whose turn comes sooner goes ahead of others' jobs: those behind it move back one place.
     this.positions.changed();
     this.pump();

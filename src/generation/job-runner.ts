@@ -53,13 +53,15 @@ export class JobRunner {
     } else if ('error' in inputs) {
       outcome = { status: 'failed', message: inputs.error };
     } else {
-      this.bus.publish({ type: 'STARTED', generationId: job.id });
+      // The run's attempts on its events: a bus's live state can tell them from an earlier run's (live-state.ts).
+      const { attempts } = job;
+      this.bus.publish({ type: 'STARTED', generationId: job.id, attempts });
       log.info({ model: job.model, sampler: job.sampler, steps: job.steps, size: `${job.width}x${job.height}` }, 'job started');
       const runStarted = Date.now();
       const running = this.pool.run(
         toWorkerJob(job, model, inputs, this.options),
         this.observer.handlers(model, log, {
-          onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step }),
+          onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step, attempts }),
           onImage: (image) => {
             if (run.lost) return;
             // Files are content-addressed and the row is keyed by (generation, index): a retried save is the same save.
@@ -67,7 +69,7 @@ export class JobRunner {
             const saved = retryWrite(save, this.retry(run, `storing image ${image.index}`, log)).then(
               (stored) => {
                 this.observer.imageStored();
-                this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored });
+                this.bus.publish({ type: 'IMAGE', generationId: job.id, image: stored, attempts });
                 return { stored };
               },
               (error: unknown) => ({ error }),

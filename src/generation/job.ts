@@ -85,6 +85,12 @@ export interface ClaimedJob extends Job {
  */
 export type Lease = Pick<ClaimedJob, 'id' | 'claimedBy' | 'attempts'>;
 
+/** A QUEUED job as queue positions name it: its id, and how many runs it has had (its attempts counter). */
+export interface QueuedJobRef {
+  id: string;
+  attempts: number;
+}
+
 /** The image sink refused a row because the run's lease no longer holds: the run's results are discarded. */
 export class LeaseLostError extends Error {
   constructor(readonly generationId: string) {
@@ -175,8 +181,11 @@ export interface JobQueue {
    * the same however long the queue is).
    */
   position(id: string): Promise<number | null>;
-  /** Ids of all QUEUED jobs in claim order (index + 1 = position), as `position` sees them; jobs waiting out a back-off come last. */
-  queuedIds(): Promise<readonly string[]>;
+  /**
+   * All QUEUED jobs in claim order (index + 1 = position), as `position` sees them, each with its attempts
+   * counter (runs started so far, for its QUEUED events); jobs waiting out a back-off come last.
+   */
+  queuedJobs(): Promise<readonly QueuedJobRef[]>;
   /** Marks the jobs of these leases as still alive (their node refreshes this while it runs them, on the database's clock). */
   heartbeat(leases: readonly Lease[]): Promise<HeartbeatResult>;
   /**

@@ -1,7 +1,7 @@
 /** Tells subscribers when their job's place in the queue moved: coalesced, and only for the places that changed. */
 import type { Logger } from '../logger.js';
 import type { EventBus } from './events.js';
-import type { JobQueue } from './job.js';
+import type { JobQueue, QueuedJobRef } from './job.js';
 
 export interface PositionPublisherOptions {
   /** At most one recompute per interval, however many changes here ask for one. */
@@ -22,8 +22,8 @@ export interface PositionPublisherOptions {
  * subscribers of every API node through the event bus.
  */
 export class QueuePositionPublisher {
-  /** The place this process last told for each job still queued. */
-  private told = new Map<string, number>();
+  /** The place this process last told for each job still queued, and for which of its waits (`placeKey`). */
+  private told = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private again = false;
@@ -31,15 +31,15 @@ export class QueuePositionPublisher {
   private stopped = false;
 
   constructor(
-    private readonly queue: Pick<JobQueue, 'queuedIds'>,
+    private readonly queue: Pick<JobQueue, 'queuedJobs'>,
     private readonly bus: EventBus,
     private readonly logger: Logger,
     private readonly options: PositionPublisherOptions,
   ) {}
 
   /** The job's place, already published by whoever accepted it: not told again unless it moves. */
-  published(generationId: string, position: number): void {
-    this.told.set(generationId, position);
+  published(job: QueuedJobRef, position: number): void {
+    this.told.set(job.id, placeKey(job, position));
   }
 
   /** The queue changed here: publish the places that moved, within one interval. */
@@ -67,12 +67,14 @@ export class QueuePositionPublisher {
     this.running = true;
     this.lastRunAt = performance.now();
     try {
-      const ids = await this.queue.queuedIds();
-      const told = new Map<string, number>();
-      ids.forEach((generationId, index) => {
+      const jobs = await this.queue.queuedJobs();
+      const told = new Map<string, string>();
+      jobs.forEach((job, index) => {
         const position = index + 1;
-        if (this.told.get(generationId) !== position) this.bus.publish({ type: 'QUEUED', generationId, position });
-        told.set(generationId, position);
+        const key = placeKey(job, position);
+        // A job requeued since its place was told is told again, even at the same place: its state went back to QUEUED.
+        if (this.told.get(job.id) !== key) this.bus.publish({ type: 'QUEUED', generationId: job.id, position, attempts: job.attempts });
+        told.set(job.id, key);
       });
       this.told = told;
     } catch (error) {
@@ -87,4 +89,8 @@ export class QueuePositionPublisher {
       this.schedule(this.options.watchMs);
     }
   }
+}
+
+function placeKey(job: QueuedJobRef, position: number): string {
+  return `${job.attempts}:${position}`;
 }

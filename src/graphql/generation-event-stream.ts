@@ -19,7 +19,9 @@ const PHASE: Record<GenerationEvent['type'], number> = {
  * (`loadStored`, which also checks that the viewer may see it, so nothing of the bus reaches another
  * account) and the bus's live state; send the current state, then the held and later events whose `seq`
  * the state does not cover. A generation the bus holds no state for (ended, or from before a restart) is
- * told from the database. The stream ends after a terminal event. Written as a plain iterator, not an async
+ * told from the database. When the bus says events may have been lost (`rejoin`), the same join runs
+ * again: a newer live state fills the gap as the first one did (what was told already is not told again),
+ * and a generation that ended meanwhile is told its end from the database. The stream ends after a terminal event. Written as a plain iterator, not an async
  * generator, so that a client unsubscribing releases the bus listener at once instead of at the next event.
  */
 export function generationEventStream(
@@ -35,12 +37,19 @@ export function generationEventStream(
   let done = false;
   let phase = -1;
   let toldPosition: number | undefined; // the place the last QUEUED told
+  let toldStep: GenerationEvent | undefined; // the last STEP told: a rejoin's state may hold it again
   const sentImages = new Set<string>();
+  let joining = false;
+  let joinAgain = false;
 
-  const unsubscribe = bus.subscribe(generationId, (delivered) => {
-    if (pendingLive) pendingLive.push(delivered);
-    else deliverLive(delivered);
-  });
+  const unsubscribe = bus.subscribe(
+    generationId,
+    (delivered) => {
+      if (pendingLive) pendingLive.push(delivered);
+      else deliverLive(delivered);
+    },
+    () => join(),
+  );
 
   function deliverLive({ seq, event }: SequencedEvent): void {
     if (seq <= coveredSeq) return;
@@ -53,6 +62,9 @@ export function generationEventStream(
     if (event.type === 'IMAGE') {
       if (sentImages.has(event.image.id)) return;
       sentImages.add(event.image.id);
+    } else if (event.type === 'STEP') {
+      if (toldStep && sameStep(toldStep, event)) return;
+      toldStep = event;
     } else if (event.type === 'QUEUED' ? phase > PHASE.QUEUED || event.position === toldPosition : event.type === 'STARTED' && phase >= PHASE.STARTED) {
       // Stale, or already told by the stored snapshot; QUEUED repeats only to move the place, and nodes of a
       // cluster may each publish the same place.
@@ -90,19 +102,35 @@ export function generationEventStream(
     }
   }
 
-  currentState().then(
-    (state) => {
-      for (const event of state) deliver(event);
-      const held = pendingLive ?? [];
-      pendingLive = undefined;
-      for (const delivered of held) deliverLive(delivered);
-    },
-    (error: unknown) => {
-      failure = error;
-      finish();
-      flush();
-    },
-  );
+  /** Holds bus events back, tells the current state, then the held events it does not cover. */
+  function join(): void {
+    if (done) return;
+    if (joining) {
+      joinAgain = true; // the state being read may predate the gap: read it again once this join is done
+      return;
+    }
+    joining = true;
+    pendingLive ??= [];
+    currentState().then(
+      (state) => {
+        for (const event of state) deliver(event);
+        const held = pendingLive ?? [];
+        pendingLive = undefined;
+        for (const delivered of held) deliverLive(delivered);
+        joining = false;
+        if (joinAgain) {
+          joinAgain = false;
+          join();
+        }
+      },
+      (error: unknown) => {
+        failure = error;
+        finish();
+        flush();
+      },
+    );
+  }
+  join();
 
   /** Read after subscribing: the stored generation first (ownership), then the newer live state if any. */
   async function currentState(): Promise<GenerationEvent[]> {
@@ -111,6 +139,7 @@ export function generationEventStream(
     if (last && TERMINAL_EVENT_TYPES.has(last.type)) return stored; // over, whatever a bus still holds
     const live = await bus.liveState(generationId);
     if (!live) return stored;
+    if (live.seq <= coveredSeq) return []; // a rejoin that missed nothing
     coveredSeq = live.seq;
     // Still queued: the place worked out now is fresher than the last one published (those are coalesced).
     const [only] = live.events;
@@ -142,4 +171,9 @@ export function generationEventStream(
     },
   };
   return iterator;
+}
+
+/** The same step of the same run (a live state read on a rejoin repeats the step last told). */
+function sameStep(a: GenerationEvent, b: Extract<GenerationEvent, { type: 'STEP' }>): boolean {
+  return a.type === 'STEP' && a.step === b.step && a.totalSteps === b.totalSteps && a.attempts === b.attempts;
 }

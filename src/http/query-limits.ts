@@ -1,7 +1,7 @@
 // The query limits on both transports: an Apollo plugin for HTTP (refusals, extensions.cost) and graphql-ws's
 // onSubscribe, which parses, validates and checks an operation the same way before it runs.
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { GraphQLError, parse, validate, type ExecutionArgs, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import type { QueryLimits } from '../config.js';
 import { checkOperation, checkQueryTokens } from '../graphql/query-limits.js';
@@ -43,13 +43,14 @@ export function queryTextRefusal(body: unknown, url: URL, limits: QueryLimits): 
 
 /**
  * graphql-ws's onSubscribe: parses and validates the operation as the server would, then applies the limits;
- * a refusal (or a syntax or validation error) is sent as the subscription's error and nothing runs.
+ * a refusal (or a syntax or validation error) is sent as the subscription's error and nothing runs. `valid`
+ * is told the document once it is valid, before the limits are applied (where Apollo resolves the operation).
  */
 export function limitedOnSubscribe(
   schema: GraphQLSchema,
   limits: QueryLimits,
-): (ctx: unknown, id: string, payload: SubscribePayload) => ExecutionArgs | readonly GraphQLError[] {
-  return (_ctx, _id, payload) => {
+): (ctx: unknown, id: string, payload: SubscribePayload, valid?: (document: DocumentNode) => void) => ExecutionArgs | readonly GraphQLError[] {
+  return (_ctx, _id, payload, valid) => {
     const tooLong = checkQueryTokens(payload.query, limits);
     if (tooLong) return [tooLong];
     let document;
@@ -61,6 +62,7 @@ export function limitedOnSubscribe(
     }
     const invalid = validate(schema, document);
     if (invalid.length > 0) return invalid.map((error) => withCode(error, 'GRAPHQL_VALIDATION_FAILED'));
+    valid?.(document);
     const variableValues = payload.variables ?? undefined;
     try {
       checkOperation(schema, document, payload.operationName, variableValues, limits);

@@ -85,6 +85,7 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     refuseForeignHosts: options.refuseForeignHosts,
     authenticate: options.authenticate,
     limits: options.queryLimits,
+    ...(options.metrics ? { metrics: options.metrics.source } : {}),
     // Operations over a WebSocket count against the same limit as HTTP requests.
     countOperation: async (viewer, req) => {
       const state = await options.rateLimit.limiter.hit(rateLimitKey(options.rateLimit.perAccount ? viewer : null, req));

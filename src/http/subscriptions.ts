@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { QueryLimits } from '../config.js';
 import type { Viewer } from '../accounts/viewer.js';
 import { WS_UNAUTHENTICATED, WS_UNAUTHENTICATED_REASON, type Authenticate } from './authentication.js';
+import { WsOperationMetrics, type OperationRecorder } from './graphql-metrics.js';
 import { requestOrigin, type OriginPolicy } from './cors.js';
 import { FOREIGN_HOST_MESSAGE, isForeignHost } from './host-check.js';
 import { wsOperationErrors } from './operation-guards.js';
@@ -29,6 +30,8 @@ export interface SubscriptionOptions<TContext> {
   limits: QueryLimits;
   /** Counts one operation of the viewer's connection (the request rate limit); an error refuses it. */
   countOperation?: (viewer: Viewer, request: IncomingMessage) => Promise<GraphQLError | undefined>;
+  /** Where each operation is reported for /metrics, as over HTTP; absent (ATELIER_METRICS=off), nowhere. */
+  metrics?: OperationRecorder;
 }
 
 /** Largest graphql-ws message accepted, in bytes: a query is at most a few thousand tokens (ws allows 100 MiB). */
@@ -49,6 +52,7 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(server: Ser
   // The key is checked at connection_init and again at each operation (a key revoked meanwhile closes the
   // connection, as a missing one does at connect); every operation acts as the viewer found then.
   const viewers = new WeakMap<object, Viewer>();
+  const metrics = options.metrics && new WsOperationMetrics(options.metrics);
   const wsCleanup = useServer(
     {
       schema: options.schema,
@@ -76,12 +80,20 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(server: Ser
         }
         viewers.set(ctx, viewer);
         const refused = options.countOperation && (await options.countOperation(viewer, ctx.extra.request));
-        if (refused) return [refused];
-        const checked = limited(ctx, id, payload);
+        if (refused) return [refused]; // like an HTTP request the rate limit refuses, it never became an operation: not in the metrics
+        metrics?.started(ctx, id, payload.operationName);
+        const checked = limited(ctx, id, payload, (document) => metrics?.resolved(ctx, id, document));
         if (!('document' in checked)) return checked; // the errors that refused it
         return wsOperationErrors(options.schema, checked.document, payload.variables) ?? checked;
       },
-      onNext: (_ctx, _id, _payload, _args, result) => options.formatResult(result),
+      onOperation: (ctx, id) => metrics?.ran(ctx, id),
+      onNext: (ctx, id, _payload, _args, result) => {
+        const formatted = options.formatResult(result);
+        metrics?.sent(ctx, id, formatted.errors);
+        return formatted;
+      },
+      onError: (ctx, id, _payload, errors) => metrics?.failed(ctx, id, errors),
+      onComplete: (ctx, id) => metrics?.completed(ctx, id),
     },
     wsServer,
   );

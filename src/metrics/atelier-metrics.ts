@@ -91,16 +91,16 @@ export class AtelierMetrics implements GenerationMetrics {
     this.imagesStored = counter('atelier_images_stored_total', 'Images this node stored (file and row).');
     this.graphqlRequests = counter(
       'atelier_graphql_requests_total',
-      'GraphQL operations over HTTP, by operation name (client-chosen; bounded, others as "other").',
+      'GraphQL operations over HTTP and graphql-ws, by operation name (client-chosen; bounded, others as "other").',
       ['operation'],
     );
     this.graphqlSeconds = histogram(
       'atelier_graphql_request_duration_seconds',
-      'How long a GraphQL operation over HTTP took, from request to response.',
+      'How long a GraphQL operation took: over HTTP from request to response, over graphql-ws until it completed (a subscription: while it was followed).',
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       ['operation'],
     );
-    this.graphqlErrors = counter('atelier_graphql_errors_total', 'Errors in GraphQL responses over HTTP, by operation name and error code.', ['operation', 'code']);
+    this.graphqlErrors = counter('atelier_graphql_errors_total', 'Errors sent for GraphQL operations over HTTP and graphql-ws, by operation name and error code.', ['operation', 'code']);
     this.busLagSeconds = histogram(
       'atelier_event_bus_lag_seconds',
       'From publishing a generation event to handing it to a subscriber of this node.',
@@ -124,7 +124,7 @@ export class AtelierMetrics implements GenerationMetrics {
     this.imagesStored.inc();
   }
 
-  /** One GraphQL operation over HTTP: its name as the client sent it, and the codes of its errors. */
+  /** One GraphQL operation (HTTP or graphql-ws): its name as the client sent it, and the codes of its errors. */
   graphqlOperation(name: string | null | undefined, seconds: number, errorCodes: readonly string[]): void {
     const operation = this.operations.label(name);
     this.graphqlRequests.inc({ operation });

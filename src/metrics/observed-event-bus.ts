@@ -8,11 +8,15 @@ export function withDeliveryLag(bus: EventBus, observe: (seconds: number) => voi
   return {
     publish: (event) => bus.publish(event),
     liveState: (generationId) => bus.liveState(generationId),
-    subscribe: (generationId, listener) =>
-      bus.subscribe(generationId, (delivered) => {
-        // Clocks of different machines may disagree by a little: a lag below 0 is counted as 0.
-        observe(Math.max(0, Date.now() - delivered.publishedAt) / 1000);
-        listener(delivered);
-      }),
+    subscribe: (generationId, listener, rejoin) =>
+      bus.subscribe(
+        generationId,
+        (delivered) => {
+          // Clocks of different machines may disagree by a little: a lag below 0 is counted as 0.
+          observe(Math.max(0, Date.now() - delivered.publishedAt) / 1000);
+          listener(delivered);
+        },
+        rejoin,
+      ),
   };
 }

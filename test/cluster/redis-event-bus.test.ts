@@ -11,6 +11,7 @@ import type { GenerationEvent, SequencedEvent } from '../../src/generation/event
 import { foldLiveState, liveStateEvents, type LiveStateData } from '../../src/generation/live-state.js';
 import { generationEventStream } from '../../src/graphql/generation-event-stream.js';
 import { brief, eventBusContract, eventually, imageOf, rest, step, take } from '../support/event-bus-contract.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 import { NO_REDIS, openTestRedis } from '../support/test-redis.js';
 
 const redis = await openTestRedis();
@@ -20,9 +21,10 @@ after(async () => {
 });
 
 /** One node: its own connections and bus, as a server process has them. */
-async function node(options: { stateTtlMs?: number; logger?: pino.Logger } = {}): Promise<{ bus: RedisEventBus; connections: RedisConnections }> {
-  const connections = await redis!.connect();
-  const bus = new RedisEventBus(connections, { prefix: redis!.prefix, logger: options.logger ?? pino({ level: 'silent' }), ...options });
+async function node(options: { stateTtlMs?: number; logger?: pino.Logger; url?: string } = {}): Promise<{ bus: RedisEventBus; connections: RedisConnections }> {
+  const { url, ...busOptions } = options;
+  const connections = await redis!.connect(undefined, url);
+  const bus = new RedisEventBus(connections, { prefix: redis!.prefix, logger: options.logger ?? pino({ level: 'silent' }), ...busOptions });
   return { bus, connections };
 }
 
@@ -113,6 +115,68 @@ test('a late joiner on another node than the one running the job gets the latest
   worker.bus.publish({ type: 'IMAGE', generationId: id, image: imageOf(id) });
   worker.bus.publish({ type: 'COMPLETED', generationId: id, warnings: [] });
   assert.deepEqual(await rest(stream), ['STEP 4 preview-4', 'STEP 5 preview-5', brief({ type: 'IMAGE', generationId: id, image: imageOf(id) }), 'COMPLETED']);
+});
+
+test('a place an API node computed before the claim, told after the worker node started the job, does not reset what late joiners get', { skip }, async () => {
+  const [api, worker, joiner] = [await node(), await node(), await node()];
+  const id = freshId();
+  worker.bus.publish({ type: 'QUEUED', generationId: id, position: 1, attempts: 0 });
+  worker.bus.publish({ type: 'STARTED', generationId: id, attempts: 1 });
+  worker.bus.publish({ ...step(id, 1), attempts: 1 });
+  await worker.bus.flush();
+  api.bus.publish({ type: 'QUEUED', generationId: id, position: 1, attempts: 0 });
+  await api.bus.flush();
+  const stream = generationEventStream(joiner.bus, id, async () => [{ type: 'STARTED', generationId: id }]);
+  assert.deepEqual(await take(stream, 1), ['STARTED']);
+  assert.deepEqual(await take(stream, 1), ['STEP 1 preview-1']);
+  worker.bus.publish({ type: 'COMPLETED', generationId: id, warnings: [] });
+  assert.deepEqual(await rest(stream), ['COMPLETED']);
+});
+
+test('a node that lost Redis while jobs went on tells each subscriber what it missed once back, and ends the one whose job ended meanwhile', { skip, timeout: 60_000 }, async () => {
+  // The API node reaches Redis through a proxy: an outage of its connections only (other clients of the Redis are not touched).
+  const direct = new URL(redis!.url);
+  const proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 6379) });
+  const viaProxy = new URL(redis!.url);
+  viaProxy.hostname = '127.0.0.1';
+  viaProxy.port = String(proxy.port);
+  const api = await node({ url: viaProxy.toString() });
+  try {
+    const worker = await node();
+    const [ending, going] = [freshId(), freshId()];
+    const stored = new Map<string, GenerationEvent[]>([ending, going].map((id) => [id, [{ type: 'STARTED', generationId: id }]]));
+    const follow = (id: string) => generationEventStream(api.bus, id, async () => stored.get(id)!);
+    for (const id of [ending, going]) {
+      worker.bus.publish({ type: 'STARTED', generationId: id, attempts: 1 });
+      worker.bus.publish({ ...step(id, 1), attempts: 1 });
+    }
+    await worker.bus.flush();
+    const [endingStream, goingStream] = [follow(ending), follow(going)];
+    assert.deepEqual(await take(endingStream, 2), ['STARTED', 'STEP 1 preview-1']);
+    assert.deepEqual(await take(goingStream, 2), ['STARTED', 'STEP 1 preview-1']);
+
+    proxy.cut();
+    await eventually(() => api.connections.subscriber.status !== 'ready', 'the API node noticed the outage');
+    for (const id of [ending, going]) {
+      worker.bus.publish({ ...step(id, 2), attempts: 1 });
+      worker.bus.publish({ type: 'IMAGE', generationId: id, image: imageOf(id, `${id}-image`), attempts: 1 });
+    }
+    // The outcome is in the database before its event is published, as the job runner records it.
+    stored.set(ending, [{ type: 'STARTED', generationId: ending }, { type: 'IMAGE', generationId: ending, image: imageOf(ending, `${ending}-image`) }, { type: 'COMPLETED', generationId: ending, warnings: [] }]);
+    worker.bus.publish({ type: 'COMPLETED', generationId: ending, warnings: [] });
+    await worker.bus.flush();
+    proxy.restore();
+
+    const image = (id: string) => brief({ type: 'IMAGE', generationId: id, image: imageOf(id, `${id}-image`) });
+    assert.deepEqual(await rest(endingStream), [image(ending), 'COMPLETED']);
+    assert.deepEqual(await take(goingStream, 2), [image(going), 'STEP 2 preview-2']);
+    worker.bus.publish({ ...step(going, 3), attempts: 1 });
+    worker.bus.publish({ type: 'COMPLETED', generationId: going, warnings: [] });
+    assert.deepEqual(await rest(goingStream), ['STEP 3 preview-3', 'COMPLETED']);
+  } finally {
+    await api.connections.close();
+    await proxy.close();
+  }
 });
 
 test('a publish script resent after a reconnect is applied once', { skip }, async () => {

@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from 'graphql-ws';
-import { GenerateDocument, GenerationEventsDocument, type GenerationEventsSubscription } from '../generated/operations.js';
+import { GenerateDocument, GenerationDocument, GenerationEventsDocument, type GenerationEventsSubscription } from '../generated/operations.js';
 import { collectSubscription, requestData, wsClient } from '../support/graphql-client.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
-import { serve } from '../support/node-process.js';
+import { eventually, serve } from '../support/node-process.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { NO_REDIS, openTestRedis, type TestRedis } from '../support/test-redis.js';
 import { tempDataDir, tinyModelsDir } from '../support/test-server.js';
 
@@ -135,5 +136,85 @@ describe('a cluster of an API node and a worker node', { skip }, () => {
     };
     const counts = [await remaining(api), await remaining(workerNode.url), await remaining(api)];
     assert.deepEqual(counts, [counts[0], counts[0]! - 1, counts[0]! - 2], `x-ratelimit-remaining ${counts.join(', ')}`);
+  });
+
+});
+
+describe('an API node that loses its connections to Redis mid-job', { skip }, () => {
+  const children: Awaited<ReturnType<typeof serve>>['child'][] = [];
+  const clients: Client[] = [];
+  // Its own database and Redis prefix: no node of the suite above claims this job or sees its keys.
+  let ownRedis: TestRedis;
+  let ownDatabase: NonNullable<Awaited<ReturnType<typeof createTestDatabase>>>;
+  let proxy: TcpProxy;
+  let env: Record<string, string>;
+
+  before(async () => {
+    ownRedis = (await openTestRedis())!;
+    ownDatabase = (await createTestDatabase())!;
+    const direct = new URL(ownRedis.url);
+    proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 6379) });
+    env = {
+      DATABASE_URL: ownDatabase.url,
+      ATELIER_DATA_DIR: await tempDataDir(),
+      ATELIER_MODELS_DIR: await tinyModelsDir(),
+      ATELIER_DEFAULT_MODEL: 'tiny',
+      ATELIER_EMBEDDING_MODEL: 'off',
+      ATELIER_CPU_THREADS: '1',
+      ATELIER_REDIS_URL: ownRedis.url,
+      ATELIER_REDIS_PREFIX: ownRedis.prefix,
+      LOG_LEVEL: 'info',
+    };
+  });
+  after(async () => {
+    proxy.restore(); // so that the API node's shutdown finds its Redis
+    await Promise.all(clients.map((c) => c.dispose()));
+    await Promise.all(children.map(async (child) => {
+      if (child.exitCode === null) await Promise.all([once(child, 'exit'), child.kill('SIGTERM')]);
+    }));
+    await proxy.close();
+    await ownDatabase.drop();
+    assert.deepEqual(await ownRedis.cleanUp(), [], 'every key of the cluster is gone');
+  });
+
+  test('its client is told what it missed once Redis is back: the job that completed meanwhile ends the subscription', { timeout: 240_000 }, async () => {
+    // The API node reaches Redis through the proxy, so that its connections alone can be cut.
+    const viaProxy = new URL(ownRedis.url);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const apiNode = await serve({ ...env, ATELIER_REDIS_URL: viaProxy.toString(), ATELIER_WORKERS: '0', ATELIER_NODE_ID: 'api-node-cut' });
+    children.push(apiNode.child);
+    const job = (await requestData(apiNode.url, GenerateDocument, { input: { prompt: 'a blue square', steps: STEPS, width: 64, height: 64, seed: '5' } })).generate;
+    const client = wsClient(apiNode.url);
+    clients.push(client);
+    let queued: () => void;
+    const wasQueued = new Promise<void>((resolve) => (queued = resolve));
+    let cut = false;
+    const events = collectSubscription(client, GenerationEventsDocument, { id: job.id }, ({ generationEvents: event }) => {
+      if (event.type === 'QUEUED') queued();
+      if (!cut && stepOf(event) === JOIN_AT_STEP) {
+        cut = true;
+        proxy.cut();
+      }
+    }).then((all) => all.map((d) => d.generationEvents));
+    await wasQueued; // followed before any work starts
+    const workerNode = await serve({ ...env, ATELIER_WORKERS: '1', ATELIER_NODE_ID: 'worker-node-cut' });
+    children.push(workerNode.child);
+    // The rest of the job, its image and its end are published while the API node cannot hear them.
+    await eventually('the job to complete on the worker node', async () => {
+      const { generation } = await requestData(apiNode.url, GenerationDocument, { id: job.id });
+      return generation?.status === 'COMPLETED' ? true : undefined;
+    });
+    assert.ok(cut, 'Redis was cut mid-job');
+    proxy.restore();
+
+    const told = await events;
+    const label = told.map(brief).join(',');
+    const started = told.findIndex((e) => e.type === 'STARTED');
+    const steps = told.slice(started + 1, -2).map(stepOf);
+    assert.deepEqual(told.slice(0, started).map(brief), ['QUEUED 1'], label);
+    assert.ok(steps.length >= JOIN_AT_STEP && steps.length < STEPS, `the steps up to the cut at least, not all: ${label}`);
+    assert.deepEqual(steps, Array.from({ length: steps.length }, (_, i) => i + 1), `each step once, in order, up to the cut: ${label}`);
+    assert.deepEqual(told.slice(-2).map((e) => e.type), ['IMAGE', 'COMPLETED'], label);
   });
 });

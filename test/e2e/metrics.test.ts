@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { print } from 'graphql';
+import type { Client } from 'graphql-ws';
 import { CatalogDocument, GenerateDocument, GenerationEventsDocument } from '../generated/operations.js';
 import { createKey } from '../support/accounts.js';
-import { collectSubscription, request, requestData, wsClient } from '../support/graphql-client.js';
+import { collectSubscription, request, requestData, wsClient, type WireResult } from '../support/graphql-client.js';
 import { parsePrometheusText, sampleValue, type Sample } from '../support/prometheus-text.js';
 import { suiteServer } from '../support/test-server.js';
 
@@ -10,6 +12,21 @@ async function scrape(baseUrl: string, key?: string): Promise<{ status: number; 
   const response = await fetch(`${baseUrl}/metrics`, key ? { headers: { authorization: `Bearer ${key}` } } : {});
   const text = await response.text();
   return { status: response.status, contentType: response.headers.get('content-type'), samples: response.status === 200 ? parsePrometheusText(text) : [] };
+}
+
+/** One query or mutation over graphql-ws: its last result, or the errors of an error message (a refusal before it ran). */
+function overWs(client: Client, query: string, variables?: Record<string, unknown>): Promise<WireResult<unknown>> {
+  return new Promise((resolve, reject) => {
+    let last: WireResult<unknown> = {};
+    client.subscribe(
+      { query, ...(variables ? { variables } : {}) },
+      {
+        next: (result) => void (last = result as WireResult<unknown>),
+        error: (error: unknown) => (Array.isArray(error) ? resolve({ errors: error }) : reject(error)),
+        complete: () => resolve(last),
+      },
+    );
+  });
 }
 
 /** POST a query with an operation name of the client's choosing (it need not name an operation of the document). */
@@ -56,6 +73,9 @@ describe('/metrics after a job', () => {
     assert.equal(sampleValue(samples, 'atelier_graphql_requests_total', { operation: 'Catalog' }), 1);
     assert.equal(sampleValue(samples, 'atelier_graphql_request_duration_seconds_count', { operation: 'Catalog' }), 1);
     assert.equal(sampleValue(samples, 'atelier_graphql_errors_total', { operation: 'Catalog' }), undefined);
+    // The subscription over graphql-ws, counted once it completed.
+    assert.equal(sampleValue(samples, 'atelier_graphql_requests_total', { operation: 'GenerationEvents' }), 1);
+    assert.equal(sampleValue(samples, 'atelier_graphql_request_duration_seconds_count', { operation: 'GenerationEvents' }), 1);
     // A name that is no GraphQL name gets no series of its own.
     assert.equal(sampleValue(samples, 'atelier_graphql_requests_total', { operation: 'other' }), 1);
     assert.ok(samples.some((sample) => sample.name === 'process_cpu_user_seconds_total'), "prom-client's process metrics");
@@ -69,6 +89,37 @@ describe('/metrics after a job', () => {
     assert.ok(operations.size <= 101, `${operations.size} operation labels`);
     assert.equal(sampleValue(samples, 'atelier_graphql_requests_total', { operation: 'Op104' }), undefined);
     assert.ok((sampleValue(samples, 'atelier_graphql_requests_total', { operation: 'other' }) ?? 0) >= 5);
+  });
+});
+
+describe('/metrics counts operations over graphql-ws as it counts those over HTTP', () => {
+  const server = suiteServer({ nodeId: 'metrics-node-ws', workers: 0 });
+
+  test('queries, mutations and refusals over graphql-ws: by operation name, with their error codes', async () => {
+    const { url } = server();
+    const client = wsClient(url);
+    try {
+      assert.ok((await overWs(client, print(CatalogDocument))).data);
+      const refused = await overWs(client, print(GenerateDocument), { input: { prompt: 'too many steps', steps: 100_000 } });
+      assert.equal(refused.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+      const unparsable = await overWs(client, 'query Broken {');
+      assert.equal(unparsable.errors?.[0]?.extensions?.code, 'GRAPHQL_PARSE_FAILED');
+      const noVariable = await overWs(client, print(GenerationEventsDocument));
+      assert.equal(noVariable.errors?.[0]?.extensions?.code, 'BAD_USER_INPUT');
+    } finally {
+      await client.dispose();
+    }
+    const { samples } = await scrape(url);
+    assert.equal(sampleValue(samples, 'atelier_graphql_requests_total', { operation: 'Catalog' }), 1);
+    assert.equal(sampleValue(samples, 'atelier_graphql_request_duration_seconds_count', { operation: 'Catalog' }), 1);
+    assert.equal(sampleValue(samples, 'atelier_graphql_errors_total', { operation: 'Catalog' }), undefined);
+    assert.equal(sampleValue(samples, 'atelier_graphql_requests_total', { operation: 'Generate' }), 1);
+    assert.equal(sampleValue(samples, 'atelier_graphql_errors_total', { operation: 'Generate', code: 'BAD_USER_INPUT' }), 1);
+    // Refused before it was parsed: named as the client asked (not at all).
+    assert.equal(sampleValue(samples, 'atelier_graphql_requests_total', { operation: 'anonymous' }), 1);
+    assert.equal(sampleValue(samples, 'atelier_graphql_errors_total', { operation: 'anonymous', code: 'GRAPHQL_PARSE_FAILED' }), 1);
+    assert.equal(sampleValue(samples, 'atelier_graphql_requests_total', { operation: 'GenerationEvents' }), 1);
+    assert.equal(sampleValue(samples, 'atelier_graphql_errors_total', { operation: 'GenerationEvents', code: 'BAD_USER_INPUT' }), 1);
   });
 });
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { GenerationRequests } from '../../src/generation/generation-requests.js';
 import { GenerationService } from '../../src/generation/generation-service.js';
 import { InProcessEventBus } from '../../src/generation/in-process-event-bus.js';
-import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobQueue } from '../../src/generation/job.js';
+import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobQueue, QueuedJobRef } from '../../src/generation/job.js';
 import { GenerationRequestError, QueueFullError } from '../../src/generation/request-errors.js';
 import { createLogger } from '../../src/logger.js';
 
@@ -35,8 +35,8 @@ class MemoryQueue implements JobQueue {
     const index = this.jobs.findIndex((job) => job.id === id);
     return index < 0 ? null : index + 1;
   }
-  async queuedIds(): Promise<string[]> {
-    return this.jobs.map((job) => job.id);
+  async queuedJobs(): Promise<QueuedJobRef[]> {
+    return this.jobs.map((job) => ({ id: job.id, attempts: 0 }));
   }
   // Nothing runs here: every run's write finds no lease.
   complete = async (): Promise<boolean> => false;

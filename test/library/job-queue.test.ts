@@ -130,6 +130,8 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       assert.equal(await queue.retryLater(claimed!, 'storing an image failed', new Date(Date.now() + 60_000)), true);
       const other = await queue.enqueue(PARAMS);
       assert.deepEqual(await queue.queuedIds(), [other.id, retried.id]);
+      // The attempts its QUEUED events carry: one run so far (a place of its first wait is older than its run).
+      assert.deepEqual(await queue.queuedJobs(), [{ id: other.id, attempts: 0 }, { id: retried.id, attempts: 1 }]);
       assert.equal((await queue.claimNext())?.id, other.id);
       assert.equal(await queue.claimNext(), null, 'not before its back-off is over');
       const row = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: retried.id } });

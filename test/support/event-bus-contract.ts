@@ -20,7 +20,7 @@ export function imageOf(generationId: string, id = 'i1'): StoredImage {
   return { id, generationId, index: 0, seed: 2n ** 60n + 1n, width: 8, height: 8, sha256: '0'.repeat(64), url: `/images/${id}` };
 }
 
-export const step = (generationId: string, n: number, totalSteps = 5): GenerationEvent => ({ type: 'STEP', generationId, step: n, totalSteps, preview: `preview-${n}` });
+export const step = (generationId: string, n: number, totalSteps = 5): Extract<GenerationEvent, { type: 'STEP' }> => ({ type: 'STEP', generationId, step: n, totalSteps, preview: `preview-${n}` });
 
 export async function take(stream: AsyncIterator<GenerationEvent>, count: number): Promise<string[]> {
   const out: string[] = [];
@@ -126,6 +126,34 @@ export function eventBusContract(label: string, open: () => Promise<BusUnderTest
       throw new Error('NOT_FOUND');
     });
     await assert.rejects(stream.next(), /NOT_FOUND/);
+  });
+
+  test(`${label}: a QUEUED of an earlier attempt arriving after STARTED leaves the state started; a requeue goes back to QUEUED, and the old run's late step changes nothing`, async () => {
+    const { bus, settle, id } = await busWith();
+    const state = async (): Promise<string[] | undefined> => {
+      await settle();
+      return (await bus.liveState(id))?.events.map(brief);
+    };
+    bus.publish({ type: 'QUEUED', generationId: id, position: 2, attempts: 0 });
+    bus.publish({ type: 'STARTED', generationId: id, attempts: 1 });
+    // A place computed before the claim, told after it (another node's, or this one's position publisher).
+    bus.publish({ type: 'QUEUED', generationId: id, position: 1, attempts: 0 });
+    assert.deepEqual(await state(), ['STARTED']);
+    bus.publish({ ...step(id, 1), attempts: 1 });
+    assert.deepEqual(await state(), ['STARTED', 'STEP 1 preview-1']);
+    // Run 1 was requeued (a storage fault's retry): waiting for run 2.
+    bus.publish({ type: 'QUEUED', generationId: id, position: 3, attempts: 1 });
+    assert.deepEqual(await state(), ['QUEUED 3']);
+    bus.publish({ ...step(id, 2), attempts: 1 }); // run 1's node had not heard yet that its lease was gone
+    bus.publish({ type: 'QUEUED', generationId: id, position: 1, attempts: 0 }); // the first wait's place, very late
+    bus.publish({ type: 'QUEUED', generationId: id, position: 2, attempts: 1 }); // its place moves while it waits
+    assert.deepEqual(await state(), ['QUEUED 2']);
+    bus.publish({ type: 'STARTED', generationId: id, attempts: 2 });
+    bus.publish({ type: 'QUEUED', generationId: id, position: 1, attempts: 1 });
+    bus.publish({ ...step(id, 1), attempts: 2 });
+    assert.deepEqual(await state(), ['STARTED', 'STEP 1 preview-1']);
+    bus.publish({ type: 'CANCELLED', generationId: id });
+    assert.equal(await state(), undefined);
   });
 
   test(`${label}: the bus numbers each generation's events in order and keeps live states only while jobs run`, async () => {

@@ -11,8 +11,8 @@ export interface TestRedis {
   url: string;
   /** `atelier-test-<random>:`, this file's own. */
   prefix: string;
-  /** A new connection set (one node's). */
-  connect(logger?: Logger): Promise<RedisConnections>;
+  /** A new connection set (one node's); `url` another way to the same Redis (a proxy). */
+  connect(logger?: Logger, url?: string): Promise<RedisConnections>;
   /** Closes every set `connect` made and deletes every key under the prefix; resolves to the keys still there (none). */
   cleanUp(): Promise<string[]>;
 }
@@ -32,8 +32,8 @@ export async function openTestRedis(): Promise<TestRedis | null> {
   return {
     url: REDIS_URL,
     prefix,
-    connect: async (logger = createLogger('silent')) => {
-      const connections = await connectRedis(REDIS_URL, logger);
+    connect: async (logger = createLogger('silent'), url = REDIS_URL) => {
+      const connections = await connectRedis(url, logger);
       opened.push(connections);
       return connections;
     },

@@ -1,16 +1,18 @@
 /** The claim order as this process last read it, so that a queue position is a lookup, not a scan of the queue. */
+import type { QueuedJobRef } from '../../generation/job.js';
 
 /** The QUEUED jobs in claim order, and each one's 1-based place. */
 export interface ClaimOrder {
-  readonly ids: readonly string[];
+  /** In claim order, each with its attempts counter. */
+  readonly jobs: readonly QueuedJobRef[];
   readonly positions: ReadonlyMap<string, number>;
 }
 
 export interface ClaimOrderSnapshotOptions<Row> {
   /** Reads every QUEUED job's row. */
   read(): Promise<readonly Row[]>;
-  /** Works out the claim order of the rows (ids, first to be claimed first). */
-  order(rows: readonly Row[]): string[];
+  /** Works out the claim order of the rows (first to be claimed first). */
+  order(rows: readonly Row[]): QueuedJobRef[];
   id(row: Row): string;
   /**
    * How old a snapshot may be before it is read again: the longest a change made by another process (a
@@ -83,8 +85,8 @@ export class ClaimOrderSnapshot<Row> {
     if (this.worked) return this.worked;
     const read = new Set(snapshot.rows.map((row) => this.options.id(row)));
     const rows = [...snapshot.rows, ...[...this.additions.values()].filter(({ row }) => !read.has(this.options.id(row))).map(({ row }) => row)];
-    const ids = this.options.order(rows);
-    this.worked = { ids, positions: new Map(ids.map((id, index) => [id, index + 1])) };
+    const jobs = this.options.order(rows);
+    this.worked = { jobs, positions: new Map(jobs.map((job, index) => [job.id, index + 1])) };
     return this.worked;
   }
 

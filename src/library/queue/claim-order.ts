@@ -1,4 +1,5 @@
 /** The order claimNext hands out QUEUED jobs in, worked out ahead: what queue positions are counted in. */
+import type { QueuedJobRef } from '../../generation/job.js';
 
 /** A QUEUED job as the order needs it. */
 export interface QueuedEntry {
@@ -10,6 +11,8 @@ export interface QueuedEntry {
 
 /** A QUEUED job's row as the claim order is read: with its account's last turn and its back-off, if any. */
 export interface QueuedRow extends QueuedEntry {
+  /** The job's attempts counter (the lease of its next run is one more): events of its place carry it. */
+  attempts: number;
   /** The account's lastServedAt in microseconds since the epoch; null when never served. */
   served: bigint | null;
   /** When the job waits out a back-off (notBefore still ahead); null when it can be claimed now. */
@@ -21,12 +24,13 @@ export interface QueuedRow extends QueuedEntry {
  * first: they are claimed only once their time has come. Rows of one account carry the same `served`; where
  * they differ (a row added after the others were read), the first row's is the account's.
  */
-export function orderOfQueuedRows(rows: readonly QueuedRow[]): string[] {
+export function orderOfQueuedRows(rows: readonly QueuedRow[]): QueuedJobRef[] {
   const ready = rows.filter((row) => row.waitUntil === null);
   const waiting = rows.filter((row) => row.waitUntil !== null).sort((a, b) => a.waitUntil!.getTime() - b.waitUntil!.getTime());
   const served = new Map<string, bigint | null>();
   for (const row of rows) if (!served.has(row.ownerId)) served.set(row.ownerId, row.served);
-  return [...claimOrder(ready, served), ...waiting.map((row) => row.id)];
+  const attempts = new Map(rows.map((row) => [row.id, Number(row.attempts)]));
+  return [...claimOrder(ready, served), ...waiting.map((row) => row.id)].map((id) => ({ id, attempts: attempts.get(id)! }));
 }
 
 /**

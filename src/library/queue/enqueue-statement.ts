@@ -51,7 +51,7 @@ export function enqueueStatement(jobs: readonly NewJob[]): Prisma.Sql {
     FROM (VALUES ${Prisma.join(values)}) AS j(${Prisma.join(names)}) JOIN prompt ON prompt."normalizedKey" = j."promptKey"
     ORDER BY j."batchOrder"
     RETURNING "id", "promptId", (SELECT p."text" FROM prompt AS p WHERE p."id" = "Generation"."promptId") AS "promptText",
-      "ownerId", "priority", "queueOrder", (SELECT (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint FROM "Account" AS a WHERE a."id" = "Generation"."ownerId") AS "served"`;
+      "ownerId", "priority", "queueOrder", "attempts", (SELECT (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint FROM "Account" AS a WHERE a."id" = "Generation"."ownerId") AS "served"`;
 }
 
 /** The Generation columns a new job's row sets itself (the rest keep their defaults); promptId comes from the join. */

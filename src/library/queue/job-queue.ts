@@ -1,5 +1,5 @@
 /** generation/'s JobQueue port on the Generation table. */
-import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease } from '../../generation/job.js';
+import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease, QueuedJobRef } from '../../generation/job.js';
 import { isDatabaseUnreachable, refusedByDatabase } from '../db/connection-errors.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
@@ -213,14 +213,19 @@ export class DatabaseJobQueue implements JobQueue {
     return (await this.claimOrder.current()).positions.get(id) ?? null;
   }
 
+  async queuedJobs(): Promise<readonly QueuedJobRef[]> {
+    return (await this.claimOrder.current()).jobs;
+  }
+
+  /** The ids of `queuedJobs`, for tools and tests. */
   async queuedIds(): Promise<readonly string[]> {
-    return (await this.claimOrder.current()).ids;
+    return (await this.queuedJobs()).map((job) => job.id);
   }
 
   /** Every QUEUED job as the claim order needs it; the snapshot calls it, once per interval however many ask. */
   private async readQueuedRows(): Promise<QueuedRow[]> {
     return this.prisma.$queryRaw<QueuedRow[]>`
-      SELECT g."id", g."ownerId", g."priority", g."queueOrder",
+      SELECT g."id", g."ownerId", g."priority", g."queueOrder", g."attempts",
         (EXTRACT(EPOCH FROM a."lastServedAt") * 1000000)::bigint AS "served",
         CASE WHEN g."notBefore" > (now() AT TIME ZONE 'UTC') THEN g."notBefore" END AS "waitUntil"
       FROM "Generation" AS g JOIN "Account" AS a ON a."id" = g."ownerId"
