@@ -73,7 +73,9 @@ describe('the queue: cancel, priority', () => {
   test('higher priority runs first; equal priority runs first come, first served', async () => {
     const blocker = (await requestData(server().url, GenerateDocument, { input: { ...LONG_JOB, steps: 40 } })).generate;
     await waitForStatus(server().url, blocker.id, ['RUNNING']);
-    const low1 = (await requestData(server().url, GenerateDocument, { input: { ...SHORT_JOB, priority: 0 } })).generate;
+    // low1 runs long enough for the place it frees to be published (at most one recompute per 50 ms) before
+    // low2 starts: a job claimed first would go from place 2 straight to STARTED.
+    const low1 = (await requestData(server().url, GenerateDocument, { input: { ...SHORT_JOB, steps: 40, priority: 0 } })).generate;
     const low2 = (await requestData(server().url, GenerateDocument, { input: { ...SHORT_JOB, priority: 0 } })).generate;
     const high = (await requestData(server().url, GenerateDocument, { input: { ...SHORT_JOB, priority: 5 } })).generate;
     assert.deepEqual([low1.queuePosition, low2.queuePosition, high.queuePosition], [1, 2, 1]);
