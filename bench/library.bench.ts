@@ -19,6 +19,7 @@ import { PromptEmbedder } from '../src/diffusion/index.js';
 import { SemanticIndex } from '../src/library/index.js';
 import { createLogger } from '../src/logger.js';
 import { BUNDLED_MODEL_NAME, startServer } from '../src/server.js';
+import { printBenchRecord } from './bench-record.js';
 
 const PROMPTS = Number(process.env.BENCH_PROMPTS ?? 100_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 50);
@@ -115,20 +116,14 @@ async function main(): Promise<void> {
       const c = CASES[name]!;
       console.log(`| ${name} | \`${c.query}\` (${c.mode}) | ${r.hits} | ${fmt(r.search)} | ${fmt(r.naive)} | ${r.ratioP50} |`);
     }
-    console.log(
-      JSON.stringify({
-        bench: 'library',
-        date: new Date().toISOString().slice(0, 10),
-        database: server.database.kind,
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model,
-        prompts: PROMPTS,
-        queries: QUERIES,
-        loadSeconds: round(loadMs / 1000, 1),
-        embedSeconds: SEMANTIC ? round(embedMs / 1000, 1) : null,
-        results,
-      }),
-    );
+    printBenchRecord('library', {
+      database: server.database.kind,
+      prompts: PROMPTS,
+      queries: QUERIES,
+      loadSeconds: round(loadMs / 1000, 1),
+      embedSeconds: SEMANTIC ? round(embedMs / 1000, 1) : null,
+      results,
+    });
   } finally {
     await server.close();
     await fs.rm(dir, { recursive: true, force: true });

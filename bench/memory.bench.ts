@@ -19,6 +19,7 @@ import { readModelFolder } from '../src/diffusion/index.js';
 import { LIMITS } from '../src/generation/generation-request.js';
 import { maxPixelsAtBatch, maxPixelsFor } from '../src/generation/memory-budget.js';
 import { writeTinyModel } from '../src/test-models/tiny/write-tiny-model.js';
+import { printBenchRecord } from './bench-record.js';
 import { benchArenaCost } from './arena-cost.js';
 import type { MemoryCase, MemoryResult } from './memory-case.js';
 
@@ -89,8 +90,7 @@ async function main(): Promise<void> {
   for (const a of arena) {
     console.log(`| ${a.model} | ${a.size}x${a.size} | ${a.defaultsMs} ms | ${a.noPatternMs} ms | ${a.noPatternRatio} | ${a.noArenaMs} ms | ${a.noArenaRatio} |`);
   }
-  const date = new Date().toISOString().slice(0, 10);
-  console.log(JSON.stringify({ bench: 'memory', date, steps: STEPS, threads: THREADS, cpus: os.cpus().length, rows: rows.map(({ modelsDir: _, ...r }) => r), arena }));
+  printBenchRecord('memory', { steps: STEPS, threads: THREADS, rows: rows.map(({ modelsDir: _, ...r }) => r), arena });
   await fs.rm(tinyModels, { recursive: true, force: true });
 }
 

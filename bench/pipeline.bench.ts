@@ -21,6 +21,7 @@ import { encodePreviewWebp, latentToRgb, schedulerNames, StableDiffusionPipeline
 import { writeTinyModel } from '../src/test-models/tiny/write-tiny-model.js';
 import { cpuSessionOptions } from '../src/diffusion/model/onnx-session.js';
 import { TaesdDecoder } from '../src/diffusion/preview/taesd.js';
+import { printBenchRecord } from './bench-record.js';
 import { benchFamilies, printFamilies } from './families.js';
 import { median, timeMs } from './timing.js';
 
@@ -124,23 +125,17 @@ async function main(): Promise<void> {
   for (const [name, p] of Object.entries(previews)) console.log(`| ${name} | ${p.ms} ms | ${p.fractionOfStep} |`);
   console.log(`| CFG: one UNet call of batch 2 | ${round(oneCall)} ms | two calls of batch 1: ${round(twoCalls)} ms (ratio ${round(oneCall / twoCalls, 3)}) |`);
   printFamilies(families);
-  console.log(
-    JSON.stringify({
-      bench: 'pipeline',
-      device: pipeline.provider.provider,
-      date: new Date().toISOString().slice(0, 10),
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      threads: THREADS,
-      size: SIZE,
-      rounds: ROUNDS,
-      stepsPerRound: STEPS_PER_ROUND,
-      samplers,
-      previews,
-      families,
-      cfg: { batchedMs: round(oneCall), twoCallsMs: round(twoCalls), ratio: round(oneCall / twoCalls, 3) },
-    }),
-  );
+  printBenchRecord('pipeline', {
+    device: pipeline.provider.provider,
+    threads: THREADS,
+    size: SIZE,
+    rounds: ROUNDS,
+    stepsPerRound: STEPS_PER_ROUND,
+    samplers,
+    previews,
+    families,
+    cfg: { batchedMs: round(oneCall), twoCallsMs: round(twoCalls), ratio: round(oneCall / twoCalls, 3) },
+  });
   await pipeline.release();
   await bare.release();
   await fs.rm(dir, { recursive: true, force: true });

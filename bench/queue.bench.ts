@@ -25,6 +25,7 @@ import { AccountStore } from '../src/library/index.js';
 import { createLogger } from '../src/logger.js';
 import { startServer, TINY_MODEL_NAME, type RunningServer } from '../src/server.js';
 import { createTestDatabase, NO_POSTGRES } from '../test/library/pg-test-database.js';
+import { printBenchRecord } from './bench-record.js';
 import { median } from './timing.js';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
@@ -79,19 +80,7 @@ async function main(): Promise<void> {
         `${r.statusShortQueue.p50} / ${r.statusShortQueue.p99} ms | ${r.statusLongQueue.p50} / ${r.statusLongQueue.p99} ms | ${r.statusRatio} |`,
     );
   }
-  console.log(
-    JSON.stringify({
-      bench: 'queue',
-      date: new Date().toISOString().slice(0, 10),
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      clients: CLIENTS,
-      jobsPerClient: JOBS,
-      subscribed: SUBSCRIBED,
-      polls: POLLS,
-      results,
-    }),
-  );
+  printBenchRecord('queue', { clients: CLIENTS, jobsPerClient: JOBS, subscribed: SUBSCRIBED, polls: POLLS, results });
 }
 
 async function benchDatabase(database: string, modelsDir: string): Promise<Result> {

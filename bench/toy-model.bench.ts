@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { StableDiffusionPipeline, TorchGenerator } from '../src/diffusion/index.js';
 import { cpuSessionOptions } from '../src/diffusion/model/onnx-session.js';
+import { printBenchRecord } from './bench-record.js';
 import { median, timeMs } from './timing.js';
 
 const MODEL_DIR = fileURLToPath(new URL('../../models/toy-shapes', import.meta.url));
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
   console.log('| sampler | images per request | pipeline | images/s | bare model calls | ratio pipeline / bare |');
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.sampler} | ${r.images} | ${r.pipelineMs} ms | ${r.imagesPerSecond} | ${r.bareMs} ms | ${r.ratio} |`);
-  console.log(JSON.stringify({ bench: 'toy-model', date: new Date().toISOString().slice(0, 10), threads: THREADS, cpus: os.cpus().length, rows }));
+  printBenchRecord('toy-model', { threads: THREADS, rows });
   await pipeline.release();
 }
 
