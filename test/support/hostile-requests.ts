@@ -29,39 +29,57 @@ function operation(query: string, variables?: Record<string, unknown>): HostileR
   return post(JSON.stringify({ query, variables }));
 }
 
+const GENERATE = 'mutation($i: GenerateInput!) { generate(input: $i) { id } }';
+
+interface TextOperation {
+  query: string;
+  variables: (value: string) => Record<string, unknown>;
+}
+
+/** `generate` with the client's text in one field of its input (beside a prompt, and `also`). */
+function generateWith(field: string, also: Record<string, unknown> = {}): TextOperation {
+  return { query: GENERATE, variables: (v) => ({ i: { prompt: 'a cat', ...also, [field]: v } }) };
+}
+
+/** An operation with the client's text in its one variable: the text itself, or a list of it for a list variable. */
+function taking(query: string): TextOperation {
+  const [, name, list] = /\$(\w+): (\[?)/.exec(query)!;
+  return { query, variables: (v) => ({ [name!]: list ? [v] : v }) };
+}
+
 /** Every operation that takes client text or ids, with the variables it names. */
-const TEXT_OPERATIONS: Array<{ query: string; variables: (value: string) => Record<string, unknown> }> = [
-  { query: 'mutation($i: GenerateInput!) { generate(input: $i) { id } }', variables: (v) => ({ i: { prompt: v, width: 64, height: 64 } }) },
-  { query: 'mutation($i: GenerateInput!) { generate(input: $i) { id } }', variables: (v) => ({ i: { prompt: 'a cat', negativePrompt: v } }) },
-  { query: 'mutation($i: GenerateInput!) { generate(input: $i) { id } }', variables: (v) => ({ i: { prompt: 'a cat', model: v } }) },
-  { query: 'mutation($i: GenerateInput!) { generate(input: $i) { id } }', variables: (v) => ({ i: { prompt: 'a cat', sampler: v } }) },
-  { query: 'mutation($i: GenerateInput!) { generate(input: $i) { id } }', variables: (v) => ({ i: { prompt: 'a cat', initImageId: v } }) },
-  { query: 'mutation($i: GenerateInput!) { generate(input: $i) { id } }', variables: (v) => ({ i: { prompt: 'a cat', initImageId: 'x', maskImageId: v } }) },
-  { query: 'query($id: ID!) { generation(id: $id) { id } }', variables: (v) => ({ id: v }) },
-  { query: 'mutation($id: ID!) { cancelGeneration(id: $id) { id } }', variables: (v) => ({ id: v }) },
-  { query: 'mutation($id: ID!) { deleteGeneration(id: $id) { id } }', variables: (v) => ({ id: v }) },
-  { query: 'mutation($id: ID!) { remix(imageId: $id) { id } }', variables: (v) => ({ id: v }) },
-  { query: 'mutation($id: ID!) { remix(imageId: $id, overrides: { prompt: "x" }) { id } }', variables: (v) => ({ id: v }) },
-  { query: 'query($q: String) { searchPrompts(input: { query: $q }) { totalCount } }', variables: (v) => ({ q: v }) },
-  { query: 'query($q: String) { searchImages(input: { query: $q, mode: FUZZY }) { totalCount } }', variables: (v) => ({ q: v }) },
-  { query: 'query($q: String) { searchImages(input: { model: $q, sampler: $q }) { totalCount } }', variables: (v) => ({ q: v }) },
-  { query: 'query($q: ID) { searchImages(input: { collectionId: $q }) { totalCount } }', variables: (v) => ({ q: v }) },
-  { query: 'query($q: [String!]) { searchImages(input: { tags: $q }) { totalCount } }', variables: (v) => ({ q: [v] }) },
-  { query: 'query($q: String!) { promptSuggestions(prefix: $q) { id } }', variables: (v) => ({ q: v }) },
-  { query: 'query($q: String!) { tags(prefix: $q) { name } }', variables: (v) => ({ q: v }) },
-  { query: 'query($id: ID!) { similarPrompts(promptId: $id) { totalCount } }', variables: (v) => ({ id: v }) },
-  { query: 'query($id: ID!) { similarImages(imageId: $id) { totalCount } }', variables: (v) => ({ id: v }) },
-  { query: 'mutation($ids: [ID!]!) { tagImages(imageIds: $ids, tags: ["t"]) { id } }', variables: (v) => ({ ids: [v] }) },
-  { query: 'mutation($t: [String!]!) { tagImages(imageIds: ["x"], tags: $t) { id } }', variables: (v) => ({ t: [v] }) },
-  { query: 'mutation($id: ID!) { setFavorite(imageId: $id, favorite: true) { id } }', variables: (v) => ({ id: v }) },
-  { query: 'mutation($n: String!) { createCollection(input: { name: $n }) { id } }', variables: (v) => ({ n: v }) },
-  { query: 'mutation($d: String) { createCollection(input: { name: "c", description: $d }) { id } }', variables: (v) => ({ d: v }) },
-  { query: 'mutation($id: ID!) { updateCollection(id: $id, changes: { name: "n" }) { id } }', variables: (v) => ({ id: v }) },
-  { query: 'mutation($id: ID!) { deleteCollection(id: $id) }', variables: (v) => ({ id: v }) },
-  { query: 'mutation($id: ID!) { addToCollection(collectionId: $id, imageIds: ["x"]) { id } }', variables: (v) => ({ id: v }) },
-  { query: 'query($id: ID!) { collection(id: $id) { id } }', variables: (v) => ({ id: v }) },
-  { query: 'mutation($d: String!) { uploadImage(dataUrl: $d) { id } }', variables: (v) => ({ d: v }) },
-  { query: 'mutation($d: String!) { importImage(dataUrl: $d) { prompt } }', variables: (v) => ({ d: v }) },
+const TEXT_OPERATIONS: TextOperation[] = [
+  generateWith('prompt', { width: 64, height: 64 }),
+  generateWith('negativePrompt'),
+  generateWith('model'),
+  generateWith('sampler'),
+  generateWith('initImageId'),
+  generateWith('maskImageId', { initImageId: 'x' }),
+  taking('query($id: ID!) { generation(id: $id) { id } }'),
+  taking('mutation($id: ID!) { cancelGeneration(id: $id) { id } }'),
+  taking('mutation($id: ID!) { deleteGeneration(id: $id) { id } }'),
+  taking('mutation($id: ID!) { remix(imageId: $id) { id } }'),
+  taking('mutation($id: ID!) { remix(imageId: $id, overrides: { prompt: "x" }) { id } }'),
+  taking('query($q: String) { searchPrompts(input: { query: $q }) { totalCount } }'),
+  taking('query($q: String) { searchImages(input: { query: $q, mode: FUZZY }) { totalCount } }'),
+  taking('query($q: String) { searchImages(input: { model: $q, sampler: $q }) { totalCount } }'),
+  taking('query($q: ID) { searchImages(input: { collectionId: $q }) { totalCount } }'),
+  taking('query($q: [String!]) { searchImages(input: { tags: $q }) { totalCount } }'),
+  taking('query($q: String!) { promptSuggestions(prefix: $q) { id } }'),
+  taking('query($q: String!) { tags(prefix: $q) { name } }'),
+  taking('query($id: ID!) { similarPrompts(promptId: $id) { totalCount } }'),
+  taking('query($id: ID!) { similarImages(imageId: $id) { totalCount } }'),
+  taking('mutation($ids: [ID!]!) { tagImages(imageIds: $ids, tags: ["t"]) { id } }'),
+  taking('mutation($t: [String!]!) { tagImages(imageIds: ["x"], tags: $t) { id } }'),
+  taking('mutation($id: ID!) { setFavorite(imageId: $id, favorite: true) { id } }'),
+  taking('mutation($n: String!) { createCollection(input: { name: $n }) { id } }'),
+  taking('mutation($d: String) { createCollection(input: { name: "c", description: $d }) { id } }'),
+  taking('mutation($id: ID!) { updateCollection(id: $id, changes: { name: "n" }) { id } }'),
+  taking('mutation($id: ID!) { deleteCollection(id: $id) }'),
+  taking('mutation($id: ID!) { addToCollection(collectionId: $id, imageIds: ["x"]) { id } }'),
+  taking('query($id: ID!) { collection(id: $id) { id } }'),
+  taking('mutation($d: String!) { uploadImage(dataUrl: $d) { id } }'),
+  taking('mutation($d: String!) { importImage(dataUrl: $d) { prompt } }'),
 ];
 
 /** Connections whose `after` takes a cursor. */
@@ -120,7 +138,7 @@ export const HOSTILE_CATEGORIES: HostileCategory[] = [
       const wrong = [5, -1.5, true, 'text', [], ['a'], {}, { x: 1 }, null, '9'.repeat(40)];
       const fields = ['prompt', 'width', 'height', 'steps', 'guidanceScale', 'batchSize', 'seed', 'sampler', 'previewMethod', 'priority', 'denoisingStrength', 'variationSeed'];
       return [
-        ...times(70, () => operation('mutation($i: GenerateInput!) { generate(input: $i) { id } }', { i: { prompt: 'a cat', [pick(random, fields)]: pick(random, wrong) } })),
+        ...times(70, () => operation(GENERATE, { i: { prompt: 'a cat', [pick(random, fields)]: pick(random, wrong) } })),
         ...times(15, () => operation('query($f: Int!, $a: String) { generations(first: $f, after: $a) { totalCount } }', { f: pick(random, wrong), a: pick(random, wrong) })),
         ...times(13, () => operation('query($i: LibrarySearchInput) { searchImages(input: $i) { totalCount } }', { i: { [pick(random, ['width', 'seed', 'tags', 'mode', 'createdAfter', 'favoritesOnly'])]: pick(random, wrong) } })),
         // Variables nested deeper than a recursive walk's call stack goes.
@@ -135,8 +153,8 @@ export const HOSTILE_CATEGORIES: HostileCategory[] = [
       const numbers = [-1, 0, 7, 63, 2049, 65536, 2 ** 31, 2 ** 31 - 1, -(2 ** 31), 2 ** 53, 1e308, 0.5, -0.0001, 30.0001, 151];
       const fields = ['width', 'height', 'steps', 'guidanceScale', 'batchSize', 'priority', 'denoisingStrength', 'variationStrength'];
       return [
-        ...times(60, () => operation('mutation($i: GenerateInput!) { generate(input: $i) { id } }', { i: { prompt: 'a cat', [pick(random, fields)]: pick(random, numbers) } })),
-        ...times(15, () => operation('mutation($i: GenerateInput!) { generate(input: $i) { id } }', { i: { prompt: 'a cat', seed: pick(random, ['-1', '18446744073709551616', '1e5', '0x10', ' 1', '99999999999999999999999999']) } })),
+        ...times(60, () => operation(GENERATE, { i: { prompt: 'a cat', [pick(random, fields)]: pick(random, numbers) } })),
+        ...times(15, () => operation(GENERATE, { i: { prompt: 'a cat', seed: pick(random, ['-1', '18446744073709551616', '1e5', '0x10', ' 1', '99999999999999999999999999']) } })),
         ...times(25, () => operation(`query($f: Int!) { ${pick(random, ['generations(first: $f)', 'searchPrompts(first: $f)', 'searchImages(first: $f)', 'collections(first: $f)'])} { totalCount } }`, { f: pick(random, numbers) })),
       ];
     },
