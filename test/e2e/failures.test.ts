@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { GenerateDocument, GenerationDocument, GenerationEventsDocument } from '../generated/operations.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
 import { collectSubscription, request, requestData, wsClient } from '../support/graphql-client.js';
-import { startTestServer, tempDataDir, tinyModelsDir } from '../support/test-server.js';
+import { startTestServer, tempDataDir, tinyModelCopies } from '../support/test-server.js';
 
-test('a job whose model cannot load fails with a message; the server and the next job carry on', async () => {
+test('a job whose model cannot load fails with a message; the server and the next job carry on', async (t) => {
   // A models folder with the tiny model and a copy whose UNet file is corrupt.
-  const modelsDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-broken-'));
-  const tiny = path.join(await tinyModelsDir(), 'tiny');
-  await fs.cp(tiny, path.join(modelsDir, 'tiny'), { recursive: true });
-  await fs.cp(tiny, path.join(modelsDir, 'broken'), { recursive: true });
+  const modelsDir = await tinyModelCopies(t, 'broken', ['tiny', 'broken']);
   await fs.writeFile(path.join(modelsDir, 'broken', 'unet', 'model.onnx'), 'this is not an ONNX file');
 
   const server = await startTestServer({ dataDir: await tempDataDir(), modelsDir });
@@ -34,7 +30,6 @@ test('a job whose model cannot load fails with a message; the server and the nex
     await client.dispose();
   } finally {
     await server.close();
-    await fs.rm(modelsDir, { recursive: true, force: true });
   }
 });
 

@@ -6,7 +6,7 @@ import { CatalogDocument, GenerateDocument } from '../generated/operations.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
 import { finishedGeneration } from '../support/generations.js';
 import { request, requestData } from '../support/graphql-client.js';
-import { startTestServer, tempDataDir, tinyModelsDir, tinyModelsFolder } from '../support/test-server.js';
+import { startTestServer, tempDataDir, tinyModelCopies } from '../support/test-server.js';
 
 async function readiness(baseUrl: string): Promise<{ status: number; checks: Record<string, string> }> {
   const response = await fetch(`${baseUrl}/ready`);
@@ -24,8 +24,7 @@ test('a model whose ONNX file is corrupt is unusable on every node until its fil
   if (!database) return t.skip(NO_POSTGRES);
   // One models folder with a copy of the tiny model (the default), seen by two nodes on one database: a worker
   // node and an API node without workers, which answers `models` and `generate` from the shared record.
-  const modelsDir = await tinyModelsFolder('corrupt', {});
-  await fs.cp(path.join(await tinyModelsDir(), 'tiny'), path.join(modelsDir, 'tiny'), { recursive: true });
+  const modelsDir = await tinyModelCopies(t, 'corrupt', ['tiny']);
   const unet = path.join(modelsDir, 'tiny', 'unet', 'model.onnx');
   const good = await fs.readFile(unet);
   await fs.writeFile(unet, good.subarray(0, Math.floor(good.length / 2))); // truncated, as by an interrupted copy
@@ -70,7 +69,6 @@ test('a model whose ONNX file is corrupt is unusable on every node until its fil
     await api.close();
     await worker.close();
     await database.drop();
-    await fs.rm(modelsDir, { recursive: true, force: true });
   }
 });
 

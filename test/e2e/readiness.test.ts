@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
 import { NO_REDIS, openTestRedis } from '../support/test-redis.js';
-import { startTestServer, tempDataDir, tinyModelsDir, tinyModelsFolder } from '../support/test-server.js';
+import { startTestServer, tempDataDir, tinyModelCopies } from '../support/test-server.js';
 
 async function ready(baseUrl: string): Promise<{ status: number; body: { status: string; checks: Record<string, string> } }> {
   const response = await fetch(`${baseUrl}/ready`);
@@ -30,9 +30,8 @@ test('/ready is 200 while the database answers, and 503 naming the database once
   }
 });
 
-test('/ready is 503 naming the models when the default model is not a usable folder', async () => {
-  const modelsDir = await tinyModelsFolder('ready-models', {});
-  await fs.cp(path.join(await tinyModelsDir(), 'tiny'), path.join(modelsDir, 'tiny'), { recursive: true });
+test('/ready is 503 naming the models when the default model is not a usable folder', async (t) => {
+  const modelsDir = await tinyModelCopies(t, 'ready-models', ['tiny']);
   const server = await startTestServer({ dataDir: await tempDataDir(), modelsDir, workers: 0 });
   try {
     assert.equal((await ready(server.url)).status, 200);
@@ -43,7 +42,6 @@ test('/ready is 503 naming the models when the default model is not a usable fol
     assert.match(broken.body.checks.models!, /default model "tiny" cannot be used/);
   } finally {
     await server.close();
-    await fs.rm(modelsDir, { recursive: true, force: true });
   }
 });
 

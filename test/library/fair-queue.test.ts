@@ -1,9 +1,9 @@
 /** Fair turns between accounts in the real queue (PGlite and PostgreSQL): claims, positions, and usage counts. */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe } from 'node:test';
 import type { GenerationParams } from '../../src/generation/job.js';
-import { DatabaseJobQueue } from '../../src/library/index.js';
-import { NO_POSTGRES, openBackend } from './pg-test-database.js';
+import { DatabaseJobQueue, type Database } from '../../src/library/index.js';
+import { suiteBackend } from './pg-test-database.js';
 
 const PARAMS: GenerationParams = {
   ...{ prompt: 'a fair turn', negativePrompt: '', model: 'tiny', sampler: 'euler', steps: 1, guidanceScale: 7, width: 64, height: 64 },
@@ -13,26 +13,19 @@ const PARAMS: GenerationParams = {
 
 function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
   describe(`fair turns between accounts on ${name}`, () => {
-    let handle: Awaited<ReturnType<typeof openBackend>>;
+    let prisma: Database['prisma'];
     let queue: DatabaseJobQueue;
-
-    before(async () => {
-      handle = await openBackend(backend);
-      if (!handle) return;
-      queue = new DatabaseJobQueue(handle.db.prisma);
-      for (const id of ['alice', 'bob']) await handle.db.prisma.account.create({ data: { id, name: id } });
+    const it = suiteBackend(backend, {
+      opened: async (db) => {
+        prisma = db.prisma;
+        queue = new DatabaseJobQueue(prisma);
+        for (const id of ['alice', 'bob']) await prisma.account.create({ data: { id, name: id } });
+      },
+      reset: async () => {
+        await prisma.generation.deleteMany();
+        await prisma.account.updateMany({ data: { lastServedAt: null } });
+      },
     });
-    after(async () => {
-      await handle?.close();
-    });
-
-    const it = (title: string, body: () => Promise<void>) =>
-      test(title, async (t) => {
-        if (!handle) return t.skip(NO_POSTGRES);
-        await handle.db.prisma.generation.deleteMany();
-        await handle.db.prisma.account.updateMany({ data: { lastServedAt: null } });
-        await body();
-      });
     const enqueue = async (ownerId: string, count: number, priority = 0) => {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) ids.push((await queue.enqueue({ ...PARAMS, priority }, { ownerId })).id);
@@ -105,7 +98,7 @@ function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       const before = new Date(Date.now() - 1000);
       const [imported] = await enqueue('alice', 1);
       // As the importer stores a picture made elsewhere: COMPLETED, never started. It was not queued.
-      await handle!.db.prisma.generation.update({ where: { id: imported! }, data: { status: 'COMPLETED', startedAt: null } });
+      await prisma.generation.update({ where: { id: imported! }, data: { status: 'COMPLETED', startedAt: null } });
       await enqueue('alice', 3);
       await enqueue('bob', 1);
       await claims(1); // alice's first job runs: no longer queued, still queued this minute

@@ -3,17 +3,18 @@ import { LOCAL_VIEWER } from '../../src/accounts/viewer.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe } from 'node:test';
 import sharp from 'sharp';
 import { LeaseLostError, type GenerationParams } from '../../src/generation/job.js';
 import {
   DatabaseImageSink,
   DatabaseJobQueue,
+  type Database,
   FileImageStore,
   GenerationReader,
   normalizePrompt,
 } from '../../src/library/index.js';
-import { NO_POSTGRES, openBackend } from './pg-test-database.js';
+import { suiteBackend } from './pg-test-database.js';
 
 const PARAMS: GenerationParams = {
   prompt: 'a red circle',
@@ -38,25 +39,19 @@ const PARAMS: GenerationParams = {
 /** The same behaviour is required of the embedded database and of PostgreSQL. */
 function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
   describe(`job queue on ${name}`, () => {
-    let handle: Awaited<ReturnType<typeof openBackend>>;
+    let prisma: Database['prisma'];
     let queue: DatabaseJobQueue;
-
-    before(async () => {
-      handle = await openBackend(backend);
-      if (handle) queue = new DatabaseJobQueue(handle.db.prisma);
+    const it = suiteBackend(backend, {
+      opened: (db) => {
+        prisma = db.prisma;
+        queue = new DatabaseJobQueue(prisma);
+      },
+      reset: async () => {
+        await prisma.image.deleteMany();
+        await prisma.generation.deleteMany();
+        await prisma.prompt.deleteMany();
+      },
     });
-    after(async () => {
-      await handle?.close();
-    });
-
-    const it = (title: string, body: () => Promise<void>) =>
-      test(title, async (t) => {
-        if (!handle) return t.skip(NO_POSTGRES);
-        await handle.db.prisma.image.deleteMany();
-        await handle.db.prisma.generation.deleteMany();
-        await handle.db.prisma.prompt.deleteMany();
-        await body();
-      });
 
     it('claims by priority, then first come first served; positions follow the same order', async () => {
       const a = await queue.enqueue({ ...PARAMS, priority: 0 });
@@ -96,7 +91,7 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       assert.equal(await queue.cancelQueued(running.id), false);
       assert.equal(await queue.markCancelled(claimed!), true);
       assert.equal(await queue.complete(claimed!), false); // too late: stays CANCELLED
-      const statuses = await handle!.db.prisma.generation.findMany({ select: { id: true, status: true } });
+      const statuses = await prisma.generation.findMany({ select: { id: true, status: true } });
       assert.deepEqual(Object.fromEntries(statuses.map((s) => [s.id, s.status])), { [queued.id]: 'CANCELLED', [running.id]: 'CANCELLED' });
     });
 
@@ -113,7 +108,7 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       const lost = await queue.enqueue(PARAMS);
       const claims = [await queue.claimNext(), await queue.claimNext()];
       // The lost job's server stopped refreshing it two minutes ago; the live one's server just did.
-      await handle!.db.prisma.generation.update({ where: { id: lost.id }, data: { heartbeatAt: new Date(Date.now() - 120_000) } });
+      await prisma.generation.update({ where: { id: lost.id }, data: { heartbeatAt: new Date(Date.now() - 120_000) } });
       assert.deepEqual(await queue.heartbeat(claims.filter((job) => job?.id === alive.id).map((job) => job!)), { lost: [], cancelRequested: [] });
       assert.equal(await queue.requeueInterrupted(60_000), 1);
       assert.equal(await queue.position(lost.id), 1);
@@ -134,16 +129,16 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       assert.deepEqual(await queue.queuedJobs(), [{ id: other.id, attempts: 0 }, { id: retried.id, attempts: 1 }]);
       assert.equal((await queue.claimNext())?.id, other.id);
       assert.equal(await queue.claimNext(), null, 'not before its back-off is over');
-      const row = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: retried.id } });
+      const row = await prisma.generation.findUniqueOrThrow({ where: { id: retried.id } });
       assert.equal(row.status, 'QUEUED');
       assert.equal(row.error, 'storing an image failed');
       // Its time has come: claimed again, a second attempt; completing clears the fault's message.
-      await handle!.db.prisma.generation.update({ where: { id: retried.id }, data: { notBefore: new Date(Date.now() - 1000) } });
+      await prisma.generation.update({ where: { id: retried.id }, data: { notBefore: new Date(Date.now() - 1000) } });
       const again = await queue.claimNext();
       assert.equal(again?.id, retried.id);
       assert.equal(again?.attempts, 2);
       assert.equal(await queue.complete(again!), true);
-      const done = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: retried.id } });
+      const done = await prisma.generation.findUniqueOrThrow({ where: { id: retried.id } });
       assert.equal(done.status, 'COMPLETED');
       assert.equal(done.error, null);
       assert.equal(done.notBefore, null);
@@ -152,15 +147,15 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
     it('a claim is a lease: once the job is claimed again, the earlier run\'s late writes change nothing', async () => {
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-lease-'));
       try {
-        const nodeA = new DatabaseJobQueue(handle!.db.prisma, { nodeId: 'node-a' });
-        const nodeB = new DatabaseJobQueue(handle!.db.prisma, { nodeId: 'node-b' });
-        const sink = new DatabaseImageSink(handle!.db.prisma, new FileImageStore(dataDir));
+        const nodeA = new DatabaseJobQueue(prisma, { nodeId: 'node-a' });
+        const nodeB = new DatabaseJobQueue(prisma, { nodeId: 'node-b' });
+        const sink = new DatabaseImageSink(prisma, new FileImageStore(dataDir));
         const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 10, g: 40, b: 90 } } }).png().toBuffer();
         const job = await nodeA.enqueue(PARAMS);
         const first = (await nodeA.claimNext())!;
         assert.deepEqual([first.claimedBy, first.attempts], ['node-a', 1]);
         // node-a stalls; its job is stale and node-b runs it (attempt 2).
-        await handle!.db.prisma.generation.update({ where: { id: job.id }, data: { heartbeatAt: new Date(Date.now() - 120_000) } });
+        await prisma.generation.update({ where: { id: job.id }, data: { heartbeatAt: new Date(Date.now() - 120_000) } });
         assert.equal(await nodeB.requeueInterrupted(60_000), 1);
         const second = (await nodeB.claimNext())!;
         assert.deepEqual([second.id, second.claimedBy, second.attempts], [job.id, 'node-b', 2]);
@@ -175,7 +170,7 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
         assert.equal(await nodeA.release(first), false);
         // The same node claiming again gets a new lease: the old attempt's is not it.
         assert.equal(await nodeB.complete({ ...second, attempts: 1 }), false);
-        let row = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: job.id }, include: { images: true } });
+        let row = await prisma.generation.findUniqueOrThrow({ where: { id: job.id }, include: { images: true } });
         assert.deepEqual([row.status, row.claimedBy, row.attempts, row.images.length, row.error], ['RUNNING', 'node-b', 2, 0, null]);
 
         // node-b's run is the one that counts.
@@ -187,7 +182,7 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
         // another outcome under the same lease is not.
         assert.equal(await nodeB.complete(second), true);
         assert.equal(await nodeB.fail(second, 'late'), false);
-        row = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: job.id }, include: { images: true } });
+        row = await prisma.generation.findUniqueOrThrow({ where: { id: job.id }, include: { images: true } });
         assert.deepEqual([row.status, row.claimedBy, row.images.length], ['COMPLETED', 'node-b', 1]);
       } finally {
         await fs.rm(dataDir, { recursive: true, force: true });
@@ -195,8 +190,8 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
     });
 
     it('a restarting node requeues its own RUNNING jobs at once, others\' only once stale; a cancel request reaches the claim', async () => {
-      const nodeA = new DatabaseJobQueue(handle!.db.prisma, { nodeId: 'node-a' });
-      const nodeB = new DatabaseJobQueue(handle!.db.prisma, { nodeId: 'node-b' });
+      const nodeA = new DatabaseJobQueue(prisma, { nodeId: 'node-a' });
+      const nodeB = new DatabaseJobQueue(prisma, { nodeId: 'node-b' });
       const mine = await nodeA.enqueue(PARAMS);
       const theirs = await nodeA.enqueue(PARAMS);
       assert.equal((await nodeA.claimNext())?.id, mine.id);
@@ -207,7 +202,7 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       // A cancel asked for while node-b runs it: its heartbeat reports it.
       assert.equal(await nodeA.requestCancel(theirs.id), true);
       assert.equal(await nodeA.requestCancel(mine.id), false, 'not running');
-      const held = await handle!.db.prisma.generation.findUniqueOrThrow({ where: { id: theirs.id } });
+      const held = await prisma.generation.findUniqueOrThrow({ where: { id: theirs.id } });
       const lease = { id: theirs.id, claimedBy: 'node-b', attempts: held.attempts };
       assert.deepEqual(await nodeB.heartbeat([lease]), { lost: [], cancelRequested: [theirs.id] });
       // node-b dies before it stops the run: whoever claims the job next sees the request.
@@ -219,19 +214,19 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
     it('deduplicates prompts by normalized text and counts uses', async () => {
       await queue.enqueue({ ...PARAMS, prompt: 'A  Red circle ' });
       await queue.enqueue({ ...PARAMS, prompt: 'a red CIRCLE' });
-      const prompts = await handle!.db.prisma.prompt.findMany();
+      const prompts = await prisma.prompt.findMany();
       assert.equal(prompts.length, 1);
       assert.deepEqual([prompts[0]!.text, prompts[0]!.normalized, prompts[0]!.useCount], ['A  Red circle', normalizePrompt('a red circle'), 2]);
     });
 
     it('the same new prompt enqueued concurrently becomes one prompt row', async () => {
       await Promise.all(Array.from({ length: 8 }, () => queue.enqueue({ ...PARAMS, prompt: 'a brand new prompt' })));
-      const prompts = await handle!.db.prisma.prompt.findMany();
+      const prompts = await prisma.prompt.findMany();
       assert.deepEqual(prompts.map((p) => [p.normalized, p.useCount]), [['a brand new prompt', 8]]);
     });
 
     it('seeds 0 and 2^64-1 round-trip exactly', async () => {
-      const reader = new GenerationReader(handle!.db.prisma);
+      const reader = new GenerationReader(prisma);
       for (const seed of [0n, 2n ** 64n - 1n, 2n ** 53n + 1n]) {
         const job = await queue.enqueue({ ...PARAMS, seed, variationSeed: seed, variationStrength: 0.5 });
         assert.equal(job.seed, seed);
@@ -244,8 +239,8 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-images-'));
       try {
         const store = new FileImageStore(dataDir);
-        const sink = new DatabaseImageSink(handle!.db.prisma, store);
-        const reader = new GenerationReader(handle!.db.prisma);
+        const sink = new DatabaseImageSink(prisma, store);
+        const reader = new GenerationReader(prisma);
         const jobs = [];
         for (let i = 0; i < 7; i++) jobs.push(await queue.enqueue({ ...PARAMS, prompt: `prompt ${i}` }));
         const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 40, b: 90 } } }).png().toBuffer();

@@ -1,5 +1,6 @@
 import { openDatabase, type Database } from '../../src/library/index.js';
 import { randomBytes } from 'node:crypto';
+import { after, before, test } from 'node:test';
 import pg from 'pg';
 
 /**
@@ -51,4 +52,29 @@ export async function openBackend(backend: 'PGlite' | 'PostgreSQL'): Promise<{ d
       await handle.drop();
     },
   };
+}
+
+/**
+ * The backend of the enclosing describe(), opened before its tests (then handed to `opened`) and closed after
+ * them. The returned function declares a test that runs on it once `reset` has cleared what the tests before
+ * it left; without PostgreSQL the tests skip.
+ */
+export function suiteBackend(
+  backend: 'PGlite' | 'PostgreSQL',
+  hooks: { opened(db: Database): Promise<void> | void; reset(db: Database): Promise<void> },
+): (title: string, body: () => Promise<void>) => void {
+  let handle: Awaited<ReturnType<typeof openBackend>>;
+  before(async () => {
+    handle = await openBackend(backend);
+    if (handle) await hooks.opened(handle.db);
+  });
+  after(async () => {
+    await handle?.close();
+  });
+  return (title, body) =>
+    test(title, async (t) => {
+      if (!handle) return t.skip(NO_POSTGRES);
+      await hooks.reset(handle.db);
+      await body();
+    });
 }

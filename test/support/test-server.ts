@@ -1,7 +1,7 @@
 // The real server for end-to-end tests: tiny-model folders, fresh data folders, and a server per suite.
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import { after, before } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.js';
 import { writeTinyModel, type TinyModelOptions } from '../../src/test-models/tiny/write-tiny-model.js';
@@ -34,6 +34,15 @@ export async function tinyNodeEnv(): Promise<Record<string, string>> {
     ATELIER_PREVIEW_EVERY: '0',
     LOG_LEVEL: 'info',
   };
+}
+
+/** A new models folder with copies of the shared tiny model under these folder names, removed when test `t` ends. */
+export async function tinyModelCopies(t: TestContext, prefix: string, names: string[]): Promise<string> {
+  const dir = await tinyModelsFolder(prefix, {});
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  const tiny = path.join(await tinyModelsDir(), 'tiny');
+  for (const name of names) await fs.cp(tiny, path.join(dir, name), { recursive: true });
+  return dir;
 }
 
 export async function tempDataDir(): Promise<string> {
