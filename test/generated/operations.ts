@@ -22,8 +22,10 @@ export type Scalars = {
 /** An account, as admins see it. */
 export type Account = {
   __typename?: 'Account';
+  /** When the account was created: with its first API key (`local` comes with the database). */
   createdAt: Scalars['DateTimeISO']['output'];
   id: Scalars['ID']['output'];
+  /** Unique: what createApiKey and revokeApiKeys take as `account`. The built-in admin is `local`. */
   name: Scalars['String']['output'];
   role: Role;
 };
@@ -31,7 +33,9 @@ export type Account = {
 /** An API key, without the key itself (only its hash is stored). */
 export type ApiKey = {
   __typename?: 'ApiKey';
+  /** The account the key acts as. */
   account: Account;
+  /** When it was made (by createApiKey or `npm run keys`). */
   createdAt: Scalars['DateTimeISO']['output'];
   id: Scalars['ID']['output'];
   /** The first characters of the key, to tell keys apart. */
@@ -44,12 +48,17 @@ export type ApiKey = {
 export type Collection = {
   __typename?: 'Collection';
   createdAt: Scalars['DateTimeISO']['output'];
+  /** Empty when it has none. */
   description: Scalars['String']['output'];
+  /** What `collection` and the collection mutations take. */
   id: Scalars['ID']['output'];
+  /** Images in it (see `images`). */
   imageCount: Scalars['Int']['output'];
   /** Its images in order. */
   images: ImageConnection;
+  /** Unique among your collections. */
   name: Scalars['String']['output'];
+  /** When its name, its description, its images or their order last changed. */
   updatedAt: Scalars['DateTimeISO']['output'];
 };
 
@@ -62,7 +71,9 @@ export type CollectionImagesArgs = {
 
 /** What to change; absent fields stay as they are. */
 export type CollectionChanges = {
+  /** A new description, up to 2000 characters (empty removes it). */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** A new name: 1 to 100 characters, unique among collections. */
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -71,11 +82,13 @@ export type CollectionConnection = {
   __typename?: 'CollectionConnection';
   edges: Array<CollectionEdge>;
   pageInfo: PageInfo;
+  /** Nodes in the whole list, not just this page. */
   totalCount: Scalars['Int']['output'];
 };
 
 export type CollectionEdge = {
   __typename?: 'CollectionEdge';
+  /** The node's place in the list: pass it as `after` for the nodes after it. */
   cursor: Scalars['String']['output'];
   node: Collection;
 };
@@ -90,6 +103,7 @@ export type CollectionInput = {
 /** A new API key: `key` is shown this once and cannot be read again. */
 export type CreatedApiKey = {
   __typename?: 'CreatedApiKey';
+  /** The new key as `apiKeys` lists it. */
   apiKey: ApiKey;
   /** Send it as `Authorization: Bearer KEY` (graphql-ws: connection params { authorization: "Bearer KEY" }). */
   key: Scalars['String']['output'];
@@ -152,15 +166,21 @@ export type GenerateInput = {
 /** A text-to-image job and its results. */
 export type Generation = {
   __typename?: 'Generation';
+  /** Images it makes, with consecutive seeds. */
   batchSize: Scalars['Int']['output'];
+  /** When it was queued (or imported). */
   createdAt: Scalars['DateTimeISO']['output'];
   /** img2img: how much of the schedule ran from the init image (null for text-to-image). */
   denoisingStrength?: Maybe<Scalars['Float']['output']>;
   /** Why the job failed, when FAILED. */
   error?: Maybe<Scalars['String']['output']>;
+  /** When it became COMPLETED, FAILED or CANCELLED; null before. */
   finishedAt?: Maybe<Scalars['DateTimeISO']['output']>;
+  /** Classifier-free guidance scale; 1 or less skips the unconditional pass. */
   guidanceScale: Scalars['Float']['output'];
+  /** Height of every image, in pixels. */
   height: Scalars['Int']['output'];
+  /** What `generation`, `generationEvents` and the mutations on a generation take. */
   id: Scalars['ID']['output'];
   /** Images stored so far, by batch index. */
   images: Array<Image>;
@@ -168,20 +188,28 @@ export type Generation = {
   initImageId?: Maybe<Scalars['ID']['output']>;
   /** Inpainting: the uploaded mask (null when the whole image was free to change). */
   maskImageId?: Maybe<Scalars['ID']['output']>;
+  /** The model it ran on (see `models`). */
   model: Scalars['String']['output'];
+  /** What it steered away from, the prompt's --no included; empty for nothing. */
   negativePrompt: Scalars['String']['output'];
+  /** How its step previews are drawn. */
   previewMethod: PreviewMethod;
+  /** Queue priority, -100..100: higher runs first. */
   priority: Scalars['Int']['output'];
+  /** The prompt as run: Midjourney-style parameters at its end (--ar, --seed, --no, ...) are split off into the other fields. */
   prompt: Scalars['String']['output'];
   /** 1-based place in the queue while QUEUED (the order jobs will start in if nothing more is queued: by priority, then accounts' turns, then first come); null otherwise. A job queued later by an account whose turn comes sooner can move it back. */
   queuePosition?: Maybe<Scalars['Int']['output']>;
   /** remix: the image whose parameters this generation re-ran (null otherwise, or once that image is deleted). */
   remixOfImageId?: Maybe<Scalars['ID']['output']>;
+  /** A name from `samplers`. */
   sampler: Scalars['String']['output'];
   /** Seed of the first image; image i used seed + i. */
   seed: Scalars['Seed']['output'];
+  /** When a worker last took the job; null when none did (QUEUED, cancelled while queued, or imported). */
   startedAt?: Maybe<Scalars['DateTimeISO']['output']>;
   status: GenerationStatus;
+  /** Denoising steps of the schedule (img2img runs the last denoisingStrength of them). */
   steps: Scalars['Int']['output'];
   /** Variation seed of the first image, when one was used. */
   variationSeed?: Maybe<Scalars['Seed']['output']>;
@@ -191,6 +219,7 @@ export type Generation = {
   visibility: Visibility;
   /** Notes about the request, e.g. a prompt truncated to 77 tokens. */
   warnings: Array<Scalars['String']['output']>;
+  /** Width of every image, in pixels. */
   width: Scalars['Int']['output'];
 };
 
@@ -205,6 +234,7 @@ export type GenerationCompleted = GenerationEvent & {
   __typename?: 'GenerationCompleted';
   generationId: Scalars['ID']['output'];
   type: GenerationEventType;
+  /** As Generation.warnings. */
   warnings: Array<Scalars['String']['output']>;
 };
 
@@ -213,11 +243,13 @@ export type GenerationConnection = {
   __typename?: 'GenerationConnection';
   edges: Array<GenerationEdge>;
   pageInfo: PageInfo;
+  /** Nodes in the whole list, not just this page. */
   totalCount: Scalars['Int']['output'];
 };
 
 export type GenerationEdge = {
   __typename?: 'GenerationEdge';
+  /** The node's place in the list: pass it as `after` for the nodes after it. */
   cursor: Scalars['String']['output'];
   node: Generation;
 };
@@ -240,6 +272,7 @@ export type GenerationEventType =
 export type GenerationFailed = GenerationEvent & {
   __typename?: 'GenerationFailed';
   generationId: Scalars['ID']['output'];
+  /** Why it failed, as Generation.error. */
   message: Scalars['String']['output'];
   type: GenerationEventType;
 };
@@ -248,6 +281,7 @@ export type GenerationFailed = GenerationEvent & {
 export type GenerationImage = GenerationEvent & {
   __typename?: 'GenerationImage';
   generationId: Scalars['ID']['output'];
+  /** As Generation.images lists it from now on. */
   image: Image;
   type: GenerationEventType;
 };
@@ -282,7 +316,9 @@ export type GenerationStep = GenerationEvent & {
   generationId: Scalars['ID']['output'];
   /** Small WebP preview of the first image as a data: URL (null on steps without a preview). */
   preview?: Maybe<Scalars['String']['output']>;
+  /** From 1; the last one is totalSteps. */
   step: Scalars['Int']['output'];
+  /** Steps this run takes: fewer than Generation.steps for img2img, which skips the start of the schedule. */
   totalSteps: Scalars['Int']['output'];
   type: GenerationEventType;
 };
@@ -296,7 +332,9 @@ export type Image = {
   favoritedAt?: Maybe<Scalars['DateTimeISO']['output']>;
   /** The generation that made it, with every parameter. */
   generation: Generation;
+  /** In pixels. */
   height: Scalars['Int']['output'];
+  /** What remix, similarImages, GenerateInput.initImageId and the tag, favorite and collection mutations take. */
   id: Scalars['ID']['output'];
   /** Position in the batch, from 0. */
   index: Scalars['Int']['output'];
@@ -312,6 +350,7 @@ export type Image = {
   thumbnailUrl: Scalars['String']['output'];
   /** Where to download the PNG (relative to the server unless ATELIER_PUBLIC_URL is set). */
   url: Scalars['String']['output'];
+  /** In pixels. */
   width: Scalars['Int']['output'];
 };
 
@@ -320,11 +359,13 @@ export type ImageConnection = {
   __typename?: 'ImageConnection';
   edges: Array<ImageEdge>;
   pageInfo: PageInfo;
+  /** Nodes in the whole list, not just this page. */
   totalCount: Scalars['Int']['output'];
 };
 
 export type ImageEdge = {
   __typename?: 'ImageEdge';
+  /** The node's place in the list: pass it as `after` for the nodes after it. */
   cursor: Scalars['String']['output'];
   node: Image;
   /** Relevance of the image's prompt when sorted by relevance; null otherwise. */
@@ -340,11 +381,15 @@ export type ImageImport = {
   /** The generation the picture is stored under (status COMPLETED). */
   generationId: Scalars['ID']['output'];
   guidanceScale?: Maybe<Scalars['Float']['output']>;
+  /** As the metadata states it; the picture's own size is image.height. */
   height?: Maybe<Scalars['Int']['output']>;
   /** The stored picture, byte for byte as sent. */
   image: Image;
+  /** The model as the tool named it (a checkpoint name, not necessarily one of `models`). */
   model?: Maybe<Scalars['String']['output']>;
+  /** Empty when the file states none. */
   negativePrompt: Scalars['String']['output'];
+  /** Never empty: a picture whose metadata has no prompt is refused. */
   prompt: Scalars['String']['output'];
   /** The metadata text that was read, as the file holds it. */
   raw: Scalars['String']['output'];
@@ -352,6 +397,7 @@ export type ImageImport = {
   sampler?: Maybe<Scalars['String']['output']>;
   seed?: Maybe<Scalars['Seed']['output']>;
   steps?: Maybe<Scalars['Int']['output']>;
+  /** As the metadata states it; the picture's own size is image.width (a hires-fix picture is larger). */
   width?: Maybe<Scalars['Int']['output']>;
 };
 
@@ -386,6 +432,7 @@ export type LibraryPrompt = {
   __typename?: 'LibraryPrompt';
   /** When it came into your library (your first use, or its import as a preset); for a gallery prompt you never used, its first public generation. An admin: anyone's first use. */
   createdAt: Scalars['DateTimeISO']['output'];
+  /** What similarPrompts takes as promptId. */
   id: Scalars['ID']['output'];
   /** Its newest images. */
   images: Array<Image>;
@@ -451,12 +498,15 @@ export type Model = {
   __typename?: 'Model';
   /** Native width and height in pixels; the default size of a request. */
   defaultSize: Scalars['Int']['output'];
+  /** What a request that leaves out sampler, steps or guidanceScale gets. */
   defaults: ModelDefaults;
   distillation: Distillation;
   family: ModelFamily;
   /** An inpainting UNet (9 input channels): masks are painted with the model itself. */
   inpainting: Scalars['Boolean']['output'];
+  /** Whether a request that leaves out `model` gets this one (ATELIER_DEFAULT_MODEL). */
   isDefault: Scalars['Boolean']['output'];
+  /** Its folder name in ATELIER_MODELS_DIR: what GenerateInput.model takes. */
   name: Scalars['String']['output'];
   /** Pipeline class from model_index.json. */
   pipelineClass: Scalars['String']['output'];
@@ -470,8 +520,11 @@ export type Model = {
 /** What a request that leaves them out gets with this model. */
 export type ModelDefaults = {
   __typename?: 'ModelDefaults';
+  /** Classifier-free guidance scale; 1 or less skips the unconditional pass (Turbo: 0). */
   guidanceScale: Scalars['Float']['output'];
+  /** A name from `samplers`. */
   sampler: Scalars['String']['output'];
+  /** Denoising steps. */
   steps: Scalars['Int']['output'];
 };
 
@@ -622,7 +675,9 @@ export type MutationUploadImageArgs = {
 
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** The last item's cursor: pass it as `after` for the next page. Null on an empty page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** Whether items follow this page. */
   hasNextPage: Scalars['Boolean']['output'];
 };
 
@@ -642,11 +697,13 @@ export type PromptConnection = {
   __typename?: 'PromptConnection';
   edges: Array<PromptEdge>;
   pageInfo: PageInfo;
+  /** Nodes in the whole list, not just this page. */
   totalCount: Scalars['Int']['output'];
 };
 
 export type PromptEdge = {
   __typename?: 'PromptEdge';
+  /** The node's place in the list: pass it as `after` for the nodes after it. */
   cursor: Scalars['String']['output'];
   node: LibraryPrompt;
   /** Relevance (higher is better) when sorted by relevance; null otherwise. */
@@ -826,19 +883,24 @@ export type SubscriptionGenerationEventsArgs = {
 /** A tag and how many images carry it. */
 export type TagCount = {
   __typename?: 'TagCount';
+  /** Your images carrying it (an admin: every account's). */
   imageCount: Scalars['Int']['output'];
+  /** The tag as stored: trimmed and lower-cased. */
   name: Scalars['String']['output'];
 };
 
 /** An image a client uploaded, to use as initImageId in generate (img2img). */
 export type UploadedImage = {
   __typename?: 'UploadedImage';
+  /** In pixels. */
   height: Scalars['Int']['output'];
+  /** What GenerateInput.initImageId and maskImageId take. */
   id: Scalars['ID']['output'];
   /** SHA-256 of the stored PNG bytes. */
   sha256: Scalars['String']['output'];
   /** Where to download it, as a PNG (relative to the server unless ATELIER_PUBLIC_URL is set). */
   url: Scalars['String']['output'];
+  /** In pixels. */
   width: Scalars['Int']['output'];
 };
 
@@ -847,6 +909,7 @@ export type ViewerInfo = {
   __typename?: 'ViewerInfo';
   id: Scalars['ID']['output'];
   limits: ViewerLimits;
+  /** Unique: what createApiKey and revokeApiKeys take as `account`. The built-in admin is `local`. */
   name: Scalars['String']['output'];
   role: Role;
 };

@@ -7,20 +7,16 @@ import type { Viewer } from '../../accounts/viewer.js';
 import { SearchScopeEnum, type SearchScope } from '../types/accounts.js';
 import { badInput, notFound } from '../errors.js';
 import { toImage, toPrompt } from '../mappers.js';
-import { connection, foreignCursor, PageArgs } from '../types/connection.js';
+import { connection, foreignCursor } from '../types/connection.js';
 import { ImageConnection } from '../types/image.js';
-import { LibraryFilterInput, LibrarySearchInput, SearchModeEnum } from '../types/library-search.js';
+import { LibraryFilterInput, LibrarySearchInput, SearchArgs, SearchModeEnum, SimilarArgs } from '../types/library-search.js';
 import { LibraryPrompt, PromptConnection } from '../types/prompt.js';
 import { checkLength, checkPageSize, checkTagNames, MAX_QUERY_LENGTH } from '../validate-library-input.js';
 
 @Resolver()
 export class LibrarySearchResolver {
   @Query(() => PromptConnection, { description: 'Searches the prompt library by words, typo-tolerantly, by meaning, or all at once (see SearchMode).' })
-  async searchPrompts(
-    @Ctx() ctx: AppContext,
-    @Arg('input', () => LibrarySearchInput, { nullable: true }) input: LibrarySearchInput | null | undefined,
-    @Args(() => PageArgs) { first, after }: PageArgs,
-  ): Promise<PromptConnection> {
+  async searchPrompts(@Ctx() ctx: AppContext, @Args(() => SearchArgs) { input, first, after }: SearchArgs): Promise<PromptConnection> {
     const query = toLibraryQuery(input ?? {}, first, ctx.viewer);
     return promptConnection(await searching(() => ctx.promptSearch.search(query, first, after ?? undefined)));
   }
@@ -28,36 +24,22 @@ export class LibrarySearchResolver {
   @Query(() => ImageConnection, {
     description: "Searches the library's images: through their prompts (as searchPrompts) and their own properties (size, seed, tags, favorites, collection).",
   })
-  async searchImages(
-    @Ctx() ctx: AppContext,
-    @Arg('input', () => LibrarySearchInput, { nullable: true }) input: LibrarySearchInput | null | undefined,
-    @Args(() => PageArgs) { first, after }: PageArgs,
-  ): Promise<ImageConnection> {
+  async searchImages(@Ctx() ctx: AppContext, @Args(() => SearchArgs) { input, first, after }: SearchArgs): Promise<ImageConnection> {
     const query = toLibraryQuery(input ?? {}, first, ctx.viewer);
     return imageConnection(await searching(() => ctx.imageSearch.search(query, first, after ?? undefined)), ctx.urls);
   }
 
   @Query(() => PromptConnection, { description: 'Prompts nearest in meaning to a stored prompt (itself left out), most similar first.' })
-  async similarPrompts(
-    @Ctx() ctx: AppContext,
-    @Arg('promptId', () => ID) promptId: string,
-    @Arg('filter', () => LibraryFilterInput, { nullable: true }) filter: LibraryFilterInput | null | undefined,
-    @Args(() => PageArgs) { first, after }: PageArgs,
-  ): Promise<PromptConnection> {
-    const page = await similar('prompt', promptId, filter, first, ctx.viewer, (filters) => ctx.promptSearch.similar(promptId, filters, first, after ?? undefined));
+  async similarPrompts(@Ctx() ctx: AppContext, @Arg('promptId', () => ID) promptId: string, @Args(() => SimilarArgs) args: SimilarArgs): Promise<PromptConnection> {
+    const page = await similar('prompt', promptId, args, ctx.viewer, (filters, first, after) => ctx.promptSearch.similar(promptId, filters, first, after));
     return promptConnection(page);
   }
 
   @Query(() => ImageConnection, {
     description: "Images whose prompts are nearest in meaning to this image's prompt (the image itself left out; other images of the same prompt come first).",
   })
-  async similarImages(
-    @Ctx() ctx: AppContext,
-    @Arg('imageId', () => ID) imageId: string,
-    @Arg('filter', () => LibraryFilterInput, { nullable: true }) filter: LibraryFilterInput | null | undefined,
-    @Args(() => PageArgs) { first, after }: PageArgs,
-  ): Promise<ImageConnection> {
-    const page = await similar('image', imageId, filter, first, ctx.viewer, (filters) => ctx.imageSearch.similar(imageId, filters, first, after ?? undefined));
+  async similarImages(@Ctx() ctx: AppContext, @Arg('imageId', () => ID) imageId: string, @Args(() => SimilarArgs) args: SimilarArgs): Promise<ImageConnection> {
+    const page = await similar('image', imageId, args, ctx.viewer, (filters, first, after) => ctx.imageSearch.similar(imageId, filters, first, after));
     return imageConnection(page, ctx.urls);
   }
 
@@ -132,14 +114,13 @@ async function searching<T>(run: () => Promise<T>): Promise<T> {
 async function similar<TPage>(
   what: string,
   id: string,
-  filter: LibraryFilterInput | null | undefined,
-  first: number,
+  { filter, first, after }: SimilarArgs,
   viewer: Viewer,
-  search: (filters: LibraryFilters) => Promise<TPage | null>,
+  search: (filters: LibraryFilters, first: number, after: string | undefined) => Promise<TPage | null>,
 ): Promise<TPage> {
   const filters = toFilters(filter ?? {}, 'filter', viewer);
   checkPageSize(first);
-  const page = await searching(() => search(filters));
+  const page = await searching(() => search(filters, first, after ?? undefined));
   if (!page) throw notFound(what, id);
   return page;
 }

@@ -51,7 +51,7 @@ abstract class AccountFields {
   @Field(() => ID)
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Unique: what createApiKey and revokeApiKeys take as `account`. The built-in admin is `local`.' })
   name!: string;
 
   @Field(() => RoleEnum)
@@ -66,7 +66,7 @@ export class ViewerInfo extends AccountFields {
 
 @ObjectType({ description: 'An account, as admins see it.' })
 export class Account extends AccountFields {
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When the account was created: with its first API key (`local` comes with the database).' })
   createdAt!: Date;
 }
 
@@ -78,10 +78,10 @@ export class ApiKey {
   @Field(() => String, { description: 'The first characters of the key, to tell keys apart.' })
   prefix!: string;
 
-  @Field(() => Account)
+  @Field(() => Account, { description: 'The account the key acts as.' })
   account!: Account;
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it was made (by createApiKey or `npm run keys`).' })
   createdAt!: Date;
 
   @Field(() => Date, { nullable: true, description: 'When it was revoked; a revoked key authenticates nobody.' })
@@ -93,7 +93,7 @@ export class CreatedApiKey {
   @Field(() => String, { description: 'Send it as `Authorization: Bearer KEY` (graphql-ws: connection params { authorization: "Bearer KEY" }).' })
   key!: string;
 
-  @Field(() => ApiKey)
+  @Field(() => ApiKey, { description: 'The new key as `apiKeys` lists it.' })
   apiKey!: ApiKey;
 }
 

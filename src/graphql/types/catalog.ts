@@ -25,19 +25,19 @@ export type PredictionTypeEnum = EnumValue<typeof PredictionTypeEnum>;
 
 @ObjectType({ description: 'What a request that leaves them out gets with this model.' })
 export class ModelDefaults {
-  @Field(() => String)
+  @Field(() => String, { description: 'A name from `samplers`.' })
   sampler!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Denoising steps.' })
   steps!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Classifier-free guidance scale; 1 or less skips the unconditional pass (Turbo: 0).' })
   guidanceScale!: number;
 }
 
 @ObjectType({ description: 'An installed model: a folder in the diffusers ONNX layout.' })
 export class Model {
-  @Field(() => String)
+  @Field(() => String, { description: 'Its folder name in ATELIER_MODELS_DIR: what GenerateInput.model takes.' })
   name!: string;
 
   @Field(() => String, { description: 'Pipeline class from model_index.json.' })
@@ -55,13 +55,13 @@ export class Model {
   @Field(() => Boolean, { description: 'An inpainting UNet (9 input channels): masks are painted with the model itself.' })
   inpainting!: boolean;
 
-  @Field(() => ModelDefaults)
+  @Field(() => ModelDefaults, { description: 'What a request that leaves out sampler, steps or guidanceScale gets.' })
   defaults!: ModelDefaults;
 
   @Field(() => Int, { description: 'Native width and height in pixels; the default size of a request.' })
   defaultSize!: number;
 
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether a request that leaves out `model` gets this one (ATELIER_DEFAULT_MODEL).' })
   isDefault!: boolean;
 
   @Field(() => Boolean, {

@@ -1,16 +1,16 @@
-// Relay cursor connections: one PageInfo, factories for a node type's edge and connection classes (so each
-// paged list names only its node and its description), the usual paging arguments, how to fill a page, and
-// the error for a cursor a list did not hand out.
+// Relay cursor connections: one PageInfo, factories for a node type's edge (plain or scored) and connection
+// classes (so each paged list names only its node and its description), the usual paging arguments, how to
+// fill a page, and the error for a cursor a list did not hand out.
 import type { GraphQLError } from 'graphql';
-import { ArgsType, Field, Int, ObjectType, type ClassType } from 'type-graphql';
+import { ArgsType, Field, Float, Int, ObjectType, type ClassType } from 'type-graphql';
 import { badInput } from '../errors.js';
 
 @ObjectType()
 export class PageInfo {
-  @Field(() => Boolean)
+  @Field(() => Boolean, { description: 'Whether items follow this page.' })
   hasNextPage!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "The last item's cursor: pass it as `after` for the next page. Null on an empty page." })
   endCursor!: string | null;
 }
 
@@ -24,10 +24,20 @@ export function EdgeType<TNode extends object>(nodeType: ClassType<TNode>) {
     @Field(() => nodeType)
     node!: TNode;
 
-    @Field(() => String)
+    @Field(() => String, { description: "The node's place in the list: pass it as `after` for the nodes after it." })
     cursor!: string;
   }
   return Edge;
+}
+
+/** Base of `XEdge` for a list that can be sorted by relevance: the edge also carries its node's score. */
+export function ScoredEdgeType<TNode extends object>(nodeType: ClassType<TNode>, scoreDescription: string) {
+  @ObjectType()
+  abstract class ScoredEdge extends EdgeType(nodeType) {
+    @Field(() => Float, { nullable: true, description: scoreDescription })
+    score!: number | null;
+  }
+  return ScoredEdge;
 }
 
 /** Base of `XConnection`: a page of edges, where the next page starts, and how many there are in all. */
@@ -40,7 +50,7 @@ export function ConnectionType<TEdge extends object>(edgeType: ClassType<TEdge>)
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
 
-    @Field(() => Int)
+    @Field(() => Int, { description: 'Nodes in the whole list, not just this page.' })
     totalCount!: number;
   }
   return Connection;
@@ -50,10 +60,10 @@ export function ConnectionType<TEdge extends object>(edgeType: ClassType<TEdge>)
 @ArgsType()
 export class PageArgs {
   // Declared in the order the SDL lists them (type-graphql keeps declaration order).
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: "Where the page starts: the previous page's pageInfo.endCursor (none: at the start)." })
   after?: string | null;
 
-  @Field(() => Int, { defaultValue: 20 })
+  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1..100.' })
   first!: number;
 }
 

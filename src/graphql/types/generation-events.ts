@@ -27,10 +27,10 @@ export class GenerationStarted extends GenerationEvent {}
 
 @ObjectType({ implements: GenerationEvent, description: 'One denoising step finished.' })
 export class GenerationStep extends GenerationEvent {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'From 1; the last one is totalSteps.' })
   step!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Steps this run takes: fewer than Generation.steps for img2img, which skips the start of the schedule.' })
   totalSteps!: number;
 
   @Field(() => String, { nullable: true, description: 'Small WebP preview of the first image as a data: URL (null on steps without a preview).' })
@@ -39,19 +39,19 @@ export class GenerationStep extends GenerationEvent {
 
 @ObjectType({ implements: GenerationEvent, description: 'An image is stored and can be downloaded.' })
 export class GenerationImage extends GenerationEvent {
-  @Field(() => Image)
+  @Field(() => Image, { description: 'As Generation.images lists it from now on.' })
   image!: Image;
 }
 
 @ObjectType({ implements: GenerationEvent, description: 'All images are stored.' })
 export class GenerationCompleted extends GenerationEvent {
-  @Field(() => [String])
+  @Field(() => [String], { description: 'As Generation.warnings.' })
   warnings!: string[];
 }
 
 @ObjectType({ implements: GenerationEvent })
 export class GenerationFailed extends GenerationEvent {
-  @Field(() => String)
+  @Field(() => String, { description: 'Why it failed, as Generation.error.' })
   message!: string;
 }
 

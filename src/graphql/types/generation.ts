@@ -18,34 +18,34 @@ export const PreviewMethodEnum = enumOf(
 
 @ObjectType({ description: 'A text-to-image job and its results.' })
 export class Generation {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'What `generation`, `generationEvents` and the mutations on a generation take.' })
   id!: string;
 
   @Field(() => GenerationStatusEnum)
   status!: GenerationStatus;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The prompt as run: Midjourney-style parameters at its end (--ar, --seed, --no, ...) are split off into the other fields.' })
   prompt!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: "What it steered away from, the prompt's --no included; empty for nothing." })
   negativePrompt!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'The model it ran on (see `models`).' })
   model!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'A name from `samplers`.' })
   sampler!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Denoising steps of the schedule (img2img runs the last denoisingStrength of them).' })
   steps!: number;
 
-  @Field(() => Float)
+  @Field(() => Float, { description: 'Classifier-free guidance scale; 1 or less skips the unconditional pass.' })
   guidanceScale!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Width of every image, in pixels.' })
   width!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Height of every image, in pixels.' })
   height!: number;
 
   @Field(() => SeedScalar, { description: 'Seed of the first image; image i used seed + i.' })
@@ -66,16 +66,16 @@ export class Generation {
   @Field(() => Float, { nullable: true, description: 'img2img: how much of the schedule ran from the init image (null for text-to-image).' })
   denoisingStrength!: number | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Images it makes, with consecutive seeds.' })
   batchSize!: number;
 
   @Field(() => ID, { nullable: true, description: 'remix: the image whose parameters this generation re-ran (null otherwise, or once that image is deleted).' })
   remixOfImageId!: string | null;
 
-  @Field(() => PreviewMethodEnum)
+  @Field(() => PreviewMethodEnum, { description: 'How its step previews are drawn.' })
   previewMethod!: PreviewMethod;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Queue priority, -100..100: higher runs first.' })
   priority!: number;
 
   @Field(() => Int, {
@@ -90,13 +90,13 @@ export class Generation {
   @Field(() => [String], { description: 'Notes about the request, e.g. a prompt truncated to 77 tokens.' })
   warnings!: string[];
 
-  @Field(() => Date)
+  @Field(() => Date, { description: 'When it was queued (or imported).' })
   createdAt!: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When a worker last took the job; null when none did (QUEUED, cancelled while queued, or imported).' })
   startedAt!: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it became COMPLETED, FAILED or CANCELLED; null before.' })
   finishedAt!: Date | null;
 
   @Field(() => VisibilityEnum, { description: 'PUBLIC generations are in the shared gallery (see setGenerationVisibility).' })

@@ -19,10 +19,10 @@ export class ImageImport {
   @Field(() => MetadataFormatEnum)
   format!: MetadataFormat;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Never empty: a picture whose metadata has no prompt is refused.' })
   prompt!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Empty when the file states none.' })
   negativePrompt!: string;
 
   @Field(() => SeedScalar, { nullable: true })
@@ -40,13 +40,13 @@ export class ImageImport {
   })
   sampler!: string | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "As the metadata states it; the picture's own size is image.width (a hires-fix picture is larger)." })
   width!: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, description: "As the metadata states it; the picture's own size is image.height." })
   height!: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The model as the tool named it (a checkpoint name, not necessarily one of `models`).' })
   model!: string | null;
 
   @Field(() => String, { description: 'The metadata text that was read, as the file holds it.' })

@@ -1,11 +1,11 @@
 // Stored pictures as the API shows them: generated or imported images (and pages of them), and uploads.
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { ConnectionType, EdgeType } from './connection.js';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { ConnectionType, ScoredEdgeType } from './connection.js';
 import { SeedScalar } from './seed-scalar.js';
 
 @ObjectType({ description: 'One generated image, stored as a PNG with its parameters embedded.' })
 export class Image {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'What remix, similarImages, GenerateInput.initImageId and the tag, favorite and collection mutations take.' })
   id!: string;
 
   /** Not a field: what the nested `generation` and `prompt` fields are loaded by. */
@@ -23,10 +23,10 @@ export class Image {
   @Field(() => SeedScalar, { description: 'Seed that reproduces exactly this image with the same parameters.' })
   seed!: bigint;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'In pixels.' })
   width!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'In pixels.' })
   height!: number;
 
   @Field(() => String, { description: 'SHA-256 of the PNG bytes; also its ETag.' })
@@ -34,26 +34,23 @@ export class Image {
 }
 
 @ObjectType()
-export class ImageEdge extends EdgeType(Image) {
-  @Field(() => Float, { nullable: true, description: "Relevance of the image's prompt when sorted by relevance; null otherwise." })
-  score!: number | null;
-}
+export class ImageEdge extends ScoredEdgeType(Image, "Relevance of the image's prompt when sorted by relevance; null otherwise.") {}
 
 @ObjectType({ description: 'A page of images (Relay cursor connection).' })
 export class ImageConnection extends ConnectionType(ImageEdge) {}
 
 @ObjectType({ description: 'An image a client uploaded, to use as initImageId in generate (img2img).' })
 export class UploadedImage {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'What GenerateInput.initImageId and maskImageId take.' })
   id!: string;
 
   @Field(() => String, { description: 'Where to download it, as a PNG (relative to the server unless ATELIER_PUBLIC_URL is set).' })
   url!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'In pixels.' })
   width!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'In pixels.' })
   height!: number;
 
   @Field(() => String, { description: 'SHA-256 of the stored PNG bytes.' })

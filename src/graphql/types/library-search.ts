@@ -1,5 +1,7 @@
-// What a library search asks for: the filters, the free-text query, the search mode and the order.
-import { Field, ID, InputType, Int } from 'type-graphql';
+// What a library search asks for: the filters, the free-text query, the search mode and the order, and the
+// arguments of the search and likeness queries.
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { PageArgs } from './connection.js';
 import { enumOf, type EnumValue } from './enums.js';
 import { SeedScalar } from './seed-scalar.js';
 import { SearchScopeEnum, type SearchScope } from './accounts.js';
@@ -66,4 +68,18 @@ export class LibrarySearchInput extends LibraryFilterInput {
 
   @Field(() => LibrarySortEnum, { nullable: true, description: 'Default: RELEVANCE.' })
   sort?: LibrarySortEnum | null;
+}
+
+/** searchPrompts' and searchImages' arguments: a page of what the search finds. */
+@ArgsType()
+export class SearchArgs extends PageArgs {
+  @Field(() => LibrarySearchInput, { nullable: true })
+  input?: LibrarySearchInput | null;
+}
+
+/** similarPrompts' and similarImages' arguments beside the stored item: a page of the likest, and the filters. */
+@ArgsType()
+export class SimilarArgs extends PageArgs {
+  @Field(() => LibraryFilterInput, { nullable: true })
+  filter?: LibraryFilterInput | null;
 }

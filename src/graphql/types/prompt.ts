@@ -1,10 +1,10 @@
 // A prompt of the library as the API shows it, and pages of prompts.
-import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { ConnectionType, EdgeType } from './connection.js';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { ConnectionType, ScoredEdgeType } from './connection.js';
 
 @ObjectType({ description: 'A prompt text in the library, stored once however often it was used.' })
 export class LibraryPrompt {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'What similarPrompts takes as promptId.' })
   id!: string;
 
   @Field(() => String)
@@ -24,10 +24,7 @@ export class LibraryPrompt {
 }
 
 @ObjectType()
-export class PromptEdge extends EdgeType(LibraryPrompt) {
-  @Field(() => Float, { nullable: true, description: 'Relevance (higher is better) when sorted by relevance; null otherwise.' })
-  score!: number | null;
-}
+export class PromptEdge extends ScoredEdgeType(LibraryPrompt, 'Relevance (higher is better) when sorted by relevance; null otherwise.') {}
 
 @ObjectType({ description: 'A page of prompts (Relay cursor connection).' })
 export class PromptConnection extends ConnectionType(PromptEdge) {}
