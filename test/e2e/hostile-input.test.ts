@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import type { RunningServer } from '../../src/server.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
 import { seededRandom } from '../support/seeded-random.js';
+import { GENERATE } from '../support/hostile-operations.js';
 import { HOSTILE_CATEGORIES, type HostileRequest } from '../support/hostile-requests.js';
 import { pngWithText, withDeclaredSize } from '../support/png-text.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
@@ -113,11 +114,10 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
         const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
         return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions: Record<string, unknown> }> } };
       };
-      const generate = 'mutation($i: GenerateInput!) { generate(input: $i) { id } }';
 
       // Text that is text passes: emoji (surrogate pairs), accents, CJK.
-      assert.equal((await gql(generate, { i: { prompt: 'a cat 🐱 on a café roof, 屋根の上' } })).body.errors, undefined);
-      const nul = await gql(generate, { i: { prompt: 'a \u0000 cat' } });
+      assert.equal((await gql(GENERATE, { i: { prompt: 'a cat 🐱 on a café roof, 屋根の上' } })).body.errors, undefined);
+      const nul = await gql(GENERATE, { i: { prompt: 'a \u0000 cat' } });
       assert.deepEqual(nul.body.errors?.[0]?.extensions, { code: 'BAD_USER_INPUT', field: '$i.prompt', reason: 'UNSTORABLE_TEXT' });
       const lone = await gql('mutation($n: String!) { createCollection(input: { name: $n }) { id } }', { n: 'half a pair \ud83d' });
       assert.deepEqual(lone.body.errors?.[0]?.extensions, { code: 'BAD_USER_INPUT', field: '$n', reason: 'UNSTORABLE_TEXT' });
@@ -127,7 +127,7 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       // The longest prompt generate accepts is stored (on PostgreSQL a B-tree entry holds only 2.7 kB).
       const random = seededRandom(7);
       const longest = Array.from({ length: 10_000 }, () => String.fromCharCode(0x4e00 + Math.floor(random() * 20_000))).join('');
-      assert.equal((await gql(generate, { i: { prompt: longest } })).body.errors, undefined);
+      assert.equal((await gql(GENERATE, { i: { prompt: longest } })).body.errors, undefined);
 
       const png = await pngWithText([{ keyword: 'parameters', text: `${'a'.repeat(3 * 1024 * 1024)}\nSteps: 5, Seed: 1` }]);
       const imported = await gql('mutation($d: String!) { importImage(dataUrl: $d) { prompt } }', { d: `data:image/png;base64,${png.toString('base64')}` });
