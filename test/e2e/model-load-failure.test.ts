@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { CatalogDocument, GenerateDocument } from '../generated/operations.js';
 import { createTestDatabase, NO_POSTGRES } from '../library/pg-test-database.js';
 import { finishedGeneration } from '../support/generations.js';
@@ -19,15 +19,21 @@ async function tinyModel(baseUrl: string): Promise<{ usable: boolean; problem?: 
   return model;
 }
 
+/** A models folder with a copy of the tiny model whose UNet file is cut in half, as by an interrupted copy. */
+async function corruptTinyCopy(t: TestContext, prefix: string): Promise<{ modelsDir: string; repair(): Promise<void> }> {
+  const modelsDir = await tinyModelCopies(t, prefix, ['tiny']);
+  const unet = path.join(modelsDir, 'tiny', 'unet', 'model.onnx');
+  const good = await fs.readFile(unet);
+  await fs.writeFile(unet, good.subarray(0, Math.floor(good.length / 2)));
+  return { modelsDir, repair: () => fs.writeFile(unet, good) };
+}
+
 test('a model whose ONNX file is corrupt is unusable on every node until its file is repaired', async (t) => {
   const database = await createTestDatabase();
   if (!database) return t.skip(NO_POSTGRES);
   // One models folder with a copy of the tiny model (the default), seen by two nodes on one database: a worker
   // node and an API node without workers, which answers `models` and `generate` from the shared record.
-  const modelsDir = await tinyModelCopies(t, 'corrupt', ['tiny']);
-  const unet = path.join(modelsDir, 'tiny', 'unet', 'model.onnx');
-  const good = await fs.readFile(unet);
-  await fs.writeFile(unet, good.subarray(0, Math.floor(good.length / 2))); // truncated, as by an interrupted copy
+  const { modelsDir, repair } = await corruptTinyCopy(t, 'corrupt');
 
   const worker = await startTestServer({ dataDir: await tempDataDir(), databaseUrl: database.url, modelsDir, nodeId: 'load-worker' });
   const api = await startTestServer({ dataDir: await tempDataDir(), databaseUrl: database.url, modelsDir, nodeId: 'load-api', workers: 0 });
@@ -57,7 +63,7 @@ test('a model whose ONNX file is corrupt is unusable on every node until its fil
     assert.equal(await api.database.prisma.generation.count(), 2, 'the refused request queued nothing');
 
     // The good file written back: the folder changed, so the record no longer holds, on either node.
-    await fs.writeFile(unet, good);
+    await repair();
     const repairedModel = await tinyModel(api.url);
     assert.equal(repairedModel.usable, true);
     assert.equal(repairedModel.problem, null);
@@ -72,13 +78,9 @@ test('a model whose ONNX file is corrupt is unusable on every node until its fil
   }
 });
 
-test('alone on the embedded database, a node marks the model unusable and usable again from what it recorded', async () => {
+test('alone on the embedded database, a node marks the model unusable and usable again from what it recorded', async (t) => {
   // The embedded database has one node: the server keeps the records it read and refreshes them when it writes one.
-  const modelsDir = await tinyModelsFolder('corrupt-embedded', {});
-  await fs.cp(path.join(await tinyModelsDir(), 'tiny'), path.join(modelsDir, 'tiny'), { recursive: true });
-  const unet = path.join(modelsDir, 'tiny', 'unet', 'model.onnx');
-  const good = await fs.readFile(unet);
-  await fs.writeFile(unet, good.subarray(0, Math.floor(good.length / 2)));
+  const { modelsDir, repair } = await corruptTinyCopy(t, 'corrupt-embedded');
   const server = await startTestServer({ dataDir: await tempDataDir(), modelsDir, nodeId: 'alone' });
   try {
     assert.equal((await tinyModel(server.url)).usable, true, 'nothing tried to load it yet');
@@ -89,7 +91,7 @@ test('alone on the embedded database, a node marks the model unusable and usable
     assert.match(marked.problem ?? '', /could not be loaded on node alone/);
     assert.equal((await request(server.url, GenerateDocument, { input: { prompt: 'refused', steps: 2 } })).errors?.[0]?.extensions?.reason, 'MODEL_UNUSABLE');
 
-    await fs.writeFile(unet, good);
+    await repair();
     assert.equal((await tinyModel(server.url)).usable, true, 'the repaired folder no longer matches the record');
     const repaired = (await requestData(server.url, GenerateDocument, { input: { prompt: 'repaired', steps: 2 } })).generate;
     assert.equal((await finishedGeneration(server.url, repaired.id)).status, 'COMPLETED');
@@ -97,6 +99,5 @@ test('alone on the embedded database, a node marks the model unusable and usable
     assert.equal((await tinyModel(server.url)).usable, true);
   } finally {
     await server.close();
-    await fs.rm(modelsDir, { recursive: true, force: true });
   }
 });
