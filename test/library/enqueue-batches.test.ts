@@ -4,35 +4,30 @@
  * positions are known without reading the queue again, and a job the database refuses fails alone.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { GenerationParams } from '../../src/generation/job.js';
-import { DatabaseJobQueue } from '../../src/library/index.js';
-import { NO_POSTGRES, openBackend } from './pg-test-database.js';
+import { describe } from 'node:test';
+import { DatabaseJobQueue, type Database } from '../../src/library/index.js';
+import { JOB_PARAMS } from './job-params.js';
+import { suiteBackend } from './pg-test-database.js';
 
-const PARAMS: GenerationParams = {
-  ...{ prompt: 'a batch', negativePrompt: '', model: 'tiny', sampler: 'euler', steps: 1, guidanceScale: 7, width: 64, height: 64 },
-  ...{ seed: 1n, variationSeed: null, variationStrength: 0, initImageId: null, maskImageId: null, denoisingStrength: 0.75 },
-  ...{ batchSize: 1, previewMethod: 'LATENT2RGB', priority: 0 },
-};
+const PARAMS = { ...JOB_PARAMS, prompt: 'a batch' };
 
 function batchSuite(backend: 'PGlite' | 'PostgreSQL'): void {
   describe(`enqueues arriving together on ${backend}`, () => {
-    let handle: Awaited<ReturnType<typeof openBackend>>;
+    let prisma: Database['prisma'];
     let queue: DatabaseJobQueue;
-
-    before(async () => {
-      handle = await openBackend(backend);
-      if (!handle) return;
-      queue = new DatabaseJobQueue(handle.db.prisma);
-      for (const id of ['alice', 'bob']) await handle.db.prisma.account.create({ data: { id, name: id } });
+    const it = suiteBackend(backend, {
+      opened: async (db) => {
+        prisma = db.prisma;
+        queue = new DatabaseJobQueue(prisma);
+        for (const id of ['alice', 'bob']) await prisma.account.create({ data: { id, name: id } });
+      },
+      reset: async () => {
+        await prisma.generation.deleteMany();
+        await prisma.prompt.deleteMany();
+      },
     });
-    after(async () => {
-      await handle?.close();
-    });
 
-    test('are counted per prompt and account, keep their order and know their places', async (t) => {
-      if (!handle) return t.skip(NO_POSTGRES);
-      const { prisma } = handle.db;
+    it('are counted per prompt and account, keep their order and know their places', async () => {
       const asks = [
         { prompt: 'A  Lighthouse', ownerId: 'alice' },
         { prompt: 'a lighthouse', ownerId: 'bob' },
@@ -68,11 +63,7 @@ function batchSuite(backend: 'PGlite' | 'PostgreSQL'): void {
       assert.deepEqual([...places].sort((a, b) => a! - b!), jobs.map((_, i) => i + 1));
     });
 
-    test('a job the database refuses fails alone; the others are queued', async (t) => {
-      if (!handle) return t.skip(NO_POSTGRES);
-      const { prisma } = handle.db;
-      await prisma.generation.deleteMany();
-      const before = await prisma.generation.count();
+    it('a job the database refuses fails alone; the others are queued', async () => {
       const results = await Promise.allSettled([
         queue.enqueue({ ...PARAMS, prompt: 'first' }, { ownerId: 'alice' }),
         queue.enqueue({ ...PARAMS, prompt: 'second' }, { ownerId: 'alice' }),
@@ -81,7 +72,7 @@ function batchSuite(backend: 'PGlite' | 'PostgreSQL'): void {
         queue.enqueue({ ...PARAMS, prompt: 'third' }, { ownerId: 'bob' }),
       ]);
       assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-      assert.equal(await prisma.generation.count(), before + 3);
+      assert.equal(await prisma.generation.count(), 3);
       assert.equal(await prisma.prompt.count({ where: { normalized: 'refused' } }), 0, 'the refused job counted no prompt use');
     });
   });

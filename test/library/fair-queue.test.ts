@@ -1,15 +1,11 @@
 /** Fair turns between accounts in the real queue (PGlite and PostgreSQL): claims, positions, and usage counts. */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import type { GenerationParams } from '../../src/generation/job.js';
 import { DatabaseJobQueue, type Database } from '../../src/library/index.js';
+import { JOB_PARAMS } from './job-params.js';
 import { suiteBackend } from './pg-test-database.js';
 
-const PARAMS: GenerationParams = {
-  ...{ prompt: 'a fair turn', negativePrompt: '', model: 'tiny', sampler: 'euler', steps: 1, guidanceScale: 7, width: 64, height: 64 },
-  ...{ seed: 1n, variationSeed: null, variationStrength: 0, initImageId: null, maskImageId: null, denoisingStrength: 0.75 },
-  ...{ batchSize: 1, previewMethod: 'LATENT2RGB', priority: 0 },
-};
+const PARAMS = JOB_PARAMS;
 
 function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
   describe(`fair turns between accounts on ${name}`, () => {
