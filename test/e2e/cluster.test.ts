@@ -106,7 +106,8 @@ test('an API node and two worker nodes share one queue and one image folder', { 
     });
 
     await t.test('cancelling on the API node stops the job running on a worker node', async () => {
-      const { id } = (await requestData(api.url, GenerateDocument, { input: { ...LONG_JOB, prompt: 'cancel me' } })).generate;
+      // Long enough (a few seconds) that the cancel reaches the worker node before the job could end by itself.
+      const { id } = (await requestData(api.url, GenerateDocument, { input: { ...LONG_JOB, width: 512, height: 512, steps: 150, prompt: 'cancel me' } })).generate;
       const running = await db.until(id, 'the job to run', (row) => row.status === 'RUNNING');
       await requestData(api.url, CancelGenerationDocument, { id });
       const done = await db.until(id, 'the job to stop', (row) => row.status !== 'RUNNING');
