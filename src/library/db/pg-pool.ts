@@ -10,6 +10,8 @@ import pg from 'pg';
  */
 export function openPool(connectionString: string): pg.Pool {
   const pool = new pg.Pool({ connectionString });
+  // pg-pool re-emits an idle client's error on the pool (and removes the client): unheard, it ends the process.
+  pool.on('error', () => {});
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
