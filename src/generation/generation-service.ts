@@ -272,7 +272,9 @@ export class GenerationService {
       try {
         loadProblem = await this.observer.claimed(job, model);
       } catch (error) {
-        // A read the database did not answer: the job goes back at once rather than waiting to go stale.
+        // A read the database did not answer: the job goes back at once rather than waiting to go stale. Any
+        // other error would fail the same way at once on the next claim: it is logged by the pump's catch.
+        if (!this.queue.isUnreachable(error)) throw error;
         this.logger.warn({ err: error, jobId: job.id }, 'preparing a claimed job failed; it is queued again');
         await this.queue.release(job);
         return;

@@ -21,8 +21,9 @@ const PHASE: Record<GenerationEvent['type'], number> = {
  * the state does not cover. A generation the bus holds no state for (ended, or from before a restart) is
  * told from the database. When the bus says events may have been lost (`rejoin`), the same join runs
  * again: a newer live state fills the gap as the first one did (what was told already is not told again),
- * and a generation that ended meanwhile is told its end from the database. The stream ends after a terminal event. Written as a plain iterator, not an async
- * generator, so that a client unsubscribing releases the bus listener at once instead of at the next event.
+ * and a generation that ended meanwhile is told its end from the database. The stream ends after a terminal
+ * event. Written as a plain iterator, not an async generator, so that a client unsubscribing releases the
+ * bus listener at once instead of at the next event.
  */
 export function generationEventStream(
   bus: EventBus,

@@ -20,8 +20,6 @@ export interface JobQueueOptions {
   nodeId?: string;
   /** Tell other nodes through NOTIFY (PostgreSQL) when jobs become claimable and when a cancel is asked for. */
   notify?: boolean;
-  /** How many enqueue statements may run at once (1, the default, for the embedded database's one connection). */
-  concurrentEnqueues?: number;
 }
 
 /** Jobs per enqueue statement at most: about 40 parameters each, far below PostgreSQL's 65,535. */
@@ -63,7 +61,7 @@ export class DatabaseJobQueue implements JobQueue {
     this.leases = new JobLeases(prisma, options.notify ?? false);
     this.enqueues = new Batches((jobs) => this.enqueueBatch(jobs), {
       maxSize: MAX_ENQUEUE_BATCH,
-      maxRunning: options.concurrentEnqueues ?? 1,
+      maxRunning: 1, // one statement at a time: its batch grows meanwhile
       retryAlone: refusedByDatabase,
     });
     this.admissions = new Batches((asks) => this.admissionBatch(asks), { maxSize: MAX_ENQUEUE_BATCH, maxRunning: 1 });
