@@ -92,11 +92,7 @@ export function graphqlWsSubscriptions<TContext extends BaseContext>(server: Ser
         metrics?.sent(ctx, id, formatted.errors);
         return formatted;
       },
-      // Errors that end an operation before any result (a subscribe that threw) are masked as results are.
-      onError: (ctx, id, _payload, errors) => {
-        metrics?.failed(ctx, id, errors);
-        return options.formatResult({ errors }).errors;
-      },
+      onError: (ctx, id, _payload, errors) => metrics?.failed(ctx, id, errors),
       onComplete: (ctx, id) => metrics?.completed(ctx, id),
     },
     wsServer,

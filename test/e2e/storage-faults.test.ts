@@ -81,6 +81,8 @@ for (const backend of ['embedded', 'PostgreSQL'] as const) {
       // A subscriber from here on follows the job through its runs to one terminal event.
       const client = wsClient(server.url);
       const events = collectSubscription(client, GenerationEventsDocument, { id });
+      // Should an assertion below fail first, the socket closed by `finally` must not hide it as an unhandled rejection.
+      events.catch(() => undefined);
       await repair();
       const done = await finishedGeneration(server.url, id);
       assert.equal(done.status, 'COMPLETED', `${done.status}: ${done.error}`);
