@@ -10,7 +10,7 @@
  * upscales its latents and runs the loop again from them with a strength, as img2img starts from an encoded
  * picture (step 4); a new model family is detected in model/family.ts and fed in unet.ts / added-conditions.ts.
  */
-import { loadMergedSessions, type LoraSpec } from './lora/patched-sessions.js';
+import { loadMergedSessions, type SessionExtras } from './lora/patched-sessions.js';
 import { inpaintingConditioning, blendKnown, latentMask, pasteKept, stackChannels } from './inpaint.js';
 import { img2imgStart, initialNoise, seededNoise } from './latents.js';
 import { readModelFolder, VAE_DOWNSCALE, type ModelFolder } from './model/model-folder.js';
@@ -54,10 +54,8 @@ interface Denoising {
   keep: { mask: Float32Array; initLatents: FloatTensor; noise: FloatTensor } | null;
 }
 
-/** What a pipeline is loaded with besides the model: LoRAs merged into its UNet and text encoders. */
-export interface PipelineExtras {
-  loras?: readonly LoraSpec[];
-}
+/** What a pipeline is loaded with besides the model: LoRAs merged in, textual-inversion embeddings added. */
+export type PipelineExtras = SessionExtras;
 
 export class StableDiffusionPipeline {
   private constructor(
@@ -67,21 +65,26 @@ export class StableDiffusionPipeline {
     private readonly vae: Vae,
     /** What of the LoRAs could not be applied, one message per LoRA (for the generation's warnings). */
     readonly loraWarnings: string[],
+    /** Embeddings that could not be loaded, one message each. */
+    readonly embeddingWarnings: string[],
   ) {}
 
   static async load(dir: string, options: SessionOptions, extras: PipelineExtras = {}): Promise<StableDiffusionPipeline> {
     const model = await readModelFolder(dir);
-    const [sessions, vae, tokenizers] = await Promise.all([
-      loadMergedSessions(model, options, extras.loras ?? []),
+    const tokenizers = await Promise.all(model.paths.textEncoders.map((paths) => PromptTokenizer.load(paths.tokenizer)));
+    const [sessions, vae] = await Promise.all([
+      loadMergedSessions(model, options, extras, tokenizers.map((t) => t.endTokenId)),
       Vae.load(model, options),
-      Promise.all(model.paths.textEncoders.map((paths) => PromptTokenizer.load(paths.tokenizer))),
     ]);
-    const textEncoders = tokenizers.map((tokenizer, i): TextEncoderPart => ({ tokenizer, session: sessions.textEncoders[i]! }));
+    const textEncoders = sessions.textEncoders.map(({ session, addedTokens }, i): TextEncoderPart => {
+      const tokenizer = tokenizers[i]!;
+      return { tokenizer: addedTokens ? tokenizer.withAddedTokens(addedTokens) : tokenizer, session };
+    });
     const { unet } = sessions;
     UNet.check(unet, model.paths.unet);
     const promptEncoder = new PromptEncoder(textEncoders, UNet.conditioningLayer(unet));
     const inspected = UNet.inspect(unet, promptEncoder, model.paths.unet, model.latentMultiple);
-    return new StableDiffusionPipeline(model, promptEncoder, inspected, vae, sessions.loraWarnings);
+    return new StableDiffusionPipeline(model, promptEncoder, inspected, vae, sessions.loraWarnings, sessions.embeddingWarnings);
   }
 
   /** Which execution provider the UNet runs on, and why it is not CUDA if it is not. */

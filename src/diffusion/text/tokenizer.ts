@@ -10,6 +10,7 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AutoTokenizer, CLIPTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { replaceAddedTokens, type AddedTokens, type TokenReplacement } from './added-tokens.js';
 import { clipTokenizerJson } from './clip-tokenizer-json.js';
 import { chunkTokens } from './prompt-chunks.js';
 
@@ -44,7 +45,17 @@ export class PromptTokenizer {
     readonly startTokenId: number,
     readonly endTokenId: number,
     readonly padTokenId: number,
+    /** Textual-inversion names and the ids they become (added-tokens.ts). */
+    private readonly replacements: readonly TokenReplacement[] = [],
   ) {}
+
+  /** This tokenizer with textual-inversion tokens: their names become their ids, the end token may move. */
+  withAddedTokens(added: AddedTokens): PromptTokenizer {
+    const end = added.endTokenId ?? this.endTokenId;
+    const pad = this.padTokenId === this.endTokenId ? end : this.padTokenId;
+    const replacements = [...this.replacements, ...added.words.map((w) => ({ match: this.tokenIds(w.name), ids: w.ids }))];
+    return new PromptTokenizer(this.tokenizer, this.maxLength, this.startTokenId, end, pad, replacements);
+  }
 
   /** Loads `tokenizerDir` (e.g. `<model>/tokenizer`); rejects when the folder lacks a usable tokenizer. */
   static async load(tokenizerDir: string): Promise<PromptTokenizer> {
@@ -74,7 +85,7 @@ export class PromptTokenizer {
 
   /** The prompt's token ids, without start/end tokens and without truncation. */
   tokenIds(text: string): number[] {
-    return this.tokenizer.encode(text, { add_special_tokens: false });
+    return replaceAddedTokens(this.tokenizer.encode(text, { add_special_tokens: false }), this.replacements);
   }
 
   /** One row per text: start, the first maxLength - 2 prompt tokens, end, then the pad id up to maxLength. */
