@@ -40,3 +40,4 @@ export { PromptEmbedder } from './text/prompt-embedder.js';
 export { createScheduler, schedulerNames } from './schedulers/index.js';
 export { TorchGenerator } from './random/index.js';
 export type { FloatTensor } from './tensor.js';
+export { readLoraFileInfo, LoraFileError, type LoraFileInfo, type LoraFamily } from './lora/lora-info.js';

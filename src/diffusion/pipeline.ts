@@ -54,6 +54,9 @@ interface Denoising {
 }
 
 export class StableDiffusionPipeline {
+  /** TEMPORARY until the engine branch lands. */
+  readonly loraWarnings: string[] = [];
+
   private constructor(
     readonly model: ModelFolder,
     private readonly promptEncoder: PromptEncoder,
@@ -61,7 +64,7 @@ export class StableDiffusionPipeline {
     private readonly vae: Vae,
   ) {}
 
-  static async load(dir: string, options: SessionOptions): Promise<StableDiffusionPipeline> {
+  static async load(dir: string, options: SessionOptions, _extras: { loras?: readonly unknown[] } = {}): Promise<StableDiffusionPipeline> {
     const model = await readModelFolder(dir);
     const textEncoders = await Promise.all(
       model.paths.textEncoders.map(
