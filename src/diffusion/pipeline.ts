@@ -5,15 +5,16 @@
  * and its feeding (unet.ts), the VAE codec (vae.ts), the starting noise (latents.ts), inpainting's mask
  * conditioning (inpaint.ts). Sessions are loaded once and reused for every call.
  *
- * Where the next capabilities go: LoRA weights are patched where sessions are loaded (model/onnx-session.ts);
+ * Where the next capabilities go: LoRA weights are merged where sessions are loaded (lora/patched-sessions.ts);
  * ControlNet residuals are UNet inputs (unet.ts); a hires second pass is an entry point that runs the loop,
  * upscales its latents and runs the loop again from them with a strength, as img2img starts from an encoded
  * picture (step 4); a new model family is detected in model/family.ts and fed in unet.ts / added-conditions.ts.
  */
+import { loadMergedSessions, type LoraSpec } from './lora/patched-sessions.js';
 import { inpaintingConditioning, blendKnown, latentMask, pasteKept, stackChannels } from './inpaint.js';
 import { img2imgStart, initialNoise, seededNoise } from './latents.js';
 import { readModelFolder, VAE_DOWNSCALE, type ModelFolder } from './model/model-folder.js';
-import { ModelSession, type ProviderChoice, type SessionOptions } from './model/onnx-session.js';
+import type { ProviderChoice, SessionOptions } from './model/onnx-session.js';
 import type { BatchGenerator } from './random/batch-generator.js';
 import type { RgbImage } from './rgb-image.js';
 import {
@@ -53,28 +54,34 @@ interface Denoising {
   keep: { mask: Float32Array; initLatents: FloatTensor; noise: FloatTensor } | null;
 }
 
-export class StableDiffusionPipeline {
-  /** TEMPORARY until the engine branch lands. */
-  readonly loraWarnings: string[] = [];
+/** What a pipeline is loaded with besides the model: LoRAs merged into its UNet and text encoders. */
+export interface PipelineExtras {
+  loras?: readonly LoraSpec[];
+}
 
+export class StableDiffusionPipeline {
   private constructor(
     readonly model: ModelFolder,
     private readonly promptEncoder: PromptEncoder,
     private readonly unet: UNet,
     private readonly vae: Vae,
+    /** What of the LoRAs could not be applied, one message per LoRA (for the generation's warnings). */
+    readonly loraWarnings: string[],
   ) {}
 
-  static async load(dir: string, options: SessionOptions, _extras: { loras?: readonly unknown[] } = {}): Promise<StableDiffusionPipeline> {
+  static async load(dir: string, options: SessionOptions, extras: PipelineExtras = {}): Promise<StableDiffusionPipeline> {
     const model = await readModelFolder(dir);
-    const textEncoders = await Promise.all(
-      model.paths.textEncoders.map(
-        async (paths): Promise<TextEncoderPart> => ({ tokenizer: await PromptTokenizer.load(paths.tokenizer), session: await ModelSession.load(paths.model, options) }),
-      ),
-    );
-    const [unet, vae] = await Promise.all([ModelSession.load(model.paths.unet, options), Vae.load(model, options)]);
+    const [sessions, vae, tokenizers] = await Promise.all([
+      loadMergedSessions(model, options, extras.loras ?? []),
+      Vae.load(model, options),
+      Promise.all(model.paths.textEncoders.map((paths) => PromptTokenizer.load(paths.tokenizer))),
+    ]);
+    const textEncoders = tokenizers.map((tokenizer, i): TextEncoderPart => ({ tokenizer, session: sessions.textEncoders[i]! }));
+    const { unet } = sessions;
     UNet.check(unet, model.paths.unet);
     const promptEncoder = new PromptEncoder(textEncoders, UNet.conditioningLayer(unet));
-    return new StableDiffusionPipeline(model, promptEncoder, UNet.inspect(unet, promptEncoder, model.paths.unet, model.latentMultiple), vae);
+    const inspected = UNet.inspect(unet, promptEncoder, model.paths.unet, model.latentMultiple);
+    return new StableDiffusionPipeline(model, promptEncoder, inspected, vae, sessions.loraWarnings);
   }
 
   /** Which execution provider the UNet runs on, and why it is not CUDA if it is not. */

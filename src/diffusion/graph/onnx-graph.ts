@@ -7,7 +7,7 @@
  * PyTorch: `const h = g.op('Conv', [x, w, b], { pads: [1, 1, 1, 1] })` returns the name of the new value.
  *
  * Output is deterministic: the same calls in the same order give byte-identical model files (no timestamps,
- * names derived from a counter and the current scope).
+ * names derived from counters and the current scope).
  */
 import onnxProto from 'onnx-proto';
 
@@ -72,6 +72,7 @@ export class GraphBuilder {
   private readonly outputs: onnxProto.onnx.IValueInfoProto[] = [];
   private readonly usedNames = new Set<string>();
   private readonly scopes: string[] = [];
+  private readonly nodeNames = new Map<string, number>();
   private counter = 0;
 
   constructor(readonly name: string) {}
@@ -121,8 +122,14 @@ export class GraphBuilder {
 
   /** Adds one node with `outputCount` outputs. */
   opN(opType: string, inputs: readonly string[], outputCount: number, attrs: Record<string, AttrValue> = {}): string[] {
-    const nodeName = this.scoped(`${opType}_${this.counter++}`, '/');
-    const outputs = Array.from({ length: outputCount }, (_, i) => (outputCount === 1 ? nodeName : `${nodeName}:${i}`));
+    // Named as torch.onnx.export names nodes: the module scopes, then the op, numbered within its scope
+    // (`/down_blocks.0/attn2/to_q/MatMul`, `.../MatMul_1`), so that tools reading module paths from node
+    // names (LoRA's module index) see what they see in real exports.
+    const base = `/${[...this.scopes, opType].join('/')}`;
+    const seen = this.nodeNames.get(base) ?? 0;
+    this.nodeNames.set(base, seen + 1);
+    const nodeName = seen === 0 ? base : `${base}_${seen}`;
+    const outputs = Array.from({ length: outputCount }, (_, i) => `${nodeName}_output_${i}`);
     outputs.forEach((o) => this.claim(o));
     this.nodes.push({
       name: nodeName,

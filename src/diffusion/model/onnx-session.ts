@@ -1,13 +1,14 @@
 /**
  * Loading one ONNX component (text encoder, UNet, VAE) on the best execution provider, and feeding it.
- * LoRA goes here: weights patched at load time can reach the session as initializers from memory
- * (onnxruntime's sessionOptions.externalData), so the pipeline above never sees them.
+ * A model with LoRA merged in comes as bytes with its external data in memory (editable-onnx.ts), so the
+ * pipeline above never sees the difference.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { FloatTensor } from '../tensor.js';
+import type { OnnxSessionSource } from './editable-onnx.js';
 import { floatOnnxTensor, intOnnxTensor, type OnnxFeeds, type OnnxTensor } from './onnx-tensors.js';
 
 export type ExecutionDevice = 'auto' | 'cuda' | 'cpu';
@@ -46,8 +47,9 @@ export class ModelSession {
     private readonly inputs: Map<string, InputDescription>,
   ) {}
 
-  static async load(modelPath: string, options: SessionOptions): Promise<ModelSession> {
-    const { session, choice } = await createSession(modelPath, options);
+  /** From a model file, or from bytes with their external data in memory (a model with LoRA merged in). */
+  static async load(model: string | OnnxSessionSource, options: SessionOptions): Promise<ModelSession> {
+    const { session, choice } = await createSession(model, options);
     const inputs = new Map<string, InputDescription>();
     for (const meta of session.inputMetadata) {
       if (!meta.isTensor) continue;
@@ -113,26 +115,32 @@ export function cpuSessionOptions(options: SessionOptions): ort.InferenceSession
   };
 }
 
+/** onnxruntime copies in-memory external data while it creates the session, so the buffers may go after. */
+function open(model: string | OnnxSessionSource, sessionOptions: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  if (typeof model === 'string') return ort.InferenceSession.create(model, sessionOptions);
+  return ort.InferenceSession.create(model.model, { ...sessionOptions, externalData: model.externalData });
+}
+
 async function createSession(
-  modelPath: string,
+  model: string | OnnxSessionSource,
   options: SessionOptions,
 ): Promise<{ session: ort.InferenceSession; choice: ProviderChoice }> {
   if (options.device === 'cpu') {
-    return { session: await ort.InferenceSession.create(modelPath, cpuSessionOptions(options)), choice: { provider: 'cpu' } };
+    return { session: await open(model, cpuSessionOptions(options)), choice: { provider: 'cpu' } };
   }
   const missing = missingCudaProvider();
   if (missing && options.device === 'auto') {
-    return { session: await ort.InferenceSession.create(modelPath, cpuSessionOptions(options)), choice: { provider: 'cpu', reason: missing } };
+    return { session: await open(model, cpuSessionOptions(options)), choice: { provider: 'cpu', reason: missing } };
   }
   try {
-    const session = await ort.InferenceSession.create(modelPath, {
+    const session = await open(model, {
       executionProviders: [{ name: 'cuda', deviceId: options.cudaDeviceId ?? 0 }],
       graphOptimizationLevel: 'all',
     });
     return { session, choice: { provider: 'cuda' } };
   } catch (error) {
     if (options.device === 'cuda') throw new Error(`CUDA was requested but is not usable: ${describe(error)}`);
-    const session = await ort.InferenceSession.create(modelPath, cpuSessionOptions(options));
+    const session = await open(model, cpuSessionOptions(options));
     return { session, choice: { provider: 'cpu', reason: `CUDA not available: ${describe(error)}` } };
   }
 }

@@ -58,7 +58,7 @@ const SDXL_TIME_ID_FEATURES = 8;
 const LCM_GUIDANCE_EMBEDDING = 16;
 
 /** Bumped whenever the generated files change for the same options. */
-export const TINY_MODEL_VERSION = 1;
+export const TINY_MODEL_VERSION = 2;
 
 interface PresetSpec {
   text: Pick<TextEncoderSpec, 'hidden' | 'heads' | 'layers'>;
