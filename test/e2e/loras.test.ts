@@ -15,18 +15,16 @@ import { GenerateDocument, LorasDocument, RefreshModelsDocument, RemixDocument, 
 import { createKey, keyedRequest } from '../support/accounts.js';
 import { request, requestData } from '../support/graphql-client.js';
 import { completedGeneration, finishedGeneration } from '../support/generations.js';
-import { encodeSafetensors } from '../support/safetensors-file.js';
+import { kohyaLora, randomModule } from '../support/lora-files.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
 
-/** A kohya-format LoRA file: rank-1 matrices named for modules, with kohya's metadata. */
-function kohyaLora(modules: string[], metadata: Record<string, string>): Buffer {
-  const tensors: Parameters<typeof encodeSafetensors>[0] = {};
-  for (const module of modules) {
-    tensors[`lora_unet_${module}.lora_down.weight`] = { shape: [1, 4], values: [0.1, -0.2, 0.3, 0.05] };
-    tensors[`lora_unet_${module}.lora_up.weight`] = { shape: [4, 1], values: [0.2, 0.1, -0.1, 0.3] };
-    tensors[`lora_unet_${module}.alpha`] = { shape: [], values: [1] };
-  }
-  return encodeSafetensors(tensors, metadata);
+/** A kohya-format LoRA for one real module of the tiny UNet, and one the tiny model does not have (reported, not applied). */
+function tinyLora(metadata: Record<string, string>): Buffer {
+  const modules = [
+    randomModule('unet', 'down_blocks.0.attentions.0.attn2.to_q', [4, 32], [32, 4], 11, 2),
+    randomModule('unet', 'down_blocks.9.attentions.0.attn2.to_q', [4, 32], [32, 4], 12),
+  ];
+  return kohyaLora(modules, { metadata });
 }
 
 /** AUTOMATIC1111's short hash of a LoRA file, computed here from its bytes: the sha256 of what follows the header. */
@@ -49,10 +47,10 @@ describe('LoRAs over GraphQL', { timeout: 5 * 60_000 }, () => {
   before(async () => {
     lorasDir = path.join(await tempDataDir(), 'loras');
     await fs.mkdir(path.join(lorasDir, 'styles'), { recursive: true });
-    const ink = kohyaLora(['down_blocks_0_attentions_0_transformer_blocks_0_attn1_to_q'], INK_METADATA);
+    const ink = tinyLora(INK_METADATA);
     inkHash = a1111Hash(ink);
     await fs.writeFile(path.join(lorasDir, 'styles', 'ink.safetensors'), ink);
-    await fs.writeFile(path.join(lorasDir, 'xl-only.safetensors'), kohyaLora(['x'], { ss_base_model_version: 'sdxl_base_v1-0' }));
+    await fs.writeFile(path.join(lorasDir, 'xl-only.safetensors'), tinyLora({ ss_base_model_version: 'sdxl_base_v1-0' }));
     await fs.writeFile(path.join(lorasDir, 'old.pt'), 'a pickle');
     await fs.writeFile(path.join(lorasDir, 'broken.safetensors'), Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 123]));
     server = await startTestServer({ dataDir: await tempDataDir(), lorasDir });
@@ -101,6 +99,25 @@ describe('LoRAs over GraphQL', { timeout: 5 * 60_000 }, () => {
     assert.equal((await requestData(server.url, SearchImagesDocument, { input: { lora: 'xl-only' } })).searchImages.totalCount, 0);
   });
 
+  test('at weight 1 the LoRA changes the picture, the same request again gives the same bytes, and an unmapped key is a warning', async () => {
+    const bytes = async (url: string) => Buffer.from(await (await fetch(new URL(url, server.url))).arrayBuffer());
+    const input = { prompt: 'a lighthouse', seed: '7', steps: 2 };
+    const base = await completedGeneration(server.url, input);
+    const merged = await completedGeneration(server.url, { ...input, loras: [{ name: 'ink', weight: 1 }] });
+    const again = await completedGeneration(server.url, { ...input, prompt: 'a lighthouse <lora:ink:1>' });
+    const { default: sharp } = await import('sharp');
+    const pixels = async (url: string) => sharp(await bytes(url)).raw().toBuffer();
+    assert.notDeepEqual(await pixels(merged.images[0]!.url), await pixels(base.images[0]!.url));
+    assert.deepEqual(await bytes(again.images[0]!.url), await bytes(merged.images[0]!.url));
+    for (const generation of [merged, again]) {
+      const reported = generation.warnings.filter((w) => w.includes('ink'));
+      assert.equal(reported.length, 1, JSON.stringify(generation.warnings));
+      assert.match(reported[0]!, /down_blocks_9/);
+    }
+    const { loras } = await requestData(server.url, LorasDocument);
+    assert.deepEqual(loras.find((l) => l.name === 'ink')!.loadedOn.map((p) => [p.model, p.loras]), [['tiny', [{ name: 'ink', weight: 1 }]]]);
+  });
+
   test('an unknown LoRA, one for another family, a bad weight and a malformed tag are BAD_USER_INPUT naming the field', async () => {
     const cases: Array<[input: object, field: string, extensions: object]> = [
       [{ loras: [{ name: 'nope' }] }, 'loras[0].name', { reason: 'LORA_NOT_FOUND', allowedValues: ['ink'] }],
@@ -124,8 +141,13 @@ describe('LoRAs over GraphQL', { timeout: 5 * 60_000 }, () => {
     assert.deepEqual(refreshModels.loras.map((l) => l.name), ['ink', 'ink-copy', 'xl-only']);
     const { models } = await requestData(server.url, LorasDocument);
     const tiny = models.find((m) => m.name === 'tiny')!;
-    assert.deepEqual(tiny.loadedOn.map((p) => [p.worker, p.model, p.loras]), [[0, 'tiny', []]]);
+    // The plain model and the merged set, most recently used first, each weighed at the model's file size.
+    assert.deepEqual(tiny.loadedOn.map((p) => [p.worker, p.model, p.loras]), [
+      [0, 'tiny', [{ name: 'ink', weight: 1 }]],
+      [0, 'tiny', []],
+    ]);
     assert.ok(tiny.loadedOn[0]!.bytes > 0);
+    assert.equal(tiny.loadedOn[0]!.bytes, tiny.loadedOn[1]!.bytes);
   });
 });
 

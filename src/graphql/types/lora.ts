@@ -1,6 +1,6 @@
 // LoRAs: what a request asks to apply, what a generation applied, and what is installed (the `loras` query).
 import { Field, Float, InputType, ObjectType } from 'type-graphql';
-import { LoadedPipeline, Model, ModelFamilyEnum } from './catalog.js';
+import { LoadedPipeline, LoraWeight, Model, ModelFamilyEnum } from './catalog.js';
 
 @InputType({ description: 'A LoRA to merge into the model for this job.' })
 export class LoraInput {
@@ -12,13 +12,7 @@ export class LoraInput {
 }
 
 @ObjectType({ description: 'A LoRA a generation was made with.' })
-export class AppliedLora {
-  @Field(() => String)
-  name!: string;
-
-  @Field(() => Float)
-  weight!: number;
-
+export class AppliedLora extends LoraWeight {
   @Field(() => String, { description: "The file's AUTOMATIC1111 short hash (12 hex digits) when it ran; empty when not known (an import that did not say)." })
   hash!: string;
 }
