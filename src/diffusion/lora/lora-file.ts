@@ -57,6 +57,9 @@ const ROLES: [RegExp, 'down' | 'up' | 'alpha'][] = [
   [/\.(lora_down|lora\.down|lora_A)(\.default(_\d+)?)?\.weight$/, 'down'],
   [/\.(lora_up|lora\.up|lora_B)(\.default(_\d+)?)?\.weight$/, 'up'],
   [/\.alpha$/, 'alpha'],
+  // Attention-processor files: `...attn1.processor.to_q_lora.down.weight`.
+  [/(?<=\.processor\.\w+_lora)\.down\.weight$/, 'down'],
+  [/(?<=\.processor\.\w+_lora)\.up\.weight$/, 'up'],
 ];
 
 /** Suffixes of the other LyCORIS kinds, by the name a user knows them by. */

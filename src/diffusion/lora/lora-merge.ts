@@ -30,7 +30,9 @@ export interface MergeReport {
 
 /** Merges every module of `loras` meant for `target.component` into its model; returns per-LoRA reports. */
 export function mergeIntoComponent(target: MergeTarget, loras: readonly WeightedLora[]): MergeReport[] {
-  const deltas = new Map<string, { target: WeightTarget; delta: Float32Array }>();
+  // Every product that lands on an initializer, so each is decoded, merged and written back once, alone:
+  // one weight in float32 at a time, however large the component.
+  const contributions = new Map<string, { target: WeightTarget; module: LoraModule; scale: number }[]>();
   const reports = loras.map(({ weight, lora }) => {
     const report: MergeReport = { merged: 0, unmapped: [], misfit: [], shared: [] };
     for (const module of lora.modules) {
@@ -49,17 +51,16 @@ export function mergeIntoComponent(target: MergeTarget, loras: readonly Weighted
         report.shared.push(module.key);
         continue;
       }
-      const info = target.model.initializer(weightTarget.initializer)!;
-      const entry = deltas.get(weightTarget.initializer) ?? { target: weightTarget, delta: new Float32Array(info.dims.reduce((a, b) => a * b, 1)) };
-      deltas.set(weightTarget.initializer, entry);
-      addProduct(entry.delta, weightTarget, module, weight * (module.alpha ?? module.rank) / module.rank);
+      const list = contributions.get(weightTarget.initializer) ?? [];
+      list.push({ target: weightTarget, module, scale: (weight * (module.alpha ?? module.rank)) / module.rank });
+      contributions.set(weightTarget.initializer, list);
       report.merged++;
     }
     return report;
   });
-  for (const [name, { delta }] of deltas) {
+  for (const [name, list] of contributions) {
     const values = target.model.float32(name);
-    for (let i = 0; i < values.length; i++) values[i]! += delta[i]!;
+    for (const { target: weightTarget, module, scale } of list) addProduct(values, weightTarget, module, scale);
     target.model.write(name, values);
   }
   return reports;
@@ -80,8 +81,8 @@ function fitProblem(module: LoraModule, target: WeightTarget): string | undefine
   return undefined;
 }
 
-/** delta += scale * up @ down, placed where the target's layout keeps each (output, input) element. */
-function addProduct(delta: Float32Array, target: WeightTarget, module: LoraModule, scale: number): void {
+/** weights += scale * up @ down, placed where the target's layout keeps each (output, input) element. */
+function addProduct(weights: Float32Array, target: WeightTarget, module: LoraModule, scale: number): void {
   const down = module.down.read();
   const up = module.up.read();
   const rank = module.rank;
@@ -100,10 +101,10 @@ function addProduct(delta: Float32Array, target: WeightTarget, module: LoraModul
     }
     const out = first + o;
     if (target.layout === 'in-out') {
-      for (let i = 0; i < inF; i++) delta[i * totalOut + out]! += row[i]!;
+      for (let i = 0; i < inF; i++) weights[i * totalOut + out]! += row[i]!;
     } else {
       const base = out * inF;
-      for (let i = 0; i < inF; i++) delta[base + i]! += row[i]!;
+      for (let i = 0; i < inF; i++) weights[base + i]! += row[i]!;
     }
   }
 }
