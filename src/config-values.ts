@@ -64,3 +64,14 @@ export function readOrigins(env: Env, name: string): CorsOrigins {
   }
   return origins;
 }
+
+const BYTE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
+
+/** A size such as ATELIER_WORKER_MEMORY: bytes, or a number with K, M, G or T (powers of 1024), e.g. "6G". */
+export function readBytes(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const match = /^(\d+(?:\.\d+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(raw);
+  if (!match) throw new ConfigError(name, `expected a size such as 6G, 512M or a number of bytes, got "${raw}"`);
+  return Math.round(Number(match[1]) * BYTE_UNITS[match[2]!.toUpperCase()]!);
+}

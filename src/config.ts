@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_STORAGE_RETRY, type StorageRetryPolicy } from './generation/storage-fault.js';
 import { DEFAULT_SWEEP_GRACE_MS } from './library/files/store-sweep.js';
-import { ConfigError, readChoice, readDeviceList, readInt, readName, readOrigins, type Env } from './config-values.js';
+import { ConfigError, readBytes, readChoice, readDeviceList, readInt, readName, readOrigins, type Env } from './config-values.js';
 import { isLoopbackAddress } from './loopback.js';
 
 export { ConfigError };
@@ -45,6 +45,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Folder whose subfolders are models in the diffusers ONNX layout (one model per subfolder). */
   modelsDir: string;
+  /** ATELIER_LORAS_DIR: the LoRA .safetensors files (default `models/loras`; a folder inside modelsDir is not a model). */
+  lorasDir: string;
   /**
    * Model used when a request names none. Undefined (ATELIER_DEFAULT_MODEL unset): the bundled toy-shapes
    * model when it is in `modelsDir`, otherwise the first model there.
@@ -57,6 +59,8 @@ export interface Config {
   embeddingModel: string | undefined;
   /** Number of worker threads, each holding its own ONNX sessions. 0 runs the API without generating. */
   workers: number;
+  /** ATELIER_WORKER_MEMORY: what one worker's kept models and LoRA sets may hold (default 4 GiB); least recently used go first. */
+  workerMemoryBytes: number;
   /** Execution provider choice: auto = CUDA when available, else CPU. */
   device: 'auto' | 'cuda' | 'cpu';
   /** CUDA device ordinals; worker i uses cudaDevices[i % length]. */
@@ -245,9 +249,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     dataDir: path.resolve(cwd, env.ATELIER_DATA_DIR?.trim() || 'data'),
     databaseUrl,
     modelsDir: path.resolve(cwd, env.ATELIER_MODELS_DIR?.trim() || 'models'),
+    lorasDir: path.resolve(cwd, env.ATELIER_LORAS_DIR?.trim() || path.join(env.ATELIER_MODELS_DIR?.trim() || 'models', 'loras')),
     defaultModel: modelName,
     embeddingModel,
     workers,
+    workerMemoryBytes: readBytes(env, 'ATELIER_WORKER_MEMORY', 4 * 1024 ** 3),
     device: readChoice(env, 'ATELIER_DEVICE', 'auto', ['auto', 'cuda', 'cpu'] as const),
     cudaDevices: readDeviceList(env, 'ATELIER_CUDA_DEVICES'),
     cpuThreadsPerWorker: readInt(env, 'ATELIER_CPU_THREADS', defaultThreads, 1, 256),

@@ -11,6 +11,7 @@ import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';
 import { JobObserver } from './generation/job-observer.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
+import { LoraCatalog } from './generation/lora-catalog.js';
 import { ModelCatalog } from './generation/model-catalog.js';
 import { ModelHealth } from './generation/model-health.js';
 import { samplerLabels, samplerNames } from './generation/samplers.js';
@@ -72,7 +73,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     queuePositionsMaxAgeMs: config.queuePositionsMs,
   });
   const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
-  const catalog = new ModelCatalog(config.modelsDir, defaultModel);
+  const catalog = new ModelCatalog(config.modelsDir, defaultModel, [config.lorasDir]);
+  const loras = new LoraCatalog(config.lorasDir);
   // Only a PostgreSQL database can be shared with other nodes, whose failures this one must see.
   const modelHealth = new ModelHealth(catalog, library.modelProblems, config.nodeId, logger, database.kind === 'postgresql');
   const pool =
@@ -86,6 +88,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
               cpuThreads: config.cpuThreadsPerWorker,
             },
             taesdDir: config.taesdDir,
+            memoryBudgetBytes: config.workerMemoryBytes,
           }),
           logger,
         )
@@ -108,7 +111,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       taesdAvailable: config.taesdDir !== undefined,
       ...(config.maxPixels !== undefined ? { maxPixels: config.maxPixels } : {}),
       maxJobCost: config.accountLimits.maxJobCost,
-    }),
+    }, loras),
     logger,
     {
       previewEvery: config.previewEvery,
@@ -122,6 +125,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       heartbeatMs: config.heartbeatMs,
       pollIntervalMs: config.pollMs,
       ...(library.signals ? { signals: library.signals } : {}),
+      loras,
       positionsMaxAgeMs: config.queuePositionsMs,
     },
   );
@@ -163,6 +167,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     importer: library.importer,
     uploads: library.uploads,
     catalog: modelHealth,
+    loras,
+    ...(pool ? { workers: pool } : {}),
     bus,
     urls: imageUrls(config.publicUrl, signer && ((id, variant) => signer.sign(id, variant))),
   };

@@ -20,6 +20,8 @@ export interface ImageParameters {
   width: number;
   height: number;
   model: string;
+  /** AUTOMATIC1111's `Lora hashes` value ("name: hash, ..."); the prompt carries the `<lora:...>` tags themselves. */
+  loraHashes?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export function formatParameters(p: ImageParameters): string {
     settings.push(`Variation seed: ${p.variationSeed}`, `Variation seed strength: ${formatNumber(p.variationStrength)}`);
   }
   if (p.denoisingStrength !== undefined) settings.push(`Denoising strength: ${formatNumber(p.denoisingStrength)}`);
+  if (p.loraHashes) settings.push(`Lora hashes: ${JSON.stringify(p.loraHashes)}`);
   lines.push(settings.join(', '));
   return lines.join('\n');
 }

@@ -6,10 +6,23 @@
 import { formatParameters } from '../diffusion/index.js';
 import { samplerLabel } from '../diffusion/schedulers/index.js';
 import type { ClaimedJob, ImageSource, Job } from './job.js';
-import type { WorkerJob } from './worker-protocol.js';
+import { formatLoraHashes, promptWithLoraTags } from './lora-tags.js';
+import type { WorkerJob, WorkerLora } from './worker-protocol.js';
 
-/** The stored files of a job's init image and mask (undefined: none), or why they cannot be had. */
-export type JobInputs = { init?: Uint8Array; mask?: Uint8Array } | { error: string };
+/** What a job reads besides its parameters: its init image and mask (undefined: none), its LoRA files. */
+export interface JobFiles {
+  init?: Uint8Array;
+  mask?: Uint8Array;
+  loras?: WorkerLora[];
+}
+
+/** A job's files, or why they cannot be had. */
+export type JobInputs = JobFiles | { error: string };
+
+/** Where the installed LoRAs' files are (LoraCatalog implements it). */
+export interface LoraFinder {
+  find(name: string): Promise<{ file: string; hash: string } | undefined>;
+}
 
 export interface EngineOptions {
   /** A step preview every this many steps (0: none). */
@@ -27,7 +40,7 @@ export function batchSeeds(first: bigint, count: number): bigint[] {
 export function toWorkerJob(
   job: Job,
   model: { dir: string; name: string },
-  inputs: { init?: Uint8Array; mask?: Uint8Array },
+  inputs: JobFiles,
   options: EngineOptions,
 ): WorkerJob {
   const seeds = batchSeeds(job.seed, job.batchSize);
@@ -40,11 +53,15 @@ export function toWorkerJob(
   return {
     id: job.id,
     modelDir: model.dir,
+    modelName: model.name,
     request: { prompt, negativePrompt, sampler, steps, guidanceScale, width, height, seeds, variation },
     init,
+    loras: inputs.loras ?? [],
     imageParameters: seeds.map((seed, index) =>
       formatParameters({
-        ...{ prompt, negativePrompt, steps, guidanceScale, width, height, seed, model: model.name },
+        ...{ negativePrompt, steps, guidanceScale, width, height, seed, model: model.name },
+        prompt: promptWithLoraTags(prompt, job.loras),
+        loraHashes: formatLoraHashes(job.loras),
         sampler: samplerLabel(sampler),
         variationSeed: variation?.seeds[index],
         variationStrength: variation?.strength,
@@ -57,8 +74,23 @@ export function toWorkerJob(
   };
 }
 
+/**
+ * The files a job reads: its init image and mask through the image store, its LoRAs in the LoRA folder; or why
+ * they cannot be had (a LoRA removed since the job was accepted fails it, rather than running without it).
+ */
+export async function readJobInputs(job: ClaimedJob, images: ImageSource, loraFinder?: LoraFinder): Promise<JobInputs> {
+  const loras: WorkerLora[] = [];
+  for (const lora of job.loras) {
+    const found = await loraFinder?.find(lora.name);
+    if (!found) return { error: `LoRA "${lora.name}" is no longer installed` };
+    loras.push({ name: lora.name, file: found.file, hash: found.hash, weight: lora.weight });
+  }
+  const pictures = await readPictures(job, images);
+  return 'error' in pictures || loras.length === 0 ? pictures : { ...pictures, loras };
+}
+
 /** img2img: the files of the job's init image and mask, read through the image store, or why they cannot be. */
-export async function readJobInputs(job: ClaimedJob, images: ImageSource): Promise<JobInputs> {
+async function readPictures(job: ClaimedJob, images: ImageSource): Promise<JobInputs> {
   if (job.initImageId === null) return {};
   try {
     const init = job.inputFiles.init === null ? null : await images.readFile(job.inputFiles.init);

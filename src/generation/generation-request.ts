@@ -8,6 +8,8 @@ import type { ModelFamily } from '../diffusion/index.js';
 import type { Role } from '../accounts/viewer.js';
 import { checkJobCost } from './job-cost.js';
 import type { CheckedParams, PictureInfo, PreviewMethod } from './job.js';
+import { checkLoras, type LoraRequest, type RequestLora } from './lora-request.js';
+import { LoraTagError, takeLoraTags, type LoraMention } from './lora-tags.js';
 import { fitsBudget, largestSquareSide, maxPixelsAtBatch, maxPixelsFor } from './memory-budget.js';
 import { parsePromptParameters, PromptParameterError, sizeForAspectRatio, type PromptParameters } from './prompt-parameters.js';
 import { GenerationRequestError } from './request-errors.js';
@@ -31,6 +33,8 @@ export interface GenerateRequest {
   batchSize?: number | null;
   previewMethod?: PreviewMethod | null;
   priority?: number | null;
+  /** LoRAs to apply, beside those the prompt's `<lora:name:weight>` tags name. */
+  loras?: readonly LoraRequest[] | null;
 }
 
 /** What a request check needs to know of an installed model. */
@@ -79,18 +83,21 @@ export interface RequestContext {
   viewerRole: Role;
   /** The most one job may cost (generation/job-cost.ts); undefined: no bound. */
   maxJobCost?: number;
+  /** The installed LoRAs (ATELIER_LORAS_DIR); none when absent. */
+  loras?: ReadonlyArray<RequestLora>;
 }
 
 /** Checks a request and fills in defaults. Throws a GenerationRequestError naming the field. */
 export function checkGenerateRequest(input: GenerateRequest, context: RequestContext): CheckedParams {
   checkLength('prompt', input.prompt);
-  const { prompt, parameters } = splitPromptParameters(input.prompt);
+  const { prompt, parameters, loraTags } = splitPromptParameters(input.prompt);
   if (prompt === '') throw new GenerationRequestError('prompt', 'prompt must not be empty');
   // --no adds to the negative prompt; every other prompt parameter fills a field the input left out.
   const negativePrompt = [(input.negativePrompt ?? '').trim(), parameters.negative ?? ''].filter(Boolean).join(', ');
   checkLength('negativePrompt', negativePrompt);
 
   const model = findModel(input.model ?? context.defaultModel, context);
+  const loras = checkLoras(input.loras ?? [], loraTags, context.loras ?? [], model);
   const sampler = input.sampler ?? model.defaults.sampler;
   if (!context.samplers.includes(sampler)) {
     throw new GenerationRequestError('sampler', `unknown sampler "${sampler}"; use one of ${context.samplers.join(', ')}`, {
@@ -142,7 +149,7 @@ export function checkGenerateRequest(input: GenerateRequest, context: RequestCon
 
   return {
     ...{ prompt, negativePrompt, model: model.name, sampler, steps, guidanceScale, width, height, seed, batchSize, priority },
-    ...{ variationSeed, variationStrength, initImageId, maskImageId, denoisingStrength, previewMethod },
+    ...{ variationSeed, variationStrength, initImageId, maskImageId, denoisingStrength, previewMethod, loras },
     ...(context.initImage ? { initImageKind: context.initImage.kind } : {}),
   };
 }
@@ -189,14 +196,20 @@ function checkInitImage(
   return { initImageId, maskImageId, denoisingStrength };
 }
 
-/** Midjourney-style "--ar 16:9 --seed 42 --no text" at the end of the prompt; a malformed one names the prompt. */
-function splitPromptParameters(text: string): { prompt: string; parameters: PromptParameters } {
+/**
+ * Midjourney-style "--ar 16:9 --seed 42 --no text" at the end of the prompt, and AUTOMATIC1111's `<lora:name:0.8>`
+ * tags in it, split off the text that is encoded; a malformed one names the prompt.
+ */
+function splitPromptParameters(text: string): { prompt: string; parameters: PromptParameters; loraTags: LoraMention[] } {
   try {
-    return parsePromptParameters(text);
+    const { prompt, parameters } = parsePromptParameters(text);
+    const { prompt: untagged, loras } = takeLoraTags(prompt);
+    return { prompt: untagged, parameters, loraTags: loras };
   } catch (error) {
     if (error instanceof PromptParameterError) {
       throw new GenerationRequestError('prompt', error.message, { reason: `PROMPT_PARAMETER_${error.parameter.toUpperCase()}` });
     }
+    if (error instanceof LoraTagError) throw new GenerationRequestError('prompt', error.message, { reason: 'PROMPT_PARAMETER_LORA' });
     throw error;
   }
 }

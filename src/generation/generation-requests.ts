@@ -22,6 +22,11 @@ export interface InstalledModels {
   }>;
 }
 
+/** The installed LoRAs as a request check needs them (LoraCatalog implements it). */
+export interface InstalledLoras {
+  scan(): Promise<{ loras: ReadonlyArray<{ name: string; family: ModelFamily | null; hash: string }> }>;
+}
+
 export interface RequestOptions {
   /** Sampler names a request may give. */
   samplers: readonly string[];
@@ -38,6 +43,8 @@ export class GenerationRequests {
     private readonly models: InstalledModels,
     private readonly pictures: PictureLookup,
     private readonly options: RequestOptions,
+    /** None installed when absent. */
+    private readonly loras?: InstalledLoras,
   ) {}
 
   /**
@@ -46,6 +53,9 @@ export class GenerationRequests {
    */
   async generate(request: GenerateRequest, viewer: Viewer): Promise<CheckedParams> {
     const { models, unusable } = await this.models.scan();
+    // Only a request that may name a LoRA looks at the LoRA folder: the accept path of every other stays as it was.
+    const mayNameLora = (request.loras?.length ?? 0) > 0 || /<(lora|lyco):/i.test(request.prompt);
+    const loras = mayNameLora ? ((await this.loras?.scan())?.loras ?? []) : [];
     const initImage = request.initImageId ? await this.pictures.getPicture(request.initImageId, viewer) : null;
     const mask = request.maskImageId ? await this.pictures.getPicture(request.maskImageId, viewer) : null;
     return checkGenerateRequest(request, {
@@ -59,6 +69,7 @@ export class GenerationRequests {
       mask,
       viewerRole: viewer.role,
       maxJobCost: this.options.maxJobCost,
+      loras: loras.map((lora) => ({ name: lora.name, family: lora.family, hash: lora.hash })),
     });
   }
 

@@ -1,62 +1,22 @@
 /** The generation service: accepts checked requests into the queue, runs queued jobs on the pool, records outcomes. */
 import { LOCAL_ACCOUNT_ID } from '../accounts/viewer.js';
-import type { AccountLimits } from '../config.js';
-import type { ModelFolder } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
 import { checkAccountUsage, jobRateWindowStart } from './account-limits.js';
 import { ActiveRuns } from './active-runs.js';
 import { JobRunner } from './job-runner.js';
-import { readJobInputs, type EngineOptions } from './engine-request.js';
+import { readJobInputs } from './engine-request.js';
 import type { EventBus } from './events.js';
 import type { GenerateRequest } from './generation-request.js';
 import type { GenerationRequests } from './generation-requests.js';
 import { isAdmin, type Viewer } from '../accounts/viewer.js';
-import type { AccountUsage, CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, JobSignals, Visibility } from './job.js';
+import type { AccountUsage, CheckedParams, ImageSink, ImageSource, Job, JobOrigin, JobQueue, Visibility } from './job.js';
 import { JobObserver } from './job-observer.js';
 import { QueuePositionPublisher } from './queue-positions.js';
 import type { RemixOverrides } from './remix-request.js';
 import { QueueFullError } from './request-errors.js';
-import type { StorageRetryPolicy } from './storage-fault.js';
+import type { GenerationServiceOptions, ModelFinder } from './service-options.js';
 import type { WorkerPool } from './worker-pool.js';
 import { READ_RETRY_DELAYS_MS, retryWrite, whileUnreachable } from './write-retry.js';
-
-/** The installed models as running a job needs them (ModelCatalog implements it). */
-export interface ModelFinder {
-  find(name: string): Promise<ModelFolder | undefined>;
-}
-
-export interface GenerationServiceOptions extends EngineOptions {
-  /** Jobs allowed in the queue at once; submit() refuses more with QueueFullError. */
-  maxQueuedJobs: number;
-  /** What one account may queue (at once, per minute); undefined: no per-account bound. */
-  accountLimits?: AccountLimits;
-  /**
-   * The fallback poll for claimable jobs: wake-ups (`signals`) come at once, this catches one that was missed
-   * (a dropped connection) and a back-off that ended on another node.
-   */
-  pollIntervalMs?: number;
-  /** How often this node's runs beat (and stale jobs are looked for); a RUNNING job is stale after STALE_AFTER_BEATS missed beats. */
-  heartbeatMs?: number;
-  /**
-   * Whether other nodes may share the queue (PostgreSQL). Then start-up requeues this node's own RUNNING jobs
-   * (`nodeId`: they were interrupted) and those whose heartbeat stopped, and every node keeps requeueing stale
-   * jobs while it runs. Alone (embedded database), every RUNNING job found at start-up was interrupted.
-   */
-  sharedQueue?: boolean;
-  /** This node's name (ATELIER_NODE_ID), as its claims record it. */
-  nodeId?: string;
-  /** Wake-ups from other nodes (jobs enqueued, cancels); absent when this process is the only one. */
-  signals?: JobSignals;
-  /** How a job whose images could not be stored is run again; DEFAULT_STORAGE_RETRY when absent. */
-  storageRetry?: StorageRetryPolicy;
-  /** Counts queue waits, run and step times, stored images (/metrics) and marks models that fail to load. */
-  observer?: JobObserver;
-  /**
-   * How stale a queue position may be for other processes' changes (ATELIER_QUEUE_POSITIONS_MS): with a shared
-   * queue, how often the positions this process published are checked again (queue-positions.ts). 1 s when absent.
-   */
-  positionsMaxAgeMs?: number;
-}
 
 /** A RUNNING job whose heartbeat missed this many beats lost its node: any node requeues it. */
 export const STALE_AFTER_BEATS = 5;
@@ -279,7 +239,7 @@ export class GenerationService {
         await this.queue.release(job);
         return;
       }
-      const inputs = await readJobInputs(job, this.images);
+      const inputs = await readJobInputs(job, this.images, this.options.loras);
       if (this.draining) {
         await this.queue.release(job);
         return;

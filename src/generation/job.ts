@@ -5,6 +5,7 @@
  */
 
 import type { Viewer } from '../accounts/viewer.js';
+import type { LoraUse } from './lora-tags.js';
 
 export const PREVIEW_METHODS = ['LATENT2RGB', 'TAESD'] as const;
 export type PreviewMethod = (typeof PREVIEW_METHODS)[number];
@@ -45,6 +46,8 @@ export interface GenerationParams {
   previewMethod: PreviewMethod;
   /** Higher runs first; equal priorities run first come, first served. */
   priority: number;
+  /** LoRAs merged into the model's weights for this job, in the order asked for. */
+  loras: LoraUse[];
 }
 
 /** A stored picture is a generated image or an upload; they share one id space. */
@@ -276,25 +279,4 @@ export interface PictureLookup {
   getPicture(id: string, viewer: Viewer): Promise<PictureInfo | null>;
   /** A generated image with its generation; null for an unknown id, an upload, or one the viewer may not read. */
   getImageWithGeneration(id: string, viewer: Viewer): Promise<RemixSource | null>;
-}
-
-/** A model a node could not load, as recorded for every node to see (generation/model-health.ts applies it). */
-export interface ModelProblemRecord {
-  model: string;
-  nodeId: string;
-  /** What the load said, e.g. onnxruntime's "Protobuf parsing failed". */
-  problem: string;
-  /** The model folder as the failing node saw it (model-fingerprint.ts); another value means it changed since. */
-  fingerprint: string;
-  at: Date;
-}
-
-/** Where model load failures are kept, shared by the nodes of a cluster (the library's ModelProblem table). */
-export interface ModelProblemStore {
-  /** Records (or replaces) this node's problem with the model. */
-  record(problem: Omit<ModelProblemRecord, 'at'>): Promise<void>;
-  /** Forgets a node's problem with the model; with `fingerprint`, only a record made with that fingerprint. */
-  clear(model: string, nodeId: string, fingerprint?: string): Promise<void>;
-  /** Every recorded problem (a handful of rows at most: one per broken model and node). */
-  list(): Promise<ModelProblemRecord[]>;
 }

@@ -6,18 +6,28 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { scanModelFolders, type ModelFolder, type UnusableModelFolder } from '../diffusion/index.js';
+import { FolderScanCache } from './folder-scan-cache.js';
 
 type Scan = { models: ModelFolder[]; unusable: UnusableModelFolder[] };
 
 export class ModelCatalog {
-  private cached: { fingerprint: string; scan: Promise<Scan> } | undefined;
-  /** The check of the folder in progress: requests that ask while it runs share it instead of each walking the folder. */
-  private checking: Promise<Scan> | undefined;
+  private readonly scans: FolderScanCache<Scan>;
 
   constructor(
     readonly modelsDir: string,
     readonly defaultModel: string,
-  ) {}
+    /** Folders inside modelsDir that hold other things (the LoRA and embedding folders), not models. */
+    ignored: readonly string[] = [],
+  ) {
+    const ignoredNames = new Set(ignored.filter((dir) => path.dirname(path.resolve(dir)) === path.resolve(modelsDir)).map((dir) => path.basename(dir)));
+    this.scans = new FolderScanCache(
+      () => folderFingerprint(modelsDir),
+      async () => {
+        const scan = await scanModelFolders(modelsDir);
+        return { models: scan.models, unusable: scan.unusable.filter((folder) => !ignoredNames.has(folder.name)) };
+      },
+    );
+  }
 
   async list(): Promise<ModelFolder[]> {
     return (await this.scan()).models;
@@ -28,27 +38,13 @@ export class ModelCatalog {
    * after a change to the folder sees it; requests arriving during one check share it.
    */
   scan(): Promise<Scan> {
-    if (this.checking) return this.checking;
-    const checking = this.checkedScan();
-    this.checking = checking;
-    const done = () => {
-      if (this.checking === checking) this.checking = undefined;
-    };
-    checking.then(done, done);
-    return checking;
+    return this.scans.get();
   }
 
-  private async checkedScan(): Promise<Scan> {
-    // Taken before scanning: a change during the scan makes the next check differ, and scan again.
-    const fingerprint = await folderFingerprint(this.modelsDir);
-    if (this.cached?.fingerprint === fingerprint) return this.cached.scan;
-    const scan = scanModelFolders(this.modelsDir);
-    this.cached = { fingerprint, scan };
-    // A failed scan is not kept: the next call tries again.
-    scan.catch(() => {
-      if (this.cached?.scan === scan) this.cached = undefined;
-    });
-    return scan;
+  /** Forgets the kept scan: the next request scans the folder again (refreshModels). */
+  refresh(): Promise<Scan> {
+    this.scans.forget();
+    return this.scans.get();
   }
 
   async find(name: string): Promise<ModelFolder | undefined> {

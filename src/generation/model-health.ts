@@ -7,7 +7,7 @@
 import type { ModelFolder } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
 import type { InstalledModels } from './generation-requests.js';
-import type { ModelProblemRecord, ModelProblemStore } from './job.js';
+import type { ModelProblemRecord, ModelProblemStore } from './model-problem-store.js';
 import type { ModelCatalog } from './model-catalog.js';
 import { modelFingerprint } from './model-fingerprint.js';
 
@@ -42,6 +42,11 @@ export class ModelHealth implements InstalledModels {
 
   get defaultModel(): string {
     return this.catalog.defaultModel;
+  }
+
+  /** Scans the models folder again now, whatever its fingerprint says (refreshModels). */
+  async refresh(): Promise<void> {
+    await this.catalog.refresh();
   }
 
   /** Every installed model with what keeps it from being used (the `models` query). */

@@ -4,6 +4,8 @@
  */
 import type { RemixSource } from './job.js';
 import type { GenerateRequest } from './generation-request.js';
+import type { LoraRequest } from './lora-request.js';
+import { takeLoraTags, type LoraUse } from './lora-tags.js';
 import { parsePromptParameters, type PromptParameters } from './prompt-parameters.js';
 import { GenerationRequestError } from './request-errors.js';
 import { JOB_COST_FIELD } from './job-cost.js';
@@ -70,7 +72,19 @@ export function remixRequest(source: RemixSource, overrides: RemixOverrides, opt
     batchSize: overrides.batchSize ?? 1,
     previewMethod: pick('previewMethod', storedPreview),
     priority: pick('priority', stored.priority),
+    loras: pick('loras', storedLoras(stored.loras, overrides.prompt)),
   };
+}
+
+/** The stored LoRAs, less those the new prompt's `<lora:...>` tags name: a tag's weight wins, as a prompt's parameters do. */
+function storedLoras(stored: readonly LoraUse[], newPrompt: string | null | undefined): LoraRequest[] {
+  let tagged: string[] = [];
+  try {
+    tagged = newPrompt == null ? [] : takeLoraTags(newPrompt).loras.map((lora) => lora.name);
+  } catch {
+    // a malformed tag is reported by the check that follows, naming the prompt
+  }
+  return stored.filter((lora) => !tagged.includes(lora.name)).map(({ name, weight }) => ({ name, weight }));
 }
 
 /** The new prompt's parameters; a malformed one is reported by the check that follows, naming the prompt. */
@@ -89,7 +103,8 @@ function promptParameters(text: string): PromptParameters {
 export function asOverrideError(error: unknown, overrides: RemixOverrides, imageId: string): unknown {
   // A job's cost is no one field's: it keeps its name, and its message already says what to lower.
   if (!(error instanceof GenerationRequestError) || error.field.startsWith('overrides.') || error.field === JOB_COST_FIELD) return error;
-  const fromOverride = (overrides as Record<string, unknown>)[error.field] !== undefined;
+  // `loras[0].name` came from the `loras` override when there is one.
+  const fromOverride = (overrides as Record<string, unknown>)[error.field.split(/[.[]/)[0]!] !== undefined;
   const message = fromOverride ? error.message : `${error.message} (the value stored with image "${imageId}"; change it with overrides.${error.field})`;
   const renamed = error.renamed(`overrides.${error.field}`, message);
   if (!error.allowed.fields) return renamed;

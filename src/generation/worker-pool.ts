@@ -1,6 +1,7 @@
 /** The worker threads: one job per worker at a time, a crashed worker replaced, a clean shutdown. */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
+import type { LoadedPipeline } from './pipeline-cache.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
 
 export interface JobHandlers {
@@ -33,6 +34,8 @@ interface Slot {
   exited: Promise<void>;
   /** Whether this worker's execution provider (and why, for a CPU fallback) was logged: once per worker. */
   providerLogged: boolean;
+  /** What the worker said it keeps loaded after its last job. */
+  loaded: LoadedPipeline[];
 }
 
 /** How long close() waits for a worker to finish the ONNX run in flight before terminating it anyway. */
@@ -58,6 +61,11 @@ export class WorkerPool {
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Each worker's loaded models and LoRA sets, with the memory they are reckoned to hold (the `loras` and `models` queries). */
+  loadedPipelines(): Array<{ worker: number; pipelines: LoadedPipeline[] }> {
+    return this.slots.map((slot) => ({ worker: slot.id, pipelines: slot.loaded }));
   }
 
   get idleCount(): number {
@@ -116,7 +124,7 @@ export class WorkerPool {
   private spawn(id: number): Slot {
     const worker = new Worker(this.workerUrl, { workerData: this.startData(id) });
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-    const slot: Slot = { id, worker, active: undefined, crash: undefined, exited, providerLogged: false };
+    const slot: Slot = { id, worker, active: undefined, crash: undefined, exited, providerLogged: false, loaded: [] };
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     worker.on('error', (error) => {
       this.logger.error({ worker: id, jobId: slot.active?.jobId, err: error }, 'worker crashed');
@@ -139,6 +147,10 @@ export class WorkerPool {
   }
 
   private onMessage(slot: Slot, message: FromWorker): void {
+    if (message.type === 'loaded') {
+      slot.loaded = message.pipelines;
+      return;
+    }
     const active = slot.active;
     if (!active || active.jobId !== message.jobId) return; // a late message from a job already finished
     switch (message.type) {

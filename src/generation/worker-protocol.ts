@@ -1,19 +1,33 @@
 /** Messages between the pool (main thread) and a worker thread (structured clone carries bigint seeds as they are). */
 import type { SessionOptions, Txt2ImgRequest } from '../diffusion/index.js';
 import type { PreviewMethod } from './job.js';
+import type { LoadedPipeline } from './pipeline-cache.js';
 
 export interface WorkerJob {
   id: string;
   modelDir: string;
+  /** The model's name, as the worker reports what it has loaded. */
+  modelName: string;
   /** The pipeline request, less what cannot cross threads (the abort signal, the progress callback) and the decoded init. */
   request: Omit<Txt2ImgRequest, 'signal' | 'onStep' | 'init'>;
   /** img2img: the stored files of the init image (and inpainting mask); the worker decodes them at width x height. */
   init?: { image: Uint8Array; strength: number; mask?: Uint8Array };
+  /** LoRAs to merge into the model's weights: the worker keeps sessions per model and LoRA set. */
+  loras: readonly WorkerLora[];
   /** The PNG `parameters` text of each image, in batch order (engine-request.ts). */
   imageParameters: readonly string[];
   previewEvery: number;
   previewMaxSize: number;
   previewMethod: PreviewMethod;
+}
+
+/** A LoRA as a worker applies it: the file and the multiplier. */
+export interface WorkerLora {
+  name: string;
+  file: string;
+  /** The file's hash as the catalogue read it: a file replaced under the same name is another LoRA set. */
+  hash: string;
+  weight: number;
 }
 
 /**
@@ -28,12 +42,16 @@ export type FromWorker =
   | { type: 'step'; jobId: string; step: number; totalSteps: number; preview: string | null; durationMs: number }
   | { type: 'image'; jobId: string; index: number; seed: bigint; width: number; height: number; png: Uint8Array }
   | { type: 'completed'; jobId: string; warnings: string[] }
+  /** What the worker keeps loaded now: sent after every job, before its outcome. */
+  | { type: 'loaded'; pipelines: LoadedPipeline[] }
   | { type: 'cancelled'; jobId: string }
   /** `loadFailed`: the model's sessions could not be created (the model, not the job, is at fault). */
   | { type: 'failed'; jobId: string; message: string; loadFailed?: boolean };
 
 export interface WorkerStartData {
   session: SessionOptions;
+  /** What the worker's kept pipelines may hold together (ATELIER_WORKER_MEMORY); absent: only the one in use is kept. */
+  memoryBudgetBytes?: number;
   /** Folder with taesd_decoder.safetensors (and taesdxl_decoder.safetensors for SDXL), when TAESD previews are installed. */
   taesdDir?: string;
 }

@@ -1,6 +1,6 @@
 /**
- * Worker thread entry. Each worker owns its ONNX sessions (loaded once per model and kept for the next job
- * unless a large job grew them: giveBackMemory) and runs one job at a time; progress goes back to the pool as
+ * Worker thread entry. Each worker owns its ONNX sessions (one set per model and LoRA set, kept up to its memory
+ * budget by pipeline-cache.ts, and released when a large job grew them: giveBackMemory) and runs one job at a time; progress goes back to the pool as
  * messages. Decoding init images and masks, encoding PNGs and previews here keeps that CPU work off the main
  * thread that serves the API.
  */
@@ -20,32 +20,30 @@ import {
   type Txt2ImgRequest,
 } from '../diffusion/index.js';
 import type { FloatTensor } from '../diffusion/tensor.js';
+import { pipelineFileBytes } from './pipeline-size.js';
+import { PipelineCache } from './pipeline-cache.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run as a worker thread');
-const { session, taesdDir } = workerData as WorkerStartData;
+const { session, taesdDir, memoryBudgetBytes } = workerData as WorkerStartData;
 /** One TAESD decoder per model family: a worker may load SD 1.x and SDXL models over its life. */
 const taesdByFamily = new Map<ModelFamily, Promise<TaesdDecoder>>();
 
-/** The resident model, with the process RSS measured right after loading it (what giveBackMemory compares to). */
-let loaded: { dir: string; pipeline: StableDiffusionPipeline; rssAfterLoad: number } | undefined;
+/** The models and LoRA sets this worker keeps loaded, up to its memory budget. */
+const pipelines = new PipelineCache<StableDiffusionPipeline>(memoryBudgetBytes ?? 0, async (dir, loras) => {
+  const pipeline = await StableDiffusionPipeline.load(dir, session, { loras });
+  rssAfterLoad = process.memoryUsage.rss();
+  return { pipeline, bytes: await pipelineFileBytes(pipeline.model) };
+});
+/** The process RSS right after the last load (what giveBackMemory compares to). */
+let rssAfterLoad = 0;
 const cancellations = new Map<string, AbortController>();
 /** The job running now (run() never rejects), so that shutdown can wait for it. */
 let current: Promise<void> | undefined;
 
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(message, transfer);
-}
-
-async function pipelineFor(dir: string): Promise<StableDiffusionPipeline> {
-  if (loaded?.dir === dir) return loaded.pipeline;
-  // One model resident per worker: release the previous one before loading the next.
-  await loaded?.pipeline.release();
-  loaded = undefined;
-  const pipeline = await StableDiffusionPipeline.load(dir, session);
-  loaded = { dir, pipeline, rssAfterLoad: process.memoryUsage.rss() };
-  return pipeline;
 }
 
 /** How far above its RSS after loading a worker may stay after a large job; more is given back. */
@@ -55,19 +53,17 @@ const KEEP_ABOVE_LOADED_BYTES = 256 * 1024 ** 2;
  * onnxruntime's CPU arena keeps the largest job's buffers until its sessions are released (the Node binding
  * cannot pass the run option that shrinks it, and without the arena a step is 1.8x slower at 256 px, 2.7x at 512:
  * BENCHMARKS.md, bench:memory). So after a job larger than one native-size image, if the process holds more than
- * 256 MiB above what it held after loading, the sessions are released; the next job loads them again. Ordinary
- * jobs keep their warm arena. Runs before the job's last message, so no next job can be using the sessions.
- * RSS is the whole process's: with several workers one may release after another grew it (a reload, no harm).
+ * 256 MiB above what it held after the last load, that job's sessions are released; the next job loads them
+ * again. Ordinary jobs keep their warm arena. Runs before the job's last message, so no next job can be using the
+ * sessions. RSS is the whole process's: with several workers one may release after another grew it (a reload, no harm).
  */
-async function giveBackMemory(job: WorkerJob): Promise<void> {
-  if (!loaded) return;
-  const native = loaded.pipeline.model.defaultSize ** 2;
+async function giveBackMemory(job: WorkerJob, pipeline: StableDiffusionPipeline | undefined): Promise<void> {
+  if (!pipeline) return;
+  const native = pipeline.model.defaultSize ** 2;
   const { width, height, seeds } = job.request;
   const larger = seeds.length * (width * height) ** 2 > native ** 2;
-  if (!larger || process.memoryUsage.rss() - loaded.rssAfterLoad <= KEEP_ABOVE_LOADED_BYTES) return;
-  const { pipeline } = loaded;
-  loaded = undefined;
-  await pipeline.release().catch(() => undefined);
+  if (!larger || process.memoryUsage.rss() - rssAfterLoad <= KEEP_ABOVE_LOADED_BYTES) return;
+  await pipelines.drop({ dir: job.modelDir }, job.loras);
 }
 
 async function run(job: WorkerJob): Promise<void> {
@@ -77,9 +73,10 @@ async function run(job: WorkerJob): Promise<void> {
   // STEP events in order, and the job is not over before the last of them is.
   let steps = Promise.resolve();
   let outcome: FromWorker;
+  let pipeline: StableDiffusionPipeline | undefined;
   try {
     const init = await decodeInit(job);
-    const pipeline = await pipelineFor(job.modelDir).catch((error: unknown) => {
+    pipeline = await pipelines.get({ dir: job.modelDir, name: job.modelName }, job.loras).catch((error: unknown) => {
       throw new ModelLoadError(error);
     });
     // SDXL latents need their own preview colours and TAESD weights.
@@ -87,7 +84,7 @@ async function run(job: WorkerJob): Promise<void> {
     const provider = pipeline.provider;
     send({ type: 'started', jobId: job.id, provider: provider.provider, providerNote: provider.reason });
     const { request } = job;
-    const result = await generate(pipeline, {
+    const result = await generate(pipeline!, {
       ...request,
       init,
       signal: abort.signal,
@@ -113,7 +110,7 @@ async function run(job: WorkerJob): Promise<void> {
         [owned.buffer as ArrayBuffer],
       );
     }
-    outcome = { type: 'completed', jobId: job.id, warnings: result.warnings };
+    outcome = { type: 'completed', jobId: job.id, warnings: [...pipeline!.loraWarnings, ...result.warnings] };
   } catch (error) {
     if (error instanceof GenerationAbortedError) outcome = { type: 'cancelled', jobId: job.id };
     else if (error instanceof ModelLoadError) outcome = { type: 'failed', jobId: job.id, message: error.message, loadFailed: true };
@@ -123,7 +120,8 @@ async function run(job: WorkerJob): Promise<void> {
     cancellations.delete(job.id);
   }
   // The pool hands this worker its next job on the outcome: memory is given back first.
-  await giveBackMemory(job);
+  await giveBackMemory(job, pipeline);
+  send({ type: 'loaded', pipelines: pipelines.loaded() });
   send(outcome);
 }
 
@@ -155,8 +153,7 @@ async function decodeInit(job: WorkerJob): Promise<Txt2ImgRequest['init']> {
 async function shutdown(): Promise<void> {
   for (const abort of cancellations.values()) abort.abort();
   await current;
-  const releases = [loaded?.pipeline.release(), ...[...taesdByFamily.values()].map(async (decoder) => (await decoder).release())];
-  loaded = undefined;
+  const releases = [pipelines.clear(), ...[...taesdByFamily.values()].map(async (decoder) => (await decoder).release())];
   await Promise.allSettled(releases);
   process.exit(0);
 }

@@ -1,4 +1,6 @@
 /** What resolvers may use: the services the composition root builds, and the per-request loaders. */
+import type { LoraCatalog } from '../generation/lora-catalog.js';
+import type { WorkerPool } from '../generation/worker-pool.js';
 import type { AccountLimits } from '../config.js';
 import type { EventBus } from '../generation/events.js';
 import type { GenerationService } from '../generation/generation-service.js';
@@ -38,6 +40,10 @@ export interface AppContext {
   uploads: UploadStore;
   /** The installed models, with those a node failed to load marked. */
   catalog: ModelHealth;
+  /** The installed LoRAs. */
+  loras: LoraCatalog;
+  /** This node's workers, for what they keep loaded; absent on a node without workers. */
+  workers?: Pick<WorkerPool, 'loadedPipelines'>;
   /** Removes generations with their image files. */
   deleter: LibraryDeleter;
   /** Adds pictures made elsewhere (PNGs with generation metadata) to the library. */

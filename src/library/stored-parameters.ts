@@ -4,6 +4,7 @@
  * the fields. The types derive from generation/job.ts's GenerationParams, the port's own definition.
  */
 import type { GenerationParams } from '../generation/job.js';
+import type { LoraUse } from '../generation/lora-tags.js';
 
 /** In library.jsonl's order: a generation line lists them so (keep it; test/library/export-lines pins the file). */
 export const STORED_PARAMETERS = [
@@ -19,6 +20,7 @@ export const STORED_PARAMETERS = [
   'variationSeed',
   'variationStrength',
   'denoisingStrength',
+  'loras',
 ] as const satisfies ReadonlyArray<keyof GenerationParams>;
 
 export type StoredParameter = (typeof STORED_PARAMETERS)[number];
@@ -52,6 +54,7 @@ export const COLUMN_SQL_TYPES: Readonly<Record<ColumnParameter, string>> = {
   variationSeed: 'numeric(20, 0)',
   variationStrength: 'double precision',
   denoisingStrength: 'double precision',
+  loras: 'jsonb',
 };
 
 /** `T` with its seeds (bigint, or bigint | null) as `Seed`. */
@@ -64,8 +67,11 @@ export interface DecimalLike {
   toFixed(): string;
 }
 
-/** A generation row's parameter columns (Decimal seeds) with its prompt's text. */
-export type ParameterRow = WithSeedsAs<Pick<StoredParameters, ColumnParameter>, DecimalLike> & { prompt: { text: string } };
+/** A generation row's parameter columns (Decimal seeds, the LoRAs as Prisma's JSON) with its prompt's text. */
+export type ParameterRow = WithSeedsAs<Pick<StoredParameters, Exclude<ColumnParameter, 'loras'>>, DecimalLike> & {
+  loras: unknown;
+  prompt: { text: string };
+};
 
 /** Seeds live in DECIMAL(20,0) columns (unsigned 64-bit exceeds bigint); Prisma hands them over as Decimal. */
 export function seedFromDecimal(value: DecimalLike): bigint {
@@ -78,7 +84,18 @@ export function seedToDecimalString(seed: bigint): string {
 
 /** A generation row's parameters, seeds as bigint. */
 export function parametersFromRow(row: ParameterRow): StoredParameters {
-  return { prompt: row.prompt.text, ...pickWithSeeds(row, COLUMN_PARAMETERS, seedFromDecimal) } as StoredParameters;
+  return { prompt: row.prompt.text, ...pickWithSeeds(row, COLUMN_PARAMETERS, seedFromDecimal), loras: lorasFromJson(row.loras) } as StoredParameters;
+}
+
+/** The `loras` column as LoraUse entries (it is written by this code only; anything else in it is passed over). */
+function lorasFromJson(value: unknown): LoraUse[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((entry: unknown) => {
+    const lora = entry as Partial<LoraUse> | null;
+    return lora && typeof lora.name === 'string' && typeof lora.weight === 'number'
+      ? [{ name: lora.name, weight: lora.weight, hash: typeof lora.hash === 'string' ? lora.hash : '' }]
+      : [];
+  });
 }
 
 /**

@@ -11,6 +11,8 @@ function job(id: string, prompt: string): WorkerJob {
   return {
     id,
     modelDir: '',
+    modelName: '',
+    loras: [],
     request: { prompt, sampler: 'euler', steps: 1, guidanceScale: 1, width: 64, height: 64, seeds: [0n] },
     imageParameters: [''],
     previewEvery: 0,

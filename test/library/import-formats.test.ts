@@ -43,8 +43,8 @@ async function storedFor(png: Buffer) {
 
 test('AUTOMATIC1111: multi-line prompt and negative prompt, quoted values with commas, Karras schedule, a 64-bit seed', async () => {
   const text = [
-    'a lighthouse on a cliff,',
-    'dramatic sky, (masterpiece:1.2)',
+    'a lighthouse on a cliff, <lora:detail:0.6>',
+    'dramatic sky, (masterpiece:1.2) <lora:style>',
     'Negative prompt: blurry, lowres',
     'watermark',
     'Steps: 28, Sampler: DPM++ 2M, Schedule type: Karras, CFG scale: 6.5, Seed: 18446744073709551615, Size: 512x768, ' +
@@ -58,7 +58,12 @@ test('AUTOMATIC1111: multi-line prompt and negative prompt, quoted values with c
   assert.deepEqual(report.imported.map((i) => i.item).sort(), ['a1111.png', path.join('nested', 'deeper', 'fox.png')]);
 
   const { image, generation, prompt } = await storedFor(png);
+  // The LoRA tags leave the prompt, as generate takes them out, and are kept with their weights and the file hashes.
   assert.equal(prompt.text, 'a lighthouse on a cliff,\ndramatic sky, (masterpiece:1.2)');
+  assert.deepEqual(generation.loras, [
+    { name: 'detail', weight: 0.6, hash: '1a2b' },
+    { name: 'style', weight: 1, hash: '3c4d' },
+  ]);
   assert.equal(prompt.useCount, 1);
   assert.equal(generation.negativePrompt, 'blurry, lowres\nwatermark');
   assert.equal(generation.status, 'COMPLETED');
@@ -87,7 +92,8 @@ test('ComfyUI: the KSampler graph is followed to its texts, latent size and chec
     '7': { class_type: 'CLIPTextEncode', inputs: { text: 'text, watermark', clip: ['10', 1] } },
     '8': { class_type: 'VAEDecode', inputs: { samples: ['3', 0], vae: ['4', 2] } },
     '9': { class_type: 'SaveImage', inputs: { filename_prefix: 'ComfyUI', images: ['8', 0] } },
-    '10': { class_type: 'LoraLoader', inputs: { lora_name: 'x.safetensors', strength_model: 1, strength_clip: 1, model: ['4', 0], clip: ['4', 1] } },
+    '10': { class_type: 'LoraLoader', inputs: { lora_name: 'x.safetensors', strength_model: 0.75, strength_clip: 1, model: ['11', 0], clip: ['11', 1] } },
+    '11': { class_type: 'LoraLoaderModelOnly', inputs: { lora_name: 'styles\\ink.safetensors', strength_model: 1.2, model: ['4', 0] } },
   };
   const advanced = {
     '1': { class_type: 'KSamplerAdvanced', inputs: { noise_seed: 7, steps: 30, cfg: 4.5, sampler_name: 'dpmpp_3m_sde', scheduler: 'exponential', positive: ['2', 0], negative: ['3', 0], latent_image: ['4', 0], model: ['5', 0] } },
@@ -113,12 +119,18 @@ test('ComfyUI: the KSampler graph is followed to its texts, latent size and chec
   assert.equal(generation.seed.toFixed(), '156680208700286');
   assert.deepEqual([generation.steps, generation.guidanceScale, generation.sampler], [25, 8, 'dpmpp_2m_karras']);
   assert.deepEqual([generation.width, generation.height, generation.model], [832, 1216, 'sd_xl_base_1.0']);
+  // The LoRA loaders on the model link, nearest the checkpoint first; ComfyUI records no hash.
+  assert.deepEqual(generation.loras, [
+    { name: 'ink', weight: 1.2, hash: '' },
+    { name: 'x', weight: 0.75, hash: '' },
+  ]);
 
   const second = await storedFor(png2);
   assert.equal(second.prompt.text, 'an owl at night');
   assert.equal(second.generation.seed.toFixed(), '7');
   assert.equal(second.generation.sampler, 'dpmpp_3m_sde exponential');
   assert.equal(second.generation.model, 'v1-5-pruned-emaonly');
+  assert.deepEqual(second.generation.loras, []);
 });
 
 test('InvokeAI: invokeai_metadata (iTXt) and the 2.x sd-metadata chunk (zTXt)', async () => {

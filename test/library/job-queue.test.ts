@@ -34,6 +34,7 @@ const PARAMS: GenerationParams = {
   batchSize: 1,
   previewMethod: 'LATENT2RGB',
   priority: 0,
+  loras: [],
 };
 
 /** The same behaviour is required of the embedded database and of PostgreSQL. */

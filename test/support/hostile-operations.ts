@@ -36,6 +36,8 @@ export const TEXT_OPERATIONS: TextOperation[] = [
   taking('query($q: String) { searchPrompts(input: { query: $q }) { totalCount } }'),
   taking('query($q: String) { searchImages(input: { query: $q, mode: FUZZY }) { totalCount } }'),
   taking('query($q: String) { searchImages(input: { model: $q, sampler: $q }) { totalCount } }'),
+  taking('query($q: String) { searchPrompts(input: { lora: $q }) { totalCount } }'),
+  taking('mutation($q: String!) { generate(input: { prompt: "x", loras: [{ name: $q, weight: 0.5 }] }) { id } }'),
   taking('query($q: ID) { searchImages(input: { collectionId: $q }) { totalCount } }'),
   taking('query($q: [String!]) { searchImages(input: { tags: $q }) { totalCount } }'),
   taking('query($q: String!) { promptSuggestions(prefix: $q) { id } }'),

@@ -28,7 +28,7 @@ export function randomModule(component: SyntheticModule['component'], path: stri
 
 const KOHYA_PREFIX = { unet: 'lora_unet_', text_encoder: 'lora_te_', text_encoder_2: 'lora_te2_' };
 
-export function kohyaLora(modules: SyntheticModule[], options: { sdxl?: boolean; names?: Record<string, string> } = {}): Buffer {
+export function kohyaLora(modules: SyntheticModule[], options: { sdxl?: boolean; names?: Record<string, string>; metadata?: Record<string, string> } = {}): Buffer {
   const tensors: Record<string, TensorSpec> = {};
   for (const m of modules) {
     const prefix = options.sdxl && m.component === 'text_encoder' ? 'lora_te1_' : KOHYA_PREFIX[m.component];
@@ -37,7 +37,7 @@ export function kohyaLora(modules: SyntheticModule[], options: { sdxl?: boolean;
     tensors[`${key}.lora_up.weight`] = { shape: m.upShape, values: m.up };
     if (m.alpha !== undefined) tensors[`${key}.alpha`] = { shape: [], values: [m.alpha] };
   }
-  return encodeSafetensors(tensors, { ss_network_module: 'networks.lora' });
+  return encodeSafetensors(tensors, { ss_network_module: 'networks.lora', ...options.metadata });
 }
 
 export function peftLora(modules: SyntheticModule[], options: { dtype?: 'F32' | 'F16' } = {}): Buffer {

@@ -1,8 +1,13 @@
-// What can be asked for: the installed models and the samplers.
-import { Ctx, Query, Resolver } from 'type-graphql';
+// What can be asked for: the installed models, LoRAs and samplers, and rescanning their folders.
+import path from 'node:path';
+import { Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { isAdmin } from '../../accounts/viewer.js';
+import { clientError } from '../errors.js';
 import { samplerDisplayName, samplerNames } from '../../generation/samplers.js';
+import type { LoraFileInfo } from '../../diffusion/index.js';
 import type { AppContext } from '../context.js';
-import { DistillationEnum, Model, ModelFamilyEnum, PredictionTypeEnum, Sampler } from '../types/catalog.js';
+import { DistillationEnum, LoadedPipeline, Model, ModelFamilyEnum, PredictionTypeEnum, Sampler } from '../types/catalog.js';
+import { InstalledFiles, Lora, UnusableLora } from '../types/lora.js';
 
 @Resolver()
 export class CatalogResolver {
@@ -21,11 +26,44 @@ export class CatalogResolver {
       isDefault: m.name === ctx.catalog.defaultModel,
       usable: problem === null,
       problem,
+      loadedOn: loadedPipelines(ctx).filter((loaded) => loaded.model === m.name),
     }));
+  }
+
+  @Query(() => [Lora], { description: 'Installed LoRAs (ATELIER_LORAS_DIR), by name: what GenerateInput.loras and `<lora:name:weight>` take.' })
+  async loras(@Ctx() ctx: AppContext): Promise<Lora[]> {
+    const loaded = loadedPipelines(ctx);
+    return (await ctx.loras.scan()).loras.map((lora) => toLora(lora, loaded));
+  }
+
+  @Query(() => [UnusableLora], { description: 'Files in ATELIER_LORAS_DIR that cannot be used (a pickle, a broken file, a name two files share), and why.' })
+  async unusableLoras(@Ctx() ctx: AppContext): Promise<UnusableLora[]> {
+    return (await ctx.loras.scan()).unusable.map((file) => ({ ...file, file: path.relative(ctx.loras.lorasDir, file.file) }));
+  }
+
+  @Mutation(() => InstalledFiles, {
+    description: 'Admins: scans the model and LoRA folders again now, without a restart (they are also rescanned by themselves when their files change).',
+  })
+  async refreshModels(@Ctx() ctx: AppContext): Promise<InstalledFiles> {
+    if (!isAdmin(ctx.viewer)) throw clientError('FORBIDDEN', 'only an admin may rescan the model folders', { requiredRole: 'ADMIN' });
+    await ctx.catalog.refresh();
+    await ctx.loras.refresh();
+    return { models: await this.models(ctx), loras: await this.loras(ctx) };
   }
 
   @Query(() => [Sampler], { description: 'Samplers usable in GenerateInput.sampler.' })
   samplers(): Sampler[] {
     return samplerNames.map((name) => ({ name, label: samplerDisplayName(name) }));
   }
+}
+
+function toLora(lora: LoraFileInfo, loaded: LoadedPipeline[]): Lora {
+  const { name, baseModel, triggerWords, preview, sizeBytes, hash } = lora;
+  const loadedOn = loaded.filter((pipeline) => pipeline.loras.some((applied) => applied.name === name));
+  return { name, family: lora.family as ModelFamilyEnum | null, baseModel, triggerWords, preview, sizeBytes, hash, loadedOn };
+}
+
+/** What this node's workers keep loaded, one entry per worker and pipeline. */
+function loadedPipelines(ctx: AppContext): LoadedPipeline[] {
+  return (ctx.workers?.loadedPipelines() ?? []).flatMap(({ worker, pipelines }) => pipelines.map((pipeline) => ({ worker, ...pipeline })));
 }

@@ -79,10 +79,12 @@ function toFilters(input: LibraryFilterInput, prefix: string, viewer: Viewer): L
   if (input.tags) checkTagNames(`${prefix}.tags`, input.tags);
   checkLength(`${prefix}.model`, input.model, MAX_QUERY_LENGTH);
   checkLength(`${prefix}.sampler`, input.sampler, MAX_QUERY_LENGTH);
+  checkLength(`${prefix}.lora`, input.lora, MAX_QUERY_LENGTH);
   return {
     access: { viewer, scope: input.scope ?? 'MINE' },
     ...(input.model != null ? { model: input.model } : {}),
     ...(input.sampler != null ? { sampler: input.sampler } : {}),
+    ...(input.lora != null ? { lora: input.lora } : {}),
     ...(input.width != null ? { width: input.width } : {}),
     ...(input.height != null ? { height: input.height } : {}),
     ...(input.seed != null ? { seed: input.seed } : {}),

@@ -23,6 +23,30 @@ export const PredictionTypeEnum = graphqlEnum(
 );
 export type PredictionTypeEnum = EnumValue<typeof PredictionTypeEnum>;
 
+@ObjectType({ description: 'A LoRA and its weight in a loaded set.' })
+export class LoraWeight {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Float)
+  weight!: number;
+}
+
+@ObjectType({ description: "A model with a LoRA set (maybe none) that one of this node's workers keeps loaded." })
+export class LoadedPipeline {
+  @Field(() => Int, { description: 'The worker thread (0-based).' })
+  worker!: number;
+
+  @Field(() => String)
+  model!: string;
+
+  @Field(() => [LoraWeight], { description: 'Merged into its weights; empty for the plain model.' })
+  loras!: LoraWeight[];
+
+  @Field(() => Float, { description: 'Memory it is reckoned to hold: the size of its ONNX files (what ATELIER_WORKER_MEMORY counts).' })
+  bytes!: number;
+}
+
 @ObjectType({ description: 'What a request that leaves them out gets with this model.' })
 export class ModelDefaults {
   @Field(() => String, { description: 'A name from `samplers`.' })
@@ -71,6 +95,9 @@ export class Model {
 
   @Field(() => String, { nullable: true, description: 'Why the model cannot be used now; null when it can.' })
   problem!: string | null;
+
+  @Field(() => [LoadedPipeline], { description: "Where this node's workers keep it loaded now (after their last job), plain or with LoRAs." })
+  loadedOn!: LoadedPipeline[];
 }
 
 @ObjectType({ description: 'A sampler (diffusers scheduler) usable in GenerateInput.sampler.' })

@@ -37,6 +37,8 @@ declareRequestFields(
     batchSize: 'Images to generate with consecutive seeds, 1..8. Default: 1.',
     previewMethod: 'How step previews are drawn. Default: TAESD when the server has it, else LATENT2RGB.',
     priority: 'Queue priority, -100..100 for admins, -100..0 for users; higher runs first, and equal priorities take turns between accounts. Default: 0.',
+    loras:
+      "LoRAs to merge into the model, at most 8 (see `loras`), beside those the prompt names AUTOMATIC1111's way (`<lora:name:0.8>`, taken out of the text that is encoded). Default: none.",
   },
   ['prompt'],
 );

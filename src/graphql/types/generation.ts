@@ -4,6 +4,7 @@ import { GENERATION_STATUSES, PREVIEW_METHODS, type GenerationStatus, type Previ
 import { ConnectionType, EdgeType } from './connection.js';
 import { enumOf } from './enums.js';
 import { Image } from './image.js';
+import { AppliedLora } from './lora.js';
 import { VisibilityEnum } from './accounts.js';
 import type { Visibility } from '../../generation/job.js';
 import { SeedScalar } from './seed-scalar.js';
@@ -68,6 +69,9 @@ export class Generation {
 
   @Field(() => Int, { description: 'Images it makes, with consecutive seeds.' })
   batchSize!: number;
+
+  @Field(() => [AppliedLora], { description: 'The LoRAs merged into the model for it, in the order asked for.' })
+  loras!: AppliedLora[];
 
   @Field(() => ID, { nullable: true, description: 'remix: the image whose parameters this generation re-ran (null otherwise, or once that image is deleted).' })
   remixOfImageId!: string | null;

@@ -31,6 +31,9 @@ export class LibraryFilterInput {
   @Field(() => String, { nullable: true, description: 'Only what was made with this sampler.' })
   sampler?: string | null;
 
+  @Field(() => String, { nullable: true, description: 'Only what was made with this LoRA (its name, at any weight).' })
+  lora?: string | null;
+
   @Field(() => Int, { nullable: true, description: 'Only images this many pixels wide.' })
   width?: number | null;
 

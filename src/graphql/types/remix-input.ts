@@ -33,4 +33,5 @@ declareRequestFields(RemixInput, {
   denoisingStrength: '0..1; only with an init image.',
   batchSize: 'Images with consecutive seeds from `seed`, 1..8. Default: 1.',
   priority: "-100..100 (users: -100..0). Default: the remixed generation's priority.",
+  loras: "The LoRAs to apply instead of the remixed generation's (an empty list: none). Default: its LoRAs, less those a new prompt's `<lora:...>` tags name again.",
 });

@@ -2,6 +2,7 @@
 import { Field, Float, ID, Int } from 'type-graphql';
 import type { GenerateRequest } from '../../generation/generation-request.js';
 import { PreviewMethodEnum } from './generation.js';
+import { LoraInput } from './lora.js';
 import { SeedScalar } from './seed-scalar.js';
 
 export type RequestField = keyof GenerateRequest;
@@ -25,6 +26,7 @@ const FIELD_TYPES: Record<RequestField, () => object> = {
   batchSize: () => Int,
   previewMethod: () => PreviewMethodEnum,
   priority: () => Int,
+  loras: () => [LoraInput],
 };
 
 /**

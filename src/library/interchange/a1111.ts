@@ -1,6 +1,7 @@
 /** Reading AUTOMATIC1111's `parameters` text (the most widely written format). */
 import { parseCount, parseNumber, parseSeed, type ImportedParameters } from './parameters.js';
 import type { SamplerNames } from './sampler-names.js';
+import { LoraTagError, parseLoraHashes, takeLoraTags, type LoraUse } from '../../generation/lora-tags.js';
 
 const NEGATIVE_PREFIX = 'Negative prompt:';
 
@@ -30,9 +31,10 @@ export function parseA1111(text: string, samplers: SamplerNames): ImportedParame
 
   const size = /^(\d+)\s*x\s*(\d+)$/.exec(settings.get('size') ?? '');
   const sampler = settings.get('sampler');
+  const { text: promptText, loras } = promptLoras(prompt.join('\n').trim(), parseLoraHashes(settings.get('lora hashes')));
   return {
     format: 'AUTOMATIC1111',
-    prompt: prompt.join('\n').trim(),
+    prompt: promptText,
     negativePrompt: negative.join('\n').trim(),
     seed: parseSeed(settings.get('seed')),
     steps: parseCount(settings.get('steps')),
@@ -44,8 +46,20 @@ export function parseA1111(text: string, samplers: SamplerNames): ImportedParame
     variationSeed: parseSeed(settings.get('variation seed')),
     variationStrength: parseNumber(settings.get('variation seed strength')),
     denoisingStrength: parseNumber(settings.get('denoising strength')),
+    loras,
     raw: text,
   };
+}
+
+/** The prompt's `<lora:name:weight>` tags as LoRAs (with the hash the settings give), and the text without them. */
+function promptLoras(prompt: string, hashes: Map<string, string>): { text: string; loras: LoraUse[] } {
+  try {
+    const { prompt: text, loras } = takeLoraTags(prompt);
+    return { text, loras: loras.map((lora) => ({ ...lora, hash: hashes.get(lora.name) ?? '' })) };
+  } catch (error) {
+    if (!(error instanceof LoraTagError)) throw error;
+    return { text: prompt, loras: [] }; // a tag we cannot read stays in the prompt, as written
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /** Reading the parameters out of ComfyUI's `prompt` chunk (the node graph that was run). */
 import { parseCount, parseNumber, parseSeed, parseText, type ImportedParameters } from './parameters.js';
 import type { SamplerNames } from './sampler-names.js';
+import type { LoraUse } from '../../generation/lora-tags.js';
 
 /** A node of ComfyUI's API-format graph: inputs are literals or links, [sourceNodeId, outputIndex]. */
 interface ComfyNode {
@@ -44,8 +45,28 @@ export function parseComfyUi(text: string, samplers: SamplerNames): ImportedPara
     height: latent ? parseCount(literal(graph, latent.inputs.height)) : null,
     model: checkpoint ? stripExtension(String(checkpoint.inputs.ckpt_name ?? checkpoint.inputs.unet_name)) : null,
     denoisingStrength: null,
+    loras: traceLoras(graph, inputs.model),
     raw: text,
   };
+}
+
+/**
+ * The LoraLoader (and LoraLoaderModelOnly) nodes on the sampler's model link, in the order they were applied
+ * (nearest the checkpoint first); each one's weight is its strength on the model. ComfyUI records no hash.
+ */
+function traceLoras(graph: Graph, modelInput: unknown): LoraUse[] {
+  const loras: LoraUse[] = [];
+  let current = modelInput;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    const node = linked(graph, current);
+    if (!node) break;
+    const name = parseText(node.inputs.lora_name);
+    if (node.class_type.startsWith('LoraLoader') && name) {
+      loras.unshift({ name: stripExtension(name), weight: parseNumber(literal(graph, node.inputs.strength_model)) ?? 1, hash: '' });
+    }
+    current = node.inputs.model;
+  }
+  return loras;
 }
 
 function readGraph(text: string): Graph | null {

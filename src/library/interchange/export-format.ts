@@ -64,7 +64,9 @@ export function parseExportLine(text: string): { ok: true; line: ExportLine } | 
   }
   if (!isObject(value)) return { ok: false, error: 'not a JSON object' };
   const problem = value.type === 'prompt' ? checkPrompt(value) : value.type === 'generation' ? checkGeneration(value) : '"type" is neither "prompt" nor "generation"';
-  return problem ? { ok: false, error: problem } : { ok: true, line: value as unknown as ExportLine };
+  if (problem) return { ok: false, error: problem };
+  if (value.type === 'generation') value.loras ??= [];
+  return { ok: true, line: value as unknown as ExportLine };
 }
 
 /** What a field must be, and how a message names that. */
@@ -93,7 +95,13 @@ const PARAMETER_CHECKS: Record<StoredParameter, FieldCheck> = {
   variationSeed: orNull(SEED),
   variationStrength: NUMBER,
   denoisingStrength: NUMBER,
+  // Lines written before LoRAs existed have none (parseExportLine fills in the empty list).
+  loras: [(v) => v === undefined || (Array.isArray(v) && v.every(isLoraUse)), 'a list of { name, weight, hash }'],
 };
+
+function isLoraUse(value: unknown): boolean {
+  return isObject(value) && typeof value.name === 'string' && value.name !== '' && NUMBER[0](value.weight) && typeof value.hash === 'string';
+}
 
 const PROMPT_CHECKS: Check[] = [['text', ...STRING], ['useCount', ...COUNT], ['createdAt', ...DATE], ['presets', Array.isArray, 'a list']];
 /** A preset's settings are those of a generation, each but the negative prompt possibly null. */

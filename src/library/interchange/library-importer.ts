@@ -73,6 +73,7 @@ export class LibraryImporter {
       variationSeed: parameters.variationSeed ?? null,
       variationStrength: parameters.variationSeed != null ? (parameters.variationStrength ?? 0) : 0,
       denoisingStrength: parameters.denoisingStrength ?? null,
+      loras: parameters.loras ?? [],
       warnings: [],
       images: [{ png, index: 0, seed }],
     }, ownerId);
@@ -103,6 +104,7 @@ export class LibraryImporter {
               ownerId,
               // Undefined leaves the column's default.
               ...parameterColumns({ ...generation, denoisingStrength: generation.denoisingStrength ?? undefined }),
+              loras: generation.loras as unknown as Prisma.InputJsonValue,
               batchSize: generation.images.length,
               status: 'COMPLETED',
               warnings: generation.warnings,

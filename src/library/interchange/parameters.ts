@@ -1,5 +1,6 @@
 /** One picture's generation parameters as any import format reads them, and the checks they share. */
 import { LIMITS } from '../../generation/generation-request.js';
+import type { LoraUse } from '../../generation/lora-tags.js';
 import { isStorableText } from '../support/storable-text.js';
 
 /** Where a picture's parameters came from. */
@@ -31,6 +32,8 @@ export interface ImportedParameters {
   variationSeed?: bigint | null;
   variationStrength?: number | null;
   denoisingStrength?: number | null;
+  /** The LoRAs it was made with (A1111's `<lora:...>` tags, ComfyUI's LoraLoader nodes); hash "" where not said. */
+  loras?: LoraUse[];
   /** The metadata text that was parsed, as the file holds it. */
   raw: string;
 }

@@ -1,5 +1,5 @@
 /** generation/'s ModelProblemStore port on the ModelProblem table: models a node could not load. */
-import type { ModelProblemRecord, ModelProblemStore } from '../../generation/job.js';
+import type { ModelProblemRecord, ModelProblemStore } from '../../generation/model-problem-store.js';
 import type { PrismaClient } from '../db/generated/client.js';
 
 export class DatabaseModelProblems implements ModelProblemStore {

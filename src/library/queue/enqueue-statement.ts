@@ -81,7 +81,7 @@ function jobColumns({ id, params, origin, init, now }: NewJob, order: number): [
   const column: Record<GenerationColumn, Prisma.Sql> = {
     id: text(id),
     ...(Object.fromEntries(
-      Object.entries(COLUMN_SQL_TYPES).map(([name, type]) => [name, Prisma.sql`CAST(${parameters[name as keyof typeof COLUMN_SQL_TYPES]} AS ${Prisma.raw(type)})`]),
+      Object.entries(COLUMN_SQL_TYPES).map(([name, type]) => [name, Prisma.sql`CAST(${sqlValue(parameters[name as keyof typeof COLUMN_SQL_TYPES], type)} AS ${Prisma.raw(type)})`]),
     ) as Record<keyof typeof COLUMN_SQL_TYPES, Prisma.Sql>),
     initImageId: text(init.initImageId),
     initUploadId: text(init.initUploadId),
@@ -101,6 +101,11 @@ function jobColumns({ id, params, origin, init, now }: NewJob, order: number): [
     ['promptKey', text(promptKey(normalizePrompt(params.prompt)))],
     ...GENERATION_COLUMNS.map((name): [string, Prisma.Sql] => [name, column[name]]),
   ];
+}
+
+/** A JSON column's value goes as its text (a bound array would be a PostgreSQL array). */
+function sqlValue(value: unknown, type: string): unknown {
+  return type === 'jsonb' ? JSON.stringify(value) : value;
 }
 
 function ownerOf(origin: JobOrigin): string {

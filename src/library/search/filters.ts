@@ -1,6 +1,6 @@
 /**
  * The filters prompt and image search share (one GraphQL input for both). Image and generation properties
- * (size, seed, model, favorites, tags, collections) narrow images directly; a prompt passes when one of its
+ * (size, seed, model, sampler, LoRA, favorites, tags, collections) narrow images directly; a prompt passes when one of its
  * images (or generations) does.
  */
 import { Prisma } from '../db/generated/client.js';
@@ -16,6 +16,8 @@ export interface LibraryFilters {
   access?: Access;
   model?: string;
   sampler?: string;
+  /** Made with this LoRA (by name, at any weight). */
+  lora?: string;
   width?: number;
   height?: number;
   seed?: bigint;
@@ -33,6 +35,7 @@ function generationConditions(filters: LibraryFilters): Prisma.Sql[] {
   const conditions: Prisma.Sql[] = filters.access ? [scopedGenerationSql(filters.access)] : [];
   if (filters.model !== undefined) conditions.push(Prisma.sql`g.model = ${filters.model}`);
   if (filters.sampler !== undefined) conditions.push(Prisma.sql`g.sampler = ${filters.sampler}`);
+  if (filters.lora !== undefined) conditions.push(Prisma.sql`g.loras @> jsonb_build_array(jsonb_build_object('name', ${filters.lora}::text))`);
   return conditions;
 }
 
