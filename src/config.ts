@@ -47,6 +47,8 @@ export interface Config {
   modelsDir: string;
   /** ATELIER_LORAS_DIR: the LoRA .safetensors files (default `models/loras`; a folder inside modelsDir is not a model). */
   lorasDir: string;
+  /** ATELIER_EMBEDDINGS_DIR: textual-inversion embeddings (default `models/embeddings`), used by writing their name in a prompt. */
+  embeddingsDir: string;
   /**
    * Model used when a request names none. Undefined (ATELIER_DEFAULT_MODEL unset): the bundled toy-shapes
    * model when it is in `modelsDir`, otherwise the first model there.
@@ -250,6 +252,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     databaseUrl,
     modelsDir: path.resolve(cwd, env.ATELIER_MODELS_DIR?.trim() || 'models'),
     lorasDir: path.resolve(cwd, env.ATELIER_LORAS_DIR?.trim() || path.join(env.ATELIER_MODELS_DIR?.trim() || 'models', 'loras')),
+    embeddingsDir: path.resolve(cwd, env.ATELIER_EMBEDDINGS_DIR?.trim() || path.join(env.ATELIER_MODELS_DIR?.trim() || 'models', 'embeddings')),
     defaultModel: modelName,
     embeddingModel,
     workers,

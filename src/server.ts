@@ -11,7 +11,8 @@ import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService } from './generation/generation-service.js';
 import { JobObserver } from './generation/job-observer.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
-import { LoraCatalog } from './generation/lora-catalog.js';
+import { SafetensorsCatalog } from './generation/safetensors-catalog.js';
+import { readEmbeddingFileInfo, readLoraFileInfo } from './diffusion/index.js';
 import { ModelCatalog } from './generation/model-catalog.js';
 import { ModelHealth } from './generation/model-health.js';
 import { samplerLabels, samplerNames } from './generation/samplers.js';
@@ -73,8 +74,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     queuePositionsMaxAgeMs: config.queuePositionsMs,
   });
   const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
-  const catalog = new ModelCatalog(config.modelsDir, defaultModel, [config.lorasDir]);
-  const loras = new LoraCatalog(config.lorasDir);
+  const catalog = new ModelCatalog(config.modelsDir, defaultModel, [config.lorasDir, config.embeddingsDir]);
+  const loras = new SafetensorsCatalog(config.lorasDir, readLoraFileInfo);
+  const embeddings = new SafetensorsCatalog(config.embeddingsDir, readEmbeddingFileInfo);
   // Only a PostgreSQL database can be shared with other nodes, whose failures this one must see.
   const modelHealth = new ModelHealth(catalog, library.modelProblems, config.nodeId, logger, database.kind === 'postgresql');
   const pool =
@@ -126,6 +128,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       pollIntervalMs: config.pollMs,
       ...(library.signals ? { signals: library.signals } : {}),
       loras,
+      embeddings,
       positionsMaxAgeMs: config.queuePositionsMs,
     },
   );
@@ -168,6 +171,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     uploads: library.uploads,
     catalog: modelHealth,
     loras,
+    embeddings,
     ...(pool ? { workers: pool } : {}),
     bus,
     urls: imageUrls(config.publicUrl, signer && ((id, variant) => signer.sign(id, variant))),

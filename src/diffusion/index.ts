@@ -41,3 +41,4 @@ export { createScheduler, schedulerNames } from './schedulers/index.js';
 export { TorchGenerator } from './random/index.js';
 export type { FloatTensor } from './tensor.js';
 export { readLoraFileInfo, LoraFileError, type LoraFileInfo, type LoraFamily } from './lora/lora-info.js';
+export { readEmbeddingFileInfo, type EmbeddingFileInfo } from './text/embedding-info.js';

@@ -7,21 +7,33 @@ import { formatParameters } from '../diffusion/index.js';
 import { samplerLabel } from '../diffusion/schedulers/index.js';
 import type { ClaimedJob, ImageSource, Job } from './job.js';
 import { formatLoraHashes, promptWithLoraTags } from './lora-tags.js';
-import type { WorkerJob, WorkerLora } from './worker-protocol.js';
+import type { WorkerEmbedding, WorkerJob, WorkerLora } from './worker-protocol.js';
 
 /** What a job reads besides its parameters: its init image and mask (undefined: none), its LoRA files. */
 export interface JobFiles {
   init?: Uint8Array;
   mask?: Uint8Array;
   loras?: WorkerLora[];
+  embeddings?: WorkerEmbedding[];
 }
 
 /** A job's files, or why they cannot be had. */
 export type JobInputs = JobFiles | { error: string };
 
-/** Where the installed LoRAs' files are (LoraCatalog implements it). */
+/** Where the installed LoRAs' files are (the LoRA catalogue implements it). */
 export interface LoraFinder {
   find(name: string): Promise<{ file: string; hash: string } | undefined>;
+}
+
+/** The installed embeddings (the embeddings catalogue implements it). */
+export interface EmbeddingFinder {
+  scan(): Promise<{ files: ReadonlyArray<{ name: string; file: string; hash: string; family: string | null }> }>;
+}
+
+/** Where a job's LoRA and embedding files are found; either may be absent (none installed). */
+export interface ExtraFinders {
+  loras?: LoraFinder;
+  embeddings?: EmbeddingFinder;
 }
 
 export interface EngineOptions {
@@ -57,6 +69,7 @@ export function toWorkerJob(
     request: { prompt, negativePrompt, sampler, steps, guidanceScale, width, height, seeds, variation },
     init,
     loras: inputs.loras ?? [],
+    embeddings: inputs.embeddings ?? [],
     imageParameters: seeds.map((seed, index) =>
       formatParameters({
         ...{ negativePrompt, steps, guidanceScale, width, height, seed, model: model.name },
@@ -78,15 +91,19 @@ export function toWorkerJob(
  * The files a job reads: its init image and mask through the image store, its LoRAs in the LoRA folder; or why
  * they cannot be had (a LoRA removed since the job was accepted fails it, rather than running without it).
  */
-export async function readJobInputs(job: ClaimedJob, images: ImageSource, loraFinder?: LoraFinder): Promise<JobInputs> {
+export async function readJobInputs(job: ClaimedJob, images: ImageSource, finders: ExtraFinders = {}, family?: string): Promise<JobInputs> {
   const loras: WorkerLora[] = [];
   for (const lora of job.loras) {
-    const found = await loraFinder?.find(lora.name);
+    const found = await finders.loras?.find(lora.name);
     if (!found) return { error: `LoRA "${lora.name}" is no longer installed` };
     loras.push({ name: lora.name, file: found.file, hash: found.hash, weight: lora.weight });
   }
+  // Every embedding made for the model's family goes along: a prompt calls one up by its name, as in AUTOMATIC1111.
+  const installed = (await finders.embeddings?.scan())?.files ?? [];
+  const embeddings = installed.filter((e) => e.family === null || e.family === family).map(({ name, file, hash }) => ({ name, file, hash }));
   const pictures = await readPictures(job, images);
-  return 'error' in pictures || loras.length === 0 ? pictures : { ...pictures, loras };
+  if ('error' in pictures) return pictures;
+  return { ...pictures, ...(loras.length ? { loras } : {}), ...(embeddings.length ? { embeddings } : {}) };
 }
 
 /** img2img: the files of the job's init image and mask, read through the image store, or why they cannot be. */

@@ -24,7 +24,7 @@ export interface InstalledModels {
 
 /** The installed LoRAs as a request check needs them (LoraCatalog implements it). */
 export interface InstalledLoras {
-  scan(): Promise<{ loras: ReadonlyArray<{ name: string; family: ModelFamily | null; hash: string }> }>;
+  scan(): Promise<{ files: ReadonlyArray<{ name: string; family: ModelFamily | null; hash: string }> }>;
 }
 
 export interface RequestOptions {
@@ -55,7 +55,7 @@ export class GenerationRequests {
     const { models, unusable } = await this.models.scan();
     // Only a request that may name a LoRA looks at the LoRA folder: the accept path of every other stays as it was.
     const mayNameLora = (request.loras?.length ?? 0) > 0 || /<(lora|lyco):/i.test(request.prompt);
-    const loras = mayNameLora ? ((await this.loras?.scan())?.loras ?? []) : [];
+    const loras = mayNameLora ? ((await this.loras?.scan())?.files ?? []) : [];
     const initImage = request.initImageId ? await this.pictures.getPicture(request.initImageId, viewer) : null;
     const mask = request.maskImageId ? await this.pictures.getPicture(request.maskImageId, viewer) : null;
     return checkGenerateRequest(request, {

@@ -239,7 +239,8 @@ export class GenerationService {
         await this.queue.release(job);
         return;
       }
-      const inputs = await readJobInputs(job, this.images, this.options.loras);
+      const finders = { loras: this.options.loras, embeddings: this.options.embeddings };
+      const inputs = await readJobInputs(job, this.images, finders, model?.traits.family);
       if (this.draining) {
         await this.queue.release(job);
         return;

@@ -4,7 +4,7 @@
  * to a recent model + LoRA set costs nothing. The one in use is never dropped, even when it alone is over the
  * budget. Runs inside the worker thread; loads of the same key share one promise.
  */
-import type { WorkerLora } from './worker-protocol.js';
+import type { WorkerEmbedding, WorkerLora } from './worker-protocol.js';
 
 /** What the cache needs of a pipeline. */
 export interface Releasable {
@@ -33,18 +33,18 @@ export class PipelineCache<P extends Releasable> {
     /** Bytes all kept pipelines may hold together; the one in use stays whatever its size. */
     private readonly budgetBytes: number,
     /** Loads a model with these LoRAs (those at weight 0 are left out: they change nothing). */
-    private readonly load: (modelDir: string, loras: readonly WorkerLora[]) => Promise<{ pipeline: P; bytes: number }>,
+    private readonly load: (modelDir: string, loras: readonly WorkerLora[], embeddings: readonly WorkerEmbedding[]) => Promise<{ pipeline: P; bytes: number }>,
   ) {}
 
   /** The pipeline for a model with these LoRAs: kept, or loaded now (then older ones go until the rest fits). */
-  async get(model: { dir: string; name: string }, loras: readonly WorkerLora[]): Promise<P> {
-    const key = cacheKey(model.dir, loras);
+  async get(model: { dir: string; name: string }, loras: readonly WorkerLora[], embeddings: readonly WorkerEmbedding[] = []): Promise<P> {
+    const key = cacheKey(model.dir, loras, embeddings);
     const kept = this.entries.get(key);
     if (kept) {
       kept.lastUsed = ++this.clock;
       return kept.pipeline;
     }
-    const loading = this.load(model.dir, activeLoras(loras));
+    const loading = this.load(model.dir, activeLoras(loras), embeddings);
     const entry: Entry<P> = {
       key,
       description: { model: model.name, loras: activeLoras(loras).map(({ name, weight }) => ({ name, weight })), bytes: 0 },
@@ -70,8 +70,8 @@ export class PipelineCache<P extends Releasable> {
   }
 
   /** Releases one pipeline (a large job grew its sessions: giveBackMemory). */
-  async drop(model: { dir: string }, loras: readonly WorkerLora[]): Promise<void> {
-    const key = cacheKey(model.dir, loras);
+  async drop(model: { dir: string }, loras: readonly WorkerLora[], embeddings: readonly WorkerEmbedding[] = []): Promise<void> {
+    const key = cacheKey(model.dir, loras, embeddings);
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
@@ -103,10 +103,11 @@ function activeLoras(loras: readonly WorkerLora[]): WorkerLora[] {
   return loras.filter((lora) => lora.weight !== 0);
 }
 
-/** One key per model and set of applied LoRAs (order does not matter: the merge is a sum). */
-function cacheKey(modelDir: string, loras: readonly WorkerLora[]): string {
+/** One key per model, set of applied LoRAs (order does not matter: the merge is a sum) and set of embeddings. */
+function cacheKey(modelDir: string, loras: readonly WorkerLora[], embeddings: readonly WorkerEmbedding[]): string {
   const set = activeLoras(loras)
     .map((lora) => `${lora.file}\u0000${lora.hash}\u0000${lora.weight}`)
     .sort();
-  return [modelDir, ...set].join('\u0001');
+  const words = embeddings.map((e) => `${e.name}\u0000${e.hash}`).sort();
+  return [modelDir, ...set, '\u0002', ...words].join('\u0001');
 }

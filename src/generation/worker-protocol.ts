@@ -14,6 +14,8 @@ export interface WorkerJob {
   init?: { image: Uint8Array; strength: number; mask?: Uint8Array };
   /** LoRAs to merge into the model's weights: the worker keeps sessions per model and LoRA set. */
   loras: readonly WorkerLora[];
+  /** The installed textual-inversion embeddings that fit the model: a prompt calls one up by writing its name. */
+  embeddings?: readonly WorkerEmbedding[];
   /** The PNG `parameters` text of each image, in batch order (engine-request.ts). */
   imageParameters: readonly string[];
   previewEvery: number;
@@ -28,6 +30,13 @@ export interface WorkerLora {
   /** The file's hash as the catalogue read it: a file replaced under the same name is another LoRA set. */
   hash: string;
   weight: number;
+}
+
+/** A textual-inversion embedding as a worker loads it. */
+export interface WorkerEmbedding {
+  name: string;
+  file: string;
+  hash: string;
 }
 
 /**

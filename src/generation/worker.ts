@@ -31,8 +31,8 @@ const { session, taesdDir, memoryBudgetBytes } = workerData as WorkerStartData;
 const taesdByFamily = new Map<ModelFamily, Promise<TaesdDecoder>>();
 
 /** The models and LoRA sets this worker keeps loaded, up to its memory budget. */
-const pipelines = new PipelineCache<StableDiffusionPipeline>(memoryBudgetBytes ?? 0, async (dir, loras) => {
-  const pipeline = await StableDiffusionPipeline.load(dir, session, { loras });
+const pipelines = new PipelineCache<StableDiffusionPipeline>(memoryBudgetBytes ?? 0, async (dir, loras, embeddings) => {
+  const pipeline = await StableDiffusionPipeline.load(dir, session, { loras, embeddings });
   rssAfterLoad = process.memoryUsage.rss();
   return { pipeline, bytes: await pipelineFileBytes(pipeline.model) };
 });
@@ -63,7 +63,7 @@ async function giveBackMemory(job: WorkerJob, pipeline: StableDiffusionPipeline 
   const { width, height, seeds } = job.request;
   const larger = seeds.length * (width * height) ** 2 > native ** 2;
   if (!larger || process.memoryUsage.rss() - rssAfterLoad <= KEEP_ABOVE_LOADED_BYTES) return;
-  await pipelines.drop({ dir: job.modelDir }, job.loras);
+  await pipelines.drop({ dir: job.modelDir }, job.loras, job.embeddings);
 }
 
 async function run(job: WorkerJob): Promise<void> {
@@ -76,7 +76,7 @@ async function run(job: WorkerJob): Promise<void> {
   let pipeline: StableDiffusionPipeline | undefined;
   try {
     const init = await decodeInit(job);
-    pipeline = await pipelines.get({ dir: job.modelDir, name: job.modelName }, job.loras).catch((error: unknown) => {
+    pipeline = await pipelines.get({ dir: job.modelDir, name: job.modelName }, job.loras, job.embeddings).catch((error: unknown) => {
       throw new ModelLoadError(error);
     });
     // SDXL latents need their own preview colours and TAESD weights.
@@ -110,7 +110,7 @@ async function run(job: WorkerJob): Promise<void> {
         [owned.buffer as ArrayBuffer],
       );
     }
-    outcome = { type: 'completed', jobId: job.id, warnings: [...pipeline!.loraWarnings, ...result.warnings] };
+    outcome = { type: 'completed', jobId: job.id, warnings: [...pipeline!.loraWarnings, ...pipeline!.embeddingWarnings, ...result.warnings] };
   } catch (error) {
     if (error instanceof GenerationAbortedError) outcome = { type: 'cancelled', jobId: job.id };
     else if (error instanceof ModelLoadError) outcome = { type: 'failed', jobId: job.id, message: error.message, loadFailed: true };

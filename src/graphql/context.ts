@@ -1,5 +1,5 @@
 /** What resolvers may use: the services the composition root builds, and the per-request loaders. */
-import type { LoraCatalog } from '../generation/lora-catalog.js';
+import type { EmbeddingCatalog, LoraCatalog } from '../generation/safetensors-catalog.js';
 import type { WorkerPool } from '../generation/worker-pool.js';
 import type { AccountLimits } from '../config.js';
 import type { EventBus } from '../generation/events.js';
@@ -42,6 +42,8 @@ export interface AppContext {
   catalog: ModelHealth;
   /** The installed LoRAs. */
   loras: LoraCatalog;
+  /** The installed textual-inversion embeddings. */
+  embeddings: EmbeddingCatalog;
   /** This node's workers, for what they keep loaded; absent on a node without workers. */
   workers?: Pick<WorkerPool, 'loadedPipelines'>;
   /** Removes generations with their image files. */

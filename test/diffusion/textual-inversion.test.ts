@@ -9,11 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { StableDiffusionPipeline, type Txt2ImgRequest } from '../../src/diffusion/index.js';
-import { EditableOnnxModel } from '../../src/diffusion/model/editable-onnx.js';
 import { readEmbeddingFile } from '../../src/diffusion/text/embedding-file.js';
-import { findTokenTable } from '../../src/diffusion/text/embedding-table.js';
-import { PromptTokenizer } from '../../src/diffusion/text/tokenizer.js';
 import { writeTinyModel } from '../../src/test-models/tiny/write-tiny-model.js';
+import { rowsOf } from '../support/embedding-rows.js';
 import { encodeSafetensors } from '../support/safetensors-file.js';
 
 const REQUEST: Txt2ImgRequest = { prompt: 'a red cat circle', negativePrompt: 'blurry', sampler: 'euler', steps: 3, guidanceScale: 6, width: 64, height: 64, seeds: [3n] };
@@ -26,15 +24,6 @@ before(async () => {
   await writeTinyModel(path.join(root, 'sdxl'), { family: 'sdxl' });
 });
 after(() => fs.rm(root, { recursive: true, force: true }));
-
-/** The token-embedding rows of `words` in a text encoder: what an embedding standing for them holds. */
-async function rowsOf(model: string, encoder: string, tokenizer: string, words: string): Promise<{ rows: number; dim: number; data: number[] }> {
-  const ids = (await PromptTokenizer.load(path.join(model, tokenizer))).tokenIds(words);
-  const editable = await EditableOnnxModel.read(path.join(model, encoder, 'model.onnx'));
-  const table = findTokenTable(editable.scan)!;
-  const values = editable.float32(table.initializer);
-  return { rows: ids.length, dim: table.dim, data: ids.flatMap((id) => [...values.subarray(id * table.dim, (id + 1) * table.dim)]) };
-}
 
 async function picture(model: string, prompt: string, embeddings: { file: string; name: string }[] = []) {
   const pipeline = await StableDiffusionPipeline.load(model, CPU, { embeddings });

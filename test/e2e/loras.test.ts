@@ -11,12 +11,14 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readTextChunks } from '../../src/diffusion/index.js';
 import type { RunningServer } from '../../src/server.js';
-import { GenerateDocument, LorasDocument, RefreshModelsDocument, RemixDocument, SearchImagesDocument } from '../generated/operations.js';
+import { EmbeddingsDocument, GenerateDocument, LorasDocument, RefreshModelsDocument, RemixDocument, SearchImagesDocument } from '../generated/operations.js';
 import { createKey, keyedRequest } from '../support/accounts.js';
 import { request, requestData } from '../support/graphql-client.js';
 import { completedGeneration, finishedGeneration } from '../support/generations.js';
 import { kohyaLora, randomModule } from '../support/lora-files.js';
-import { startTestServer, tempDataDir } from '../support/test-server.js';
+import { rowsOf } from '../support/embedding-rows.js';
+import { encodeSafetensors } from '../support/safetensors-file.js';
+import { startTestServer, tempDataDir, tinyModelsDir } from '../support/test-server.js';
 
 /** A kohya-format LoRA for one real module of the tiny UNet, and one the tiny model does not have (reported, not applied). */
 function tinyLora(metadata: Record<string, string>): Buffer {
@@ -36,6 +38,7 @@ function a1111Hash(file: Buffer): string {
 describe('LoRAs over GraphQL', { timeout: 5 * 60_000 }, () => {
   let server: RunningServer;
   let lorasDir: string;
+  let embeddingsDir: string;
   let inkHash: string;
   const INK_METADATA = {
     ss_network_module: 'networks.lora',
@@ -53,7 +56,14 @@ describe('LoRAs over GraphQL', { timeout: 5 * 60_000 }, () => {
     await fs.writeFile(path.join(lorasDir, 'xl-only.safetensors'), tinyLora({ ss_base_model_version: 'sdxl_base_v1-0' }));
     await fs.writeFile(path.join(lorasDir, 'old.pt'), 'a pickle');
     await fs.writeFile(path.join(lorasDir, 'broken.safetensors'), Buffer.from([200, 0, 0, 0, 0, 0, 0, 0, 123]));
-    server = await startTestServer({ dataDir: await tempDataDir(), lorasDir });
+    // An embedding whose vectors are the tiny text encoder's rows for "red cat", and a file that is no embedding.
+    embeddingsDir = path.join(path.dirname(lorasDir), 'embeddings');
+    await fs.mkdir(embeddingsDir);
+    const tiny = path.join(await tinyModelsDir(), 'tiny');
+    const rows = await rowsOf(tiny, 'text_encoder', 'tokenizer', 'red cat');
+    await fs.writeFile(path.join(embeddingsDir, 'zorbl.safetensors'), encodeSafetensors({ emb_params: { shape: [rows.rows, rows.dim], values: rows.data } }));
+    await fs.writeFile(path.join(embeddingsDir, 'junk.safetensors'), encodeSafetensors({ a: { shape: [2], values: [1, 2] }, b: { shape: [2], values: [1, 2] } }));
+    server = await startTestServer({ dataDir: await tempDataDir(), lorasDir, embeddingsDir });
   });
   after(async () => server?.close());
 
@@ -118,6 +128,17 @@ describe('LoRAs over GraphQL', { timeout: 5 * 60_000 }, () => {
     assert.deepEqual(loras.find((l) => l.name === 'ink')!.loadedOn.map((p) => [p.model, p.loras]), [['tiny', [{ name: 'ink', weight: 1 }]]]);
   });
 
+  test('a textual-inversion embedding is listed and called up by its name in a prompt', async () => {
+    const { embeddings, unusableEmbeddings } = await requestData(server.url, EmbeddingsDocument);
+    assert.deepEqual(embeddings.map((e) => [e.name, e.vectors]), [['zorbl', 2]]);
+    assert.deepEqual(unusableEmbeddings.map((u) => u.name), ['junk']);
+    const bytes = async (url: string) => Buffer.from(await (await fetch(new URL(url, server.url))).arrayBuffer());
+    const { default: sharp } = await import('sharp');
+    const pixels = async (prompt: string) => sharp(await bytes((await completedGeneration(server.url, { prompt, seed: '3', steps: 2 })).images[0]!.url)).raw().toBuffer();
+    assert.deepEqual(await pixels('a Zorbl circle'), await pixels('a red cat circle'));
+    assert.notDeepEqual(await pixels('a zorbl circle'), await pixels('a blue dog circle'));
+  });
+
   test('an unknown LoRA, one for another family, a bad weight and a malformed tag are BAD_USER_INPUT naming the field', async () => {
     const cases: Array<[input: object, field: string, extensions: object]> = [
       [{ loras: [{ name: 'nope' }] }, 'loras[0].name', { reason: 'LORA_NOT_FOUND', allowedValues: ['ink'] }],
@@ -142,9 +163,10 @@ describe('LoRAs over GraphQL', { timeout: 5 * 60_000 }, () => {
     const { models } = await requestData(server.url, LorasDocument);
     const tiny = models.find((m) => m.name === 'tiny')!;
     // The plain model and the merged set, most recently used first, each weighed at the model's file size.
+    // (the embedding test ran the plain model last)
     assert.deepEqual(tiny.loadedOn.map((p) => [p.worker, p.model, p.loras]), [
-      [0, 'tiny', [{ name: 'ink', weight: 1 }]],
       [0, 'tiny', []],
+      [0, 'tiny', [{ name: 'ink', weight: 1 }]],
     ]);
     assert.ok(tiny.loadedOn[0]!.bytes > 0);
     assert.equal(tiny.loadedOn[0]!.bytes, tiny.loadedOn[1]!.bytes);

@@ -132,6 +132,21 @@ export type Distillation =
   | 'NONE'
   | 'TURBO';
 
+/** An installed textual-inversion embedding (ATELIER_EMBEDDINGS_DIR): writing its name in a prompt or negative prompt calls it up. */
+export type Embedding = {
+  __typename?: 'Embedding';
+  /** The family its vectors fit (SDXL: a clip_l and clip_g pair); only models of it get it. */
+  family?: Maybe<ModelFamily>;
+  /** The first 12 hex digits of the file's sha256. */
+  hash: Scalars['String']['output'];
+  /** The word a prompt writes: the file name without .safetensors. */
+  name: Scalars['String']['output'];
+  /** File size in bytes. */
+  sizeBytes: Scalars['Float']['output'];
+  /** Tokens it takes in a prompt. */
+  vectors: Scalars['Int']['output'];
+};
+
 /** A text-to-image request (image-to-image with initImageId). Only the prompt is required. */
 export type GenerateInput = {
   /** Images to generate with consecutive seeds, 1..8. Default: 1. */
@@ -625,7 +640,7 @@ export type Mutation = {
   generate: Generation;
   /** Reads the generation parameters of a PNG sent as a base64 data URL (AUTOMATIC1111, ComfyUI or InvokeAI metadata, like PNG Info) and adds the picture to the library; the same picture sent again is not added twice. */
   importImage: ImageImport;
-  /** Admins: scans the model and LoRA folders again now, without a restart (they are also rescanned by themselves when their files change). */
+  /** Admins: scans the model, LoRA and embedding folders again now, without a restart (they are also rescanned by themselves when their files change). */
   refreshModels: InstalledFiles;
   /** Queues a stored image again with its exact parameters (its own seed and variation seed, batch size 1), changed by `overrides`; without overrides the new image is byte-identical to the stored one. Returns at once with status QUEUED, like `generate`. */
   remix: Generation;
@@ -794,6 +809,8 @@ export type Query = {
   collection?: Maybe<Collection>;
   /** Your collections (admins too: their own), by name. */
   collections: CollectionConnection;
+  /** Installed textual-inversion embeddings (ATELIER_EMBEDDINGS_DIR), by name: the words a prompt may use. */
+  embeddings: Array<Embedding>;
   /** One of your generations, or a public one; null for any other id. */
   generation?: Maybe<Generation>;
   /** Your generations (an admin: every account's), newest first. */
@@ -816,8 +833,10 @@ export type Query = {
   similarPrompts: PromptConnection;
   /** Tags in use, most used first; `prefix` narrows them (for a tag picker). */
   tags: Array<TagCount>;
+  /** Files in ATELIER_EMBEDDINGS_DIR that cannot be used, and why. */
+  unusableEmbeddings: Array<UnusableFile>;
   /** Files in ATELIER_LORAS_DIR that cannot be used (a pickle, a broken file, a name two files share), and why. */
-  unusableLoras: Array<UnusableLora>;
+  unusableLoras: Array<UnusableFile>;
   /** Who this request acts as, with the role and the limits that apply. */
   viewer: ViewerInfo;
 };
@@ -971,10 +990,10 @@ export type TagCount = {
   name: Scalars['String']['output'];
 };
 
-/** A file in ATELIER_LORAS_DIR that cannot be used, and why. */
-export type UnusableLora = {
-  __typename?: 'UnusableLora';
-  /** Its path inside ATELIER_LORAS_DIR. */
+/** A file in ATELIER_LORAS_DIR or ATELIER_EMBEDDINGS_DIR that cannot be used, and why. */
+export type UnusableFile = {
+  __typename?: 'UnusableFile';
+  /** Its path inside its folder. */
   file: Scalars['String']['output'];
   name: Scalars['String']['output'];
   problem: Scalars['String']['output'];
@@ -1348,12 +1367,17 @@ export type LoraFieldsFragment = { __typename?: 'Lora', name: string, family?: M
 export type LorasQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type LorasQuery = { __typename?: 'Query', loras: Array<{ __typename?: 'Lora', name: string, family?: ModelFamily | null, baseModel?: string | null, triggerWords: Array<string>, preview?: string | null, sizeBytes: number, hash: string, loadedOn: Array<{ __typename?: 'LoadedPipeline', worker: number, model: string, bytes: number, loras: Array<{ __typename?: 'LoraWeight', name: string, weight: number }> }> }>, unusableLoras: Array<{ __typename?: 'UnusableLora', name: string, file: string, problem: string }>, models: Array<{ __typename?: 'Model', name: string, loadedOn: Array<{ __typename?: 'LoadedPipeline', worker: number, model: string, bytes: number, loras: Array<{ __typename?: 'LoraWeight', name: string, weight: number }> }> }> };
+export type LorasQuery = { __typename?: 'Query', loras: Array<{ __typename?: 'Lora', name: string, family?: ModelFamily | null, baseModel?: string | null, triggerWords: Array<string>, preview?: string | null, sizeBytes: number, hash: string, loadedOn: Array<{ __typename?: 'LoadedPipeline', worker: number, model: string, bytes: number, loras: Array<{ __typename?: 'LoraWeight', name: string, weight: number }> }> }>, unusableLoras: Array<{ __typename?: 'UnusableFile', name: string, file: string, problem: string }>, models: Array<{ __typename?: 'Model', name: string, loadedOn: Array<{ __typename?: 'LoadedPipeline', worker: number, model: string, bytes: number, loras: Array<{ __typename?: 'LoraWeight', name: string, weight: number }> }> }> };
 
 export type RefreshModelsMutationVariables = Exact<{ [key: string]: never; }>;
 
 
 export type RefreshModelsMutation = { __typename?: 'Mutation', refreshModels: { __typename?: 'InstalledFiles', models: Array<{ __typename?: 'Model', name: string }>, loras: Array<{ __typename?: 'Lora', name: string, hash: string }> } };
+
+export type EmbeddingsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type EmbeddingsQuery = { __typename?: 'Query', embeddings: Array<{ __typename?: 'Embedding', name: string, family?: ModelFamily | null, vectors: number, sizeBytes: number, hash: string }>, unusableEmbeddings: Array<{ __typename?: 'UnusableFile', name: string, file: string, problem: string }> };
 
 export type PromptStatsFragment = { __typename?: 'LibraryPrompt', id: string, text: string, useCount: number, createdAt: string, lastUsedAt: string };
 
@@ -1434,6 +1458,7 @@ export const CollectionsDocument = {"kind":"Document","definitions":[{"kind":"Op
 export const ViewerLimitsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"ViewerLimits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"limits"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"maxQueuedJobs"}},{"kind":"Field","name":{"kind":"Name","value":"maxQueuedJobsPerAccount"}},{"kind":"Field","name":{"kind":"Name","value":"queuedJobs"}},{"kind":"Field","name":{"kind":"Name","value":"maxJobsPerMinute"}},{"kind":"Field","name":{"kind":"Name","value":"jobsLastMinute"}},{"kind":"Field","name":{"kind":"Name","value":"maxJobCost"}},{"kind":"Field","name":{"kind":"Name","value":"maxPriority"}},{"kind":"Field","name":{"kind":"Name","value":"requestsPerMinute"}}]}}]}}]}}]} as unknown as DocumentNode<ViewerLimitsQuery, ViewerLimitsQueryVariables>;
 export const LorasDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Loras"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"loras"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LoraFields"}}]}},{"kind":"Field","name":{"kind":"Name","value":"unusableLoras"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"file"}},{"kind":"Field","name":{"kind":"Name","value":"problem"}}]}},{"kind":"Field","name":{"kind":"Name","value":"models"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"loadedOn"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LoadedPipelineFields"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LoadedPipelineFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LoadedPipeline"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"worker"}},{"kind":"Field","name":{"kind":"Name","value":"model"}},{"kind":"Field","name":{"kind":"Name","value":"loras"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}}]}},{"kind":"Field","name":{"kind":"Name","value":"bytes"}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"LoraFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Lora"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"family"}},{"kind":"Field","name":{"kind":"Name","value":"baseModel"}},{"kind":"Field","name":{"kind":"Name","value":"triggerWords"}},{"kind":"Field","name":{"kind":"Name","value":"preview"}},{"kind":"Field","name":{"kind":"Name","value":"sizeBytes"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}},{"kind":"Field","name":{"kind":"Name","value":"loadedOn"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"LoadedPipelineFields"}}]}}]}}]} as unknown as DocumentNode<LorasQuery, LorasQueryVariables>;
 export const RefreshModelsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RefreshModels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refreshModels"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"models"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"loras"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}}]}}]}}]}}]} as unknown as DocumentNode<RefreshModelsMutation, RefreshModelsMutationVariables>;
+export const EmbeddingsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Embeddings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"embeddings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"family"}},{"kind":"Field","name":{"kind":"Name","value":"vectors"}},{"kind":"Field","name":{"kind":"Name","value":"sizeBytes"}},{"kind":"Field","name":{"kind":"Name","value":"hash"}}]}},{"kind":"Field","name":{"kind":"Name","value":"unusableEmbeddings"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"file"}},{"kind":"Field","name":{"kind":"Name","value":"problem"}}]}}]}}]} as unknown as DocumentNode<EmbeddingsQuery, EmbeddingsQueryVariables>;
 export const PromptStatsSearchDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PromptStatsSearch"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"LibrarySearchInput"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"searchPrompts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PromptStats"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PromptStats"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LibraryPrompt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"useCount"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}}]}}]} as unknown as DocumentNode<PromptStatsSearchQuery, PromptStatsSearchQueryVariables>;
 export const PromptStatsSuggestionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PromptStatsSuggestions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"prefix"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"scope"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SearchScope"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"promptSuggestions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"prefix"},"value":{"kind":"Variable","name":{"kind":"Name","value":"prefix"}}},{"kind":"Argument","name":{"kind":"Name","value":"scope"},"value":{"kind":"Variable","name":{"kind":"Name","value":"scope"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PromptStats"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PromptStats"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LibraryPrompt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"useCount"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}}]}}]} as unknown as DocumentNode<PromptStatsSuggestionsQuery, PromptStatsSuggestionsQueryVariables>;
 export const PromptStatsSimilarDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PromptStatsSimilar"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"promptId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"LibraryFilterInput"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"similarPrompts"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"promptId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"promptId"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"20"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PromptStats"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PromptStats"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"LibraryPrompt"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"text"}},{"kind":"Field","name":{"kind":"Name","value":"useCount"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"lastUsedAt"}}]}}]} as unknown as DocumentNode<PromptStatsSimilarQuery, PromptStatsSimilarQueryVariables>;

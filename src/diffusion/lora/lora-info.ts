@@ -63,7 +63,7 @@ export async function readLoraFileInfo(file: string): Promise<LoraFileInfo> {
 }
 
 /** sha256 of the file from `start` to its end: kohya's "addnet" hash, which AUTOMATIC1111 uses for LoRAs. */
-function sha256From(file: string, start: number): Promise<string> {
+export function sha256From(file: string, start: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
     createReadStream(file, { start })

@@ -7,7 +7,7 @@ import { samplerDisplayName, samplerNames } from '../../generation/samplers.js';
 import type { LoraFileInfo } from '../../diffusion/index.js';
 import type { AppContext } from '../context.js';
 import { DistillationEnum, LoadedPipeline, Model, ModelFamilyEnum, PredictionTypeEnum, Sampler } from '../types/catalog.js';
-import { InstalledFiles, Lora, UnusableLora } from '../types/lora.js';
+import { Embedding, InstalledFiles, Lora, UnusableFile } from '../types/lora.js';
 
 @Resolver()
 export class CatalogResolver {
@@ -33,21 +33,32 @@ export class CatalogResolver {
   @Query(() => [Lora], { description: 'Installed LoRAs (ATELIER_LORAS_DIR), by name: what GenerateInput.loras and `<lora:name:weight>` take.' })
   async loras(@Ctx() ctx: AppContext): Promise<Lora[]> {
     const loaded = loadedPipelines(ctx);
-    return (await ctx.loras.scan()).loras.map((lora) => toLora(lora, loaded));
+    return (await ctx.loras.scan()).files.map((lora) => toLora(lora, loaded));
   }
 
-  @Query(() => [UnusableLora], { description: 'Files in ATELIER_LORAS_DIR that cannot be used (a pickle, a broken file, a name two files share), and why.' })
-  async unusableLoras(@Ctx() ctx: AppContext): Promise<UnusableLora[]> {
-    return (await ctx.loras.scan()).unusable.map((file) => ({ ...file, file: path.relative(ctx.loras.lorasDir, file.file) }));
+  @Query(() => [UnusableFile], { description: 'Files in ATELIER_LORAS_DIR that cannot be used (a pickle, a broken file, a name two files share), and why.' })
+  async unusableLoras(@Ctx() ctx: AppContext): Promise<UnusableFile[]> {
+    return unusableFiles(ctx.loras);
+  }
+
+  @Query(() => [Embedding], { description: 'Installed textual-inversion embeddings (ATELIER_EMBEDDINGS_DIR), by name: the words a prompt may use.' })
+  async embeddings(@Ctx() ctx: AppContext): Promise<Embedding[]> {
+    return (await ctx.embeddings.scan()).files.map(({ name, family, vectors, sizeBytes, hash }) => ({ name, family: family as ModelFamilyEnum | null, vectors, sizeBytes, hash }));
+  }
+
+  @Query(() => [UnusableFile], { description: 'Files in ATELIER_EMBEDDINGS_DIR that cannot be used, and why.' })
+  async unusableEmbeddings(@Ctx() ctx: AppContext): Promise<UnusableFile[]> {
+    return unusableFiles(ctx.embeddings);
   }
 
   @Mutation(() => InstalledFiles, {
-    description: 'Admins: scans the model and LoRA folders again now, without a restart (they are also rescanned by themselves when their files change).',
+    description: 'Admins: scans the model, LoRA and embedding folders again now, without a restart (they are also rescanned by themselves when their files change).',
   })
   async refreshModels(@Ctx() ctx: AppContext): Promise<InstalledFiles> {
     if (!isAdmin(ctx.viewer)) throw clientError('FORBIDDEN', 'only an admin may rescan the model folders', { requiredRole: 'ADMIN' });
     await ctx.catalog.refresh();
     await ctx.loras.refresh();
+    await ctx.embeddings.refresh();
     return { models: await this.models(ctx), loras: await this.loras(ctx) };
   }
 
@@ -61,6 +72,11 @@ function toLora(lora: LoraFileInfo, loaded: LoadedPipeline[]): Lora {
   const { name, baseModel, triggerWords, preview, sizeBytes, hash } = lora;
   const loadedOn = loaded.filter((pipeline) => pipeline.loras.some((applied) => applied.name === name));
   return { name, family: lora.family as ModelFamilyEnum | null, baseModel, triggerWords, preview, sizeBytes, hash, loadedOn };
+}
+
+/** A catalogue's unusable files, with their paths inside its folder. */
+async function unusableFiles(catalog: AppContext['loras'] | AppContext['embeddings']): Promise<UnusableFile[]> {
+  return (await catalog.scan()).unusable.map((file) => ({ ...file, file: path.relative(catalog.dir, file.file) }));
 }
 
 /** What this node's workers keep loaded, one entry per worker and pipeline. */

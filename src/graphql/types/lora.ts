@@ -1,5 +1,5 @@
 // LoRAs: what a request asks to apply, what a generation applied, and what is installed (the `loras` query).
-import { Field, Float, InputType, ObjectType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import { LoadedPipeline, LoraWeight, Model, ModelFamilyEnum } from './catalog.js';
 
 @InputType({ description: 'A LoRA to merge into the model for this job.' })
@@ -44,12 +44,12 @@ export class Lora {
   loadedOn!: LoadedPipeline[];
 }
 
-@ObjectType({ description: 'A file in ATELIER_LORAS_DIR that cannot be used, and why.' })
-export class UnusableLora {
+@ObjectType({ description: 'A file in ATELIER_LORAS_DIR or ATELIER_EMBEDDINGS_DIR that cannot be used, and why.' })
+export class UnusableFile {
   @Field(() => String)
   name!: string;
 
-  @Field(() => String, { description: 'Its path inside ATELIER_LORAS_DIR.' })
+  @Field(() => String, { description: 'Its path inside its folder.' })
   file!: string;
 
   @Field(() => String)
@@ -63,4 +63,22 @@ export class InstalledFiles {
 
   @Field(() => [Lora])
   loras!: Lora[];
+}
+
+@ObjectType({ description: 'An installed textual-inversion embedding (ATELIER_EMBEDDINGS_DIR): writing its name in a prompt or negative prompt calls it up.' })
+export class Embedding {
+  @Field(() => String, { description: 'The word a prompt writes: the file name without .safetensors.' })
+  name!: string;
+
+  @Field(() => ModelFamilyEnum, { nullable: true, description: 'The family its vectors fit (SDXL: a clip_l and clip_g pair); only models of it get it.' })
+  family!: ModelFamilyEnum | null;
+
+  @Field(() => Int, { description: 'Tokens it takes in a prompt.' })
+  vectors!: number;
+
+  @Field(() => Float, { description: 'File size in bytes.' })
+  sizeBytes!: number;
+
+  @Field(() => String, { description: "The first 12 hex digits of the file's sha256." })
+  hash!: string;
 }

@@ -1,17 +1,25 @@
 /**
- * The LoRAs this server can apply: the .safetensors files in the LoRA folder (ATELIER_LORAS_DIR, subfolders
- * included), each read once for its metadata and hash and again only when its size or time changes. A LoRA's
- * name is its file name without the extension, as AUTOMATIC1111 names them. Files that cannot be used are
- * listed with the reason (a pickle, a broken header, a name two files share), never silently skipped.
+ * A folder of .safetensors files the server offers by name: the LoRAs (ATELIER_LORAS_DIR) and the
+ * textual-inversion embeddings (ATELIER_EMBEDDINGS_DIR), subfolders included, each file read once (metadata,
+ * hash) and again only when its size or time changes. The name is the file name without the extension, as
+ * AUTOMATIC1111 names them. Files that cannot be used are listed with the reason (a pickle, a broken file, a
+ * name two files share), never silently skipped.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { readLoraFileInfo, type LoraFileInfo } from '../diffusion/index.js';
+import type { EmbeddingFileInfo, LoraFileInfo } from '../diffusion/index.js';
 import { FolderScanCache } from './folder-scan-cache.js';
 import { folderFingerprint } from './model-catalog.js';
 
-export interface LoraScan {
-  loras: LoraFileInfo[];
+/** What the catalogue keeps of a file; a reader throws for a file that cannot be used. */
+export interface CatalogFile {
+  name: string;
+  file: string;
+  hash: string;
+}
+
+export interface CatalogScan<Info extends CatalogFile> {
+  files: Info[];
   unusable: Array<{ name: string; file: string; problem: string }>;
 }
 
@@ -20,36 +28,39 @@ const MAX_DEPTH = 3;
 /** Formats that are pickles: loading one runs code from the file, so they are refused. */
 const PICKLE_EXTENSIONS = new Set(['.pt', '.ckpt', '.bin', '.pth']);
 
-export class LoraCatalog {
-  private readonly scans: FolderScanCache<LoraScan>;
+export class SafetensorsCatalog<Info extends CatalogFile> {
+  private readonly scans: FolderScanCache<CatalogScan<Info>>;
   /** Files read before, by path, with the size and time they had: unchanged files are not hashed again. */
-  private readonly known = new Map<string, { stamp: string; info: LoraFileInfo }>();
+  private readonly known = new Map<string, { stamp: string; info: Info }>();
 
-  constructor(readonly lorasDir: string) {
+  constructor(
+    readonly dir: string,
+    private readonly readFile: (file: string) => Promise<Info>,
+  ) {
     this.scans = new FolderScanCache(
-      () => folderFingerprint(lorasDir, MAX_DEPTH),
+      () => folderFingerprint(dir, MAX_DEPTH),
       () => this.scanFolder(),
     );
   }
 
-  scan(): Promise<LoraScan> {
+  scan(): Promise<CatalogScan<Info>> {
     return this.scans.get();
   }
 
   /** Forgets the kept scan (not the per-file cache, which checks size and time): refreshModels. */
-  refresh(): Promise<LoraScan> {
+  refresh(): Promise<CatalogScan<Info>> {
     this.scans.forget();
     return this.scans.get();
   }
 
-  async find(name: string): Promise<LoraFileInfo | undefined> {
-    return (await this.scan()).loras.find((lora) => lora.name === name);
+  async find(name: string): Promise<Info | undefined> {
+    return (await this.scan()).files.find((file) => file.name === name);
   }
 
-  private async scanFolder(): Promise<LoraScan> {
-    const files = await listFiles(this.lorasDir, MAX_DEPTH);
-    const found: LoraFileInfo[] = [];
-    const unusable: LoraScan['unusable'] = [];
+  private async scanFolder(): Promise<CatalogScan<Info>> {
+    const files = await listFiles(this.dir, MAX_DEPTH);
+    const found: Info[] = [];
+    const unusable: CatalogScan<Info>['unusable'] = [];
     for (const file of files) {
       const extension = path.extname(file).toLowerCase();
       const name = path.basename(file, path.extname(file));
@@ -64,22 +75,22 @@ export class LoraCatalog {
         unusable.push({ name, file, problem: error instanceof Error ? error.message : String(error) });
       }
     }
-    const loras: LoraFileInfo[] = [];
-    for (const lora of found.sort((a, b) => (a.file < b.file ? -1 : 1))) {
-      const first = loras.find((other) => other.name === lora.name);
-      if (first) unusable.push({ name: lora.name, file: lora.file, problem: `its name is taken by ${path.relative(this.lorasDir, first.file)}` });
-      else loras.push(lora);
+    const kept: Info[] = [];
+    for (const info of found.sort((a, b) => (a.file < b.file ? -1 : 1))) {
+      const first = kept.find((other) => other.name === info.name);
+      if (first) unusable.push({ name: info.name, file: info.file, problem: `its name is taken by ${path.relative(this.dir, first.file)}` });
+      else kept.push(info);
     }
     for (const file of this.known.keys()) if (!files.includes(file)) this.known.delete(file);
-    return { loras: loras.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), unusable };
+    return { files: kept.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), unusable };
   }
 
-  private async read(file: string): Promise<LoraFileInfo> {
+  private async read(file: string): Promise<Info> {
     const stats = await fs.stat(file);
     const stamp = `${stats.size}:${stats.mtimeMs}`;
     const known = this.known.get(file);
     if (known?.stamp === stamp) return known.info;
-    const info = await readLoraFileInfo(file);
+    const info = await this.readFile(file);
     this.known.set(file, { stamp, info });
     return info;
   }
@@ -96,3 +107,9 @@ async function listFiles(dir: string, depth: number): Promise<string[]> {
   }
   return files.sort();
 }
+
+/** The LoRA folder. */
+export type LoraCatalog = SafetensorsCatalog<LoraFileInfo>;
+
+/** The textual-inversion embeddings folder. */
+export type EmbeddingCatalog = SafetensorsCatalog<EmbeddingFileInfo>;
