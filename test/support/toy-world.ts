@@ -9,13 +9,18 @@ import { fileURLToPath } from 'node:url';
 export interface ToyWorld {
   imageSize: number;
   colours: Record<string, [number, number, number]>;
+  /** The kinds the base model was trained on. */
   shapes: string[];
+  /** Kinds the base model never saw, drawn only with the toy LoRA (test/fixtures/loras/toy-diamond*.safetensors). */
+  novelShapes: string[];
   sizes: Record<string, number>;
   /** Pixel coordinates of the three columns (and rows) a shape's centroid is placed on. */
   anchors: [number, number, number];
   /** Position name -> [column, row] in the 3x3 grid. */
   positions: Record<string, [number, number]>;
   phrases: { size: Record<string, string[]>; position: Record<string, string[]> };
+  /** Textual-inversion tokens (test/fixtures/embeddings/) -> the scene each stands for. */
+  embeddings: Record<string, SceneDescription>;
 }
 
 /** What a picture shows, or what a prompt asks for. */
@@ -38,9 +43,10 @@ export function toyWorld(): ToyWorld {
 
 /**
  * `count` prompts that between them use every colour, shape, size and position and several phrasings, each
- * with the scene it asks for. Deterministic. The first is the README's example.
+ * with the scene it asks for. Deterministic. The first is the README's example. `shapes` replaces the kinds
+ * asked for (e.g. `toyWorld().novelShapes` for the LoRA's prompts), every other word staying as it was.
  */
-export function scoringPrompts(count: number): { prompt: string; expected: SceneDescription }[] {
+export function scoringPrompts(count: number, shapes?: string[]): { prompt: string; expected: SceneDescription }[] {
   const world = toyWorld();
   const colours = Object.keys(world.colours);
   const positions = Object.keys(world.positions);
@@ -51,10 +57,12 @@ export function scoringPrompts(count: number): { prompt: string; expected: Scene
     (s: Phrased) => `a ${s.size} ${s.colour} ${s.shape} ${s.position} on a ${s.background} background`,
     (s: Phrased) => `a ${s.background} background with a ${s.size} ${s.colour} ${s.shape} ${s.position}`,
   ];
+  const kinds = shapes ?? world.shapes;
+  const first = shapes?.[0] ?? 'triangle';
   const out = [
     {
-      prompt: 'a large green triangle on the right, black background',
-      expected: { background: 'black', colour: 'green', shape: 'triangle', size: 'large', position: 'right' },
+      prompt: `a large green ${first} on the right, black background`,
+      expected: { background: 'black', colour: 'green', shape: first, size: 'large', position: 'right' },
     },
   ];
   for (let i = 0; out.length < count; i++) {
@@ -65,7 +73,7 @@ export function scoringPrompts(count: number): { prompt: string; expected: Scene
     const expected = {
       background,
       colour,
-      shape: world.shapes[i % world.shapes.length]!,
+      shape: kinds[i % kinds.length]!,
       size: sizes[Math.floor(i / 2) % sizes.length]!,
       position: positions[(i * 4) % positions.length]!,
     };

@@ -15,7 +15,8 @@ import numpy as np
 WORLD = json.load(open(os.path.join(os.path.dirname(__file__), "world.json")))
 SIZE = WORLD["imageSize"]
 COLOURS = list(WORLD["colours"].keys())
-SHAPES = WORLD["shapes"]
+SHAPES = WORLD["shapes"]  # what the base model was trained on
+NOVEL_SHAPES = WORLD["novelShapes"]  # drawn only when asked (the LoRA's concept): not in SHAPES, the data or the vocabulary
 SIZES = list(WORLD["sizes"].keys())
 POSITIONS = list(WORLD["positions"].keys())
 SUPERSAMPLE = 4  # render at 4x and average, so edges are anti-aliased like a real picture
@@ -59,17 +60,21 @@ def _jittered(rng, name):
     return tuple(np.clip(base + rng.uniform(-j, j, 3), 0, 255))
 
 
-def random_scene(rng: np.random.Generator) -> Scene:
+def random_scene(rng: np.random.Generator, shapes: list = SHAPES) -> Scene:
+    """shapes: the kinds to draw from (the same random draws whatever the list, so the base data is unchanged)."""
     background = COLOURS[rng.integers(len(COLOURS))]
     colour = background
     while colour == background:
         colour = COLOURS[rng.integers(len(COLOURS))]
-    shape = Shape(
-        kind=SHAPES[rng.integers(len(SHAPES))],
-        colour=colour,
-        size=SIZES[rng.integers(len(SIZES))],
-        position=POSITIONS[rng.integers(len(POSITIONS))],
-    )
+    kind = shapes[rng.integers(len(shapes))]
+    size = SIZES[rng.integers(len(SIZES))]
+    position = POSITIONS[rng.integers(len(POSITIONS))]
+    return scene_of(rng, background=background, kind=kind, colour=colour, size=size, position=position)
+
+
+def scene_of(rng: np.random.Generator, background: str, kind: str, colour: str, size: str, position: str) -> Scene:
+    """The scene with these attributes, jittered like the training data (e.g. the one an embedding stands for)."""
+    shape = Shape(kind=kind, colour=colour, size=size, position=position)
     gx, gy = WORLD["positions"][shape.position]
     pj = WORLD["positionJitter"]
     shape.cx = WORLD["anchors"][gx] + rng.uniform(-pj, pj)
@@ -94,6 +99,9 @@ def _coverage(shape: Shape) -> np.ndarray:
         top = shape.cy - 2 * h / 3
         half_width = (y - top) / h * (h / 2)
         inside = (y >= top) & (y <= top + h) & (np.abs(x - shape.cx) <= half_width)
+    elif shape.kind == "diamond":
+        # A square turned 45 degrees, as wide and tall as the other shapes (its diagonals are the extent).
+        inside = np.abs(x - shape.cx) + np.abs(y - shape.cy) <= h / 2
     else:
         raise ValueError(f"unknown shape {shape.kind}")
     return inside.reshape(SIZE, SUPERSAMPLE, SIZE, SUPERSAMPLE).mean(axis=(1, 3))
