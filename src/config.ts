@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_AFFINITY_WAIT_MS } from './generation/loaded-sets.js';
 import { DEFAULT_STORAGE_RETRY, type StorageRetryPolicy } from './generation/storage-fault.js';
 import { DEFAULT_SWEEP_GRACE_MS } from './library/files/store-sweep.js';
 import { ConfigError, readBytes, readChoice, readDeviceList, readInt, readName, readOrigins, type Env } from './config-values.js';
@@ -63,6 +64,8 @@ export interface Config {
   workers: number;
   /** ATELIER_WORKER_MEMORY: what one worker's kept models and LoRA sets may hold (default 4 GiB); least recently used go first. */
   workerMemoryBytes: number;
+  /** ATELIER_AFFINITY_WAIT_MS: how long a job may be passed over for one that needs nothing new loaded; 0: never. */
+  affinityWaitMs: number;
   /** Execution provider choice: auto = CUDA when available, else CPU. */
   device: 'auto' | 'cuda' | 'cpu';
   /** CUDA device ordinals; worker i uses cudaDevices[i % length]. */
@@ -257,6 +260,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     embeddingModel,
     workers,
     workerMemoryBytes: readBytes(env, 'ATELIER_WORKER_MEMORY', 4 * 1024 ** 3),
+    affinityWaitMs: readInt(env, 'ATELIER_AFFINITY_WAIT_MS', DEFAULT_AFFINITY_WAIT_MS, 0, 3_600_000),
     device: readChoice(env, 'ATELIER_DEVICE', 'auto', ['auto', 'cuda', 'cpu'] as const),
     cudaDevices: readDeviceList(env, 'ATELIER_CUDA_DEVICES'),
     cpuThreadsPerWorker: readInt(env, 'ATELIER_CPU_THREADS', defaultThreads, 1, 256),

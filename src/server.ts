@@ -126,6 +126,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       nodeId: config.nodeId,
       heartbeatMs: config.heartbeatMs,
       pollIntervalMs: config.pollMs,
+      affinityWaitMs: config.affinityWaitMs,
       ...(library.signals ? { signals: library.signals } : {}),
       loras,
       embeddings,

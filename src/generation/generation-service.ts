@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { checkAccountUsage, jobRateWindowStart } from './account-limits.js';
 import { ActiveRuns } from './active-runs.js';
 import { JobRunner } from './job-runner.js';
+import { DEFAULT_AFFINITY_WAIT_MS } from './loaded-sets.js';
 import { readJobInputs } from './engine-request.js';
 import type { EventBus } from './events.js';
 import type { GenerateRequest } from './generation-request.js';
@@ -225,7 +226,8 @@ export class GenerationService {
 
   private async claimWhileIdle(): Promise<void> {
     while (!this.draining && this.pool && this.pool.idleCount > 0) {
-      const job = await this.queue.claimNext();
+      // What the idle workers have loaded: a job for it may go first (within the bound), and loads nothing.
+      const job = await this.queue.claimNext({ loaded: this.pool.idleLoadedSets(), maxWaitMs: this.options.affinityWaitMs ?? DEFAULT_AFFINITY_WAIT_MS });
       if (!job) return;
       const model = await this.models.find(job.model).catch(() => undefined);
       let loadProblem: string | undefined;

@@ -141,6 +141,22 @@ export interface AdmissionCounts {
   account: AccountUsage | null;
 }
 
+/** A model and the LoRAs merged into it (at weight 0 a LoRA changes nothing and is left out): one loaded pipeline. */
+export interface LoadedSet {
+  model: string;
+  loras: ReadonlyArray<{ name: string; weight: number }>;
+}
+
+/**
+ * What the idle workers keep loaded, so that the claim may prefer a job that loads nothing: the job the fair
+ * order picks is passed over for the first one, of the same priority, that matches a loaded set, unless it
+ * has been queued `maxWaitMs` or longer (so no job waits more than that for affinity's sake).
+ */
+export interface ClaimAffinity {
+  loaded: readonly LoadedSet[];
+  maxWaitMs: number;
+}
+
 export interface JobQueue {
   /** Persists a new QUEUED job; the job exists durably when this resolves. */
   enqueue(params: CheckedParams, origin?: JobOrigin): Promise<Job>;
@@ -148,9 +164,10 @@ export interface JobQueue {
    * Atomically moves the best QUEUED job to RUNNING and returns it: highest priority; among equal priorities
    * the account served longest ago (or never) takes its turn, with its oldest job; and that account is marked
    * served. So accounts take turns, and one account's thousand jobs do not starve another's one. A job
-   * waiting out a back-off (retryLater) is passed over until its time has come.
+   * waiting out a back-off (retryLater) is passed over until its time has come. With `affinity`, a job that
+   * needs nothing new loaded may go first, within its bound (ClaimAffinity).
    */
-  claimNext(): Promise<ClaimedJob | null>;
+  claimNext(affinity?: ClaimAffinity): Promise<ClaimedJob | null>;
   /** An account's queued jobs, and its jobs created since `since` (its per-account limits count these). */
   usage(ownerId: string, since: Date): Promise<AccountUsage>;
   /** How many jobs are QUEUED (the service refuses new ones beyond its limit). */

@@ -36,6 +36,11 @@ export interface GenerationServiceOptions extends EngineOptions {
   nodeId?: string;
   /** Wake-ups from other nodes (jobs enqueued, cancels); absent when this process is the only one. */
   signals?: JobSignals;
+  /**
+   * Queue affinity: how long a queued job may be passed over for one whose model and LoRA set an idle worker
+   * has loaded (ClaimAffinity); 0 turns affinity off. DEFAULT_AFFINITY_WAIT_MS when absent.
+   */
+  affinityWaitMs?: number;
   /** The installed LoRAs' files, for jobs that apply some (a job naming one fails without it). */
   loras?: LoraFinder;
   /** The installed textual-inversion embeddings, handed to every job whose model they fit. */

@@ -1,6 +1,8 @@
 /** The worker threads: one job per worker at a time, a crashed worker replaced, a clean shutdown. */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
+import type { LoadedSet } from './job.js';
+import { distinctLoadedSets, loadedSetOf, sameLoadedSet } from './loaded-sets.js';
 import type { LoadedPipeline } from './pipeline-cache.js';
 import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
 
@@ -72,9 +74,21 @@ export class WorkerPool {
     return this.slots.filter((slot) => !slot.active).length;
   }
 
-  /** Runs a job on an idle worker (the caller checks `idleCount` first). Never rejects: failures are outcomes. */
+  /** The model + LoRA sets the idle workers keep loaded, each once: what a claim may prefer (queue affinity). */
+  idleLoadedSets(): LoadedSet[] {
+    return distinctLoadedSets(this.slots.filter((slot) => !slot.active).flatMap((slot) => slot.loaded));
+  }
+
+  /**
+   * Runs a job on an idle worker (the caller checks `idleCount` first): one that has the job's model and LoRA
+   * set loaded when there is one. Never rejects: failures are outcomes.
+   */
   run(job: WorkerJob, handlers: JobHandlers = {}): Promise<JobOutcome> {
-    const slot = this.slots.find((s) => !s.active);
+    const needs = loadedSetOf(job.modelName, job.loras);
+    const idle = this.slots.filter((s) => !s.active);
+    // Else the idle worker that keeps the fewest pipelines: loading there is least likely to push out one that
+    // other queued jobs want.
+    const slot = idle.find((s) => s.loaded.some((set) => sameLoadedSet(set, needs))) ?? [...idle].sort((a, b) => a.loaded.length - b.loaded.length)[0];
     if (!slot) return Promise.resolve({ status: 'failed', message: 'no idle worker' });
     if (this.closing) return Promise.resolve({ status: 'failed', message: 'the server is shutting down' });
     return new Promise<JobOutcome>((resolve) => {

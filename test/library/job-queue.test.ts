@@ -72,6 +72,40 @@ function queueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       assert.equal(await queue.position(a.id), null);
     });
 
+    it('affinity: a young job is passed over for one of the same priority whose model and LoRA set a worker has loaded', async () => {
+      const lora = (name: string, weight: number) => ({ name, weight, hash: '' });
+      const plain = await queue.enqueue({ ...PARAMS });
+      const otherModel = await queue.enqueue({ ...PARAMS, model: 'toy' });
+      const withLora = await queue.enqueue({ ...PARAMS, loras: [lora('ink', 0.8), lora('off', 0)] });
+      const twoLoras = await queue.enqueue({ ...PARAMS, loras: [lora('ink', 0.8), lora('sun', 1)] });
+      const loaded = (model: string, loras: { name: string; weight: number }[] = []) => ({ loaded: [{ model, loras }], maxWaitMs: 20_000 });
+      // A weight-0 LoRA is no part of the set; the set's order does not matter; a subset is another set.
+      assert.equal((await queue.claimNext(loaded('tiny', [{ name: 'sun', weight: 1 }, { name: 'ink', weight: 0.8 }])))?.id, twoLoras.id);
+      assert.equal((await queue.claimNext(loaded('tiny', [{ name: 'ink', weight: 0.8 }])))?.id, withLora.id);
+      assert.equal((await queue.claimNext(loaded('toy')))?.id, otherModel.id);
+      // Nothing matches: the fair order's job.
+      assert.equal((await queue.claimNext(loaded('toy')))?.id, plain.id);
+      // Positions keep the plain order (affinity depends on the workers, not on the queue).
+      const [first, second] = [await queue.enqueue({ ...PARAMS }), await queue.enqueue({ ...PARAMS, model: 'toy' })];
+      assert.deepEqual(await queue.queuedIds(), [first.id, second.id]);
+    });
+
+    it('affinity is bounded: a job queued longer than the bound, or of a higher priority, is never passed over; 0 turns it off', async () => {
+      const old = await queue.enqueue({ ...PARAMS });
+      const matching = await queue.enqueue({ ...PARAMS, model: 'toy' });
+      const toy = { loaded: [{ model: 'toy', loras: [] }], maxWaitMs: 20_000 };
+      await prisma.generation.update({ where: { id: old.id }, data: { createdAt: new Date(Date.now() - 25_000) } });
+      assert.equal((await queue.claimNext(toy))?.id, old.id, 'queued 25 s ago: past the 20 s bound');
+      const urgent = await queue.enqueue({ ...PARAMS, priority: 5 });
+      const lower = await queue.enqueue({ ...PARAMS, model: 'toy', priority: 0 });
+      assert.equal((await queue.claimNext(toy))?.id, urgent.id, 'a higher priority goes first whatever is loaded');
+      const young = await queue.enqueue({ ...PARAMS, priority: 0 });
+      await prisma.generation.update({ where: { id: young.id }, data: { createdAt: new Date(Date.now() - 60_000) } });
+      assert.equal((await queue.claimNext({ ...toy, maxWaitMs: 0 }))?.id, matching.id, 'affinity off: the fair order (oldest first)');
+      assert.equal((await queue.claimNext({ ...toy, maxWaitMs: 0 }))?.id, lower.id);
+      assert.equal((await queue.claimNext(toy))?.id, young.id);
+    });
+
     it('concurrent claims never hand out the same job twice', async () => {
       const jobs = await Promise.all(Array.from({ length: 12 }, () => queue.enqueue(PARAMS)));
       const claimed = await Promise.all(Array.from({ length: 16 }, () => queue.claimNext()));

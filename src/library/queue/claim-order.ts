@@ -39,6 +39,8 @@ export function orderOfQueuedRows(rows: readonly QueuedRow[]): QueuedJobRef[] {
  * (never served first; ties go to the account with the older job), its oldest job; every claim makes that
  * account the latest served. Within one priority that is round robin: the account just served goes to the
  * back of the line. `lastServed` is each account's last claim in microseconds since the epoch, or null.
+ * Queue affinity (claim-statement.ts) may take a young job's place for one that needs nothing new loaded: that
+ * depends on the workers, not the queue, so positions count the plain order.
  */
 export function claimOrder(jobs: readonly QueuedEntry[], lastServed: ReadonlyMap<string, bigint | null>): string[] {
   const order: string[] = [];

@@ -1,10 +1,11 @@
 /** generation/'s JobQueue port on the Generation table. */
-import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease, QueuedJobRef } from '../../generation/job.js';
+import type { AccountUsage, AdmissionCounts, CheckedParams, ClaimAffinity, ClaimedJob, HeartbeatResult, Job, JobOrigin, JobQueue, Lease, QueuedJobRef } from '../../generation/job.js';
 import { isDatabaseUnreachable, refusedByDatabase } from '../db/connection-errors.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { findStoredPicture } from '../files/pictures.js';
 import { JOB_INCLUDE, toJob } from '../records.js';
 import { orderOfQueuedRows, type QueuedRow } from './claim-order.js';
+import { claimStatement, type ClaimedRow } from './claim-statement.js';
 import { ClaimOrderSnapshot } from './claim-order-snapshot.js';
 import { enqueueStatement, queuedJob, type EnqueuedRow, type NewJob } from './enqueue-statement.js';
 import { Batches } from '../support/batches.js';
@@ -32,7 +33,8 @@ const CLAIM_ORDER_READ_SPACING_MS = 50;
  * The job queue as rows of the Generation table: a job survives restarts because it is the row. Every
  * state change is conditional on the state it leaves, so racing calls (a cancel and a claim, say) cannot
  * both win. Claiming uses FOR UPDATE SKIP LOCKED so several servers can share one PostgreSQL, and gives
- * accounts turns (Account.lastServedAt) so that equal priorities are shared fairly between them. A claim
+ * accounts turns (Account.lastServedAt) so that equal priorities are shared fairly between them; it may prefer
+ * a job for what the idle workers have loaded, within a bound (claim-statement.ts). A claim
  * is a lease (the node and its attempt): every later write of that run is fenced by it (job-leases.ts).
  * Positions come from one snapshot of the claim order per process (ClaimOrderSnapshot), told of every change
  * made here.
@@ -93,27 +95,8 @@ export class DatabaseJobQueue implements JobQueue {
     return jobs.map((job) => queuedJob(job, byId.get(job.id)!));
   }
 
-  async claimNext(): Promise<ClaimedJob | null> {
-    // Fair turns: among equal priorities, the account served longest ago (or never) goes next, and the same
-    // statement marks it served, so every server sharing the database sees the turn at once. Only the job row
-    // is locked while choosing; the account row is then updated (no key change, so enqueues are not blocked).
-    // The claim also returns the paths of the init image's and mask's files, so running the job looks nothing
-    // up again (and a text-to-image job pays no extra round trip for pictures it does not have).
-    const claimed = await this.prisma.$queryRaw<{ id: string; attempts: number; cancelRequested: boolean; init_path: string | null; mask_path: string | null }[]>`
-      WITH next AS (
-        SELECT g."id", g."ownerId" FROM "Generation" AS g JOIN "Account" AS a ON a."id" = g."ownerId"
-        WHERE g."status" = 'QUEUED' AND (g."notBefore" IS NULL OR g."notBefore" <= (now() AT TIME ZONE 'UTC'))
-        ORDER BY g."priority" DESC, a."lastServedAt" ASC NULLS FIRST, g."queueOrder" ASC
-        LIMIT 1 FOR UPDATE OF g SKIP LOCKED
-      ), served AS (
-        UPDATE "Account" SET "lastServedAt" = (clock_timestamp() AT TIME ZONE 'UTC') WHERE "id" = (SELECT "ownerId" FROM next)
-      )
-      UPDATE "Generation" SET "status" = 'RUNNING', "startedAt" = (now() AT TIME ZONE 'UTC'), "heartbeatAt" = (now() AT TIME ZONE 'UTC'),
-        "attempts" = "attempts" + 1, "notBefore" = NULL, "claimedBy" = ${this.nodeId}
-      WHERE "id" = (SELECT "id" FROM next)
-      RETURNING "id", "attempts", "cancelRequested",
-        COALESCE((SELECT "path" FROM "Image" WHERE "id" = "initImageId"), (SELECT "path" FROM "Upload" WHERE "id" = "initUploadId")) AS init_path,
-        (SELECT "path" FROM "Upload" WHERE "id" = "maskUploadId") AS mask_path`;
+  async claimNext(affinity?: ClaimAffinity): Promise<ClaimedJob | null> {
+    const claimed = await this.prisma.$queryRaw<ClaimedRow[]>(claimStatement(this.nodeId, affinity));
     const first = claimed[0];
     if (!first) return null;
     this.claimOrder.changed();
