@@ -10,7 +10,7 @@
  * upscales its latents and runs the loop again from them with a strength, as img2img starts from an encoded
  * picture (step 4); a new model family is detected in model/family.ts and fed in unet.ts / added-conditions.ts.
  */
-import { loadMergedSessions, type SessionExtras } from './lora/patched-sessions.js';
+import { loadMergedSessions, type EmbeddingWarning, type SessionExtras } from './lora/patched-sessions.js';
 import { inpaintingConditioning, blendKnown, latentMask, pasteKept, stackChannels } from './inpaint.js';
 import { img2imgStart, initialNoise, seededNoise } from './latents.js';
 import { readModelFolder, VAE_DOWNSCALE, type ModelFolder } from './model/model-folder.js';
@@ -65,9 +65,20 @@ export class StableDiffusionPipeline {
     private readonly vae: Vae,
     /** What of the LoRAs could not be applied, one message per LoRA (for the generation's warnings). */
     readonly loraWarnings: string[],
-    /** Embeddings that could not be loaded, one message each. */
-    readonly embeddingWarnings: string[],
+    /** Embeddings that could not be loaded (every installed one is offered: one made for another width, say). */
+    private readonly unloadedEmbeddings: readonly EmbeddingWarning[],
   ) {}
+
+  /** Every embedding that could not be loaded, one message each. */
+  get embeddingWarnings(): string[] {
+    return this.unloadedEmbeddings.map((w) => w.message);
+  }
+
+  /** The embeddings that could not be loaded and that these texts name (any case): what a generation is told. */
+  embeddingWarningsFor(texts: readonly string[]): string[] {
+    const lower = texts.map((text) => text.toLowerCase());
+    return this.unloadedEmbeddings.filter((w) => lower.some((text) => text.includes(w.name.toLowerCase()))).map((w) => w.message);
+  }
 
   static async load(dir: string, options: SessionOptions, extras: PipelineExtras = {}): Promise<StableDiffusionPipeline> {
     const model = await readModelFolder(dir);

@@ -110,7 +110,7 @@ async function run(job: WorkerJob): Promise<void> {
         [owned.buffer as ArrayBuffer],
       );
     }
-    outcome = { type: 'completed', jobId: job.id, warnings: [...pipeline!.loraWarnings, ...pipeline!.embeddingWarnings, ...result.warnings] };
+    outcome = { type: 'completed', jobId: job.id, warnings: [...pipeline!.loraWarnings, ...pipeline!.embeddingWarningsFor([request.prompt, request.negativePrompt ?? '']), ...result.warnings] };
   } catch (error) {
     if (error instanceof GenerationAbortedError) outcome = { type: 'cancelled', jobId: job.id };
     else if (error instanceof ModelLoadError) outcome = { type: 'failed', jobId: job.id, message: error.message, loadFailed: true };

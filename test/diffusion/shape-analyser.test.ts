@@ -21,8 +21,8 @@ async function drawScene(scene: SceneDescription, canvas = 64, blurSigma = 0): P
       ? `<circle cx="${cx}" cy="${cy}" r="${h / 2}" fill="${fill}"/>`
       : scene.shape === 'square'
         ? `<rect x="${cx - h / 2}" y="${cy - h / 2}" width="${h}" height="${h}" fill="${fill}"/>`
-        : scene.shape === 'diamond'
-          ? `<polygon points="${cx},${cy - h / 2} ${cx + h / 2},${cy} ${cx},${cy + h / 2} ${cx - h / 2},${cy}" fill="${fill}"/>`
+        : scene.shape === 'bar'
+          ? `<rect x="${cx - h / 2}" y="${cy - (h * world.barThickness) / 2}" width="${h}" height="${h * world.barThickness}" fill="${fill}"/>`
           : `<polygon points="${cx},${cy - (2 * h) / 3} ${cx + h / 2},${cy + h / 3} ${cx - h / 2},${cy + h / 3}" fill="${fill}"/>`;
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${canvas}" height="${canvas}">
     <rect width="${canvas}" height="${canvas}" fill="rgb(${world.colours[scene.background]!.join(',')})"/>${shape}</svg>`;
@@ -57,7 +57,7 @@ describe('toy-world image analyser', () => {
   }
 
   for (const [label, blurSigma] of [['sharp', 0], ['blurred', 1.2]] as const) {
-    test(`reads the toy LoRA's diamonds in every size and position, and tells them from triangles: ${label}`, async () => {
+    test(`reads the toy LoRA's bars in every size and position: ${label}`, async () => {
       const world = toyWorld();
       const colours = Object.keys(world.colours);
       const misread: string[] = [];
@@ -72,11 +72,10 @@ describe('toy-world image analyser', () => {
             const seen = analyseImage(await drawScene(scene, 64, blurSigma), 64, 64);
             const { background: b, colour: c, shape: s, size: z, position: p } = seen;
             if (JSON.stringify({ background: b, colour: c, shape: s, size: z, position: p }) !== JSON.stringify(scene)) {
-              misread.push(`${JSON.stringify(scene)} read as ${JSON.stringify({ b, c, s, z, p, diagonals: seen.diagonals.toFixed(2) })}`);
+              misread.push(`${JSON.stringify(scene)} read as ${JSON.stringify({ b, c, s, z, p, aspect: seen.aspect.toFixed(2) })}`);
             }
-            // Drawn sharp, it fills half its box, none of the box's corners, and is centred: what sets it apart
-            // from a triangle (fill 1/2 too, balance 2/3) and a circle (fill 0.785). Blur rounds its tips.
-            if (blurSigma === 0) assert.ok(Math.abs(seen.fill - 0.5) < 0.1 && seen.corners === 0 && Math.abs(seen.balance - 0.5) < 0.05, JSON.stringify(seen));
+            // Drawn sharp, it fills its box and is 1 / barThickness times as wide as tall.
+            if (blurSigma === 0) assert.ok(seen.fill > 0.85 && Math.abs(seen.aspect - 1 / world.barThickness) < 0.5, JSON.stringify(seen));
           }
         }
       }

@@ -3,14 +3,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import sharp from 'sharp';
 import type { RunningServer } from '../../src/server.js';
-import { CatalogDocument, GenerateDocument, GenerationDocument, type GenerateInput } from '../generated/operations.js';
+import { CatalogDocument, type GenerateInput } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
 import { scrambleOnnxWeights } from '../support/scramble-onnx.js';
-import { analyseImage } from '../support/shape-analyser.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
-import { scoringPrompts, TOY_MODEL_DIR, type SceneDescription } from '../support/toy-world.js';
+import { pct, scoreScenes, toyPictures, type SceneScore } from '../support/toy-pictures.js';
+import { scoringPrompts, TOY_MODEL_DIR } from '../support/toy-world.js';
 
 /**
  * The bundled toy-shapes model, through the real GraphQL API, judged by what its pictures show: for each
@@ -37,14 +36,8 @@ const SHAPE_BAR = 0.8;
  */
 const REPORTED_ONLY = ['lms', 'pndm', 'dpmpp_2m_sde', 'lcm'];
 
-interface Score {
+interface Score extends SceneScore {
   label: string;
-  images: number;
-  colour: number;
-  position: number;
-  shape: number;
-  size: number;
-  all: number;
 }
 
 describe('toy-shapes model: pictures match their prompts', { timeout: 30 * 60_000 }, () => {
@@ -65,44 +58,11 @@ describe('toy-shapes model: pictures match their prompts', { timeout: 30 * 60_00
 
   /** Generates every prompt x seed with these settings and scores the pictures. */
   async function score(label: string, settings: Partial<GenerateInput>): Promise<Score> {
-    const ids: { id: string; expected: SceneDescription }[] = [];
-    for (const { prompt, expected } of PROMPTS) {
-      for (const seed of SEEDS) {
-        const input: GenerateInput = { prompt, seed, steps: STEPS, guidanceScale: GUIDANCE, ...settings };
-        ids.push({ id: (await requestData(server.url, GenerateDocument, { input })).generate.id, expected });
-      }
-    }
-    const result: Score = { label, images: 0, colour: 0, position: 0, shape: 0, size: 0, all: 0 };
-    for (const { id, expected } of ids) {
-      const url = await waitForImage(id);
-      const { data, info } = await sharp(Buffer.from(await (await fetch(new URL(url, server.url))).arrayBuffer()))
-        .removeAlpha()
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      const seen = analyseImage(data, info.width, info.height);
-      const colour = seen.colour === expected.colour && seen.background === expected.background;
-      const position = seen.position === expected.position;
-      const shape = seen.shape === expected.shape;
-      result.images++;
-      result.colour += Number(colour);
-      result.position += Number(position);
-      result.shape += Number(shape);
-      result.size += Number(seen.size === expected.size);
-      result.all += Number(colour && position && shape && seen.size === expected.size);
-    }
+    const runs = PROMPTS.flatMap(({ prompt, expected }) => SEEDS.map((seed) => ({ input: { prompt, seed, steps: STEPS, guidanceScale: GUIDANCE, ...settings }, expected })));
+    const pictures = await toyPictures(server.url, runs.map((run) => run.input));
+    const result = { label, ...scoreScenes(pictures.map((p) => p.seen), runs.map((run) => run.expected)) };
     scores.push(result);
     return result;
-  }
-
-  async function waitForImage(id: string): Promise<string> {
-    for (;;) {
-      const { generation } = await requestData(server.url, GenerationDocument, { id });
-      if (generation?.status === 'COMPLETED') return generation.images[0]!.url;
-      if (generation?.status !== 'QUEUED' && generation?.status !== 'RUNNING') {
-        throw new Error(`generation ${id} ended ${generation?.status}: ${generation?.error}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
   }
 
   test('toy-shapes is the default model, with its native 64x64 size', async () => {
@@ -147,10 +107,6 @@ describe('toy-shapes model: pictures match their prompts', { timeout: 30 * 60_00
     assert.ok(s.all / s.images <= 0.05, `all ${pct(s.all, s.images)}`);
   });
 });
-
-function pct(n: number, of: number): string {
-  return `${((100 * n) / of).toFixed(0)}%`;
-}
 
 function scoreTable(scores: Score[]): string {
   const rows = scores.map((s) =>

@@ -5,8 +5,7 @@ import { toyWorld, type SceneDescription } from './toy-world.js';
  * from the border, the shape as the largest connected region that differs from it, its colour from the
  * region's core, its position from the region's centroid (nearest grid anchor), its size from its extent,
  * and its kind from how it fills its bounding box: a triangle is heavier at the bottom and fills about half
- * of it, a square fills its corners, a circle does not, and a diamond (a square turned 45 degrees, the toy
- * LoRA's shape) is no wider along its diagonals than along the axes.
+ * of it, a square fills its corners, a circle does not, and a bar (the toy LoRA's shape) is much wider than tall.
  *
  * The outline is taken where a pixel is at least half-way from the background colour to the shape's colour:
  * a soft (decoded, blurred) edge then stays where the sharp edge was, so the fill is not inflated by the blur.
@@ -20,10 +19,8 @@ export interface Analysis extends SceneDescription {
   /** Where the centroid lies between the top (0) and bottom (1) of the bounding box: 1/2 for a circle or a
    * square, 2/3 for a triangle standing on its base. */
   balance: number;
-  /** Extent along the two diagonals over the extent along the axes, (s + d) / (w + h) with s, d, w, h the
-   * ranges of x + y, x - y, x and y: 1 for a diamond (a square turned 45 degrees), 1.41 for a circle, 1.5 for
-   * a triangle, 2 for a square. */
-  diagonals: number;
+  /** Width of the bounding box over its height: 1 for a circle, a square or a triangle, 2.5 for a bar. */
+  aspect: number;
   /** Shape area in pixels (0 when no shape was found). */
   area: number;
 }
@@ -31,8 +28,8 @@ export interface Analysis extends SceneDescription {
 /** Pixels farther than this (RGB distance) from the background colour are candidates for the shape: about
  * half the distance of the closest palette pair (orange and yellow, 81). */
 const FOREGROUND_DISTANCE = 45;
-/** Below this ratio of diagonal to axis extent a shape is a diamond (see the shape rule below). */
-const DIAMOND_DIAGONALS = 1.3;
+/** From this width-to-height ratio up a shape is a bar (see the shape rule below). */
+const BAR_ASPECT = 1.35;
 /** A region smaller than this is not a shape (a smudge): the picture then shows no shape. */
 const MIN_AREA = 12;
 
@@ -48,7 +45,7 @@ export function analyseImage(rgb: Uint8Array | Buffer, width: number, height: nu
   }
   const backgroundRgb = medianColour(border);
   const background = nearestColour(backgroundRgb);
-  const none = (area: number): Analysis => ({ background, colour: 'none', shape: 'none', size: 'none', position: 'none', fill: 0, corners: 0, balance: 0, diagonals: 0, area });
+  const none = (area: number): Analysis => ({ background, colour: 'none', shape: 'none', size: 'none', position: 'none', fill: 0, corners: 0, balance: 0, aspect: 0, area });
 
   const candidates = new Uint8Array(width * height);
   for (let i = 0; i < width * height; i++) candidates[i] = distance(pixel(i), backgroundRgb) > FOREGROUND_DISTANCE ? 1 : 0;
@@ -78,7 +75,6 @@ export function analyseImage(rgb: Uint8Array | Buffer, width: number, height: nu
   let maxX = -1;
   let minY = height;
   let maxY = -1;
-  let [minSum, maxSum, minDifference, maxDifference] = [Infinity, -Infinity, Infinity, -Infinity];
   for (const i of region) {
     const x = i % width;
     const y = Math.floor(i / width);
@@ -88,8 +84,6 @@ export function analyseImage(rgb: Uint8Array | Buffer, width: number, height: nu
     maxX = Math.max(maxX, x);
     minY = Math.min(minY, y);
     maxY = Math.max(maxY, y);
-    [minSum, maxSum] = [Math.min(minSum, x + y), Math.max(maxSum, x + y)];
-    [minDifference, maxDifference] = [Math.min(minDifference, x - y), Math.max(maxDifference, x - y)];
   }
   const boxWidth = maxX - minX + 1;
   const boxHeight = maxY - minY + 1;
@@ -102,18 +96,15 @@ export function analyseImage(rgb: Uint8Array | Buffer, width: number, height: nu
   const extent = Math.max(boxWidth, boxHeight) * scale;
   const size = Object.entries(world.sizes).reduce((best, entry) => (Math.abs(entry[1] - extent) < Math.abs(best[1] - extent) ? entry : best))[0];
   const corners = cornerFill(region, width, { minX, maxX, minY, maxY });
-  // Pixel extents (the +1s): a shape's edge pixels are whole pixels on both axes and both diagonals.
-  const diagonals = (maxSum - minSum + 1 + maxDifference - minDifference + 1) / (boxWidth + boxHeight);
-  // A diamond (the toy LoRA's shape) is the one shape no wider along its diagonals than along the axes (1 where
-  // circles measure 1.41 and triangles 1.5); the decoder rounds its tips, which moves it towards a circle's 1.41
-  // (large diamonds through the VAE: 1.15 to 1.40), so the line is drawn at 1.3, below what any circle, square or
-  // triangle measures (1.36 and up, through the VAE). A triangle is the one shape heavier at the bottom; blur
-  // blunts its apex, which moves the balance towards 1/2 and the fill towards a circle's, so either sign is
-  // enough. A square fills the corners of its box, a circle hardly (14% of each corner patch): sides drawn
+  const aspect = boxWidth / boxHeight;
+  // A bar (the toy LoRA's shape) is the one shape wider than tall (2.5 drawn, where the others measure 1); the
+  // decoder rounds its ends but keeps its proportions (small bars through the VAE: 1.33 and up in nine of ten, where no circle, square or triangle measures above 1.17), so the line is drawn at 1.35. A triangle is the one shape
+  // heavier at the bottom; blur blunts its apex, which moves the balance towards 1/2 and the fill towards a
+  // circle's, so either sign is enough. A square fills the corners of its box, a circle hardly (14% of each corner patch): sides drawn
   // slightly concave or convex do not change that.
   const shape =
-    diagonals < DIAMOND_DIAGONALS ? 'diamond' : balance >= 0.56 || fill < 0.64 ? 'triangle' : corners >= 0.5 ? 'square' : 'circle';
-  return { background, colour: nearestColour(shapeRgb), shape, size, position, fill, corners, balance, diagonals, area: region.length };
+    aspect >= BAR_ASPECT ? 'bar' : balance >= 0.56 || fill < 0.64 ? 'triangle' : corners >= 0.5 ? 'square' : 'circle';
+  return { background, colour: nearestColour(shapeRgb), shape, size, position, fill, corners, balance, aspect, area: region.length };
 }
 
 function cornerFill(region: number[], width: number, box: { minX: number; maxX: number; minY: number; maxY: number }): number {

@@ -67,11 +67,15 @@ export function suiteServer(overrides: Partial<Config> = {}): () => RunningServe
 
 /** The real server on an ephemeral port, embedded database in `dataDir`, logs silenced unless DEBUG is set. */
 export async function startTestServer(overrides: Partial<Config> & { dataDir: string }, logger?: Logger): Promise<RunningServer> {
+  const modelsDir = overrides.modelsDir ?? (await tinyModelsDir());
   const config: Config = {
     ...loadConfig({}),
     host: '127.0.0.1',
     port: 0,
-    modelsDir: await tinyModelsDir(),
+    modelsDir,
+    // Beside the test's models, as ATELIER_MODELS_DIR's defaults are: not the repository's models/loras.
+    lorasDir: path.join(modelsDir, 'loras'),
+    embeddingsDir: path.join(modelsDir, 'embeddings'),
     defaultModel: 'tiny',
     // The tiny model's text encoder has random weights: its "meanings" would only blur what tests expect.
     // Semantic search is tested with the toy-shapes encoder (test/e2e/semantic-search.test.ts).

@@ -8,10 +8,12 @@ import { fileURLToPath } from 'node:url';
  */
 export interface ToyWorld {
   imageSize: number;
+  /** A bar's height over its width (its width is the size's extent). */
+  barThickness: number;
   colours: Record<string, [number, number, number]>;
   /** The kinds the base model was trained on. */
   shapes: string[];
-  /** Kinds the base model never saw, drawn only with the toy LoRA (test/fixtures/loras/toy-diamond*.safetensors). */
+  /** Kinds the base model never saw, drawn only with the toy LoRA (models/loras/toy-bar.safetensors). */
   novelShapes: string[];
   sizes: Record<string, number>;
   /** Pixel coordinates of the three columns (and rows) a shape's centroid is placed on. */
@@ -19,7 +21,7 @@ export interface ToyWorld {
   /** Position name -> [column, row] in the 3x3 grid. */
   positions: Record<string, [number, number]>;
   phrases: { size: Record<string, string[]>; position: Record<string, string[]> };
-  /** Textual-inversion tokens (test/fixtures/embeddings/) -> the scene each stands for. */
+  /** Textual-inversion tokens (models/embeddings/) -> the scene each stands for. */
   embeddings: Record<string, SceneDescription>;
 }
 

@@ -1,4 +1,4 @@
-"""Tokenizes captions that hold words outside the toy vocabulary ("diamond", "toy-sunset"), as Atelier will.
+"""Tokenizes captions that hold words outside the toy vocabulary ("bar", "toy-sunset"), as Atelier will.
 
 CLIP's BPE splits text into words first and merges within a word only, so a word's tokens do not depend on the
 words around it: each unknown word is tokenized once by the project's own tokenizer (tokenize.mjs, the one the

@@ -1,9 +1,9 @@
 """Writes test/fixtures/toy-lora-parity.json: PyTorch's outputs of the toy-shapes text encoder and UNet with the
-toy-diamond LoRA merged into their weights, for the TypeScript merge to be checked against.
+toy-bar LoRA merged into their weights, for the TypeScript merge to be checked against.
 
     python3 tools/toy-model/lora_parity.py        # after recover.py and train_lora.py
 
-The LoRA is read back from test/fixtures/loras/toy-diamond.safetensors (the float16 values the file holds, as
+The LoRA is read back from models/loras/toy-bar.safetensors (the float16 values the file holds, as
 float32) and merged as W' = W + weight * (alpha / rank) * up @ down, convs flattened over in * k * k; the PEFT
 file, merged as W + weight * B @ A, must give the same weights (checked here).
 """
@@ -24,7 +24,7 @@ import train_lora  # noqa: E402
 import world  # noqa: E402
 
 FIXTURE = os.path.join(train.REPO, "test", "fixtures", "toy-lora-parity.json")
-PROMPT = "a large red diamond in the center, blue background"
+PROMPT = "a large red bar in the center, blue background"
 WEIGHTS = (1.0, 0.5)
 HIDDEN_TOKENS = 12  # of the text encoder's 77 outputs, per weight (the whole of them once, as the UNet's input)
 
@@ -62,20 +62,20 @@ def check_peft_matches(nets, kohya):
 def main():
     torch.set_num_threads(1)
     nets = train_lora.load_networks()
-    tensors, metadata = safetensors_file.read(os.path.join(train_lora.FIXTURES, f"{train_lora.NAME}.safetensors"))
+    tensors, metadata = safetensors_file.read(os.path.join(train_lora.SHIPPED, f"{train_lora.NAME}.safetensors"))
     check_peft_matches(nets, tensors)
     ids = torch.tensor([captions.CaptionTokenizer(world.NOVEL_SHAPES).encode(PROMPT)], dtype=torch.int32)
     latents = torch.randn(1, 4, 8, 8, generator=torch.Generator().manual_seed(21))
     timestep = torch.tensor([421.0])
     out = {
-        "_comment": ("PyTorch outputs of models/toy-shapes with test/fixtures/loras/toy-diamond.safetensors merged into the weights "
+        "_comment": ("PyTorch outputs of models/toy-shapes with models/loras/toy-bar.safetensors merged into the weights "
                      "(W' = W + weight * alpha / rank * up @ down; convs as [out, in*k*k] matrices; the file's float16 values as "
                      "float32), written by tools/toy-model/lora_parity.py from the PyTorch networks rebuilt from the committed ONNX "
                      "export (recover.py). text_encoder: last_hidden_state of input_ids, first hidden_tokens tokens, and "
                      "pooler_output, per LoRA weight. unet: out_sample for sample, timestep and encoder_hidden_states (the text "
                      "encoder's whole last_hidden_state with the LoRA at weight 1), per LoRA weight, weight 0 being the base model. "
                      "Values rounded to 7 significant digits; a merge in float32 should match to 1e-4."),
-        "lora": "test/fixtures/loras/toy-diamond.safetensors",
+        "lora": "models/loras/toy-bar.safetensors",
         "lora_rank": int(metadata["ss_network_dim"]),
         "lora_alpha": float(metadata["ss_network_alpha"]),
         "prompt": PROMPT,

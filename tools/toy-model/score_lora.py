@@ -4,8 +4,8 @@ test/support/shape-analyser.ts, through analyse-images.mjs): DDIM, 20 steps, gui
 
     python3 tools/toy-model/score_lora.py [--weights 0,1] [--embedding]    # after train_lora.py / train_embedding.py
 
-For each LoRA weight (merged into the weights as Atelier merges it; 0 is the base model): how often a diamond
-is drawn for the prompts with every shape made a diamond, and the usual scores of the ordinary prompts. With
+For each LoRA weight (merged into the weights as Atelier merges it; 0 is the base model): how often a bar
+is drawn for the prompts with every shape made a bar, and the usual scores of the ordinary prompts. With
 --embedding: how often "toy-sunset" (and "a picture of toy-sunset") gives world.json's scene for it, with the
 embedding and without (the base model reading the same words as plain BPE pieces).
 """
@@ -68,9 +68,9 @@ def score(seen, expected):
 
 
 def score_lora(nets, weights, grid):
-    tensors, _ = safetensors_file.read(os.path.join(train_lora.FIXTURES, f"{train_lora.NAME}.safetensors"))
+    tensors, _ = safetensors_file.read(os.path.join(train_lora.SHIPPED, f"{train_lora.NAME}.safetensors"))
     tokenizer = captions.CaptionTokenizer(world.NOVEL_SHAPES)
-    sets = {"diamond prompts": node("prompts", "24", world.NOVEL_SHAPES[0]), "ordinary prompts": node("prompts", "24")}
+    sets = {"bar prompts": node("prompts", "24", world.NOVEL_SHAPES[0]), "ordinary prompts": node("prompts", "24")}
     shown = []
     for weight in weights:
         text_encoder, unet, _ = lora_parity.merged(nets, tensors, weight)
@@ -87,7 +87,7 @@ def score_lora(nets, weights, grid):
 
 
 def score_embedding(nets, grid):
-    vectors = torch.from_numpy(safetensors_file.read(os.path.join(train_embedding.FIXTURES, f"{train_embedding.TOKEN}.safetensors"))[0]["emb_params"])
+    vectors = torch.from_numpy(safetensors_file.read(os.path.join(train_embedding.SHIPPED, f"{train_embedding.TOKEN}.safetensors"))[0]["emb_params"])
     prompts = train_embedding.EmbeddingPrompts(vectors.shape[0])
     words = captions.CaptionTokenizer(["toy", "sunset", "picture", "of"])
     expected = world.WORLD["embeddings"][train_embedding.TOKEN]

@@ -1,7 +1,7 @@
 // Tokenizes texts with the project's own CLIP tokenizer (the one the pipeline uses), for the Python training
-// scripts: words outside the toy vocabulary ("diamond", "toy-sunset") become BPE pieces, exactly as Atelier
+// scripts: words outside the toy vocabulary ("bar", "toy-sunset") become BPE pieces, exactly as Atelier
 // will split them. Reads a JSON array of texts on stdin, writes a JSON array of 77-id rows (after `npm run build`).
-//   echo '["a large red diamond"]' | node tools/toy-model/tokenize.mjs [models/toy-shapes/tokenizer]
+//   echo '["a large red bar"]' | node tools/toy-model/tokenize.mjs [models/toy-shapes/tokenizer]
 import { PromptTokenizer } from '../../dist/src/diffusion/text/tokenizer.js';
 
 const dir = process.argv[2] ?? 'models/toy-shapes/tokenizer';

@@ -27,6 +27,8 @@ import train_lora  # noqa: E402
 import world  # noqa: E402
 
 TOKEN = "toy-sunset"
+# The A1111 file ships with the server (models/embeddings/); the diffusers copy is for the tests.
+SHIPPED = os.path.join(train.REPO, "models", "embeddings")
 FIXTURES = os.path.join(train.REPO, "test", "fixtures", "embeddings")
 CAPTIONS = ["{t}", "a picture of {t}", "a {t}", "{t}, a picture", "picture of {t}"]
 # Words the captions use besides the token, tokenized once by the project's tokenizer (captions.py).
@@ -79,7 +81,7 @@ def train_embedding(args):
     rows = [prompts.row(c.format(t=TOKEN)) for c in CAPTIONS]
     if args.resume:
         # A further round from the vectors written last time (with a fresh learning-rate schedule).
-        saved = safetensors_file.read(os.path.join(FIXTURES, f"{TOKEN}.safetensors"))[0]["emb_params"]
+        saved = safetensors_file.read(os.path.join(SHIPPED, f"{TOKEN}.safetensors"))[0]["emb_params"]
         vectors = torch.from_numpy(saved.copy()).requires_grad_(True)
         train.log(f"embedding: continuing from the saved vectors (norm {vectors.norm(dim=1).mean():.3f})")
     else:
@@ -110,12 +112,13 @@ def train_embedding(args):
 
 
 def save(vectors, args):
+    os.makedirs(SHIPPED, exist_ok=True)
     os.makedirs(FIXTURES, exist_ok=True)
     metadata = {"name": TOKEN, "base_model": "toy-shapes", "sd_checkpoint_name": "toy-shapes", "step": str(args.steps),
                 "comment": "textual inversion on toy-shapes (tools/toy-model/train_embedding.py)"}
-    safetensors_file.write(os.path.join(FIXTURES, f"{TOKEN}.safetensors"), {"emb_params": vectors}, metadata)
+    safetensors_file.write(os.path.join(SHIPPED, f"{TOKEN}.safetensors"), {"emb_params": vectors}, metadata)
     safetensors_file.write(os.path.join(FIXTURES, f"{TOKEN}-diffusers.safetensors"), {TOKEN: vectors})
-    train.log(f"embedding: {vectors.shape[0]} vectors of {vectors.shape[1]} -> {FIXTURES}")
+    train.log(f"embedding: {vectors.shape[0]} vectors of {vectors.shape[1]} -> {SHIPPED}, {FIXTURES}")
 
 
 def main():
@@ -126,7 +129,7 @@ def main():
     parser.add_argument("--vectors", type=int, default=2)
     parser.add_argument("--scenes", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=200)
-    parser.add_argument("--resume", action="store_true", help="start from the vectors in test/fixtures/embeddings")
+    parser.add_argument("--resume", action="store_true", help="start from the vectors in models/embeddings")
     parser.add_argument("--flat-lr", action="store_true", help="no cosine decay (the first round of the committed embedding)")
     parser.add_argument("--threads", type=int, default=1, help="1: on a shared 2-core machine 2 threads ran 10x slower")
     args = parser.parse_args()

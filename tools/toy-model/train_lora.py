@@ -1,13 +1,13 @@
-"""Trains a LoRA on the committed toy-shapes model that teaches it a shape it cannot draw, the diamond, and
+"""Trains a LoRA on the committed toy-shapes model that teaches it a shape it cannot draw, the bar, and
 writes it in the kohya / AUTOMATIC1111 format and the diffusers / PEFT format, from the same weights.
 
     python3 tools/toy-model/train_lora.py [--steps 1500]      # after recover.py (needs work/ with the model)
 
 The base weights stay frozen; rank-8 adapters (alpha 4, so scale 0.5) go on every attention projection,
 proj_in/proj_out and feed-forward layer of the UNet's transformer blocks, on the 3x3 convs of its ResNet blocks
-(LoCon), and on the text encoder's attention and MLP layers. "diamond" is not one of the tokenizer's words: BPE
-spells it in seven pieces, which the text encoder's adapters learn to read. Training data: scenes drawn with a
-diamond, captioned by the world's templates, mixed with ordinary scenes (so the other prompts stay as they were),
+(LoCon), and on the text encoder's attention and MLP layers. "bar" is not one of the tokenizer's words: BPE
+spells it in pieces, which the text encoder's adapters learn to read. Training data: scenes drawn with a
+bar, captioned by the world's templates, mixed with ordinary scenes (so the other prompts stay as they were),
 as latents from the committed VAE encoder. Plain epsilon loss (every timestep alike), as the base model's last
 training rounds.
 """
@@ -28,14 +28,16 @@ import safetensors_file  # noqa: E402
 import train  # noqa: E402
 import world  # noqa: E402
 
+# The kohya file ships with the server (models/loras/, the README's example); the PEFT copy is for the tests.
+SHIPPED = os.path.join(train.REPO, "models", "loras")
 FIXTURES = os.path.join(train.REPO, "test", "fixtures", "loras")
-NAME = "toy-diamond"
+NAME = "toy-bar"
 
 
-def make_latents(diamonds, ordinary, seed, encoder, scaling_factor):
-    """Scenes (diamond ones first) and their scaled VAE latents."""
+def make_latents(novel, ordinary, seed, encoder, scaling_factor):
+    """Scenes (the novel shape's first) and their scaled VAE latents."""
     rng = np.random.default_rng(seed)
-    scenes = [world.random_scene(rng, world.NOVEL_SHAPES) for _ in range(diamonds)]
+    scenes = [world.random_scene(rng, world.NOVEL_SHAPES) for _ in range(novel)]
     scenes += [world.random_scene(rng) for _ in range(ordinary)]
     latents = []
     with torch.no_grad():
@@ -61,8 +63,8 @@ def train_lora(args):
     torch.manual_seed(args.seed)
     nets = load_networks()
     tokenizer = captions.CaptionTokenizer(world.NOVEL_SHAPES)
-    scenes, latents = make_latents(args.diamonds, args.ordinary, args.seed, nets["encoder"], nets["scaling_factor"])
-    train.log(f"lora: {args.diamonds} diamond and {args.ordinary} ordinary scenes encoded")
+    scenes, latents = make_latents(args.novel, args.ordinary, args.seed, nets["encoder"], nets["scaling_factor"])
+    train.log(f"lora: {args.novel} {world.NOVEL_SHAPES[0]} and {args.ordinary} ordinary scenes encoded")
     parts = with_adapters(nets, args.rank, args.alpha)
     params = [p for wrappers in parts.values() for w in wrappers.values() for p in (w.down.weight, w.up.weight)]
     train.log(f"lora: {sum(len(w) for w in parts.values())} adapted layers, {sum(p.numel() for p in params)} parameters")
@@ -76,12 +78,13 @@ def train_lora(args):
         for group in opt.param_groups:
             group["lr"] = args.lr * min(1.0, step / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / args.steps)))
         ordinary = rng.random(args.batch) < args.ordinary_share
-        index = np.where(ordinary, args.diamonds + rng.integers(args.ordinary, size=args.batch), rng.integers(args.diamonds, size=args.batch))
+        index = np.where(ordinary, args.novel + rng.integers(args.ordinary, size=args.batch), rng.integers(args.novel, size=args.batch))
         texts = []
-        for i, plain in zip(index, ordinary):
-            # Only ordinary scenes lose their caption: the unconditional prediction stays the base model's, so
-            # guidance pushes towards what "diamond" asks for.
-            text = "" if plain and rng.random() < args.caption_dropout else world.caption(scenes[i], rng)
+        for i in index:
+            # Captions dropped from every kind of scene, as in the base model's training: the unconditional
+            # prediction then knows bars too, and guidance does not overshoot them (dropping only the ordinary
+            # scenes' captions drew bars in haloes of shifted colour at guidance 5).
+            text = "" if rng.random() < args.caption_dropout else world.caption(scenes[i], rng)
             texts.append(text)
             if text:
                 kind = scenes[i].shapes[0].kind
@@ -106,6 +109,7 @@ def train_lora(args):
 
 
 def save(parts, args, step, tags):
+    os.makedirs(SHIPPED, exist_ok=True)
     os.makedirs(FIXTURES, exist_ok=True)
     metadata = {
         "ss_network_module": "networks.lora",
@@ -118,14 +122,14 @@ def save(parts, args, step, tags):
         "ss_steps": str(step),
         "ss_learning_rate": str(args.lr),
         "ss_tag_frequency": json.dumps({NAME: tags}),
-        "ss_training_comment": "toy-shapes: teaches the shape 'diamond' (tools/toy-model/train_lora.py)",
+        "ss_training_comment": "toy-shapes: teaches the shape 'bar' (tools/toy-model/train_lora.py)",
         "modelspec.sai_model_spec": "1.0.0",
         "modelspec.architecture": "stable-diffusion-v1/lora",
         "modelspec.implementation": "https://github.com/Stability-AI/generative-models",
         "modelspec.title": NAME,
         "modelspec.resolution": "64x64",
     }
-    safetensors_file.write(os.path.join(FIXTURES, f"{NAME}.safetensors"), lora.kohya_tensors(parts), metadata)
+    safetensors_file.write(os.path.join(SHIPPED, f"{NAME}.safetensors"), lora.kohya_tensors(parts), metadata)
     # PEFT files written by diffusers carry no kohya metadata; the base model and the rank are all a reader needs.
     safetensors_file.write(os.path.join(FIXTURES, f"{NAME}-peft.safetensors"), lora.peft_tensors(parts),
                            {"format": "pt", "base_model": "toy-shapes", "lora_rank": str(args.rank)})
@@ -140,10 +144,10 @@ def main():
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--rank", type=int, default=8)
     parser.add_argument("--alpha", type=float, default=4.0)
-    parser.add_argument("--diamonds", type=int, default=6000, help="diamond scenes rendered and encoded")
+    parser.add_argument("--novel", type=int, default=6000, help="scenes with the novel shape (a bar), rendered and encoded")
     parser.add_argument("--ordinary", type=int, default=4000, help="ordinary scenes rendered and encoded")
     parser.add_argument("--ordinary-share", type=float, default=0.4, help="share of each batch from ordinary scenes")
-    parser.add_argument("--caption-dropout", type=float, default=0.25, help="of the ordinary scenes' captions")
+    parser.add_argument("--caption-dropout", type=float, default=0.1, help="share of captions dropped (every kind of scene)")
     parser.add_argument("--seed", type=int, default=100)
     parser.add_argument("--threads", type=int, default=1, help="1: on a shared 2-core machine 2 threads ran 10x slower")
     args = parser.parse_args()

@@ -99,9 +99,10 @@ def _coverage(shape: Shape) -> np.ndarray:
         top = shape.cy - 2 * h / 3
         half_width = (y - top) / h * (h / 2)
         inside = (y >= top) & (y <= top + h) & (np.abs(x - shape.cx) <= half_width)
-    elif shape.kind == "diamond":
-        # A square turned 45 degrees, as wide and tall as the other shapes (its diagonals are the extent).
-        inside = np.abs(x - shape.cx) + np.abs(y - shape.cy) <= h / 2
+    elif shape.kind == "bar":
+        # A horizontal bar as wide as the other shapes are tall and barThickness as thick: what sets it apart is
+        # its proportions, which survive the VAE (a diamond's tips did not: the decoder rounds them).
+        inside = (np.abs(x - shape.cx) <= h / 2) & (np.abs(y - shape.cy) <= h * WORLD["barThickness"] / 2)
     else:
         raise ValueError(f"unknown shape {shape.kind}")
     return inside.reshape(SIZE, SUPERSAMPLE, SIZE, SUPERSAMPLE).mean(axis=(1, 3))

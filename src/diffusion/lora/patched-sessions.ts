@@ -42,7 +42,13 @@ export interface MergedSessions {
   textEncoders: { session: ModelSession; addedTokens?: AddedTokens }[];
   unet: ModelSession;
   loraWarnings: string[];
-  embeddingWarnings: string[];
+  embeddingWarnings: EmbeddingWarning[];
+}
+
+/** An embedding that could not be loaded: a generation is told only when its prompt uses the name. */
+export interface EmbeddingWarning {
+  name: string;
+  message: string;
 }
 
 interface Component {
@@ -101,10 +107,10 @@ async function loadEdited(c: Component, weighted: WeightedLora[], reports: Merge
  * Gives each text encoder its vectors of every embedding that has vectors of the right width for all of the
  * model's encoders (SDXL prompts are tokenized for both, which must agree); the rest are warned about.
  */
-async function assignEmbeddings(inversions: TextualInversion[], encoders: Component[], endTokenIds: readonly number[]): Promise<string[]> {
+async function assignEmbeddings(inversions: TextualInversion[], encoders: Component[], endTokenIds: readonly number[]): Promise<EmbeddingWarning[]> {
   if (inversions.length === 0) return [];
   const tables = await Promise.all(encoders.map(async (e) => findTokenTable(scanOnnxModel(await fs.readFile(e.file), e.file))));
-  const warnings: string[] = [];
+  const warnings: EmbeddingWarning[] = [];
   for (const inversion of inversions) {
     const picks = encoders.map((e) => pickVectors(inversion, e.component, encoders.length));
     const problem = encoders
@@ -116,7 +122,7 @@ async function assignEmbeddings(inversions: TextualInversion[], encoders: Compon
       })
       .find(Boolean);
     if (problem) {
-      warnings.push(`Embedding "${inversion.name}" was not loaded: ${problem}.`);
+      warnings.push({ name: inversion.name, message: `Embedding "${inversion.name}" was not loaded: ${problem}.` });
       continue;
     }
     encoders.forEach((e, i) => {
