@@ -44,7 +44,10 @@ async function post<T>(url: string, query: string, variables: Record<string, unk
 /** One round: a fresh server, JOBS jobs alternating the models in one request, until the last has finished. */
 async function round(modelsDir: string, { affinityWaitMs, workerMemoryBytes }: Case): Promise<Measured> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-bench-affinity-'));
-  const config = { ...loadConfig({}), host: '127.0.0.1', port: 0, dataDir, modelsDir, defaultModel: 'alpha', embeddingModel: 'off' as const };
+  const base = loadConfig({});
+  // Every job in one request: raised beyond the 5 queueing mutations a request may hold by default.
+  const queryLimits = { ...base.queryLimits, maxQueueingMutations: JOBS };
+  const config = { ...base, host: '127.0.0.1', port: 0, dataDir, modelsDir, defaultModel: 'alpha', embeddingModel: 'off' as const, queryLimits };
   const server = await startServer({ ...config, workers: 1, cpuThreadsPerWorker: THREADS, affinityWaitMs, workerMemoryBytes }, createLogger('silent'));
   try {
     const fields = Array.from({ length: JOBS }, (_, i) => `j${i}: generate(input: { prompt: "a large red circle in the center, blue background", model: "${i % 2 ? 'beta' : 'alpha'}", seed: "${i}", steps: ${STEPS} }) { id }`);
