@@ -8,7 +8,8 @@ import { RedisRateLimiter } from './cluster/redis-rate-limiter.js';
 import type { Config, CorsOrigins } from './config.js';
 import type { EventBus } from './generation/events.js';
 import { GenerationRequests } from './generation/generation-requests.js';
-import { GenerationService } from './generation/generation-service.js';
+import { GenerationService, STALE_AFTER_BEATS } from './generation/generation-service.js';
+import { LoadedPipelineDirectory } from './generation/loaded-pipeline-store.js';
 import { JobObserver } from './generation/job-observer.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
 import { SafetensorsCatalog } from './generation/safetensors-catalog.js';
@@ -134,7 +135,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     },
   );
   await service.start();
+  // What this node's workers keep loaded, for every node's `loadedOn` (a stale node drops out as its jobs do).
+  const shared = database.kind === 'postgresql' ? library.loadedPipelines : undefined;
+  const directory = new LoadedPipelineDirectory(shared, config.nodeId, pool && (() => pool.loadedPipelines()), STALE_AFTER_BEATS * config.heartbeatMs, (error) =>
+    logger.warn({ err: error }, 'publishing what the workers keep loaded failed'),
+  );
+  pool?.onLoaded(() => directory.changed());
+  directory.start(config.heartbeatMs);
   const closeLibrary = async (): Promise<void> => {
+    await directory.stop();
     await redisBus?.flush(); // the last events (a cancel, a failure) still reach other nodes' subscribers
     await redis?.close();
     await library.close();
@@ -173,7 +182,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     catalog: modelHealth,
     loras,
     embeddings,
-    ...(pool ? { workers: pool } : {}),
+    loadedPipelines: directory,
     bus,
     urls: imageUrls(config.publicUrl, signer && ((id, variant) => signer.sign(id, variant))),
   };

@@ -50,6 +50,7 @@ const SHUTDOWN_GRACE_MS = 60_000;
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private closing = false;
+  private loadedListener: (() => void) | undefined;
 
   constructor(
     size: number,
@@ -63,6 +64,11 @@ export class WorkerPool {
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Told whenever a worker reports what it keeps loaded (after each job): the cluster's directory publishes it. */
+  onLoaded(listener: () => void): void {
+    this.loadedListener = listener;
   }
 
   /** Each worker's loaded models and LoRA sets, with the memory they are reckoned to hold (the `loras` and `models` queries). */
@@ -163,6 +169,7 @@ export class WorkerPool {
   private onMessage(slot: Slot, message: FromWorker): void {
     if (message.type === 'loaded') {
       slot.loaded = message.pipelines;
+      this.loadedListener?.();
       return;
     }
     const active = slot.active;

@@ -1,6 +1,6 @@
 /** What resolvers may use: the services the composition root builds, and the per-request loaders. */
 import type { EmbeddingCatalog, LoraCatalog } from '../generation/safetensors-catalog.js';
-import type { WorkerPool } from '../generation/worker-pool.js';
+import type { LoadedPipelineDirectory } from '../generation/loaded-pipeline-store.js';
 import type { AccountLimits } from '../config.js';
 import type { EventBus } from '../generation/events.js';
 import type { GenerationService } from '../generation/generation-service.js';
@@ -44,8 +44,8 @@ export interface AppContext {
   loras: LoraCatalog;
   /** The installed textual-inversion embeddings. */
   embeddings: EmbeddingCatalog;
-  /** This node's workers, for what they keep loaded; absent on a node without workers. */
-  workers?: Pick<WorkerPool, 'loadedPipelines'>;
+  /** What every node's workers keep loaded (`loadedOn`): this node's from its pool, the others' as published. */
+  loadedPipelines: Pick<LoadedPipelineDirectory, 'placed'>;
   /** Removes generations with their image files. */
   deleter: LibraryDeleter;
   /** Adds pictures made elsewhere (PNGs with generation metadata) to the library. */

@@ -23,6 +23,7 @@ import { SamplerNames, type SamplerNaming } from './interchange/sampler-names.js
 import { countJobsByStatus } from './queue/job-counts.js';
 import { DatabaseJobQueue } from './queue/job-queue.js';
 import { DatabaseModelProblems } from './models/model-problems.js';
+import { DatabaseLoadedPipelines } from './models/loaded-pipelines.js';
 import type { GenerationStatus } from '../generation/job.js';
 
 import { PostgresJobSignals } from './queue/job-signals.js';
@@ -72,6 +73,8 @@ export interface Library {
   readonly semantic: SemanticIndex | null;
   /** generation/'s ModelProblemStore port: models a node could not load, seen by every node. */
   readonly modelProblems: DatabaseModelProblems;
+  /** generation/'s LoadedPipelineStore port: what each node's workers keep loaded, seen by every node. */
+  readonly loadedPipelines: DatabaseLoadedPipelines;
   /** Generations per status, every status present (the jobs gauge of /metrics). */
   jobCounts(): Promise<Record<GenerationStatus, number>>;
   /** Resolves when the database answers a trivial query (SELECT 1): the readiness check. */
@@ -119,6 +122,7 @@ export async function openLibrary(database: Database, store: FileImageStore, opt
     exporter: new LibraryExporter(prisma, store),
     semantic,
     modelProblems: new DatabaseModelProblems(prisma),
+    loadedPipelines: new DatabaseLoadedPipelines(prisma),
     jobCounts: () => countJobsByStatus(prisma),
     ping: async () => {
       await prisma.$queryRaw`SELECT 1`;

@@ -9,7 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import pg from 'pg';
-import { CancelGenerationDocument, GenerateDocument } from '../generated/operations.js';
+import { CancelGenerationDocument, GenerateDocument, LorasDocument } from '../generated/operations.js';
 import { requestData } from '../support/graphql-client.js';
 import { eventually, startNode, type NodeProcess } from '../support/node-process.js';
 import { tempDataDir, tinyNodeEnv } from '../support/test-server.js';
@@ -88,6 +88,12 @@ test('an API node and two worker nodes share one queue and one image folder', { 
       const done = await db.until(id, 'the job to complete', (row) => row.status === 'COMPLETED');
       assert.ok(workers.has(done.claimedBy!), `claimed by ${done.claimedBy}`);
       await assertImagesIntact(db, dataDir, id, 1);
+      // The API node has no workers, yet its `models` query shows where the worker node keeps the model loaded.
+      const loadedOn = await eventually('the API node to see the model loaded', async () => {
+        const tiny = (await requestData(api.url, LorasDocument)).models.find((m) => m.name === 'tiny')!;
+        return tiny.loadedOn.some((p) => p.node === done.claimedBy) ? tiny.loadedOn : undefined;
+      });
+      assert.deepEqual(loadedOn.filter((p) => p.node === done.claimedBy).map((p) => [p.worker, p.model, p.loras]), [[0, 'tiny', []]]);
     });
 
     await t.test('kill -9 of the worker node running a job: the other node runs it to completion, once', async () => {
@@ -97,6 +103,10 @@ test('an API node and two worker nodes share one queue and one image folder', { 
       const survivor = [...workers.keys()].find((name) => name !== victim)!;
       workers.get(victim)!.child.kill('SIGKILL');
       await workers.get(victim)!.exited;
+      // What the killed node had loaded drops out of `loadedOn` once its beats are stale, as its job does.
+      await eventually('the killed node to drop out of loadedOn', async () =>
+        (await requestData(api.url, LorasDocument)).models.every((m) => m.loadedOn.every((p) => p.node !== victim)) ? true : undefined,
+      );
       const done = await db.until(id, 'the job to finish', (row) => row.status !== 'RUNNING' && row.status !== 'QUEUED');
       assert.deepEqual([done.status, done.claimedBy, done.attempts], ['COMPLETED', survivor, 2], done.error ?? undefined);
       await assertImagesIntact(db, dataDir, id, LONG_JOB.batchSize);
@@ -125,7 +135,9 @@ test('an API node and two worker nodes share one queue and one image folder', { 
       // What any node does to a job whose heartbeats stopped, done to a live one (as after a long network cut).
       await db.client.query(`UPDATE "Generation" SET "status" = 'QUEUED', "claimedBy" = NULL, "heartbeatAt" = NULL WHERE "id" = $1`, [id]);
       await db.client.query(`SELECT pg_notify('atelier_jobs', '')`);
-      await first.waitForLog('no longer this node', (line) => line.jobId === id);
+      // Its heartbeat finds the lease gone, or (if its run ends first) its image rows are refused: either way
+      // the run is abandoned.
+      await first.waitForLog('the run is stopped and its results discarded', (line) => line.jobId === id);
       const done = await db.until(id, 'the job to finish', (row) => row.status !== 'RUNNING' && row.status !== 'QUEUED');
       const other = [...workers.keys()].find((name) => name !== running.claimedBy)!;
       assert.deepEqual([done.status, done.claimedBy, done.attempts], ['COMPLETED', other, 2], done.error ?? undefined);

@@ -13,7 +13,7 @@ import { Embedding, InstalledFiles, Lora, UnusableFile } from '../types/lora.js'
 export class CatalogResolver {
   @Query(() => [Model], { description: 'Installed models, with those that failed to load marked (usable: false).' })
   async models(@Ctx() ctx: AppContext): Promise<Model[]> {
-    const models = await ctx.catalog.list();
+    const [models, loaded] = await Promise.all([ctx.catalog.list(), ctx.loadedPipelines.placed()]);
     return models.map(({ model: m, problem }) => ({
       name: m.name,
       pipelineClass: m.pipelineClass,
@@ -26,14 +26,14 @@ export class CatalogResolver {
       isDefault: m.name === ctx.catalog.defaultModel,
       usable: problem === null,
       problem,
-      loadedOn: loadedPipelines(ctx).filter((loaded) => loaded.model === m.name),
+      loadedOn: loaded.filter((pipeline) => pipeline.model === m.name),
     }));
   }
 
   @Query(() => [Lora], { description: 'Installed LoRAs (ATELIER_LORAS_DIR), by name: what GenerateInput.loras and `<lora:name:weight>` take.' })
   async loras(@Ctx() ctx: AppContext): Promise<Lora[]> {
-    const loaded = loadedPipelines(ctx);
-    return (await ctx.loras.scan()).files.map((lora) => toLora(lora, loaded));
+    const [scan, loaded] = await Promise.all([ctx.loras.scan(), ctx.loadedPipelines.placed()]);
+    return scan.files.map((lora) => toLora(lora, loaded));
   }
 
   @Query(() => [UnusableFile], { description: 'Files in ATELIER_LORAS_DIR that cannot be used (a pickle, a broken file, a name two files share), and why.' })
@@ -80,6 +80,3 @@ async function unusableFiles(catalog: AppContext['loras'] | AppContext['embeddin
 }
 
 /** What this node's workers keep loaded, one entry per worker and pipeline. */
-function loadedPipelines(ctx: AppContext): LoadedPipeline[] {
-  return (ctx.workers?.loadedPipelines() ?? []).flatMap(({ worker, pipelines }) => pipelines.map((pipeline) => ({ worker, ...pipeline })));
-}

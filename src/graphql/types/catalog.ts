@@ -32,9 +32,12 @@ export class LoraWeight {
   weight!: number;
 }
 
-@ObjectType({ description: "A model with a LoRA set (maybe none) that one of this node's workers keeps loaded." })
+@ObjectType({ description: 'A model with a LoRA set (maybe none) that a worker keeps loaded, on this node or another of the cluster.' })
 export class LoadedPipeline {
-  @Field(() => Int, { description: 'The worker thread (0-based).' })
+  @Field(() => String, { description: 'The node (ATELIER_NODE_ID) whose worker it is.' })
+  node!: string;
+
+  @Field(() => Int, { description: 'The worker thread on that node (0-based).' })
   worker!: number;
 
   @Field(() => String)
@@ -96,7 +99,7 @@ export class Model {
   @Field(() => String, { nullable: true, description: 'Why the model cannot be used now; null when it can.' })
   problem!: string | null;
 
-  @Field(() => [LoadedPipeline], { description: "Where this node's workers keep it loaded now (after their last job), plain or with LoRAs." })
+  @Field(() => [LoadedPipeline], { description: "Where the cluster's workers keep it loaded now (after their last job), plain or with LoRAs." })
   loadedOn!: LoadedPipeline[];
 }
 

@@ -40,7 +40,7 @@ export class Lora {
   @Field(() => String, { description: "AUTOMATIC1111's short hash of the file (12 hex digits), as PNGs record it under `Lora hashes`." })
   hash!: string;
 
-  @Field(() => [LoadedPipeline], { description: "Where this node's workers keep it merged into a model now (after their last job)." })
+  @Field(() => [LoadedPipeline], { description: "Where the cluster's workers keep it merged into a model now (after their last job)." })
   loadedOn!: LoadedPipeline[];
 }
 
