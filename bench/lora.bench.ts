@@ -7,6 +7,8 @@
  *     sessions kept by the worker's pipeline cache (generate only);
  *  3. alternating two LoRA sets job by job on one worker: with a cache budget that holds both
  *     (ATELIER_WORKER_MEMORY) against a budget of 0, where every switch merges again.
+ * With BENCH_LARGE=1, part 1 also on a UNet with about as many weights as SD 1.5's (3.6 GB in float32,
+ * external data), one round: far too slow to sample on a CPU, so only the loads are timed.
  * Prints a table and one JSON line.
  */
 import fs from 'node:fs/promises';
@@ -28,6 +30,7 @@ const TOY_SHAPES = fileURLToPath(new URL('../../models/toy-shapes', import.meta.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
 const RANK = 8;
+const LARGE = process.env.BENCH_LARGE === '1';
 const SESSION = { device: 'cpu' as const, cpuThreads: THREADS };
 
 /** A rank-8 LoRA on every module of the model's UNet and first text encoder that has a weight. */
@@ -63,7 +66,8 @@ interface Row {
   alternationRatio: number;
 }
 
-async function benchModel(name: string, dir: string, work: string): Promise<Row> {
+/** Loading the plain model and the model with one LoRA set merged, and the two sets written for it. */
+async function benchLoads(name: string, dir: string, work: string, rounds: number) {
   const plain = await StableDiffusionPipeline.load(dir, SESSION);
   const model = plain.model;
   await plain.release();
@@ -74,8 +78,14 @@ async function benchModel(name: string, dir: string, work: string): Promise<Row>
     loras.push({ name: `set${seed}`, file, hash: String(seed), weight: 0.8 });
   }
   const load = async (extra: WorkerLora[]) => (await StableDiffusionPipeline.load(dir, SESSION, { loras: extra })).release();
-  const plainLoadMs = await timeMs(() => load([]), ROUNDS);
-  const mergedLoadMs = await timeMs(() => load([loras[0]!]), ROUNDS);
+  const plainLoadMs = await timeMs(() => load([]), rounds);
+  const mergedLoadMs = await timeMs(() => load([loras[0]!]), rounds);
+  const modelMiB = Math.round((await pipelineFileBytes(model)) / 1024 ** 2 * 10) / 10;
+  return { model, loras, plainLoadMs, mergedLoadMs, modelMiB };
+}
+
+async function benchModel(name: string, dir: string, work: string): Promise<Row> {
+  const { model, loras, plainLoadMs, mergedLoadMs, modelMiB } = await benchLoads(name, dir, work, ROUNDS);
 
   const request = { prompt: 'a large red circle in the center, blue background', sampler: 'euler', steps: 4, guidanceScale: 5, width: model.defaultSize, height: model.defaultSize, seeds: [1n] };
   const cacheFor = (budget: number) =>
@@ -110,7 +120,7 @@ async function benchModel(name: string, dir: string, work: string): Promise<Row>
   const cachedImageMs = sorted(cachedTimes);
   return {
     model: name,
-    modelMiB: Math.round((await pipelineFileBytes(model)) / 1024 ** 2 * 10) / 10,
+    modelMiB,
     plainLoadMs: Math.round(plainLoadMs),
     mergedLoadMs: Math.round(mergedLoadMs),
     mergeRatio: round2(mergedLoadMs / plainLoadMs),
@@ -123,6 +133,14 @@ async function benchModel(name: string, dir: string, work: string): Promise<Row>
   };
 }
 
+/** Part 1 on an SD 1.5-sized UNet, one round (BENCH_LARGE=1). */
+async function benchLarge(work: string) {
+  const dir = path.join(work, 'sd15-size');
+  await writeTinyModel(dir, { preset: 'sd15-size', externalData: 'model.onnx_data' });
+  const { plainLoadMs, mergedLoadMs, modelMiB } = await benchLoads('sd15-size', dir, work, 1);
+  return { model: 'sd15-size', modelMiB, plainLoadMs: Math.round(plainLoadMs), mergedLoadMs: Math.round(mergedLoadMs), mergeRatio: round2(mergedLoadMs / plainLoadMs) };
+}
+
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
 }
@@ -132,6 +150,7 @@ async function main(): Promise<void> {
   try {
     await writeTinyModel(path.join(work, 'tiny'));
     const rows = [await benchModel('tiny', path.join(work, 'tiny'), work), await benchModel('toy-shapes', TOY_SHAPES, work)];
+    const large = LARGE ? await benchLarge(work) : undefined;
     console.log('| model | files | plain load | load with LoRA set | ratio | image, set kept | first image, new set | ratio | 6 switches, kept | 6 switches, budget 0 | ratio |');
     console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     for (const r of rows) {
@@ -139,7 +158,8 @@ async function main(): Promise<void> {
         `| ${r.model} | ${r.modelMiB} MiB | ${r.plainLoadMs} ms | ${r.mergedLoadMs} ms | ${r.mergeRatio} | ${r.cachedImageMs} ms | ${r.firstImageMs} ms | ${r.firstImageRatio} | ${r.alternatingCachedMs} ms | ${r.alternatingUncachedMs} ms | ${r.alternationRatio} |`,
       );
     }
-    printBenchRecord('lora', { rounds: ROUNDS, threads: THREADS, rank: RANK, rows });
+    if (large) console.log(`| sd15-size UNet | ${large.modelMiB} MiB | ${large.plainLoadMs} ms | ${large.mergedLoadMs} ms | ${large.mergeRatio} | (not sampled) | | | | | |`);
+    printBenchRecord('lora', { rounds: ROUNDS, threads: THREADS, rank: RANK, rows, ...(large ? { large } : {}) });
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }

@@ -21,7 +21,7 @@ import { buildTinyTokenizer, MAX_LENGTH, tokenizerFiles, type TinyTokenizer } fr
 import { buildUNet, unetConfig, type UNetSpec } from './tiny-unet.js';
 import { buildVaeDecoder, buildVaeEncoder, vaeConfig, type VaeSpec } from './tiny-vae.js';
 
-export type TinyPreset = 'tiny' | 'bench';
+export type TinyPreset = 'tiny' | 'bench' | 'sd15-size';
 
 export interface TinyModelOptions {
   /** Seed of the weights; default 0. */
@@ -75,6 +75,14 @@ const PRESETS: Record<TinyPreset, PresetSpec> = {
     vae: { channels: [32, 16, 16, 8], groups: 4 },
     sampleSize: 8,
   },
+  // About as many UNet weights as SD 1.5's (3.4 GB in float32), for what merging a LoRA into that much costs
+  // (bench:lora's BENCH_LARGE); far too slow to sample on a CPU.
+  'sd15-size': {
+    text: { hidden: 64, heads: 4, layers: 1 },
+    unet: { channels: [2560, 5120], groups: 32, heads: 8, timestepFeatures: 320, timeEmbedDim: 1280 },
+    vae: { channels: [32, 16, 16, 8], groups: 4 },
+    sampleSize: 8,
+  },
   bench: {
     text: { hidden: 64, heads: 4, layers: 1 },
     unet: { channels: [96, 192], groups: 16, heads: 4, timestepFeatures: 64, timeEmbedDim: 256 },
@@ -88,7 +96,7 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
   const seed = options.seed ?? 0;
   const presetName = options.preset ?? 'tiny';
   const preset = Object.hasOwn(PRESETS, presetName) ? PRESETS[presetName] : undefined;
-  if (!preset) throw new Error(`unknown tiny model preset "${String(presetName)}"; use tiny or bench`);
+  if (!preset) throw new Error(`unknown tiny model preset "${String(presetName)}"; use tiny, bench or sd15-size`);
   const dtype = options.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float16') throw new Error(`tiny model dtype must be float32 or float16, got "${String(dtype)}"`);
   const timestepType = options.timestepType ?? 'int64';
