@@ -24,12 +24,12 @@ export interface NodeLoaded {
 }
 
 export interface LoadedPipelineStore {
-  /** Records (or replaces) a node's workers' state, stamped now. */
+  /** Records (or replaces) a node's workers' state, stamped with the store's clock (nodes' clocks may differ). */
   publish(nodeId: string, workers: readonly WorkerLoaded[]): Promise<void>;
   /** Removes a node (it stopped cleanly). */
   forget(nodeId: string): Promise<void>;
-  /** Every node that published since `since`. */
-  list(since: Date): Promise<NodeLoaded[]>;
+  /** Every node that published within the last `withinMs`, by the store's clock. */
+  list(withinMs: number): Promise<NodeLoaded[]>;
 }
 
 /** A loaded pipeline as the queries show it: on which node's which worker. */
@@ -83,7 +83,7 @@ export class LoadedPipelineDirectory {
 
   /** Every fresh node's loaded pipelines, this node's as its pool knows them now. */
   async placed(): Promise<PlacedPipeline[]> {
-    const published = this.store ? await this.store.list(new Date(Date.now() - this.staleAfterMs)) : [];
+    const published = this.store ? await this.store.list(this.staleAfterMs) : [];
     const others = published.filter((node) => node.nodeId !== this.nodeId || !this.local);
     const nodes = this.local ? [{ nodeId: this.nodeId, workers: this.local() }, ...others] : others;
     return nodes.flatMap(({ nodeId, workers }) => workers.flatMap(({ worker, pipelines }) => pipelines.map((pipeline) => ({ node: nodeId, worker, ...pipeline }))));

@@ -13,9 +13,13 @@ export function loadedSetOf(model: string, loras: ReadonlyArray<{ name: string; 
 }
 
 export function sameLoadedSet(a: LoadedSet, b: LoadedSet): boolean {
-  const key = (set: LoadedSet) =>
-    JSON.stringify([set.model, set.loras.filter((l) => l.weight !== 0).map((l) => [l.name, l.weight]).sort((x, y) => (String(x[0]) < String(y[0]) ? -1 : 1))]);
-  return key(a) === key(b);
+  return setKey(a) === setKey(b);
+}
+
+/** The set as one string: model, then its active LoRAs by name (names are unique in a set). */
+function setKey(set: LoadedSet): string {
+  const { model, loras } = loadedSetOf(set.model, set.loras);
+  return JSON.stringify([model, loras.map((l) => [l.name, l.weight]).sort(([x], [y]) => String(x).localeCompare(String(y)))]);
 }
 
 /** The distinct sets among `sets` (what several idle workers hold, each once). */

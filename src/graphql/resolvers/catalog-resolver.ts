@@ -78,5 +78,3 @@ function toLora(lora: LoraFileInfo, loaded: LoadedPipeline[]): Lora {
 async function unusableFiles(catalog: AppContext['loras'] | AppContext['embeddings']): Promise<UnusableFile[]> {
   return (await catalog.scan()).unusable.map((file) => ({ ...file, file: path.relative(catalog.dir, file.file) }));
 }
-
-/** What this node's workers keep loaded, one entry per worker and pipeline. */

@@ -10,6 +10,7 @@
  * over, so affinity delays no job by more than that bound. Queue positions keep the plain order.
  */
 import type { ClaimAffinity } from '../../generation/job.js';
+import { loadedSetOf } from '../../generation/loaded-sets.js';
 import { Prisma } from '../db/generated/client.js';
 
 /** What the claim returns: the job, its lease, and the paths of its init image's and mask's files. */
@@ -51,7 +52,7 @@ function fairHead(): Prisma.Sql {
 }
 
 function withAffinity({ loaded, maxWaitMs }: ClaimAffinity): Prisma.Sql {
-  const sets = JSON.stringify(loaded.map((set) => ({ model: set.model, loras: set.loras.filter((l) => l.weight !== 0).map(({ name, weight }) => ({ name, weight })) })));
+  const sets = JSON.stringify(loaded.map((set) => loadedSetOf(set.model, set.loras)));
   // A job's LoRA set as the workers report theirs: name and weight of those not at weight 0. Two sets are the
   // same when each contains the other (jsonb compares the weights as numbers; names are unique in a job).
   const matches = Prisma.sql`EXISTS (
