@@ -22,6 +22,8 @@ export interface ImageParameters {
   model: string;
   /** AUTOMATIC1111's `Lora hashes` value ("name: hash, ..."); the prompt carries the `<lora:...>` tags themselves. */
   loraHashes?: string;
+  /** AUTOMATIC1111's `TI hashes` value ("name: hash, ..."): the textual-inversion embeddings the prompts name. */
+  tiHashes?: string;
 }
 
 /**
@@ -44,6 +46,7 @@ export function formatParameters(p: ImageParameters): string {
   }
   if (p.denoisingStrength !== undefined) settings.push(`Denoising strength: ${formatNumber(p.denoisingStrength)}`);
   if (p.loraHashes) settings.push(`Lora hashes: ${JSON.stringify(p.loraHashes)}`);
+  if (p.tiHashes) settings.push(`TI hashes: ${JSON.stringify(p.tiHashes)}`);
   lines.push(settings.join(', '));
   return lines.join('\n');
 }

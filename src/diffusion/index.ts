@@ -42,3 +42,4 @@ export { TorchGenerator } from './random/index.js';
 export type { FloatTensor } from './tensor.js';
 export { readLoraFileInfo, LoraFileError, type LoraFileInfo, type LoraFamily } from './lora/lora-info.js';
 export { readEmbeddingFileInfo, type EmbeddingFileInfo } from './text/embedding-info.js';
+export { namedEmbeddings } from './text/added-tokens.js';

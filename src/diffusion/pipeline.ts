@@ -29,6 +29,7 @@ import {
 import { createScheduler } from './schedulers/index.js';
 import type { Scheduler } from './schedulers/types.js';
 import { scaleInPlace, sliceBatch, type FloatTensor } from './tensor.js';
+import { namedEmbeddings } from './text/added-tokens.js';
 import { PromptEncoder, type EncodedPrompts, type TextEncoderPart } from './text/text-encoder.js';
 import { PromptTokenizer } from './text/tokenizer.js';
 import { UNet, type UNetConditioning } from './unet.js';
@@ -76,8 +77,8 @@ export class StableDiffusionPipeline {
 
   /** The embeddings that could not be loaded and that these texts name (any case): what a generation is told. */
   embeddingWarningsFor(texts: readonly string[]): string[] {
-    const lower = texts.map((text) => text.toLowerCase());
-    return this.unloadedEmbeddings.filter((w) => lower.some((text) => text.includes(w.name.toLowerCase()))).map((w) => w.message);
+    const named = namedEmbeddings(texts, this.unloadedEmbeddings.map((w) => w.name));
+    return this.unloadedEmbeddings.filter((w) => named.has(w.name)).map((w) => w.message);
   }
 
   static async load(dir: string, options: SessionOptions, extras: PipelineExtras = {}): Promise<StableDiffusionPipeline> {

@@ -3,7 +3,7 @@
  * seeds likewise), the PNG `parameters` text of each image, and the stored files of its init image and mask.
  * Computed once on the main thread; the worker only decodes, runs and encodes.
  */
-import { formatParameters } from '../diffusion/index.js';
+import { formatParameters, namedEmbeddings } from '../diffusion/index.js';
 import { samplerLabel } from '../diffusion/schedulers/index.js';
 import type { ClaimedJob, ImageSource, Job } from './job.js';
 import { formatLoraHashes, promptWithLoraTags } from './lora-tags.js';
@@ -15,6 +15,8 @@ export interface JobFiles {
   mask?: Uint8Array;
   loras?: WorkerLora[];
   embeddings?: WorkerEmbedding[];
+  /** What the generation is told about its files (a LoRA replaced since the job was accepted). */
+  warnings?: string[];
 }
 
 /** A job's files, or why they cannot be had. */
@@ -62,19 +64,25 @@ export function toWorkerJob(
       : { seeds: batchSeeds(job.variationSeed, job.batchSize), strength: job.variationStrength };
   const init = inputs.init ? { image: inputs.init, strength: job.denoisingStrength, ...(inputs.mask ? { mask: inputs.mask } : {}) } : undefined;
   const { prompt, negativePrompt, sampler, steps, guidanceScale, width, height } = job;
+  // The hashes of the files the run reads, which are the ones accepted unless a file was replaced since.
+  const loras = inputs.loras ?? [];
+  const embeddings = inputs.embeddings ?? [];
+  const names = namedEmbeddings([prompt, negativePrompt], embeddings.map((e) => e.name));
+  const named = embeddings.filter((e) => names.has(e.name));
   return {
     id: job.id,
     modelDir: model.dir,
     modelName: model.name,
     request: { prompt, negativePrompt, sampler, steps, guidanceScale, width, height, seeds, variation },
     init,
-    loras: inputs.loras ?? [],
-    embeddings: inputs.embeddings ?? [],
+    loras,
+    embeddings,
     imageParameters: seeds.map((seed, index) =>
       formatParameters({
         ...{ negativePrompt, steps, guidanceScale, width, height, seed, model: model.name },
         prompt: promptWithLoraTags(prompt, job.loras),
-        loraHashes: formatLoraHashes(job.loras),
+        loraHashes: formatLoraHashes(loras.length ? loras : job.loras),
+        tiHashes: formatLoraHashes(named),
         sampler: samplerLabel(sampler),
         variationSeed: variation?.seeds[index],
         variationStrength: variation?.strength,
@@ -93,9 +101,13 @@ export function toWorkerJob(
  */
 export async function readJobInputs(job: ClaimedJob, images: ImageSource, finders: ExtraFinders = {}, family?: string): Promise<JobInputs> {
   const loras: WorkerLora[] = [];
+  const warnings: string[] = [];
   for (const lora of job.loras) {
     const found = await finders.loras?.find(lora.name);
     if (!found) return { error: `LoRA "${lora.name}" is no longer installed` };
+    if (lora.hash !== '' && found.hash !== lora.hash) {
+      warnings.push(`LoRA "${lora.name}" was replaced after this generation was queued: it ran with the file installed now (hash ${found.hash}, queued with ${lora.hash}).`);
+    }
     loras.push({ name: lora.name, file: found.file, hash: found.hash, weight: lora.weight });
   }
   // Every embedding made for the model's family goes along: a prompt calls one up by its name, as in AUTOMATIC1111.
@@ -103,7 +115,7 @@ export async function readJobInputs(job: ClaimedJob, images: ImageSource, finder
   const embeddings = installed.filter((e) => e.family === null || e.family === family).map(({ name, file, hash }) => ({ name, file, hash }));
   const pictures = await readPictures(job, images);
   if ('error' in pictures) return pictures;
-  return { ...pictures, ...(loras.length ? { loras } : {}), ...(embeddings.length ? { embeddings } : {}) };
+  return { ...pictures, ...(loras.length ? { loras } : {}), ...(embeddings.length ? { embeddings } : {}), ...(warnings.length ? { warnings } : {}) };
 }
 
 /** img2img: the files of the job's init image and mask, read through the image store, or why they cannot be. */

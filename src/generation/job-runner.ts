@@ -80,6 +80,7 @@ export class JobRunner {
       );
       if (run.cancelRequested) this.pool.cancel(job.id);
       outcome = await this.observer.finished(model, await running, runStarted, this.service.stopped());
+      if (outcome.status === 'completed' && inputs.warnings) outcome = { ...outcome, warnings: [...inputs.warnings, ...outcome.warnings] };
       const failed = (await Promise.all(saves)).find((save) => 'error' in save);
       if (failed && 'error' in failed && failed.error instanceof LeaseLostError) this.runs.abandon(run, 'an image row was refused');
       if (run.lost) return;

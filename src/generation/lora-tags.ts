@@ -72,8 +72,11 @@ export function promptWithLoraTags(prompt: string, loras: readonly LoraMention[]
   return prompt === '' ? tags : `${prompt} ${tags}`;
 }
 
-/** A1111's `Lora hashes` value ("name: hash, name: hash"), only for LoRAs whose hash is known; undefined for none. */
-export function formatLoraHashes(loras: readonly LoraUse[]): string | undefined {
+/**
+ * A1111's `Lora hashes` value ("name: hash, name: hash"), also its `TI hashes` for embeddings; only entries
+ * whose hash is known; undefined for none.
+ */
+export function formatLoraHashes(loras: readonly { name: string; hash: string }[]): string | undefined {
   const known = loras.filter((lora) => lora.hash !== '');
   return known.length === 0 ? undefined : known.map((lora) => `${lora.name}: ${lora.hash}`).join(', ');
 }

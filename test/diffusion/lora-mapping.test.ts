@@ -17,6 +17,7 @@ import { mergeIntoComponent } from '../../src/diffusion/lora/lora-merge.js';
 import { buildModuleIndex, modulePathOfNode } from '../../src/diffusion/lora/module-index.js';
 import { EditableOnnxModel } from '../../src/diffusion/model/editable-onnx.js';
 import { parseSafetensors } from '../../src/diffusion/model/safetensors.js';
+import { savedSession } from '../support/saved-session.js';
 import { kohyaLora, randomModule, writeMergedIndependently } from '../support/lora-files.js';
 import { encodeSafetensors } from '../support/safetensors-file.js';
 
@@ -66,7 +67,7 @@ test('a LoRA on toy-shapes (Gemm, anonymous MatMul, conv) merges as the independ
   ];
   const loraFile = path.join(root, 'toy.safetensors');
   await fs.writeFile(loraFile, kohyaLora(modules));
-  const [report] = mergeIntoComponent({ component: 'unet', model, index }, [{ name: 'toy', weight: 0.6, lora: await readLoraFile(loraFile) }]);
+  const [report] = await mergeIntoComponent({ component: 'unet', model, index }, [{ name: 'toy', weight: 0.6, lora: await readLoraFile(loraFile) }]);
   assert.equal(report!.merged, 3);
   const expected = path.join(root, 'toy-independent.onnx');
   await writeMergedIndependently(unet, expected, modules.map((module) => {
@@ -79,11 +80,10 @@ test('a LoRA on toy-shapes (Gemm, anonymous MatMul, conv) merges as the independ
     timestep: new ort.Tensor('float32', Float32Array.from([300]), [1]), // the toy export takes a float timestep
     encoder_hidden_states: new ort.Tensor('float32', Float32Array.from({ length: 77 * 128 }, (_, i) => Math.cos(i * 0.07)), [1, 77, 128]),
   };
-  const source = model.sessionSource();
   const inputs = (await ort.InferenceSession.create(unet)).inputNames;
   const feed = Object.fromEntries(inputs.map((n) => [n, feeds[n as keyof typeof feeds]]));
   const run = async (s: ort.InferenceSession) => (await s.run(feed))[s.outputNames[0]!]!.data as Float32Array;
-  const merged = await run(await ort.InferenceSession.create(source.model, { externalData: source.externalData }));
+  const merged = await run(await savedSession(model));
   const reference = await run(await ort.InferenceSession.create(expected));
   const base = await run(await ort.InferenceSession.create(unet));
   const difference = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
@@ -103,13 +103,12 @@ test('a fused q/k/v projection takes each LoRA delta in its own slice of the out
   const loraFile = path.join(root, 'fused.safetensors');
   await fs.writeFile(loraFile, kohyaLora(modules));
   const model = await EditableOnnxModel.read(file);
-  const [report] = mergeIntoComponent({ component: 'unet', model, index: buildModuleIndex(model.scan, { unet: true }) }, [{ name: 'qkv', weight: 1, lora: await readLoraFile(loraFile) }]);
+  const [report] = await mergeIntoComponent({ component: 'unet', model, index: buildModuleIndex(model.scan, { unet: true }) }, [{ name: 'qkv', weight: 1, lora: await readLoraFile(loraFile) }]);
   assert.equal(report!.merged, 3);
   const expected = path.join(root, 'fused-independent.onnx');
   await writeMergedIndependently(file, expected, modules.map((module, i) => ({ module, scale: 0.5, where: { initializer: 'blocks.0.attn1.to_qkv.weight', transposed: true, firstOutput: 8 * i } })));
   const input = { x: new ort.Tensor('float32', Float32Array.from({ length: 40 }, (_, i) => Math.cos(i)), [1, 5, 8]) };
-  const source = model.sessionSource();
-  const merged = (await (await ort.InferenceSession.create(source.model)).run(input)).y!.data as Float32Array;
+  const merged = (await (await savedSession(model)).run(input)).y!.data as Float32Array;
   const reference = (await (await ort.InferenceSession.create(expected)).run(input)).y!.data as Float32Array;
   assert.ok(merged.every((v, i) => Math.abs(v - reference[i]!) < 1e-5));
   const base = (await (await ort.InferenceSession.create(file)).run(input)).y!.data as Float32Array;

@@ -13,8 +13,9 @@ import { StableDiffusionPipeline, type Txt2ImgRequest } from '../../src/diffusio
 import { readLoraFile } from '../../src/diffusion/lora/lora-file.js';
 import { mergeIntoComponent } from '../../src/diffusion/lora/lora-merge.js';
 import { buildModuleIndex } from '../../src/diffusion/lora/module-index.js';
-import { EditableOnnxModel, type OnnxSessionSource } from '../../src/diffusion/model/editable-onnx.js';
+import { EditableOnnxModel } from '../../src/diffusion/model/editable-onnx.js';
 import { writeTinyModel } from '../../src/test-models/tiny/write-tiny-model.js';
+import { savedSession } from '../support/saved-session.js';
 import { kohyaLora, peftLora, randomModule, withFloat16Weights, writeMergedIndependently, type SyntheticModule } from '../support/lora-files.js';
 
 const REQUEST: Txt2ImgRequest = { prompt: 'a red circle', negativePrompt: 'blue', sampler: 'euler', steps: 3, guidanceScale: 6, width: 64, height: 64, seeds: [7n] };
@@ -44,9 +45,9 @@ async function images(dir: string, loras: { file: string; weight: number; name: 
   }
 }
 
-/** The UNet's output for fixed inputs, from a file or from a merged model in memory. */
-async function unetOutput(model: string | OnnxSessionSource, contextDim = 32): Promise<Float32Array> {
-  const session = typeof model === 'string' ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model.model, { externalData: model.externalData });
+/** The UNet's output for fixed inputs, from a file or from an edited model. */
+async function unetOutput(model: string | EditableOnnxModel, contextDim = 32): Promise<Float32Array> {
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model) : await savedSession(model);
   try {
     return await runUnet(session, contextDim);
   } finally {
@@ -63,9 +64,9 @@ async function runUnet(session: ort.InferenceSession, contextDim = 32): Promise<
   return (await session.run(feeds)).out_sample!.data as Float32Array;
 }
 
-async function mergedUnet(modelFile: string, loraFile: string, weight: number, options?: { partBytes?: number }) {
-  const model = await EditableOnnxModel.read(modelFile, options);
-  const [report] = mergeIntoComponent({ component: 'unet', model, index: buildModuleIndex(model.scan, { unet: true }) }, [{ name: 'l', weight, lora: await readLoraFile(loraFile) }]);
+async function mergedUnet(modelFile: string, loraFile: string, weight: number) {
+  const model = await EditableOnnxModel.read(modelFile);
+  const [report] = await mergeIntoComponent({ component: 'unet', model, index: buildModuleIndex(model.scan, { unet: true }) }, [{ name: 'l', weight, lora: await readLoraFile(loraFile) }]);
   return { model, report: report! };
 }
 
@@ -95,7 +96,8 @@ describe('LoRA on the tiny SD1 model', () => {
     const a = await mergedUnet(path.join(file('sd1'), 'unet/model.onnx'), file('kohya.safetensors'), 0.8);
     const b = await mergedUnet(path.join(file('sd1'), 'unet/model.onnx'), file('peft.safetensors'), 0.8);
     assert.equal(a.report.merged, 4);
-    for (const m of MODULES.filter((m) => m.component === 'unet')) assert.deepEqual(a.model.float32(`${m.path}.weight`), b.model.float32(`${m.path}.weight`), m.path);
+    for (const m of MODULES.filter((m) => m.component === 'unet')) assert.deepEqual(await a.model.float32(`${m.path}.weight`), await b.model.float32(`${m.path}.weight`), m.path);
+    await Promise.all([a.model.discard(), b.model.discard()]);
   });
 
   test('weight 0 gives the base model\'s pictures exactly, from its own files', async () => {
@@ -111,7 +113,7 @@ describe('LoRA on the tiny SD1 model', () => {
     const unetModules = MODULES.filter((m) => m.component === 'unet');
     await writeMergedIndependently(unet, expected, unetModules.map((module) => ({ module, scale: scaleOf(module, weight), where: WHERE(module) })));
     const { model } = await mergedUnet(unet, file('kohya.safetensors'), weight);
-    const merged = await unetOutput(model.sessionSource());
+    const merged = await unetOutput(model);
     const reference = await unetOutput(expected);
     const base = await unetOutput(unet);
     assert.ok(maxDifference(merged, reference) < 1e-5, `merged against independent: ${maxDifference(merged, reference)}`);
@@ -127,26 +129,30 @@ describe('LoRA on the tiny SD1 model', () => {
     const { model, report } = await mergedUnet(unet, file('kohya.safetensors'), 1);
     assert.equal(report.merged, 4);
     assert.equal(model.initializer('down_blocks.0.resnets.0.conv1.weight_fp16')!.dataType, 10, 'still float16');
-    const merged = await unetOutput(model.sessionSource());
+    const merged = await unetOutput(model);
     const reference = await unetOutput(expected);
     // Both round W + delta to float16; float32 against float64 sums can land on neighbouring halves.
     assert.ok(maxDifference(merged, reference) < 1e-3, `merged against independent: ${maxDifference(merged, reference)}`);
     assert.ok(maxDifference(await unetOutput(unet), reference) > 1e-2);
   });
 
-  test('external data: the same merge as inline, also when the data file is read in parts; buffers may go after creation', async () => {
+  test('external data: the same merge as inline; the originals stay as they were and the saved files may go once the session exists', async () => {
     const inline = await mergedUnet(path.join(file('sd1'), 'unet/model.onnx'), file('kohya.safetensors'), 0.9);
-    const expected = await unetOutput(inline.model.sessionSource());
-    const external = await mergedUnet(path.join(file('sd1-external'), 'unet/model.onnx'), file('kohya.safetensors'), 0.9);
-    assert.deepEqual(await unetOutput(external.model.sessionSource()), expected);
-    const parts = await mergedUnet(path.join(file('sd1-external'), 'unet/model.onnx'), file('kohya.safetensors'), 0.9, { partBytes: 16 * 1024 });
-    const source = parts.model.sessionSource();
-    assert.ok(source.externalData.length > 3, `split into ${source.externalData.length} parts`);
-    assert.ok(source.externalData.every((d) => d.path.startsWith('model.onnx_data.part')));
-    const session = await ort.InferenceSession.create(source.model, { externalData: source.externalData });
-    for (const d of source.externalData) d.data.fill(0); // onnxruntime holds its own copy: ours may be dropped
+    const expected = await unetOutput(inline.model);
+    const originalDir = path.join(file('sd1-external'), 'unet');
+    const original = await fs.readFile(path.join(originalDir, 'model.onnx_data'));
+    const external = await mergedUnet(path.join(originalDir, 'model.onnx'), file('kohya.safetensors'), 0.9);
+    const saved = await external.model.save();
+    const folder = path.dirname(saved.path);
+    assert.deepEqual((await fs.readdir(folder)).sort(), ['atelier-changed.data', 'model.onnx', 'model.onnx_data']);
+    const inode = async (f: string) => (await fs.stat(f)).ino;
+    assert.equal(await inode(path.join(folder, 'model.onnx_data')), await inode(path.join(originalDir, 'model.onnx_data')), 'a hard link on one filesystem, not a copy');
+    const session = await ort.InferenceSession.create(saved.path);
+    await saved.remove();
+    await assert.rejects(fs.access(folder), 'the scratch folder is gone');
     assert.deepEqual(await runUnet(session), expected);
     await session.release();
+    assert.deepEqual(await fs.readFile(path.join(originalDir, 'model.onnx_data')), original, 'nothing was written through the link');
   });
 
   test('keys that match nothing: one warning per LoRA with the count and examples; the rest still applies', async () => {

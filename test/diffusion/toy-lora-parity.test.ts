@@ -16,6 +16,7 @@ import { mergeIntoComponent, type MergeReport } from '../../src/diffusion/lora/l
 import { buildModuleIndex } from '../../src/diffusion/lora/module-index.js';
 import { EditableOnnxModel } from '../../src/diffusion/model/editable-onnx.js';
 import { TOY_MODEL_DIR } from '../support/toy-world.js';
+import { savedSession } from '../support/saved-session.js';
 
 interface LoraParity {
   lora: string;
@@ -36,9 +37,8 @@ const TOLERANCE = 1e-4;
 async function mergedSession(component: 'unet' | 'text_encoder', loraFile: string, weight: number): Promise<{ session: ort.InferenceSession; report: MergeReport }> {
   const model = await EditableOnnxModel.read(path.join(TOY_MODEL_DIR, component, 'model.onnx'));
   const index = buildModuleIndex(model.scan, { unet: component === 'unet' });
-  const [report] = mergeIntoComponent({ component, model, index }, [{ name: 'toy-bar', weight, lora: await readLoraFile(loraFile) }]);
-  const source = model.sessionSource();
-  return { session: await ort.InferenceSession.create(source.model, { externalData: source.externalData }), report: report! };
+  const [report] = await mergeIntoComponent({ component, model, index }, [{ name: 'toy-bar', weight, lora: await readLoraFile(loraFile) }]);
+  return { session: await savedSession(model), report: report! };
 }
 
 async function textOutputs(session: ort.InferenceSession) {

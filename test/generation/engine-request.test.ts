@@ -63,3 +63,35 @@ test('the init image and mask are read from the files the claim found; a missing
   const failing: ImageSource = { readFile: async () => Promise.reject(new Error('disk on fire')) };
   assert.deepEqual(await readJobInputs(img2img, failing), { error: 'the init image or mask could not be read: disk on fire' });
 });
+
+test('PNG parameters: LoRA hashes of the files the run reads, TI hashes of the embeddings the prompts name', () => {
+  const embeddings = [
+    { name: 'toy-sunset', file: '/e/toy-sunset.safetensors', hash: 'aaaaaaaaaaaa' },
+    { name: 'bad-hands', file: '/e/bad-hands.safetensors', hash: 'bbbbbbbbbbbb' },
+    { name: 'unused', file: '/e/unused.safetensors', hash: 'cccccccccccc' },
+  ];
+  const loras = [{ name: 'style', file: '/l/style.safetensors', hash: '222222222222', weight: 0.5 }];
+  const job = toWorkerJob(
+    { ...JOB, prompt: 'a picture of Toy-Sunset', negativePrompt: 'bad-hands, blur', loras: [{ name: 'style', weight: 0.5, hash: '111111111111' }] },
+    MODEL,
+    { embeddings, loras },
+    OPTIONS,
+  );
+  assert.match(job.imageParameters[0]!, /^a picture of Toy-Sunset <lora:style:0\.5>\n/);
+  assert.match(job.imageParameters[0]!, /, Lora hashes: "style: 222222222222", TI hashes: "toy-sunset: aaaaaaaaaaaa, bad-hands: bbbbbbbbbbbb"$/);
+  assert.equal(job.embeddings?.length, 3, 'every installed embedding goes along; only the named ones are recorded');
+  assert.doesNotMatch(toWorkerJob({ ...JOB, prompt: 'toy-sunsets and unused2' }, MODEL, { embeddings }, OPTIONS).imageParameters[0]!, /TI hashes/);
+  const longer = [...embeddings, { name: 'toy-sunset-v2', file: '/e/v2.safetensors', hash: 'dddddddddddd' }];
+  assert.match(toWorkerJob({ ...JOB, prompt: 'toy-sunset-v2 at dusk', negativePrompt: '' }, MODEL, { embeddings: longer }, OPTIONS).imageParameters[0]!, /TI hashes: "toy-sunset-v2: dddddddddddd"$/);
+});
+
+test('a LoRA replaced after the job was accepted runs as installed now, and the generation is told', async () => {
+  const finders = { loras: { find: async (name: string) => (name === 'style' ? { file: '/l/style.safetensors', hash: '222222222222' } : undefined) } };
+  const queued = { ...JOB, loras: [{ name: 'style', weight: 1, hash: '111111111111' }] };
+  const inputs = await readJobInputs(queued, files({}), finders);
+  assert.ok(!('error' in inputs));
+  assert.deepEqual(inputs.loras, [{ name: 'style', file: '/l/style.safetensors', hash: '222222222222', weight: 1 }]);
+  assert.deepEqual(inputs.warnings, ['LoRA "style" was replaced after this generation was queued: it ran with the file installed now (hash 222222222222, queued with 111111111111).']);
+  const same = await readJobInputs({ ...queued, loras: [{ name: 'style', weight: 1, hash: '222222222222' }] }, files({}), finders);
+  assert.ok(!('error' in same) && same.warnings === undefined);
+});

@@ -9,6 +9,6 @@ export async function rowsOf(model: string, encoder: string, tokenizer: string, 
   const ids = (await PromptTokenizer.load(path.join(model, tokenizer))).tokenIds(words);
   const editable = await EditableOnnxModel.read(path.join(model, encoder, 'model.onnx'));
   const table = findTokenTable(editable.scan)!;
-  const values = editable.float32(table.initializer);
+  const values = await editable.float32(table.initializer);
   return { rows: ids.length, dim: table.dim, data: ids.flatMap((id) => [...values.subarray(id * table.dim, (id + 1) * table.dim)]) };
 }

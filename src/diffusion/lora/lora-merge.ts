@@ -6,6 +6,7 @@
  */
 import type { EditableOnnxModel } from '../model/editable-onnx.js';
 import type { LoraComponent, LoraModule, ParsedLora } from './lora-file.js';
+import { addLowRankProduct } from './low-rank-update.js';
 import type { ModuleIndex, WeightTarget } from './module-index.js';
 
 export interface WeightedLora {
@@ -18,6 +19,8 @@ export interface MergeTarget {
   component: LoraComponent;
   model: EditableOnnxModel;
   index: ModuleIndex;
+  /** onnxruntime threads for the products (0: its default). */
+  threads?: number;
 }
 
 /** What happened to one LoRA's modules, per component merged. */
@@ -29,10 +32,10 @@ export interface MergeReport {
 }
 
 /** Merges every module of `loras` meant for `target.component` into its model; returns per-LoRA reports. */
-export function mergeIntoComponent(target: MergeTarget, loras: readonly WeightedLora[]): MergeReport[] {
+export async function mergeIntoComponent(target: MergeTarget, loras: readonly WeightedLora[]): Promise<MergeReport[]> {
   // Every product that lands on an initializer, so each is decoded, merged and written back once, alone:
   // one weight in float32 at a time, however large the component.
-  const contributions = new Map<string, { target: WeightTarget; module: LoraModule; scale: number }[]>();
+  const contributions = new Map<string, Contribution[]>();
   const reports = loras.map(({ weight, lora }) => {
     const report: MergeReport = { merged: 0, unmapped: [], misfit: [], shared: [] };
     for (const module of lora.modules) {
@@ -59,9 +62,9 @@ export function mergeIntoComponent(target: MergeTarget, loras: readonly Weighted
     return report;
   });
   for (const [name, list] of contributions) {
-    const values = target.model.float32(name);
-    for (const { target: weightTarget, module, scale } of list) addProduct(values, weightTarget, module, scale);
-    target.model.write(name, values);
+    const { a, b, shape } = lowRankFactors(list);
+    const merged = await addLowRankProduct(await target.model.float32(name), a, b, shape, target.threads);
+    await target.model.write(name, merged);
   }
   return reports;
 }
@@ -81,30 +84,47 @@ function fitProblem(module: LoraModule, target: WeightTarget): string | undefine
   return undefined;
 }
 
-/** weights += scale * up @ down, placed where the target's layout keeps each (output, input) element. */
-function addProduct(weights: Float32Array, target: WeightTarget, module: LoraModule, scale: number): void {
-  const down = module.down.read();
-  const up = module.up.read();
-  const rank = module.rank;
-  const inF = target.inFeatures;
-  const outF = target.outFeatures;
-  const first = target.slice ? target.slice.index * outF : 0; // the slice's first output row
-  const totalOut = target.slice ? outF * target.slice.parts : outF;
-  const row = new Float32Array(inF);
-  for (let o = 0; o < outF; o++) {
-    row.fill(0);
-    for (let r = 0; r < rank; r++) {
-      const u = up[o * rank + r]! * scale;
-      if (u === 0) continue;
-      const base = r * inF;
-      for (let i = 0; i < inF; i++) row[i]! += u * down[base + i]!;
+interface Contribution {
+  target: WeightTarget;
+  module: LoraModule;
+  scale: number;
+}
+
+/**
+ * The products landing on one weight as a single one, W' = W + A @ B, with W seen as the graph stores it:
+ * [in, out] for MatMul (in-out), [out, in * kh * kw] otherwise. Each module's down and scaled up matrices
+ * take `rank` columns of A and rows of B, placed at its slice of a fused projection's outputs (zeros
+ * elsewhere), so several LoRAs and the q, k and v of one fused weight add up in one product.
+ */
+function lowRankFactors(list: readonly Contribution[]): { a: Float32Array; b: Float32Array; shape: { rows: number; rank: number; cols: number } } {
+  const { layout, slice, outFeatures, inFeatures } = list[0]!.target;
+  const totalOut = outFeatures * (slice?.parts ?? 1);
+  const transposed = layout === 'in-out';
+  const rows = transposed ? inFeatures : totalOut;
+  const cols = transposed ? totalOut : inFeatures;
+  const rank = list.reduce((n, c) => n + c.module.rank, 0);
+  const a = new Float32Array(rows * rank);
+  const b = new Float32Array(rank * cols);
+  let column = 0; // this module's first column of A, row of B
+  for (const { target, module, scale } of list) {
+    const down = module.down.read(); // [r, in]
+    const up = module.up.read(); // [out, r]
+    const r = module.rank;
+    const first = target.slice ? target.slice.index * outFeatures : 0;
+    for (let k = 0; k < r; k++) {
+      const ak = column + k;
+      for (let o = 0; o < outFeatures; o++) {
+        const u = up[o * r + k]! * scale;
+        if (transposed) b[ak * cols + first + o] = u;
+        else a[(first + o) * rank + ak] = u;
+      }
+      for (let i = 0; i < inFeatures; i++) {
+        const d = down[k * inFeatures + i]!;
+        if (transposed) a[i * rank + ak] = d;
+        else b[ak * cols + i] = d;
+      }
     }
-    const out = first + o;
-    if (target.layout === 'in-out') {
-      for (let i = 0; i < inF; i++) weights[i * totalOut + out]! += row[i]!;
-    } else {
-      const base = out * inF;
-      for (let i = 0; i < inF; i++) weights[base + i]! += row[i]!;
-    }
+    column += r;
   }
+  return { a, b, shape: { rows, rank, cols } };
 }

@@ -1,7 +1,7 @@
 /**
  * The UNet and text-encoder sessions of a model with LoRAs merged in and textual-inversion embeddings added:
- * each component that changes is read into memory, edited (lora-merge.ts, text/embedding-table.ts) and
- * handed to onnxruntime from memory, one at a time so that only one component's copy is held at once; the
+ * each component that changes is edited weight by weight (lora-merge.ts, text/embedding-table.ts), saved
+ * as a new model file in a scratch folder (model/editable-onnx.ts), loaded, and removed, one at a time; the
  * others, and all of them when no LoRA has a non-zero weight and no embedding is given, load from their files
  * exactly as before. What could not be applied comes back as one warning per LoRA or embedding.
  */
@@ -94,13 +94,22 @@ export async function loadMergedSessions(model: ModelFolder, options: SessionOpt
 
 async function loadEdited(c: Component, weighted: WeightedLora[], reports: MergeReport[][], options: SessionOptions) {
   const editable = await EditableOnnxModel.read(c.file);
-  const index = buildModuleIndex(editable.scan, { unet: c.component === 'unet' });
-  const merged = mergeIntoComponent({ component: c.component, model: editable, index }, weighted);
-  merged.forEach((r, i) => reports[i]!.push(r));
-  const addedTokens = c.embeddings.length > 0 ? appendTokenEmbeddings(editable, c.embeddings, c.endTokenId!) : undefined;
-  // Nothing changed (every LoRA key unmapped, no embedding): the file itself, as without extras.
-  const changed = addedTokens !== undefined || merged.some((r) => r.merged > 0);
-  return { session: await ModelSession.load(changed ? editable.sessionSource() : c.file, options), ...(addedTokens ? { addedTokens } : {}) };
+  try {
+    const index = buildModuleIndex(editable.scan, { unet: c.component === 'unet' });
+    const merged = await mergeIntoComponent({ component: c.component, model: editable, index, threads: options.cpuThreads ?? 0 }, weighted);
+    merged.forEach((r, i) => reports[i]!.push(r));
+    const addedTokens = c.embeddings.length > 0 ? await appendTokenEmbeddings(editable, c.embeddings, c.endTokenId!) : undefined;
+    // Nothing changed (every LoRA key unmapped, no embedding): the file itself, as without extras.
+    if (!editable.isChanged) return { session: await ModelSession.load(c.file, options) };
+    const saved = await editable.save();
+    try {
+      return { session: await ModelSession.load(saved.path, options), ...(addedTokens ? { addedTokens } : {}) };
+    } finally {
+      await saved.remove(); // onnxruntime has read (or mapped) what it needs
+    }
+  } finally {
+    await editable.discard();
+  }
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
- * An ONNX model read into memory to have some of its weights changed, then handed to onnxruntime as bytes
- * plus external data from memory (sessionOptions.externalData), the only way onnxruntime-node takes weights
- * that are not on disk. Weights of unchanged size are overwritten in place in the copies of the files, so the
- * protobuf is not re-serialised; a weight that changes size (a token-embedding table grown by textual
- * inversion) is re-encoded inline. onnxruntime 1.30 wants every external file in that table once it is given
- * one, so all are read; files over `partBytes` (an SDXL UNet's 5-10 GB, past Node's 4 GB Buffer limit) are
- * split at tensor boundaries into parts and their tensors re-pointed there.
+ * An ONNX model whose weights are to be changed (LoRAs merged, a token-embedding table grown), saved as a new
+ * model file that onnxruntime loads like any other. Only the model file (the graph, and the weights when
+ * they are inline) is held in memory; each weight asked for is read from its file alone, and each changed one
+ * goes straight to a data file of its own in a scratch folder, as an external tensor. The saved model points
+ * its unchanged external tensors at hard links of the original data files (copies across filesystems),
+ * because onnxruntime reads external data only from inside the model's folder. So a 3.4 GB UNet takes one
+ * weight's worth of memory here, and onnxruntime reads the files as it reads the originals: loading from
+ * memory (sessionOptions.externalData) held three copies at its peak and took three times as long
+ * (bench:lora).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -13,25 +15,26 @@ import onnxProto from 'onnx-proto';
 import { decodeFloats, encodeFloats, isFloatType } from './float-codec.js';
 import { elementBytes, scanOnnxModel, type OnnxInitializerInfo, type OnnxModelScan } from './onnx-scan.js';
 import { encodeBytesField } from './protobuf-wire.js';
+import { linkOrCopy, makeScratchFolder } from './scratch-folder.js';
 
 const { onnx } = onnxProto;
 
-/** What onnxruntime's InferenceSession.create takes for a model whose weights live in memory. */
-export interface OnnxSessionSource {
-  model: Uint8Array;
-  externalData: { path: string; data: Uint8Array }[];
-}
-
-const GIB = 1024 ** 3;
 const GRAPH_FIELD = 7;
 const INITIALIZER_FIELD = 5;
+/** Changed tensors start on page boundaries, which lets onnxruntime map them rather than copy them. */
+const ALIGNMENT = 4096;
+
+/** A saved model: load it from `path`, then remove it (the files are needed only while a session is made). */
+export interface SavedOnnxModel {
+  path: string;
+  remove(): Promise<void>;
+}
 
 export class EditableOnnxModel {
-  /** name -> bytes of an external tensor: [buffer, offset] after any split into parts. */
-  private readonly external = new Map<string, { file: string; offset: number }>();
-  private readonly files = new Map<string, Buffer>();
-  /** Initializers whose TensorProto must be re-encoded: moved to a part, or resized. */
-  private readonly rewritten = new Map<string, onnxProto.onnx.ITensorProto>();
+  /** Changed tensors: where they are in the scratch data file, and the TensorProto pointing there. */
+  private readonly changed = new Map<string, { offset: number; length: number; proto: onnxProto.onnx.ITensorProto }>();
+  private readonly handles = new Map<string, Promise<fs.FileHandle>>();
+  private scratch: { dir: string; dataFile: string; handle: fs.FileHandle; end: number } | undefined;
 
   private constructor(
     readonly source: string,
@@ -39,10 +42,10 @@ export class EditableOnnxModel {
     readonly scan: OnnxModelScan,
   ) {}
 
-  static async read(modelPath: string, options: { partBytes?: number } = {}): Promise<EditableOnnxModel> {
+  static async read(modelPath: string): Promise<EditableOnnxModel> {
     const bytes = await fs.readFile(modelPath);
     const model = new EditableOnnxModel(modelPath, bytes, scanOnnxModel(bytes, modelPath));
-    await model.readExternalFiles(path.dirname(modelPath), options.partBytes ?? GIB);
+    model.checkExternalLocations();
     return model;
   }
 
@@ -50,36 +53,82 @@ export class EditableOnnxModel {
     return this.scan.initializers.get(name);
   }
 
-  /** A float initializer's values as float32 (a copy). */
-  float32(name: string): Float32Array {
+  /** Whether any weight was written or replaced. */
+  get isChanged(): boolean {
+    return this.changed.size > 0;
+  }
+
+  /** A float initializer's values as float32 (a copy), as last written. */
+  async float32(name: string): Promise<Float32Array> {
     const info = this.floatInitializer(name);
-    return decodeFloats(this.tensorBytes(info), info.dataType);
+    return decodeFloats(await this.tensorBytes(info), this.changed.get(name)?.proto.dataType ?? info.dataType);
   }
 
   /** Overwrites a float initializer with `values` (same element count), in its own type. */
-  write(name: string, values: Float32Array): void {
+  async write(name: string, values: Float32Array): Promise<void> {
     const info = this.floatInitializer(name);
-    const bytes = this.tensorBytes(info);
-    if (values.length * elementBytes(info.dataType) !== bytes.length) {
-      throw new Error(`${this.source}: initializer "${name}" has ${bytes.length / elementBytes(info.dataType)} values, not ${values.length}`);
+    if (values.length !== elementCount(info.dims)) {
+      throw new Error(`${this.source}: initializer "${name}" has ${elementCount(info.dims)} values, not ${values.length}`);
     }
-    encodeFloats(values, info.dataType, bytes);
+    await this.store(info, values, info.dims);
   }
 
-  /** Replaces a float initializer by one of other dims, stored inline in the model in the same type. */
-  replace(name: string, values: Float32Array, dims: number[]): void {
+  /** Replaces a float initializer by one of other dims, in the same type. */
+  async replace(name: string, values: Float32Array, dims: number[]): Promise<void> {
     const info = this.floatInitializer(name);
-    if (values.length !== dims.reduce((a, b) => a * b, 1)) throw new Error(`replace ${name}: ${values.length} values do not fit [${dims}]`);
-    const raw = new Uint8Array(values.length * elementBytes(info.dataType));
-    encodeFloats(values, info.dataType, raw);
-    this.rewritten.set(name, { name, dims, dataType: info.dataType, rawData: raw });
-    this.external.delete(name);
+    if (values.length !== elementCount(dims)) throw new Error(`replace ${name}: ${values.length} values do not fit [${dims}]`);
+    await this.store(info, values, dims);
   }
 
-  /** The model for onnxruntime: patched bytes, and every external file (or part) as a buffer. */
-  sessionSource(): OnnxSessionSource {
-    const model = this.rewritten.size === 0 ? this.bytes : this.spliced();
-    return { model, externalData: [...this.files].map(([file, data]) => ({ path: file, data })) };
+  /** Writes the changed model into its scratch folder, beside links to the data files it still reads. */
+  async save(): Promise<SavedOnnxModel> {
+    const { dir, handle } = await this.scratchFolder();
+    try {
+      await handle.close();
+      await this.closeSources();
+      const file = path.join(dir, path.basename(this.source));
+      await fs.writeFile(file, this.spliced());
+      const sourceDir = path.dirname(this.source);
+      for (const location of this.unchangedLocations()) await linkOrCopy(path.join(sourceDir, location), path.join(dir, location));
+      this.scratch = undefined;
+      return { path: file, remove: () => fs.rm(dir, { recursive: true, force: true }) };
+    } catch (error) {
+      await fs.rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Drops the changes and their scratch folder (after an error, or when nothing is to be saved). */
+  async discard(): Promise<void> {
+    await this.closeSources();
+    const scratch = this.scratch;
+    this.scratch = undefined;
+    if (!scratch) return;
+    await scratch.handle.close().catch(() => undefined);
+    await fs.rm(scratch.dir, { recursive: true, force: true });
+  }
+
+  private async store(info: OnnxInitializerInfo, values: Float32Array, dims: number[]): Promise<void> {
+    const bytes = new Uint8Array(values.length * elementBytes(info.dataType));
+    encodeFloats(values, info.dataType, bytes);
+    const scratch = await this.scratchFolder();
+    const offset = Math.ceil(scratch.end / ALIGNMENT) * ALIGNMENT;
+    await writeAll(scratch.handle, bytes, offset);
+    scratch.end = offset + bytes.length;
+    const proto = externalProto(info.name, dims, info.dataType, path.basename(scratch.dataFile), offset, bytes.length);
+    this.changed.set(info.name, { offset, length: bytes.length, proto });
+  }
+
+  private async scratchFolder() {
+    if (!this.scratch) {
+      const dir = await makeScratchFolder();
+      const taken = new Set(this.externalLocations());
+      let name = 'atelier-changed.data';
+      for (let n = 1; taken.has(name); n++) name = `atelier-changed-${n}.data`;
+      const dataFile = path.join(dir, name);
+      this.scratch = { dir, dataFile, handle: await fs.open(dataFile, 'w+'), end: 0 };
+    }
+    return this.scratch;
   }
 
   private floatInitializer(name: string): OnnxInitializerInfo {
@@ -90,86 +139,63 @@ export class EditableOnnxModel {
     return info;
   }
 
-  private tensorBytes(info: OnnxInitializerInfo): Uint8Array {
-    const length = info.dims.reduce((a, b) => a * b, 1) * elementBytes(info.dataType);
-    const rewritten = this.rewritten.get(info.name);
-    if (rewritten?.rawData) return rewritten.rawData;
+  private async tensorBytes(info: OnnxInitializerInfo): Promise<Uint8Array> {
+    const changed = this.changed.get(info.name);
+    if (changed) return readRange(this.scratch!.handle, changed.offset, changed.length);
     if (info.storage.kind === 'inline') return this.bytes.subarray(info.storage.offset, info.storage.offset + info.storage.length);
-    const where = this.external.get(info.name)!;
-    return this.files.get(where.file)!.subarray(where.offset, where.offset + length);
+    const { location, offset } = info.storage as { location: string; offset: number };
+    return readRange(await this.sourceHandle(location), offset, elementCount(info.dims) * elementBytes(info.dataType));
   }
 
-  private async readExternalFiles(dir: string, partBytes: number): Promise<void> {
-    const byLocation = new Map<string, OnnxInitializerInfo[]>();
-    for (const info of this.scan.initializers.values()) {
-      if (info.storage.kind !== 'external') continue;
-      const list = byLocation.get(info.storage.location) ?? [];
-      list.push(info);
-      byLocation.set(info.storage.location, list);
+  private sourceHandle(location: string): Promise<fs.FileHandle> {
+    let handle = this.handles.get(location);
+    if (!handle) {
+      handle = fs.open(path.resolve(path.dirname(this.source), location), 'r');
+      this.handles.set(location, handle);
     }
-    for (const [location, tensors] of byLocation) {
+    return handle;
+  }
+
+  private async closeSources(): Promise<void> {
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    await Promise.allSettled(handles.map(async (h) => (await h).close()));
+  }
+
+  private externalLocations(): string[] {
+    const locations = new Set<string>();
+    for (const info of this.scan.initializers.values()) if (info.storage.kind === 'external') locations.add(info.storage.location);
+    return [...locations];
+  }
+
+  private unchangedLocations(): string[] {
+    const locations = new Set<string>();
+    for (const info of this.scan.initializers.values()) {
+      if (info.storage.kind === 'external' && !this.changed.has(info.name)) locations.add(info.storage.location);
+    }
+    return [...locations];
+  }
+
+  /** External data must lie inside the model's folder (onnxruntime refuses anything else as well). */
+  private checkExternalLocations(): void {
+    const dir = path.dirname(this.source);
+    for (const location of this.externalLocations()) {
       const file = path.resolve(dir, location);
-      if (path.relative(dir, file).startsWith('..') || path.isAbsolute(location)) {
+      if (path.isAbsolute(location) || path.relative(dir, file).startsWith('..')) {
         throw new Error(`${this.source}: external data "${location}" lies outside the model's folder`);
       }
-      const handle = await fs.open(file, 'r');
-      try {
-        const { size } = await handle.stat();
-        for (const t of tensors) {
-          const s = t.storage as { offset: number; length: number };
-          if (s.offset + s.length > size) throw new Error(`${this.source}: initializer "${t.name}" lies past the end of ${location}`);
-        }
-        if (size <= partBytes) {
-          this.files.set(location, await readRange(handle, 0, size));
-          for (const t of tensors) this.external.set(t.name, { file: location, offset: (t.storage as { offset: number }).offset });
-        } else {
-          await this.readInParts(handle, location, tensors, partBytes);
-        }
-      } finally {
-        await handle.close();
-      }
     }
-  }
-
-  /** Packs a large file's tensors, in file order, into parts of at most `partBytes` (or one tensor). */
-  private async readInParts(handle: fs.FileHandle, location: string, tensors: OnnxInitializerInfo[], partBytes: number): Promise<void> {
-    const ordered = [...tensors].sort((a, b) => storageOf(a).offset - storageOf(b).offset);
-    let group: OnnxInitializerInfo[] = [];
-    let groupBytes = 0;
-    const flush = async () => {
-      if (group.length === 0) return;
-      const part = `${location}.part${this.files.size}`;
-      const chunks: Buffer[] = [];
-      let offset = 0;
-      for (const t of group) {
-        const { offset: at, length } = storageOf(t);
-        chunks.push(await readRange(handle, at, length));
-        this.external.set(t.name, { file: part, offset });
-        this.rewritten.set(t.name, externalProto(t, part, offset, length));
-        offset += length;
-      }
-      this.files.set(part, Buffer.concat(chunks));
-      group = [];
-      groupBytes = 0;
-    };
-    for (const t of ordered) {
-      const { length } = storageOf(t);
-      if (groupBytes + length > partBytes) await flush();
-      group.push(t);
-      groupBytes += length;
-    }
-    await flush();
   }
 
   /** The model bytes with every rewritten initializer field replaced (lengths of graph and model redone). */
   private spliced(): Uint8Array {
     const { graph } = this.scan;
-    const replaced = [...this.rewritten.keys()].map((name) => this.scan.initializers.get(name)!).sort((a, b) => a.fieldStart - b.fieldStart);
+    const replaced = [...this.changed.keys()].map((name) => this.scan.initializers.get(name)!).sort((a, b) => a.fieldStart - b.fieldStart);
     const graphParts: Uint8Array[] = [];
     let at = graph.valueStart;
     for (const info of replaced) {
       graphParts.push(this.bytes.subarray(at, info.fieldStart));
-      graphParts.push(encodeBytesField(INITIALIZER_FIELD, onnx.TensorProto.encode(this.rewritten.get(info.name)!).finish()));
+      graphParts.push(encodeBytesField(INITIALIZER_FIELD, onnx.TensorProto.encode(this.changed.get(info.name)!.proto).finish()));
       at = info.fieldEnd;
     }
     graphParts.push(this.bytes.subarray(at, graph.end));
@@ -178,15 +204,15 @@ export class EditableOnnxModel {
   }
 }
 
-function storageOf(info: OnnxInitializerInfo): { offset: number; length: number } {
-  return info.storage as { offset: number; length: number };
+function elementCount(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
 }
 
-function externalProto(info: OnnxInitializerInfo, location: string, offset: number, length: number): onnxProto.onnx.ITensorProto {
+function externalProto(name: string, dims: number[], dataType: number, location: string, offset: number, length: number): onnxProto.onnx.ITensorProto {
   return {
-    name: info.name,
-    dims: info.dims,
-    dataType: info.dataType,
+    name,
+    dims,
+    dataType,
     dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
     externalData: [
       { key: 'location', value: location },
@@ -206,4 +232,13 @@ async function readRange(handle: fs.FileHandle, offset: number, length: number):
     done += bytesRead;
   }
   return out;
+}
+
+/** Writes all of `bytes` at `offset`, in pieces of at most 1 GiB. */
+async function writeAll(handle: fs.FileHandle, bytes: Uint8Array, offset: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await handle.write(bytes, done, Math.min(bytes.length - done, 1 << 30), offset + done);
+    done += bytesWritten;
+  }
 }

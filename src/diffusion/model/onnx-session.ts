@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import type { FloatTensor } from '../tensor.js';
-import type { OnnxSessionSource } from './editable-onnx.js';
 import { floatOnnxTensor, intOnnxTensor, type OnnxFeeds, type OnnxTensor } from './onnx-tensors.js';
 
 export type ExecutionDevice = 'auto' | 'cuda' | 'cpu';
@@ -48,7 +47,7 @@ export class ModelSession {
   ) {}
 
   /** From a model file, or from bytes with their external data in memory (a model with LoRA merged in). */
-  static async load(model: string | OnnxSessionSource, options: SessionOptions): Promise<ModelSession> {
+  static async load(model: string, options: SessionOptions): Promise<ModelSession> {
     const { session, choice } = await createSession(model, options);
     const inputs = new Map<string, InputDescription>();
     for (const meta of session.inputMetadata) {
@@ -115,14 +114,12 @@ export function cpuSessionOptions(options: SessionOptions): ort.InferenceSession
   };
 }
 
-/** onnxruntime copies in-memory external data while it creates the session, so the buffers may go after. */
-function open(model: string | OnnxSessionSource, sessionOptions: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
-  if (typeof model === 'string') return ort.InferenceSession.create(model, sessionOptions);
-  return ort.InferenceSession.create(model.model, { ...sessionOptions, externalData: model.externalData });
+function open(model: string, sessionOptions: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model, sessionOptions);
 }
 
 async function createSession(
-  model: string | OnnxSessionSource,
+  model: string,
   options: SessionOptions,
 ): Promise<{ session: ort.InferenceSession; choice: ProviderChoice }> {
   if (options.device === 'cpu') {

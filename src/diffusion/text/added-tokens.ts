@@ -37,3 +37,29 @@ export function replaceAddedTokens(ids: readonly number[], replacements: readonl
   }
   return out;
 }
+
+/**
+ * The embeddings `texts` name, as near as text can tell without the tokenizer: a name in any case, with no
+ * letter or digit against either end (CLIP's tokens break there: "sunsets" is not "sunset"), the longest
+ * name winning where several start at one place ("toy-sunset-v2" is not "toy-sunset"), as the encoder's
+ * token matching has it (replaceAddedTokens). For what a generation reports about its embeddings.
+ */
+export function namedEmbeddings(texts: readonly string[], names: readonly string[]): Set<string> {
+  const byLength = names.filter((n) => n !== '').sort((a, b) => b.length - a.length);
+  const found = new Set<string>();
+  for (const text of texts) {
+    const lower = text.toLowerCase();
+    for (let at = 0; at < lower.length; at++) {
+      if (isWordCharacter(lower[at - 1])) continue;
+      const name = byLength.find((n) => lower.startsWith(n.toLowerCase(), at) && !isWordCharacter(lower[at + n.length]));
+      if (!name) continue;
+      found.add(name);
+      at += name.length - 1;
+    }
+  }
+  return found;
+}
+
+function isWordCharacter(char: string | undefined): boolean {
+  return char !== undefined && /[\p{L}\p{N}]/u.test(char);
+}

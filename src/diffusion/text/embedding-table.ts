@@ -35,7 +35,7 @@ export function findTokenTable(scan: OnnxModelScan): { initializer: string; voca
  * Appends each embedding's rows to the table, in order, and returns the ids they got. When the encoder pools
  * at the largest id, the end token's row is copied after them and the end token takes that id.
  */
-export function appendTokenEmbeddings(model: EditableOnnxModel, embeddings: readonly { name: string; vectors: EmbeddingVectors }[], endTokenId: number): AddedTokens {
+export async function appendTokenEmbeddings(model: EditableOnnxModel, embeddings: readonly { name: string; vectors: EmbeddingVectors }[], endTokenId: number): Promise<AddedTokens> {
   const found = findTokenTable(model.scan);
   if (!found) throw new Error(`${model.source} has no token-embedding table (a Gather over input_ids)`);
   const { initializer, vocab, dim, poolsAtLargestId } = found;
@@ -45,7 +45,7 @@ export function appendTokenEmbeddings(model: EditableOnnxModel, embeddings: read
   const added = embeddings.reduce((n, e) => n + e.vectors.rows, 0);
   const rows = vocab + added + (poolsAtLargestId ? 1 : 0);
   const table = new Float32Array(rows * dim);
-  const old = model.float32(initializer);
+  const old = await model.float32(initializer);
   table.set(old);
   let next = vocab;
   const words = embeddings.map((e) => {
@@ -55,6 +55,6 @@ export function appendTokenEmbeddings(model: EditableOnnxModel, embeddings: read
     return { name: e.name, ids };
   });
   if (poolsAtLargestId) table.set(old.subarray(endTokenId * dim, (endTokenId + 1) * dim), next * dim);
-  model.replace(initializer, table, [rows, dim]);
+  await model.replace(initializer, table, [rows, dim]);
   return { words, ...(poolsAtLargestId ? { endTokenId: next } : {}) };
 }
