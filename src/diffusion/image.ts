@@ -51,6 +51,15 @@ export function formatParameters(p: ImageParameters): string {
   return lines.join('\n');
 }
 
+/** A picture resized to exactly width x height with a Lanczos filter (the hires fix's pixel upscaler). */
+export async function resizeLanczos(image: RgbImage, width: number, height: number): Promise<RgbImage> {
+  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer();
+  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
 /** An image file's size as its header states it, without decoding a pixel (so a huge picture can be refused first). */
 export async function readImageSize(file: Uint8Array): Promise<{ width: number; height: number }> {
   // No pixel limit here: only the header is read, and the caller compares the size with its own limit.

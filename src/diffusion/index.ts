@@ -20,6 +20,9 @@ export {
   type Txt2ImgRequest,
   type Txt2ImgResult,
   type StepProgress,
+  type HiresPass,
+  type HiresUpscaler,
+  HIRES_UPSCALERS,
 } from './requests.js';
 export {
   readModelFolder,

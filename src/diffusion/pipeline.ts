@@ -12,6 +12,8 @@
  */
 import { loadMergedSessions, type EmbeddingWarning, type SessionExtras } from './lora/patched-sessions.js';
 import { inpaintingConditioning, blendKnown, latentMask, pasteKept, stackChannels } from './inpaint.js';
+import { resizeLanczos } from './image.js';
+import { upscaleLatents } from './latent-upscale.js';
 import { img2imgStart, initialNoise, seededNoise } from './latents.js';
 import { readModelFolder, VAE_DOWNSCALE, type ModelFolder } from './model/model-folder.js';
 import type { ProviderChoice, SessionOptions } from './model/onnx-session.js';
@@ -22,13 +24,14 @@ import {
   throwIfAborted,
   type GenerationRequest,
   type GenerationResult,
+  type HiresPass,
   type Img2ImgRequest,
   type InpaintRequest,
   type Txt2ImgRequest,
 } from './requests.js';
 import { createScheduler } from './schedulers/index.js';
 import type { Scheduler } from './schedulers/types.js';
-import { scaleInPlace, sliceBatch, type FloatTensor } from './tensor.js';
+import { concatBatch, scaleInPlace, sliceBatch, type FloatTensor } from './tensor.js';
 import { namedEmbeddings } from './text/added-tokens.js';
 import { PromptEncoder, type EncodedPrompts, type TextEncoderPart } from './text/text-encoder.js';
 import { PromptTokenizer } from './text/tokenizer.js';
@@ -53,6 +56,14 @@ interface Denoising {
   inpaintingChannels: FloatTensor | null;
   /** Inpainting with an ordinary UNet: the kept region, noised to each step's level and blended back in. */
   keep: { mask: Float32Array; initLatents: FloatTensor; noise: FloatTensor } | null;
+}
+
+/** Where one pass's steps fall in the whole job's count. */
+interface PassProgress {
+  pass: 1 | 2;
+  /** Steps of the passes before this one. */
+  before: number;
+  total: number;
 }
 
 /** What a pipeline is loaded with besides the model: LoRAs merged in, textual-inversion embeddings added. */
@@ -135,15 +146,54 @@ export class StableDiffusionPipeline {
     const encoded = await this.encodePrompt(request);
     const conditioning = this.unet.conditioning(encoded, request, imageCount);
     throwIfAborted(request.signal);
-    // 3. Prepare timesteps.
-    const { scheduler, timesteps } = this.prepareTimesteps(request, init);
+    // 3. Prepare timesteps (a hires fix's second schedule too, so that progress counts both passes).
+    const { scheduler, timesteps } = this.prepareTimesteps(request, init?.strength);
+    const second = request.hires ? this.prepareTimesteps({ ...request, steps: request.hires.steps }, request.hires.strength) : undefined;
+    const progress: PassProgress = { pass: 1, before: 0, total: timesteps.length + (second?.timesteps.length ?? 0) };
     // 4. Prepare latents (and inpainting's conditioning).
     const denoising = await this.prepareLatents(request, init, scheduler, timesteps, conditioning);
     // 5. Denoise.
-    const latents = await this.denoise(denoising, request);
+    let latents = await this.denoise(denoising, request, progress);
     throwIfAborted(request.signal);
+    // 5b. Hires fix: enlarge, noise to the second pass's strength and denoise again at the new size.
+    if (request.hires && second) {
+      const hiresRequest = { ...request, width: request.hires.width, height: request.hires.height };
+      const start = await this.enlarge(latents, request.hires);
+      throwIfAborted(request.signal);
+      const state = await this.prepareSecondPass(hiresRequest, start, second, this.unet.conditioning(encoded, hiresRequest, imageCount));
+      latents = await this.denoise(state, request, { pass: 2, before: timesteps.length, total: progress.total });
+      throwIfAborted(request.signal);
+    }
     // 6. Decode.
     return { images: await this.decode(latents, imageCount, init), warnings: encoded.warnings };
+  }
+
+  /** The first pass's latents at the hires size: resampled as latents, or decoded, resized (Lanczos) and encoded. */
+  private async enlarge(latents: FloatTensor, hires: HiresPass): Promise<FloatTensor> {
+    const height = hires.height / VAE_DOWNSCALE;
+    const width = hires.width / VAE_DOWNSCALE;
+    if (hires.upscaler !== 'lanczos') return upscaleLatents(latents, height, width, hires.upscaler);
+    const parts: FloatTensor[] = [];
+    for (let i = 0; i < latents.dims[0]!; i++) {
+      const picture = await this.vae.decode(sliceBatch(latents, i, 1));
+      parts.push(await this.vae.encode(await resizeLanczos(picture, hires.width, hires.height), 1));
+    }
+    return concatBatch(parts);
+  }
+
+  /** As img2img from `start`: fresh seeded noise of the new size, added at the second schedule's first timestep. */
+  private async prepareSecondPass(
+    request: GenerationRequest,
+    start: FloatTensor,
+    schedule: { scheduler: Scheduler; timesteps: readonly number[] },
+    conditioning: UNetConditioning,
+  ): Promise<Denoising> {
+    const { scheduler, timesteps } = schedule;
+    const generator = seededNoise(request.seeds);
+    const noise: FloatTensor = { data: initialNoise(generator, [...start.dims], request.variation), dims: start.dims };
+    const latents = timesteps.length > 0 ? scheduler.addNoise(start, noise, timesteps[0]!) : start;
+    const inpaintingChannels = this.unet.isInpainting ? await inpaintingConditioning(this.vae, request, undefined, request.seeds.length) : null;
+    return { scheduler, timesteps, latents, generator, conditioning, inpaintingChannels, keep: null };
   }
 
   private async encodePrompt(request: GenerationRequest): Promise<EncodedPrompts> {
@@ -160,12 +210,12 @@ export class StableDiffusionPipeline {
     return encoded;
   }
 
-  /** The scheduler's schedule; img2img skips its first (1 - strength), as diffusers' get_timesteps. */
-  private prepareTimesteps(request: GenerationRequest, init: LoopInit | undefined): { scheduler: Scheduler; timesteps: readonly number[] } {
+  /** The scheduler's schedule; img2img (a `strength`) skips its first (1 - strength), as diffusers' get_timesteps. */
+  private prepareTimesteps(request: GenerationRequest, strength: number | undefined): { scheduler: Scheduler; timesteps: readonly number[] } {
     const scheduler = createScheduler(request.sampler, this.model.schedulerConfig);
     scheduler.setTimesteps(request.steps);
-    if (!init) return { scheduler, timesteps: scheduler.timesteps };
-    const skipped = img2imgStart(request.steps, init.strength) * scheduler.order;
+    if (strength === undefined) return { scheduler, timesteps: scheduler.timesteps };
+    const skipped = img2imgStart(request.steps, strength) * scheduler.order;
     scheduler.setBeginIndex?.(skipped);
     return { scheduler, timesteps: scheduler.timesteps.slice(skipped) };
   }
@@ -199,7 +249,7 @@ export class StableDiffusionPipeline {
   }
 
   /** The scheduler walks the UNet's predictions down to clean latents, reporting every step. */
-  private async denoise(state: Denoising, request: GenerationRequest): Promise<FloatTensor> {
+  private async denoise(state: Denoising, request: GenerationRequest, progress: PassProgress): Promise<FloatTensor> {
     const { scheduler, timesteps, generator, conditioning, inpaintingChannels, keep } = state;
     let latents = state.latents;
     for (let i = 0; i < timesteps.length; i++) {
@@ -216,7 +266,8 @@ export class StableDiffusionPipeline {
         const known = next === undefined ? keep.initLatents : scheduler.addNoise(keep.initLatents, keep.noise, next);
         latents = blendKnown(latents, known, keep.mask);
       }
-      await request.onStep?.({ step: i + 1, totalSteps: timesteps.length, timestep: t, latents, durationMs: performance.now() - started });
+      const step = progress.before + i + 1;
+      await request.onStep?.({ step, totalSteps: progress.total, pass: progress.pass, timestep: t, latents, durationMs: performance.now() - started });
     }
     return latents;
   }

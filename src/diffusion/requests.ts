@@ -4,6 +4,7 @@
  * upscale factor) is declared here, on the request of the entry points that take it.
  */
 import { VAE_DOWNSCALE } from './model/model-folder.js';
+import { LATENT_UPSCALERS, type LatentUpscaler } from './latent-upscale.js';
 import type { RgbImage } from './rgb-image.js';
 import type { FloatTensor } from './tensor.js';
 
@@ -29,10 +30,29 @@ export interface GenerationRequest {
    * `strength` (0 = the seed alone, 1 = the variation seed alone). Small strengths give variations of an image.
    */
   variation?: { seeds: readonly bigint[]; strength: number };
+  /** AUTOMATIC1111's hires fix: a second pass at a larger size from the first pass's upscaled result. */
+  hires?: HiresPass;
   /** Checked between denoising steps; when aborted, the call rejects with GenerationAbortedError. */
   signal?: AbortSignal;
   /** Called after every denoising step with the current latents (unscaled, [images, 4, h/8, w/8]). */
   onStep?: (progress: StepProgress) => void | Promise<void>;
+}
+
+/** How the first pass's result is enlarged: in latent space (torch's interpolate modes) or as pixels (Lanczos). */
+export type HiresUpscaler = LatentUpscaler | 'lanczos';
+export const HIRES_UPSCALERS: readonly HiresUpscaler[] = [...LATENT_UPSCALERS, 'lanczos'];
+
+/**
+ * The hires fix's second pass: the first pass's latents (or its decoded pictures, for `lanczos`) enlarged to
+ * width x height, noised to `strength` of `steps`' schedule and denoised from there, as img2img would with
+ * the same prompts and seeds (fresh noise of the new size from each image's seed, as AUTOMATIC1111 does).
+ */
+export interface HiresPass {
+  width: number;
+  height: number;
+  steps: number;
+  strength: number;
+  upscaler: HiresUpscaler;
 }
 
 /**
@@ -67,8 +87,11 @@ export interface Txt2ImgRequest extends GenerationRequest {
 }
 
 export interface StepProgress {
+  /** Counted over both passes of a hires fix, so that step / totalSteps is the progress of the whole job. */
   step: number;
   totalSteps: number;
+  /** 1, or 2 for a hires fix's second pass (whose latents are of the larger size). */
+  pass: 1 | 2;
   timestep: number;
   latents: FloatTensor;
   /** How long this step took (the UNet and the scheduler), in milliseconds. */
@@ -110,7 +133,16 @@ export function checkRequest(request: Txt2ImgRequest): void {
     }
   }
   if (!Number.isInteger(request.steps) || request.steps < 1) throw new RangeError('steps must be a positive integer');
-  for (const [name, value] of [['width', request.width], ['height', request.height]] as const) {
+  const sizes: [string, number][] = [['width', request.width], ['height', request.height]];
+  if (request.hires) {
+    const { steps, strength, upscaler, width, height } = request.hires;
+    if (request.init) throw new RangeError('the hires fix is for text-to-image: a request with an init image has none');
+    if (!Number.isInteger(steps) || steps < 1) throw new RangeError('hires steps must be a positive integer');
+    if (!(strength >= 0 && strength <= 1)) throw new RangeError(`hires strength must be between 0 and 1, got ${strength}`);
+    if (!HIRES_UPSCALERS.includes(upscaler)) throw new RangeError(`hires upscaler must be one of ${HIRES_UPSCALERS.join(', ')}, got ${String(upscaler)}`);
+    sizes.push(['hires width', width], ['hires height', height]);
+  }
+  for (const [name, value] of sizes) {
     if (!Number.isInteger(value) || value <= 0 || value % VAE_DOWNSCALE !== 0) {
       throw new RangeError(`${name} must be a positive multiple of ${VAE_DOWNSCALE}, got ${value}`);
     }
