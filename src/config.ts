@@ -50,6 +50,8 @@ export interface Config {
   lorasDir: string;
   /** ATELIER_EMBEDDINGS_DIR: textual-inversion embeddings (default `models/embeddings`), used by writing their name in a prompt. */
   embeddingsDir: string;
+  /** ATELIER_UPSCALERS_DIR: ONNX super-resolution networks (default `models/upscalers`), for upscaling pictures. */
+  upscalersDir: string;
   /**
    * Model used when a request names none. Undefined (ATELIER_DEFAULT_MODEL unset): the bundled toy-shapes
    * model when it is in `modelsDir`, otherwise the first model there.
@@ -256,6 +258,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     modelsDir: path.resolve(cwd, env.ATELIER_MODELS_DIR?.trim() || 'models'),
     lorasDir: path.resolve(cwd, env.ATELIER_LORAS_DIR?.trim() || path.join(env.ATELIER_MODELS_DIR?.trim() || 'models', 'loras')),
     embeddingsDir: path.resolve(cwd, env.ATELIER_EMBEDDINGS_DIR?.trim() || path.join(env.ATELIER_MODELS_DIR?.trim() || 'models', 'embeddings')),
+    upscalersDir: path.resolve(cwd, env.ATELIER_UPSCALERS_DIR?.trim() || path.join(env.ATELIER_MODELS_DIR?.trim() || 'models', 'upscalers')),
     defaultModel: modelName,
     embeddingModel,
     workers,

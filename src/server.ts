@@ -75,7 +75,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     queuePositionsMaxAgeMs: config.queuePositionsMs,
   });
   const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
-  const catalog = new ModelCatalog(config.modelsDir, defaultModel, [config.lorasDir, config.embeddingsDir]);
+  const catalog = new ModelCatalog(config.modelsDir, defaultModel, [config.lorasDir, config.embeddingsDir, config.upscalersDir]);
   const loras = new SafetensorsCatalog(config.lorasDir, readLoraFileInfo);
   const embeddings = new SafetensorsCatalog(config.embeddingsDir, readEmbeddingFileInfo);
   // Only a PostgreSQL database can be shared with other nodes, whose failures this one must see.

@@ -37,6 +37,7 @@ export type { PredictionType } from './schedulers/types.js';
 export type { SessionOptions, ExecutionDevice, ProviderChoice } from './model/onnx-session.js';
 export { latentToRgb, latentRgbMapFor } from './preview/latent2rgb.js';
 export type { RgbImage } from './rgb-image.js';
+export { UpscalerModel, type TileOptions } from './upscale/upscaler-model.js';
 export { TaesdDecoder } from './preview/taesd.js';
 export { decodeToGray, decodeToRgb, normalizeToPng, readImageSize, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
 export { PromptEmbedder } from './text/prompt-embedder.js';

@@ -76,6 +76,7 @@ export async function startTestServer(overrides: Partial<Config> & { dataDir: st
     // Beside the test's models, as ATELIER_MODELS_DIR's defaults are: not the repository's models/loras.
     lorasDir: path.join(modelsDir, 'loras'),
     embeddingsDir: path.join(modelsDir, 'embeddings'),
+    upscalersDir: path.join(modelsDir, 'upscalers'),
     defaultModel: 'tiny',
     // The tiny model's text encoder has random weights: its "meanings" would only blur what tests expect.
     // Semantic search is tested with the toy-shapes encoder (test/e2e/semantic-search.test.ts).
