@@ -223,6 +223,11 @@ function readMetricsAccess(env: Env, auth: 'keys' | 'none'): 'open' | 'key' | 'o
  */
 export type ConfigPurpose = 'serve' | 'tool';
 
+/** The folders of other things than models, which may lie inside modelsDir (the defaults do). */
+export function nonModelDirs(config: Pick<Config, 'lorasDir' | 'embeddingsDir' | 'upscalersDir'>): string[] {
+  return [config.lorasDir, config.embeddingsDir, config.upscalersDir];
+}
+
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), purpose: ConfigPurpose = 'serve'): Config {
   const workers = readInt(env, 'ATELIER_WORKERS', 1, 0, 64);
   const port = readInt(env, 'PORT', 4000, 0, 65535);

@@ -5,7 +5,7 @@ import { loadServerSecret } from './accounts/server-secret.js';
 import { connectRedis, type RedisConnections } from './cluster/redis-connection.js';
 import { RedisEventBus } from './cluster/redis-event-bus.js';
 import { RedisRateLimiter } from './cluster/redis-rate-limiter.js';
-import type { Config, CorsOrigins } from './config.js';
+import { nonModelDirs, type Config, type CorsOrigins } from './config.js';
 import type { EventBus } from './generation/events.js';
 import { GenerationRequests } from './generation/generation-requests.js';
 import { GenerationService, STALE_AFTER_BEATS } from './generation/generation-service.js';
@@ -75,7 +75,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     queuePositionsMaxAgeMs: config.queuePositionsMs,
   });
   const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
-  const catalog = new ModelCatalog(config.modelsDir, defaultModel, [config.lorasDir, config.embeddingsDir, config.upscalersDir]);
+  const catalog = new ModelCatalog(config.modelsDir, defaultModel, nonModelDirs(config));
   const loras = new SafetensorsCatalog(config.lorasDir, readLoraFileInfo);
   const embeddings = new SafetensorsCatalog(config.embeddingsDir, readEmbeddingFileInfo);
   // Only a PostgreSQL database can be shared with other nodes, whose failures this one must see.

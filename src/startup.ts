@@ -1,6 +1,7 @@
 /** What start-up settles before the services run: the default model, the semantic-search encoder, and the store sweep that runs after. */
 import path from 'node:path';
-import type { Config } from './config.js';
+import { nonModelDirs, type Config } from './config.js';
+import { folderNamesInside } from './generation/model-catalog.js';
 import { PromptEmbedder, scanModelFolders } from './diffusion/index.js';
 import type { Library, TextEmbedder } from './library/index.js';
 import type { Logger } from './logger.js';
@@ -54,7 +55,8 @@ export async function loadEmbedder(config: Config, defaultModel: string, logger:
  */
 export async function resolveDefaultModel(config: Config, logger: Logger): Promise<string> {
   const scan = await scanModelFolders(config.modelsDir);
-  for (const { name, problem } of scan.unusable) logger.warn({ model: name, problem }, `${name} in ${config.modelsDir} is not a usable model: ${problem}`);
+  const others = folderNamesInside(config.modelsDir, nonModelDirs(config));
+  for (const { name, problem } of scan.unusable.filter((folder) => !others.has(folder.name))) logger.warn({ model: name, problem }, `${name} in ${config.modelsDir} is not a usable model: ${problem}`);
   const installed = scan.models.map((m) => m.name);
   const wanted = config.defaultModel ?? BUNDLED_MODEL_NAME;
   if (installed.includes(wanted)) return wanted;

@@ -22,6 +22,8 @@ export interface ImageParameters {
   model: string;
   /** AUTOMATIC1111's `Lora hashes` value ("name: hash, ..."); the prompt carries the `<lora:...>` tags themselves. */
   loraHashes?: string;
+  /** The hires fix: "Hires upscale" (or "Hires resize" when a size was asked for), steps, upscaler, strength. */
+  hires?: { scale: number | null; width: number; height: number; steps: number; denoisingStrength: number; upscalerLabel: string };
   /** AUTOMATIC1111's `TI hashes` value ("name: hash, ..."): the textual-inversion embeddings the prompts name. */
   tiHashes?: string;
 }
@@ -45,6 +47,15 @@ export function formatParameters(p: ImageParameters): string {
     settings.push(`Variation seed: ${p.variationSeed}`, `Variation seed strength: ${formatNumber(p.variationStrength)}`);
   }
   if (p.denoisingStrength !== undefined) settings.push(`Denoising strength: ${formatNumber(p.denoisingStrength)}`);
+  if (p.hires) {
+    const { scale, width, height, steps, denoisingStrength, upscalerLabel } = p.hires;
+    settings.push(
+      `Denoising strength: ${formatNumber(denoisingStrength)}`,
+      scale === null ? `Hires resize: ${width}x${height}` : `Hires upscale: ${formatNumber(scale)}`,
+      `Hires steps: ${steps}`,
+      `Hires upscaler: ${upscalerLabel}`,
+    );
+  }
   if (p.loraHashes) settings.push(`Lora hashes: ${JSON.stringify(p.loraHashes)}`);
   if (p.tiHashes) settings.push(`TI hashes: ${JSON.stringify(p.tiHashes)}`);
   lines.push(settings.join(', '));

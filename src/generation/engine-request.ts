@@ -6,6 +6,7 @@
 import { formatParameters, namedEmbeddings } from '../diffusion/index.js';
 import { samplerLabel } from '../diffusion/schedulers/index.js';
 import type { ClaimedJob, ImageSource, Job } from './job.js';
+import { hiresUpscalerLabel } from './hires-fix.js';
 import { formatLoraHashes, promptWithLoraTags } from './lora-tags.js';
 import type { WorkerEmbedding, WorkerJob, WorkerLora } from './worker-protocol.js';
 
@@ -64,6 +65,9 @@ export function toWorkerJob(
       : { seeds: batchSeeds(job.variationSeed, job.batchSize), strength: job.variationStrength };
   const init = inputs.init ? { image: inputs.init, strength: job.denoisingStrength, ...(inputs.mask ? { mask: inputs.mask } : {}) } : undefined;
   const { prompt, negativePrompt, sampler, steps, guidanceScale, width, height } = job;
+  const hires = job.hires
+    ? { width: job.hires.width, height: job.hires.height, steps: job.hires.steps, strength: job.hires.denoisingStrength, upscaler: job.hires.upscaler }
+    : undefined;
   // The hashes of the files the run reads, which are the ones accepted unless a file was replaced since.
   const loras = inputs.loras ?? [];
   const embeddings = inputs.embeddings ?? [];
@@ -73,7 +77,7 @@ export function toWorkerJob(
     id: job.id,
     modelDir: model.dir,
     modelName: model.name,
-    request: { prompt, negativePrompt, sampler, steps, guidanceScale, width, height, seeds, variation },
+    request: { prompt, negativePrompt, sampler, steps, guidanceScale, width, height, seeds, variation, ...(hires ? { hires } : {}) },
     init,
     loras,
     embeddings,
@@ -87,6 +91,7 @@ export function toWorkerJob(
         variationSeed: variation?.seeds[index],
         variationStrength: variation?.strength,
         denoisingStrength: init?.strength,
+        hires: job.hires ? { ...job.hires, upscalerLabel: hiresUpscalerLabel(job.hires.upscaler) } : undefined,
       }),
     ),
     previewEvery: options.previewEvery,

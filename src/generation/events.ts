@@ -11,7 +11,8 @@ import type { StoredImage } from './job.js';
 export type GenerationEvent =
   | { type: 'QUEUED'; generationId: string; position: number; attempts?: number }
   | { type: 'STARTED'; generationId: string; attempts?: number }
-  | { type: 'STEP'; generationId: string; step: number; totalSteps: number; preview: string | null; attempts?: number }
+  /** `pass`: 2 on a hires fix's second pass (absent: the first). */
+  | { type: 'STEP'; generationId: string; step: number; totalSteps: number; pass?: 2; preview: string | null; attempts?: number }
   | { type: 'IMAGE'; generationId: string; image: StoredImage; attempts?: number }
   | { type: 'COMPLETED'; generationId: string; warnings: string[] }
   | { type: 'FAILED'; generationId: string; message: string }

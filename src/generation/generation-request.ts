@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ModelFamily } from '../diffusion/index.js';
 import type { Role } from '../accounts/viewer.js';
-import { checkJobCost } from './job-cost.js';
+import { checkJobCost, jobCost } from './job-cost.js';
+import { HIRES_UPSCALERS, type HiresParams, type HiresUpscaler } from './hires-fix.js';
 import type { CheckedParams, PictureInfo, PreviewMethod } from './job.js';
 import { checkLoras, type LoraRequest, type RequestLora } from './lora-request.js';
 import { LoraTagError, takeLoraTags, type LoraMention } from './lora-tags.js';
@@ -35,6 +36,18 @@ export interface GenerateRequest {
   priority?: number | null;
   /** LoRAs to apply, beside those the prompt's `<lora:name:weight>` tags name. */
   loras?: readonly LoraRequest[] | null;
+  /** The hires fix: a second pass at `scale` times the size (or at width x height), from the first's result. */
+  hires?: HiresRequest | null;
+}
+
+/** What a client may ask of the hires fix; absent fields take DEFAULTS.hires (steps 0: the first pass's). */
+export interface HiresRequest {
+  scale?: number | null;
+  width?: number | null;
+  height?: number | null;
+  steps?: number | null;
+  denoisingStrength?: number | null;
+  upscaler?: HiresUpscaler | null;
 }
 
 /** What a request check needs to know of an installed model. */
@@ -56,13 +69,21 @@ export const LIMITS = {
   seed: { min: 0n, max: 2n ** 64n - 1n },
   variationStrength: { min: 0, max: 1 },
   denoisingStrength: { min: 0, max: 1 },
+  hiresScale: { min: 1, max: 4 },
+  hiresSteps: { min: 0, max: 150 },
 } as const;
 
 /** Priorities a USER may give: lower than everyone's default, never above it (above 0 is for admins). */
 export const USER_PRIORITY = { min: LIMITS.priority.min, max: 0 } as const;
 
 /** Defaults that do not depend on the model; sampler, steps and guidance come from the model (its traits). */
-export const DEFAULTS = { batchSize: 1, priority: 0, denoisingStrength: 0.75 } as const;
+export const DEFAULTS = {
+  batchSize: 1,
+  priority: 0,
+  denoisingStrength: 0.75,
+  // AUTOMATIC1111's: twice the size, the first pass's steps, strength 0.7, the bilinear latent upscaler.
+  hires: { scale: 2, steps: 0, denoisingStrength: 0.7, upscaler: 'latent' },
+} as const;
 
 export interface RequestContext {
   /** Installed models with their native size in pixels, family, and the sampler, steps and guidance that suit them. */
@@ -122,8 +143,10 @@ export function checkGenerateRequest(input: GenerateRequest, context: RequestCon
   checkRange('steps', steps, LIMITS.steps);
   const guidanceScale = input.guidanceScale ?? parameters.guidanceScale ?? model.defaults.guidanceScale;
   checkRange('guidanceScale', guidanceScale, LIMITS.guidanceScale);
+  const hires = input.hires ? checkHires(input.hires, { width, height, steps, batchSize }, initImageId !== null) : null;
   checkMemoryBudget(model, width, height, batchSize, context.maxPixels);
-  checkJobCost({ width, height, steps, batchSize }, context.maxJobCost);
+  if (hires) checkMemoryBudget(model, hires.width, hires.height, batchSize, context.maxPixels, 'hires.');
+  checkJobCost({ width, height, steps, batchSize }, context.maxJobCost, hires ? jobCost({ ...hires, batchSize }) : 0);
   const priority = input.priority ?? DEFAULTS.priority;
   checkRange('priority', priority, LIMITS.priority);
   if (context.viewerRole !== 'ADMIN' && priority > USER_PRIORITY.max) {
@@ -149,7 +172,7 @@ export function checkGenerateRequest(input: GenerateRequest, context: RequestCon
 
   return {
     ...{ prompt, negativePrompt, model: model.name, sampler, steps, guidanceScale, width, height, seed, batchSize, priority },
-    ...{ variationSeed, variationStrength, initImageId, maskImageId, denoisingStrength, previewMethod, loras },
+    ...{ variationSeed, variationStrength, initImageId, maskImageId, denoisingStrength, previewMethod, loras, hires },
     ...(context.initImage ? { initImageKind: context.initImage.kind } : {}),
   };
 }
@@ -194,6 +217,39 @@ function checkInitImage(
   const denoisingStrength = input.denoisingStrength ?? DEFAULTS.denoisingStrength;
   checkRange('denoisingStrength', denoisingStrength, LIMITS.denoisingStrength);
   return { initImageId, maskImageId, denoisingStrength };
+}
+
+/**
+ * The hires fix: its size from `scale` times the first pass's (rounded down to a multiple of 8), or from
+ * width and height (one given, the other follows the first pass's aspect ratio); never smaller than the
+ * first pass, never with an init image (A1111 has it for text-to-image only).
+ */
+function checkHires(input: HiresRequest, first: { width: number; height: number; steps: number; batchSize: number }, hasInit: boolean): HiresParams {
+  if (hasInit) throw new GenerationRequestError('hires', 'the hires fix is for text-to-image: leave out hires or initImageId', { reason: 'HIRES_WITH_INIT_IMAGE' });
+  const upscaler = input.upscaler ?? DEFAULTS.hires.upscaler;
+  if (!HIRES_UPSCALERS.includes(upscaler)) {
+    throw new GenerationRequestError('hires.upscaler', `unknown hires upscaler "${String(upscaler)}"; use one of ${HIRES_UPSCALERS.join(', ')}`, { allowedValues: HIRES_UPSCALERS });
+  }
+  const sized = input.width != null || input.height != null;
+  if (sized && input.scale != null) throw new GenerationRequestError('hires.scale', 'give hires.scale or hires.width/height, not both', { reason: 'HIRES_SCALE_AND_SIZE' });
+  const scale = sized ? null : (input.scale ?? DEFAULTS.hires.scale);
+  if (scale !== null) checkRange('hires.scale', scale, LIMITS.hiresScale);
+  const multiple = LIMITS.size.multipleOf;
+  const round = (side: number) => Math.floor(side / multiple) * multiple;
+  const width = input.width ?? (scale !== null ? round(first.width * scale) : round((input.height! * first.width) / first.height));
+  const height = input.height ?? (scale !== null ? round(first.height * scale) : round((input.width! * first.height) / first.width));
+  for (const [field, value, least] of [['hires.width', width, first.width], ['hires.height', height, first.height]] as const) {
+    const { max } = LIMITS.size;
+    if (!Number.isInteger(value) || value < least || value > max || value % multiple !== 0) {
+      throw new GenerationRequestError(field, `${field} must be a multiple of ${multiple} between the first pass's ${least} and ${max}, got ${value}`, { min: least, max });
+    }
+  }
+  const asked = input.steps ?? DEFAULTS.hires.steps;
+  checkRange('hires.steps', asked, LIMITS.hiresSteps);
+  if (!Number.isInteger(asked)) throw new GenerationRequestError('hires.steps', `hires.steps must be a whole number, got ${asked}`, LIMITS.hiresSteps);
+  const denoisingStrength = input.denoisingStrength ?? DEFAULTS.hires.denoisingStrength;
+  checkRange('hires.denoisingStrength', denoisingStrength, LIMITS.denoisingStrength);
+  return { scale, width, height, steps: asked === 0 ? first.steps : asked, denoisingStrength, upscaler };
 }
 
 /**
@@ -260,18 +316,18 @@ function checkSeed(field: string, seed: bigint, batchSize: number): void {
  * Memory admission: a job is accepted only if its largest UNet call fits (memory-budget.ts says why the budget
  * is batchSize x pixels^2). Names width when one image alone is too large, batchSize when the batch makes it so.
  */
-function checkMemoryBudget(model: RequestModel, width: number, height: number, batchSize: number, override: number | undefined): void {
+function checkMemoryBudget(model: RequestModel, width: number, height: number, batchSize: number, override: number | undefined, prefix = ''): void {
   const maxPixels = maxPixelsFor(model, override);
   const pixels = width * height;
   if (fitsBudget(pixels, batchSize, maxPixels)) return;
   const atBatch = maxPixelsAtBatch(maxPixels, batchSize);
   const side = largestSquareSide(atBatch);
-  const field = fitsBudget(pixels, 1, maxPixels) ? 'batchSize' : 'width';
+  const field = fitsBudget(pixels, 1, maxPixels) ? 'batchSize' : `${prefix}width`;
   throw new GenerationRequestError(
     field,
     `${width}x${height} x batchSize ${batchSize} needs more memory than model "${model.name}" may use: at batchSize ${batchSize} ` +
       `an image may have at most ${atBatch} pixels (e.g. ${side}x${side}), got ${pixels}; memory grows with batchSize x (width x height)^2`,
-    { fields: ['width', 'height', 'batchSize'], maxPixels: atBatch, batchSize, reason: 'OVER_MEMORY_BUDGET' },
+    { fields: [`${prefix}width`, `${prefix}height`, 'batchSize'], maxPixels: atBatch, batchSize, reason: 'OVER_MEMORY_BUDGET' },
   );
 }
 

@@ -18,14 +18,17 @@ export function jobCost(job: { width: number; height: number; steps: number; bat
   return Math.round(pixels * (job.steps / UNIT_JOB.steps) * (job.batchSize / UNIT_JOB.batchSize) * 100) / 100;
 }
 
-/** Throws BAD_USER_INPUT on the field `cost` when the job costs more than `maxCost` (undefined: no bound). */
-export function checkJobCost(job: { width: number; height: number; steps: number; batchSize: number }, maxCost: number | undefined): void {
+/**
+ * Throws BAD_USER_INPUT on the field `cost` when the job costs more than `maxCost` (undefined: no bound).
+ * `extraCost`: a hires fix's second pass, counted as a job of its own size and steps.
+ */
+export function checkJobCost(job: { width: number; height: number; steps: number; batchSize: number }, maxCost: number | undefined, extraCost = 0): void {
   if (maxCost === undefined) return;
-  const cost = jobCost(job);
+  const cost = Math.round((jobCost(job) + extraCost) * 100) / 100;
   if (cost <= maxCost) return;
   throw new GenerationRequestError(
     JOB_COST_FIELD,
-    `this job costs ${cost} (${job.width}x${job.height} x ${job.steps} steps x ${job.batchSize} images, where 512x512 x 20 steps x 1 image costs 1); ` +
+    `this job costs ${cost} (${job.width}x${job.height} x ${job.steps} steps x ${job.batchSize} images${extraCost ? `, plus ${extraCost} for the hires pass` : ''}, where 512x512 x 20 steps x 1 image costs 1); ` +
       `the most one job may cost is ${maxCost}: lower the size, steps or batchSize`,
     { max: maxCost, cost, reason: 'JOB_TOO_COSTLY', setting: 'ATELIER_MAX_JOB_COST' },
   );

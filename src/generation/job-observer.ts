@@ -14,7 +14,7 @@ export type ModelHealthHooks = Pick<ModelHealth, 'knownProblem' | 'loadFailed' |
 
 /** A job's handlers as the service writes them: steps without their timing, which the observer takes. */
 export interface ServiceHandlers {
-  onStep(step: { step: number; totalSteps: number; preview: string | null }): void;
+  onStep(step: { step: number; totalSteps: number; pass?: 2; preview: string | null }): void;
   onImage: NonNullable<JobHandlers['onImage']>;
 }
 

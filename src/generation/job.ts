@@ -5,6 +5,7 @@
  */
 
 import type { Viewer } from '../accounts/viewer.js';
+import type { HiresParams } from './hires-fix.js';
 import type { LoraUse } from './lora-tags.js';
 
 export const PREVIEW_METHODS = ['LATENT2RGB', 'TAESD'] as const;
@@ -48,6 +49,8 @@ export interface GenerationParams {
   priority: number;
   /** LoRAs merged into the model's weights for this job, in the order asked for. */
   loras: LoraUse[];
+  /** The hires fix's second pass; null for none. */
+  hires: HiresParams | null;
 }
 
 /** A stored picture is a generated image or an upload; they share one id space. */

@@ -10,6 +10,11 @@ import { FolderScanCache } from './folder-scan-cache.js';
 
 type Scan = { models: ModelFolder[]; unusable: UnusableModelFolder[] };
 
+/** The names of those of `dirs` that are folders right inside `modelsDir` (the LoRA folder in models/, say). */
+export function folderNamesInside(modelsDir: string, dirs: readonly string[]): Set<string> {
+  return new Set(dirs.filter((dir) => path.dirname(path.resolve(dir)) === path.resolve(modelsDir)).map((dir) => path.basename(dir)));
+}
+
 export class ModelCatalog {
   private readonly scans: FolderScanCache<Scan>;
 
@@ -19,7 +24,7 @@ export class ModelCatalog {
     /** Folders inside modelsDir that hold other things (the LoRA and embedding folders), not models. */
     ignored: readonly string[] = [],
   ) {
-    const ignoredNames = new Set(ignored.filter((dir) => path.dirname(path.resolve(dir)) === path.resolve(modelsDir)).map((dir) => path.basename(dir)));
+    const ignoredNames = folderNamesInside(modelsDir, ignored);
     this.scans = new FolderScanCache(
       () => folderFingerprint(modelsDir),
       async () => {

@@ -3,7 +3,8 @@
  * `generate` would be given; and the renaming of a bad field to the override that fixes it.
  */
 import type { RemixSource } from './job.js';
-import type { GenerateRequest } from './generation-request.js';
+import type { GenerateRequest, HiresRequest } from './generation-request.js';
+import type { HiresParams } from './hires-fix.js';
 import type { LoraRequest } from './lora-request.js';
 import { takeLoraTags, type LoraUse } from './lora-tags.js';
 import { parsePromptParameters, type PromptParameters } from './prompt-parameters.js';
@@ -73,7 +74,15 @@ export function remixRequest(source: RemixSource, overrides: RemixOverrides, opt
     previewMethod: pick('previewMethod', storedPreview),
     priority: pick('priority', stored.priority),
     loras: pick('loras', storedLoras(stored.loras, overrides.prompt)),
+    // A hires fix is for text-to-image: a stored one goes when an init image comes.
+    hires: pick('hires', hasInit || !stored.hires ? undefined : storedHires(stored.hires)),
   };
+}
+
+/** The stored hires fix as asked for again: by its factor (of a first pass whose size may be overridden), or its size. */
+function storedHires(hires: HiresParams): HiresRequest {
+  const { scale, width, height, steps, denoisingStrength, upscaler } = hires;
+  return { ...(scale === null ? { width, height } : { scale }), steps, denoisingStrength, upscaler };
 }
 
 /** The stored LoRAs, less those the new prompt's `<lora:...>` tags name: a tag's weight wins, as a prompt's parameters do. */

@@ -10,7 +10,7 @@ export interface JobHandlers {
   /** The worker has the job's model loaded and starts denoising. */
   onStarted?(): void;
   /** `durationMs`: how long the step's UNet and scheduler took. */
-  onStep?(step: { step: number; totalSteps: number; preview: string | null; durationMs: number }): void;
+  onStep?(step: { step: number; totalSteps: number; pass?: 2; preview: string | null; durationMs: number }): void;
   onImage?(image: { index: number; seed: bigint; width: number; height: number; png: Uint8Array }): void;
 }
 
@@ -184,7 +184,7 @@ export class WorkerPool {
         active.handlers.onStarted?.();
         break;
       case 'step':
-        active.handlers.onStep?.({ step: message.step, totalSteps: message.totalSteps, preview: message.preview, durationMs: message.durationMs });
+        active.handlers.onStep?.({ step: message.step, totalSteps: message.totalSteps, ...(message.pass ? { pass: message.pass } : {}), preview: message.preview, durationMs: message.durationMs });
         break;
       case 'image': {
         const { index, seed, width, height, png } = message;

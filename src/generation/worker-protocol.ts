@@ -48,7 +48,7 @@ export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel'; jobId
 
 export type FromWorker =
   | { type: 'started'; jobId: string; provider: string; providerNote?: string }
-  | { type: 'step'; jobId: string; step: number; totalSteps: number; preview: string | null; durationMs: number }
+  | { type: 'step'; jobId: string; step: number; totalSteps: number; pass?: 2; preview: string | null; durationMs: number }
   | { type: 'image'; jobId: string; index: number; seed: bigint; width: number; height: number; png: Uint8Array }
   | { type: 'completed'; jobId: string; warnings: string[] }
   /** What the worker keeps loaded now: sent after every job, before its outcome. */

@@ -88,13 +88,13 @@ async function run(job: WorkerJob): Promise<void> {
       ...request,
       init,
       signal: abort.signal,
-      onStep: ({ step, totalSteps, latents, durationMs }) => {
+      onStep: ({ step, totalSteps, pass, latents, durationMs }) => {
         const wantPreview = job.previewEvery > 0 && (step % job.previewEvery === 0 || step === totalSteps);
         // A preview that fails is skipped; it must not fail the generation.
         const encoded = wantPreview ? preview(job, family, latents).catch(() => undefined) : Promise.resolve(undefined);
         steps = steps.then(async () => {
           const webp = await encoded;
-          send({ type: 'step', jobId: job.id, step, totalSteps, preview: webp ? toDataUrl(webp, 'image/webp') : null, durationMs });
+          send({ type: 'step', jobId: job.id, step, totalSteps, ...(pass === 2 ? { pass } : {}), preview: webp ? toDataUrl(webp, 'image/webp') : null, durationMs });
         });
       },
     });

@@ -56,8 +56,12 @@ export function acceptedJobToGeneration(job: Job, queuePosition: number, origin:
   return toGeneration(record, queuePosition, NO_IMAGES_YET);
 }
 
-/** Bus events carry stored images with server-relative URLs; subscribers get the same URLs as queries. */
-export function toEventPayload(event: BusEvent, urls: ImageUrls): BusEvent | (Omit<BusEvent & { type: 'IMAGE' }, 'image'> & { image: Image }) {
+type StepPayload = Omit<BusEvent & { type: 'STEP' }, 'pass'> & { pass: 1 | 2 };
+type ImagePayload = Omit<BusEvent & { type: 'IMAGE' }, 'image'> & { image: Image };
+
+/** Bus events carry stored images with server-relative URLs (subscribers get the same URLs as queries), steps their pass. */
+export function toEventPayload(event: BusEvent, urls: ImageUrls): BusEvent | StepPayload | ImagePayload {
+  if (event.type === 'STEP') return { ...event, pass: event.pass ?? 1 };
   if (event.type !== 'IMAGE') return event;
   return { ...event, image: toImage(event.image, urls) };
 }

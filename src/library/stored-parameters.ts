@@ -4,6 +4,7 @@
  * the fields. The types derive from generation/job.ts's GenerationParams, the port's own definition.
  */
 import type { GenerationParams } from '../generation/job.js';
+import { HIRES_UPSCALERS, type HiresParams } from '../generation/hires-fix.js';
 import type { LoraUse } from '../generation/lora-tags.js';
 
 /** In library.jsonl's order: a generation line lists them so (keep it; test/library/export-lines pins the file). */
@@ -21,6 +22,7 @@ export const STORED_PARAMETERS = [
   'variationStrength',
   'denoisingStrength',
   'loras',
+  'hires',
 ] as const satisfies ReadonlyArray<keyof GenerationParams>;
 
 export type StoredParameter = (typeof STORED_PARAMETERS)[number];
@@ -55,6 +57,7 @@ export const COLUMN_SQL_TYPES: Readonly<Record<ColumnParameter, string>> = {
   variationStrength: 'double precision',
   denoisingStrength: 'double precision',
   loras: 'jsonb',
+  hires: 'jsonb',
 };
 
 /** `T` with its seeds (bigint, or bigint | null) as `Seed`. */
@@ -67,9 +70,10 @@ export interface DecimalLike {
   toFixed(): string;
 }
 
-/** A generation row's parameter columns (Decimal seeds, the LoRAs as Prisma's JSON) with its prompt's text. */
-export type ParameterRow = WithSeedsAs<Pick<StoredParameters, Exclude<ColumnParameter, 'loras'>>, DecimalLike> & {
+/** A generation row's parameter columns (Decimal seeds, the LoRAs and hires fix as Prisma's JSON) with its prompt's text. */
+export type ParameterRow = WithSeedsAs<Pick<StoredParameters, Exclude<ColumnParameter, 'loras' | 'hires'>>, DecimalLike> & {
   loras: unknown;
+  hires: unknown;
   prompt: { text: string };
 };
 
@@ -84,7 +88,23 @@ export function seedToDecimalString(seed: bigint): string {
 
 /** A generation row's parameters, seeds as bigint. */
 export function parametersFromRow(row: ParameterRow): StoredParameters {
-  return { prompt: row.prompt.text, ...pickWithSeeds(row, COLUMN_PARAMETERS, seedFromDecimal), loras: lorasFromJson(row.loras) } as StoredParameters;
+  return {
+    prompt: row.prompt.text,
+    ...pickWithSeeds(row, COLUMN_PARAMETERS, seedFromDecimal),
+    loras: lorasFromJson(row.loras),
+    hires: hiresFromJson(row.hires),
+  } as StoredParameters;
+}
+
+/** The `hires` column as HiresParams, or null (none, or something this code did not write). */
+export function hiresFromJson(value: unknown): HiresParams | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const h = value as Record<string, unknown>;
+  const numbers = ['width', 'height', 'steps', 'denoisingStrength'].every((k) => typeof h[k] === 'number');
+  const scale = typeof h.scale === 'number' ? h.scale : null;
+  const upscaler = HIRES_UPSCALERS.find((u) => u === h.upscaler);
+  if (!numbers || !upscaler) return null;
+  return { scale, width: h.width as number, height: h.height as number, steps: h.steps as number, denoisingStrength: h.denoisingStrength as number, upscaler };
 }
 
 /** The `loras` column as LoraUse entries (it is written by this code only; anything else in it is passed over). */
@@ -102,7 +122,7 @@ function lorasFromJson(value: unknown): LoraUse[] {
  * The parameter columns of a generation row to write (everything but the prompt, which is a row of its own).
  * A value left undefined is not written, so the column keeps its default.
  */
-export function parameterColumns<P extends Omit<StoredParameters, 'denoisingStrength'> & { denoisingStrength: number | undefined }>(
+export function parameterColumns<P extends Omit<StoredParameters, 'denoisingStrength' | 'hires'> & { denoisingStrength: number | undefined; hires: HiresParams | null | undefined }>(
   params: P,
 ): WithSeedsAsText<Pick<P, ColumnParameter>> {
   return pickWithSeeds(params, COLUMN_PARAMETERS, seedToDecimalString) as WithSeedsAsText<Pick<P, ColumnParameter>>;

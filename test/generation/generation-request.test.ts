@@ -39,7 +39,7 @@ test('defaults come from the model: sampler, steps, guidance and its native size
   assert.deepEqual(params, {
     ...{ prompt: 'a red circle', negativePrompt: '', model: 'sd15', sampler: 'euler', steps: 30, guidanceScale: 7.5 },
     ...{ width: 512, height: 512, seed: 7n, batchSize: 1, priority: 0, variationSeed: null, variationStrength: 0 },
-    ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.75, previewMethod: 'LATENT2RGB', loras: [] },
+    ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.75, previewMethod: 'LATENT2RGB', loras: [], hires: null },
   });
   const turbo = check({ model: 'turbo' });
   assert.deepEqual([turbo.sampler, turbo.steps, turbo.guidanceScale], ['euler-ancestral', 1, 0]);
@@ -227,4 +227,35 @@ test('a job over ATELIER_MAX_JOB_COST (512x512 x 20 steps x 1 image = 1) is BAD_
   );
   // Without a bound (tools, tests) nothing is refused for its cost.
   assert.equal(check({ width: 2048, height: 2048, steps: 150, batchSize: 8 }, { maxPixels: UNBOUNDED_PIXELS }).steps, 150);
+});
+
+test('hires fix: AUTOMATIC1111\'s defaults (2x, the first pass\'s steps, strength 0.7, Latent), or a size kept to the aspect ratio', () => {
+  const check = (request: Partial<GenerateRequest>) => checkGenerateRequest({ prompt: 'a red circle', ...request }, { ...CONTEXT, maxPixels: 2048 * 2048 });
+  assert.deepEqual(check({ width: 512, height: 384, steps: 25, hires: {} }).hires, { scale: 2, width: 1024, height: 768, steps: 25, denoisingStrength: 0.7, upscaler: 'latent' });
+  assert.deepEqual(check({ width: 512, height: 512, hires: { scale: 1.5, steps: 10, denoisingStrength: 0.4, upscaler: 'lanczos' } }).hires, {
+    ...{ scale: 1.5, width: 768, height: 768, steps: 10, denoisingStrength: 0.4, upscaler: 'lanczos' },
+  });
+  // 512x384 * 1.33 rounds each side down to a multiple of 8.
+  assert.deepEqual([check({ width: 512, height: 384, hires: { scale: 1.33 } }).hires!.width, check({ width: 512, height: 384, hires: { scale: 1.33 } }).hires!.height], [680, 504]);
+  const sized = check({ width: 512, height: 384, hires: { width: 1000 } }).hires!;
+  assert.deepEqual([sized.scale, sized.width, sized.height], [null, 1000, 744]);
+  assert.equal(check({}).hires, null);
+});
+
+test('hires fix: bad values name their field and range; none with an init image; its size counts for memory and cost', () => {
+  rejects({ hires: { scale: 5 } }, 'hires.scale', /^hires.scale must be between 1 and 4, got 5$/, { min: 1, max: 4 });
+  rejects({ hires: { scale: 2, width: 1024 } }, 'hires.scale', /not both/, { reason: 'HIRES_SCALE_AND_SIZE' });
+  rejects({ hires: { width: 1001 } }, 'hires.width', /multiple of 8 between the first pass's 512 and 2048, got 1001/, { min: 512, max: 2048 });
+  rejects({ hires: { width: 600, height: 256 } }, 'hires.height', /between the first pass's 512 and 2048, got 256/, { min: 512, max: 2048 });
+  rejects({ hires: { steps: 151 } }, 'hires.steps', /between 0 and 150/, { min: 0, max: 150 });
+  rejects({ hires: { denoisingStrength: -0.1 } }, 'hires.denoisingStrength', /between 0 and 1/, { min: 0, max: 1 });
+  rejects({ hires: { upscaler: 'esrgan' as never } }, 'hires.upscaler', /^unknown hires upscaler "esrgan"; use one of latent, latent-antialiased/);
+  const init = { id: 'img1', kind: 'image' as const, width: 512, height: 512 };
+  rejects({ initImageId: 'img1', hires: {} }, 'hires', /for text-to-image/, { reason: 'HIRES_WITH_INIT_IMAGE' }, { initImage: init });
+  // The first pass's memory admission applies to the second's size: 2x of 512x512 fits 1024x1024 pixels, 4x does not.
+  assert.ok(check({ hires: { scale: 2 } }, { maxPixels: 1024 * 1024 }).hires);
+  rejects({ hires: { scale: 4 } }, 'hires.width', /needs more memory/, undefined, { maxPixels: 1024 * 1024 });
+  rejects({ hires: {} }, 'hires.width', /needs more memory/, undefined, {}); // SD 1.x's own budget: 720x720
+  // 512x512 x 30 steps costs 1.5; its 2x pass at 30 steps 6 more.
+  rejects({ hires: {} }, 'cost', /costs 7.5 .*plus 6 for the hires pass/, undefined, { maxJobCost: 5, maxPixels: 2048 * 2048 });
 });

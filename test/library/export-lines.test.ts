@@ -17,8 +17,8 @@ const EXPECTED = [
   '{"type":"prompt","version":1,"text":"a red fox","useCount":1,"createdAt":"<time>","presets":[]}',
   '{"type":"prompt","version":1,"text":"a lighthouse at dusk","useCount":1,"createdAt":"<time>","presets":[]}',
   '{"type":"prompt","version":1,"text":"only a prompt","useCount":0,"createdAt":"<time>","presets":[{"negativePrompt":"grey","seed":"7","width":null,"height":null,"steps":12,"guidanceScale":6.5}]}',
-  '{"type":"generation","version":1,"id":"<id>","createdAt":"<time>","prompt":"a red fox","negativePrompt":"dull","model":"toy","sampler":"euler_a","steps":20,"guidanceScale":7,"width":64,"height":64,"seed":"18446744073709551615","variationSeed":null,"variationStrength":0,"denoisingStrength":0.75,"loras":[],"warnings":[],"images":[{"index":0,"seed":"18446744073709551615","width":16,"height":16,"sha256":"<sha>","file":"images/<sha>.png"}]}',
-  '{"type":"generation","version":1,"id":"<id>","createdAt":"<time>","prompt":"a lighthouse at dusk","negativePrompt":"fog","model":"tiny","sampler":"heun","steps":4,"guidanceScale":3.5,"width":64,"height":32,"seed":"12345678901234567890","variationSeed":"99","variationStrength":0.25,"denoisingStrength":0.6,"loras":[{"name":"ink","weight":0.5,"hash":"0123456789ab"}],"warnings":["clipped"],"images":[{"index":0,"seed":"12345678901234567890","width":64,"height":32,"sha256":"<sha>","file":"images/<sha>.png"}]}',
+  '{"type":"generation","version":1,"id":"<id>","createdAt":"<time>","prompt":"a red fox","negativePrompt":"dull","model":"toy","sampler":"euler_a","steps":20,"guidanceScale":7,"width":64,"height":64,"seed":"18446744073709551615","variationSeed":null,"variationStrength":0,"denoisingStrength":0.75,"loras":[],"hires":null,"warnings":[],"images":[{"index":0,"seed":"18446744073709551615","width":16,"height":16,"sha256":"<sha>","file":"images/<sha>.png"}]}',
+  '{"type":"generation","version":1,"id":"<id>","createdAt":"<time>","prompt":"a lighthouse at dusk","negativePrompt":"fog","model":"tiny","sampler":"heun","steps":4,"guidanceScale":3.5,"width":64,"height":32,"seed":"12345678901234567890","variationSeed":"99","variationStrength":0.25,"denoisingStrength":0.6,"loras":[{"name":"ink","weight":0.5,"hash":"0123456789ab"}],"hires":{"scale":2,"width":128,"height":64,"steps":6,"denoisingStrength":0.55,"upscaler":"latent-bicubic"},"warnings":["clipped"],"images":[{"index":0,"seed":"12345678901234567890","width":64,"height":32,"sha256":"<sha>","file":"images/<sha>.png"}]}',
 ];
 
 test('library.jsonl keeps its field order and value spelling for prompts, presets and generations', async () => {
@@ -37,6 +37,7 @@ test('library.jsonl keeps its field order and value spelling for prompts, preset
       ...{ width: 64, height: 32, seed: 12345678901234567890n, variationSeed: 99n, variationStrength: 0.25 },
       ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.6, batchSize: 1, previewMethod: 'LATENT2RGB', priority: 0 },
       loras: [{ name: 'ink', weight: 0.5, hash: '0123456789ab' }],
+      hires: { scale: 2, width: 128, height: 64, steps: 6, denoisingStrength: 0.55, upscaler: 'latent-bicubic' },
     };
     const job = await queue.enqueue(params);
     const claimed = await queue.claimNext();
@@ -64,11 +65,12 @@ test('library.jsonl keeps its field order and value spelling for prompts, preset
   }
 });
 
-test('a generation line written before LoRAs existed reads with none; a malformed LoRA list is named', () => {
+test('a generation line written before LoRAs and the hires fix existed reads with neither; a malformed LoRA list is named', () => {
   const [, , , older] = EXPECTED;
-  const parsed = parseExportLine(older!.replace('"loras":[],', '').replace('"<id>"', '"g1"').replace(/"<time>"/g, '"2026-01-01T00:00:00.000Z"').replace(/<sha>/g, 'a'.repeat(64)));
+  const parsed = parseExportLine(older!.replace('"loras":[],', '').replace('"hires":null,', '').replace('"<id>"', '"g1"').replace(/"<time>"/g, '"2026-01-01T00:00:00.000Z"').replace(/<sha>/g, 'a'.repeat(64)));
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
   assert.deepEqual((parsed.line as { loras: unknown }).loras, []);
+  assert.equal((parsed.line as { hires: unknown }).hires, null, 'nor a hires fix');
   const bad = parseExportLine(older!.replace('"loras":[]', '"loras":[{"name":"x"}]').replace(/"<time>"/g, '"2026-01-01T00:00:00.000Z"').replace(/<sha>/g, 'a'.repeat(64)));
   assert.deepEqual(bad, { ok: false, error: '"loras" is not a list of { name, weight, hash }' });
 });

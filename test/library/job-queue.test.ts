@@ -35,6 +35,7 @@ const PARAMS: GenerationParams = {
   previewMethod: 'LATENT2RGB',
   priority: 0,
   loras: [],
+  hires: null,
 };
 
 /** The same behaviour is required of the embedded database and of PostgreSQL. */

@@ -94,6 +94,7 @@ export const HOSTILE_CATEGORIES: HostileCategory[] = [
       const fields = ['width', 'height', 'steps', 'guidanceScale', 'batchSize', 'priority', 'denoisingStrength', 'variationStrength'];
       return [
         ...times(60, () => operation(GENERATE, { i: { prompt: 'a cat', [pick(random, fields)]: pick(random, numbers) } })),
+        ...times(20, () => operation(GENERATE, { i: { prompt: 'a cat', hires: { [pick(random, ['scale', 'width', 'height', 'steps', 'denoisingStrength'])]: pick(random, numbers) } } })),
         ...times(15, () => operation(GENERATE, { i: { prompt: 'a cat', seed: pick(random, ['-1', '18446744073709551616', '1e5', '0x10', ' 1', '99999999999999999999999999']) } })),
         ...times(25, () => operation(`query($f: Int!) { ${pick(random, ['generations(first: $f)', 'searchPrompts(first: $f)', 'searchImages(first: $f)', 'collections(first: $f)'])} { totalCount } }`, { f: pick(random, numbers) })),
       ];

@@ -39,6 +39,7 @@ declareRequestFields(
     priority: 'Queue priority, -100..100 for admins, -100..0 for users; higher runs first, and equal priorities take turns between accounts. Default: 0.',
     loras:
       "LoRAs to merge into the model, at most 8 (see `loras`), beside those the prompt names AUTOMATIC1111's way (`<lora:name:0.8>`, taken out of the text that is encoded). Default: none.",
+    hires: "AUTOMATIC1111's hires fix: a second pass at a larger size (text-to-image only). Its images are the second pass's size; width and height stay the first pass's. Default: none.",
   },
   ['prompt'],
 );

@@ -30,8 +30,11 @@ export class GenerationStep extends GenerationEvent {
   @Field(() => Int, { description: 'From 1; the last one is totalSteps.' })
   step!: number;
 
-  @Field(() => Int, { description: 'Steps this run takes: fewer than Generation.steps for img2img, which skips the start of the schedule.' })
+  @Field(() => Int, { description: "Steps this run takes: fewer than Generation.steps for img2img, which skips the start of the schedule; with a hires fix, both passes' steps together." })
   totalSteps!: number;
+
+  @Field(() => Int, { description: "1, or 2 on a hires fix's second pass (its steps are counted after the first pass's)." })
+  pass!: number;
 
   @Field(() => String, { nullable: true, description: 'Small WebP preview of the first image as a data: URL (null on steps without a preview).' })
   preview!: string | null;

@@ -4,6 +4,7 @@ import { GENERATION_STATUSES, PREVIEW_METHODS, type GenerationStatus, type Previ
 import { ConnectionType, EdgeType } from './connection.js';
 import { enumOf } from './enums.js';
 import { Image } from './image.js';
+import { HiresPass } from './hires.js';
 import { AppliedLora } from './lora.js';
 import { VisibilityEnum } from './accounts.js';
 import type { Visibility } from '../../generation/job.js';
@@ -72,6 +73,9 @@ export class Generation {
 
   @Field(() => [AppliedLora], { description: 'The LoRAs merged into the model for it, in the order asked for.' })
   loras!: AppliedLora[];
+
+  @Field(() => HiresPass, { nullable: true, description: 'The hires fix it ran: its images are hires.width x hires.height (null: none).' })
+  hires!: HiresPass | null;
 
   @Field(() => ID, { nullable: true, description: 'remix: the image whose parameters this generation re-ran (null otherwise, or once that image is deleted).' })
   remixOfImageId!: string | null;

@@ -2,6 +2,7 @@
 import { Field, Float, ID, Int } from 'type-graphql';
 import type { GenerateRequest } from '../../generation/generation-request.js';
 import { PreviewMethodEnum } from './generation.js';
+import { HiresInput } from './hires.js';
 import { LoraInput } from './lora.js';
 import { SeedScalar } from './seed-scalar.js';
 
@@ -27,6 +28,7 @@ const FIELD_TYPES: Record<RequestField, () => object> = {
   previewMethod: () => PreviewMethodEnum,
   priority: () => Int,
   loras: () => [LoraInput],
+  hires: () => HiresInput,
 };
 
 /**

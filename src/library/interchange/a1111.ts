@@ -1,6 +1,7 @@
 /** Reading AUTOMATIC1111's `parameters` text (the most widely written format). */
 import { parseCount, parseNumber, parseSeed, type ImportedParameters } from './parameters.js';
 import type { SamplerNames } from './sampler-names.js';
+import { hiresUpscalerFromLabel, type HiresParams } from '../../generation/hires-fix.js';
 import { LoraTagError, parseLoraHashes, takeLoraTags, type LoraUse } from '../../generation/lora-tags.js';
 
 const NEGATIVE_PREFIX = 'Negative prompt:';
@@ -32,6 +33,9 @@ export function parseA1111(text: string, samplers: SamplerNames): ImportedParame
   const size = /^(\d+)\s*x\s*(\d+)$/.exec(settings.get('size') ?? '');
   const sampler = settings.get('sampler');
   const { text: promptText, loras } = promptLoras(prompt.join('\n').trim(), parseLoraHashes(settings.get('lora hashes')));
+  const width = size ? Number(size[1]) : null;
+  const height = size ? Number(size[2]) : null;
+  const hires = hiresOf(settings, width, height, parseCount(settings.get('steps')));
   return {
     format: 'AUTOMATIC1111',
     prompt: promptText,
@@ -40,14 +44,39 @@ export function parseA1111(text: string, samplers: SamplerNames): ImportedParame
     steps: parseCount(settings.get('steps')),
     guidanceScale: parseNumber(settings.get('cfg scale')),
     sampler: sampler ? samplers.fromA1111(sampler, settings.get('schedule type')) : null,
-    width: size ? Number(size[1]) : null,
-    height: size ? Number(size[2]) : null,
+    width,
+    height,
     model: settings.get('model') || null,
     variationSeed: parseSeed(settings.get('variation seed')),
     variationStrength: parseNumber(settings.get('variation seed strength')),
-    denoisingStrength: parseNumber(settings.get('denoising strength')),
+    // With a hires fix, A1111's "Denoising strength" is the second pass's.
+    denoisingStrength: hires ? null : parseNumber(settings.get('denoising strength')),
     loras,
+    hires,
     raw: text,
+  };
+}
+
+/**
+ * A1111's hires settings ("Hires upscale: 2" or "Hires resize: 1024x1024", "Hires steps", "Hires upscaler",
+ * "Denoising strength"); null without them, or when its upscaler is a model Atelier does not have (the
+ * settings stay in the imported text).
+ */
+function hiresOf(settings: Map<string, string>, width: number | null, height: number | null, steps: number | null): HiresParams | null {
+  const upscale = parseNumber(settings.get('hires upscale'));
+  const resize = /^(\d+)\s*x\s*(\d+)$/.exec(settings.get('hires resize') ?? '');
+  if (upscale === null && !resize) return null;
+  const upscaler = hiresUpscalerFromLabel(settings.get('hires upscaler') ?? 'Latent');
+  if (!upscaler || width === null || height === null) return null;
+  const round = (side: number) => Math.floor(side / 8) * 8;
+  const hiresSteps = parseCount(settings.get('hires steps')) ?? 0;
+  return {
+    scale: resize ? null : upscale,
+    width: resize ? Number(resize[1]) : round(width * upscale!),
+    height: resize ? Number(resize[2]) : round(height * upscale!),
+    steps: hiresSteps === 0 ? (steps ?? 0) : hiresSteps,
+    denoisingStrength: parseNumber(settings.get('denoising strength')) ?? 0.7,
+    upscaler,
   };
 }
 

@@ -1,6 +1,7 @@
 /** library.jsonl's format: the line types, and checking a line field by field when it is read back. */
 import type { StoredImage } from '../../generation/job.js';
 import {
+  hiresFromJson,
   PRESET_PARAMETERS,
   STORED_PARAMETERS,
   type PresetParameters,
@@ -65,7 +66,10 @@ export function parseExportLine(text: string): { ok: true; line: ExportLine } | 
   if (!isObject(value)) return { ok: false, error: 'not a JSON object' };
   const problem = value.type === 'prompt' ? checkPrompt(value) : value.type === 'generation' ? checkGeneration(value) : '"type" is neither "prompt" nor "generation"';
   if (problem) return { ok: false, error: problem };
-  if (value.type === 'generation') value.loras ??= [];
+  if (value.type === 'generation') {
+    value.loras ??= [];
+    value.hires ??= null;
+  }
   return { ok: true, line: value as unknown as ExportLine };
 }
 
@@ -97,6 +101,8 @@ const PARAMETER_CHECKS: Record<StoredParameter, FieldCheck> = {
   denoisingStrength: NUMBER,
   // Lines written before LoRAs existed have none (parseExportLine fills in the empty list).
   loras: [(v) => v === undefined || (Array.isArray(v) && v.every(isLoraUse)), 'a list of { name, weight, hash }'],
+  // Likewise before the hires fix (filled in as null).
+  hires: [(v) => v === undefined || v === null || hiresFromJson(v) !== null, 'null or { scale, width, height, steps, denoisingStrength, upscaler }'],
 };
 
 function isLoraUse(value: unknown): boolean {

@@ -74,6 +74,7 @@ export class LibraryImporter {
       variationStrength: parameters.variationSeed != null ? (parameters.variationStrength ?? 0) : 0,
       denoisingStrength: parameters.denoisingStrength ?? null,
       loras: parameters.loras ?? [],
+      hires: parameters.hires ?? null,
       warnings: [],
       images: [{ png, index: 0, seed }],
     }, ownerId);
@@ -103,8 +104,9 @@ export class LibraryImporter {
               promptId: prompt.id,
               ownerId,
               // Undefined leaves the column's default.
-              ...parameterColumns({ ...generation, denoisingStrength: generation.denoisingStrength ?? undefined }),
+              ...parameterColumns({ ...generation, denoisingStrength: generation.denoisingStrength ?? undefined, hires: undefined }),
               loras: generation.loras as unknown as Prisma.InputJsonValue,
+              ...(generation.hires ? { hires: generation.hires as unknown as Prisma.InputJsonValue } : {}),
               batchSize: generation.images.length,
               status: 'COMPLETED',
               warnings: generation.warnings,

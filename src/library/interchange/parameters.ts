@@ -1,5 +1,6 @@
 /** One picture's generation parameters as any import format reads them, and the checks they share. */
 import { LIMITS } from '../../generation/generation-request.js';
+import type { HiresParams } from '../../generation/hires-fix.js';
 import type { LoraUse } from '../../generation/lora-tags.js';
 import { isStorableText } from '../support/storable-text.js';
 
@@ -34,6 +35,8 @@ export interface ImportedParameters {
   denoisingStrength?: number | null;
   /** The LoRAs it was made with (A1111's `<lora:...>` tags, ComfyUI's LoraLoader nodes); hash "" where not said. */
   loras?: LoraUse[];
+  /** AUTOMATIC1111's hires fix settings, when the picture was made with one. */
+  hires?: HiresParams | null;
   /** The metadata text that was parsed, as the file holds it. */
   raw: string;
 }

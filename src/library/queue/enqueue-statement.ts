@@ -103,9 +103,9 @@ function jobColumns({ id, params, origin, init, now }: NewJob, order: number): [
   ];
 }
 
-/** A JSON column's value goes as its text (a bound array would be a PostgreSQL array). */
+/** A JSON column's value goes as its text (a bound array would be a PostgreSQL array); null stays NULL. */
 function sqlValue(value: unknown, type: string): unknown {
-  return type === 'jsonb' ? JSON.stringify(value) : value;
+  return type === 'jsonb' && value !== null && value !== undefined ? JSON.stringify(value) : value;
 }
 
 function ownerOf(origin: JobOrigin): string {
