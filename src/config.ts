@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_AFFINITY_WAIT_MS } from './generation/loaded-sets.js';
 import { DEFAULT_STORAGE_RETRY, type StorageRetryPolicy } from './generation/storage-fault.js';
+import { DEFAULT_MAX_UPSCALE_PIXELS } from './generation/upscale-request.js';
 import { DEFAULT_SWEEP_GRACE_MS } from './library/files/store-sweep.js';
 import { ConfigError, readBytes, readChoice, readDeviceList, readInt, readName, readOrigins, type Env } from './config-values.js';
 import { isLoopbackAddress } from './loopback.js';
@@ -94,6 +95,11 @@ export interface Config {
    * undefined: each model's own budget from its native size and family (generation/memory-budget.ts).
    */
   maxPixels: number | undefined;
+  /** ATELIER_MAX_UPSCALE_PIXELS: the most pixels an upscaleImage result may have (tiles keep the run's memory small). */
+  maxUpscalePixels: number;
+  /** ATELIER_UPSCALE_TILE / ATELIER_UPSCALE_OVERLAP: upscaler models run on tiles this many input pixels square, sharing the overlap with each neighbour. */
+  upscaleTile: number;
+  upscaleOverlap: number;
   /** Send a preview image every N denoising steps (0 = never). */
   previewEvery: number;
   /** Folder with taesd_decoder.safetensors (and, for SDXL models, taesdxl_decoder.safetensors); undefined when not installed. */
@@ -281,6 +287,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     queuePositionsMs: readInt(env, 'ATELIER_QUEUE_POSITIONS_MS', 1000, 10, 3_600_000),
     // At least one 64x64 image; from 11,863,284 (2048x2048 x sqrt(8)) on, every request the other limits allow fits.
     maxPixels: env.ATELIER_MAX_PIXELS?.trim() ? readInt(env, 'ATELIER_MAX_PIXELS', 0, 64 * 64, 1_000_000_000) : undefined,
+    maxUpscalePixels: readInt(env, 'ATELIER_MAX_UPSCALE_PIXELS', DEFAULT_MAX_UPSCALE_PIXELS, 64 * 64, 268_435_456),
+    upscaleTile: readInt(env, 'ATELIER_UPSCALE_TILE', 256, 32, 2048),
+    upscaleOverlap: readInt(env, 'ATELIER_UPSCALE_OVERLAP', 16, 0, 256),
     previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),
     previewMaxSize: readInt(env, 'ATELIER_PREVIEW_SIZE', 128, 16, 1024),
     taesdDir: readTaesdDir(env, cwd),

@@ -12,8 +12,8 @@ import { GenerationService, STALE_AFTER_BEATS } from './generation/generation-se
 import { LoadedPipelineDirectory } from './generation/loaded-pipeline-store.js';
 import { JobObserver } from './generation/job-observer.js';
 import { InProcessEventBus } from './generation/in-process-event-bus.js';
-import { SafetensorsCatalog } from './generation/safetensors-catalog.js';
-import { readEmbeddingFileInfo, readLoraFileInfo } from './diffusion/index.js';
+import { FileCatalog, ONNX_FILES } from './generation/file-catalog.js';
+import { readEmbeddingFileInfo, readLoraFileInfo, readUpscalerFileInfo } from './diffusion/index.js';
 import { ModelCatalog } from './generation/model-catalog.js';
 import { ModelHealth } from './generation/model-health.js';
 import { samplerLabels, samplerNames } from './generation/samplers.js';
@@ -76,8 +76,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
   const redisBus = redis && new RedisEventBus(redis, { prefix: config.redisPrefix, logger });
   const catalog = new ModelCatalog(config.modelsDir, defaultModel, nonModelDirs(config));
-  const loras = new SafetensorsCatalog(config.lorasDir, readLoraFileInfo);
-  const embeddings = new SafetensorsCatalog(config.embeddingsDir, readEmbeddingFileInfo);
+  const loras = new FileCatalog(config.lorasDir, readLoraFileInfo);
+  const embeddings = new FileCatalog(config.embeddingsDir, readEmbeddingFileInfo);
+  const upscalers = new FileCatalog(config.upscalersDir, readUpscalerFileInfo, ONNX_FILES);
   // Only a PostgreSQL database can be shared with other nodes, whose failures this one must see.
   const modelHealth = new ModelHealth(catalog, library.modelProblems, config.nodeId, logger, database.kind === 'postgresql');
   const pool =
@@ -114,11 +115,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       taesdAvailable: config.taesdDir !== undefined,
       ...(config.maxPixels !== undefined ? { maxPixels: config.maxPixels } : {}),
       maxJobCost: config.accountLimits.maxJobCost,
-    }, loras),
+      maxUpscalePixels: config.maxUpscalePixels,
+    }, loras, upscalers),
     logger,
     {
       previewEvery: config.previewEvery,
       previewMaxSize: config.previewMaxSize,
+      upscaleTile: config.upscaleTile,
+      upscaleOverlap: config.upscaleOverlap,
       maxQueuedJobs: config.maxQueuedJobs,
       accountLimits: config.accountLimits,
       sharedQueue: database.kind === 'postgresql',
@@ -131,6 +135,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       ...(library.signals ? { signals: library.signals } : {}),
       loras,
       embeddings,
+      upscalers,
       positionsMaxAgeMs: config.queuePositionsMs,
     },
   );
@@ -182,6 +187,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     catalog: modelHealth,
     loras,
     embeddings,
+    upscalers,
     loadedPipelines: directory,
     bus,
     urls: imageUrls(config.publicUrl, signer && ((id, variant) => signer.sign(id, variant))),

@@ -97,12 +97,17 @@ export async function decodeToRgb(file: Uint8Array, width: number, height: numbe
   return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
-/** Lossless PNG with the parameters embedded as a `parameters` text chunk. */
-export async function encodePng(image: RgbImage, parameters: string): Promise<Buffer> {
-  const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+/**
+ * Lossless PNG with the parameters embedded as a `parameters` text chunk, and `more` chunks after it (an
+ * upscale's `postprocessing`, as AUTOMATIC1111's Extras tab writes it).
+ */
+export async function encodePng(image: RgbImage, parameters: string, more: Readonly<Record<string, string>> = {}): Promise<Buffer> {
+  let png: Buffer = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
     .png({ compressionLevel: 6 })
     .toBuffer();
-  return insertTextChunk(png, 'parameters', parameters);
+  // Each goes right after IHDR: inserted last to first, they end up in order.
+  for (const [keyword, text] of Object.entries(more).reverse()) png = insertTextChunk(png, keyword, text);
+  return parameters === '' && Object.keys(more).length > 0 ? png : insertTextChunk(png, 'parameters', parameters);
 }
 
 /** A small WebP for step previews; `maxSize` bounds the longer side (small latents are scaled up). */

@@ -38,6 +38,8 @@ export type { SessionOptions, ExecutionDevice, ProviderChoice } from './model/on
 export { latentToRgb, latentRgbMapFor } from './preview/latent2rgb.js';
 export type { RgbImage } from './rgb-image.js';
 export { UpscalerModel, type TileOptions } from './upscale/upscaler-model.js';
+export { upscaleToSize, upscaleRuns, tileCount } from './upscale/upscale-to-size.js';
+export { readUpscalerFileInfo, type UpscalerFileInfo } from './upscale/upscaler-info.js';
 export { TaesdDecoder } from './preview/taesd.js';
 export { decodeToGray, decodeToRgb, normalizeToPng, readImageSize, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
 export { PromptEmbedder } from './text/prompt-embedder.js';

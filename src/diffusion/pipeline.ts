@@ -14,6 +14,7 @@ import { loadMergedSessions, type EmbeddingWarning, type SessionExtras } from '.
 import { inpaintingConditioning, blendKnown, latentMask, pasteKept, stackChannels } from './inpaint.js';
 import { resizeLanczos } from './image.js';
 import { upscaleLatents } from './latent-upscale.js';
+import { upscaleToSize } from './upscale/upscale-to-size.js';
 import { img2imgStart, initialNoise, seededNoise } from './latents.js';
 import { readModelFolder, VAE_DOWNSCALE, type ModelFolder } from './model/model-folder.js';
 import type { ProviderChoice, SessionOptions } from './model/onnx-session.js';
@@ -158,7 +159,7 @@ export class StableDiffusionPipeline {
     // 5b. Hires fix: enlarge, noise to the second pass's strength and denoise again at the new size.
     if (request.hires && second) {
       const hiresRequest = { ...request, width: request.hires.width, height: request.hires.height };
-      const start = await this.enlarge(latents, request.hires);
+      const start = await this.enlarge(latents, request.hires, request.signal);
       throwIfAborted(request.signal);
       const state = await this.prepareSecondPass(hiresRequest, start, second, this.unet.conditioning(encoded, hiresRequest, imageCount));
       latents = await this.denoise(state, request, { pass: 2, before: timesteps.length, total: progress.total });
@@ -168,15 +169,19 @@ export class StableDiffusionPipeline {
     return { images: await this.decode(latents, imageCount, init), warnings: encoded.warnings };
   }
 
-  /** The first pass's latents at the hires size: resampled as latents, or decoded, resized (Lanczos) and encoded. */
-  private async enlarge(latents: FloatTensor, hires: HiresPass): Promise<FloatTensor> {
+  /** The first pass's latents at the hires size: resampled as latents, or decoded, enlarged (Lanczos or a model) and encoded. */
+  private async enlarge(latents: FloatTensor, hires: HiresPass, signal?: AbortSignal): Promise<FloatTensor> {
     const height = hires.height / VAE_DOWNSCALE;
     const width = hires.width / VAE_DOWNSCALE;
-    if (hires.upscaler !== 'lanczos') return upscaleLatents(latents, height, width, hires.upscaler);
+    if (hires.upscaler !== 'lanczos' && hires.upscaler !== 'model') return upscaleLatents(latents, height, width, hires.upscaler);
+    const { upscalerModel } = hires;
     const parts: FloatTensor[] = [];
     for (let i = 0; i < latents.dims[0]!; i++) {
       const picture = await this.vae.decode(sliceBatch(latents, i, 1));
-      parts.push(await this.vae.encode(await resizeLanczos(picture, hires.width, hires.height), 1));
+      const enlarged = upscalerModel
+        ? await upscaleToSize(upscalerModel, picture, hires.width, hires.height, signal ? { signal } : {})
+        : await resizeLanczos(picture, hires.width, hires.height);
+      parts.push(await this.vae.encode(enlarged, 1));
     }
     return concatBatch(parts);
   }

@@ -7,6 +7,7 @@ import { VAE_DOWNSCALE } from './model/model-folder.js';
 import { LATENT_UPSCALERS, type LatentUpscaler } from './latent-upscale.js';
 import type { RgbImage } from './rgb-image.js';
 import type { FloatTensor } from './tensor.js';
+import type { UpscalerModel } from './upscale/upscaler-model.js';
 
 /** What every entry point takes; every field without a default is required. */
 export interface GenerationRequest {
@@ -38,9 +39,12 @@ export interface GenerationRequest {
   onStep?: (progress: StepProgress) => void | Promise<void>;
 }
 
-/** How the first pass's result is enlarged: in latent space (torch's interpolate modes) or as pixels (Lanczos). */
-export type HiresUpscaler = LatentUpscaler | 'lanczos';
-export const HIRES_UPSCALERS: readonly HiresUpscaler[] = [...LATENT_UPSCALERS, 'lanczos'];
+/**
+ * How the first pass's result is enlarged: in latent space (torch's interpolate modes), or as pixels by
+ * Lanczos or by an upscaler model (HiresPass.upscalerModel; then Lanczos to the exact size).
+ */
+export type HiresUpscaler = LatentUpscaler | 'lanczos' | 'model';
+export const HIRES_UPSCALERS: readonly HiresUpscaler[] = [...LATENT_UPSCALERS, 'lanczos', 'model'];
 
 /**
  * The hires fix's second pass: the first pass's latents (or its decoded pictures, for `lanczos`) enlarged to
@@ -53,6 +57,8 @@ export interface HiresPass {
   steps: number;
   strength: number;
   upscaler: HiresUpscaler;
+  /** With upscaler `model`: the network that enlarges each decoded first-pass picture. */
+  upscalerModel?: UpscalerModel;
 }
 
 /**
@@ -140,6 +146,7 @@ export function checkRequest(request: Txt2ImgRequest): void {
     if (!Number.isInteger(steps) || steps < 1) throw new RangeError('hires steps must be a positive integer');
     if (!(strength >= 0 && strength <= 1)) throw new RangeError(`hires strength must be between 0 and 1, got ${strength}`);
     if (!HIRES_UPSCALERS.includes(upscaler)) throw new RangeError(`hires upscaler must be one of ${HIRES_UPSCALERS.join(', ')}, got ${String(upscaler)}`);
+    if ((upscaler === 'model') !== (request.hires.upscalerModel !== undefined)) throw new RangeError('hires upscalerModel goes with upscaler "model", and only with it');
     sizes.push(['hires width', width], ['hires height', height]);
   }
   for (const [name, value] of sizes) {

@@ -8,7 +8,7 @@ import { samplerLabel } from '../diffusion/schedulers/index.js';
 import type { ClaimedJob, ImageSource, Job } from './job.js';
 import { hiresUpscalerLabel } from './hires-fix.js';
 import { formatLoraHashes, promptWithLoraTags } from './lora-tags.js';
-import type { WorkerEmbedding, WorkerJob, WorkerLora } from './worker-protocol.js';
+import type { UpscaleWorkerJob, WorkerEmbedding, WorkerJob, WorkerLora } from './worker-protocol.js';
 
 /** What a job reads besides its parameters: its init image and mask (undefined: none), its LoRA files. */
 export interface JobFiles {
@@ -16,6 +16,8 @@ export interface JobFiles {
   mask?: Uint8Array;
   loras?: WorkerLora[];
   embeddings?: WorkerEmbedding[];
+  /** The upscaler model an upscale job or a hires fix runs. */
+  upscaler?: { name: string; file: string; hash: string };
   /** What the generation is told about its files (a LoRA replaced since the job was accepted). */
   warnings?: string[];
 }
@@ -33,10 +35,16 @@ export interface EmbeddingFinder {
   scan(): Promise<{ files: ReadonlyArray<{ name: string; file: string; hash: string; family: string | null }> }>;
 }
 
-/** Where a job's LoRA and embedding files are found; either may be absent (none installed). */
+/** Where the installed upscaler models' files are (the upscaler catalogue implements it). */
+export interface UpscalerFinder {
+  find(name: string): Promise<{ file: string; hash: string } | undefined>;
+}
+
+/** Where a job's LoRA, embedding and upscaler files are found; any may be absent (none installed). */
 export interface ExtraFinders {
   loras?: LoraFinder;
   embeddings?: EmbeddingFinder;
+  upscalers?: UpscalerFinder;
 }
 
 export interface EngineOptions {
@@ -44,6 +52,9 @@ export interface EngineOptions {
   previewEvery: number;
   /** Longest side of a step preview, in pixels. */
   previewMaxSize: number;
+  /** Upscaler models run in tiles of this many input pixels square (ATELIER_UPSCALE_TILE), sharing `upscaleOverlap` with each neighbour. */
+  upscaleTile?: number;
+  upscaleOverlap?: number;
 }
 
 /** Seeds of a batch: image i uses first + i. */
@@ -68,6 +79,7 @@ export function toWorkerJob(
   const hires = job.hires
     ? { width: job.hires.width, height: job.hires.height, steps: job.hires.steps, strength: job.hires.denoisingStrength, upscaler: job.hires.upscaler }
     : undefined;
+  const hiresUpscaler = job.hires?.upscaler === 'model' && inputs.upscaler ? { file: inputs.upscaler.file, ...tileOptions(options) } : undefined;
   // The hashes of the files the run reads, which are the ones accepted unless a file was replaced since.
   const loras = inputs.loras ?? [];
   const embeddings = inputs.embeddings ?? [];
@@ -81,6 +93,7 @@ export function toWorkerJob(
     init,
     loras,
     embeddings,
+    ...(hiresUpscaler ? { hiresUpscaler } : {}),
     imageParameters: seeds.map((seed, index) =>
       formatParameters({
         ...{ negativePrompt, steps, guidanceScale, width, height, seed, model: model.name },
@@ -91,13 +104,34 @@ export function toWorkerJob(
         variationSeed: variation?.seeds[index],
         variationStrength: variation?.strength,
         denoisingStrength: init?.strength,
-        hires: job.hires ? { ...job.hires, upscalerLabel: hiresUpscalerLabel(job.hires.upscaler) } : undefined,
+        hires: job.hires ? { ...job.hires, upscalerLabel: hiresUpscalerLabel(job.hires) } : undefined,
       }),
     ),
     previewEvery: options.previewEvery,
     previewMaxSize: options.previewMaxSize,
     previewMethod: job.previewMethod,
   };
+}
+
+/** An upscale job as a worker runs it: the source file, the upscaler's, the result's size and PNG text. */
+export function toUpscaleWorkerJob(job: Job, source: Uint8Array, upscaler: { name: string; file: string; hash: string }, options: EngineOptions): UpscaleWorkerJob {
+  const scale = job.upscale?.scale ?? 1;
+  return {
+    kind: 'upscale',
+    id: job.id,
+    source,
+    upscalerFile: upscaler.file,
+    width: job.width,
+    height: job.height,
+    seed: job.seed,
+    // AUTOMATIC1111's Extras tab: the source's own `parameters` are kept, this goes in a chunk of its own.
+    postprocessing: `Postprocess upscale by: ${scale}, Postprocess upscaler: ${upscaler.name}`,
+    ...tileOptions(options),
+  };
+}
+
+function tileOptions(options: EngineOptions): { tile?: number; overlap?: number } {
+  return { ...(options.upscaleTile ? { tile: options.upscaleTile } : {}), ...(options.upscaleOverlap !== undefined ? { overlap: options.upscaleOverlap } : {}) };
 }
 
 /**
@@ -107,6 +141,16 @@ export function toWorkerJob(
 export async function readJobInputs(job: ClaimedJob, images: ImageSource, finders: ExtraFinders = {}, family?: string): Promise<JobInputs> {
   const loras: WorkerLora[] = [];
   const warnings: string[] = [];
+  const upscalerName = job.upscale?.upscaler ?? (job.hires?.upscaler === 'model' ? job.hires.upscalerModel : undefined);
+  let upscaler: JobFiles['upscaler'];
+  if (upscalerName !== undefined) {
+    const found = await finders.upscalers?.find(upscalerName);
+    if (!found) return { error: `upscaler "${upscalerName}" is no longer installed` };
+    upscaler = { name: upscalerName, file: found.file, hash: found.hash };
+    if (job.upscale && job.upscale.hash !== '' && job.upscale.hash !== found.hash) {
+      warnings.push(`upscaler "${upscalerName}" was replaced after this job was queued: it ran with the file installed now (hash ${found.hash}, queued with ${job.upscale.hash}).`);
+    }
+  }
   for (const lora of job.loras) {
     const found = await finders.loras?.find(lora.name);
     if (!found) return { error: `LoRA "${lora.name}" is no longer installed` };
@@ -120,7 +164,7 @@ export async function readJobInputs(job: ClaimedJob, images: ImageSource, finder
   const embeddings = installed.filter((e) => e.family === null || e.family === family).map(({ name, file, hash }) => ({ name, file, hash }));
   const pictures = await readPictures(job, images);
   if ('error' in pictures) return pictures;
-  return { ...pictures, ...(loras.length ? { loras } : {}), ...(embeddings.length ? { embeddings } : {}), ...(warnings.length ? { warnings } : {}) };
+  return { ...pictures, ...(upscaler ? { upscaler } : {}), ...(loras.length ? { loras } : {}), ...(embeddings.length ? { embeddings } : {}), ...(warnings.length ? { warnings } : {}) };
 }
 
 /** img2img: the files of the job's init image and mask, read through the image store, or why they cannot be. */

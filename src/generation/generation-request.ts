@@ -48,6 +48,8 @@ export interface HiresRequest {
   steps?: number | null;
   denoisingStrength?: number | null;
   upscaler?: HiresUpscaler | null;
+  /** An upscaler model's name (from `upscalers`), with upscaler `model` (or none). */
+  upscalerModel?: string | null;
 }
 
 /** What a request check needs to know of an installed model. */
@@ -106,6 +108,8 @@ export interface RequestContext {
   maxJobCost?: number;
   /** The installed LoRAs (ATELIER_LORAS_DIR); none when absent. */
   loras?: ReadonlyArray<RequestLora>;
+  /** The installed upscaler models (ATELIER_UPSCALERS_DIR), for a hires fix that names one; none when absent. */
+  upscalers?: ReadonlyArray<{ name: string }>;
 }
 
 /** Checks a request and fills in defaults. Throws a GenerationRequestError naming the field. */
@@ -143,18 +147,11 @@ export function checkGenerateRequest(input: GenerateRequest, context: RequestCon
   checkRange('steps', steps, LIMITS.steps);
   const guidanceScale = input.guidanceScale ?? parameters.guidanceScale ?? model.defaults.guidanceScale;
   checkRange('guidanceScale', guidanceScale, LIMITS.guidanceScale);
-  const hires = input.hires ? checkHires(input.hires, { width, height, steps, batchSize }, initImageId !== null) : null;
+  const hires = input.hires ? checkHires(input.hires, { width, height, steps, batchSize }, initImageId !== null, context.upscalers ?? []) : null;
   checkMemoryBudget(model, width, height, batchSize, context.maxPixels);
   if (hires) checkMemoryBudget(model, hires.width, hires.height, batchSize, context.maxPixels, 'hires.');
   checkJobCost({ width, height, steps, batchSize }, context.maxJobCost, hires ? jobCost({ ...hires, batchSize }) : 0);
-  const priority = input.priority ?? DEFAULTS.priority;
-  checkRange('priority', priority, LIMITS.priority);
-  if (context.viewerRole !== 'ADMIN' && priority > USER_PRIORITY.max) {
-    throw new GenerationRequestError('priority', `a priority above 0 is for admins; yours may be ${USER_PRIORITY.min} to 0, got ${priority}`, {
-      ...USER_PRIORITY,
-      reason: 'ADMIN_ONLY',
-    });
-  }
+  const priority = checkPriority(input.priority, context.viewerRole);
 
   const seed = input.seed ?? parameters.seed ?? randomSeed();
   checkSeed('seed', seed, batchSize);
@@ -172,7 +169,7 @@ export function checkGenerateRequest(input: GenerateRequest, context: RequestCon
 
   return {
     ...{ prompt, negativePrompt, model: model.name, sampler, steps, guidanceScale, width, height, seed, batchSize, priority },
-    ...{ variationSeed, variationStrength, initImageId, maskImageId, denoisingStrength, previewMethod, loras, hires },
+    ...{ variationSeed, variationStrength, initImageId, maskImageId, denoisingStrength, previewMethod, loras, hires, upscale: null },
     ...(context.initImage ? { initImageKind: context.initImage.kind } : {}),
   };
 }
@@ -224,12 +221,18 @@ function checkInitImage(
  * width and height (one given, the other follows the first pass's aspect ratio); never smaller than the
  * first pass, never with an init image (A1111 has it for text-to-image only).
  */
-function checkHires(input: HiresRequest, first: { width: number; height: number; steps: number; batchSize: number }, hasInit: boolean): HiresParams {
+function checkHires(
+  input: HiresRequest,
+  first: { width: number; height: number; steps: number; batchSize: number },
+  hasInit: boolean,
+  upscalers: readonly { name: string }[],
+): HiresParams {
   if (hasInit) throw new GenerationRequestError('hires', 'the hires fix is for text-to-image: leave out hires or initImageId', { reason: 'HIRES_WITH_INIT_IMAGE' });
-  const upscaler = input.upscaler ?? DEFAULTS.hires.upscaler;
+  const upscaler = input.upscaler ?? (input.upscalerModel != null ? 'model' : DEFAULTS.hires.upscaler);
   if (!HIRES_UPSCALERS.includes(upscaler)) {
     throw new GenerationRequestError('hires.upscaler', `unknown hires upscaler "${String(upscaler)}"; use one of ${HIRES_UPSCALERS.join(', ')}`, { allowedValues: HIRES_UPSCALERS });
   }
+  const upscalerModel = checkHiresUpscalerModel(upscaler, input.upscalerModel ?? undefined, upscalers);
   const sized = input.width != null || input.height != null;
   if (sized && input.scale != null) throw new GenerationRequestError('hires.scale', 'give hires.scale or hires.width/height, not both', { reason: 'HIRES_SCALE_AND_SIZE' });
   const scale = sized ? null : (input.scale ?? DEFAULTS.hires.scale);
@@ -249,7 +252,21 @@ function checkHires(input: HiresRequest, first: { width: number; height: number;
   if (!Number.isInteger(asked)) throw new GenerationRequestError('hires.steps', `hires.steps must be a whole number, got ${asked}`, LIMITS.hiresSteps);
   const denoisingStrength = input.denoisingStrength ?? DEFAULTS.hires.denoisingStrength;
   checkRange('hires.denoisingStrength', denoisingStrength, LIMITS.denoisingStrength);
-  return { scale, width, height, steps: asked === 0 ? first.steps : asked, denoisingStrength, upscaler };
+  return { scale, width, height, steps: asked === 0 ? first.steps : asked, denoisingStrength, upscaler, ...(upscalerModel ? { upscalerModel } : {}) };
+}
+
+/** upscaler MODEL needs an installed upscaler model's name, and a name needs MODEL. */
+function checkHiresUpscalerModel(upscaler: string, name: string | undefined, upscalers: readonly { name: string }[]): string | undefined {
+  if (upscaler !== 'model') {
+    if (name !== undefined) throw new GenerationRequestError('hires.upscalerModel', `hires.upscalerModel goes with hires.upscaler MODEL, not ${upscaler}`, { reason: 'HIRES_UPSCALER_MODEL' });
+    return undefined;
+  }
+  const names = upscalers.map((u) => u.name);
+  if (name === undefined) throw new GenerationRequestError('hires.upscalerModel', `hires.upscaler MODEL needs hires.upscalerModel: one of ${names.join(', ') || 'none installed'}`, { allowedValues: names, reason: 'UNKNOWN_UPSCALER' });
+  if (!names.includes(name)) {
+    throw new GenerationRequestError('hires.upscalerModel', `unknown upscaler "${name}"; ${names.length ? `use one of ${names.join(', ')}` : 'none is installed (put .onnx upscalers in ATELIER_UPSCALERS_DIR)'}`, { allowedValues: names, reason: 'UNKNOWN_UPSCALER' });
+  }
+  return name;
 }
 
 /**
@@ -296,7 +313,20 @@ function checkLength(field: string, value: string): void {
   }
 }
 
-function checkRange(field: string, value: number, range: { min: number; max: number }): void {
+/** The priority asked for (default 0): within LIMITS, and above 0 only for admins. */
+export function checkPriority(asked: number | null | undefined, viewerRole: RequestContext['viewerRole']): number {
+  const priority = asked ?? DEFAULTS.priority;
+  checkRange('priority', priority, LIMITS.priority);
+  if (viewerRole !== 'ADMIN' && priority > USER_PRIORITY.max) {
+    throw new GenerationRequestError('priority', `a priority above 0 is for admins; yours may be ${USER_PRIORITY.min} to 0, got ${priority}`, {
+      ...USER_PRIORITY,
+      reason: 'ADMIN_ONLY',
+    });
+  }
+  return priority;
+}
+
+export function checkRange(field: string, value: number, range: { min: number; max: number }): void {
   if (!Number.isFinite(value) || value < range.min || value > range.max) {
     throw new GenerationRequestError(field, `${field} must be between ${range.min} and ${range.max}, got ${value}`, range);
   }

@@ -8,6 +8,7 @@ import { checkGenerateRequest, type GenerateRequest } from './generation-request
 import type { CheckedParams, PictureLookup } from './job.js';
 import { asOverrideError, remixRequest, type RemixOverrides } from './remix-request.js';
 import { RemixSourceNotFoundError } from './request-errors.js';
+import { checkUpscaleRequest, DEFAULT_MAX_UPSCALE_PIXELS, type RequestUpscaler, type UpscaleRequest } from './upscale-request.js';
 
 /** The installed models as a request check needs them (ModelCatalog implements it). */
 export interface InstalledModels {
@@ -20,6 +21,11 @@ export interface InstalledModels {
     }>;
     unusable: ReadonlyArray<{ name: string; problem: string }>;
   }>;
+}
+
+/** The installed upscaler models as a request check needs them (the upscaler catalogue implements it). */
+export interface InstalledUpscalers {
+  scan(): Promise<{ files: ReadonlyArray<RequestUpscaler> }>;
 }
 
 /** The installed LoRAs as a request check needs them (LoraCatalog implements it). */
@@ -36,6 +42,8 @@ export interface RequestOptions {
   maxPixels?: number;
   /** The most one job may cost (ATELIER_MAX_JOB_COST); undefined: no bound. */
   maxJobCost?: number;
+  /** The most pixels an upscale's result may have (ATELIER_MAX_UPSCALE_PIXELS); default DEFAULT_MAX_UPSCALE_PIXELS. */
+  maxUpscalePixels?: number;
 }
 
 export class GenerationRequests {
@@ -45,6 +53,7 @@ export class GenerationRequests {
     private readonly options: RequestOptions,
     /** None installed when absent. */
     private readonly loras?: InstalledLoras,
+    private readonly upscalers?: InstalledUpscalers,
   ) {}
 
   /**
@@ -56,6 +65,8 @@ export class GenerationRequests {
     // Only a request that may name a LoRA looks at the LoRA folder: the accept path of every other stays as it was.
     const mayNameLora = (request.loras?.length ?? 0) > 0 || /<(lora|lyco):/i.test(request.prompt);
     const loras = mayNameLora ? ((await this.loras?.scan())?.files ?? []) : [];
+    const mayNameUpscaler = request.hires?.upscalerModel != null || request.hires?.upscaler === 'model';
+    const upscalers = mayNameUpscaler ? ((await this.upscalers?.scan())?.files ?? []) : [];
     const initImage = request.initImageId ? await this.pictures.getPicture(request.initImageId, viewer) : null;
     const mask = request.maskImageId ? await this.pictures.getPicture(request.maskImageId, viewer) : null;
     return checkGenerateRequest(request, {
@@ -70,6 +81,22 @@ export class GenerationRequests {
       viewerRole: viewer.role,
       maxJobCost: this.options.maxJobCost,
       loras: loras.map((lora) => ({ name: lora.name, family: lora.family, hash: lora.hash })),
+      upscalers,
+    });
+  }
+
+  /** `upscaleImage`: a stored picture (the viewer's or public) and an installed upscaler, checked. Throws GenerationRequestError. */
+  async upscale(request: UpscaleRequest, viewer: Viewer): Promise<CheckedParams> {
+    const picture = await this.pictures.getPicture(request.imageId, viewer);
+    const generated = picture?.kind === 'image' ? await this.pictures.getImageWithGeneration(request.imageId, viewer) : null;
+    const upscalers = (await this.upscalers?.scan())?.files ?? [];
+    return checkUpscaleRequest(request, {
+      picture,
+      generated,
+      upscalers: upscalers.map(({ name, hash, scale }) => ({ name, hash, scale })),
+      maxPixels: this.options.maxUpscalePixels ?? DEFAULT_MAX_UPSCALE_PIXELS,
+      ...(this.options.maxJobCost !== undefined ? { maxJobCost: this.options.maxJobCost } : {}),
+      viewerRole: viewer.role,
     });
   }
 

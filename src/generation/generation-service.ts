@@ -14,6 +14,7 @@ import type { AccountUsage, CheckedParams, ImageSink, ImageSource, Job, JobOrigi
 import { JobObserver } from './job-observer.js';
 import { QueuePositionPublisher } from './queue-positions.js';
 import type { RemixOverrides } from './remix-request.js';
+import type { UpscaleRequest } from './upscale-request.js';
 import { QueueFullError } from './request-errors.js';
 import type { GenerationServiceOptions, ModelFinder } from './service-options.js';
 import type { WorkerPool } from './worker-pool.js';
@@ -130,6 +131,11 @@ export class GenerationService {
     return this.submit(await this.requests.remix(imageId, overrides, viewer), { remixOfImageId: imageId, ownerId: viewer.accountId, visibility, accountLimited: !isAdmin(viewer) });
   }
 
+  /** `upscaleImage`: a stored picture and an upscaler, checked and queued. Throws GenerationRequestError, QueueFullError or JobRateLimitedError. */
+  async upscale(request: UpscaleRequest, viewer: Viewer, visibility: Visibility = 'PRIVATE'): Promise<AcceptedJob> {
+    return this.submit(await this.requests.upscale(request, viewer), { ownerId: viewer.accountId, visibility, accountLimited: !isAdmin(viewer) });
+  }
+
   /** Accepts checked parameters unless the queue is full: the job is in the database before this resolves. */
   async submit(params: CheckedParams, origin: JobOrigin = {}): Promise<AcceptedJob> {
     const { accountLimits } = this.options;
@@ -229,7 +235,8 @@ export class GenerationService {
       // What the idle workers have loaded: a job for it may go first (within the bound), and loads nothing.
       const job = await this.queue.claimNext({ loaded: this.pool.idleLoadedSets(), maxWaitMs: this.options.affinityWaitMs ?? DEFAULT_AFFINITY_WAIT_MS });
       if (!job) return;
-      const model = await this.models.find(job.model).catch(() => undefined);
+      // An upscale job needs no model (its fields are its source's, for the record).
+      const model = job.upscale ? undefined : await this.models.find(job.model).catch(() => undefined);
       let loadProblem: string | undefined;
       try {
         loadProblem = await this.observer.claimed(job, model);
@@ -241,7 +248,7 @@ export class GenerationService {
         await this.queue.release(job);
         return;
       }
-      const finders = { loras: this.options.loras, embeddings: this.options.embeddings };
+      const finders = { loras: this.options.loras, embeddings: this.options.embeddings, upscalers: this.options.upscalers };
       const inputs = await readJobInputs(job, this.images, finders, model?.traits.family);
       if (this.draining) {
         await this.queue.release(job);

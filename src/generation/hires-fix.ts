@@ -16,10 +16,12 @@ export interface HiresParams {
   steps: number;
   denoisingStrength: number;
   upscaler: HiresUpscaler;
+  /** With upscaler `model`: the upscaler model's name (see the `upscalers` query). */
+  upscalerModel?: string;
 }
 
-/** AUTOMATIC1111's "Hires upscaler" labels. */
-const LABELS: Record<HiresUpscaler, string> = {
+/** AUTOMATIC1111's "Hires upscaler" labels; an upscaler model goes by its own name. */
+const LABELS: Record<Exclude<HiresUpscaler, 'model'>, string> = {
   latent: 'Latent',
   'latent-antialiased': 'Latent (antialiased)',
   'latent-bicubic': 'Latent (bicubic)',
@@ -29,12 +31,17 @@ const LABELS: Record<HiresUpscaler, string> = {
   lanczos: 'Lanczos',
 };
 
-export function hiresUpscalerLabel(upscaler: HiresUpscaler): string {
-  return LABELS[upscaler];
+export function hiresUpscalerLabel(hires: Pick<HiresParams, 'upscaler' | 'upscalerModel'>): string {
+  return hires.upscaler === 'model' ? (hires.upscalerModel ?? '') : LABELS[hires.upscaler];
 }
 
-/** The upscaler an A1111 label names, in any case; undefined for one Atelier does not have (ESRGAN, ...). */
-export function hiresUpscalerFromLabel(label: string): HiresUpscaler | undefined {
+/**
+ * The upscaler an A1111 label names, in any case: a latent mode, Lanczos, or else an upscaler model of that
+ * name (4x-UltraSharp, R-ESRGAN 4x+, ...), which a remix finds installed or names as missing.
+ */
+export function hiresUpscalerFromLabel(label: string): Pick<HiresParams, 'upscaler' | 'upscalerModel'> | undefined {
   const wanted = label.trim().toLowerCase();
-  return HIRES_UPSCALERS.find((u) => LABELS[u].toLowerCase() === wanted);
+  if (wanted === '' || wanted === 'none') return undefined;
+  const builtIn = HIRES_UPSCALERS.find((u) => u !== 'model' && LABELS[u].toLowerCase() === wanted);
+  return builtIn ? { upscaler: builtIn } : { upscaler: 'model', upscalerModel: label.trim() };
 }

@@ -35,12 +35,15 @@ export class JobObserver {
     return problem ? `model "${model.name}" ${problem}` : undefined;
   }
 
-  /** The pool's handlers for one run: a load that succeeded clears the model's problem; steps are timed. */
-  handlers(model: ModelFolder, log: Logger, handlers: ServiceHandlers): JobHandlers {
+  /**
+   * The pool's handlers for one run: a load that succeeded clears the model's problem; steps are timed. An
+   * upscale job (no model) has tiles for steps, which are not denoising steps' times.
+   */
+  handlers(model: ModelFolder | undefined, log: Logger, handlers: ServiceHandlers): JobHandlers {
     return {
-      onStarted: () => void this.health?.loaded(model).catch((error: unknown) => log.warn({ err: error }, 'could not clear a model problem')),
+      onStarted: () => void (model && this.health?.loaded(model).catch((error: unknown) => log.warn({ err: error }, 'could not clear a model problem'))),
       onStep: ({ durationMs, ...step }) => {
-        this.metrics?.denoisingStep(durationMs / 1000);
+        if (model) this.metrics?.denoisingStep(durationMs / 1000);
         handlers.onStep(step);
       },
       onImage: handlers.onImage,
@@ -55,9 +58,9 @@ export class JobObserver {
    * A run ended (`startedAt`: Date.now() when it was handed to the pool): its time is counted, and a load
    * failure is recorded against the model, the outcome's message then saying so. Not while shutting down.
    */
-  async finished(model: ModelFolder, outcome: JobOutcome, startedAt: number, stopping: boolean): Promise<JobOutcome> {
+  async finished(model: ModelFolder | undefined, outcome: JobOutcome, startedAt: number, stopping: boolean): Promise<JobOutcome> {
     this.metrics?.jobRun(outcome.status, (Date.now() - startedAt) / 1000);
-    if (outcome.status !== 'failed' || !outcome.loadFailed || !this.health || stopping) return outcome;
+    if (outcome.status !== 'failed' || !outcome.loadFailed || !this.health || stopping || !model) return outcome;
     return { status: 'failed', message: await this.health.loadFailed(model, outcome.message) };
   }
 }

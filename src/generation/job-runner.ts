@@ -5,7 +5,8 @@
 import type { ModelFolder } from '../diffusion/index.js';
 import type { Logger } from '../logger.js';
 import type { ActiveRuns, Run } from './active-runs.js';
-import { toWorkerJob, type EngineOptions, type JobInputs } from './engine-request.js';
+import { toUpscaleWorkerJob, toWorkerJob, type EngineOptions, type JobFiles, type JobInputs } from './engine-request.js';
+import type { UpscaleWorkerJob, WorkerJob } from './worker-protocol.js';
 import type { EventBus } from './events.js';
 import type { JobObserver } from './job-observer.js';
 import { LeaseLostError, type ClaimedJob, type ImageSink, type JobQueue, type StoredImage } from './job.js';
@@ -46,7 +47,7 @@ export class JobRunner {
     if (!this.pool) return;
     if (run.cancelRequested) {
       outcome = { status: 'cancelled' }; // cancelled while its earlier run was on a node that went away
-    } else if (!model) {
+    } else if (!model && !job.upscale) {
       outcome = { status: 'failed', message: `model "${job.model}" is no longer installed` };
     } else if (loadProblem) {
       outcome = { status: 'failed', message: loadProblem };
@@ -56,10 +57,11 @@ export class JobRunner {
       // The run's attempts on its events: a bus's live state can tell them from an earlier run's (live-state.ts).
       const { attempts } = job;
       this.bus.publish({ type: 'STARTED', generationId: job.id, attempts });
-      log.info({ model: job.model, sampler: job.sampler, steps: job.steps, size: `${job.width}x${job.height}` }, 'job started');
+      if (job.upscale) log.info({ upscaler: job.upscale.upscaler, size: `${job.width}x${job.height}` }, 'upscale started');
+      else log.info({ model: job.model, sampler: job.sampler, steps: job.steps, size: `${job.width}x${job.height}` }, 'job started');
       const runStarted = Date.now();
       const running = this.pool.run(
-        toWorkerJob(job, model, inputs, this.options),
+        workerJobOf(job, model, inputs, this.options),
         this.observer.handlers(model, log, {
           onStep: (step) => this.bus.publish({ type: 'STEP', generationId: job.id, ...step, attempts }),
           onImage: (image) => {
@@ -152,6 +154,13 @@ export class JobRunner {
         break;
     }
   }
+}
+
+/** A generation's worker job on its model, or an upscale's on its source and upscaler. */
+function workerJobOf(job: ClaimedJob, model: ModelFolder | undefined, inputs: JobFiles, options: EngineOptions): WorkerJob | UpscaleWorkerJob {
+  if (!job.upscale) return toWorkerJob(job, model!, inputs, options);
+  // readJobInputs found both, or the job failed before this.
+  return toUpscaleWorkerJob(job, inputs.init!, inputs.upscaler!, options);
 }
 
 function leaseGone(log: Logger): void {

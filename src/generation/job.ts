@@ -51,6 +51,18 @@ export interface GenerationParams {
   loras: LoraUse[];
   /** The hires fix's second pass; null for none. */
   hires: HiresParams | null;
+  /**
+   * An upscale job (upscaleImage): initImageId's picture enlarged to width x height by an upscaler model; the
+   * other parameters are the source image's, for the record. Null for a generation.
+   */
+  upscale: UpscaleParams | null;
+}
+
+/** What an upscale job runs: the upscaler (by name, with the hash of the file accepted) and the factor asked for. */
+export interface UpscaleParams {
+  upscaler: string;
+  hash: string;
+  scale: number;
 }
 
 /** A stored picture is a generated image or an upload; they share one id space. */

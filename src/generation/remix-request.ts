@@ -30,6 +30,10 @@ export function remixRequest(source: RemixSource, overrides: RemixOverrides, opt
     return (value ?? undefined) as GenerateRequest[K];
   }
 
+  if (stored.upscale) {
+    const from = stored.initImageId ? ` of image "${stored.initImageId}"` : '';
+    throw new GenerationRequestError('imageId', `image "${image.id}" is an upscale${from}, not a generation: remix its source, or upscale again`, { reason: 'UPSCALE_NOT_REMIXABLE' });
+  }
   const prompt = overrides.prompt ?? stored.prompt;
   const fromPrompt = overrides.prompt == null ? {} : promptParameters(overrides.prompt);
   /** Stored values give way to what the new prompt's parameters set. */
@@ -81,8 +85,8 @@ export function remixRequest(source: RemixSource, overrides: RemixOverrides, opt
 
 /** The stored hires fix as asked for again: by its factor (of a first pass whose size may be overridden), or its size. */
 function storedHires(hires: HiresParams): HiresRequest {
-  const { scale, width, height, steps, denoisingStrength, upscaler } = hires;
-  return { ...(scale === null ? { width, height } : { scale }), steps, denoisingStrength, upscaler };
+  const { scale, width, height, steps, denoisingStrength, upscaler, upscalerModel } = hires;
+  return { ...(scale === null ? { width, height } : { scale }), steps, denoisingStrength, upscaler, ...(upscalerModel ? { upscalerModel } : {}) };
 }
 
 /** The stored LoRAs, less those the new prompt's `<lora:...>` tags name: a tag's weight wins, as a prompt's parameters do. */

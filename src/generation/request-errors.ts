@@ -63,6 +63,14 @@ export class JobRateLimitedError extends Error {
 }
 
 /** remix named no generated image (NOT_FOUND): an unknown id, or an upload, which has no parameters. */
+/** upscaleImage's picture does not exist, or is not the viewer's to read (NOT_FOUND). */
+export class PictureNotFoundError extends Error {
+  constructor(readonly imageId: string) {
+    super(`no image or upload has the id "${imageId}"`);
+    this.name = 'PictureNotFoundError';
+  }
+}
+
 export class RemixSourceNotFoundError extends Error {
   constructor(
     readonly imageId: string,

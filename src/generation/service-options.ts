@@ -4,7 +4,7 @@
  */
 import type { AccountLimits } from '../config.js';
 import type { ModelFolder } from '../diffusion/index.js';
-import type { EmbeddingFinder, EngineOptions, LoraFinder } from './engine-request.js';
+import type { EmbeddingFinder, EngineOptions, LoraFinder, UpscalerFinder } from './engine-request.js';
 import type { JobSignals } from './job.js';
 import type { JobObserver } from './job-observer.js';
 import type { StorageRetryPolicy } from './storage-fault.js';
@@ -45,6 +45,8 @@ export interface GenerationServiceOptions extends EngineOptions {
   loras?: LoraFinder;
   /** The installed textual-inversion embeddings, handed to every job whose model they fit. */
   embeddings?: EmbeddingFinder;
+  /** The installed upscaler models: upscale jobs and hires fixes that name one find its file here. */
+  upscalers?: UpscalerFinder;
   /** How a job whose images could not be stored is run again; DEFAULT_STORAGE_RETRY when absent. */
   storageRetry?: StorageRetryPolicy;
   /** Counts queue waits, run and step times, stored images (/metrics) and marks models that fail to load. */

@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { LoadedSet } from './job.js';
 import { distinctLoadedSets, loadedSetOf, sameLoadedSet } from './loaded-sets.js';
 import type { LoadedPipeline } from './pipeline-cache.js';
-import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
+import type { FromWorker, ToWorker, UpscaleWorkerJob, WorkerJob, WorkerStartData } from './worker-protocol.js';
 
 export interface JobHandlers {
   /** The worker has the job's model loaded and starts denoising. */
@@ -89,12 +89,13 @@ export class WorkerPool {
    * Runs a job on an idle worker (the caller checks `idleCount` first): one that has the job's model and LoRA
    * set loaded when there is one. Never rejects: failures are outcomes.
    */
-  run(job: WorkerJob, handlers: JobHandlers = {}): Promise<JobOutcome> {
-    const needs = loadedSetOf(job.modelName, job.loras);
+  run(job: WorkerJob | UpscaleWorkerJob, handlers: JobHandlers = {}): Promise<JobOutcome> {
+    // An upscale loads no pipeline.
+    const needs = job.kind === 'upscale' ? undefined : loadedSetOf(job.modelName, job.loras);
     const idle = this.slots.filter((s) => !s.active);
     // Else the idle worker that keeps the fewest pipelines: loading there is least likely to push out one that
     // other queued jobs want.
-    const slot = idle.find((s) => s.loaded.some((set) => sameLoadedSet(set, needs))) ?? [...idle].sort((a, b) => a.loaded.length - b.loaded.length)[0];
+    const slot = (needs && idle.find((s) => s.loaded.some((set) => sameLoadedSet(set, needs)))) || [...idle].sort((a, b) => a.loaded.length - b.loaded.length)[0];
     if (!slot) return Promise.resolve({ status: 'failed', message: 'no idle worker' });
     if (this.closing) return Promise.resolve({ status: 'failed', message: 'the server is shutting down' });
     return new Promise<JobOutcome>((resolve) => {

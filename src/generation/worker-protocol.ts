@@ -4,6 +4,7 @@ import type { PreviewMethod } from './job.js';
 import type { LoadedPipeline } from './pipeline-cache.js';
 
 export interface WorkerJob {
+  kind?: 'generate';
   id: string;
   modelDir: string;
   /** The model's name, as the worker reports what it has loaded. */
@@ -16,11 +17,29 @@ export interface WorkerJob {
   loras: readonly WorkerLora[];
   /** The installed textual-inversion embeddings that fit the model: a prompt calls one up by writing its name. */
   embeddings?: readonly WorkerEmbedding[];
+  /** A hires fix with upscaler `model`: the upscaler's file and tiles (the worker loads and keeps it). */
+  hiresUpscaler?: { file: string; tile?: number; overlap?: number };
   /** The PNG `parameters` text of each image, in batch order (engine-request.ts). */
   imageParameters: readonly string[];
   previewEvery: number;
   previewMaxSize: number;
   previewMethod: PreviewMethod;
+}
+
+/** An upscale job: the stored source file enlarged to width x height by the upscaler model, in tiles. */
+export interface UpscaleWorkerJob {
+  kind: 'upscale';
+  id: string;
+  source: Uint8Array;
+  upscalerFile: string;
+  width: number;
+  height: number;
+  /** The result's seed on its image row (the source image's, for the record). */
+  seed: bigint;
+  /** The PNG's `postprocessing` text; the source's own `parameters` text is kept as it is. */
+  postprocessing: string;
+  tile?: number;
+  overlap?: number;
 }
 
 /** A LoRA as a worker applies it: the file and the multiplier. */
@@ -44,7 +63,7 @@ export interface WorkerEmbedding {
  * the thread. Terminating a thread while onnxruntime-node runs a session aborts the whole process (its native
  * callback finds the thread's environment gone and throws Napi::Error, which nothing can catch).
  */
-export type ToWorker = { type: 'run'; job: WorkerJob } | { type: 'cancel'; jobId: string } | { type: 'shutdown' };
+export type ToWorker = { type: 'run'; job: WorkerJob | UpscaleWorkerJob } | { type: 'cancel'; jobId: string } | { type: 'shutdown' };
 
 export type FromWorker =
   | { type: 'started'; jobId: string; provider: string; providerNote?: string }

@@ -16,13 +16,18 @@ import {
   StableDiffusionPipeline,
   TaesdDecoder,
   toDataUrl,
+  readTextChunks,
+  readImageSize,
+  upscaleToSize,
+  UpscalerModel,
   type ModelFamily,
   type Txt2ImgRequest,
 } from '../diffusion/index.js';
 import type { FloatTensor } from '../diffusion/tensor.js';
 import { pipelineFileBytes } from './pipeline-size.js';
 import { PipelineCache } from './pipeline-cache.js';
-import type { FromWorker, ToWorker, WorkerJob, WorkerStartData } from './worker-protocol.js';
+import { promises as fs } from 'node:fs';
+import type { FromWorker, ToWorker, UpscaleWorkerJob, WorkerJob, WorkerStartData } from './worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run as a worker thread');
@@ -36,6 +41,21 @@ const pipelines = new PipelineCache<StableDiffusionPipeline>(memoryBudgetBytes ?
   rssAfterLoad = process.memoryUsage.rss();
   return { pipeline, bytes: await pipelineFileBytes(pipeline.model) };
 });
+/** Upscaler models by file, with the size and time the file had when loaded (a replaced file is loaded again). */
+const upscalers = new Map<string, { stamp: string; model: Promise<UpscalerModel> }>();
+
+async function upscalerFor(file: string): Promise<UpscalerModel> {
+  const stats = await fs.stat(file);
+  const stamp = `${stats.size}:${stats.mtimeMs}`;
+  const kept = upscalers.get(file);
+  if (kept?.stamp === stamp) return kept.model;
+  if (kept) void kept.model.then((model) => model.release()).catch(() => undefined);
+  const model = UpscalerModel.load(file, session);
+  upscalers.set(file, { stamp, model });
+  model.catch(() => upscalers.delete(file));
+  return model;
+}
+
 /** The process RSS right after the last load (what giveBackMemory compares to). */
 let rssAfterLoad = 0;
 const cancellations = new Map<string, AbortController>();
@@ -84,8 +104,10 @@ async function run(job: WorkerJob): Promise<void> {
     const provider = pipeline.provider;
     send({ type: 'started', jobId: job.id, provider: provider.provider, providerNote: provider.reason });
     const { request } = job;
+    const upscalerModel = job.hiresUpscaler && request.hires ? await upscalerFor(job.hiresUpscaler.file) : undefined;
     const result = await generate(pipeline!, {
       ...request,
+      ...(request.hires && upscalerModel ? { hires: { ...request.hires, upscalerModel } } : {}),
       init,
       signal: abort.signal,
       onStep: ({ step, totalSteps, pass, latents, durationMs }) => {
@@ -125,6 +147,46 @@ async function run(job: WorkerJob): Promise<void> {
   send(outcome);
 }
 
+/**
+ * An upscale job: the source decoded at its own size, enlarged tile by tile (each tile a progress message, as
+ * steps are for a generation), and encoded with the source's `parameters` text and a `postprocessing` one.
+ */
+async function runUpscale(job: UpscaleWorkerJob): Promise<void> {
+  const abort = new AbortController();
+  cancellations.set(job.id, abort);
+  let outcome: FromWorker;
+  try {
+    const size = await readImageSize(job.source);
+    const source = await decodeToRgb(job.source, size.width, size.height);
+    const model = await upscalerFor(job.upscalerFile);
+    send({ type: 'started', jobId: job.id, provider: session.device });
+    let last = Date.now();
+    const result = await upscaleToSize(model, source, job.width, job.height, {
+      ...(job.tile ? { tile: job.tile } : {}),
+      ...(job.overlap !== undefined ? { overlap: job.overlap } : {}),
+      signal: abort.signal,
+      onTile: (done, total) => {
+        const now = Date.now();
+        send({ type: 'step', jobId: job.id, step: done, totalSteps: total, preview: null, durationMs: now - last });
+        last = now;
+      },
+    });
+    const parameters = readTextChunks(Buffer.from(job.source.buffer, job.source.byteOffset, job.source.byteLength)).get('parameters') ?? '';
+    const png = await encodePng(result, parameters, { postprocessing: job.postprocessing });
+    const owned = new Uint8Array(png.byteLength);
+    owned.set(png);
+    send({ type: 'image', jobId: job.id, index: 0, seed: job.seed, width: result.width, height: result.height, png: owned }, [owned.buffer]);
+    outcome = { type: 'completed', jobId: job.id, warnings: [] };
+  } catch (error) {
+    if (error instanceof GenerationAbortedError) outcome = { type: 'cancelled', jobId: job.id };
+    else outcome = { type: 'failed', jobId: job.id, message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    cancellations.delete(job.id);
+  }
+  send({ type: 'loaded', pipelines: pipelines.loaded() });
+  send(outcome);
+}
+
 /** Creating the model's sessions failed: its files, not the job, are at fault (the pool reports it so). */
 class ModelLoadError extends Error {
   constructor(cause: unknown) {
@@ -153,7 +215,11 @@ async function decodeInit(job: WorkerJob): Promise<Txt2ImgRequest['init']> {
 async function shutdown(): Promise<void> {
   for (const abort of cancellations.values()) abort.abort();
   await current;
-  const releases = [pipelines.clear(), ...[...taesdByFamily.values()].map(async (decoder) => (await decoder).release())];
+  const releases = [
+    pipelines.clear(),
+    ...[...taesdByFamily.values()].map(async (decoder) => (await decoder).release()),
+    ...[...upscalers.values()].map(async ({ model }) => (await model).release()),
+  ];
   await Promise.allSettled(releases);
   process.exit(0);
 }
@@ -186,7 +252,7 @@ function taesdFor(family: ModelFamily): Promise<TaesdDecoder> | undefined {
 }
 
 port.on('message', (message: ToWorker) => {
-  if (message.type === 'run') current = run(message.job);
+  if (message.type === 'run') current = message.job.kind === 'upscale' ? runUpscale(message.job) : run(message.job);
   else if (message.type === 'cancel') cancellations.get(message.jobId)?.abort();
   else if (message.type === 'shutdown') void shutdown();
 });

@@ -1,5 +1,5 @@
 /** What resolvers may use: the services the composition root builds, and the per-request loaders. */
-import type { EmbeddingCatalog, LoraCatalog } from '../generation/safetensors-catalog.js';
+import type { EmbeddingCatalog, LoraCatalog, UpscalerCatalog } from '../generation/file-catalog.js';
 import type { LoadedPipelineDirectory } from '../generation/loaded-pipeline-store.js';
 import type { AccountLimits } from '../config.js';
 import type { EventBus } from '../generation/events.js';
@@ -44,6 +44,8 @@ export interface AppContext {
   loras: LoraCatalog;
   /** The installed textual-inversion embeddings. */
   embeddings: EmbeddingCatalog;
+  /** The installed upscaler models (ATELIER_UPSCALERS_DIR). */
+  upscalers: UpscalerCatalog;
   /** What every node's workers keep loaded (`loadedOn`): this node's from its pool, the others' as published. */
   loadedPipelines: Pick<LoadedPipelineDirectory, 'placed'>;
   /** Removes generations with their image files. */

@@ -4,7 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { isDatabaseUnreachable } from '../library/index.js';
-import { GenerationRequestError, JobRateLimitedError, QueueFullError, RemixSourceNotFoundError, type AllowedValues } from '../generation/request-errors.js';
+import { GenerationRequestError, JobRateLimitedError, PictureNotFoundError, QueueFullError, RemixSourceNotFoundError, type AllowedValues } from '../generation/request-errors.js';
 
 /**
  * Error codes a client can act on (extensions.code), as listed in DESIGN.md, plus SERVICE_UNAVAILABLE (the
@@ -45,6 +45,7 @@ export function toClientError(error: unknown): unknown {
   if (error instanceof JobRateLimitedError) {
     return clientError('RATE_LIMITED', error.message, { retryAfter: error.retryAfter, limit: error.limit, reason: 'JOBS_PER_MINUTE', setting: 'ATELIER_MAX_JOBS_PER_MINUTE' });
   }
+  if (error instanceof PictureNotFoundError) return clientError('NOT_FOUND', error.message, { id: error.imageId, field: 'imageId' });
   if (error instanceof RemixSourceNotFoundError) {
     return clientError('NOT_FOUND', error.message, { id: error.imageId, field: 'imageId', ...(error.isUpload ? { reason: 'NOT_GENERATED' } : {}) });
   }

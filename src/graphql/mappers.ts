@@ -26,7 +26,8 @@ export function toGeneration(record: Omit<GenerationRecord, 'promptId'>, queuePo
   const { initImageDeleted: _initImageDeleted, maskDeleted: _maskDeleted, ...fields } = record;
   return {
     ...fields,
-    denoisingStrength: record.initImageId === null ? null : record.denoisingStrength,
+    kind: record.upscale ? 'UPSCALE' : 'GENERATE',
+    denoisingStrength: record.initImageId === null || record.upscale ? null : record.denoisingStrength,
     queuePosition: record.status === 'QUEUED' ? queuePosition : null,
     images: record.images.map((image) => toImage(image, urls)),
   };

@@ -3,7 +3,7 @@
  * and importer's rows, the export format and the exporter all walk STORED_PARAMETERS instead of restating
  * the fields. The types derive from generation/job.ts's GenerationParams, the port's own definition.
  */
-import type { GenerationParams } from '../generation/job.js';
+import type { GenerationParams, UpscaleParams } from '../generation/job.js';
 import { HIRES_UPSCALERS, type HiresParams } from '../generation/hires-fix.js';
 import type { LoraUse } from '../generation/lora-tags.js';
 
@@ -23,6 +23,7 @@ export const STORED_PARAMETERS = [
   'denoisingStrength',
   'loras',
   'hires',
+  'upscale',
 ] as const satisfies ReadonlyArray<keyof GenerationParams>;
 
 export type StoredParameter = (typeof STORED_PARAMETERS)[number];
@@ -58,6 +59,7 @@ export const COLUMN_SQL_TYPES: Readonly<Record<ColumnParameter, string>> = {
   denoisingStrength: 'double precision',
   loras: 'jsonb',
   hires: 'jsonb',
+  upscale: 'jsonb',
 };
 
 /** `T` with its seeds (bigint, or bigint | null) as `Seed`. */
@@ -71,9 +73,10 @@ export interface DecimalLike {
 }
 
 /** A generation row's parameter columns (Decimal seeds, the LoRAs and hires fix as Prisma's JSON) with its prompt's text. */
-export type ParameterRow = WithSeedsAs<Pick<StoredParameters, Exclude<ColumnParameter, 'loras' | 'hires'>>, DecimalLike> & {
+export type ParameterRow = WithSeedsAs<Pick<StoredParameters, Exclude<ColumnParameter, 'loras' | 'hires' | 'upscale'>>, DecimalLike> & {
   loras: unknown;
   hires: unknown;
+  upscale: unknown;
   prompt: { text: string };
 };
 
@@ -93,6 +96,7 @@ export function parametersFromRow(row: ParameterRow): StoredParameters {
     ...pickWithSeeds(row, COLUMN_PARAMETERS, seedFromDecimal),
     loras: lorasFromJson(row.loras),
     hires: hiresFromJson(row.hires),
+    upscale: upscaleFromJson(row.upscale),
   } as StoredParameters;
 }
 
@@ -104,7 +108,16 @@ export function hiresFromJson(value: unknown): HiresParams | null {
   const scale = typeof h.scale === 'number' ? h.scale : null;
   const upscaler = HIRES_UPSCALERS.find((u) => u === h.upscaler);
   if (!numbers || !upscaler) return null;
-  return { scale, width: h.width as number, height: h.height as number, steps: h.steps as number, denoisingStrength: h.denoisingStrength as number, upscaler };
+  const upscalerModel = upscaler === 'model' && typeof h.upscalerModel === 'string' ? { upscalerModel: h.upscalerModel } : {};
+  return { scale, width: h.width as number, height: h.height as number, steps: h.steps as number, denoisingStrength: h.denoisingStrength as number, upscaler, ...upscalerModel };
+}
+
+/** The `upscale` column as UpscaleParams, or null (a generation, or something this code did not write). */
+export function upscaleFromJson(value: unknown): UpscaleParams | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const u = value as Record<string, unknown>;
+  if (typeof u.upscaler !== 'string' || typeof u.scale !== 'number') return null;
+  return { upscaler: u.upscaler, hash: typeof u.hash === 'string' ? u.hash : '', scale: u.scale };
 }
 
 /** The `loras` column as LoraUse entries (it is written by this code only; anything else in it is passed over). */
@@ -122,7 +135,7 @@ function lorasFromJson(value: unknown): LoraUse[] {
  * The parameter columns of a generation row to write (everything but the prompt, which is a row of its own).
  * A value left undefined is not written, so the column keeps its default.
  */
-export function parameterColumns<P extends Omit<StoredParameters, 'denoisingStrength' | 'hires'> & { denoisingStrength: number | undefined; hires: HiresParams | null | undefined }>(
+export function parameterColumns<P extends Omit<StoredParameters, 'denoisingStrength' | 'hires' | 'upscale'> & { denoisingStrength: number | undefined; hires: HiresParams | null | undefined; upscale: UpscaleParams | null | undefined }>(
   params: P,
 ): WithSeedsAsText<Pick<P, ColumnParameter>> {
   return pickWithSeeds(params, COLUMN_PARAMETERS, seedToDecimalString) as WithSeedsAsText<Pick<P, ColumnParameter>>;

@@ -34,6 +34,7 @@ import {
   UntagImagesDocument,
   UpdateCollectionDocument,
   UploadImageDocument,
+  UpscaleImageDocument,
   type GenerationFieldsFragment,
 } from '../generated/operations.js';
 import { createKey, keyedCompletedGeneration, keyedData, keyedRequest, keyedWsClient } from '../support/accounts.js';
@@ -120,6 +121,9 @@ describe('isolation between accounts', () => {
       ['deleteGeneration', (id) => keyedRequest(url(), bob, DeleteGenerationDocument, { id }), generationId],
       ['setGenerationVisibility', (id) => keyedRequest(url(), bob, SetGenerationVisibilityDocument, { id, visibility: 'PUBLIC' }), generationId],
       ['remix', (imageId) => keyedRequest(url(), bob, RemixDocument, { imageId }), aliceImage],
+      // The picture is looked up before the upscaler: none is installed here, yet the answer is NOT_FOUND.
+      ['upscaleImage (image)', (imageId) => keyedRequest(url(), bob, UpscaleImageDocument, { imageId, upscaler: 'toy-2x' }), aliceImage],
+      ['upscaleImage (upload)', (imageId) => keyedRequest(url(), bob, UpscaleImageDocument, { imageId, upscaler: 'toy-2x' }), aliceUpload],
       ['tagImages', (id) => keyedRequest(url(), bob, TagImagesDocument, { imageIds: [id], tags: ['mine-now'] }), aliceImage],
       ['untagImages', (id) => keyedRequest(url(), bob, UntagImagesDocument, { imageIds: [id], tags: ['alice-only-tag'] }), aliceImage],
       ['setFavorite', (imageId) => keyedRequest(url(), bob, SetFavoriteDocument, { imageId, favorite: false }), aliceImage],

@@ -35,7 +35,7 @@ describe('hires fix over GraphQL', { timeout: 5 * 60_000 }, () => {
 
   test('both passes run: steps counted over both, images at the second pass\'s size, settings kept and written', async () => {
     const { generate } = await requestData(server.url, GenerateDocument, { input: INPUT });
-    assert.deepEqual(generate.hires, { scale: 2, width: 128, height: 128, steps: 4, denoisingStrength: 0.5, upscaler: 'LATENT_BICUBIC' });
+    assert.deepEqual(generate.hires, { scale: 2, width: 128, height: 128, steps: 4, denoisingStrength: 0.5, upscaler: 'LATENT_BICUBIC', upscalerModel: null });
     const client = wsClient(server.url);
     const events = (await collectSubscription(client, GenerationEventsDocument, { id: generate.id })).map((e) => e.generationEvents);
     await client.dispose();
@@ -51,7 +51,7 @@ describe('hires fix over GraphQL', { timeout: 5 * 60_000 }, () => {
 
   test('the importer reads the settings back, and remix gives the same pixels', async () => {
     const made = await completedGeneration(server.url, { ...INPUT, hires: { width: 96, upscaler: 'LANCZOS', denoisingStrength: 0.6 } });
-    assert.deepEqual(made.hires, { scale: null, width: 96, height: 96, steps: 3, denoisingStrength: 0.6, upscaler: 'LANCZOS' });
+    assert.deepEqual(made.hires, { scale: null, width: 96, height: 96, steps: 3, denoisingStrength: 0.6, upscaler: 'LANCZOS', upscalerModel: null });
     const png = await bytes(made.images[0]!.url);
     assert.match(readTextChunks(png).get('parameters')!, /Denoising strength: 0\.6, Hires resize: 96x96, Hires steps: 3, Hires upscaler: Lanczos$/);
 

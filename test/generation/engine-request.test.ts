@@ -7,7 +7,7 @@ import type { ClaimedJob, ImageSource } from '../../src/generation/job.js';
 const JOB: ClaimedJob = {
   ...{ id: 'job1', status: 'RUNNING', createdAt: new Date(0), prompt: 'a red circle', negativePrompt: 'blur', model: 'sd15' },
   ...{ sampler: 'ddim', steps: 12, guidanceScale: 5, width: 256, height: 320, seed: 100n, variationSeed: null, variationStrength: 0 },
-  ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.75, batchSize: 3, previewMethod: 'LATENT2RGB', priority: 0, loras: [], hires: null },
+  ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.75, batchSize: 3, previewMethod: 'LATENT2RGB', priority: 0, loras: [], hires: null, upscale: null },
   ownerId: 'local',
   visibility: 'PRIVATE',
   inputFiles: { init: null, mask: null },

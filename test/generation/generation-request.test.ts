@@ -39,7 +39,7 @@ test('defaults come from the model: sampler, steps, guidance and its native size
   assert.deepEqual(params, {
     ...{ prompt: 'a red circle', negativePrompt: '', model: 'sd15', sampler: 'euler', steps: 30, guidanceScale: 7.5 },
     ...{ width: 512, height: 512, seed: 7n, batchSize: 1, priority: 0, variationSeed: null, variationStrength: 0 },
-    ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.75, previewMethod: 'LATENT2RGB', loras: [], hires: null },
+    ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.75, previewMethod: 'LATENT2RGB', loras: [], hires: null, upscale: null },
   });
   const turbo = check({ model: 'turbo' });
   assert.deepEqual([turbo.sampler, turbo.steps, turbo.guidanceScale], ['euler-ancestral', 1, 0]);

@@ -94,7 +94,7 @@ test('img2img and remix sizes are held to the same budget; remix names its overr
     image: { id: 'img', index: 0, seed: 1n },
     generation: {
       ...stored,
-      ...{ seed: 1n, variationSeed: null, variationStrength: 0, batchSize: 1, priority: 0, previewMethod: 'LATENT2RGB' as const, loras: [], hires: null },
+      ...{ seed: 1n, variationSeed: null, variationStrength: 0, batchSize: 1, priority: 0, previewMethod: 'LATENT2RGB' as const, loras: [], hires: null, upscale: null },
       ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.75, initImageDeleted: false, maskDeleted: false },
     },
   };

@@ -16,7 +16,7 @@ const MODELS: InstalledModels = {
 
 const STORED: GenerationParams = {
   ...{ prompt: 'a red circle', negativePrompt: 'blur', model: 'sd15', sampler: 'ddim', steps: 12, guidanceScale: 5, width: 256, height: 320 },
-  ...{ seed: 100n, variationSeed: 900n, variationStrength: 0.2, batchSize: 4, priority: 3, previewMethod: 'TAESD', loras: [], hires: null },
+  ...{ seed: 100n, variationSeed: 900n, variationStrength: 0.2, batchSize: 4, priority: 3, previewMethod: 'TAESD', loras: [], hires: null, upscale: null },
   ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.75 },
 };
 

@@ -17,8 +17,8 @@ const EXPECTED = [
   '{"type":"prompt","version":1,"text":"a red fox","useCount":1,"createdAt":"<time>","presets":[]}',
   '{"type":"prompt","version":1,"text":"a lighthouse at dusk","useCount":1,"createdAt":"<time>","presets":[]}',
   '{"type":"prompt","version":1,"text":"only a prompt","useCount":0,"createdAt":"<time>","presets":[{"negativePrompt":"grey","seed":"7","width":null,"height":null,"steps":12,"guidanceScale":6.5}]}',
-  '{"type":"generation","version":1,"id":"<id>","createdAt":"<time>","prompt":"a red fox","negativePrompt":"dull","model":"toy","sampler":"euler_a","steps":20,"guidanceScale":7,"width":64,"height":64,"seed":"18446744073709551615","variationSeed":null,"variationStrength":0,"denoisingStrength":0.75,"loras":[],"hires":null,"warnings":[],"images":[{"index":0,"seed":"18446744073709551615","width":16,"height":16,"sha256":"<sha>","file":"images/<sha>.png"}]}',
-  '{"type":"generation","version":1,"id":"<id>","createdAt":"<time>","prompt":"a lighthouse at dusk","negativePrompt":"fog","model":"tiny","sampler":"heun","steps":4,"guidanceScale":3.5,"width":64,"height":32,"seed":"12345678901234567890","variationSeed":"99","variationStrength":0.25,"denoisingStrength":0.6,"loras":[{"name":"ink","weight":0.5,"hash":"0123456789ab"}],"hires":{"scale":2,"width":128,"height":64,"steps":6,"denoisingStrength":0.55,"upscaler":"latent-bicubic"},"warnings":["clipped"],"images":[{"index":0,"seed":"12345678901234567890","width":64,"height":32,"sha256":"<sha>","file":"images/<sha>.png"}]}',
+  '{"type":"generation","version":1,"id":"<id>","createdAt":"<time>","prompt":"a red fox","negativePrompt":"dull","model":"toy","sampler":"euler_a","steps":20,"guidanceScale":7,"width":64,"height":64,"seed":"18446744073709551615","variationSeed":null,"variationStrength":0,"denoisingStrength":0.75,"loras":[],"hires":null,"upscale":null,"warnings":[],"images":[{"index":0,"seed":"18446744073709551615","width":16,"height":16,"sha256":"<sha>","file":"images/<sha>.png"}]}',
+  '{"type":"generation","version":1,"id":"<id>","createdAt":"<time>","prompt":"a lighthouse at dusk","negativePrompt":"fog","model":"tiny","sampler":"heun","steps":4,"guidanceScale":3.5,"width":64,"height":32,"seed":"12345678901234567890","variationSeed":"99","variationStrength":0.25,"denoisingStrength":0.6,"loras":[{"name":"ink","weight":0.5,"hash":"0123456789ab"}],"hires":{"scale":2,"width":128,"height":64,"steps":6,"denoisingStrength":0.55,"upscaler":"latent-bicubic"},"upscale":null,"warnings":["clipped"],"images":[{"index":0,"seed":"12345678901234567890","width":64,"height":32,"sha256":"<sha>","file":"images/<sha>.png"}]}',
 ];
 
 test('library.jsonl keeps its field order and value spelling for prompts, presets and generations', async () => {
@@ -38,6 +38,7 @@ test('library.jsonl keeps its field order and value spelling for prompts, preset
       ...{ initImageId: null, maskImageId: null, denoisingStrength: 0.6, batchSize: 1, previewMethod: 'LATENT2RGB', priority: 0 },
       loras: [{ name: 'ink', weight: 0.5, hash: '0123456789ab' }],
       hires: { scale: 2, width: 128, height: 64, steps: 6, denoisingStrength: 0.55, upscaler: 'latent-bicubic' },
+      upscale: null,
     };
     const job = await queue.enqueue(params);
     const claimed = await queue.claimNext();
@@ -67,10 +68,11 @@ test('library.jsonl keeps its field order and value spelling for prompts, preset
 
 test('a generation line written before LoRAs and the hires fix existed reads with neither; a malformed LoRA list is named', () => {
   const [, , , older] = EXPECTED;
-  const parsed = parseExportLine(older!.replace('"loras":[],', '').replace('"hires":null,', '').replace('"<id>"', '"g1"').replace(/"<time>"/g, '"2026-01-01T00:00:00.000Z"').replace(/<sha>/g, 'a'.repeat(64)));
+  const parsed = parseExportLine(older!.replace('"loras":[],', '').replace('"hires":null,', '').replace('"upscale":null,', '').replace('"<id>"', '"g1"').replace(/"<time>"/g, '"2026-01-01T00:00:00.000Z"').replace(/<sha>/g, 'a'.repeat(64)));
   assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
   assert.deepEqual((parsed.line as { loras: unknown }).loras, []);
   assert.equal((parsed.line as { hires: unknown }).hires, null, 'nor a hires fix');
+  assert.equal((parsed.line as { upscale: unknown }).upscale, null, 'nor an upscale');
   const bad = parseExportLine(older!.replace('"loras":[]', '"loras":[{"name":"x"}]').replace(/"<time>"/g, '"2026-01-01T00:00:00.000Z"').replace(/<sha>/g, 'a'.repeat(64)));
   assert.deepEqual(bad, { ok: false, error: '"loras" is not a list of { name, weight, hash }' });
 });

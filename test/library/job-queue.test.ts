@@ -36,6 +36,7 @@ const PARAMS: GenerationParams = {
   priority: 0,
   loras: [],
   hires: null,
+  upscale: null,
 };
 
 /** The same behaviour is required of the embedded database and of PostgreSQL. */

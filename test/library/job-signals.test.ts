@@ -11,7 +11,7 @@ import { createTestDatabase, NO_POSTGRES } from './pg-test-database.js';
 const PARAMS: GenerationParams = {
   ...{ prompt: 'a wake-up', negativePrompt: '', model: 'tiny', sampler: 'euler', steps: 2, guidanceScale: 7, width: 64, height: 64 },
   ...{ seed: 1n, variationSeed: null, variationStrength: 0, initImageId: null, maskImageId: null, denoisingStrength: 0.75 },
-  ...{ batchSize: 1, previewMethod: 'LATENT2RGB', priority: 0, loras: [], hires: null },
+  ...{ batchSize: 1, previewMethod: 'LATENT2RGB', priority: 0, loras: [], hires: null, upscale: null },
 };
 
 test('LISTEN/NOTIFY wake-ups: on commit, with cancel ids, and again after the connection is killed', { timeout: 60_000 }, async (t) => {

@@ -8,6 +8,7 @@ import type { LoraFileInfo } from '../../diffusion/index.js';
 import type { AppContext } from '../context.js';
 import { DistillationEnum, LoadedPipeline, Model, ModelFamilyEnum, PredictionTypeEnum, Sampler } from '../types/catalog.js';
 import { Embedding, InstalledFiles, Lora, UnusableFile } from '../types/lora.js';
+import { Upscaler } from '../types/upscale.js';
 
 @Resolver()
 export class CatalogResolver {
@@ -46,19 +47,30 @@ export class CatalogResolver {
     return (await ctx.embeddings.scan()).files.map(({ name, family, vectors, sizeBytes, hash }) => ({ name, family: family as ModelFamilyEnum | null, vectors, sizeBytes, hash }));
   }
 
+  @Query(() => [Upscaler], { description: 'Installed upscaler models (ATELIER_UPSCALERS_DIR), by name: what upscaleImage and hires.upscalerModel take.' })
+  async upscalers(@Ctx() ctx: AppContext): Promise<Upscaler[]> {
+    return (await ctx.upscalers.scan()).files.map(({ name, scale, hash }) => ({ name, scale, hash }));
+  }
+
+  @Query(() => [UnusableFile], { description: 'Files in ATELIER_UPSCALERS_DIR that cannot be used (a pickle, a file that is not an upscaler), and why.' })
+  async unusableUpscalers(@Ctx() ctx: AppContext): Promise<UnusableFile[]> {
+    return unusableFiles(ctx.upscalers);
+  }
+
   @Query(() => [UnusableFile], { description: 'Files in ATELIER_EMBEDDINGS_DIR that cannot be used, and why.' })
   async unusableEmbeddings(@Ctx() ctx: AppContext): Promise<UnusableFile[]> {
     return unusableFiles(ctx.embeddings);
   }
 
   @Mutation(() => InstalledFiles, {
-    description: 'Admins: scans the model, LoRA and embedding folders again now, without a restart (they are also rescanned by themselves when their files change).',
+    description: 'Admins: scans the model, LoRA, embedding and upscaler folders again now, without a restart (they are also rescanned by themselves when their files change).',
   })
   async refreshModels(@Ctx() ctx: AppContext): Promise<InstalledFiles> {
     if (!isAdmin(ctx.viewer)) throw clientError('FORBIDDEN', 'only an admin may rescan the model folders', { requiredRole: 'ADMIN' });
     await ctx.catalog.refresh();
     await ctx.loras.refresh();
     await ctx.embeddings.refresh();
+    await ctx.upscalers.refresh();
     return { models: await this.models(ctx), loras: await this.loras(ctx) };
   }
 
@@ -75,6 +87,6 @@ function toLora(lora: LoraFileInfo, loaded: LoadedPipeline[]): Lora {
 }
 
 /** A catalogue's unusable files, with their paths inside its folder. */
-async function unusableFiles(catalog: AppContext['loras'] | AppContext['embeddings']): Promise<UnusableFile[]> {
+async function unusableFiles(catalog: AppContext['loras'] | AppContext['embeddings'] | AppContext['upscalers']): Promise<UnusableFile[]> {
   return (await catalog.scan()).unusable.map((file) => ({ ...file, file: path.relative(catalog.dir, file.file) }));
 }

@@ -2,7 +2,7 @@
  * Generations over GraphQL: generate, remix and cancel translate to the generation service; the rest read and
  * list them, share them, and follow one as it runs. Another account's private generation is NOT_FOUND everywhere.
  */
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Args, Ctx, Float, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { GenerationEvent as BusEvent } from '../../generation/events.js';
 import type { AcceptedJob } from '../../generation/generation-service.js';
 import type { AppContext } from '../context.js';
@@ -38,6 +38,21 @@ export class GenerationResolver {
     @Arg('visibility', () => VisibilityEnum, { nullable: true, description: 'Of the new generation: PRIVATE (default) or PUBLIC.' }) visibility?: Visibility | null,
   ): Promise<Generation> {
     return accepted(ctx.generations.remix(imageId, overrides ?? {}, ctx.viewer, visibility ?? 'PRIVATE'));
+  }
+
+  @Mutation(() => Generation, {
+    description:
+      'Queues an upscale job (kind UPSCALE): a stored picture enlarged by an upscaler model in tiles, stored as a new image whose generation names its source (initImageId). Followed like any generation; its STEP events count tiles.',
+  })
+  async upscaleImage(
+    @Arg('imageId', () => ID, { description: 'A generated image or an upload of yours, or a public image.' }) imageId: string,
+    @Arg('upscaler', () => String, { description: 'A name from `upscalers`.' }) upscaler: string,
+    @Ctx() ctx: AppContext,
+    @Arg('scale', () => Float, { nullable: true, description: "How much larger each side gets, 1..8 (default: the upscaler's own scale); the result may have ATELIER_MAX_UPSCALE_PIXELS." }) scale?: number | null,
+    @Arg('priority', () => Int, { nullable: true, description: 'As GenerateInput.priority.' }) priority?: number | null,
+    @Arg('visibility', () => VisibilityEnum, { nullable: true, description: 'Of the new generation: PRIVATE (default) or PUBLIC.' }) visibility?: Visibility | null,
+  ): Promise<Generation> {
+    return accepted(ctx.generations.upscale({ imageId, upscaler, scale, priority }, ctx.viewer, visibility ?? 'PRIVATE'));
   }
 
   @Mutation(() => Generation, { description: 'Puts a generation of yours into the shared gallery (PUBLIC) or takes it out (PRIVATE).' })

@@ -5,6 +5,7 @@ import { ConnectionType, EdgeType } from './connection.js';
 import { enumOf } from './enums.js';
 import { Image } from './image.js';
 import { HiresPass } from './hires.js';
+import { GenerationKindEnum, UpscalePass, type GenerationKind } from './upscale.js';
 import { AppliedLora } from './lora.js';
 import { VisibilityEnum } from './accounts.js';
 import type { Visibility } from '../../generation/job.js';
@@ -76,6 +77,12 @@ export class Generation {
 
   @Field(() => HiresPass, { nullable: true, description: 'The hires fix it ran: its images are hires.width x hires.height (null: none).' })
   hires!: HiresPass | null;
+
+  @Field(() => GenerationKindEnum, { description: 'GENERATE, or UPSCALE for an upscaleImage job (whose other parameters are its source image\'s).' })
+  kind!: GenerationKind;
+
+  @Field(() => UpscalePass, { nullable: true, description: 'An upscale job: the upscaler and factor; its source is initImageId, its image width x height (null for a generation).' })
+  upscale!: UpscalePass | null;
 
   @Field(() => ID, { nullable: true, description: 'remix: the image whose parameters this generation re-ran (null otherwise, or once that image is deleted).' })
   remixOfImageId!: string | null;

@@ -13,8 +13,9 @@ export const HiresUpscalerEnum = graphqlEnum(
     LATENT_NEAREST: 'latent-nearest',
     LATENT_NEAREST_EXACT: 'latent-nearest-exact',
     LANCZOS: 'lanczos',
+    MODEL: 'model',
   } satisfies Record<string, HiresUpscaler>,
-  "How the first pass is enlarged: AUTOMATIC1111's Latent upscalers (torch's interpolate on the latents: bilinear, antialiased, bicubic, nearest, nearest-exact) or LANCZOS on the decoded pixels.",
+  "How the first pass is enlarged: AUTOMATIC1111's Latent upscalers (torch's interpolate on the latents: bilinear, antialiased, bicubic, nearest, nearest-exact), LANCZOS on the decoded pixels, or MODEL: an upscaler model (upscalerModel) on the decoded pixels, then Lanczos to the size.",
 );
 
 @InputType({ description: "AUTOMATIC1111's hires fix: the picture is made at the requested size, enlarged, and denoised again at the larger size from part of a second schedule." })
@@ -34,8 +35,11 @@ export class HiresInput {
   @Field(() => Float, { nullable: true, description: 'How much of the second schedule runs, 0..1: low keeps the first pass, high redraws it. Default: 0.7.' })
   denoisingStrength?: number | null;
 
-  @Field(() => HiresUpscalerEnum, { nullable: true, description: 'Default: LATENT.' })
+  @Field(() => HiresUpscalerEnum, { nullable: true, description: 'Default: LATENT, or MODEL when upscalerModel is given.' })
   upscaler?: HiresUpscaler | null;
+
+  @Field(() => String, { nullable: true, description: 'An upscaler model from `upscalers` (e.g. toy-2x); with upscaler MODEL or none.' })
+  upscalerModel?: string | null;
 }
 
 @ObjectType({ description: 'The hires fix a generation ran.' })
@@ -57,4 +61,7 @@ export class HiresPass {
 
   @Field(() => HiresUpscalerEnum)
   upscaler!: HiresUpscaler;
+
+  @Field(() => String, { nullable: true, description: 'With upscaler MODEL: the upscaler model.' })
+  upscalerModel?: string | null;
 }

@@ -59,8 +59,8 @@ export function parseA1111(text: string, samplers: SamplerNames): ImportedParame
 
 /**
  * A1111's hires settings ("Hires upscale: 2" or "Hires resize: 1024x1024", "Hires steps", "Hires upscaler",
- * "Denoising strength"); null without them, or when its upscaler is a model Atelier does not have (the
- * settings stay in the imported text).
+ * "Denoising strength"); null without them. An upscaler that is not a latent mode or Lanczos is taken as an
+ * upscaler model's name (a remix needs it installed).
  */
 function hiresOf(settings: Map<string, string>, width: number | null, height: number | null, steps: number | null): HiresParams | null {
   const upscale = parseNumber(settings.get('hires upscale'));
@@ -76,7 +76,7 @@ function hiresOf(settings: Map<string, string>, width: number | null, height: nu
     height: resize ? Number(resize[2]) : round(height * upscale!),
     steps: hiresSteps === 0 ? (steps ?? 0) : hiresSteps,
     denoisingStrength: parseNumber(settings.get('denoising strength')) ?? 0.7,
-    upscaler,
+    ...upscaler,
   };
 }
 

@@ -2,6 +2,7 @@
 import type { StoredImage } from '../../generation/job.js';
 import {
   hiresFromJson,
+  upscaleFromJson,
   PRESET_PARAMETERS,
   STORED_PARAMETERS,
   type PresetParameters,
@@ -69,6 +70,7 @@ export function parseExportLine(text: string): { ok: true; line: ExportLine } | 
   if (value.type === 'generation') {
     value.loras ??= [];
     value.hires ??= null;
+    value.upscale ??= null;
   }
   return { ok: true, line: value as unknown as ExportLine };
 }
@@ -103,6 +105,8 @@ const PARAMETER_CHECKS: Record<StoredParameter, FieldCheck> = {
   loras: [(v) => v === undefined || (Array.isArray(v) && v.every(isLoraUse)), 'a list of { name, weight, hash }'],
   // Likewise before the hires fix (filled in as null).
   hires: [(v) => v === undefined || v === null || hiresFromJson(v) !== null, 'null or { scale, width, height, steps, denoisingStrength, upscaler }'],
+  // Likewise before upscale jobs.
+  upscale: [(v) => v === undefined || v === null || upscaleFromJson(v) !== null, 'null or { upscaler, hash, scale }'],
 };
 
 function isLoraUse(value: unknown): boolean {

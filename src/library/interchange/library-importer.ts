@@ -75,6 +75,7 @@ export class LibraryImporter {
       denoisingStrength: parameters.denoisingStrength ?? null,
       loras: parameters.loras ?? [],
       hires: parameters.hires ?? null,
+      upscale: null,
       warnings: [],
       images: [{ png, index: 0, seed }],
     }, ownerId);
@@ -104,9 +105,10 @@ export class LibraryImporter {
               promptId: prompt.id,
               ownerId,
               // Undefined leaves the column's default.
-              ...parameterColumns({ ...generation, denoisingStrength: generation.denoisingStrength ?? undefined, hires: undefined }),
+              ...parameterColumns({ ...generation, denoisingStrength: generation.denoisingStrength ?? undefined, hires: undefined, upscale: undefined }),
               loras: generation.loras as unknown as Prisma.InputJsonValue,
               ...(generation.hires ? { hires: generation.hires as unknown as Prisma.InputJsonValue } : {}),
+              ...(generation.upscale ? { upscale: generation.upscale as unknown as Prisma.InputJsonValue } : {}),
               batchSize: generation.images.length,
               status: 'COMPLETED',
               warnings: generation.warnings,

@@ -1,13 +1,13 @@
 /**
- * A folder of .safetensors files the server offers by name: the LoRAs (ATELIER_LORAS_DIR) and the
- * textual-inversion embeddings (ATELIER_EMBEDDINGS_DIR), subfolders included, each file read once (metadata,
+ * A folder of model files the server offers by name: the LoRAs (ATELIER_LORAS_DIR) and the textual-inversion
+ * embeddings (ATELIER_EMBEDDINGS_DIR) as .safetensors, the upscalers (ATELIER_UPSCALERS_DIR) as .onnx, subfolders included, each file read once (metadata,
  * hash) and again only when its size or time changes. The name is the file name without the extension, as
  * AUTOMATIC1111 names them. Files that cannot be used are listed with the reason (a pickle, a broken file, a
  * name two files share), never silently skipped.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { EmbeddingFileInfo, LoraFileInfo } from '../diffusion/index.js';
+import type { EmbeddingFileInfo, LoraFileInfo, UpscalerFileInfo } from '../diffusion/index.js';
 import { FolderScanCache } from './folder-scan-cache.js';
 import { folderFingerprint } from './model-catalog.js';
 
@@ -28,7 +28,16 @@ const MAX_DEPTH = 3;
 /** Formats that are pickles: loading one runs code from the file, so they are refused. */
 const PICKLE_EXTENSIONS = new Set(['.pt', '.ckpt', '.bin', '.pth']);
 
-export class SafetensorsCatalog<Info extends CatalogFile> {
+/** The files a catalogue offers: their extension, and what a pickle found there should be converted to. */
+export interface CatalogFormat {
+  extension: string;
+  convertTo: string;
+}
+
+export const SAFETENSORS_FILES: CatalogFormat = { extension: '.safetensors', convertTo: '.safetensors' };
+export const ONNX_FILES: CatalogFormat = { extension: '.onnx', convertTo: 'ONNX (an .onnx export)' };
+
+export class FileCatalog<Info extends CatalogFile> {
   private readonly scans: FolderScanCache<CatalogScan<Info>>;
   /** Files read before, by path, with the size and time they had: unchanged files are not hashed again. */
   private readonly known = new Map<string, { stamp: string; info: Info }>();
@@ -36,6 +45,7 @@ export class SafetensorsCatalog<Info extends CatalogFile> {
   constructor(
     readonly dir: string,
     private readonly readFile: (file: string) => Promise<Info>,
+    private readonly format: CatalogFormat = SAFETENSORS_FILES,
   ) {
     this.scans = new FolderScanCache(
       () => folderFingerprint(dir, MAX_DEPTH),
@@ -65,10 +75,10 @@ export class SafetensorsCatalog<Info extends CatalogFile> {
       const extension = path.extname(file).toLowerCase();
       const name = path.basename(file, path.extname(file));
       if (PICKLE_EXTENSIONS.has(extension)) {
-        unusable.push({ name, file, problem: `${extension} files are pickles, which can run code when loaded; convert it to .safetensors` });
+        unusable.push({ name, file, problem: `${extension} files are pickles, which can run code when loaded; convert it to ${this.format.convertTo}` });
         continue;
       }
-      if (extension !== '.safetensors') continue;
+      if (extension !== this.format.extension) continue;
       try {
         found.push(await this.read(file));
       } catch (error) {
@@ -109,7 +119,10 @@ async function listFiles(dir: string, depth: number): Promise<string[]> {
 }
 
 /** The LoRA folder. */
-export type LoraCatalog = SafetensorsCatalog<LoraFileInfo>;
+export type LoraCatalog = FileCatalog<LoraFileInfo>;
 
 /** The textual-inversion embeddings folder. */
-export type EmbeddingCatalog = SafetensorsCatalog<EmbeddingFileInfo>;
+export type EmbeddingCatalog = FileCatalog<EmbeddingFileInfo>;
+
+/** The upscaler models' folder. */
+export type UpscalerCatalog = FileCatalog<UpscalerFileInfo>;
