@@ -5,7 +5,7 @@
  *   node dist/src/main.js worker                       a worker node: serve with ATELIER_ROLE=worker (needs DATABASE_URL)
  *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--family sd1|sdxl] [--lcm | --turbo]
  *                                    [--inpainting] [--v-prediction] [--fp16] [--float-timestep] [--scalar-timestep]
- *                                    [--external-data model.onnx_data|weights.pb]
+ *                                    [--external-data model.onnx_data|weights.pb] [--safety-checker]
  *   node dist/src/main.js schema                        print the GraphQL schema (SDL)
  *   node dist/src/main.js import <folder|file.png|file.csv|library.jsonl> [--owner NAME]   add pictures / prompts to the library
  *   node dist/src/main.js export <folder> [--owner NAME]   write the library out (library.jsonl + images/)
@@ -62,6 +62,7 @@ async function tinyModel(args: string[]): Promise<void> {
       fp16: { type: 'boolean', default: false },
       'float-timestep': { type: 'boolean', default: false },
       'scalar-timestep': { type: 'boolean', default: false },
+      'safety-checker': { type: 'boolean', default: false },
     },
   });
   const family = values.family;
@@ -77,9 +78,10 @@ async function tinyModel(args: string[]): Promise<void> {
     ...{ seed: Number(values.seed), preset, inpainting: values.inpainting, predictionType, externalData, family },
     ...{ lcm: values.lcm, turbo: values.turbo, dtype: values.fp16 ? 'float16' : 'float32' },
     ...{ timestepType: values['float-timestep'] ? 'float32' : 'int64', timestepShape: values['scalar-timestep'] ? 'scalar' : 'batch' },
+    safetyChecker: values['safety-checker'],
   });
   const kind = [family, values.lcm && 'LCM', values.turbo && 'Turbo', values.inpainting && 'inpainting', values.fp16 && 'fp16'].filter(Boolean).join(' ');
-  process.stdout.write(`wrote the ${preset} ${kind} model (${predictionType}) to ${out}\n`);
+  process.stdout.write(`wrote the ${preset} ${kind} model (${predictionType})${values['safety-checker'] ? ' with a safety checker' : ''} to ${out}\n`);
 }
 
 async function main(): Promise<void> {

@@ -7,6 +7,7 @@
  *     guidanceScale: 7, width: 512, height: 512, seeds: [42n] });
  *   const [again] = (await pipeline.img2img({ ...request, init: { image: images[0], strength: 0.5 } })).images;
  *   // pipeline.inpaint({ ...request, init: { image, strength, mask } }) repaints where mask is 255.
+ *   // A folder with safety_checker/: (await SafetyChecker.load('models/sd15', options)).check(images).
  */
 export { StableDiffusionPipeline } from './pipeline.js';
 export {
@@ -40,6 +41,9 @@ export type { RgbImage } from './rgb-image.js';
 export { UpscalerModel, type TileOptions } from './upscale/upscaler-model.js';
 export { upscaleToSize, upscaleRuns, tileCount } from './upscale/upscale-to-size.js';
 export { readUpscalerFileInfo, type UpscalerFileInfo } from './upscale/upscaler-info.js';
+export { SafetyChecker, type SafetyVerdict, type CheckedImage } from './safety/safety-checker.js';
+export { CLIP_PREPROCESSING, clipPixelValues, type ClipPreprocessing } from './safety/clip-preprocessing.js';
+export { blurImage, blackImage } from './safety/obscure.js';
 export { TaesdDecoder } from './preview/taesd.js';
 export { decodeToGray, decodeToRgb, normalizeToPng, readImageSize, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
 export { PromptEmbedder } from './text/prompt-embedder.js';

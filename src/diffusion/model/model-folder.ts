@@ -2,7 +2,8 @@
  * Reading a model folder in the diffusers ONNX layout (what `optimum-cli export onnx` and the diffusers
  * ONNX conversion script write): model_index.json, scheduler/, tokenizer/, text_encoder/, unet/,
  * vae_decoder/ and optionally vae_encoder/, each ONNX component as <component>/model.onnx. SDXL adds
- * tokenizer_2/ and text_encoder_2/ (an SDXL refiner has only those two).
+ * tokenizer_2/ and text_encoder_2/ (an SDXL refiner has only those two). An export with its safety checker
+ * has safety_checker/model.onnx and feature_extractor/ too; it is reported, never needed.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -43,6 +44,8 @@ export interface ModelFolder {
     unet: string;
     vaeDecoder: string;
     vaeEncoder: string | undefined;
+    /** safety_checker/model.onnx when the export has one (safety/safety-checker.ts); the key is absent otherwise. */
+    safetyChecker?: string;
   };
 }
 
@@ -81,6 +84,7 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   const vaeConfig = (await readJson(folder, 'vae_decoder/config.json')) ?? {};
   const unetConfig = (await readJson(folder, 'unet/config.json')) ?? {};
   const vaeEncoder = path.join(folder, 'vae_encoder/model.onnx');
+  const safetyChecker = path.join(folder, 'safety_checker/model.onnx');
   const name = path.basename(folder);
   const hasSecondTextEncoder = textEncoders.some((e) => path.basename(path.dirname(e.model)) === 'text_encoder_2');
 
@@ -98,6 +102,7 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
       unet: path.join(folder, 'unet/model.onnx'),
       vaeDecoder: path.join(folder, 'vae_decoder/model.onnx'),
       vaeEncoder: (await isFile(vaeEncoder)) ? vaeEncoder : undefined,
+      ...((await isFile(safetyChecker)) ? { safetyChecker } : {}),
     },
   };
 }

@@ -16,6 +16,7 @@ import path from 'node:path';
 import type { GraphBuilder } from '../../diffusion/graph/onnx-graph.js';
 import { SeededWeights, type WeightSource } from './seeded-weights.js';
 import { json, modelIndex, schedulerConfig, SDXL_VAE_SCALING_FACTOR } from './tiny-configs.js';
+import { SAFETY_CHECKER_INDEX, tinySafetyCheckerFiles } from './tiny-safety-checker.js';
 import { buildTextEncoder, textEncoderConfig, type TextEncoderSpec } from './tiny-text-encoder.js';
 import { buildTinyTokenizer, MAX_LENGTH, tokenizerFiles, type TinyTokenizer } from './tiny-tokenizer.js';
 import { buildUNet, unetConfig, type UNetSpec } from './tiny-unet.js';
@@ -48,6 +49,8 @@ export interface TinyModelOptions {
   turbo?: boolean;
   /** The VAE encoder's output: latent_sample (default, diffusers' export) or latent_parameters (newer optimum). */
   vaeEncoderOutput?: 'latent_sample' | 'latent_parameters';
+  /** With safety_checker/ and feature_extractor/ (tiny-safety-checker.ts: it flags pictures of one colour). */
+  safetyChecker?: boolean;
 }
 
 /** The tiny SDXL's second text encoder: wider than the first, with a pooled projection, as CLIP ViT-bigG. */
@@ -158,10 +161,12 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
   files.set('vae_decoder/model.onnx', onnx(buildVaeDecoder(weights, vaeSpec)));
   files.set('vae_encoder/config.json', json(vae));
   files.set('vae_encoder/model.onnx', onnx(buildVaeEncoder(weights, vaeSpec)));
+  if (options.safetyChecker) for (const [name, contents] of tinySafetyCheckerFiles(dtype, onnxOptions)) files.set(name, contents);
   files.set(
     'model_index.json',
     json({
       ...modelIndex(options),
+      ...(options.safetyChecker ? SAFETY_CHECKER_INDEX : {}),
       _atelier_tiny_model: {
         ...{ version: TINY_MODEL_VERSION, preset: presetName, seed, dtype, timestep_type: timestepType },
         ...(options.inpainting ? { inpainting: true } : {}),
@@ -172,6 +177,7 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
         ...(options.turbo ? { turbo: true } : {}),
         ...(options.vaeEncoderOutput ? { vae_encoder_output: options.vaeEncoderOutput } : {}),
         ...(options.timestepShape === 'scalar' ? { timestep_shape: 'scalar' } : {}),
+        ...(options.safetyChecker ? { safety_checker: true } : {}),
       },
     }),
   );
