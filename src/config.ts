@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DEFAULT_AFFINITY_WAIT_MS } from './generation/loaded-sets.js';
 import { DEFAULT_STORAGE_RETRY, type StorageRetryPolicy } from './generation/storage-fault.js';
 import { DEFAULT_MAX_UPSCALE_PIXELS } from './generation/upscale-request.js';
+import { SAFETY_MODES, type SafetyMode } from './generation/safety-mode.js';
 import { DEFAULT_SWEEP_GRACE_MS } from './library/files/store-sweep.js';
 import { ConfigError, readBytes, readChoice, readDeviceList, readInt, readName, readOrigins, type Env } from './config-values.js';
 import { isLoopbackAddress } from './loopback.js';
@@ -100,6 +101,8 @@ export interface Config {
   /** ATELIER_UPSCALE_TILE / ATELIER_UPSCALE_OVERLAP: upscaler models run on tiles this many input pixels square, sharing the overlap with each neighbour. */
   upscaleTile: number;
   upscaleOverlap: number;
+  /** ATELIER_SAFETY: what happens to a picture a model's safety checker flags (only models with one are checked). */
+  safety: SafetyMode;
   /** Send a preview image every N denoising steps (0 = never). */
   previewEvery: number;
   /** Folder with taesd_decoder.safetensors (and, for SDXL models, taesdxl_decoder.safetensors); undefined when not installed. */
@@ -288,6 +291,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd(), 
     // At least one 64x64 image; from 11,863,284 (2048x2048 x sqrt(8)) on, every request the other limits allow fits.
     maxPixels: env.ATELIER_MAX_PIXELS?.trim() ? readInt(env, 'ATELIER_MAX_PIXELS', 0, 64 * 64, 1_000_000_000) : undefined,
     maxUpscalePixels: readInt(env, 'ATELIER_MAX_UPSCALE_PIXELS', DEFAULT_MAX_UPSCALE_PIXELS, 64 * 64, 268_435_456),
+    safety: readChoice(env, 'ATELIER_SAFETY', 'block', SAFETY_MODES),
     upscaleTile: readInt(env, 'ATELIER_UPSCALE_TILE', 256, 32, 2048),
     upscaleOverlap: readInt(env, 'ATELIER_UPSCALE_OVERLAP', 16, 0, 256),
     previewEvery: readInt(env, 'ATELIER_PREVIEW_EVERY', 1, 0, 1000),

@@ -122,6 +122,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       previewEvery: config.previewEvery,
       previewMaxSize: config.previewMaxSize,
       upscaleTile: config.upscaleTile,
+      safety: config.safety,
       upscaleOverlap: config.upscaleOverlap,
       maxQueuedJobs: config.maxQueuedJobs,
       accountLimits: config.accountLimits,

@@ -7,6 +7,7 @@ import { formatParameters, namedEmbeddings } from '../diffusion/index.js';
 import { samplerLabel } from '../diffusion/schedulers/index.js';
 import type { ClaimedJob, ImageSource, Job } from './job.js';
 import { hiresUpscalerLabel } from './hires-fix.js';
+import type { SafetyMode } from './safety-mode.js';
 import { formatLoraHashes, promptWithLoraTags } from './lora-tags.js';
 import type { UpscaleWorkerJob, WorkerEmbedding, WorkerJob, WorkerLora } from './worker-protocol.js';
 
@@ -55,6 +56,8 @@ export interface EngineOptions {
   /** Upscaler models run in tiles of this many input pixels square (ATELIER_UPSCALE_TILE), sharing `upscaleOverlap` with each neighbour. */
   upscaleTile?: number;
   upscaleOverlap?: number;
+  /** ATELIER_SAFETY (default block): applied to the images of models that have a safety checker. */
+  safety?: SafetyMode;
 }
 
 /** Seeds of a batch: image i uses first + i. */
@@ -110,6 +113,7 @@ export function toWorkerJob(
     previewEvery: options.previewEvery,
     previewMaxSize: options.previewMaxSize,
     previewMethod: job.previewMethod,
+    safety: options.safety ?? 'block',
   };
 }
 

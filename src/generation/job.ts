@@ -259,6 +259,8 @@ export interface ImageToStore {
   width: number;
   height: number;
   png: Uint8Array;
+  /** The safety checker flagged it (the PNG is already blocked or blurred as ATELIER_SAFETY says). */
+  nsfw?: boolean;
 }
 
 export interface StoredImage {
@@ -269,6 +271,8 @@ export interface StoredImage {
   width: number;
   height: number;
   sha256: string;
+  /** Flagged by the model's safety checker. */
+  nsfw: boolean;
   /** Path part of the URL the HTTP layer serves the image at, e.g. "/images/<id>". */
   url: string;
 }

@@ -11,7 +11,7 @@ export interface JobHandlers {
   onStarted?(): void;
   /** `durationMs`: how long the step's UNet and scheduler took. */
   onStep?(step: { step: number; totalSteps: number; pass?: 2; preview: string | null; durationMs: number }): void;
-  onImage?(image: { index: number; seed: bigint; width: number; height: number; png: Uint8Array }): void;
+  onImage?(image: { index: number; seed: bigint; width: number; height: number; png: Uint8Array; nsfw?: boolean }): void;
 }
 
 export type JobOutcome =
@@ -188,8 +188,8 @@ export class WorkerPool {
         active.handlers.onStep?.({ step: message.step, totalSteps: message.totalSteps, ...(message.pass ? { pass: message.pass } : {}), preview: message.preview, durationMs: message.durationMs });
         break;
       case 'image': {
-        const { index, seed, width, height, png } = message;
-        active.handlers.onImage?.({ index, seed, width, height, png });
+        const { index, seed, width, height, png, nsfw } = message;
+        active.handlers.onImage?.({ index, seed, width, height, png, ...(nsfw ? { nsfw } : {}) });
         break;
       }
       case 'completed':

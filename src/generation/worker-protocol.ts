@@ -1,6 +1,7 @@
 /** Messages between the pool (main thread) and a worker thread (structured clone carries bigint seeds as they are). */
 import type { SessionOptions, Txt2ImgRequest } from '../diffusion/index.js';
 import type { PreviewMethod } from './job.js';
+import type { SafetyMode } from './safety-mode.js';
 import type { LoadedPipeline } from './pipeline-cache.js';
 
 export interface WorkerJob {
@@ -24,6 +25,8 @@ export interface WorkerJob {
   previewEvery: number;
   previewMaxSize: number;
   previewMethod: PreviewMethod;
+  /** What to do with an image the model's safety checker flags (no checker: nothing is checked). */
+  safety: SafetyMode;
 }
 
 /** An upscale job: the stored source file enlarged to width x height by the upscaler model, in tiles. */
@@ -68,7 +71,7 @@ export type ToWorker = { type: 'run'; job: WorkerJob | UpscaleWorkerJob } | { ty
 export type FromWorker =
   | { type: 'started'; jobId: string; provider: string; providerNote?: string }
   | { type: 'step'; jobId: string; step: number; totalSteps: number; pass?: 2; preview: string | null; durationMs: number }
-  | { type: 'image'; jobId: string; index: number; seed: bigint; width: number; height: number; png: Uint8Array }
+  | { type: 'image'; jobId: string; index: number; seed: bigint; width: number; height: number; png: Uint8Array; nsfw?: boolean }
   | { type: 'completed'; jobId: string; warnings: string[] }
   /** What the worker keeps loaded now: sent after every job, before its outcome. */
   | { type: 'loaded'; pipelines: LoadedPipeline[] }

@@ -20,11 +20,16 @@ import {
   readImageSize,
   upscaleToSize,
   UpscalerModel,
+  SafetyChecker,
+  blurImage,
+  blackImage,
+  type RgbImage,
   type ModelFamily,
   type Txt2ImgRequest,
 } from '../diffusion/index.js';
 import type { FloatTensor } from '../diffusion/tensor.js';
 import { pipelineFileBytes } from './pipeline-size.js';
+import { safetyWarning } from './safety-mode.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { promises as fs } from 'node:fs';
 import type { FromWorker, ToWorker, UpscaleWorkerJob, WorkerJob, WorkerStartData } from './worker-protocol.js';
@@ -41,6 +46,40 @@ const pipelines = new PipelineCache<StableDiffusionPipeline>(memoryBudgetBytes ?
   rssAfterLoad = process.memoryUsage.rss();
   return { pipeline, bytes: await pipelineFileBytes(pipeline.model) };
 });
+/** Safety checkers by file, loaded on a model's first job (a replaced file is loaded again). */
+const checkers = new Map<string, { stamp: string; checker: Promise<SafetyChecker> }>();
+
+async function checkerFor(file: string): Promise<SafetyChecker> {
+  const stats = await fs.stat(file);
+  const stamp = `${stats.size}:${stats.mtimeMs}`;
+  const kept = checkers.get(file);
+  if (kept?.stamp === stamp) return kept.checker;
+  if (kept) void kept.checker.then((checker) => checker.release()).catch(() => undefined);
+  const checker = SafetyChecker.load(file, session);
+  checkers.set(file, { stamp, checker });
+  checker.catch(() => checkers.delete(file));
+  return checker;
+}
+
+/**
+ * The model's safety checker on each image, as diffusers runs it after decoding (none, or ATELIER_SAFETY=off:
+ * nothing is checked): a flagged image is black (block), blurred, or kept,
+ * and marked either way.
+ */
+async function checkSafety(job: WorkerJob, pipeline: StableDiffusionPipeline, images: readonly RgbImage[]): Promise<{ images: RgbImage[]; flagged: number[] }> {
+  const file = pipeline.model.paths.safetyChecker;
+  if (!file || job.safety === 'off') return { images: [...images], flagged: [] };
+  const checker = await checkerFor(file);
+  const flagged: number[] = [];
+  const out: RgbImage[] = [];
+  for (const [index, image] of images.entries()) {
+    const verdict = await checker.checkImage(image);
+    if (verdict.flagged) flagged.push(index);
+    out.push(!verdict.flagged || job.safety === 'flag' ? image : job.safety === 'blur' ? blurImage(image) : blackImage(image));
+  }
+  return { images: out, flagged };
+}
+
 /** Upscaler models by file, with the size and time the file had when loaded (a replaced file is loaded again). */
 const upscalers = new Map<string, { stamp: string; model: Promise<UpscalerModel> }>();
 
@@ -121,18 +160,19 @@ async function run(job: WorkerJob): Promise<void> {
       },
     });
     await steps;
-    for (const [index, image] of result.images.entries()) {
+    const safety = await checkSafety(job, pipeline, result.images);
+    for (const [index, image] of safety.images.entries()) {
       const seed = request.seeds[index]!;
       const png = await encodePng(image, job.imageParameters[index] ?? '');
       const bytes = new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
       // Transfer only a buffer the PNG owns whole; sharp's output may share a pooled buffer.
       const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
       send(
-        { type: 'image', jobId: job.id, index, seed, width: image.width, height: image.height, png: owned },
+        { type: 'image', jobId: job.id, index, seed, width: image.width, height: image.height, png: owned, ...(safety.flagged.includes(index) ? { nsfw: true } : {}) },
         [owned.buffer as ArrayBuffer],
       );
     }
-    outcome = { type: 'completed', jobId: job.id, warnings: [...pipeline!.loraWarnings, ...pipeline!.embeddingWarningsFor([request.prompt, request.negativePrompt ?? '']), ...result.warnings] };
+    outcome = { type: 'completed', jobId: job.id, warnings: [...pipeline!.loraWarnings, ...pipeline!.embeddingWarningsFor([request.prompt, request.negativePrompt ?? '']), ...result.warnings, ...(safety.flagged.length && job.safety !== 'off' ? [safetyWarning(safety.flagged, job.safety)] : [])] };
   } catch (error) {
     if (error instanceof GenerationAbortedError) outcome = { type: 'cancelled', jobId: job.id };
     else if (error instanceof ModelLoadError) outcome = { type: 'failed', jobId: job.id, message: error.message, loadFailed: true };
@@ -219,6 +259,7 @@ async function shutdown(): Promise<void> {
     pipelines.clear(),
     ...[...taesdByFamily.values()].map(async (decoder) => (await decoder).release()),
     ...[...upscalers.values()].map(async ({ model }) => (await model).release()),
+    ...[...checkers.values()].map(async ({ checker }) => (await checker).release()),
   ];
   await Promise.allSettled(releases);
   process.exit(0);

@@ -6,7 +6,7 @@ import type { Generation } from './types/generation.js';
 import type { Image, UploadedImage } from './types/image.js';
 import type { LibraryPrompt } from './types/prompt.js';
 
-type ImageFields = Pick<ImageRecord | StoredImage, 'id' | 'generationId' | 'index' | 'seed' | 'width' | 'height' | 'sha256'>;
+type ImageFields = Pick<ImageRecord | StoredImage, 'id' | 'generationId' | 'index' | 'seed' | 'width' | 'height' | 'sha256' | 'nsfw'>;
 
 export function toImage(image: ImageFields, urls: ImageUrls): Image {
   return {
@@ -19,6 +19,7 @@ export function toImage(image: ImageFields, urls: ImageUrls): Image {
     width: image.width,
     height: image.height,
     sha256: image.sha256,
+    nsfw: image.nsfw,
   };
 }
 

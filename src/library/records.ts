@@ -71,6 +71,6 @@ export function toGenerationRecord(row: GenerationRow): GenerationRecord {
 }
 
 export function toImageRecord(row: ImageRow): ImageRecord {
-  const { id, generationId, index, width, height, sha256, path, createdAt } = row;
-  return { id, generationId, index, seed: seedFromDecimal(row.seed), width, height, sha256, path, createdAt };
+  const { id, generationId, index, width, height, sha256, nsfw, path, createdAt } = row;
+  return { id, generationId, index, seed: seedFromDecimal(row.seed), width, height, sha256, nsfw, path, createdAt };
 }

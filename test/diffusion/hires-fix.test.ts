@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { HIRES_UPSCALERS, schedulerNames, StableDiffusionPipeline, type StepProgress, type Txt2ImgRequest } from '../../src/diffusion/index.js';
+import { HIRES_UPSCALERS, schedulerNames, StableDiffusionPipeline, UpscalerModel, type StepProgress, type Txt2ImgRequest } from '../../src/diffusion/index.js';
 import { upscaleLatents } from '../../src/diffusion/latent-upscale.js';
 import { sliceBatch } from '../../src/diffusion/tensor.js';
 import { Vae } from '../../src/diffusion/vae.js';
@@ -69,11 +69,15 @@ describe('hires fix on the tiny model', () => {
       assert.equal(result.images[0]!.width, 48, sampler);
     }
     const pictures = new Map<string, Uint8Array>();
+    const upscalerModel = await UpscalerModel.load(path.resolve('models', 'upscalers', 'toy-2x.onnx'), CPU);
     for (const upscaler of HIRES_UPSCALERS) {
-      const result = await pipeline.txt2img({ ...BASE, seeds: [1n], hires: { width: 64, height: 64, steps: 3, strength: 0.5, upscaler } });
+      const model = upscaler === 'model' ? { upscalerModel } : {};
+      const result = await pipeline.txt2img({ ...BASE, seeds: [1n], hires: { width: 64, height: 64, steps: 3, strength: 0.5, upscaler, ...model } });
       pictures.set(upscaler, result.images[0]!.data);
     }
+    await upscalerModel.release();
     assert.notDeepEqual(pictures.get('lanczos'), pictures.get('latent'), 'the pixel upscaler is another path');
+    assert.notDeepEqual(pictures.get('model'), pictures.get('lanczos'), 'the upscaler model enlarges otherwise than Lanczos');
     assert.notDeepEqual(pictures.get('latent-nearest'), pictures.get('latent-bicubic'));
   });
 

@@ -8,7 +8,7 @@ import type { WorkerJob } from '../../src/generation/worker-protocol.js';
 
 function job(id: string): WorkerJob {
   return {
-    ...{ id, modelDir: '', modelName: '', loras: [], imageParameters: [''], previewEvery: 0, previewMaxSize: 64, previewMethod: 'LATENT2RGB' },
+    ...{ id, modelDir: '', modelName: '', loras: [], imageParameters: [''], previewEvery: 0, previewMaxSize: 64, previewMethod: 'LATENT2RGB', safety: 'off' },
     request: { prompt: 'a red circle', sampler: 'euler', steps: 1, guidanceScale: 1, width: 64, height: 64, seeds: [0n] },
   };
 }

@@ -18,6 +18,7 @@ function job(id: string, prompt: string): WorkerJob {
     previewEvery: 0,
     previewMaxSize: 64,
     previewMethod: 'LATENT2RGB',
+    safety: 'off',
   };
 }
 

@@ -17,7 +17,7 @@ export const brief = (e: GenerationEvent): string =>
 
 export function imageOf(generationId: string, id = 'i1'): StoredImage {
   // A seed past 2^53: a bus that carries events as text must keep it exact.
-  return { id, generationId, index: 0, seed: 2n ** 60n + 1n, width: 8, height: 8, sha256: '0'.repeat(64), url: `/images/${id}` };
+  return { id, generationId, index: 0, seed: 2n ** 60n + 1n, width: 8, height: 8, sha256: '0'.repeat(64), nsfw: false, url: `/images/${id}` };
 }
 
 export const step = (generationId: string, n: number, totalSteps = 5): Extract<GenerationEvent, { type: 'STEP' }> => ({ type: 'STEP', generationId, step: n, totalSteps, preview: `preview-${n}` });

@@ -92,6 +92,7 @@ function toFilters(input: LibraryFilterInput, prefix: string, viewer: Viewer): L
     ...(input.createdBefore ? { createdBefore: input.createdBefore } : {}),
     ...(input.tags ? { tags: input.tags } : {}),
     ...(input.favoritesOnly ? { favoritesOnly: true } : {}),
+    ...(input.nsfw != null ? { nsfw: input.nsfw } : {}),
     ...(input.collectionId != null ? { collectionId: input.collectionId } : {}),
   };
 }

@@ -31,6 +31,9 @@ export class Image {
 
   @Field(() => String, { description: 'SHA-256 of the PNG bytes; also its ETag.' })
   sha256!: string;
+
+  @Field(() => Boolean, { description: "The model's safety checker flagged it (ATELIER_SAFETY): its file is black (block), blurred (blur) or as made (flag)." })
+  nsfw!: boolean;
 }
 
 @ObjectType()

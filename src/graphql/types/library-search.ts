@@ -55,6 +55,9 @@ export class LibraryFilterInput {
   @Field(() => Boolean, { nullable: true, description: 'Only favorite images.' })
   favoritesOnly?: boolean | null;
 
+  @Field(() => Boolean, { nullable: true, description: "true: only images the safety checker flagged; false: only those it did not (a gallery that hides them). Default: both." })
+  nsfw?: boolean | null;
+
   @Field(() => ID, { nullable: true, description: 'Only images in this collection.' })
   collectionId?: string | null;
 }

@@ -22,7 +22,7 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
     const files = await storePictureFiles(this.store, image.png).catch((error: unknown) => {
       throw asStorageFault(error);
     });
-    const fields = { seed: seedToDecimalString(image.seed), width: image.width, height: image.height, ...files };
+    const fields = { seed: seedToDecimalString(image.seed), width: image.width, height: image.height, nsfw: image.nsfw ?? false, ...files };
     const { lease } = image;
     const row = await this.prisma.$transaction(async (tx) => {
       // Fenced: the job row stays locked (FOR SHARE) until the image row is in, so it cannot be requeued and
@@ -48,6 +48,7 @@ export class DatabaseImageSink implements ImageSink, ImageSource {
       width: image.width,
       height: image.height,
       sha256: files.sha256,
+      nsfw: image.nsfw ?? false,
       url: imageUrl(row.id),
     };
   }

@@ -27,6 +27,8 @@ export interface LibraryFilters {
   /** Images carrying every one of these tags (compared as stored: trimmed, lower-case). */
   tags?: string[];
   favoritesOnly?: boolean;
+  /** Images the safety checker flagged (true) or did not (false). */
+  nsfw?: boolean;
   collectionId?: string;
 }
 
@@ -46,6 +48,7 @@ function imageConditions(filters: LibraryFilters): Prisma.Sql[] {
   if (filters.height !== undefined) conditions.push(Prisma.sql`i.height = ${filters.height}`);
   if (filters.seed !== undefined) conditions.push(Prisma.sql`i.seed = ${seedToDecimalString(filters.seed)}::numeric`);
   if (filters.favoritesOnly) conditions.push(Prisma.sql`i."favoritedAt" IS NOT NULL`);
+  if (filters.nsfw !== undefined) conditions.push(Prisma.sql`i.nsfw = ${filters.nsfw}`);
   const tags = [...new Set((filters.tags ?? []).map(normalizeTag))];
   // Tags, favorites and collections are their owner's: filtering by them only finds the viewer's own images.
   const labelled = filters.favoritesOnly || tags.length > 0 || filters.collectionId !== undefined;

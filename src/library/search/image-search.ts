@@ -20,6 +20,7 @@ export interface ImageHit {
   width: number;
   height: number;
   sha256: string;
+  nsfw: boolean;
   createdAt: Date;
   favoritedAt: Date | null;
   /** Relevance of the image's prompt; null when not ranked by relevance. */
@@ -46,7 +47,7 @@ export class ImageSearch extends RankedSearch<ImageHit> {
       ? Prisma.sql`(${match.ranked}) c JOIN "Generation" g ON g."promptId" = c.id`
       : Prisma.sql`(SELECT NULL::float8 AS score) c CROSS JOIN "Generation" g`;
     const hits = Prisma.sql`
-      SELECT i.id, i."generationId", g."promptId", i.index, i.seed::text AS seed, i.width, i.height, i.sha256,
+      SELECT i.id, i."generationId", g."promptId", i.index, i.seed::text AS seed, i.width, i.height, i.sha256, i.nsfw,
              i."createdAt", i."favoritedAt", c.score, ${key} AS sort_key
       FROM ${source} JOIN "Image" i ON i."generationId" = g.id JOIN "Prompt" p ON p.id = g."promptId" ${promptStatsJoin(query.access?.viewer)}
       WHERE ${allOf([...imageFilters(query), ...(match?.conditions ?? [])])}`;

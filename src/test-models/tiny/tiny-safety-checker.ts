@@ -74,10 +74,10 @@ export const SAFETY_CHECKER_INDEX = {
 };
 
 /** The checker's files, by path inside a model folder. */
-export function tinySafetyCheckerFiles(dtype: FloatDtype, onnxOptions: ModelOptions = {}): Map<string, Uint8Array | string> {
+export function tinySafetyCheckerFiles(dtype: FloatDtype, onnxOptions: ModelOptions = {}, threshold = TINY_SAFETY_THRESHOLD): Map<string, Uint8Array | string> {
   return new Map<string, Uint8Array | string>([
     ['feature_extractor/preprocessor_config.json', json(preprocessorConfig())],
-    ['safety_checker/model.onnx', buildTinySafetyChecker(dtype).toBytes({ producerName: 'atelier-tiny-safety-checker', ...onnxOptions })],
+    ['safety_checker/model.onnx', buildTinySafetyChecker(dtype, threshold).toBytes({ producerName: 'atelier-tiny-safety-checker', ...onnxOptions })],
   ]);
 }
 
@@ -85,8 +85,8 @@ export function tinySafetyCheckerFiles(dtype: FloatDtype, onnxOptions: ModelOpti
  * Adds the checker to a model folder that exists (a copy of the toy-shapes model, say): its two files, and
  * model_index.json's entries for it when the folder has one.
  */
-export async function writeTinySafetyChecker(modelDir: string, options: { dtype?: FloatDtype } = {}): Promise<void> {
-  for (const [name, contents] of tinySafetyCheckerFiles(options.dtype ?? 'float32')) {
+export async function writeTinySafetyChecker(modelDir: string, options: { dtype?: FloatDtype; threshold?: number } = {}): Promise<void> {
+  for (const [name, contents] of tinySafetyCheckerFiles(options.dtype ?? 'float32', {}, options.threshold)) {
     const file = path.join(modelDir, name);
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, contents);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Image" ADD COLUMN     "nsfw" BOOLEAN NOT NULL DEFAULT false;
