@@ -6,7 +6,7 @@
  * mean nothing; the work is the real work.
  */
 import { attention, conv2d, floatInput, floatOutput, groupNorm, layerNorm, linear, param, quickGelu, silu, upsampleNearest, type Net } from '../src/diffusion/graph/layers.js';
-import { ElemType, GraphBuilder } from '../src/diffusion/graph/onnx-graph.js';
+import { ElemType, float, GraphBuilder } from '../src/diffusion/graph/onnx-graph.js';
 import { fanInInit, type WeightSource } from '../src/diffusion/graph/weights.js';
 
 /** CLIP ViT-L/14 at 224 pixels, and SD's checker on top of it (17 concepts, 3 "special care" ones). */
@@ -98,5 +98,40 @@ export function buildSizedVaeDecoder(weights: WeightSource): GraphBuilder {
     return conv2d(net, 'conv_out', silu(g, norm('conv_norm_out', x, previous)), previous, 3);
   });
   floatOutput(g, 'sample', h, 'float32', ['batch', 3, 'height', 'width']);
+  return g;
+}
+
+/** ESRGAN's RRDBNet as Real-ESRGAN x4plus and 4x-UltraSharp have it: 23 RRDB blocks of 64 features, growth 32, two 2x nearest upsamplings. */
+export const RRDB_NET = { features: 64, growth: 32, blocks: 23, scale: 4 };
+
+/** An upscaler the size of Real-ESRGAN x4plus (16.7 M parameters): input [B,3,H,W] in 0..1, output [B,3,4H,4W]. */
+export function buildSizedEsrgan(weights: WeightSource, blocks = RRDB_NET.blocks): GraphBuilder {
+  const g = new GraphBuilder('esrgan');
+  const net: Net = { g, w: weights };
+  const { features: nf, growth: gc } = RRDB_NET;
+  const leaky = (x: string) => g.op('LeakyRelu', [x], { alpha: float(0.2) });
+  const scaled = (x: string, by: number) => g.op('Mul', [x, g.constFloat([by], [])]);
+  /** Residual dense block: 5 convs, each seeing every earlier output; 0.2 of it added back. */
+  const denseBlock = (name: string, x: string) =>
+    g.scope(name, () => {
+      const outs = [x];
+      for (let i = 1; i <= 4; i++) outs.push(leaky(conv2d(net, `conv${i}`, g.op('Concat', outs, { axis: 1 }), nf + (i - 1) * gc, gc)));
+      const last = conv2d(net, 'conv5', g.op('Concat', outs, { axis: 1 }), nf + 4 * gc, nf);
+      return g.op('Add', [x, scaled(last, 0.2)]);
+    });
+  const input = g.input('input', 'float32', ['batch', 3, 'height', 'width']);
+  const first = conv2d(net, 'conv_first', input, 3, nf);
+  let body = first;
+  for (let b = 0; b < blocks; b++) {
+    body = g.scope(`body.${b}`, () => {
+      const inner = denseBlock('rdb3', denseBlock('rdb2', denseBlock('rdb1', body)));
+      return g.op('Add', [body, scaled(inner, 0.2)]);
+    });
+  }
+  let x = g.op('Add', [first, conv2d(net, 'conv_body', body, nf, nf)]);
+  x = leaky(conv2d(net, 'conv_up1', upsampleNearest(g, x, 2), nf, nf));
+  x = leaky(conv2d(net, 'conv_up2', upsampleNearest(g, x, 2), nf, nf));
+  const out = conv2d(net, 'conv_last', leaky(conv2d(net, 'conv_hr', x, nf, nf)), nf, 3);
+  g.output('output', out, 'float32', ['batch', 3, 'height_out', 'width_out']);
   return g;
 }

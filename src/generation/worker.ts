@@ -28,10 +28,10 @@ import {
   type Txt2ImgRequest,
 } from '../diffusion/index.js';
 import type { FloatTensor } from '../diffusion/tensor.js';
+import { LoadedFiles } from './loaded-files.js';
 import { pipelineFileBytes } from './pipeline-size.js';
 import { safetyWarning } from './safety-mode.js';
 import { PipelineCache } from './pipeline-cache.js';
-import { promises as fs } from 'node:fs';
 import type { FromWorker, ToWorker, UpscaleWorkerJob, WorkerJob, WorkerStartData } from './worker-protocol.js';
 
 const port = parentPort;
@@ -46,20 +46,8 @@ const pipelines = new PipelineCache<StableDiffusionPipeline>(memoryBudgetBytes ?
   rssAfterLoad = process.memoryUsage.rss();
   return { pipeline, bytes: await pipelineFileBytes(pipeline.model) };
 });
-/** Safety checkers by file, loaded on a model's first job (a replaced file is loaded again). */
-const checkers = new Map<string, { stamp: string; checker: Promise<SafetyChecker> }>();
-
-async function checkerFor(file: string): Promise<SafetyChecker> {
-  const stats = await fs.stat(file);
-  const stamp = `${stats.size}:${stats.mtimeMs}`;
-  const kept = checkers.get(file);
-  if (kept?.stamp === stamp) return kept.checker;
-  if (kept) void kept.checker.then((checker) => checker.release()).catch(() => undefined);
-  const checker = SafetyChecker.load(file, session);
-  checkers.set(file, { stamp, checker });
-  checker.catch(() => checkers.delete(file));
-  return checker;
-}
+/** Safety checkers by file, loaded on a model's first checked job. */
+const checkers = new LoadedFiles((file) => SafetyChecker.load(file, session));
 
 /**
  * The model's safety checker on each image, as diffusers runs it after decoding (none, or ATELIER_SAFETY=off:
@@ -69,7 +57,7 @@ async function checkerFor(file: string): Promise<SafetyChecker> {
 async function checkSafety(job: WorkerJob, pipeline: StableDiffusionPipeline, images: readonly RgbImage[]): Promise<{ images: RgbImage[]; flagged: number[] }> {
   const file = pipeline.model.paths.safetyChecker;
   if (!file || job.safety === 'off') return { images: [...images], flagged: [] };
-  const checker = await checkerFor(file);
+  const checker = await checkers.get(file);
   const flagged: number[] = [];
   const out: RgbImage[] = [];
   for (const [index, image] of images.entries()) {
@@ -80,20 +68,8 @@ async function checkSafety(job: WorkerJob, pipeline: StableDiffusionPipeline, im
   return { images: out, flagged };
 }
 
-/** Upscaler models by file, with the size and time the file had when loaded (a replaced file is loaded again). */
-const upscalers = new Map<string, { stamp: string; model: Promise<UpscalerModel> }>();
-
-async function upscalerFor(file: string): Promise<UpscalerModel> {
-  const stats = await fs.stat(file);
-  const stamp = `${stats.size}:${stats.mtimeMs}`;
-  const kept = upscalers.get(file);
-  if (kept?.stamp === stamp) return kept.model;
-  if (kept) void kept.model.then((model) => model.release()).catch(() => undefined);
-  const model = UpscalerModel.load(file, session);
-  upscalers.set(file, { stamp, model });
-  model.catch(() => upscalers.delete(file));
-  return model;
-}
+/** Upscaler models by file, for upscale jobs and hires fixes. */
+const upscalers = new LoadedFiles((file) => UpscalerModel.load(file, session));
 
 /** The process RSS right after the last load (what giveBackMemory compares to). */
 let rssAfterLoad = 0;
@@ -143,7 +119,7 @@ async function run(job: WorkerJob): Promise<void> {
     const provider = pipeline.provider;
     send({ type: 'started', jobId: job.id, provider: provider.provider, providerNote: provider.reason });
     const { request } = job;
-    const upscalerModel = job.hiresUpscaler && request.hires ? await upscalerFor(job.hiresUpscaler.file) : undefined;
+    const upscalerModel = job.hiresUpscaler && request.hires ? await upscalers.get(job.hiresUpscaler.file) : undefined;
     const result = await generate(pipeline!, {
       ...request,
       ...(request.hires && upscalerModel ? { hires: { ...request.hires, upscalerModel } } : {}),
@@ -198,7 +174,7 @@ async function runUpscale(job: UpscaleWorkerJob): Promise<void> {
   try {
     const size = await readImageSize(job.source);
     const source = await decodeToRgb(job.source, size.width, size.height);
-    const model = await upscalerFor(job.upscalerFile);
+    const model = await upscalers.get(job.upscalerFile);
     send({ type: 'started', jobId: job.id, provider: session.device });
     let last = Date.now();
     const result = await upscaleToSize(model, source, job.width, job.height, {
@@ -258,8 +234,8 @@ async function shutdown(): Promise<void> {
   const releases = [
     pipelines.clear(),
     ...[...taesdByFamily.values()].map(async (decoder) => (await decoder).release()),
-    ...[...upscalers.values()].map(async ({ model }) => (await model).release()),
-    ...[...checkers.values()].map(async ({ checker }) => (await checker).release()),
+    upscalers.releaseAll(),
+    checkers.releaseAll(),
   ];
   await Promise.allSettled(releases);
   process.exit(0);

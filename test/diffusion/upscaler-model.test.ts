@@ -12,7 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { GenerationAbortedError, StableDiffusionPipeline, type RgbImage } from '../../src/diffusion/index.js';
-import { tileStarts, UpscalerModel } from '../../src/diffusion/upscale/upscaler-model.js';
+import { tileLayout, UpscalerModel } from '../../src/diffusion/upscale/upscaler-model.js';
 import { writeTinyModel } from '../../src/test-models/tiny/write-tiny-model.js';
 import { scoringPrompts, TOY_MODEL_DIR } from '../support/toy-world.js';
 
@@ -84,12 +84,13 @@ describe('the toy 2x upscaler', () => {
     const whole = await model.upscale(picture, { tile: 512 });
     const tiles: number[] = [];
     const tiled = await model.upscale(picture, { tile: 24, overlap: 8, onTile: (done, total) => void tiles.push(done, total) });
-    const starts = tileStarts(64, 24, 8);
-    assert.deepEqual(starts, [0, 16, 32, 40]);
+    const layout = tileLayout(64, 24, 8);
+    assert.deepEqual(layout, { size: 22, starts: [0, 14, 28, 42] }, 'four tiles of 22 px (the fewest that share 8 at most 24 px wide), evenly spread');
+    const { starts } = layout;
     assert.deepEqual(tiles.slice(-2), [16, 16], 'sixteen tiles reported');
     // The network sees 5 input pixels around each one (four 3x3 convolutions and the bilinear base): a pixel
     // that far from every tile edge inside the picture, in a part only one tile covers, comes out the same.
-    const edges = [...new Set(starts.flatMap((s) => [s, s + 24]))].filter((e) => e > 0 && e < 64);
+    const edges = [...new Set(starts.flatMap((s) => [s, s + layout.size]))].filter((e) => e > 0 && e < 64);
     const clear = (v: number) => edges.every((e) => Math.abs(v - e) >= 6);
     let far = 0;
     let worstFar = 0;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { readTextChunks } from '../../src/diffusion/index.js';
 import type { RunningServer } from '../../src/server.js';
-import { GenerateDocument, GenerationDocument, GenerationEventsDocument, ImportImageDocument, RemixDocument, type GenerateInput } from '../generated/operations.js';
+import { CatalogDocument, GenerateDocument, GenerationDocument, GenerationEventsDocument, ImportImageDocument, RemixDocument, type GenerateInput } from '../generated/operations.js';
 import { collectSubscription, request, requestData, wsClient } from '../support/graphql-client.js';
 import { completedGeneration, finishedGeneration } from '../support/generations.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
@@ -71,6 +71,17 @@ describe('hires fix over GraphQL', { timeout: 5 * 60_000 }, () => {
     assert.equal(again.images[0]!.sha256, made.images[0]!.sha256, 'remix re-made the same picture');
     const { remix: plain } = await requestData(server.url, RemixDocument, { imageId: made.images[0]!.id, overrides: { hires: null } });
     assert.equal(plain.hires, null, 'a remix may drop the hires fix');
+  });
+
+  test('every sampler runs both passes, with every kind of upscaler', async () => {
+    const { samplers } = await requestData(server.url, CatalogDocument, {});
+    const upscalers = ['LATENT', 'LATENT_NEAREST_EXACT', 'LATENT_BICUBIC_ANTIALIASED', 'LANCZOS'] as const;
+    for (const [i, { name }] of samplers.entries()) {
+      const upscaler = upscalers[i % upscalers.length]!;
+      const done = await completedGeneration(server.url, { ...INPUT, sampler: name, steps: 2, hires: { scale: 1.5, steps: 2, denoisingStrength: 0.5, upscaler } }, `${name} ${upscaler}`);
+      assert.deepEqual(done.images.map((image) => [image.width, image.height]), [[96, 96]], `${name} with ${upscaler}`);
+    }
+    assert.ok(samplers.length >= 10, `${samplers.length} samplers`);
   });
 
   test('bad settings are BAD_USER_INPUT naming the field and the allowed range', async () => {

@@ -17,6 +17,7 @@ import {
   GenerateDocument,
   GenerationEventsDocument,
   RemixDocument,
+  SearchPromptsDocument,
   UploadImageDocument,
   UpscaleImageDocument,
   UpscalersDocument,
@@ -100,6 +101,8 @@ describe('upscaleImage over GraphQL', { timeout: 5 * 60_000 }, () => {
     const texts = readTextChunks(await bytes(done.images[0]!.url));
     assert.equal(texts.has('parameters'), false, 'an upload has no parameters to keep');
     assert.equal(texts.get('postprocessing'), 'Postprocess upscale by: 3, Postprocess upscaler: toy-2x');
+    const prompts = (await requestData(server.url, SearchPromptsDocument, { first: 50 })).searchPrompts.edges.map((e) => e.node.text);
+    assert.ok(!prompts.includes(''), `an upload's upscale puts no empty prompt in the library: ${JSON.stringify(prompts)}`);
   });
 
   test('a cancel stops an upscale between tiles', async () => {

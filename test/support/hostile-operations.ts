@@ -3,6 +3,7 @@
 
 /** `generate` answering only the new job's id. */
 export const GENERATE = 'mutation($i: GenerateInput!) { generate(input: $i) { id } }';
+export const UPSCALE = 'mutation($id: ID!, $u: String!, $s: Float) { upscaleImage(imageId: $id, upscaler: $u, scale: $s) { id } }';
 
 export interface TextOperation {
   query: string;

@@ -3,7 +3,7 @@
 import zlib from 'node:zlib';
 import { int, percentEncoded, pick, randomText, times, type Random } from './seeded-random.js';
 import { aliasBomb, costBomb, depthBomb, directiveBomb, fragmentBomb, generateAliases } from './query-bombs.js';
-import { CURSOR_OPERATIONS, GENERATE, TEXT_OPERATIONS } from './hostile-operations.js';
+import { CURSOR_OPERATIONS, GENERATE, TEXT_OPERATIONS, UPSCALE } from './hostile-operations.js';
 
 /** One request over HTTP to the server's base URL, or one operation over graphql-ws. */
 export type HostileRequest =
@@ -95,6 +95,8 @@ export const HOSTILE_CATEGORIES: HostileCategory[] = [
       return [
         ...times(60, () => operation(GENERATE, { i: { prompt: 'a cat', [pick(random, fields)]: pick(random, numbers) } })),
         ...times(20, () => operation(GENERATE, { i: { prompt: 'a cat', hires: { [pick(random, ['scale', 'width', 'height', 'steps', 'denoisingStrength'])]: pick(random, numbers) } } })),
+        ...times(15, () => operation(UPSCALE, { id: pick(random, ['made-up', '', 'x'.repeat(5000)]), u: pick(random, ['toy-2x', '', '../../etc/passwd', 'x'.repeat(5000)]), s: pick(random, numbers) })),
+        ...times(5, () => operation(GENERATE, { i: { prompt: 'a cat', hires: { upscalerModel: pick(random, ['', '../x', 'y'.repeat(5000)]), upscaler: pick(random, ['MODEL', 'LATENT']) } } })),
         ...times(15, () => operation(GENERATE, { i: { prompt: 'a cat', seed: pick(random, ['-1', '18446744073709551616', '1e5', '0x10', ' 1', '99999999999999999999999999']) } })),
         ...times(25, () => operation(`query($f: Int!) { ${pick(random, ['generations(first: $f)', 'searchPrompts(first: $f)', 'searchImages(first: $f)', 'collections(first: $f)'])} { totalCount } }`, { f: pick(random, numbers) })),
       ];

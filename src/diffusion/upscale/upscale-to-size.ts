@@ -6,7 +6,7 @@
  */
 import { resizeLanczos } from '../image.js';
 import type { RgbImage } from '../rgb-image.js';
-import { tileStarts, type TileOptions, type UpscalerModel } from './upscaler-model.js';
+import { tileLayout, type TileOptions, type UpscalerModel } from './upscaler-model.js';
 
 /** At most this many runs of the model: 8x with a 2x model (a 1x model runs once). */
 const MAX_RUNS = 3;
@@ -23,7 +23,7 @@ export function upscaleRuns(scale: number, from: { width: number; height: number
 export function tileCount(width: number, height: number, options: Pick<TileOptions, 'tile' | 'overlap'> = {}): number {
   const tile = options.tile ?? 256;
   const overlap = Math.min(options.overlap ?? 16, Math.floor(tile / 2));
-  return tileStarts(width, tile, overlap).length * tileStarts(height, tile, overlap).length;
+  return tileLayout(width, tile, overlap).starts.length * tileLayout(height, tile, overlap).starts.length;
 }
 
 export async function upscaleToSize(model: UpscalerModel, image: RgbImage, width: number, height: number, options: TileOptions = {}): Promise<RgbImage> {

@@ -58,14 +58,14 @@ export class UpscalerModel {
     const height = image.height * s;
     const sum = new Float32Array(3 * width * height);
     const weights = new Float32Array(width * height);
-    const xs = tileStarts(image.width, tile, overlap);
-    const ys = tileStarts(image.height, tile, overlap);
+    const across = tileLayout(image.width, tile, overlap);
+    const down = tileLayout(image.height, tile, overlap);
     let done = 0;
-    for (const y0 of ys) {
-      for (const x0 of xs) {
+    for (const y0 of down.starts) {
+      for (const x0 of across.starts) {
         throwIfAborted(options.signal);
-        const w = Math.min(tile, image.width - x0);
-        const h = Math.min(tile, image.height - y0);
+        const w = Math.min(across.size, image.width - x0);
+        const h = Math.min(down.size, image.height - y0);
         const out = await run(this.session, crop(image, x0, y0, w, h));
         const rampX = ramp(w * s, x0 > 0 ? overlap * s : 0, x0 + w < image.width ? overlap * s : 0);
         const rampY = ramp(h * s, y0 > 0 ? overlap * s : 0, y0 + h < image.height ? overlap * s : 0);
@@ -79,7 +79,7 @@ export class UpscalerModel {
             for (let c = 0; c < 3; c++) sum[c * width * height + at]! += weight * out.data[c * plane + from]!;
           }
         }
-        await options.onTile?.(++done, xs.length * ys.length);
+        await options.onTile?.(++done, across.starts.length * down.starts.length);
       }
     }
     const data = new Uint8Array(width * height * 3);
@@ -100,13 +100,17 @@ async function run(session: ModelSession, picture: FloatTensor): Promise<FloatTe
   return outputAsFloat32(outputs[session.outputNames[0]!]!);
 }
 
-/** Where tiles start along one side: every tile - overlap, the last one flush with the end. */
-export function tileStarts(size: number, tile: number, overlap: number): number[] {
-  if (size <= tile) return [0];
-  const starts: number[] = [];
-  for (let at = 0; at + tile < size; at += tile - overlap) starts.push(at);
-  starts.push(size - tile);
-  return starts;
+/**
+ * The tiles along one side: as few as cover it with tiles of at most `tile` pixels sharing at least `overlap`,
+ * made as small as that count allows and spread evenly (the first at 0, the last flush with the end). So a
+ * 512 px side in 256 px tiles sharing 16 takes three tiles of 182, not two of 256 and a third over them both.
+ */
+export function tileLayout(size: number, tile: number, overlap: number): { size: number; starts: number[] } {
+  if (size <= tile) return { size, starts: [0] };
+  const count = Math.ceil((size - overlap) / (tile - overlap));
+  const side = Math.min(tile, Math.ceil((size + (count - 1) * overlap) / count));
+  const starts = Array.from({ length: count }, (_, i) => Math.round((i * (size - side)) / (count - 1)));
+  return { size: side, starts };
 }
 
 /** A tile's blending weights along one side: rising over `before` pixels, falling over `after`, 1 between. */

@@ -66,7 +66,8 @@ function imageConditions(filters: LibraryFilters): Prisma.Sql[] {
 
 /** WHERE conditions on a prompt `p` with the viewer's statistics `s` joined (promptStatsJoin). */
 export function promptFilters(filters: LibraryFilters): Prisma.Sql[] {
-  const conditions: Prisma.Sql[] = [];
+  // An upscaled upload's generation has the empty prompt: a row the library keeps, not a prompt to list.
+  const conditions: Prisma.Sql[] = [Prisma.sql`p.text <> ''`];
   const onGeneration = generationConditions(filters);
   const onImage = imageConditions(filters);
   // The scope alone does not call for the generation EXISTS: a prompt may be in scope through a preset.
