@@ -48,10 +48,15 @@ def export(module, args, path, input_names, output_names, dynamic_axes):
 
 
 def main():
-    """export.py [--candidate FOLDER]: a candidate folder gets the model but no parity fixture (for trying a
-    checkpoint with the test suite's analyser before it replaces the committed model)."""
+    """export.py [--candidate FOLDER] [--work FOLDER]: a candidate folder gets the model but no parity fixture
+    (for trying a checkpoint with the test suite's analyser before it replaces the committed model); --work
+    reads the checkpoints and tokenizer from another folder than work/ (train_hires.py's work/hires/)."""
     out = sys.argv[sys.argv.index("--candidate") + 1] if "--candidate" in sys.argv else OUT
-    torch.set_num_threads(os.cpu_count())
+    if "--work" in sys.argv:
+        if out == OUT:
+            raise SystemExit("--work exports a variant: give --candidate FOLDER too (models/toy-shapes stays as it is)")
+        train.WORK = os.path.abspath(sys.argv[sys.argv.index("--work") + 1])
+    torch.set_num_threads(int(os.environ.get("THREADS", os.cpu_count())))
     nets = train.load_trained()
     tokenizer = train.Tokenizer()
     text_encoder, unet, decoder, encoder = nets["text_encoder"], nets["unet"], nets["decoder"], nets["encoder"]

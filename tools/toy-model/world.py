@@ -84,10 +84,12 @@ def scene_of(rng: np.random.Generator, background: str, kind: str, colour: str, 
     return Scene(background=background, background_rgb=_jittered(rng, background), shapes=[shape])
 
 
-def _coverage(shape: Shape) -> np.ndarray:
-    """Fraction of each pixel the shape covers, from a supersampled inside test."""
-    n = SIZE * SUPERSAMPLE
-    coords = (np.arange(n) + 0.5) / SUPERSAMPLE
+def _coverage(shape: Shape, size: int = SIZE) -> np.ndarray:
+    """Fraction of each pixel of a size x size picture the shape covers, from a supersampled inside test. The
+    scene lives on the world's 64x64 canvas; at another size the inside test runs on that canvas at the finer
+    pixel pitch, so a 128x128 picture is the same scene scaled 2x (sizes, places and their jitter)."""
+    n = size * SUPERSAMPLE
+    coords = (np.arange(n) + 0.5) / SUPERSAMPLE * (SIZE / size)
     x, y = np.meshgrid(coords, coords)
     h = shape.extent
     if shape.kind == "circle":
@@ -105,15 +107,16 @@ def _coverage(shape: Shape) -> np.ndarray:
         inside = (np.abs(x - shape.cx) <= h / 2) & (np.abs(y - shape.cy) <= h * WORLD["barThickness"] / 2)
     else:
         raise ValueError(f"unknown shape {shape.kind}")
-    return inside.reshape(SIZE, SUPERSAMPLE, SIZE, SUPERSAMPLE).mean(axis=(1, 3))
+    return inside.reshape(size, SUPERSAMPLE, size, SUPERSAMPLE).mean(axis=(1, 3))
 
 
-def render(scene: Scene) -> np.ndarray:
-    """The scene as float32 RGB in [0, 1], shape [64, 64, 3]."""
-    image = np.empty((SIZE, SIZE, 3), dtype=np.float64)
+def render(scene: Scene, size: int = SIZE) -> np.ndarray:
+    """The scene as float32 RGB in [0, 1], shape [size, size, 3]: 64x64 by default (what the base model was
+    trained on); size 128 draws the same scene 2x (the multi-size variant's data, train_hires.py)."""
+    image = np.empty((size, size, 3), dtype=np.float64)
     image[:] = np.array(scene.background_rgb) / 255.0
     for shape in scene.shapes:
-        alpha = _coverage(shape)[..., None]
+        alpha = _coverage(shape, size)[..., None]
         image = image * (1 - alpha) + alpha * (np.array(shape.rgb) / 255.0)
     return image.astype(np.float32)
 
