@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readModelFolder } from '../src/diffusion/index.js';
-import { LIMITS } from '../src/generation/generation-request.js';
+import { LIMITS } from '../src/generation/request-limits.js';
 import { maxPixelsAtBatch, maxPixelsFor } from '../src/generation/memory-budget.js';
 import { writeTinyModel } from '../src/test-models/tiny/write-tiny-model.js';
 import { printBenchRecord } from './bench-record.js';

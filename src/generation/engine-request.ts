@@ -5,7 +5,8 @@
  */
 import { formatParameters, namedEmbeddings } from '../diffusion/index.js';
 import { samplerLabel } from '../diffusion/schedulers/index.js';
-import type { ClaimedJob, ImageSource, Job } from './job.js';
+import type { ClaimedJob, Job } from './job.js';
+import type { ImageSource } from './pictures.js';
 import { hiresUpscalerLabel } from './hires-fix.js';
 import type { SafetyMode } from './safety-mode.js';
 import { formatLoraHashes, promptWithLoraTags } from './lora-tags.js';

@@ -1,5 +1,5 @@
 /** The progress events of a generation and the bus that carries them. */
-import type { StoredImage } from './job.js';
+import type { StoredImage } from './pictures.js';
 
 /**
  * Progress of one generation, in the order a subscriber sees them. `attempts` is the job's attempts counter

@@ -7,13 +7,16 @@ import { randomBytes } from 'node:crypto';
 import type { ModelFamily } from '../diffusion/index.js';
 import type { Role } from '../accounts/viewer.js';
 import { checkJobCost, jobCost } from './job-cost.js';
-import { HIRES_UPSCALERS, type HiresParams, type HiresUpscaler } from './hires-fix.js';
-import type { CheckedParams, PictureInfo, PreviewMethod } from './job.js';
+import { checkHires, type HiresRequest } from './hires-request.js';
+import type { CheckedParams, PreviewMethod } from './job.js';
+import type { PictureInfo } from './pictures.js';
 import { checkLoras, type LoraRequest, type RequestLora } from './lora-request.js';
 import { LoraTagError, takeLoraTags, type LoraMention } from './lora-tags.js';
 import { fitsBudget, largestSquareSide, maxPixelsAtBatch, maxPixelsFor } from './memory-budget.js';
 import { parsePromptParameters, PromptParameterError, sizeForAspectRatio, type PromptParameters } from './prompt-parameters.js';
 import { GenerationRequestError } from './request-errors.js';
+import { checkPriority, checkRange, DEFAULTS, LIMITS } from './request-limits.js';
+
 
 /** What a client may ask for; every field but the prompt is optional (null or absent: the default). */
 export interface GenerateRequest {
@@ -40,18 +43,6 @@ export interface GenerateRequest {
   hires?: HiresRequest | null;
 }
 
-/** What a client may ask of the hires fix; absent fields take DEFAULTS.hires (steps 0: the first pass's). */
-export interface HiresRequest {
-  scale?: number | null;
-  width?: number | null;
-  height?: number | null;
-  steps?: number | null;
-  denoisingStrength?: number | null;
-  upscaler?: HiresUpscaler | null;
-  /** An upscaler model's name (from `upscalers`), with upscaler `model` (or none). */
-  upscalerModel?: string | null;
-}
-
 /** What a request check needs to know of an installed model. */
 export interface RequestModel {
   name: string;
@@ -59,33 +50,6 @@ export interface RequestModel {
   family: ModelFamily;
   defaults: { sampler: string; steps: number; guidanceScale: number };
 }
-
-/** Limits of a generation request; the error for a value outside names the field and these bounds. */
-export const LIMITS = {
-  promptLength: 10_000,
-  size: { min: 64, max: 2048, multipleOf: 8 },
-  steps: { min: 1, max: 150 },
-  guidanceScale: { min: 0, max: 30 },
-  batchSize: { min: 1, max: 8 },
-  priority: { min: -100, max: 100 },
-  seed: { min: 0n, max: 2n ** 64n - 1n },
-  variationStrength: { min: 0, max: 1 },
-  denoisingStrength: { min: 0, max: 1 },
-  hiresScale: { min: 1, max: 4 },
-  hiresSteps: { min: 0, max: 150 },
-} as const;
-
-/** Priorities a USER may give: lower than everyone's default, never above it (above 0 is for admins). */
-export const USER_PRIORITY = { min: LIMITS.priority.min, max: 0 } as const;
-
-/** Defaults that do not depend on the model; sampler, steps and guidance come from the model (its traits). */
-export const DEFAULTS = {
-  batchSize: 1,
-  priority: 0,
-  denoisingStrength: 0.75,
-  // AUTOMATIC1111's: twice the size, the first pass's steps, strength 0.7, the bilinear latent upscaler.
-  hires: { scale: 2, steps: 0, denoisingStrength: 0.7, upscaler: 'latent' },
-} as const;
 
 export interface RequestContext {
   /** Installed models with their native size in pixels, family, and the sampler, steps and guidance that suit them. */
@@ -217,59 +181,6 @@ function checkInitImage(
 }
 
 /**
- * The hires fix: its size from `scale` times the first pass's (rounded down to a multiple of 8), or from
- * width and height (one given, the other follows the first pass's aspect ratio); never smaller than the
- * first pass, never with an init image (A1111 has it for text-to-image only).
- */
-function checkHires(
-  input: HiresRequest,
-  first: { width: number; height: number; steps: number; batchSize: number },
-  hasInit: boolean,
-  upscalers: readonly { name: string }[],
-): HiresParams {
-  if (hasInit) throw new GenerationRequestError('hires', 'the hires fix is for text-to-image: leave out hires or initImageId', { reason: 'HIRES_WITH_INIT_IMAGE' });
-  const upscaler = input.upscaler ?? (input.upscalerModel != null ? 'model' : DEFAULTS.hires.upscaler);
-  if (!HIRES_UPSCALERS.includes(upscaler)) {
-    throw new GenerationRequestError('hires.upscaler', `unknown hires upscaler "${String(upscaler)}"; use one of ${HIRES_UPSCALERS.join(', ')}`, { allowedValues: HIRES_UPSCALERS });
-  }
-  const upscalerModel = checkHiresUpscalerModel(upscaler, input.upscalerModel ?? undefined, upscalers);
-  const sized = input.width != null || input.height != null;
-  if (sized && input.scale != null) throw new GenerationRequestError('hires.scale', 'give hires.scale or hires.width/height, not both', { reason: 'HIRES_SCALE_AND_SIZE' });
-  const scale = sized ? null : (input.scale ?? DEFAULTS.hires.scale);
-  if (scale !== null) checkRange('hires.scale', scale, LIMITS.hiresScale);
-  const multiple = LIMITS.size.multipleOf;
-  const round = (side: number) => Math.floor(side / multiple) * multiple;
-  const width = input.width ?? (scale !== null ? round(first.width * scale) : round((input.height! * first.width) / first.height));
-  const height = input.height ?? (scale !== null ? round(first.height * scale) : round((input.width! * first.height) / first.width));
-  for (const [field, value, least] of [['hires.width', width, first.width], ['hires.height', height, first.height]] as const) {
-    const { max } = LIMITS.size;
-    if (!Number.isInteger(value) || value < least || value > max || value % multiple !== 0) {
-      throw new GenerationRequestError(field, `${field} must be a multiple of ${multiple} between the first pass's ${least} and ${max}, got ${value}`, { min: least, max });
-    }
-  }
-  const asked = input.steps ?? DEFAULTS.hires.steps;
-  checkRange('hires.steps', asked, LIMITS.hiresSteps);
-  if (!Number.isInteger(asked)) throw new GenerationRequestError('hires.steps', `hires.steps must be a whole number, got ${asked}`, LIMITS.hiresSteps);
-  const denoisingStrength = input.denoisingStrength ?? DEFAULTS.hires.denoisingStrength;
-  checkRange('hires.denoisingStrength', denoisingStrength, LIMITS.denoisingStrength);
-  return { scale, width, height, steps: asked === 0 ? first.steps : asked, denoisingStrength, upscaler, ...(upscalerModel ? { upscalerModel } : {}) };
-}
-
-/** upscaler MODEL needs an installed upscaler model's name, and a name needs MODEL. */
-function checkHiresUpscalerModel(upscaler: string, name: string | undefined, upscalers: readonly { name: string }[]): string | undefined {
-  if (upscaler !== 'model') {
-    if (name !== undefined) throw new GenerationRequestError('hires.upscalerModel', `hires.upscalerModel goes with hires.upscaler MODEL, not ${upscaler}`, { reason: 'HIRES_UPSCALER_MODEL' });
-    return undefined;
-  }
-  const names = upscalers.map((u) => u.name);
-  if (name === undefined) throw new GenerationRequestError('hires.upscalerModel', `hires.upscaler MODEL needs hires.upscalerModel: one of ${names.join(', ') || 'none installed'}`, { allowedValues: names, reason: 'UNKNOWN_UPSCALER' });
-  if (!names.includes(name)) {
-    throw new GenerationRequestError('hires.upscalerModel', `unknown upscaler "${name}"; ${names.length ? `use one of ${names.join(', ')}` : 'none is installed (put .onnx upscalers in ATELIER_UPSCALERS_DIR)'}`, { allowedValues: names, reason: 'UNKNOWN_UPSCALER' });
-  }
-  return name;
-}
-
-/**
  * Midjourney-style "--ar 16:9 --seed 42 --no text" at the end of the prompt, and AUTOMATIC1111's `<lora:name:0.8>`
  * tags in it, split off the text that is encoded; a malformed one names the prompt.
  */
@@ -313,24 +224,6 @@ function checkLength(field: string, value: string): void {
   }
 }
 
-/** The priority asked for (default 0): within LIMITS, and above 0 only for admins. */
-export function checkPriority(asked: number | null | undefined, viewerRole: RequestContext['viewerRole']): number {
-  const priority = asked ?? DEFAULTS.priority;
-  checkRange('priority', priority, LIMITS.priority);
-  if (viewerRole !== 'ADMIN' && priority > USER_PRIORITY.max) {
-    throw new GenerationRequestError('priority', `a priority above 0 is for admins; yours may be ${USER_PRIORITY.min} to 0, got ${priority}`, {
-      ...USER_PRIORITY,
-      reason: 'ADMIN_ONLY',
-    });
-  }
-  return priority;
-}
-
-export function checkRange(field: string, value: number, range: { min: number; max: number }): void {
-  if (!Number.isFinite(value) || value < range.min || value > range.max) {
-    throw new GenerationRequestError(field, `${field} must be between ${range.min} and ${range.max}, got ${value}`, range);
-  }
-}
 
 /** A seed (and the batchSize - 1 seeds after it) must fit in 0..2^64-1. */
 function checkSeed(field: string, seed: bigint, batchSize: number): void {

@@ -5,7 +5,8 @@
 import type { Viewer } from '../accounts/viewer.js';
 import type { ModelFamily } from '../diffusion/index.js';
 import { checkGenerateRequest, type GenerateRequest } from './generation-request.js';
-import type { CheckedParams, PictureLookup } from './job.js';
+import type { CheckedParams } from './job.js';
+import type { PictureLookup } from './pictures.js';
 import { asOverrideError, remixRequest, type RemixOverrides } from './remix-request.js';
 import { RemixSourceNotFoundError } from './request-errors.js';
 import { checkUpscaleRequest, DEFAULT_MAX_UPSCALE_PIXELS, type RequestUpscaler, type UpscaleRequest } from './upscale-request.js';

@@ -9,7 +9,8 @@ import { toUpscaleWorkerJob, toWorkerJob, type EngineOptions, type JobFiles, typ
 import type { UpscaleWorkerJob, WorkerJob } from './worker-protocol.js';
 import type { EventBus } from './events.js';
 import type { JobObserver } from './job-observer.js';
-import { LeaseLostError, type ClaimedJob, type ImageSink, type JobQueue, type StoredImage } from './job.js';
+import { LeaseLostError, type ClaimedJob, type JobQueue } from './job.js';
+import { type ImageSink, type StoredImage } from './pictures.js';
 import { DEFAULT_STORAGE_RETRY, ImageStorageError, retryDelayMs, storageFaultMessage, type StorageRetryPolicy } from './storage-fault.js';
 import type { JobOutcome, WorkerPool } from './worker-pool.js';
 import { retryWrite, whileUnreachable, type RetryOptions } from './write-retry.js';

@@ -1,12 +1,13 @@
 /**
- * The generation layer's data (params, jobs) and its ports: what it needs from persistence, as interfaces.
+ * The generation layer's data (params, jobs) and its queue's ports: what it needs from persistence, as
+ * interfaces (the pictures' ports are in pictures.ts).
  * The library layer implements them on the database (embedded PGlite or PostgreSQL); a scale-out build can
  * implement them on BullMQ/Redis instead. generation/ never imports library/: server.ts wires them in.
  */
 
-import type { Viewer } from '../accounts/viewer.js';
 import type { HiresParams } from './hires-fix.js';
 import type { LoraUse } from './lora-tags.js';
+import type { PictureKind } from './pictures.js';
 
 export const PREVIEW_METHODS = ['LATENT2RGB', 'TAESD'] as const;
 export type PreviewMethod = (typeof PREVIEW_METHODS)[number];
@@ -64,9 +65,6 @@ export interface UpscaleParams {
   hash: string;
   scale: number;
 }
-
-/** A stored picture is a generated image or an upload; they share one id space. */
-export type PictureKind = 'image' | 'upload';
 
 /** Checked params, with the kind of picture initImageId names as the check found it (the queue need not look again). */
 export interface CheckedParams extends GenerationParams {
@@ -246,73 +244,4 @@ export interface JobSignals {
   onJobsAvailable(listener: () => void): () => void;
   /** Some node asked for this RUNNING job to be cancelled (JobQueue.requestCancel). */
   onCancelRequested(listener: (id: string) => void): () => void;
-}
-
-/** One encoded image of a finished job, ready to be stored. */
-export interface ImageToStore {
-  generationId: string;
-  /** The run that made it: no row is written once that lease no longer holds (LeaseLostError). */
-  lease?: Lease;
-  /** Position in the batch, from 0. */
-  index: number;
-  seed: bigint;
-  width: number;
-  height: number;
-  png: Uint8Array;
-  /** The safety checker flagged it (the PNG is already blocked or blurred as ATELIER_SAFETY says). */
-  nsfw?: boolean;
-}
-
-export interface StoredImage {
-  id: string;
-  generationId: string;
-  index: number;
-  seed: bigint;
-  width: number;
-  height: number;
-  sha256: string;
-  /** Flagged by the model's safety checker. */
-  nsfw: boolean;
-  /** Path part of the URL the HTTP layer serves the image at, e.g. "/images/<id>". */
-  url: string;
-}
-
-/**
- * Stores an image durably: the file first (temporary name, then rename), then its database row. Rejects
- * with ImageStorageError (generation/storage-fault.ts) when the files cannot be written, leaving no row.
- */
-export interface ImageSink {
-  saveImage(image: ImageToStore): Promise<StoredImage>;
-}
-
-/** Reads stored pictures' files back (img2img's init images and masks). */
-export interface ImageSource {
-  /** The bytes of a file of the image store (a ClaimedJob's inputFiles), or null when it is gone. */
-  readFile(file: string): Promise<Uint8Array | null>;
-}
-
-/** What a request check needs to know of a picture it names. */
-export interface PictureInfo {
-  id: string;
-  kind: PictureKind;
-  width: number;
-  height: number;
-}
-
-/** A generated image with what its generation recorded, for remix. */
-export interface RemixSource {
-  image: { id: string; index: number; seed: bigint };
-  generation: GenerationParams & {
-    /** It started from an init image (mask) that has since been deleted. */
-    initImageDeleted: boolean;
-    maskDeleted: boolean;
-  };
-}
-
-/** Looks up stored pictures for request checks (the library's GenerationReader implements it). */
-export interface PictureLookup {
-  /** Null also when the viewer may not read it (another account's private picture): it does not exist for them. */
-  getPicture(id: string, viewer: Viewer): Promise<PictureInfo | null>;
-  /** A generated image with its generation; null for an unknown id, an upload, or one the viewer may not read. */
-  getImageWithGeneration(id: string, viewer: Viewer): Promise<RemixSource | null>;
 }

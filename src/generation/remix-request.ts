@@ -2,8 +2,9 @@
  * remix's precedence: a stored image's parameters, changed by overrides, as the GenerateRequest that
  * `generate` would be given; and the renaming of a bad field to the override that fixes it.
  */
-import type { RemixSource } from './job.js';
-import type { GenerateRequest, HiresRequest } from './generation-request.js';
+import type { RemixSource } from './pictures.js';
+import type { GenerateRequest } from './generation-request.js';
+import type { HiresRequest } from './hires-request.js';
 import type { HiresParams } from './hires-fix.js';
 import type { LoraRequest } from './lora-request.js';
 import { takeLoraTags, type LoraUse } from './lora-tags.js';

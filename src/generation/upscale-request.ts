@@ -5,8 +5,9 @@
  * was made from; an upload's job has an empty prompt and no model. Its width and height are the result's.
  */
 import type { Role } from '../accounts/viewer.js';
-import { checkPriority } from './generation-request.js';
-import type { CheckedParams, PictureInfo, RemixSource, UpscaleParams } from './job.js';
+import { checkPriority } from './request-limits.js';
+import type { CheckedParams, UpscaleParams } from './job.js';
+import type { PictureInfo, RemixSource } from './pictures.js';
 import { UNIT_JOB } from './job-cost.js';
 import { GenerationRequestError, PictureNotFoundError } from './request-errors.js';
 

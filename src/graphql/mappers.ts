@@ -1,6 +1,7 @@
 // Library records -> GraphQL objects, in one place so image URLs are built the same way everywhere.
 import type { GenerationEvent as BusEvent } from '../generation/events.js';
-import type { Job, JobOrigin, StoredImage } from '../generation/job.js';
+import type { Job, JobOrigin } from '../generation/job.js';
+import type { StoredImage } from '../generation/pictures.js';
 import { imageUrl, imageUrls, type GenerationRecord, type ImageRecord, type ImageUrls, type PromptHit } from '../library/index.js';
 import type { Generation } from './types/generation.js';
 import type { Image, UploadedImage } from './types/image.js';

@@ -1,7 +1,7 @@
 /** What an operation costs before it runs: the cost model (Shopify-like, sized by page sizes) and the mutations that queue work. */
 import { getNamedType, getNullableType, isLeafType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { LIMITS } from '../generation/generation-request.js';
+import { LIMITS } from '../generation/request-limits.js';
 import { MAX_BATCH, checkPageSize } from './validate-library-input.js';
 
 /**

@@ -2,7 +2,8 @@
  * Database rows -> the plain records the other layers use (seeds as bigint, prompt as text), so no layer
  * outside library/ depends on Prisma's types. The records extend generation/job.ts's types, which they are.
  */
-import type { Job, StoredImage } from '../generation/job.js';
+import type { Job } from '../generation/job.js';
+import type { StoredImage } from '../generation/pictures.js';
 import type { Prisma } from './db/generated/client.js';
 import { parametersFromRow, seedFromDecimal } from './stored-parameters.js';
 

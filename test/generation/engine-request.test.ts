@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { batchSeeds, readJobInputs, toWorkerJob } from '../../src/generation/engine-request.js';
-import type { ClaimedJob, ImageSource } from '../../src/generation/job.js';
+import type { ClaimedJob } from '../../src/generation/job.js';
+import type { ImageSource } from '../../src/generation/pictures.js';
 
 const JOB: ClaimedJob = {
   ...{ id: 'job1', status: 'RUNNING', createdAt: new Date(0), prompt: 'a red circle', negativePrompt: 'blur', model: 'sd15' },

@@ -1,7 +1,8 @@
 /** The request policy of `generate`, rule by rule, without a server: checkGenerateRequest over a fixed context. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkGenerateRequest, LIMITS, type GenerateRequest, type RequestContext } from '../../src/generation/generation-request.js';
+import { checkGenerateRequest, type GenerateRequest, type RequestContext } from '../../src/generation/generation-request.js';
+import { LIMITS } from '../../src/generation/request-limits.js';
 import { GenerationRequestError } from '../../src/generation/request-errors.js';
 
 const CONTEXT: RequestContext = {

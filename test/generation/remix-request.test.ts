@@ -3,7 +3,8 @@ import { LOCAL_VIEWER } from '../../src/accounts/viewer.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GenerationRequests, type InstalledModels } from '../../src/generation/generation-requests.js';
-import type { GenerationParams, PictureInfo, PictureLookup, RemixSource } from '../../src/generation/job.js';
+import type { GenerationParams } from '../../src/generation/job.js';
+import type { PictureInfo, PictureLookup, RemixSource } from '../../src/generation/pictures.js';
 import { GenerationRequestError, RemixSourceNotFoundError } from '../../src/generation/request-errors.js';
 
 const MODELS: InstalledModels = {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import type { EventBus, GenerationEvent } from '../../src/generation/events.js';
-import type { StoredImage } from '../../src/generation/job.js';
+import type { StoredImage } from '../../src/generation/pictures.js';
 import { generationEventStream } from '../../src/graphql/generation-event-stream.js';
 
 /** A bus to test, and how to wait until what was published has landed (nothing to wait for in one process). */

@@ -2,7 +2,7 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { newApiKey } from '../../accounts/api-keys.js';
 import { ACCOUNT_NAME, isAdmin, type Role } from '../../accounts/viewer.js';
-import { LIMITS, USER_PRIORITY } from '../../generation/generation-request.js';
+import { LIMITS, USER_PRIORITY } from '../../generation/request-limits.js';
 import type { ApiKeyRecord } from '../../library/index.js';
 import type { AppContext } from '../context.js';
 import { badInput, clientError, notFound } from '../errors.js';

@@ -1,5 +1,6 @@
 /** generation/'s ImageSink and ImageSource ports on the image store and the Image table. */
-import { LeaseLostError, type ImageSink, type ImageSource, type ImageToStore, type StoredImage } from '../../generation/job.js';
+import { LeaseLostError } from '../../generation/job.js';
+import { type ImageSink, type ImageSource, type ImageToStore, type StoredImage } from '../../generation/pictures.js';
 import { asStorageFault } from '../../generation/storage-fault.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { FileImageStore } from './image-store.js';

@@ -2,7 +2,7 @@
 import { parseCsv } from './csv.js';
 import { importedTextProblem, MAX_SEED, parseSeed } from './parameters.js';
 import type { PresetParameters } from '../stored-parameters.js';
-import { LIMITS } from '../../generation/generation-request.js';
+import { LIMITS } from '../../generation/request-limits.js';
 
 /** A prompt from a CSV row, with the settings it came with (null where the row leaves a column empty). */
 export interface PromptRow extends PresetParameters {

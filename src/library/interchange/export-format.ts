@@ -1,5 +1,5 @@
 /** library.jsonl's format: the line types, and checking a line field by field when it is read back. */
-import type { StoredImage } from '../../generation/job.js';
+import type { StoredImage } from '../../generation/pictures.js';
 import {
   hiresFromJson,
   upscaleFromJson,

@@ -1,5 +1,5 @@
 /** One picture's generation parameters as any import format reads them, and the checks they share. */
-import { LIMITS } from '../../generation/generation-request.js';
+import { LIMITS } from '../../generation/request-limits.js';
 import type { HiresParams } from '../../generation/hires-fix.js';
 import type { LoraUse } from '../../generation/lora-tags.js';
 import { isStorableText } from '../support/storable-text.js';
