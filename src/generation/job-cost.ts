@@ -23,13 +23,31 @@ export function jobCost(job: { width: number; height: number; steps: number; bat
  * `extraCost`: a hires fix's second pass, counted as a job of its own size and steps.
  */
 export function checkJobCost(job: { width: number; height: number; steps: number; batchSize: number }, maxCost: number | undefined, extraCost = 0): void {
-  if (maxCost === undefined) return;
   const cost = Math.round((jobCost(job) + extraCost) * 100) / 100;
-  if (cost <= maxCost) return;
-  throw new GenerationRequestError(
-    JOB_COST_FIELD,
-    `this job costs ${cost} (${job.width}x${job.height} x ${job.steps} steps x ${job.batchSize} images${extraCost ? `, plus ${extraCost} for the hires pass` : ''}, where 512x512 x 20 steps x 1 image costs 1); ` +
-      `the most one job may cost is ${maxCost}: lower the size, steps or batchSize`,
-    { max: maxCost, cost, reason: 'JOB_TOO_COSTLY', setting: 'ATELIER_MAX_JOB_COST' },
-  );
+  const what = `${job.width}x${job.height} x ${job.steps} steps x ${job.batchSize} images${extraCost ? `, plus ${extraCost} for the hires pass` : ''}`;
+  checkCost(cost, maxCost, `this job costs ${cost} (${what}, where 512x512 x 20 steps x 1 image costs 1)`, 'lower the size, steps or batchSize');
+}
+
+/**
+ * An upscale (upscaleImage) costs as one denoising step of a job at its output size: an upscaler network's
+ * work per output pixel is of the order of a UNet step's per latent pixel.
+ */
+export function upscaleCost(width: number, height: number): number {
+  return Math.round(((width * height) / (UNIT_JOB.width * UNIT_JOB.height) / UNIT_JOB.steps) * 100) / 100;
+}
+
+export function checkUpscaleCost(width: number, height: number, maxCost: number | undefined): void {
+  const cost = upscaleCost(width, height);
+  checkCost(cost, maxCost, `this upscale costs ${cost} (a ${width}x${height} result, where a 512x512 20-step image costs 1)`, 'lower the scale');
+}
+
+/** The one rule: BAD_USER_INPUT on `cost` above ATELIER_MAX_JOB_COST (undefined: no bound). */
+function checkCost(cost: number, maxCost: number | undefined, description: string, remedy: string): void {
+  if (maxCost === undefined || cost <= maxCost) return;
+  throw new GenerationRequestError(JOB_COST_FIELD, `${description}; the most one job may cost is ${maxCost}: ${remedy}`, {
+    max: maxCost,
+    cost,
+    reason: 'JOB_TOO_COSTLY',
+    setting: 'ATELIER_MAX_JOB_COST',
+  });
 }

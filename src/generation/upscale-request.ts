@@ -8,7 +8,7 @@ import type { Role } from '../accounts/viewer.js';
 import { checkPriority } from './request-limits.js';
 import type { CheckedParams, UpscaleParams } from './job.js';
 import type { PictureInfo, RemixSource } from './pictures.js';
-import { UNIT_JOB } from './job-cost.js';
+import { checkUpscaleCost } from './job-cost.js';
 import { GenerationRequestError, PictureNotFoundError } from './request-errors.js';
 
 export interface UpscaleRequest {
@@ -74,25 +74,6 @@ export function checkUpscaleRequest(request: UpscaleRequest, context: UpscaleCon
   const priority = checkPriority(request.priority, context.viewerRole);
   const upscale: UpscaleParams = { upscaler: upscaler.name, hash: upscaler.hash, scale };
   return { ...sourceParameters(context.generated), width, height, priority, upscale, initImageId: picture.id, initImageKind: picture.kind };
-}
-
-/**
- * What an upscale costs against ATELIER_MAX_JOB_COST: as one denoising step of a job at its output size (an
- * upscaler network's work per output pixel is of the order of a UNet step's per latent pixel).
- */
-export function upscaleCost(width: number, height: number): number {
-  return Math.round(((width * height) / (UNIT_JOB.width * UNIT_JOB.height) / UNIT_JOB.steps) * 100) / 100;
-}
-
-function checkUpscaleCost(width: number, height: number, maxCost: number | undefined): void {
-  const cost = upscaleCost(width, height);
-  if (maxCost === undefined || cost <= maxCost) return;
-  throw new GenerationRequestError('cost', `this upscale costs ${cost} (a ${width}x${height} result, where a 512x512 20-step image costs 1); the most one job may cost is ${maxCost}: lower the scale`, {
-    max: maxCost,
-    cost,
-    reason: 'JOB_TOO_COSTLY',
-    setting: 'ATELIER_MAX_JOB_COST',
-  });
 }
 
 /** The source image's parameters (its own seed, a batch of one), or an upload's empty ones. */

@@ -51,8 +51,7 @@ const checkers = new LoadedFiles((file) => SafetyChecker.load(file, session));
 
 /**
  * The model's safety checker on each image, as diffusers runs it after decoding (none, or ATELIER_SAFETY=off:
- * nothing is checked): a flagged image is black (block), blurred, or kept,
- * and marked either way.
+ * nothing is checked): a flagged image is black (block), blurred, or kept, and marked either way.
  */
 async function checkSafety(job: WorkerJob, pipeline: StableDiffusionPipeline, images: readonly RgbImage[]): Promise<{ images: RgbImage[]; flagged: number[] }> {
   const file = pipeline.model.paths.safetyChecker;
@@ -139,10 +138,7 @@ async function run(job: WorkerJob): Promise<void> {
     const safety = await checkSafety(job, pipeline, result.images);
     for (const [index, image] of safety.images.entries()) {
       const seed = request.seeds[index]!;
-      const png = await encodePng(image, job.imageParameters[index] ?? '');
-      const bytes = new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
-      // Transfer only a buffer the PNG owns whole; sharp's output may share a pooled buffer.
-      const owned = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
+      const owned = ownedBytes(await encodePng(image, job.imageParameters[index] ?? ''));
       send(
         { type: 'image', jobId: job.id, index, seed, width: image.width, height: image.height, png: owned, ...(safety.flagged.includes(index) ? { nsfw: true } : {}) },
         [owned.buffer as ArrayBuffer],
@@ -188,10 +184,8 @@ async function runUpscale(job: UpscaleWorkerJob): Promise<void> {
       },
     });
     const parameters = readTextChunks(Buffer.from(job.source.buffer, job.source.byteOffset, job.source.byteLength)).get('parameters') ?? '';
-    const png = await encodePng(result, parameters, { postprocessing: job.postprocessing });
-    const owned = new Uint8Array(png.byteLength);
-    owned.set(png);
-    send({ type: 'image', jobId: job.id, index: 0, seed: job.seed, width: result.width, height: result.height, png: owned }, [owned.buffer]);
+    const owned = ownedBytes(await encodePng(result, parameters, { postprocessing: job.postprocessing }));
+    send({ type: 'image', jobId: job.id, index: 0, seed: job.seed, width: result.width, height: result.height, png: owned }, [owned.buffer as ArrayBuffer]);
     outcome = { type: 'completed', jobId: job.id, warnings: [] };
   } catch (error) {
     if (error instanceof GenerationAbortedError) outcome = { type: 'cancelled', jobId: job.id };
@@ -201,6 +195,12 @@ async function runUpscale(job: UpscaleWorkerJob): Promise<void> {
   }
   send({ type: 'loaded', pipelines: pipelines.loaded() });
   send(outcome);
+}
+
+/** The PNG's bytes in a buffer of their own, to transfer: sharp's output may share a pooled buffer. */
+function ownedBytes(png: Buffer): Uint8Array {
+  const bytes = new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice();
 }
 
 /** Creating the model's sessions failed: its files, not the job, are at fault (the pool reports it so). */
