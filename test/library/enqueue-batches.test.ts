@@ -5,27 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { DatabaseJobQueue, type Database } from '../../src/library/index.js';
+import { DatabaseJobQueue } from '../../src/library/index.js';
 import { JOB_PARAMS } from './job-params.js';
-import { suiteBackend } from './pg-test-database.js';
+import { queueSuite } from './queue-suite.js';
 
 const PARAMS = { ...JOB_PARAMS, prompt: 'a batch' };
 
 function batchSuite(backend: 'PGlite' | 'PostgreSQL'): void {
   describe(`enqueues arriving together on ${backend}`, () => {
-    let prisma: Database['prisma'];
-    let queue: DatabaseJobQueue;
-    const it = suiteBackend(backend, {
-      opened: async (db) => {
-        prisma = db.prisma;
-        queue = new DatabaseJobQueue(prisma);
-        for (const id of ['alice', 'bob']) await prisma.account.create({ data: { id, name: id } });
-      },
-      reset: async () => {
-        await prisma.generation.deleteMany();
-        await prisma.prompt.deleteMany();
-      },
-    });
+    const suite = queueSuite(backend, (prisma) => prisma.prompt.deleteMany());
+    const { it } = suite;
 
     it('are counted per prompt and account, keep their order and know their places', async () => {
       const asks = [
@@ -36,12 +25,12 @@ function batchSuite(backend: 'PGlite' | 'PostgreSQL'): void {
         ...Array.from({ length: 16 }, (_, i) => ({ prompt: `a ship ${i}`, ownerId: i % 2 ? 'alice' : 'bob' })),
       ];
       // The queue read once (empty); then all sent at once: the first goes alone, the others wait and go together.
-      assert.equal(await queue.position('none'), null);
-      const reads = queue.claimOrderReads;
-      const jobs = await Promise.all(asks.map(({ prompt, ownerId }) => queue.enqueue({ ...PARAMS, prompt }, { ownerId })));
+      assert.equal(await suite.queue.position('none'), null);
+      const reads = suite.queue.claimOrderReads;
+      const jobs = await Promise.all(asks.map(({ prompt, ownerId }) => suite.queue.enqueue({ ...PARAMS, prompt }, { ownerId })));
 
       // One prompt row per normalized text, its first spelling kept and every use counted, per account too.
-      const lighthouse = await prisma.prompt.findFirstOrThrow({ where: { normalized: 'a lighthouse' }, include: { uses: true } });
+      const lighthouse = await suite.prisma.prompt.findFirstOrThrow({ where: { normalized: 'a lighthouse' }, include: { uses: true } });
       assert.equal(lighthouse.text, 'A  Lighthouse');
       assert.equal(lighthouse.useCount, 3);
       assert.deepEqual(
@@ -49,31 +38,31 @@ function batchSuite(backend: 'PGlite' | 'PostgreSQL'): void {
         { alice: 2, bob: 1 },
       );
       assert.deepEqual(jobs.slice(0, 3).map((job) => job.prompt), ['A  Lighthouse', 'A  Lighthouse', 'A  Lighthouse']);
-      assert.equal(await prisma.prompt.count(), 18);
+      assert.equal(await suite.prisma.prompt.count(), 18);
 
       // queueOrder follows the calls: within one account the queue is first come, first served.
-      const rows = await prisma.generation.findMany({ orderBy: { queueOrder: 'asc' }, select: { id: true } });
+      const rows = await suite.prisma.generation.findMany({ orderBy: { queueOrder: 'asc' }, select: { id: true } });
       assert.deepEqual(rows.map((row) => row.id), jobs.map((job) => job.id));
 
       // Places from the jobs added to the snapshot without reading the queue again, as a fresh read tells them.
-      const places = await Promise.all(jobs.map((job) => queue.position(job.id)));
-      const fresh = new DatabaseJobQueue(prisma);
+      const places = await Promise.all(jobs.map((job) => suite.queue.position(job.id)));
+      const fresh = new DatabaseJobQueue(suite.prisma);
       assert.deepEqual(await Promise.all(jobs.map((job) => fresh.position(job.id))), places);
-      assert.equal(queue.claimOrderReads, reads);
+      assert.equal(suite.queue.claimOrderReads, reads);
       assert.deepEqual([...places].sort((a, b) => a! - b!), jobs.map((_, i) => i + 1));
     });
 
     it('a job the database refuses fails alone; the others are queued', async () => {
       const results = await Promise.allSettled([
-        queue.enqueue({ ...PARAMS, prompt: 'first' }, { ownerId: 'alice' }),
-        queue.enqueue({ ...PARAMS, prompt: 'second' }, { ownerId: 'alice' }),
+        suite.queue.enqueue({ ...PARAMS, prompt: 'first' }, { ownerId: 'alice' }),
+        suite.queue.enqueue({ ...PARAMS, prompt: 'second' }, { ownerId: 'alice' }),
         // An init image that is not there: its row breaks a foreign key.
-        queue.enqueue({ ...PARAMS, prompt: 'refused', initImageId: 'no-such-image', initImageKind: 'image' }, { ownerId: 'bob' }),
-        queue.enqueue({ ...PARAMS, prompt: 'third' }, { ownerId: 'bob' }),
+        suite.queue.enqueue({ ...PARAMS, prompt: 'refused', initImageId: 'no-such-image', initImageKind: 'image' }, { ownerId: 'bob' }),
+        suite.queue.enqueue({ ...PARAMS, prompt: 'third' }, { ownerId: 'bob' }),
       ]);
       assert.deepEqual(results.map((result) => result.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-      assert.equal(await prisma.generation.count(), 3);
-      assert.equal(await prisma.prompt.count({ where: { normalized: 'refused' } }), 0, 'the refused job counted no prompt use');
+      assert.equal(await suite.prisma.generation.count(), 3);
+      assert.equal(await suite.prisma.prompt.count({ where: { normalized: 'refused' } }), 0, 'the refused job counted no prompt use');
     });
   });
 }

@@ -1,36 +1,24 @@
 /** Fair turns between accounts in the real queue (PGlite and PostgreSQL): claims, positions, and usage counts. */
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
-import { DatabaseJobQueue, type Database } from '../../src/library/index.js';
 import { JOB_PARAMS } from './job-params.js';
-import { suiteBackend } from './pg-test-database.js';
+import { queueSuite } from './queue-suite.js';
 
 const PARAMS = JOB_PARAMS;
 
 function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
   describe(`fair turns between accounts on ${name}`, () => {
-    let prisma: Database['prisma'];
-    let queue: DatabaseJobQueue;
-    const it = suiteBackend(backend, {
-      opened: async (db) => {
-        prisma = db.prisma;
-        queue = new DatabaseJobQueue(prisma);
-        for (const id of ['alice', 'bob']) await prisma.account.create({ data: { id, name: id } });
-      },
-      reset: async () => {
-        await prisma.generation.deleteMany();
-        await prisma.account.updateMany({ data: { lastServedAt: null } });
-      },
-    });
+    const suite = queueSuite(backend, (prisma) => prisma.account.updateMany({ data: { lastServedAt: null } }));
+    const { it } = suite;
     const enqueue = async (ownerId: string, count: number, priority = 0) => {
       const ids: string[] = [];
-      for (let i = 0; i < count; i++) ids.push((await queue.enqueue({ ...PARAMS, priority }, { ownerId })).id);
+      for (let i = 0; i < count; i++) ids.push((await suite.queue.enqueue({ ...PARAMS, priority }, { ownerId })).id);
       return ids;
     };
     const claims = async (count = Infinity) => {
       const ids: string[] = [];
       while (ids.length < count) {
-        const job = await queue.claimNext();
+        const job = await suite.queue.claimNext();
         if (!job) break;
         ids.push(job.id);
       }
@@ -41,10 +29,10 @@ function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       const a = await enqueue('alice', 6);
       const [b] = await enqueue('bob', 1);
       const [local] = await enqueue('local', 1);
-      const predicted = await queue.queuedIds();
+      const predicted = await suite.queue.queuedIds();
       assert.deepEqual(predicted, [a[0], b, local, ...a.slice(1)]);
-      assert.equal(await queue.position(b!), 2);
-      assert.equal(await queue.position(a[5]!), 8);
+      assert.equal(await suite.queue.position(b!), 2);
+      assert.equal(await suite.queue.position(a[5]!), 8);
       assert.deepEqual(await claims(), predicted);
     });
 
@@ -54,7 +42,7 @@ function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       assert.deepEqual(await claims(2), [a[0], b[0]]);
       // Bob was served after Alice; both queue again, Bob first: Alice's turn comes before Bob's new job.
       b.push(...(await enqueue('bob', 1)));
-      const predicted = await queue.queuedIds();
+      const predicted = await suite.queue.queuedIds();
       assert.deepEqual(predicted, [a[1], b[1], a[2]]);
       assert.deepEqual(await claims(), predicted);
     });
@@ -63,9 +51,9 @@ function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       const low = await enqueue('alice', 2);
       const bobLow = await enqueue('bob', 1);
       const [urgent] = await enqueue('bob', 1, 5);
-      const predicted = await queue.queuedIds();
+      const predicted = await suite.queue.queuedIds();
       assert.deepEqual(predicted, [urgent, low[0], bobLow[0], low[1]]);
-      assert.deepEqual(await Promise.all(predicted.map((id) => queue.position(id))), [1, 2, 3, 4]);
+      assert.deepEqual(await Promise.all(predicted.map((id) => suite.queue.position(id))), [1, 2, 3, 4]);
       assert.deepEqual(await claims(), predicted);
     });
 
@@ -79,14 +67,14 @@ function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       await randomJobs(24);
       await claims(7);
       await randomJobs(12);
-      const predicted = await queue.queuedIds();
+      const predicted = await suite.queue.queuedIds();
       assert.equal(predicted.length, 29);
       assert.deepEqual(await claims(), predicted);
     });
 
     it('concurrent claims hand out every job once across accounts', async () => {
       const ids = [...(await enqueue('alice', 6)), ...(await enqueue('bob', 6))];
-      const claimed = (await Promise.all(Array.from({ length: 16 }, () => queue.claimNext()))).filter((job) => job !== null).map((job) => job!.id);
+      const claimed = (await Promise.all(Array.from({ length: 16 }, () => suite.queue.claimNext()))).filter((job) => job !== null).map((job) => job!.id);
       assert.deepEqual([...claimed].sort(), [...ids].sort());
     });
 
@@ -94,13 +82,13 @@ function fairQueueSuite(name: string, backend: 'PGlite' | 'PostgreSQL'): void {
       const before = new Date(Date.now() - 1000);
       const [imported] = await enqueue('alice', 1);
       // As the importer stores a picture made elsewhere: COMPLETED, never started. It was not queued.
-      await prisma.generation.update({ where: { id: imported! }, data: { status: 'COMPLETED', startedAt: null } });
+      await suite.prisma.generation.update({ where: { id: imported! }, data: { status: 'COMPLETED', startedAt: null } });
       await enqueue('alice', 3);
       await enqueue('bob', 1);
       await claims(1); // alice's first job runs: no longer queued, still queued this minute
-      const usage = await queue.usage('alice', before);
+      const usage = await suite.queue.usage('alice', before);
       assert.deepEqual([usage.queued, usage.recent, usage.oldestRecent instanceof Date], [2, 3, true]);
-      assert.deepEqual(await queue.usage('alice', new Date(Date.now() + 60_000)), { queued: 2, recent: 0, oldestRecent: null });
+      assert.deepEqual(await suite.queue.usage('alice', new Date(Date.now() + 60_000)), { queued: 2, recent: 0, oldestRecent: null });
     });
   });
 }

@@ -44,6 +44,32 @@ def log(message):
         f.write(line + "\n")
 
 
+def optimise(opt, loss, clip=None):
+    """One optimiser step on `loss`; with `clip` (the parameters), their gradient norm is held to 1 first."""
+    opt.zero_grad()
+    loss.backward()
+    if clip is not None:
+        torch.nn.utils.clip_grad_norm_(clip, 1.0)
+    opt.step()
+
+
+def update_ema(pairs, ema_decay, step):
+    """Moves each (EMA, live) pair's EMA toward the live weights; the decay warms up over the first steps."""
+    decay = min(ema_decay, (1 + step) / (10 + step))
+    with torch.no_grad():
+        for e, p in pairs:
+            e.mul_(decay).add_(p.detach(), alpha=1 - decay)
+
+
+def run_logged(script, label, work, args):
+    """A one-stage trainer's main: threads as asked, the command and its duration in the training log."""
+    torch.set_num_threads(args.threads)
+    log(f"{script} {' '.join(sys.argv[1:])}")
+    began = time.time()
+    work(args)
+    log(f"{label} took {time.time() - began:.0f}s")
+
+
 # ---------------------------------------------------------------- tokenizer
 
 
@@ -120,9 +146,7 @@ def train_vae(steps, batch, seed, resume, l1_weight):
         rec = F.mse_loss(recon, x) + l1_weight * F.l1_loss(recon, x)  # L1 keeps the shapes' edges sharp
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=(1, 2, 3)).mean()
         loss = rec + 1e-6 * kl
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+        optimise(opt, loss)
         if step % 50 == 0 or step == steps:
             log(f"vae step {step}/{steps} rec {rec.item():.5f} kl {kl.item():.1f} ({time.time() - start:.0f}s)")
         if step % 500 == 0 or step == steps:
@@ -185,9 +209,7 @@ def finetune_decoder(steps, batch, seed, edge_weight):
         recon = decoder(z)
         weights = edge_weights(x, edge_weight)
         rec = (weights * (recon - x).abs()).mean() + F.mse_loss(recon, x)
-        opt.zero_grad()
-        rec.backward()
-        opt.step()
+        optimise(opt, rec)
         if step % 50 == 0 or step == steps:
             log(f"decoder step {step}/{steps} weighted rec {rec.item():.5f} ({time.time() - start:.0f}s)")
     with torch.no_grad():
@@ -269,14 +291,8 @@ def train_diffusion(steps, batch, seed, resume, caption_dropout=0.1, snr_gamma=5
         snr = ab.flatten() / (1 - ab.flatten())
         weight = torch.clamp(snr, max=snr_gamma) / snr if snr_gamma > 0 else torch.ones_like(snr)
         loss = (weight * (pred - noise).pow(2).mean(dim=(1, 2, 3))).mean()
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        decay = min(ema_decay, (1 + step) / (10 + step))
-        with torch.no_grad():
-            for e, p in ema_pairs:
-                e.mul_(decay).add_(p.detach(), alpha=1 - decay)
+        optimise(opt, loss, clip=params)
+        update_ema(ema_pairs, ema_decay, step)
         running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
         if step % 50 == 0 or step == steps:
             log(f"diffusion step {done_before + step}/{done_before + steps} loss {running:.4f} lr {lr:.2e} ({time.time() - start:.0f}s)")

@@ -102,9 +102,7 @@ def train_embedding(args):
         ab = train.ALPHAS_CUMPROD[t][:, None, None, None]
         context = encode(text_encoder, batch_rows, vectors)
         loss = (unet(ab.sqrt() * x0 + (1 - ab).sqrt() * noise, t.float(), context) - noise).pow(2).mean()
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+        train.optimise(opt, loss)
         running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
         if step % 25 == 0 or step == args.steps:
             train.log(f"embedding step {step}/{args.steps} loss {running:.4f} norm {vectors.norm(dim=1).mean():.3f} ({time.time() - start:.0f}s)")
@@ -133,11 +131,7 @@ def main():
     parser.add_argument("--flat-lr", action="store_true", help="no cosine decay (the first round of the committed embedding)")
     parser.add_argument("--threads", type=int, default=1, help="1: on a shared 2-core machine 2 threads ran 10x slower")
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    train.log(f"train_embedding.py {' '.join(sys.argv[1:])}")
-    began = time.time()
-    train_embedding(args)
-    train.log(f"embedding took {time.time() - began:.0f}s")
+    train.run_logged("train_embedding.py", "embedding", train_embedding, args)
 
 
 if __name__ == "__main__":

@@ -101,10 +101,7 @@ def train_vae(steps, batch, seed, edge_weight, anchor_low, anchor_high, lr_max):
         keep_low = F.mse_loss(z_low, want_low)
         keep_high = F.mse_loss(z_high, want_high)
         loss = rec_low + rec_high + anchor_low * keep_low + anchor_high * keep_high
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        train.optimise(opt, loss, clip=params)
         values = np.array([rec_low.item(), rec_high.item(), keep_low.item(), keep_high.item()])
         running = values if running is None else 0.95 * running + 0.05 * values
         if step % 25 == 0 or step == steps:
@@ -196,14 +193,8 @@ def train_unet(steps, batch_low, batch_high, seed, lr_max, ema_decay, caption_dr
         with torch.no_grad():
             context, _ = text_encoder(ids)
         loss = (unet(ab.sqrt() * start + (1 - ab).sqrt() * noise, t.float(), context) - target).pow(2).mean()
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        decay = min(ema_decay, (1 + step) / (10 + step))
-        with torch.no_grad():
-            for e, p in zip(ema_unet.parameters(), params):
-                e.mul_(decay).add_(p.detach(), alpha=1 - decay)
+        train.optimise(opt, loss, clip=params)
+        train.update_ema(zip(ema_unet.parameters(), params), ema_decay, step)
         running[kind] = loss.item() if running[kind] is None else 0.95 * running[kind] + 0.05 * loss.item()
         if step % 20 == 0 or step == steps:
             log(f"unet step {done_before + step}/{done_before + steps} loss 8x8 {running['low']:.4f} 16x16 {running['high']:.4f} "

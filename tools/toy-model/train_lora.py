@@ -96,10 +96,7 @@ def train_lora(args):
         ab = train.ALPHAS_CUMPROD[t][:, None, None, None]
         context, _ = text_encoder(ids)
         loss = (unet(ab.sqrt() * x0 + (1 - ab).sqrt() * noise, t.float(), context) - noise).pow(2).mean()
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
+        train.optimise(opt, loss, clip=params)
         running = loss.item() if running is None else 0.98 * running + 0.02 * loss.item()
         if step % 25 == 0 or step == args.steps:
             train.log(f"lora step {step}/{args.steps} loss {running:.4f} ({time.time() - start:.0f}s)")
@@ -151,11 +148,7 @@ def main():
     parser.add_argument("--seed", type=int, default=100)
     parser.add_argument("--threads", type=int, default=1, help="1: on a shared 2-core machine 2 threads ran 10x slower")
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    train.log(f"train_lora.py {' '.join(sys.argv[1:])}")
-    began = time.time()
-    train_lora(args)
-    train.log(f"lora took {time.time() - began:.0f}s")
+    train.run_logged("train_lora.py", "lora", train_lora, args)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@
  * LoKr, Tucker's lora_mid, DoRA, full diffs) are listed as unsupported instead of being dropped quietly.
  * Safetensors only: pickles are refused before they are opened.
  */
-import { readSafetensors, safetensorsFloat32, type SafetensorsFile } from '../model/safetensors.js';
+import { readSafetensors, readUserSafetensors, safetensorsFloat32, type SafetensorsFile } from '../model/safetensors.js';
 import { LoraFileError } from './lora-info.js';
 
 export type LoraComponent = 'unet' | 'text_encoder' | 'text_encoder_2';
@@ -74,15 +74,7 @@ const OTHER_KINDS: [RegExp, string][] = [
 ];
 
 export async function readLoraFile(file: string): Promise<ParsedLora> {
-  if (!file.toLowerCase().endsWith('.safetensors')) throw new LoraFileError(`${file}: only .safetensors LoRA files are supported`);
-  let content: SafetensorsFile;
-  try {
-    content = await readSafetensors(file);
-  } catch (error) {
-    if (error instanceof Error && error.name === 'SafetensorsFormatError') throw new LoraFileError(error.message, { cause: error });
-    throw error;
-  }
-  return parseLora(content);
+  return parseLora(await readUserSafetensors(file, 'LoRA files', readSafetensors, (message, options) => new LoraFileError(message, options)));
 }
 
 export function parseLora(content: SafetensorsFile): ParsedLora {

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { readSafetensorsHeader, SafetensorsFormatError, type SafetensorsEntry } from '../model/safetensors.js';
+import { readSafetensorsHeader, readUserSafetensors, type SafetensorsEntry } from '../model/safetensors.js';
 
 export type LoraFamily = 'sd1' | 'sd2' | 'sdxl';
 
@@ -36,17 +36,7 @@ export class LoraFileError extends Error {
 const MAX_TRIGGER_WORDS = 10;
 
 export async function readLoraFileInfo(file: string): Promise<LoraFileInfo> {
-  // Pickles (.pt, .ckpt, .bin) run code when loaded; only safetensors files are read at all.
-  if (!file.toLowerCase().endsWith('.safetensors')) {
-    throw new LoraFileError(`${file}: only .safetensors LoRA files are supported (pickle files such as .pt and .ckpt are refused)`);
-  }
-  let header;
-  try {
-    header = await readSafetensorsHeader(file);
-  } catch (error) {
-    if (error instanceof SafetensorsFormatError) throw new LoraFileError(error.message, { cause: error });
-    throw error;
-  }
+  const header = await readUserSafetensors(file, 'LoRA files', readSafetensorsHeader, (message, options) => new LoraFileError(message, options));
   const { metadata, tensors } = header;
   const thumbnail = metadata['modelspec.thumbnail'];
   return {

@@ -38,6 +38,28 @@ export class SafetensorsFormatError extends Error {
 }
 
 /**
+ * Reads a file a user dropped in (a LoRA, an embedding) with `read`: only safetensors files are opened at all,
+ * since pickles (.pt, .ckpt, .bin) run code when loaded, and a malformed one is reported through `fail` so
+ * each kind of file keeps its own error type.
+ */
+export async function readUserSafetensors<T>(
+  file: string,
+  what: string,
+  read: (file: string) => Promise<T>,
+  fail: (message: string, options?: ErrorOptions) => Error,
+): Promise<T> {
+  if (!file.toLowerCase().endsWith('.safetensors')) {
+    throw fail(`${file}: only .safetensors ${what} are supported (pickle files such as .pt, .ckpt and .bin are refused)`);
+  }
+  try {
+    return await read(file);
+  } catch (error) {
+    if (error instanceof SafetensorsFormatError) throw fail(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/**
  * Validates the JSON header text against the size of the data section that follows it, so later reads
  * never run outside the file.
  */

@@ -3,7 +3,7 @@
  * `string_to_param.*`), diffusers' one `{token: [dim] or [n, dim]}`, and SDXL's pair `clip_l` [n, 768] +
  * `clip_g` [n, 1280], one set of vectors per text encoder. Pickles are refused, as for LoRAs.
  */
-import { readSafetensors, safetensorsFloat32, SafetensorsFormatError } from '../model/safetensors.js';
+import { readSafetensors, readUserSafetensors, safetensorsFloat32 } from '../model/safetensors.js';
 
 /** n vectors of `dim` values, row after row. */
 export interface EmbeddingVectors {
@@ -27,16 +27,7 @@ export class EmbeddingFileError extends Error {
 }
 
 export async function readEmbeddingFile(file: string, name: string): Promise<TextualInversion> {
-  if (!file.toLowerCase().endsWith('.safetensors')) {
-    throw new EmbeddingFileError(`${file}: only .safetensors embeddings are supported (pickle files such as .pt and .bin are refused)`);
-  }
-  let content;
-  try {
-    content = await readSafetensors(file);
-  } catch (error) {
-    if (error instanceof SafetensorsFormatError) throw new EmbeddingFileError(error.message, { cause: error });
-    throw error;
-  }
+  const content = await readUserSafetensors(file, 'embeddings', readSafetensors, (message, options) => new EmbeddingFileError(message, options));
   const vectorsOf = (key: string): EmbeddingVectors => {
     const shape = content.tensors.get(key)!.shape;
     if (shape.length < 1 || shape.length > 2 || shape.some((d) => d === 0)) throw new EmbeddingFileError(`${file}: "${key}" has shape [${shape}], not [n, dim] or [dim]`);

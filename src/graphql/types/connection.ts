@@ -7,11 +7,8 @@ import { badInput } from '../errors.js';
 
 @ObjectType()
 export class PageInfo {
-  @Field(() => Boolean, { description: 'Whether items follow this page.' })
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: "The last item's cursor: pass it as `after` for the next page. Null on an empty page." })
-  endCursor!: string | null;
+  @Field(() => Boolean, { description: 'Whether items follow this page.' }) hasNextPage!: boolean;
+  @Field(() => String, { nullable: true, description: "The last item's cursor: pass it as `after` for the next page. Null on an empty page." }) endCursor!: string | null;
 }
 
 /**
@@ -21,11 +18,8 @@ export class PageInfo {
 export function EdgeType<TNode extends object>(nodeType: ClassType<TNode>) {
   @ObjectType()
   abstract class Edge {
-    @Field(() => nodeType)
-    node!: TNode;
-
-    @Field(() => String, { description: "The node's place in the list: pass it as `after` for the nodes after it." })
-    cursor!: string;
+    @Field(() => nodeType) node!: TNode;
+    @Field(() => String, { description: "The node's place in the list: pass it as `after` for the nodes after it." }) cursor!: string;
   }
   return Edge;
 }
@@ -34,8 +28,7 @@ export function EdgeType<TNode extends object>(nodeType: ClassType<TNode>) {
 export function ScoredEdgeType<TNode extends object>(nodeType: ClassType<TNode>, scoreDescription: string) {
   @ObjectType()
   abstract class ScoredEdge extends EdgeType(nodeType) {
-    @Field(() => Float, { nullable: true, description: scoreDescription })
-    score!: number | null;
+    @Field(() => Float, { nullable: true, description: scoreDescription }) score!: number | null;
   }
   return ScoredEdge;
 }
@@ -44,14 +37,9 @@ export function ScoredEdgeType<TNode extends object>(nodeType: ClassType<TNode>,
 export function ConnectionType<TEdge extends object>(edgeType: ClassType<TEdge>) {
   @ObjectType()
   abstract class Connection {
-    @Field(() => [edgeType])
-    edges!: TEdge[];
-
-    @Field(() => PageInfo)
-    pageInfo!: PageInfo;
-
-    @Field(() => Int, { description: 'Nodes in the whole list, not just this page.' })
-    totalCount!: number;
+    @Field(() => [edgeType]) edges!: TEdge[];
+    @Field(() => PageInfo) pageInfo!: PageInfo;
+    @Field(() => Int, { description: 'Nodes in the whole list, not just this page.' }) totalCount!: number;
   }
   return Connection;
 }
@@ -60,11 +48,8 @@ export function ConnectionType<TEdge extends object>(edgeType: ClassType<TEdge>)
 @ArgsType()
 export class PageArgs {
   // Declared in the order the SDL lists them (type-graphql keeps declaration order).
-  @Field(() => String, { nullable: true, description: "Where the page starts: the previous page's pageInfo.endCursor (none: at the start)." })
-  after?: string | null;
-
-  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1..100.' })
-  first!: number;
+  @Field(() => String, { nullable: true, description: "Where the page starts: the previous page's pageInfo.endCursor (none: at the start)." }) after?: string | null;
+  @Field(() => Int, { defaultValue: 20, description: 'Page size, 1..100.' }) first!: number;
 }
 
 /** A connection of built edges; its end cursor is the page's own where it states one, else the last edge's. */

@@ -8,8 +8,7 @@ import { declareRequestFields } from './request-fields.js';
 @InputType({ description: 'A text-to-image request (image-to-image with initImageId). Only the prompt is required.' })
 export class GenerateInput {
   // Not a request field: who sees the result does not change its pixels (remix takes it as an argument).
-  @Field(() => VisibilityEnum, { nullable: true, description: 'PRIVATE (default) or PUBLIC: in the shared gallery, for every account to search and remix.' })
-  visibility?: Visibility | null;
+  @Field(() => VisibilityEnum, { nullable: true, description: 'PRIVATE (default) or PUBLIC: in the shared gallery, for every account to search and remix.' }) visibility?: Visibility | null;
 }
 
 /** Its other fields are the request's, declared from the one list in request-fields.ts. */

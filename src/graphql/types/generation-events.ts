@@ -9,17 +9,13 @@ import { Image } from './image.js';
   resolveType: (event: BusEvent) => EVENT_TYPE_NAMES[event.type],
 })
 export abstract class GenerationEvent {
-  @Field(() => GenerationEventTypeEnum)
-  type!: GenerationEventType;
-
-  @Field(() => ID)
-  generationId!: string;
+  @Field(() => GenerationEventTypeEnum) type!: GenerationEventType;
+  @Field(() => ID) generationId!: string;
 }
 
 @ObjectType({ implements: GenerationEvent, description: 'Waiting in the queue.' })
 export class GenerationQueued extends GenerationEvent {
-  @Field(() => Int, { description: '1-based place in the queue.' })
-  position!: number;
+  @Field(() => Int, { description: '1-based place in the queue.' }) position!: number;
 }
 
 @ObjectType({ implements: GenerationEvent, description: 'A worker took the job.' })
@@ -27,35 +23,25 @@ export class GenerationStarted extends GenerationEvent {}
 
 @ObjectType({ implements: GenerationEvent, description: 'One denoising step finished.' })
 export class GenerationStep extends GenerationEvent {
-  @Field(() => Int, { description: 'From 1; the last one is totalSteps.' })
-  step!: number;
-
-  @Field(() => Int, { description: "Steps this run takes: fewer than Generation.steps for img2img, which skips the start of the schedule; with a hires fix, both passes' steps together." })
-  totalSteps!: number;
-
-  @Field(() => Int, { description: "1, or 2 on a hires fix's second pass (its steps are counted after the first pass's)." })
-  pass!: number;
-
-  @Field(() => String, { nullable: true, description: 'Small WebP preview of the first image as a data: URL (null on steps without a preview).' })
-  preview!: string | null;
+  @Field(() => Int, { description: 'From 1; the last one is totalSteps.' }) step!: number;
+  @Field(() => Int, { description: "Steps this run takes: fewer than Generation.steps for img2img, which skips the start of the schedule; with a hires fix, both passes' steps together." }) totalSteps!: number;
+  @Field(() => Int, { description: "1, or 2 on a hires fix's second pass (its steps are counted after the first pass's)." }) pass!: number;
+  @Field(() => String, { nullable: true, description: 'Small WebP preview of the first image as a data: URL (null on steps without a preview).' }) preview!: string | null;
 }
 
 @ObjectType({ implements: GenerationEvent, description: 'An image is stored and can be downloaded.' })
 export class GenerationImage extends GenerationEvent {
-  @Field(() => Image, { description: 'As Generation.images lists it from now on.' })
-  image!: Image;
+  @Field(() => Image, { description: 'As Generation.images lists it from now on.' }) image!: Image;
 }
 
 @ObjectType({ implements: GenerationEvent, description: 'All images are stored.' })
 export class GenerationCompleted extends GenerationEvent {
-  @Field(() => [String], { description: 'As Generation.warnings.' })
-  warnings!: string[];
+  @Field(() => [String], { description: 'As Generation.warnings.' }) warnings!: string[];
 }
 
 @ObjectType({ implements: GenerationEvent })
 export class GenerationFailed extends GenerationEvent {
-  @Field(() => String, { description: 'Why it failed, as Generation.error.' })
-  message!: string;
+  @Field(() => String, { description: 'Why it failed, as Generation.error.' }) message!: string;
 }
 
 @ObjectType({ implements: GenerationEvent })

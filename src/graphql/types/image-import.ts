@@ -16,48 +16,23 @@ const MetadataFormatEnum = enumOf(
     "A picture's generation parameters as its PNG states them (like AUTOMATIC1111's PNG Info), and the library entry it became. Values the file does not state are null.",
 })
 export class ImageImport {
-  @Field(() => MetadataFormatEnum)
-  format!: MetadataFormat;
-
-  @Field(() => String, { description: 'Never empty: a picture whose metadata has no prompt is refused.' })
-  prompt!: string;
-
-  @Field(() => String, { description: 'Empty when the file states none.' })
-  negativePrompt!: string;
-
-  @Field(() => SeedScalar, { nullable: true })
-  seed!: bigint | null;
-
-  @Field(() => Int, { nullable: true })
-  steps!: number | null;
-
-  @Field(() => Float, { nullable: true })
-  guidanceScale!: number | null;
-
+  @Field(() => MetadataFormatEnum) format!: MetadataFormat;
+  @Field(() => String, { description: 'Never empty: a picture whose metadata has no prompt is refused.' }) prompt!: string;
+  @Field(() => String, { description: 'Empty when the file states none.' }) negativePrompt!: string;
+  @Field(() => SeedScalar, { nullable: true }) seed!: bigint | null;
+  @Field(() => Int, { nullable: true }) steps!: number | null;
+  @Field(() => Float, { nullable: true }) guidanceScale!: number | null;
   @Field(() => String, {
     nullable: true,
     description: "One of `samplers` where the tool's sampler is one of ours (\"Euler a\" -> euler_a); otherwise the tool's own name.",
   })
   sampler!: string | null;
 
-  @Field(() => Int, { nullable: true, description: "As the metadata states it; the picture's own size is image.width (a hires-fix picture is larger)." })
-  width!: number | null;
-
-  @Field(() => Int, { nullable: true, description: "As the metadata states it; the picture's own size is image.height." })
-  height!: number | null;
-
-  @Field(() => String, { nullable: true, description: 'The model as the tool named it (a checkpoint name, not necessarily one of `models`).' })
-  model!: string | null;
-
-  @Field(() => String, { description: 'The metadata text that was read, as the file holds it.' })
-  raw!: string;
-
-  @Field(() => Boolean, { description: 'True when the same picture (by SHA-256) was already in the library: nothing was added and `image` is the stored one.' })
-  alreadyInLibrary!: boolean;
-
-  @Field(() => ID, { description: 'The generation the picture is stored under (status COMPLETED).' })
-  generationId!: string;
-
-  @Field(() => Image, { description: 'The stored picture, byte for byte as sent.' })
-  image!: Image;
+  @Field(() => Int, { nullable: true, description: "As the metadata states it; the picture's own size is image.width (a hires-fix picture is larger)." }) width!: number | null;
+  @Field(() => Int, { nullable: true, description: "As the metadata states it; the picture's own size is image.height." }) height!: number | null;
+  @Field(() => String, { nullable: true, description: 'The model as the tool named it (a checkpoint name, not necessarily one of `models`).' }) model!: string | null;
+  @Field(() => String, { description: 'The metadata text that was read, as the file holds it.' }) raw!: string;
+  @Field(() => Boolean, { description: 'True when the same picture (by SHA-256) was already in the library: nothing was added and `image` is the stored one.' }) alreadyInLibrary!: boolean;
+  @Field(() => ID, { description: 'The generation the picture is stored under (status COMPLETED).' }) generationId!: string;
+  @Field(() => Image, { description: 'The stored picture, byte for byte as sent.' }) image!: Image;
 }

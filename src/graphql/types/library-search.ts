@@ -22,70 +22,38 @@ type LibrarySortEnum = EnumValue<typeof LibrarySortEnum>;
 
 @InputType({ description: 'Filters on what was generated; every field is optional. A prompt passes when one of its images does.' })
 export class LibraryFilterInput {
-  @Field(() => SearchScopeEnum, { nullable: true, description: 'Whose work to look at: MINE (default), PUBLIC (the shared gallery) or ALL (both).' })
-  scope?: SearchScope | null;
-
-  @Field(() => String, { nullable: true, description: 'Only what was made with this model.' })
-  model?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Only what was made with this sampler.' })
-  sampler?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Only what was made with this LoRA (its name, at any weight).' })
-  lora?: string | null;
-
-  @Field(() => Int, { nullable: true, description: 'Only images this many pixels wide.' })
-  width?: number | null;
-
-  @Field(() => Int, { nullable: true, description: 'Only images this many pixels high.' })
-  height?: number | null;
-
-  @Field(() => SeedScalar, { nullable: true, description: 'Only images made with this seed.' })
-  seed?: bigint | null;
-
-  @Field(() => Date, { nullable: true, description: 'Prompts first used (their createdAt as you are shown it), or images made, at or after this time.' })
-  createdAfter?: Date | null;
-
-  @Field(() => Date, { nullable: true, description: 'Prompts first used (their createdAt as you are shown it), or images made, before this time.' })
-  createdBefore?: Date | null;
-
-  @Field(() => [String], { nullable: true, description: 'Only images carrying every one of these tags (case-insensitive).' })
-  tags?: string[] | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'Only favorite images.' })
-  favoritesOnly?: boolean | null;
-
-  @Field(() => Boolean, { nullable: true, description: "true: only images the safety checker flagged; false: only those it did not (a gallery that hides them). Default: both." })
-  nsfw?: boolean | null;
-
-  @Field(() => ID, { nullable: true, description: 'Only images in this collection.' })
-  collectionId?: string | null;
+  @Field(() => SearchScopeEnum, { nullable: true, description: 'Whose work to look at: MINE (default), PUBLIC (the shared gallery) or ALL (both).' }) scope?: SearchScope | null;
+  @Field(() => String, { nullable: true, description: 'Only what was made with this model.' }) model?: string | null;
+  @Field(() => String, { nullable: true, description: 'Only what was made with this sampler.' }) sampler?: string | null;
+  @Field(() => String, { nullable: true, description: 'Only what was made with this LoRA (its name, at any weight).' }) lora?: string | null;
+  @Field(() => Int, { nullable: true, description: 'Only images this many pixels wide.' }) width?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Only images this many pixels high.' }) height?: number | null;
+  @Field(() => SeedScalar, { nullable: true, description: 'Only images made with this seed.' }) seed?: bigint | null;
+  @Field(() => Date, { nullable: true, description: 'Prompts first used (their createdAt as you are shown it), or images made, at or after this time.' }) createdAfter?: Date | null;
+  @Field(() => Date, { nullable: true, description: 'Prompts first used (their createdAt as you are shown it), or images made, before this time.' }) createdBefore?: Date | null;
+  @Field(() => [String], { nullable: true, description: 'Only images carrying every one of these tags (case-insensitive).' }) tags?: string[] | null;
+  @Field(() => Boolean, { nullable: true, description: 'Only favorite images.' }) favoritesOnly?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: "true: only images the safety checker flagged; false: only those it did not (a gallery that hides them). Default: both." }) nsfw?: boolean | null;
+  @Field(() => ID, { nullable: true, description: 'Only images in this collection.' }) collectionId?: string | null;
 }
 
 @InputType({
   description: 'What to look for in the library, for prompts and images alike; every field is optional (none lists everything, newest first).',
 })
 export class LibrarySearchInput extends LibraryFilterInput {
-  @Field(() => String, { nullable: true, description: 'Free text, e.g. `cyberpunk "neon lights" -samurai`.' })
-  query?: string | null;
-
-  @Field(() => SearchModeEnum, { nullable: true, description: 'Default: HYBRID.' })
-  mode?: SearchModeEnum | null;
-
-  @Field(() => LibrarySortEnum, { nullable: true, description: 'Default: RELEVANCE.' })
-  sort?: LibrarySortEnum | null;
+  @Field(() => String, { nullable: true, description: 'Free text, e.g. `cyberpunk "neon lights" -samurai`.' }) query?: string | null;
+  @Field(() => SearchModeEnum, { nullable: true, description: 'Default: HYBRID.' }) mode?: SearchModeEnum | null;
+  @Field(() => LibrarySortEnum, { nullable: true, description: 'Default: RELEVANCE.' }) sort?: LibrarySortEnum | null;
 }
 
 /** searchPrompts' and searchImages' arguments: a page of what the search finds. */
 @ArgsType()
 export class SearchArgs extends PageArgs {
-  @Field(() => LibrarySearchInput, { nullable: true })
-  input?: LibrarySearchInput | null;
+  @Field(() => LibrarySearchInput, { nullable: true }) input?: LibrarySearchInput | null;
 }
 
 /** similarPrompts' and similarImages' arguments beside the stored item: a page of the likest, and the filters. */
 @ArgsType()
 export class SimilarArgs extends PageArgs {
-  @Field(() => LibraryFilterInput, { nullable: true })
-  filter?: LibraryFilterInput | null;
+  @Field(() => LibraryFilterInput, { nullable: true }) filter?: LibraryFilterInput | null;
 }

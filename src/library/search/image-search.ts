@@ -3,6 +3,7 @@
  * meaning; see matching.ts) and through its own properties (size, seed, favorite, tags, collection,
  * the generation's model and sampler). Sorted by relevance, newest first, or most used prompt.
  */
+import type { StoredImage } from '../../generation/pictures.js';
 import { Prisma } from '../db/generated/client.js';
 import { allOf, imageFilters, type LibraryFilters } from './filters.js';
 import type { PromptMatch } from './matching.js';
@@ -11,16 +12,9 @@ import { RankedSearch, type LibraryQuery } from './ranked-search.js';
 import { seedFromDecimal } from '../stored-parameters.js';
 import { promptStatsJoin, readableGenerations } from '../access.js';
 
-export interface ImageHit {
-  id: string;
-  generationId: string;
+/** A stored image as the gallery lists it: the row (no URL; the API builds it) with its prompt and relevance. */
+export interface ImageHit extends Omit<StoredImage, 'url'> {
   promptId: string;
-  index: number;
-  seed: bigint;
-  width: number;
-  height: number;
-  sha256: string;
-  nsfw: boolean;
   createdAt: Date;
   favoritedAt: Date | null;
   /** Relevance of the image's prompt; null when not ranked by relevance. */
