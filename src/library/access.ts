@@ -52,6 +52,11 @@ export function scopedPromptSql(access: Access): Prisma.Sql {
   return Prisma.sql`(${generations} OR EXISTS (SELECT 1 FROM "PromptPreset" pp WHERE pp."promptId" = p.id AND pp."ownerId" = ${access.viewer.accountId}))`;
 }
 
+/** Whether the viewer is shown every account's uses (an admin, or a tool with no viewer): `s` is then `p`'s own. */
+export function seesEveryonesUses(viewer: Viewer | undefined): boolean {
+  return !viewer || isAdmin(viewer);
+}
+
 /**
  * SQL: joins `s` ("useCount", "createdAt", "lastUsedAt") to prompt `p`: the numbers the viewer is shown, and
  * the ones MOST_USED, NEWEST, the created* filters and suggestions rank by. An admin (and tools, with no
@@ -60,7 +65,7 @@ export function scopedPromptSql(access: Access): Prisma.Sql {
  * the same text. A gallery prompt they never used has a count of 0 and the dates of its public generations.
  */
 export function promptStatsJoin(viewer: Viewer | undefined): Prisma.Sql {
-  if (!viewer || isAdmin(viewer)) return Prisma.sql`CROSS JOIN LATERAL (SELECT p."useCount", p."createdAt", p."lastUsedAt") s`;
+  if (!viewer || seesEveryonesUses(viewer)) return Prisma.sql`CROSS JOIN LATERAL (SELECT p."useCount", p."createdAt", p."lastUsedAt") s`;
   return Prisma.sql`CROSS JOIN LATERAL (
     SELECT COALESCE(own."useCount", 0) AS "useCount",
            COALESCE(own."createdAt", gallery.first, 'epoch'::timestamp) AS "createdAt",

@@ -35,6 +35,7 @@ describe('prompt search over GraphQL', { timeout: 5 * 60_000 }, () => {
   test('every generated prompt is in the library once, with how often it was used', async () => {
     const all = await search({ input: { sort: 'MOST_USED' } });
     assert.equal(all.totalCount, 4);
+    assert.equal(all.totalCountIsExact, true);
     assert.deepEqual([all.edges[0]!.node.text, all.edges[0]!.node.useCount], ['a cyberpunk city at night, neon lights, rain', 2]);
     assert.ok(all.edges.every((e) => e.score === null), 'no relevance without a query');
   });

@@ -3,6 +3,7 @@
 // fill a page, and the error for a cursor a list did not hand out.
 import type { GraphQLError } from 'graphql';
 import { ArgsType, Field, Float, Int, ObjectType, type ClassType } from 'type-graphql';
+import { SEARCH_CANDIDATES } from '../../library/index.js';
 import { badInput } from '../errors.js';
 
 @ObjectType()
@@ -39,7 +40,12 @@ export function ConnectionType<TEdge extends object>(edgeType: ClassType<TEdge>)
   abstract class Connection {
     @Field(() => [edgeType]) edges!: TEdge[];
     @Field(() => PageInfo) pageInfo!: PageInfo;
-    @Field(() => Int, { description: 'Nodes in the whole list, not just this page.' }) totalCount!: number;
+    @Field(() => Int, { description: 'Nodes in the whole list, not just this page (an estimate where totalCountIsExact is false).' }) totalCount!: number;
+    @Field(() => Boolean, {
+      description:
+        `False when totalCount is an estimate: a text search ranks at most ${SEARCH_CANDIDATES} matches of each of its lists, the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do.`,
+    })
+    totalCountIsExact!: boolean;
   }
   return Connection;
 }
@@ -55,10 +61,10 @@ export class PageArgs {
 /** A connection of built edges; its end cursor is the page's own where it states one, else the last edge's. */
 export function connection<TEdge extends { cursor: string }>(
   edges: TEdge[],
-  page: { hasNextPage: boolean; totalCount: number; endCursor?: string | null },
-): { edges: TEdge[]; pageInfo: PageInfo; totalCount: number } {
+  page: { hasNextPage: boolean; totalCount: number; totalCountIsExact?: boolean; endCursor?: string | null },
+): { edges: TEdge[]; pageInfo: PageInfo; totalCount: number; totalCountIsExact: boolean } {
   const endCursor = page.endCursor === undefined ? (edges.at(-1)?.cursor ?? null) : page.endCursor;
-  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor }, totalCount: page.totalCount };
+  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor }, totalCount: page.totalCount, totalCountIsExact: page.totalCountIsExact ?? true };
 }
 
 /** BAD_USER_INPUT on `after` for a cursor that `list` did not hand out (`detail`: what the decoder said). */

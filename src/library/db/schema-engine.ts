@@ -49,6 +49,12 @@ export interface PrismaHistoryDiagnosis {
 
 const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
+/**
+ * Indexes the migrations create with non-key INCLUDE columns, which schema.prisma cannot express (Prisma reads
+ * them as key columns, prisma/prisma#8584): the diff would drop and re-create each one without them.
+ */
+const COVERING_INDEXES = ['Prompt_useCount_id_idx'];
+
 let bindings: Promise<WasmBindings | null> | undefined;
 
 /** Instantiates the WebAssembly module once per process (wasm-bindgen keeps module-level state). */
@@ -125,8 +131,15 @@ export async function pendingMigrationSql(options: SchemaEngineOptions = {}): Pr
       exitCode: true, // 2 when there is a difference, 0 when none
       filters: NO_FILTERS,
     });
-    return result.exitCode === 0 ? '' : (result.stdout ?? '');
+    return result.exitCode === 0 ? '' : withoutCoveringIndexes(result.stdout ?? '');
   });
+}
+
+/** The diff script without the drop and re-creation of the COVERING_INDEXES (see there). */
+function withoutCoveringIndexes(script: string): string {
+  const steps = script.split(/\n(?=-- )/);
+  const kept = steps.filter((step) => !COVERING_INDEXES.some((name) => step.includes(`INDEX "${name}"`)));
+  return kept.join('\n').trim() === '' ? '' : kept.join('\n');
 }
 
 /** What `prisma migrate status/deploy` would think of a database's migration history. */

@@ -64,10 +64,16 @@ function imageConditions(filters: LibraryFilters): Prisma.Sql[] {
   return conditions;
 }
 
+/**
+ * A prompt that is one to list: an upscaled upload's generation has the empty prompt, a row the library keeps
+ * but not a prompt. (A word match never finds it, its search vector being empty: the candidates of a text
+ * search need not test it, which keeps their index-only scans free of the table, see candidates.ts.)
+ */
+export const LISTABLE_PROMPT = Prisma.sql`p.text <> ''`;
+
 /** WHERE conditions on a prompt `p` with the viewer's statistics `s` joined (promptStatsJoin). */
 export function promptFilters(filters: LibraryFilters): Prisma.Sql[] {
-  // An upscaled upload's generation has the empty prompt: a row the library keeps, not a prompt to list.
-  const conditions: Prisma.Sql[] = [Prisma.sql`p.text <> ''`];
+  const conditions: Prisma.Sql[] = [];
   const onGeneration = generationConditions(filters);
   const onImage = imageConditions(filters);
   // The scope alone does not call for the generation EXISTS: a prompt may be in scope through a preset.

@@ -5,10 +5,11 @@
  */
 import type { StoredImage } from '../../generation/pictures.js';
 import { Prisma } from '../db/generated/client.js';
-import { allOf, imageFilters, type LibraryFilters } from './filters.js';
+import { allOf, imageFilters, promptFilters, type LibraryFilters } from './filters.js';
 import type { PromptMatch } from './matching.js';
 import { searchPage, type SearchPage } from './page.js';
 import { RankedSearch, type LibraryQuery } from './ranked-search.js';
+import type { CandidateScope } from './candidates.js';
 import { seedFromDecimal } from '../stored-parameters.js';
 import { promptStatsJoin, readableGenerations } from '../access.js';
 
@@ -23,7 +24,7 @@ export interface ImageHit extends Omit<StoredImage, 'url'> {
 
 export type ImageSearchPage = SearchPage<ImageHit>;
 
-type ImageRow = Omit<ImageHit, 'seed'> & { seed: string; sort_key: number | null };
+type ImageRow = Omit<ImageHit, 'seed'> & { seed: string; sort_key: number | Date | null };
 
 export class ImageSearch extends RankedSearch<ImageHit> {
   /** Images whose prompts are nearest in meaning to this image's prompt (itself left out); null when no such image (that the viewer may read). */
@@ -35,23 +36,30 @@ export class ImageSearch extends RankedSearch<ImageHit> {
   }
 
   protected async page(match: PromptMatch | null, query: LibraryQuery, first: number, after?: string): Promise<ImageSearchPage> {
-    const { key, byRelevance } = this.sortKey(query, match, Prisma.sql`i."createdAt"`);
+    const { key, byRelevance, byDate } = this.sortKey(query, match, Prisma.sql`i."createdAt"`);
+    const stats = promptStatsJoin(query.access?.viewer);
+    // The candidates are prompts one of whose images passes the filters (promptFilters says so of images too).
+    const scope: CandidateScope = { from: Prisma.sql`"Prompt" p ${stats}`, where: [...promptFilters(query), ...(match?.conditions ?? [])], sort: query.sort ?? 'RELEVANCE' };
+    const where = [...imageFilters(query), ...(match?.conditions ?? [])];
     // Without a text every image is a hit: start from the images rather than from every prompt.
     const source = match
-      ? Prisma.sql`(${match.ranked}) c JOIN "Generation" g ON g."promptId" = c.id`
-      : Prisma.sql`(SELECT NULL::float8 AS score) c CROSS JOIN "Generation" g`;
+      ? Prisma.sql`(${match.ranked(scope)}) c JOIN "Generation" g ON g."promptId" = c.id`
+      : Prisma.sql`(SELECT NULL::float8 AS score, FALSE AS truncated) c CROSS JOIN "Generation" g`;
     const hits = Prisma.sql`
       SELECT i.id, i."generationId", g."promptId", i.index, i.seed::text AS seed, i.width, i.height, i.sha256, i.nsfw,
-             i."createdAt", i."favoritedAt", c.score, ${key} AS sort_key
-      FROM ${source} JOIN "Image" i ON i."generationId" = g.id JOIN "Prompt" p ON p.id = g."promptId" ${promptStatsJoin(query.access?.viewer)}
-      WHERE ${allOf([...imageFilters(query), ...(match?.conditions ?? [])])}`;
-    const page = await searchPage<ImageRow>(this.prisma, hits, first, after, match?.settings);
-    return {
+             i."createdAt", i."favoritedAt", c.score, c.truncated, ${key} AS sort_key
+      FROM ${source} JOIN "Image" i ON i."generationId" = g.id JOIN "Prompt" p ON p.id = g."promptId" ${stats}
+      WHERE ${allOf(where)}`;
+    const page = await searchPage<ImageRow>(this.prisma, hits, first, after, { settings: match?.settings, byDate, listing: !match });
+    const mapped = {
       ...page,
       items: page.items.map(({ hit, cursor }) => ({
         hit: { ...hit, seed: seedFromDecimal({ toFixed: () => hit.seed }), score: byRelevance ? Number(hit.score) : null },
         cursor,
       })),
     };
+    // An estimate counts images: the prompts the match holds, with their images that pass the filters.
+    const images = Prisma.sql`"Prompt" p ${stats} JOIN "Generation" g ON g."promptId" = p.id JOIN "Image" i ON i."generationId" = g.id`;
+    return this.withEstimate(mapped, match, { from: images, where });
   }
 }

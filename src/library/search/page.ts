@@ -1,15 +1,17 @@
 /**
- * Runs a ranked search query and cuts one page out of it: keyset pagination on (sort_key DESC, id ASC) and
- * the total count, in one statement, inside a transaction with the settings search needs.
+ * Runs a search query and cuts one page out of it: keyset pagination on (sort_key DESC, id ASC) and the
+ * total count, inside a transaction with the settings search needs.
  */
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
-import { decodeCursor, encodeCursor, numberPart } from '../support/cursor.js';
+import { datePart, decodeCursor, encodeCursor, numberPart } from '../support/cursor.js';
 
 export interface SearchPage<T> {
   items: Array<{ hit: T; cursor: string }>;
   hasNextPage: boolean;
   endCursor: string | null;
   totalCount: number;
+  /** False when totalCount is an estimate: a text search with more matches than it ranks (see candidates.ts). */
+  totalCountIsExact: boolean;
 }
 
 /**
@@ -20,35 +22,80 @@ const WORD_SIMILARITY_THRESHOLD = 0.5;
 /** Longest a search transaction may run. */
 const SEARCH_TIMEOUT_MS = 60_000;
 
+/** Hits a listing counts exactly; beyond, its totalCount is the planner's estimate (totalCountIsExact false). */
+export const COUNT_BOUND = 10_000;
+
+export interface PageOptions {
+  /** Settings the query needs (run first in its transaction). */
+  settings?: Prisma.Sql[];
+  /** The sort key is a timestamp (NEWEST), not a number. */
+  byDate?: boolean;
+  /**
+   * The hits are a listing of everything (no text): the page is read through the sort key's index instead of
+   * from the whole set, and the count stops at COUNT_BOUND.
+   */
+  listing?: boolean;
+}
+
+type KeyedRow = { id: string; sort_key: number | Date | null };
+
 /**
- * `hits` yields rows with an `id` and a numeric `sort_key` (higher first); `after` is a cursor from an earlier
- * page of the same query (RangeError otherwise).
+ * `hits` yields rows with an `id`, a `sort_key` (higher first; a plain column, so a listing's ORDER BY can use
+ * its index) and `truncated` (true on hits of a list cut to its candidates: the count is then not the whole
+ * match's); `after` is a cursor from an earlier page of the same query (RangeError otherwise).
  */
-export async function searchPage<Row extends { id: string; sort_key: number | null }>(
+export async function searchPage<Row extends KeyedRow>(
   prisma: PrismaClient,
   hits: Prisma.Sql,
   first: number,
   after: string | undefined,
-  settings: Prisma.Sql[] = [],
+  options: PageOptions = {},
 ): Promise<SearchPage<Omit<Row, 'sort_key'>>> {
-  const position = after === undefined ? undefined : decodeCursor(after, { key: numberPart, message: 'malformed search cursor' });
-  const keyset = position ? Prisma.sql`(sort_key < ${position.key} OR (sort_key = ${position.key} AND id > ${position.id}))` : Prisma.sql`TRUE`;
-  // One statement: the hits are computed once (a CTE used twice is materialised) for the page and the count;
-  // the LEFT JOIN keeps the count when the page is empty.
-  const rows = await withSearchSettings(prisma, settings, (tx) =>
-    tx.$queryRaw<Array<Row & { total: number }>>`
-      WITH hits AS (${hits}), total AS (SELECT count(*)::int AS total FROM hits)
-      SELECT page.*, total.total FROM total LEFT JOIN LATERAL (
-        SELECT * FROM hits WHERE ${keyset} ORDER BY sort_key DESC, id ASC LIMIT ${first + 1}
-      ) page ON TRUE`,
+  const key = options.byDate ? datePart : numberPart;
+  const position = after === undefined ? undefined : decodeCursor<number | Date>(after, { key, message: 'malformed search cursor' });
+  const at = position && (position.key instanceof Date ? Prisma.sql`(${position.key.toISOString()}::timestamptz AT TIME ZONE 'UTC')` : Prisma.sql`${position.key}`);
+  const keyset = position ? Prisma.sql`(sort_key < ${at} OR (sort_key = ${at} AND id > ${position.id}))` : Prisma.sql`TRUE`;
+  const { rows, total, cut } = await withSearchSettings(prisma, options.settings ?? [], (tx) =>
+    options.listing ? listingRows<Row>(tx, hits, keyset, first) : rankedRows<Row>(tx, hits, keyset, first),
   );
-  const totalCount = rows[0]?.total ?? 0;
-  const found = rows.filter((row) => row.id !== null);
-  const items = found.slice(0, first).map(({ sort_key, total: _total, ...hit }) => ({
+  const items = rows.slice(0, first).map(({ sort_key, truncated: _truncated, ...hit }) => ({
     hit: hit as unknown as Omit<Row, 'sort_key'>,
-    cursor: encodeCursor(Number(sort_key), hit.id),
+    cursor: sort_key instanceof Date ? encodeCursor(sort_key.toISOString(), hit.id) : encodeCursor(Number(sort_key), hit.id),
   }));
-  return { items, hasNextPage: found.length > first, endCursor: items.at(-1)?.cursor ?? null, totalCount };
+  let totalCount = total;
+  if (options.listing && total > COUNT_BOUND) totalCount = Math.max(total, await withSearchSettings(prisma, [], (tx) => estimatedRows(tx, hits)));
+  return { items, hasNextPage: rows.length > first, endCursor: items.at(-1)?.cursor ?? null, totalCount, totalCountIsExact: !cut };
+}
+
+type Found<Row> = { rows: Array<Row & { truncated?: boolean }>; total: number; cut: boolean };
+
+/**
+ * A ranked search's page and count in one statement: its hits are a few hundred candidates at most, computed
+ * once (a CTE used twice is materialised); the LEFT JOIN keeps the count when the page is empty.
+ */
+async function rankedRows<Row extends KeyedRow>(tx: Prisma.TransactionClient, hits: Prisma.Sql, keyset: Prisma.Sql, first: number): Promise<Found<Row>> {
+  const rows = await tx.$queryRaw<Array<Row & { total: number; cut: boolean; truncated: boolean }>>`
+    WITH hits AS (${hits}), total AS (SELECT count(*)::int AS total, coalesce(bool_or(truncated), FALSE) AS cut FROM hits)
+    SELECT page.*, total.total, total.cut FROM total LEFT JOIN LATERAL (
+      SELECT * FROM hits WHERE ${keyset} ORDER BY sort_key DESC, id ASC LIMIT ${first + 1}
+    ) page ON TRUE`;
+  const found = rows.filter((row) => row.id !== null).map(({ total: _total, cut: _cut, ...row }) => row as unknown as Row & { truncated: boolean });
+  return { rows: found, total: rows[0]?.total ?? 0, cut: rows[0]?.cut ?? false };
+}
+
+/** A listing's page, read in index order, and its count up to COUNT_BOUND + 1 (cut: there are more). */
+async function listingRows<Row extends KeyedRow>(tx: Prisma.TransactionClient, hits: Prisma.Sql, keyset: Prisma.Sql, first: number): Promise<Found<Row>> {
+  const rows = await tx.$queryRaw<Array<Row & { truncated?: boolean }>>`
+    SELECT * FROM (${hits}) h WHERE ${keyset} ORDER BY sort_key DESC, id ASC LIMIT ${first + 1}`;
+  const [counted] = await tx.$queryRaw<Array<{ total: number }>>`SELECT count(*)::int AS total FROM (SELECT 1 FROM (${hits}) h LIMIT ${COUNT_BOUND + 1}) bounded`;
+  const total = counted?.total ?? 0;
+  return { rows, total, cut: total > COUNT_BOUND };
+}
+
+/** How many rows the planner expects a query to give, from the column statistics. */
+export async function estimatedRows(tx: Prisma.TransactionClient, query: Prisma.Sql): Promise<number> {
+  const plan = await tx.$queryRaw<Array<{ 'QUERY PLAN': Array<{ Plan: { 'Plan Rows': number } }> }>>`EXPLAIN (FORMAT JSON) ${query}`;
+  return Math.round(plan[0]?.['QUERY PLAN'][0]?.Plan['Plan Rows'] ?? 0);
 }
 
 /**

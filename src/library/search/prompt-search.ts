@@ -4,10 +4,12 @@
  * The same SQL runs on PGlite and PostgreSQL.
  */
 import { Prisma } from '../db/generated/client.js';
-import { allOf, promptFilters, type LibraryFilters } from './filters.js';
+import { allOf, LISTABLE_PROMPT, promptFilters, type LibraryFilters } from './filters.js';
 import type { PromptMatch, SearchMode } from './matching.js';
-import { searchPage, withSearchSettings, type SearchPage } from './page.js';
+import { searchPage, type SearchPage } from './page.js';
+import { promptSuggestions } from './suggestions.js';
 import { RankedSearch, type LibraryQuery, type LibrarySort } from './ranked-search.js';
+import type { CandidateScope } from './candidates.js';
 import { promptStatsJoin, scopedPromptSql, type Access } from '../access.js';
 
 export type { SearchMode };
@@ -35,15 +37,23 @@ export class PromptSearch extends RankedSearch<PromptHit> {
   }
 
   protected async page(match: PromptMatch | null, query: LibraryQuery, first: number, after?: string): Promise<PromptSearchPage> {
-    const { key, byRelevance } = this.sortKey(query, match, Prisma.sql`s."createdAt"`);
-    const ranked = match?.ranked ?? Prisma.sql`SELECT p.id, NULL::float8 AS score FROM "Prompt" p`;
-    const hits = Prisma.sql`
-      SELECT p.id, p.text, s."useCount", s."createdAt", s."lastUsedAt", c.score, ${key} AS sort_key
-      FROM (${ranked}) c JOIN "Prompt" p ON p.id = c.id ${promptStatsJoin(query.access?.viewer)}
-      WHERE ${allOf([...promptFilters(query), ...(match?.conditions ?? [])])}`;
-    const page = await searchPage<PromptHit & { sort_key: number | null }>(this.prisma, hits, first, after, match?.settings);
+    const { key, byRelevance, byDate } = this.sortKey(query, match, Prisma.sql`s."createdAt"`);
+    const stats = promptStatsJoin(query.access?.viewer);
+    const where = [...promptFilters(query), ...(match?.conditions ?? [])];
+    const scope: CandidateScope = { from: Prisma.sql`"Prompt" p ${stats}`, where, sort: query.sort ?? 'RELEVANCE' };
+    const columns = Prisma.sql`p.id, p.text, s."useCount", s."createdAt", s."lastUsedAt"`;
+    // A text search ranks its candidates; a listing reads every prompt, in its order's index.
+    const hits = match
+      ? Prisma.sql`
+          SELECT ${columns}, c.score, c.truncated, ${key} AS sort_key
+          FROM (${match.ranked(scope)}) c JOIN "Prompt" p ON p.id = c.id ${stats}
+          WHERE ${allOf([LISTABLE_PROMPT, ...where])}`
+      : Prisma.sql`
+          SELECT ${columns}, NULL::float8 AS score, FALSE AS truncated, ${key} AS sort_key
+          FROM "Prompt" p ${stats} WHERE ${allOf([LISTABLE_PROMPT, ...where])}`;
+    const page = await searchPage<PromptHit & { sort_key: number | Date | null }>(this.prisma, hits, first, after, { settings: match?.settings, byDate, listing: !match });
     for (const item of page.items) item.hit.score = byRelevance ? Number(item.hit.score) : null;
-    return page;
+    return this.withEstimate(page, match, scope);
   }
 
   /** Whether the prompt is in the access's scope. */
@@ -52,23 +62,8 @@ export class PromptSearch extends RankedSearch<PromptHit> {
     return rows.length > 0;
   }
 
-  /**
-   * For the prompt box: prompts starting with what was typed first (most used first), then prompts containing
-   * a word close to it (so a typo still suggests something).
-   */
-  async suggestions(prefix: string, first: number, access?: Access): Promise<PromptHit[]> {
-    const typed = prefix.trim().replace(/\s+/g, ' ').toLowerCase();
-    if (typed === '') return [];
-    const pattern = `${escapeLike(typed)}%`;
-    return withSearchSettings(this.prisma, [], (tx) => tx.$queryRaw<PromptHit[]>`
-      SELECT p.id, p.text, s."useCount", s."createdAt", s."lastUsedAt", word_similarity(${typed}, p.normalized)::float8 AS score
-      FROM "Prompt" p ${promptStatsJoin(access?.viewer)}
-      WHERE (p.normalized LIKE ${pattern} OR ${typed} <% p.normalized) AND ${access ? scopedPromptSql(access) : Prisma.sql`TRUE`}
-      ORDER BY (p.normalized LIKE ${pattern}) DESC, word_similarity(${typed}, p.normalized) DESC, s."useCount" DESC, p.id
-      LIMIT ${first}`);
+  /** For the prompt box: see suggestions.ts. */
+  suggestions(prefix: string, first: number, access?: Access): Promise<PromptHit[]> {
+    return promptSuggestions(this.prisma, prefix, first, access);
   }
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -5,7 +5,7 @@
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 import type { LibraryFilters } from './filters.js';
 import { PromptMatcher, type PromptMatch, type SearchMode } from './matching.js';
-import type { SearchPage } from './page.js';
+import { estimatedRows, withSearchSettings, type SearchPage } from './page.js';
 
 export type LibrarySort = 'RELEVANCE' | 'NEWEST' | 'MOST_USED';
 
@@ -36,13 +36,28 @@ export abstract class RankedSearch<Hit> {
 
   /**
    * The page's sort_key: relevance where there is a match to rank by, else the viewer's use count of the prompt
-   * (`s`, see promptStatsJoin in access.ts) or `createdAt` (newest first).
+   * (`s`, see promptStatsJoin in access.ts) or `createdAt` (newest first). Plain columns, not expressions of
+   * them, so that a listing's ORDER BY walks their index.
    */
-  protected sortKey(query: LibraryQuery, match: PromptMatch | null, createdAt: Prisma.Sql): { key: Prisma.Sql; byRelevance: boolean } {
+  protected sortKey(query: LibraryQuery, match: PromptMatch | null, createdAt: Prisma.Sql): { key: Prisma.Sql; byRelevance: boolean; byDate: boolean } {
     const sort = query.sort ?? 'RELEVANCE';
     const byRelevance = sort === 'RELEVANCE' && match !== null;
-    const key = byRelevance ? Prisma.sql`c.score` : sort === 'MOST_USED' ? Prisma.sql`s."useCount"::float8` : Prisma.sql`extract(epoch from ${createdAt})::float8`;
-    return { key, byRelevance };
+    const byDate = !byRelevance && sort !== 'MOST_USED';
+    const key = byRelevance ? Prisma.sql`c.score` : byDate ? createdAt : Prisma.sql`s."useCount"`;
+    return { key, byRelevance, byDate };
+  }
+
+  /**
+   * The page's count where a list was cut to its candidates (totalCountIsExact false): what the match's word
+   * lists hold, uncapped, in `counted` (a FROM with the filters), as the planner estimates it from the column
+   * statistics. Counting a hundred thousand matches exactly would cost what ranking them does. The estimate
+   * is never below the hits the search did rank.
+   */
+  protected async withEstimate<T>(page: SearchPage<T>, match: PromptMatch | null, counted: { from: Prisma.Sql; where: Prisma.Sql[] }): Promise<SearchPage<T>> {
+    if (page.totalCountIsExact || !match?.extent) return page;
+    const conditions = Prisma.join([match.extent, ...counted.where], ' AND ');
+    const estimate = await withSearchSettings(this.prisma, [], (tx) => estimatedRows(tx, Prisma.sql`SELECT 1 FROM ${counted.from} WHERE ${conditions}`));
+    return { ...page, totalCount: Math.max(page.totalCount, estimate) };
   }
 
   /** One page of the hits of `match` (everything when null), narrowed by the query's filters. */

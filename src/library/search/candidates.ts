@@ -1,0 +1,134 @@
+/**
+ * The ranked lists a text search fuses, each cut to its best candidates: top-k, not rank-everything. A word in
+ * a tenth of a million prompts would otherwise mean scoring, sorting and counting a hundred thousand rows to
+ * show twenty. Each word list (full text, typo-tolerant words) takes at most CANDIDATES prompts that meet the
+ * search's filters, in the order the search sorts by (RELEVANCE and MOST_USED: the most used first; NEWEST:
+ * the newest), which the indexes on Prompt serve without a sort; those are then scored and fused. When a list
+ * has fewer matches than that, it is ranked whole: the result is exact. When it has more, the pages hold the
+ * best-scored of its CANDIDATES most used (or newest) matches, and totalCount is an estimate (see
+ * ranked-search.ts). The semantic list is an index lookup already (its SEMANTIC_CANDIDATES nearest).
+ */
+import { Prisma } from '../db/generated/client.js';
+import type { LibrarySort } from './ranked-search.js';
+import { anyOfWords, matchableWords, wordsOf, type CloseWord } from './vocabulary.js';
+
+/**
+ * Matches a word list ranks at most: 25 pages of 20. Measured at 1,000,000 prompts (BENCHMARKS.md), scoring a
+ * few hundred candidates costs a few milliseconds; the whole list of a common word, hundreds.
+ */
+export const CANDIDATES = 500;
+/** RRF's constant: ranks below ~60 count about equally, so no list dominates on its top hit alone. */
+const RRF_K = 60;
+
+/** Where a list takes its candidates from: the search's own prompts, filtered, in its order. */
+export interface CandidateScope {
+  /** The FROM items: "Prompt" p with the viewer's statistics `s` joined (promptStatsJoin). */
+  from: Prisma.Sql;
+  /** Conditions on `p` and `s` every candidate meets (the filters, the scope, the exclusions). */
+  where: Prisma.Sql[];
+  sort: LibrarySort;
+}
+
+/** A list of matching prompts: which prompts (a condition the full-text index serves) and their score. */
+interface WordList {
+  condition: Prisma.Sql;
+  score: Prisma.Sql;
+}
+
+/** The parts of a match: the semantic one is absent when semantic search is off or was not asked for. */
+export interface MatchSources {
+  /** What each fuzzy query word stands for (see closeWords in vocabulary.ts). */
+  wordMatches: ReadonlyMap<string, CloseWord[]>;
+  /** (id, score) of the nearest prompts by meaning. */
+  semantic: Prisma.Sql | null;
+}
+
+export interface RankedLists {
+  /**
+   * SQL yielding (id, score, truncated) of the candidates in `scope`, higher scores better; `truncated` is true
+   * on the rows of a list that had more matches than it kept.
+   */
+  ranked(scope: CandidateScope): Prisma.Sql;
+  /** What the word lists match, uncapped (a condition on `p`): what an estimated totalCount counts. */
+  extent: Prisma.Sql | null;
+}
+
+/** The lists of a mode: WORDS the full-text list, FUZZY the typo-tolerant one, HYBRID both and the semantic one, fused. */
+export function rankedLists(mode: 'WORDS' | 'FUZZY' | 'SEMANTIC' | 'HYBRID', text: string, wanted: string, sources: MatchSources): RankedLists {
+  if (mode === 'SEMANTIC') {
+    const nearest = sources.semantic ?? Prisma.sql`SELECT NULL::text AS id, NULL::float8 AS score WHERE FALSE`;
+    return { ranked: () => whole(nearest), extent: null };
+  }
+  const words = fullTextList(text);
+  const fuzzy = fuzzyList(wanted, sources.wordMatches);
+  if (mode === 'WORDS') return { ranked: (scope) => capped(words, scope), extent: words.condition };
+  if (mode === 'FUZZY') return { ranked: (scope) => capped(fuzzy, scope), extent: fuzzy.condition };
+  return {
+    ranked: (scope) => fused([capped(words, scope), capped(fuzzy, scope), ...(sources.semantic ? [whole(sources.semantic)] : [])]),
+    // The typo-tolerant list holds every prompt with any of the words: the widest of the three.
+    extent: fuzzy.condition,
+  };
+}
+
+/** The list's best CANDIDATES in the scope's order, with their scores. */
+function capped(list: WordList, scope: CandidateScope): Prisma.Sql {
+  // Plain columns (no expression) in the ORDER BY, so the planner can walk the index on them.
+  const order = scope.sort === 'NEWEST' ? Prisma.sql`s."createdAt" DESC, p.id` : Prisma.sql`s."useCount" DESC, p.id`;
+  return Prisma.sql`
+    SELECT id, score, count(*) OVER () >= ${CANDIDATES} AS truncated FROM (
+      SELECT p.id, (${list.score})::float8 AS score FROM ${scope.from}
+      WHERE ${Prisma.join([list.condition, ...scope.where], ' AND ')}
+      ORDER BY ${order} LIMIT ${CANDIDATES}
+    ) kept`;
+}
+
+/** (id, score) rows that are the whole list (an index lookup's nearest neighbours), as ranked lists give them. */
+export function whole(list: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`SELECT id, score, FALSE AS truncated FROM (${list}) l`;
+}
+
+/** Reciprocal rank fusion: each prompt scores the sum of 1 / (RRF_K + its rank) over the lists it is in. */
+function fused(lists: Prisma.Sql[]): Prisma.Sql {
+  return Prisma.sql`
+    SELECT id, sum(1.0 / (${RRF_K} + rank))::float8 AS score, bool_or(truncated) AS truncated FROM (
+      ${Prisma.join(
+        lists.map((list) => Prisma.sql`SELECT id, truncated, row_number() OVER (ORDER BY score DESC, id) AS rank FROM (${list}) l`),
+        ' UNION ALL ',
+      )}
+    ) ranked GROUP BY id`;
+}
+
+/** Full text with websearch syntax (phrases, -exclusions, or), ranked by cover density. */
+function fullTextList(text: string): WordList {
+  const query = Prisma.sql`websearch_to_tsquery('english', ${text})`;
+  return { condition: Prisma.sql`p."searchVector" @@ ${query}`, score: Prisma.sql`ts_rank_cd(p."searchVector", ${query})` };
+}
+
+/**
+ * Each query word of 3+ letters is matched on its own, through the full-text index: the word itself, or for
+ * a word no prompt contains (a typo, an unfinished word) the close vocabulary words it stands for. A prompt
+ * scores the mean over the query's words (1 for the word itself, the similarity of the closest word it has
+ * for a typo, 0 for none), so more words matched rank higher. The last word may be unfinished: a prefix query
+ * (:*) catches "cyberp" too. Any of them is one tsquery, so one index condition.
+ */
+function fuzzyList(text: string, wordMatches: ReadonlyMap<string, CloseWord[]>): WordList {
+  const terms = matchableWords(text).map((word) => wordMatches.get(word) ?? []).filter((close) => close.length > 0);
+  const anyTerm = Prisma.join([...terms.map((close) => Prisma.sql`(${anyOfWords(close.map(({ word }) => word))})`), prefixQuery(text)], ' || ');
+  const termCount = matchableWords(text).length;
+  const score = terms.length === 0 ? Prisma.sql`0` : Prisma.sql`(${Prisma.join(terms.map(termScore), ' + ')}) / ${termCount}`;
+  return { condition: Prisma.sql`p."searchVector" @@ (${anyTerm})`, score };
+}
+
+/** A query word's score in a prompt: that of the closest of its words the prompt has (sorted best first). */
+function termScore(close: CloseWord[]): Prisma.Sql {
+  const cases = close.map(({ word, score }) => Prisma.sql`WHEN p."searchVector" @@ plainto_tsquery('english', ${word}) THEN ${score}::float8`);
+  return Prisma.sql`CASE ${Prisma.join(cases, ' ')} ELSE 0 END`;
+}
+
+/** A tsquery matching every word of `text`, the last one as a prefix; `''` matches nothing. */
+function prefixQuery(text: string): Prisma.Sql {
+  const words = wordsOf(text);
+  if (words.length === 0) return Prisma.sql`''::tsquery`;
+  const terms = words.map((word, i) => (i === words.length - 1 ? `${word}:*` : word)).join(' & ');
+  return Prisma.sql`to_tsquery('english', ${terms})`;
+}

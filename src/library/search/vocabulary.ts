@@ -1,0 +1,103 @@
+/**
+ * The library's vocabulary (SearchWord: every distinct word of every prompt, with how many prompts hold it)
+ * and what searches ask of it: the words a misspelt query word may stand for, and the completions of a
+ * word being typed. Both compare the typed word with the library's distinct words (tens of thousands) rather
+ * than with every prompt (a million), then look the words found up in the full-text index.
+ */
+import { Prisma, type PrismaClient } from '../db/generated/client.js';
+import { withSearchSettings } from './page.js';
+
+/** A library word a query word stands for, with how close it is (1: the word itself). */
+export interface CloseWord {
+  word: string;
+  score: number;
+}
+
+/** Vocabulary words a misspelt query word may stand for (the closest ones). */
+const CLOSE_WORDS = 5;
+/** Fuzzy matching looks at query words of at least this many letters; shorter ones are all noise in trigrams. */
+const MIN_FUZZY_WORD = 3;
+/** Words too common to match fuzzily (full text drops them too): "the" would otherwise match every prompt. */
+const STOPWORDS = new Set('the and for with from into onto over under are was were this that these those its his her their of in on at by to an a or'.split(' '));
+
+/** The words of a text, lower-case, as full text splits them. */
+export function wordsOf(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** The distinct words of a query worth matching one by one: 3+ letters, no stopwords. */
+export function matchableWords(text: string): string[] {
+  return [...new Set(wordsOf(text).filter((w) => w.length >= MIN_FUZZY_WORD && !STOPWORDS.has(w)))];
+}
+
+/**
+ * For each query word, the library's words it stands for: itself when some prompt contains it (after
+ * stemming; no typo tolerance needed), otherwise the vocabulary words closest to it by pg_trgm word
+ * similarity, at least WORD_SIMILARITY_THRESHOLD (0.5: one wrong or missing letter keeps ~0.67, two swapped
+ * ones ~0.55; an unfinished word is close to its completions). Best first.
+ */
+export async function closeWords(prisma: PrismaClient, words: string[]): Promise<Map<string, CloseWord[]>> {
+  const matches = new Map<string, CloseWord[]>(words.map((word) => [word, []]));
+  if (words.length === 0) return matches;
+  // One part per word, the word a constant in it: the planner then knows how common it is (a lookup of
+  // "detailed" in a million prompts stops at the first, one of a misspelt word asks the index).
+  const parts = words.map(
+    (q) => Prisma.sql`
+      SELECT ${q}::text AS query, ${q}::text AS word, 1::float8 AS score WHERE ${known(q)}
+      UNION ALL
+      (SELECT ${q}::text, word, word_similarity(${q}, word)::float8 AS score FROM "SearchWord"
+       WHERE ${q} <% word AND ${notStopword(Prisma.sql`word`)} AND NOT ${known(q)}
+       ORDER BY score DESC, word LIMIT ${CLOSE_WORDS})`,
+  );
+  const rows = await withSearchSettings(prisma, [], (tx) => tx.$queryRaw<Array<{ query: string; word: string; score: number }>>`${Prisma.join(parts, ' UNION ALL ')}`);
+  for (const row of rows) matches.get(row.query)?.push({ word: row.word, score: Number(row.score) });
+  for (const close of matches.values()) close.sort((x, y) => y.score - x.score);
+  return matches;
+}
+
+/**
+ * SQL: some prompt holds the word, after stemming. The vocabulary answers for a word as written (one key
+ * lookup); the full-text index for another form of a known word ("foxes" for prompts with "fox").
+ */
+function known(word: string): Prisma.Sql {
+  return Prisma.sql`(CASE WHEN EXISTS (SELECT 1 FROM "SearchWord" WHERE word = ${word}) THEN TRUE
+    ELSE EXISTS (SELECT 1 FROM "Prompt" WHERE "searchVector" @@ plainto_tsquery('english', ${word})) END)`;
+}
+
+/**
+ * The library words an unfinished word may become, the most used first (by how many prompts hold them); when
+ * none starts with it (a typo in the word being typed), the closest words by trigrams instead.
+ */
+export async function completions(prisma: PrismaClient, partial: string, limit: number): Promise<string[]> {
+  const pattern = startingWith(partial);
+  const rows = await withSearchSettings(prisma, [], (tx) => tx.$queryRaw<Array<{ word: string }>>`
+    SELECT word FROM (
+    SELECT word, kind, rank FROM (
+      SELECT word, 1 AS kind, prompts::float8 AS rank FROM "SearchWord" WHERE word LIKE ${pattern} AND ${notStopword(Prisma.sql`word`)}
+      ORDER BY prompts DESC, word LIMIT ${limit}
+    ) started
+    UNION ALL
+    SELECT word, kind, rank FROM (
+      SELECT word, 2 AS kind, word_similarity(${partial}, word)::float8 AS rank FROM "SearchWord"
+      WHERE ${partial} <% word AND ${notStopword(Prisma.sql`word`)}
+        AND NOT EXISTS (SELECT 1 FROM "SearchWord" WHERE word LIKE ${pattern})
+      ORDER BY rank DESC, prompts DESC, word LIMIT ${limit}
+    ) close
+    ) found ORDER BY kind, rank DESC, word`);
+  return rows.map((row) => row.word);
+}
+
+/** A LIKE pattern for text starting with `text` (its %, _ and backslashes taken literally). */
+export function startingWith(text: string): string {
+  return `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** A tsquery matching any of the words (English stemming, as the prompts' search vectors). */
+export function anyOfWords(words: readonly string[]): Prisma.Sql {
+  return Prisma.join(words.map((word) => Prisma.sql`plainto_tsquery('english', ${word})`), ' || ');
+}
+
+/** SQL: the word is not an English stopword (full text would drop it: a query of it matches nothing). */
+function notStopword(word: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`numnode(plainto_tsquery('english', ${word})) > 0`;
+}
