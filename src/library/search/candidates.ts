@@ -7,6 +7,10 @@
  * has fewer matches than that, it is ranked whole: the result is exact. When it has more, the pages hold the
  * best-scored of its CANDIDATES most used (or newest) matches, and totalCount is an estimate (see
  * ranked-search.ts). The semantic list is an index lookup already (its SEMANTIC_CANDIDATES nearest).
+ * The order is the viewer's own (`s`, promptStatsJoin): another account's uses never decide which of a user's
+ * prompts are ranked. For an admin `s` is the prompt's own columns and the planner walks their index; a user's
+ * own counts have none, so their lists are computed whole (exact, and slower on a large shared gallery).
+ * A new kind of list (another matcher, a reranker) is a WordList here, fused in rankedLists.
  */
 import { Prisma } from '../db/generated/client.js';
 import type { LibrarySort } from './ranked-search.js';
