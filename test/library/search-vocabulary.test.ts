@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { Database } from '../../src/library/index.js';
 import { normalizePrompt } from '../../src/library/generations/prompts.js';
-import { completions } from '../../src/library/search/vocabulary.js';
+import { completions, matchableWords } from '../../src/library/search/vocabulary.js';
 import { PromptSearch } from '../../src/library/search/prompt-search.js';
 import { suiteBackend } from './pg-test-database.js';
 
@@ -58,6 +58,9 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       // No word starts with "fishrman": the closest words instead.
       assert.deepEqual(await completions(prisma, 'fishrman', 5), ['fisherman']);
       assert.deepEqual(await completions(prisma, '100%_', 5), []);
+      // A query of hundreds of made-up words is matched by its first 40 only (each costs a trigram lookup).
+      const junk = Array.from({ length: 250 }, (_, i) => `w${i}x`).join(' ');
+      assert.deepEqual(matchableWords(junk), Array.from({ length: 40 }, (_, i) => `w${i}x`));
       // Stopwords are no completions: full text would drop them.
       assert.equal((await completions(prisma, 'th', 5)).includes('the'), false);
     });

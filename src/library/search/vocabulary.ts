@@ -25,9 +25,15 @@ export function wordsOf(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/** The distinct words of a query worth matching one by one: 3+ letters, no stopwords. */
+/**
+ * Distinct words matched one by one at the most: a long real prompt has about 30; a query of hundreds of
+ * made-up words (1,000 characters) would otherwise cost a trigram lookup each, seconds in all.
+ */
+const MAX_MATCHED_WORDS = 40;
+
+/** The distinct words of a query worth matching one by one: 3+ letters, no stopwords, the first MAX_MATCHED_WORDS. */
 export function matchableWords(text: string): string[] {
-  return [...new Set(wordsOf(text).filter((w) => w.length >= MIN_FUZZY_WORD && !STOPWORDS.has(w)))];
+  return [...new Set(wordsOf(text).filter((w) => w.length >= MIN_FUZZY_WORD && !STOPWORDS.has(w)))].slice(0, MAX_MATCHED_WORDS);
 }
 
 /**
