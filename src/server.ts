@@ -64,6 +64,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     dataDir: config.dataDir,
     // LOG_LEVEL=trace logs every SQL statement with its duration.
     ...(logger.isLevelEnabled('trace') ? { onQuery: ({ query, durationMs }) => logger.trace({ sql: query, ms: durationMs }, 'sql') } : {}),
+    maintenance: { onError: (error) => logger.warn({ err: error }, 'embedded database: vacuum and analyse failed; trying again in a minute') },
   });
   logger.info({ database: database.kind }, 'database ready');
 

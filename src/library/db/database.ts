@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { createPGlite } from './pglite.js';
+import { EmbeddedMaintenance, type MaintenanceOptions } from './embedded-maintenance.js';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -17,6 +18,11 @@ export interface Database {
   kind: 'pglite' | 'postgresql';
   /** PostgreSQL only: a new, unconnected client of the same database, for a dedicated connection (LISTEN). */
   newClient?: () => pg.Client;
+  /**
+   * PGlite only: vacuums and analyses the tables that need it now (see embedded-maintenance.ts; it also runs
+   * every minute), returning their names, `*` for all. PostgreSQL's autovacuum does this on its own.
+   */
+  maintain?: () => Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -27,16 +33,18 @@ export interface DatabaseOptions {
   dataDir: string;
   /** Told of every SQL statement Prisma runs (for trace logging); absent, nothing is collected. */
   onQuery?: (event: { query: string; durationMs: number }) => void;
+  /** PGlite's periodic vacuum and analyse (embedded-maintenance.ts): its interval, where its failures go. */
+  maintenance?: MaintenanceOptions;
 }
 
 /** Opens the database and applies pending migrations before anything else touches it. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.onQuery) : openPglite(options.dataDir, options.onQuery);
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.onQuery) : openPglite(options.dataDir, options.onQuery, options.maintenance);
 }
 
 type QueryListener = DatabaseOptions['onQuery'];
 
-async function openPglite(dataDir: string, onQuery: QueryListener): Promise<Database> {
+async function openPglite(dataDir: string, onQuery: QueryListener, maintenanceOptions?: MaintenanceOptions): Promise<Database> {
   let location: string | undefined;
   if (dataDir !== ':memory:') {
     location = path.join(dataDir, 'db');
@@ -46,10 +54,14 @@ async function openPglite(dataDir: string, onQuery: QueryListener): Promise<Data
   await pglite.waitReady;
   await applyMigrations(pgliteRunner(pglite), await readMigrations());
   const prisma = createClient(new PrismaPGlite(pglite), onQuery);
+  const maintenance = new EmbeddedMaintenance(pglite, maintenanceOptions);
+  maintenance.start();
   return {
     prisma,
     kind: 'pglite',
+    maintain: () => maintenance.runOnce(),
     close: async () => {
+      await maintenance.stop();
       await prisma.$disconnect();
       await pglite.close();
     },

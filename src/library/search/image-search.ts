@@ -40,7 +40,7 @@ export class ImageSearch extends RankedSearch<ImageHit> {
     const stats = promptStatsJoin(query.access?.viewer);
     // The candidates are prompts one of whose images passes the filters (promptFilters says so of images too).
     const scope: CandidateScope = { from: Prisma.sql`"Prompt" p ${stats}`, where: [...promptFilters(query), ...(match?.conditions ?? [])], sort: query.sort ?? 'RELEVANCE' };
-    const where = [...imageFilters(query), ...(match?.conditions ?? [])];
+    const where = [...imageFilters(query), ...(match?.conditions ?? []), ...(match?.hitConditions ?? [])];
     // Without a text every image is a hit: start from the images rather than from every prompt.
     const source = match
       ? Prisma.sql`(${match.ranked(scope)}) c JOIN "Generation" g ON g."promptId" = c.id`

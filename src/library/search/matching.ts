@@ -8,7 +8,7 @@
  */
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 import type { SemanticIndex } from './semantic-index.js';
-import { closeWords, matchableWords, type CloseWord } from './vocabulary.js';
+import { closeWords, matchableWords, rarestWords, type CloseWord } from './vocabulary.js';
 import { rankedLists, whole, type CandidateScope } from './candidates.js';
 
 export type SearchMode = 'WORDS' | 'FUZZY' | 'SEMANTIC' | 'HYBRID';
@@ -21,6 +21,8 @@ export type SearchMode = 'WORDS' | 'FUZZY' | 'SEMANTIC' | 'HYBRID';
  */
 const HYBRID_SEMANTIC_CANDIDATES = 50;
 const HYBRID_SEMANTIC_MARGIN = 0.05;
+/** A search for all of more words than this asks the full-text index for this many of them, the rarest (see fullTextList). */
+const INDEXED_WORDS = 2;
 
 /** SEMANTIC was asked for on a server without a text encoder for embeddings. */
 export class SemanticSearchUnavailableError extends Error {
@@ -38,6 +40,8 @@ export interface PromptMatch {
   extent: Prisma.Sql | null;
   /** WHERE conditions on the prompt `p`. */
   conditions: Prisma.Sql[];
+  /** WHERE conditions on the search's hits themselves (a prompt `p`, an image `i`): "more like this" leaves its original out. */
+  hitConditions?: Prisma.Sql[];
   /** Settings the query needs (run first in its transaction). */
   settings: Prisma.Sql[];
 }
@@ -59,15 +63,14 @@ export class PromptMatcher {
     // compare the query with every stored embedding (1 s on 100,000 prompts; see BENCHMARKS.md).
     const semanticWanted = mode === 'SEMANTIC' || (mode === 'HYBRID' && this.semantic?.usesPgvector === true);
     const useSemantic = this.semantic !== null && semanticWanted && query.wanted !== '';
-    let semantic: Prisma.Sql | null = null;
-    if (useSemantic) {
-      await this.semantic!.settled();
-      const vector = await this.semantic!.embedQuery(query.wanted);
-      semantic = mode === 'HYBRID' ? closeToBest(this.semantic!.nearestTo(vector, HYBRID_SEMANTIC_CANDIDATES)) : this.semantic!.nearestTo(vector);
-    }
-    const wordMatches = mode === 'FUZZY' || mode === 'HYBRID' ? await closeWords(this.prisma, matchableWords(query.wanted)) : new Map<string, CloseWord[]>();
+    // The lookups a match needs, at once: the query's embedding, the fuzzy words, the rarest words.
+    const [semantic, wordMatches, indexedWords] = await Promise.all([
+      useSemantic ? this.semanticList(query.wanted, mode) : null,
+      mode === 'FUZZY' || mode === 'HYBRID' ? closeWords(this.prisma, matchableWords(query.wanted)) : new Map<string, CloseWord[]>(),
+      mode === 'WORDS' || mode === 'HYBRID' ? this.indexedWords(query) : [],
+    ]);
     return {
-      ...rankedLists(mode, query.text, query.wanted, { wordMatches, semantic }),
+      ...rankedLists(mode, query.text, query.wanted, { wordMatches, semantic, indexedWords }),
       conditions: exclusions(query),
       settings: useSemantic ? this.semanticSettings() : [],
     };
@@ -82,13 +85,28 @@ export class PromptMatcher {
       await this.semantic.embedNow([promptId]);
       if (!(await this.semantic.hasEmbedding(promptId))) return null;
     }
-    const nearest = whole(this.semantic.nearestToPrompt(promptId));
+    const nearest = this.semantic.nearestToPrompt(promptId);
     return {
-      ranked: () => nearest,
+      ranked: (scope) => whole(nearest, scope),
       extent: null,
       conditions: [],
       settings: this.semanticSettings(),
     };
+  }
+
+  /** The nearest prompts by meaning: all SEMANTIC ranks, or the few close to the best that a hybrid search fuses. */
+  private async semanticList(wanted: string, mode: SearchMode): Promise<Prisma.Sql> {
+    await this.semantic!.settled();
+    const vector = await this.semantic!.embedQuery(wanted);
+    return mode === 'HYBRID' ? closeToBest(this.semantic!.nearestTo(vector, HYBRID_SEMANTIC_CANDIDATES)) : this.semantic!.nearestTo(vector);
+  }
+
+  /** What the full-text list asks its index for (see fullTextList in candidates.ts): none for the whole query. */
+  private async indexedWords(query: ParsedQuery): Promise<string[]> {
+    const words = matchableWords(query.wanted);
+    // With "or", websearch_to_tsquery's query is a disjunction: no word of it need be in every match.
+    if (words.length <= INDEXED_WORDS || /(^|\s)or(\s|$)/i.test(query.wanted)) return [];
+    return rarestWords(this.prisma, query.text, words, INDEXED_WORDS);
   }
 
   private semanticSettings(): Prisma.Sql[] {

@@ -35,6 +35,11 @@ export interface PageOptions {
    * from the whole set, and the count stops at COUNT_BOUND.
    */
   listing?: boolean;
+  /**
+   * Columns read for the page's hits only (`h`, a hit; `from` joins what they come from): a ranked search's
+   * hits are its few hundred candidates, and reading each one's row to show twenty costs a lookup each.
+   */
+  details?: { columns: Prisma.Sql; from: Prisma.Sql };
 }
 
 type KeyedRow = { id: string; sort_key: number | Date | null };
@@ -56,7 +61,7 @@ export async function searchPage<Row extends KeyedRow>(
   const at = position && (position.key instanceof Date ? Prisma.sql`(${position.key.toISOString()}::timestamptz AT TIME ZONE 'UTC')` : Prisma.sql`${position.key}`);
   const keyset = position ? Prisma.sql`(sort_key < ${at} OR (sort_key = ${at} AND id > ${position.id}))` : Prisma.sql`TRUE`;
   const { rows, total, cut } = await withSearchSettings(prisma, options.settings ?? [], (tx) =>
-    options.listing ? listingRows<Row>(tx, hits, keyset, first) : rankedRows<Row>(tx, hits, keyset, first),
+    options.listing ? listingRows<Row>(tx, hits, keyset, first) : rankedRows<Row>(tx, hits, keyset, first, options.details),
   );
   const items = rows.slice(0, first).map(({ sort_key, truncated: _truncated, ...hit }) => ({
     hit: hit as unknown as Omit<Row, 'sort_key'>,
@@ -73,11 +78,12 @@ type Found<Row> = { rows: Array<Row & { truncated?: boolean }>; total: number; c
  * A ranked search's page and count in one statement: its hits are a few hundred candidates at most, computed
  * once (a CTE used twice is materialised); the LEFT JOIN keeps the count when the page is empty.
  */
-async function rankedRows<Row extends KeyedRow>(tx: Prisma.TransactionClient, hits: Prisma.Sql, keyset: Prisma.Sql, first: number): Promise<Found<Row>> {
+async function rankedRows<Row extends KeyedRow>(tx: Prisma.TransactionClient, hits: Prisma.Sql, keyset: Prisma.Sql, first: number, details?: PageOptions['details']): Promise<Found<Row>> {
+  const page = Prisma.sql`SELECT * FROM hits WHERE ${keyset} ORDER BY sort_key DESC, id ASC LIMIT ${first + 1}`;
   const rows = await tx.$queryRaw<Array<Row & { total: number; cut: boolean; truncated: boolean }>>`
     WITH hits AS (${hits}), total AS (SELECT count(*)::int AS total, coalesce(bool_or(truncated), FALSE) AS cut FROM hits)
     SELECT page.*, total.total, total.cut FROM total LEFT JOIN LATERAL (
-      SELECT * FROM hits WHERE ${keyset} ORDER BY sort_key DESC, id ASC LIMIT ${first + 1}
+      ${details ? Prisma.sql`SELECT h.*, ${details.columns} FROM (${page}) h ${details.from} ORDER BY h.sort_key DESC, h.id ASC` : page}
     ) page ON TRUE`;
   const found = rows.filter((row) => row.id !== null).map(({ total: _total, cut: _cut, ...row }) => row as unknown as Row & { truncated: boolean });
   return { rows: found, total: rows[0]?.total ?? 0, cut: rows[0]?.cut ?? false };

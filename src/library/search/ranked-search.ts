@@ -31,7 +31,7 @@ export abstract class RankedSearch<Hit> {
   protected async similarToPrompt(promptId: string, exclude: Prisma.Sql, filters: LibraryFilters, first: number, after?: string): Promise<SearchPage<Hit> | null> {
     const match = await this.matcher.similarTo(promptId);
     if (!match) return null;
-    return this.page({ ...match, conditions: [exclude] }, { ...filters, sort: 'RELEVANCE' }, first, after);
+    return this.page({ ...match, hitConditions: [exclude] }, { ...filters, sort: 'RELEVANCE' }, first, after);
   }
 
   /**

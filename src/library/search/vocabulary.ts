@@ -62,12 +62,16 @@ export async function closeWords(prisma: PrismaClient, words: string[]): Promise
 }
 
 /**
- * SQL: some prompt holds the word, after stemming. The vocabulary answers for a word as written (one key
- * lookup); the full-text index for another form of a known word ("foxes" for prompts with "fox").
+ * SQL: some prompt holds the word, after stemming: the vocabulary has it as written (one key lookup), or has
+ * another form of it ("fox" for "foxes"), found among its words with the same first two letters (stemming
+ * keeps them) by comparing stems. Asked of the vocabulary, not of the prompts: a lookup of a word no prompt
+ * holds in the prompts' full-text index is planned from a guessed frequency, and on a small vocabulary the
+ * planner guesses high and scans every prompt (150 ms at 100,000 short prompts).
  */
 function known(word: string): Prisma.Sql {
   return Prisma.sql`(CASE WHEN EXISTS (SELECT 1 FROM "SearchWord" WHERE word = ${word}) THEN TRUE
-    ELSE EXISTS (SELECT 1 FROM "Prompt" WHERE "searchVector" @@ plainto_tsquery('english', ${word})) END)`;
+    ELSE EXISTS (SELECT 1 FROM "SearchWord" WHERE word LIKE ${startingWith(word.slice(0, 2))}
+      AND to_tsvector('english', word) @@ plainto_tsquery('english', ${word})) END)`;
 }
 
 /**
@@ -90,6 +94,18 @@ export async function completions(prisma: PrismaClient, partial: string, limit: 
       ORDER BY rank DESC, prompts DESC, word LIMIT ${limit}
     ) close
     ) found ORDER BY kind, rank DESC, word`);
+  return rows.map((row) => row.word);
+}
+
+/**
+ * The `count` words of `words` that the fewest prompts hold (as written; a word the vocabulary lacks counts
+ * as none), of those whose full-text form is one of the lexemes of the websearch query `text`.
+ */
+export async function rarestWords(prisma: PrismaClient, text: string, words: string[], count: number): Promise<string[]> {
+  const rows = await prisma.$queryRaw<Array<{ word: string }>>`
+    SELECT w AS word FROM unnest(${words}::text[]) AS w LEFT JOIN "SearchWord" s ON s.word = w
+    WHERE ${notStopword(Prisma.sql`w`)} AND websearch_to_tsquery('english', ${text}) @> plainto_tsquery('english', w)
+    ORDER BY coalesce(s.prompts, 0), w LIMIT ${count}`;
   return rows.map((row) => row.word);
 }
 
