@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { Database } from '../../src/library/index.js';
 import { normalizePrompt } from '../../src/library/generations/prompts.js';
-import { completions, matchableWords } from '../../src/library/search/vocabulary.js';
+import { completions, matchableWords, rarestWords } from '../../src/library/search/vocabulary.js';
 import { PromptSearch } from '../../src/library/search/prompt-search.js';
 import { suiteBackend } from './pg-test-database.js';
 
@@ -63,6 +63,26 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       assert.deepEqual(matchableWords(junk), Array.from({ length: 40 }, (_, i) => `w${i}x`));
       // Stopwords are no completions: full text would drop them.
       assert.equal((await completions(prisma, 'th', 5)).includes('the'), false);
+    });
+
+    it('a search for all of several words asks the index for the rarest ones and still matches exactly the prompts with all', async () => {
+      // cyberpunk is in 3 prompts, neon and night in 2, city in 1: the rarest two, ties in word order.
+      assert.deepEqual(await rarestWords(prisma, 'cyberpunk neon city night', ['cyberpunk', 'neon', 'city', 'night'], 2), ['city', 'neon']);
+      // A stopword or a word that is not one of the query's lexemes is never chosen.
+      assert.deepEqual(await rarestWords(prisma, 'the cyberpunk', ['the', 'cyberpunk', 'owl'], 2), ['cyberpunk']);
+      const search = new PromptSearch(prisma);
+      const texts = async (text: string) => (await search.search({ text, mode: 'WORDS' }, 20)).items.map(({ hit }) => hit.text).sort();
+      assert.deepEqual(await texts('cyberpunk neon lights night'), ['a cyberpunk city at night, neon lights']);
+      // The common words are checked on what the rare ones find: a prompt with "cyberpunk" and "night" but no "neon" is left out.
+      await prisma.prompt.create({ data: { text: 'cyberpunk street at night, lights', normalized: 'cyberpunk street at night, lights' } });
+      assert.deepEqual(await texts('cyberpunk neon lights night'), ['a cyberpunk city at night, neon lights']);
+      // Other forms count as the word ("cities" finds "city"), as in every full-text search.
+      assert.deepEqual(await texts('cyberpunk neon cities night'), ['a cyberpunk city at night, neon lights']);
+      // Whatever the query, the hits are what PostgreSQL's full text matches with the whole query ("or" included).
+      for (const text of ['cyberpunk neon or samurai rain', 'cyberpunk "neon lights" night', 'portrait neon glow -samurai', 'cyberpunk night lights']) {
+        const exact = await prisma.$queryRaw<Array<{ text: string }>>`SELECT text FROM "Prompt" WHERE "searchVector" @@ websearch_to_tsquery('english', ${text}) ORDER BY text`;
+        assert.deepEqual(await texts(text), exact.map((row) => row.text), text);
+      }
     });
 
     it('suggests whole prompts holding the completed words: those starting with the text first, then the most used', async () => {

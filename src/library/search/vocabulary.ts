@@ -99,7 +99,8 @@ export async function completions(prisma: PrismaClient, partial: string, limit: 
 
 /**
  * The `count` words of `words` that the fewest prompts hold (as written; a word the vocabulary lacks counts
- * as none), of those whose full-text form is one of the lexemes of the websearch query `text`.
+ * as none), of those whose full-text form is one of the lexemes of the websearch query `text`. The words
+ * must be ones the query asks for, not its -exclusions: the lexeme test (`@>`) does not see operators.
  */
 export async function rarestWords(prisma: PrismaClient, text: string, words: string[], count: number): Promise<string[]> {
   const rows = await prisma.$queryRaw<Array<{ word: string }>>`
