@@ -69,13 +69,14 @@ export class EmbeddedMaintenance {
   }
 
   private async pass(): Promise<string[]> {
+    // Counters reach pg_stat_user_tables at most once a second unless a flush is asked for; flushed before a
+    // vacuum too, or changes made before it would be counted after it.
+    await this.db.exec('SELECT pg_stat_force_next_flush()');
     if (!this.firstPassDone) {
       await this.db.exec('VACUUM (ANALYZE)');
       this.firstPassDone = true;
       return ['*'];
     }
-    // Counters reach pg_stat_user_tables at most once a second unless a flush is asked for.
-    await this.db.exec('SELECT pg_stat_force_next_flush()');
     const due = (await this.db.query<{ name: string; vacuum: boolean; analyze: boolean }>(TABLES_DUE)).rows;
     const done: string[] = [];
     for (const table of due) {
