@@ -5,7 +5,7 @@
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 import type { LibraryFilters } from './filters.js';
 import { PromptMatcher, type PromptMatch, type SearchMode } from './matching.js';
-import { estimatedRows, withSearchSettings, type SearchPage } from './page.js';
+import { estimatedRows, type SearchPage } from './page.js';
 
 export type LibrarySort = 'RELEVANCE' | 'NEWEST' | 'MOST_USED';
 
@@ -51,13 +51,16 @@ export abstract class RankedSearch<Hit> {
    * The page's count where a list was cut to its candidates (totalCountIsExact false): what the match's word
    * lists hold, uncapped, in `counted` (a FROM with the filters), as the planner estimates it from the column
    * statistics. Counting a hundred thousand matches exactly would cost what ranking them does. The estimate
-   * is never below the hits the search did rank.
+   * is never below the hits the search did rank. It is asked for while the page is read (`page`): whether a
+   * list was cut is known only once it has been, and an EXPLAIN costs about a millisecond.
    */
-  protected async withEstimate<T>(page: SearchPage<T>, match: PromptMatch | null, counted: { from: Prisma.Sql; where: Prisma.Sql[] }): Promise<SearchPage<T>> {
-    if (page.totalCountIsExact || !match?.extent) return page;
+  protected async withEstimate<T>(page: Promise<SearchPage<T>>, match: PromptMatch | null, counted: { from: Prisma.Sql; where: Prisma.Sql[] }): Promise<SearchPage<T>> {
+    if (!match?.extent) return page;
     const conditions = Prisma.join([match.extent, ...counted.where], ' AND ');
-    const estimate = await withSearchSettings(this.prisma, [], (tx) => estimatedRows(tx, Prisma.sql`SELECT 1 FROM ${counted.from} WHERE ${conditions}`));
-    return { ...page, totalCount: Math.max(page.totalCount, estimate) };
+    // Not in a transaction: a plan's row estimate does not depend on the search's settings.
+    const estimate = estimatedRows(this.prisma, Prisma.sql`SELECT 1 FROM ${counted.from} WHERE ${conditions}`);
+    const [found, estimated] = await Promise.all([page, estimate]);
+    return found.totalCountIsExact ? found : { ...found, totalCount: Math.max(found.totalCount, estimated) };
   }
 
   /** One page of the hits of `match` (everything when null), narrowed by the query's filters. */

@@ -66,8 +66,11 @@ export async function promptSuggestions(prisma: PrismaClient, prefix: string, fi
           FROM ${seesEveryonesUses(access?.viewer) ? Prisma.sql`(SELECT * FROM "Prompt" ORDER BY "useCount" DESC, id LIMIT ${MOST_USED_SCAN})` : Prisma.sql`"Prompt"`} p ${stats}
           WHERE p.normalized LIKE ${startsWith} AND p.text <> '' AND ${scope}
           ORDER BY s."useCount" DESC, p.id LIMIT ${first}`;
-  return withSearchSettings(prisma, [], (tx) => tx.$queryRaw<SuggestedPrompt[]>`
+  const [suggested] = await withSearchSettings<[SuggestedPrompt[]]>(prisma, [], [
+    Prisma.sql`
     SELECT c.id, c.text, c."useCount", c."createdAt", c."lastUsedAt", (c.normalized LIKE ${startsWith})::int::float8 AS score
     FROM (${candidates}) c
-    ORDER BY (c.normalized LIKE ${startsWith}) DESC, c.begun DESC, c."useCount" DESC, c.id LIMIT ${first}`);
+    ORDER BY (c.normalized LIKE ${startsWith}) DESC, c.begun DESC, c."useCount" DESC, c.id LIMIT ${first}`,
+  ]);
+  return suggested;
 }

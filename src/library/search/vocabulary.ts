@@ -55,7 +55,7 @@ export async function closeWords(prisma: PrismaClient, words: string[]): Promise
        WHERE ${q} <% word AND ${notStopword(Prisma.sql`word`)} AND NOT ${known(q)}
        ORDER BY score DESC, word LIMIT ${CLOSE_WORDS})`,
   );
-  const rows = await withSearchSettings(prisma, [], (tx) => tx.$queryRaw<Array<{ query: string; word: string; score: number }>>`${Prisma.join(parts, ' UNION ALL ')}`);
+  const [rows] = await withSearchSettings<[Array<{ query: string; word: string; score: number }>]>(prisma, [], [Prisma.join(parts, ' UNION ALL ')]);
   for (const row of rows) matches.get(row.query)?.push({ word: row.word, score: Number(row.score) });
   for (const close of matches.values()) close.sort((x, y) => y.score - x.score);
   return matches;
@@ -80,7 +80,8 @@ function known(word: string): Prisma.Sql {
  */
 export async function completions(prisma: PrismaClient, partial: string, limit: number): Promise<string[]> {
   const pattern = startingWith(partial);
-  const rows = await withSearchSettings(prisma, [], (tx) => tx.$queryRaw<Array<{ word: string }>>`
+  const [rows] = await withSearchSettings<[Array<{ word: string }>]>(prisma, [], [
+    Prisma.sql`
     SELECT word FROM (
     SELECT word, kind, rank FROM (
       SELECT word, 1 AS kind, prompts::float8 AS rank FROM "SearchWord" WHERE word LIKE ${pattern} AND ${notStopword(Prisma.sql`word`)}
@@ -93,7 +94,8 @@ export async function completions(prisma: PrismaClient, partial: string, limit: 
         AND NOT EXISTS (SELECT 1 FROM "SearchWord" WHERE word LIKE ${pattern})
       ORDER BY rank DESC, prompts DESC, word LIMIT ${limit}
     ) close
-    ) found ORDER BY kind, rank DESC, word`);
+    ) found ORDER BY kind, rank DESC, word`,
+  ]);
   return rows.map((row) => row.word);
 }
 
