@@ -1,4 +1,5 @@
 /** The composition root: opens the library, starts the generation service and workers, serves the API (per the node's role). */
+import { fileURLToPath } from 'node:url';
 import { Authenticator } from './accounts/authenticator.js';
 import { ImageSigner } from './accounts/image-signatures.js';
 import { loadServerSecret } from './accounts/server-secret.js';
@@ -26,6 +27,7 @@ import { InMemoryRateLimiter, type RateLimiter } from './http/rate-limiter.js';
 import type { MetricsAccess } from './http/metrics-route.js';
 import { NotReadyError, type ReadinessCheck } from './http/readiness.js';
 import { startHttpServer } from './http/server.js';
+import { loadWebBuild } from './http/web-build.js';
 import { startWorkerHttpServer } from './http/worker-server.js';
 import { AtelierMetrics } from './metrics/atelier-metrics.js';
 import { withDeliveryLag } from './metrics/observed-event-bus.js';
@@ -46,6 +48,9 @@ export interface RunningServer {
 }
 
 export { BUNDLED_MODEL_NAME, TINY_MODEL_NAME };
+
+/** What `npm run build:web` writes (vite, web/vite.config.ts): dist/web beside dist/src. */
+const WEB_BUILD_DIR = fileURLToPath(new URL('../web', import.meta.url));
 
 /**
  * The composition root: opens the database (applying migrations), recovers interrupted jobs, starts the
@@ -207,13 +212,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     rateLimit: { limiter: requestRateLimiter(config, redis, logger), perAccount: config.auth === 'keys' },
     logger,
     corsOrigins: withPublicOrigin(config.corsOrigins, config.publicUrl),
-    // DNS rebinding matters where nothing else stands between a page and the API: a loopback server.
     // DNS rebinding matters only to an open server on loopback: with keys, a rebinding page has no key to send.
     refuseForeignHosts: config.auth === 'none' && isLoopbackAddress(config.host),
     readiness,
     ...(metricsRouteOptions ? { metrics: metricsRouteOptions } : {}),
+    web: await loadWebBuild(WEB_BUILD_DIR),
   });
-  logger.info({ url: `${http.url}/graphql`, workers: pool?.size ?? 0, models: config.modelsDir, auth: config.auth, role: config.role }, 'Atelier is serving');
+  logger.info({ url: `${http.url}/graphql`, workers: pool?.size ?? 0, models: config.modelsDir, auth: config.auth, role: config.role }, `Atelier is serving: the API and, in a browser, GraphiQL at ${http.url}/graphql`);
   const sweep = sweepStoreInBackground(library, config.sweepGraceMs, logger);
 
   return {

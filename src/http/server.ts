@@ -3,6 +3,7 @@
 import http from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { GraphQLSchema } from 'graphql';
 import type { QueryLimits } from '../config.js';
 import type { Logger } from '../logger.js';
@@ -25,6 +26,7 @@ import type { Viewer } from '../accounts/viewer.js';
 import { httpViewer, requestViewer, type Authenticate } from './authentication.js';
 import { rateLimitedError, rateLimitKey, withRateLimit } from './rate-limit.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { wantsPage, type WebBuild } from './web-build.js';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   host: string;
@@ -56,6 +58,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   readiness: readonly ReadinessCheck[];
   /** /metrics and the counting of GraphQL operations; absent (ATELIER_METRICS=off), neither. */
   metrics?: { source: MetricsSource & OperationRecorder; access: MetricsAccess };
+  /** The built browser pages (web-build.ts): GraphiQL for a browser opening /graphql; null when not built. */
+  web: WebBuild | null;
 }
 
 export interface RunningHttpServer {
@@ -68,8 +72,9 @@ export interface RunningHttpServer {
 const GRAPHQL_PATH = '/graphql';
 
 /**
- * One HTTP server for everything: GraphQL over HTTP and graphql-ws subscriptions on /graphql, image files
- * under /images/, /health (liveness) and /ready (readiness) for load balancers, /metrics for Prometheus.
+ * One HTTP server for everything: GraphQL over HTTP and graphql-ws subscriptions on /graphql (GraphiQL for a
+ * browser opening it), image files under /images/, the pages' assets under /assets/, /health (liveness) and
+ * /ready (readiness) for load balancers, /metrics for Prometheus.
  */
 export async function startHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>): Promise<RunningHttpServer> {
   const { logger } = options;
@@ -103,6 +108,8 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     csrfPrevention: true,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // Apollo's own landing page loads Sandbox from its CDN, with telemetry: our GraphiQL is bundled instead.
+      ApolloServerPluginLandingPageDisabled(),
       subscriptions,
       operationGuards(GRAPHQL_PATH),
       queryLimitsPlugin(options.queryLimits),
@@ -112,22 +119,23 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
   await apollo.start();
 
   const images = imageRoute(options.images, { authRequired: options.authRequired, authenticate: options.authenticate, verifySignature: options.verifyImageSignature });
-  const routes = [
-    at(
-      GRAPHQL_PATH,
-      withCors(
-        origins,
-        withRateLimit(
-          apolloHandler(
-            apollo,
-            async (req) => options.context(await httpViewer(req, options.authenticate)),
-            (body, url) => queryTextRefusal(body, url, options.queryLimits),
-          ),
-          options.rateLimit.limiter,
-          async (req) => rateLimitKey(options.rateLimit.perAccount ? await requestViewer(req, options.authenticate) : null, req),
-        ),
+  const api = withCors(
+    origins,
+    withRateLimit(
+      apolloHandler(
+        apollo,
+        async (req) => options.context(await httpViewer(req, options.authenticate)),
+        (body, url) => queryTextRefusal(body, url, options.queryLimits),
       ),
+      options.rateLimit.limiter,
+      async (req) => rateLimitKey(options.rateLimit.perAccount ? await requestViewer(req, options.authenticate) : null, req),
     ),
+  );
+  // The page tells GraphiQL whether to offer the API key header; the key itself stays with the user.
+  const graphiql = options.web?.page('graphiql.html', (html) => html.replace('name="atelier-auth" content="off"', `name="atelier-auth" content="${options.authRequired ? 'keys' : 'off'}"`));
+  const routes = [
+    at(GRAPHQL_PATH, (req, res, url) => (graphiql && wantsPage(req, url) ? graphiql(req, res) : api(req, res, url))),
+    ...(options.web ? [options.web.assets] : []),
     { ...images, handle: withCors(origins, images.handle) },
     healthRoute(),
     readinessRoute(options.readiness, logger),
