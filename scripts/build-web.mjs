@@ -23,7 +23,7 @@ function inputsHash() {
 }
 
 const wanted = inputsHash();
-if (!process.argv.includes('--force') && fs.existsSync(path.join(out, 'graphiql.html')) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted) {
+if (!process.argv.includes('--force') && fs.existsSync(path.join(out, 'index.html')) && fs.existsSync(path.join(out, 'graphiql.html')) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === wanted) {
   console.log('build:web: up to date');
   process.exit(0);
 }
@@ -31,6 +31,8 @@ const run = (args) => {
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 };
+// The app's operations typed from the schema first: one the schema no longer accepts stops the build here.
+run([path.join(root, 'node_modules/@graphql-codegen/cli/cjs/bin.js'), '--config', 'web/codegen.yml', '--silent']);
 run([path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'web']);
 run([path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
 fs.writeFileSync(stamp, wanted);

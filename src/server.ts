@@ -218,7 +218,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ...(metricsRouteOptions ? { metrics: metricsRouteOptions } : {}),
     web: await loadWebBuild(WEB_BUILD_DIR),
   });
-  logger.info({ url: `${http.url}/graphql`, workers: pool?.size ?? 0, models: config.modelsDir, auth: config.auth, role: config.role }, `Atelier is serving: the API and, in a browser, GraphiQL at ${http.url}/graphql`);
+  logger.info({ url: `${http.url}/graphql`, workers: pool?.size ?? 0, models: config.modelsDir, auth: config.auth, role: config.role }, `Atelier is serving: the web app at ${http.url}/, the API and GraphiQL at ${http.url}/graphql`);
   const sweep = sweepStoreInBackground(library, config.sweepGraceMs, logger);
 
   return {

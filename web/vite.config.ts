@@ -1,5 +1,5 @@
 // The browser side of Atelier, built by `npm run build:web` (part of `npm run build`, so `npm ci` builds it)
-// into dist/web, which the server serves: GraphiQL at /graphql for browsers. Everything is bundled from npm:
+// into dist/web, which the server serves: the web app at /, GraphiQL at /graphql for browsers. Everything is bundled from npm:
 // the pages load nothing from another host.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
@@ -17,7 +17,7 @@ export default defineConfig({
     // Monaco (GraphiQL's editor) is a few MB however it is split; the warning would only repeat that.
     chunkSizeWarningLimit: 8192,
     rollupOptions: {
-      input: { graphiql: here('graphiql.html') },
+      input: { app: here('index.html'), graphiql: here('graphiql.html') },
       onwarn(warning, warn) {
         // GraphiQL's "use no memo" directives (for the React compiler) mean nothing to a bundle.
         if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);

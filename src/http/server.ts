@@ -131,8 +131,11 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
       async (req) => rateLimitKey(options.rateLimit.perAccount ? await requestViewer(req, options.authenticate) : null, req),
     ),
   );
-  // The page tells GraphiQL whether to offer the API key header; the key itself stays with the user.
-  const graphiql = options.web?.page('graphiql.html', (html) => html.replace('name="atelier-auth" content="off"', `name="atelier-auth" content="${options.authRequired ? 'keys' : 'off'}"`));
+  // Each page is told whether the API wants a key (GraphiQL then offers the header, the app asks for it); the
+  // key itself stays with the user.
+  const withAuth = (html: string) => html.replace('name="atelier-auth" content="off"', `name="atelier-auth" content="${options.authRequired ? 'keys' : 'off'}"`);
+  const graphiql = options.web?.page('graphiql.html', withAuth);
+  const app = options.web?.page('index.html', withAuth);
   const routes = [
     at(GRAPHQL_PATH, (req, res, url) => (graphiql && wantsPage(req, url) ? graphiql(req, res) : api(req, res, url))),
     ...(options.web ? [options.web.assets] : []),
@@ -140,7 +143,8 @@ export async function startHttpServer<TContext extends BaseContext>(options: Htt
     healthRoute(),
     readinessRoute(options.readiness, logger),
     ...(options.metrics ? [metricsRoute(options.metrics.source, options.metrics.access)] : []),
-    redirect('/', GRAPHQL_PATH),
+    // The web app; without a web build, / leads to the API.
+    app ? at('/', (req, res) => app(req, res)) : redirect('/', GRAPHQL_PATH),
   ];
   const serve = router(routes, logger);
   server.on('request', options.refuseForeignHosts ? refuseForeignHosts(serve) : serve);

@@ -81,6 +81,7 @@ export async function loadWebBuild(dir: string): Promise<WebBuild | null> {
     // Filled once: what a page is given (auth on or off) does not change while the server runs.
     const filled = file && { body: Buffer.from(fill(file.body.toString('utf8'))), type: file.type };
     return (req: IncomingMessage, res: ServerResponse) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('a page is only read');
       if (!filled) return void res.writeHead(404, { 'content-type': 'text/plain' }).end(`${name} is not built: run npm run build:web`);
       send(req, res, filled, 'no-cache', { 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
     };

@@ -1,4 +1,4 @@
-// Pins the HTTP surface around GraphQL (CORS, health, redirects, body errors, error masking) so a reshape or a
+// Pins the HTTP surface around GraphQL (CORS, health, the web app at /, body errors, error masking) so a reshape or a
 // later CORS change shows up as a failing test rather than as a browser that silently stops working. Which
 // origins are refused is test/e2e/origins.test.ts.
 import assert from 'node:assert/strict';
@@ -46,10 +46,12 @@ describe('the HTTP server around GraphQL', () => {
     assert.deepEqual(await response.json(), { status: 'ok' });
   });
 
-  test('/ redirects to /graphql; an unknown path is a JSON 404', async () => {
+  test('/ is the web app; an unknown path is a JSON 404', async () => {
     const root = await fetch(`${server().url}/`, { redirect: 'manual' });
-    assert.equal(root.status, 302);
-    assert.equal(root.headers.get('location'), '/graphql');
+    assert.equal(root.status, 200);
+    assert.match(root.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(await root.text(), /<div id="app">/);
+    assert.equal((await fetch(`${server().url}/`, { method: 'POST' })).status, 405);
     const missing = await fetch(`${server().url}/nope`);
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get('content-type'), 'application/json');

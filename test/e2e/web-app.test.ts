@@ -1,0 +1,119 @@
+// The web app at /, in a real browser against the real server with toy-shapes: generate and watch the preview
+// change step by step until the picture appears, cancel, search the gallery and open an image, favorite and
+// filter, remix. It talks to the server only through the public API, as any frontend would.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { foreignRequests, launchBrowser, noBrowser } from '../support/browser.js';
+import { suiteServer } from '../support/test-server.js';
+
+const REPO_MODELS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
+
+/** Saves the page for the README when ATELIER_SCREENSHOTS names a folder (docs/images). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.ATELIER_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.ATELIER_SCREENSHOTS, name) });
+}
+
+/** Fills the create form and queues the job; `steps` and the size make it slow enough to watch. */
+async function generate(page: Page, prompt: string, settings: { steps: number; size: number }): Promise<void> {
+  await page.locator('textarea[name=prompt]').fill(prompt);
+  await page.locator('input[name=steps]').fill(String(settings.steps));
+  await page.locator('input[name=width]').fill(String(settings.size));
+  await page.locator('input[name=height]').fill(String(settings.size));
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+}
+
+describe('the web app', { skip: noBrowser }, () => {
+  const server = suiteServer({ workers: 1, modelsDir: REPO_MODELS, defaultModel: 'toy-shapes', previewEvery: 1 });
+  let browser: Browser;
+  let page: Page;
+  let foreign: string[];
+  const pageErrors: string[] = [];
+  before(async () => {
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    foreign = foreignRequests(page, server().url);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(`${server().url}/`);
+  });
+  after(async () => {
+    assert.deepEqual(foreign, [], 'requests to other hosts');
+    assert.deepEqual(pageErrors, [], 'errors in the page');
+    await browser?.close();
+  });
+
+  it('generates: the preview changes step by step, then the picture appears in place', async () => {
+    await generate(page, 'a large red circle in the center, blue background', { steps: 40, size: 128 });
+    const job = page.locator('.job').first();
+    const steps = new Set<string>();
+    const previews = new Set<string>();
+    // Each preview is read as it is shown, until the finished picture takes its place.
+    while ((await job.locator('.tile').count()) === 0) {
+      const preview = job.locator('img.preview');
+      if ((await preview.count()) > 0) {
+        const [step, src] = await Promise.all([preview.getAttribute('data-step'), preview.getAttribute('src')]).catch(() => [null, null]);
+        if (step) steps.add(step);
+        if (src) previews.add(src);
+      }
+      await page.waitForTimeout(20);
+    }
+    assert.ok(steps.size >= 3, `previews of several steps were shown: ${[...steps].join(', ')}`);
+    assert.ok(previews.size >= 3, 'and each step\'s picture differs');
+    assert.equal(await job.locator('.job-status').innerText(), 'completed');
+    const thumbnail = job.locator('.tile img');
+    assert.ok(await thumbnail.evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).complete && (img as unknown as { naturalWidth: number }).naturalWidth > 0), 'the picture loaded');
+    await screenshot(page, 'web-create.png');
+  });
+
+  it('cancels a running job', async () => {
+    await generate(page, 'a small green square in the top left, white background', { steps: 150, size: 256 });
+    const job = page.locator('.job').first();
+    await job.locator('img.preview').waitFor();
+    await job.getByRole('button', { name: 'Cancel' }).click();
+    await job.locator('.job-status', { hasText: 'cancelled' }).waitFor();
+    assert.equal(await job.locator('.tile').count(), 0);
+  });
+
+  it('searches the gallery, opens an image, favorites it and filters by favorites', async () => {
+    await generate(page, 'a yellow triangle at the bottom, black background', { steps: 10, size: 64 });
+    await page.locator('.job').first().locator('.tile').waitFor();
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    await page.locator('.grid .tile').nth(1).waitFor();
+    await page.getByRole('searchbox', { name: 'search' }).fill('triangel');
+    await page.getByRole('button', { name: 'Search' }).click();
+    // The typo still finds the triangle; it is the only match.
+    await page.locator('.count', { hasText: '1 images' }).waitFor();
+    await screenshot(page, 'web-gallery.png');
+    await page.locator('.grid .tile').first().click();
+    await page.locator('.generation-prompt', { hasText: 'yellow triangle' }).waitFor();
+    await page.getByRole('button', { name: '☆ Favorite' }).click();
+    await page.getByRole('button', { name: '★ Favorite' }).waitFor();
+    await screenshot(page, 'web-image.png');
+
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    await page.getByRole('checkbox', { name: 'favorites' }).check();
+    await page.getByRole('searchbox', { name: 'search' }).fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('.count', { hasText: '1 images' }).waitFor();
+    assert.match((await page.locator('.grid .tile').first().getAttribute('title')) ?? '', /yellow triangle/);
+  });
+
+  it('remixes an image from its page', async () => {
+    await page.getByRole('checkbox', { name: 'favorites' }).uncheck();
+    await page.locator('.grid .tile').first().click();
+    await page.getByRole('button', { name: 'Remix' }).first().click();
+    const remix = page.locator('.generation .job').first();
+    await remix.locator('.tile').waitFor();
+    assert.match(await remix.locator('.job-prompt').innerText(), /yellow triangle/);
+  });
+
+  it('shows the API\'s error next to the field at fault', async () => {
+    await page.getByRole('link', { name: 'Create' }).click();
+    await generate(page, 'a blue circle', { steps: 500, size: 64 });
+    const message = page.locator('#steps-error');
+    await message.waitFor();
+    assert.match(await message.innerText(), /steps/i);
+  });
+});

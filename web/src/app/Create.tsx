@@ -1,0 +1,229 @@
+/**
+ * Create: the prompt box (autocomplete from the library), the model's settings, and the jobs queued from here,
+ * each followed live. An error the API gives for a field shows next to that field.
+ */
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { CreateOptionsDocument, GenerateDocument, SuggestionsDocument, type CreateOptionsQuery, type GenerateInput, type JobFieldsFragment } from '../generated/graphql';
+import { ApiError, request } from './api';
+import { JobCard } from './JobCard';
+
+/** Width:height presets, applied to the model's native size (64 px steps, as the API wants multiples of 8). */
+const ASPECTS: Array<[string, number, number]> = [['1:1', 1, 1], ['3:2', 3, 2], ['2:3', 2, 3], ['16:9', 16, 9], ['9:16', 9, 16]];
+const MAX_SEED = 2 ** 32;
+/** The form's fields by the names the API gives in an error's `field` (`steps`, or `input.steps`). */
+const FIELDS = ['prompt', 'negativePrompt', 'model', 'sampler', 'steps', 'guidanceScale', 'width', 'height', 'seed', 'batchSize'] as const;
+type FieldName = (typeof FIELDS)[number];
+const fieldOf = (error: ApiError) => error.field?.replace(/^input\./, '');
+
+type Form = { prompt: string; negativePrompt: string; model: string; sampler: string; steps: number; guidanceScale: number; width: number; height: number; seed: string; seedLocked: boolean; batchSize: number };
+
+export function Create() {
+  const [options, setOptions] = useState<CreateOptionsQuery | null>(null);
+  const [form, setForm] = useState<Form>({ prompt: '', negativePrompt: '', model: '', sampler: '', steps: 20, guidanceScale: 7, width: 512, height: 512, seed: '', seedLocked: false, batchSize: 1 });
+  const [jobs, setJobs] = useState<JobFieldsFragment[]>([]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    request(CreateOptionsDocument)
+      .then((found) => {
+        setOptions(found);
+        const model = found.models.find((candidate) => candidate.isDefault) ?? found.models[0];
+        if (model) applyModel(model.name, found);
+      })
+      .catch((failure: ApiError) => setError(failure));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm((now) => ({ ...now, [key]: value }));
+  function applyModel(name: string, found = options) {
+    const model = found?.models.find((candidate) => candidate.name === name);
+    if (!model) return;
+    setForm((now) => ({ ...now, model: name, sampler: model.defaults.sampler, steps: model.defaults.steps, guidanceScale: model.defaults.guidanceScale, width: model.defaultSize, height: model.defaultSize }));
+  }
+  function applyAspect(w: number, h: number) {
+    const size = options?.models.find((model) => model.name === form.model)?.defaultSize ?? 512;
+    const scale = Math.sqrt((size * size) / (w * h));
+    setForm((now) => ({ ...now, width: Math.max(64, Math.round((w * scale) / 64) * 64), height: Math.max(64, Math.round((h * scale) / 64) * 64) }));
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const input: GenerateInput = {
+      prompt: form.prompt,
+      negativePrompt: form.negativePrompt,
+      model: form.model || null,
+      sampler: form.sampler || null,
+      steps: form.steps,
+      guidanceScale: form.guidanceScale,
+      width: form.width,
+      height: form.height,
+      batchSize: form.batchSize,
+      ...(form.seed.trim() ? { seed: form.seed.trim() } : {}),
+    };
+    try {
+      const { generate } = await request(GenerateDocument, { input });
+      setJobs((now) => [generate, ...now]);
+      if (!form.seedLocked) set('seed', '');
+    } catch (failure) {
+      setError(failure instanceof ApiError ? failure : new ApiError(String(failure), undefined, undefined));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const fieldError = (name: FieldName) =>
+    error && fieldOf(error) === name ? (
+      <span className="field-error" role="alert" id={`${name}-error`}>
+        {error.message}
+      </span>
+    ) : null;
+
+  return (
+    <section className="create">
+      <form onSubmit={(event) => void submit(event)} aria-label="generate">
+        <PromptBox value={form.prompt} onChange={(prompt) => set('prompt', prompt)} />
+        {fieldError('prompt')}
+        <label>
+          Negative prompt
+          <input name="negativePrompt" value={form.negativePrompt} onChange={(event) => set('negativePrompt', event.target.value)} />
+          {fieldError('negativePrompt')}
+        </label>
+        <div className="settings">
+          <label>
+            Model
+            <select name="model" value={form.model} onChange={(event) => applyModel(event.target.value)}>
+              {options?.models.map((model) => (
+                <option key={model.name} value={model.name} disabled={!model.usable}>
+                  {model.name}
+                </option>
+              ))}
+            </select>
+            {fieldError('model')}
+          </label>
+          <label>
+            Sampler
+            <select name="sampler" value={form.sampler} onChange={(event) => set('sampler', event.target.value)}>
+              {options?.samplers.map((sampler) => (
+                <option key={sampler.name} value={sampler.name}>
+                  {sampler.label}
+                </option>
+              ))}
+            </select>
+            {fieldError('sampler')}
+          </label>
+          <label>
+            Steps
+            <input name="steps" type="number" value={form.steps} onChange={(event) => set('steps', Number(event.target.value))} aria-describedby="steps-error" />
+            {fieldError('steps')}
+          </label>
+          <label>
+            Guidance
+            <input name="guidanceScale" type="number" step={0.5} value={form.guidanceScale} onChange={(event) => set('guidanceScale', Number(event.target.value))} />
+            {fieldError('guidanceScale')}
+          </label>
+          <label>
+            Width
+            <input name="width" type="number" step={8} value={form.width} onChange={(event) => set('width', Number(event.target.value))} />
+            {fieldError('width')}
+          </label>
+          <label>
+            Height
+            <input name="height" type="number" step={8} value={form.height} onChange={(event) => set('height', Number(event.target.value))} />
+            {fieldError('height')}
+          </label>
+          <div className="aspects" role="group" aria-label="aspect ratio">
+            {ASPECTS.map(([name, w, h]) => (
+              <button key={name} type="button" onClick={() => applyAspect(w, h)}>
+                {name}
+              </button>
+            ))}
+          </div>
+          <label>
+            Seed
+            <span className="seed">
+              <input name="seed" placeholder="random" value={form.seed} onChange={(event) => set('seed', event.target.value)} />
+              <button type="button" aria-label="random seed" title="random seed" onClick={() => set('seed', String(Math.floor(Math.random() * MAX_SEED)))}>
+                Random
+              </button>
+              <button type="button" aria-pressed={form.seedLocked} aria-label="keep this seed" title="keep this seed" onClick={() => set('seedLocked', !form.seedLocked)}>
+                {form.seedLocked ? 'Locked' : 'Lock'}
+              </button>
+            </span>
+            {fieldError('seed')}
+          </label>
+          <label>
+            Batch
+            <input name="batchSize" type="number" min={1} value={form.batchSize} onChange={(event) => set('batchSize', Number(event.target.value))} />
+            {fieldError('batchSize')}
+          </label>
+        </div>
+        {error && !FIELDS.includes(fieldOf(error) as FieldName) && (
+          <p className="error" role="alert">
+            {error.message}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          Generate
+        </button>
+      </form>
+      <div className="jobs" aria-label="jobs">
+        {jobs.map((job) => (
+          <JobCard key={job.id} job={job} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** The prompt, with the library's suggestions for what is being typed (promptSuggestions). */
+function PromptBox({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  const [suggestions, setSuggestions] = useState<string[]>([]);
+  const typed = useRef(false);
+  useEffect(() => {
+    if (!typed.current || value.trim().length < 2) return setSuggestions([]);
+    const timer = setTimeout(() => {
+      request(SuggestionsDocument, { prefix: value })
+        .then(({ promptSuggestions }) => setSuggestions(promptSuggestions.map((prompt) => prompt.text).filter((text) => text !== value)))
+        .catch(() => setSuggestions([]));
+    }, 150);
+    return () => clearTimeout(timer);
+  }, [value]);
+  return (
+    <div className="prompt-box">
+      <label>
+        Prompt
+        <textarea
+          name="prompt"
+          rows={3}
+          value={value}
+          aria-describedby="prompt-error"
+          onChange={(event) => {
+            typed.current = true;
+            onChange(event.target.value);
+          }}
+        />
+      </label>
+      {suggestions.length > 0 && (
+        <ul className="suggestions" aria-label="suggestions">
+          {suggestions.map((text) => (
+            <li key={text}>
+              <button
+                type="button"
+                onClick={() => {
+                  typed.current = false;
+                  onChange(text);
+                  setSuggestions([]);
+                }}
+              >
+                {text}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
