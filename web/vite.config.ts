@@ -6,11 +6,29 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+/** `npm run dev:web`: the server the dev pages talk to (the API, its WebSocket, the image files). */
+const API = process.env.ATELIER_URL ?? 'http://127.0.0.1:4000';
 
 export default defineConfig({
   root: here('.'),
   base: '/',
-  plugins: [react()],
+  plugins: [
+    react(),
+    // What the server fills in when it serves a page, for the dev server's pages (ATELIER_AUTH=keys: ask for a key).
+    { name: 'atelier-auth', transformIndexHtml: (html) => html.replace('name="atelier-auth" content="off"', `name="atelier-auth" content="${process.env.ATELIER_AUTH === 'keys' ? 'keys' : 'off'}"`) },
+  ],
+  // The dev server is for the app; GraphiQL comes built from the server (/graphql is proxied), and its Monaco
+  // workers are not something the dependency optimizer can bundle.
+  optimizeDeps: { entries: ['index.html'] },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    // The server accepts pages of its own origin only (CORS, WebSocket upgrades): proxied requests say they are.
+    proxy: {
+      '/graphql': { target: API, ws: true, changeOrigin: true, headers: { origin: API } },
+      '/images': { target: API, changeOrigin: true, headers: { origin: API } },
+    },
+  },
   build: {
     outDir: here('../dist/web'),
     emptyOutDir: true,
