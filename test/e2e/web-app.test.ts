@@ -109,6 +109,26 @@ describe('the web app', { skip: noBrowser }, () => {
     assert.match(await remix.locator('.job-prompt').innerText(), /yellow triangle/);
   });
 
+  it('fits a phone screen and follows dark mode', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+    try {
+      for (const hash of ['#/', '#/gallery']) {
+        await phone.goto(`${server().url}/${hash}`);
+        await phone.locator(hash === '#/' ? 'textarea[name=prompt]' : '.grid .tile').first().waitFor();
+        // (Evaluated in the page, so written as text: this file is compiled without the DOM's types.)
+        const { overflow, background } = (await phone.evaluate(
+          '({ overflow: document.documentElement.scrollWidth - window.innerWidth, background: getComputedStyle(document.body).backgroundColor })',
+        )) as { overflow: number; background: string };
+        assert.equal(overflow, 0, `${hash}: nothing wider than the screen`);
+        const [r, g, b] = (background.match(/\d+/g) ?? []).map(Number);
+        assert.ok((r! + g! + b!) / 3 < 80, `${hash}: a dark background (${background})`);
+      }
+      await screenshot(phone, 'web-phone-dark.png');
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('shows the API\'s error next to the field at fault', async () => {
     await page.getByRole('link', { name: 'Create' }).click();
     await generate(page, 'a blue circle', { steps: 500, size: 64 });
