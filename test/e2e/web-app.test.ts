@@ -1,6 +1,6 @@
 // The web app at /, in a real browser against the real server with toy-shapes: generate and watch the preview
-// change step by step until the picture appears, cancel, search the gallery and open an image, favorite and
-// filter, remix. It talks to the server only through the public API, as any frontend would.
+// change step by step until the picture appears, cancel, search the gallery and open an image, favorite, tag,
+// collect and filter, remix (with a changed prompt), read a PNG's parameters. It talks to the server only through the public API, as any frontend would.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,6 +107,54 @@ describe('the web app', { skip: noBrowser }, () => {
     const remix = page.locator('.generation .job').first();
     await remix.locator('.tile').waitFor();
     assert.match(await remix.locator('.job-prompt').innerText(), /yellow triangle/);
+  });
+
+  it('tags an image and adds it to a collection, then filters the gallery by each', async () => {
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    await page.getByRole('searchbox', { name: 'search' }).fill('triangle');
+    await page.getByRole('button', { name: 'Search' }).click();
+    // The triangle and its remix; the first one gets the tag.
+    await page.locator('.count', { hasText: /^2 images/ }).waitFor();
+    await page.locator('.grid .tile').first().click();
+    await page.getByRole('textbox', { name: 'new tag' }).fill('keeper');
+    await page.getByRole('button', { name: 'Tag', exact: true }).click();
+    await page.getByRole('list', { name: 'tags' }).getByText('keeper').waitFor();
+    await page.getByRole('combobox', { name: 'collection name' }).fill('best of');
+    await page.getByRole('button', { name: 'Add to collection' }).click();
+    await page.getByText('in best of (1)').waitFor();
+
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    await page.getByRole('textbox', { name: 'tags' }).fill('keeper');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('.count', { hasText: /^1 images/ }).waitFor();
+    assert.match((await page.locator('.grid .tile').first().getAttribute('title')) ?? '', /yellow triangle/);
+    await page.getByRole('textbox', { name: 'tags' }).fill('');
+    await page.getByRole('combobox', { name: 'collection' }).selectOption({ label: 'best of (1)' });
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('.count', { hasText: /^1 images/ }).waitFor();
+    await page.getByRole('combobox', { name: 'collection' }).selectOption({ label: 'any collection' });
+  });
+
+  it('remixes with a changed prompt', async () => {
+    await page.locator('.grid .tile').first().click();
+    await page.getByRole('textbox', { name: 'remix prompt' }).fill('a yellow triangle at the bottom, red background');
+    await page.getByRole('button', { name: 'Remix' }).click();
+    const remix = page.locator('.generation .job').first();
+    await remix.locator('.tile').waitFor();
+    assert.equal(await remix.locator('.job-prompt').innerText(), 'a yellow triangle at the bottom, red background');
+  });
+
+  it("opens a picture's parameters from its PNG and takes them into the form", async () => {
+    const picture = await page.locator('.generation figure img').first().getAttribute('src');
+    const png = Buffer.from(await (await fetch(new URL(picture!, server().url))).arrayBuffer());
+    await page.getByRole('link', { name: 'Create' }).click();
+    await page.locator('input[name=picture]').setInputFiles({ name: 'triangle.png', mimeType: 'image/png', buffer: png });
+    const info = page.getByLabel('picture info');
+    await info.getByText('AUTOMATIC1111').waitFor();
+    assert.match(await info.innerText(), /yellow triangle/);
+    await info.getByRole('button', { name: 'Use these settings' }).click();
+    assert.match(await page.locator('textarea[name=prompt]').inputValue(), /yellow triangle/);
+    assert.equal(await page.locator('input[name=steps]').inputValue(), '10');
   });
 
   it('fits a phone screen and follows dark mode', async () => {

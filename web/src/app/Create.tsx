@@ -3,7 +3,7 @@
  * each followed live. An error the API gives for a field shows next to that field.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { CreateOptionsDocument, GenerateDocument, SuggestionsDocument, type CreateOptionsQuery, type GenerateInput, type JobFieldsFragment } from '../generated/graphql';
+import { CreateOptionsDocument, GenerateDocument, ImportImageDocument, SuggestionsDocument, type ImportImageMutation, type CreateOptionsQuery, type GenerateInput, type JobFieldsFragment } from '../generated/graphql';
 import { ApiError, request } from './api';
 import { JobCard } from './JobCard';
 
@@ -23,6 +23,7 @@ export function Create() {
   const [jobs, setJobs] = useState<JobFieldsFragment[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [imported, setImported] = useState<ImportImageMutation['importImage'] | null>(null);
 
   useEffect(() => {
     request(CreateOptionsDocument)
@@ -45,6 +46,33 @@ export function Create() {
     const size = options?.models.find((model) => model.name === form.model)?.defaultSize ?? 512;
     const scale = Math.sqrt((size * size) / (w * h));
     setForm((now) => ({ ...now, width: Math.max(64, Math.round((w * scale) / 64) * 64), height: Math.max(64, Math.round((h * scale) / 64) * 64) }));
+  }
+
+  /** A dropped or chosen picture: its parameters as the API reads them (PNG info: A1111, ComfyUI, InvokeAI...). */
+  async function openPicture(file: File | undefined) {
+    if (!file) return;
+    setError(null);
+    const dataUrl = await new Promise<string>((resolve, reject) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(String(reader.result));
+      reader.onerror = () => reject(reader.error);
+      reader.readAsDataURL(file);
+    });
+    request(ImportImageDocument, { dataUrl }).then(({ importImage }) => setImported(importImage), (failure: ApiError) => setError(failure));
+  }
+  function applyImported(found: ImportImageMutation['importImage']) {
+    setForm((now) => ({
+      ...now,
+      prompt: found.prompt,
+      negativePrompt: found.negativePrompt,
+      ...(found.model && options?.models.some((model) => model.name === found.model) ? { model: found.model } : {}),
+      ...(found.sampler ? { sampler: found.sampler } : {}),
+      ...(found.steps ? { steps: found.steps } : {}),
+      ...(found.guidanceScale !== null && found.guidanceScale !== undefined ? { guidanceScale: found.guidanceScale } : {}),
+      ...(found.width ? { width: found.width } : {}),
+      ...(found.height ? { height: found.height } : {}),
+      ...(found.seed ? { seed: found.seed, seedLocked: true } : {}),
+    }));
   }
 
   async function submit(event: FormEvent) {
@@ -83,7 +111,15 @@ export function Create() {
 
   return (
     <section className="create">
-      <form onSubmit={(event) => void submit(event)} aria-label="generate">
+      <form
+        onSubmit={(event) => void submit(event)}
+        aria-label="generate"
+        onDragOver={(event) => event.preventDefault()}
+        onDrop={(event) => {
+          event.preventDefault();
+          void openPicture(event.dataTransfer.files[0]);
+        }}
+      >
         <PromptBox value={form.prompt} onChange={(prompt) => set('prompt', prompt)} />
         {fieldError('prompt')}
         <label>
@@ -168,6 +204,25 @@ export function Create() {
         <button type="submit" className="primary" disabled={busy}>
           Generate
         </button>
+        <label className="drop">
+          Open a picture's parameters (or drop it here)
+          <input name="picture" type="file" accept="image/png,image/jpeg,image/webp" onChange={(event) => void openPicture(event.target.files?.[0])} />
+        </label>
+        {imported && (
+          <div className="imported" aria-label="picture info">
+            <p>
+              <strong>{imported.format}</strong>: {imported.prompt || '(no prompt)'}
+            </p>
+            <p className="muted">
+              {[imported.model, imported.sampler, imported.steps && `${imported.steps} steps`, imported.guidanceScale !== null && imported.guidanceScale !== undefined && `guidance ${imported.guidanceScale}`, imported.width && `${imported.width}×${imported.height}`, imported.seed && `seed ${imported.seed}`]
+                .filter(Boolean)
+                .join(' · ')}
+            </p>
+            <button type="button" onClick={() => applyImported(imported)}>
+              Use these settings
+            </button>
+          </div>
+        )}
       </form>
       <div className="jobs" aria-label="jobs">
         {jobs.map((job) => (

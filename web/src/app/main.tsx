@@ -7,7 +7,7 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { apiKey, authRequired, setApiKey } from './api';
 import { Create } from './Create';
-import { Gallery } from './Gallery';
+import { Gallery, SimilarImages } from './Gallery';
 import { GenerationPage } from './GenerationPage';
 
 function useHash(): string {
@@ -24,7 +24,16 @@ function App() {
   const hash = useHash();
   const [key, setKey] = useState(apiKey());
   const generation = /^#\/generation\/(.+)$/.exec(hash)?.[1];
-  const page = generation ? <GenerationPage id={decodeURIComponent(generation)} /> : hash.startsWith('#/gallery') ? <Gallery /> : <Create />;
+  const similar = /^#\/similar\/(.+)$/.exec(hash)?.[1];
+  const page = generation ? (
+    <GenerationPage id={decodeURIComponent(generation)} />
+  ) : similar ? (
+    <SimilarImages imageId={decodeURIComponent(similar)} />
+  ) : hash.startsWith('#/gallery') ? (
+    <Gallery />
+  ) : (
+    <Create />
+  );
   return (
     <>
       <nav>
