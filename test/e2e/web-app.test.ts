@@ -25,7 +25,28 @@ async function generate(page: Page, prompt: string, settings: { steps: number; s
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
 }
 
+interface StoredGeneration {
+  initImageId: string | null;
+  maskImageId: string | null;
+  denoisingStrength: number | null;
+  loras: Array<{ name: string; weight: number }>;
+  hires: { width: number } | null;
+  images: Array<{ width: number }>;
+}
+
 describe('the web app', { skip: noBrowser }, () => {
+  /** What the server stored for a job the app queued (read over the API, not through the app). */
+  async function apiGeneration(id: string | null): Promise<StoredGeneration> {
+    assert.ok(id, 'the job card names its generation');
+    const response = await fetch(`${server().url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query($id: ID!) { generation(id: $id) { initImageId maskImageId denoisingStrength loras { name weight } hires { width } images { width } } }', variables: { id } }),
+    });
+    const body = (await response.json()) as { data: { generation: StoredGeneration } };
+    return body.data.generation;
+  }
+
   const server = suiteServer({ workers: 1, modelsDir: REPO_MODELS, defaultModel: 'toy-shapes', previewEvery: 1 });
   let browser: Browser;
   let page: Page;
@@ -155,6 +176,43 @@ describe('the web app', { skip: noBrowser }, () => {
     await info.getByRole('button', { name: 'Use these settings' }).click();
     assert.match(await page.locator('textarea[name=prompt]').inputValue(), /yellow triangle/);
     assert.equal(await page.locator('input[name=steps]').inputValue(), '10');
+  });
+
+  it('queues a job with a LoRA and the hires fix', async () => {
+    await page.getByRole('link', { name: 'Create' }).click();
+    await page.getByRole('combobox', { name: 'add a LoRA' }).selectOption('toy-bar');
+    await page.getByRole('spinbutton', { name: 'toy-bar weight' }).fill('0.8');
+    await page.locator('input[name=hires]').check();
+    await page.locator('input[name=hiresScale]').fill('2');
+    await generate(page, 'a large blue square in the center, orange background', { steps: 8, size: 64 });
+    const job = page.locator('.job').first();
+    await job.locator('.tile').waitFor({ timeout: 120_000 });
+    const generation = await apiGeneration(await job.getAttribute('data-generation-id'));
+    assert.deepEqual(generation.loras.map(({ name, weight }) => [name, weight]), [['toy-bar', 0.8]]);
+    assert.equal(generation.hires?.width, 128, 'the second pass at twice the size');
+    assert.equal(generation.images[0]?.width, 128);
+  });
+
+  it('starts from a gallery picture and repaints the part painted with the brush', async () => {
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    await page.locator('.grid .tile').first().click();
+    const source = await page.locator('.generation figure img').first().getAttribute('src');
+    await page.getByRole('button', { name: 'Start from this picture' }).first().click();
+    const canvas = page.getByLabel('mask: paint what to redraw');
+    await canvas.waitFor();
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.5, { steps: 8 });
+    await page.mouse.up();
+    await page.getByText('inpainting the painted part').waitFor();
+    await generate(page, 'a red circle', { steps: 8, size: 64 });
+    const job = page.locator('.job').first();
+    await job.locator('.tile').waitFor();
+    const generation = await apiGeneration(await job.getAttribute('data-generation-id'));
+    assert.ok(source?.includes(generation.initImageId!), 'started from the picture shown');
+    assert.ok(generation.maskImageId, 'with the painted mask');
+    assert.equal(generation.denoisingStrength, 0.75);
   });
 
   it('fits a phone screen and follows dark mode', async () => {

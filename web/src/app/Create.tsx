@@ -3,7 +3,8 @@
  * each followed live. An error the API gives for a field shows next to that field.
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { CreateOptionsDocument, GenerateDocument, ImportImageDocument, SuggestionsDocument, type ImportImageMutation, type CreateOptionsQuery, type GenerateInput, type JobFieldsFragment } from '../generated/graphql';
+import { forgetHandedOffPicture, handedOffPicture, MaskBrush, readFileAsDataUrl, type InitPicture } from './InitImage';
+import { CreateOptionsDocument, GenerateDocument, ImportImageDocument, SuggestionsDocument, UploadImageDocument, type HiresUpscaler, type ImportImageMutation, type CreateOptionsQuery, type GenerateInput, type JobFieldsFragment } from '../generated/graphql';
 import { ApiError, request } from './api';
 import { JobCard } from './JobCard';
 
@@ -11,9 +12,9 @@ import { JobCard } from './JobCard';
 const ASPECTS: Array<[string, number, number]> = [['1:1', 1, 1], ['3:2', 3, 2], ['2:3', 2, 3], ['16:9', 16, 9], ['9:16', 9, 16]];
 const MAX_SEED = 2 ** 32;
 /** The form's fields by the names the API gives in an error's `field` (`steps`, or `input.steps`). */
-const FIELDS = ['prompt', 'negativePrompt', 'model', 'sampler', 'steps', 'guidanceScale', 'width', 'height', 'seed', 'batchSize'] as const;
+const FIELDS = ['prompt', 'negativePrompt', 'model', 'sampler', 'steps', 'guidanceScale', 'width', 'height', 'seed', 'batchSize', 'loras', 'hires', 'initImageId', 'maskImageId', 'denoisingStrength'] as const;
 type FieldName = (typeof FIELDS)[number];
-const fieldOf = (error: ApiError) => error.field?.replace(/^input\./, '');
+const fieldOf = (error: ApiError) => error.field?.replace(/^input\./, '').replace(/[.[].*$/, '');
 
 type Form = { prompt: string; negativePrompt: string; model: string; sampler: string; steps: number; guidanceScale: number; width: number; height: number; seed: string; seedLocked: boolean; batchSize: number };
 
@@ -24,6 +25,12 @@ export function Create() {
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [imported, setImported] = useState<ImportImageMutation['importImage'] | null>(null);
+  const [loras, setLoras] = useState<Array<{ name: string; weight: number }>>([]);
+  const [hires, setHires] = useState<{ on: boolean; scale: number; denoisingStrength: number; upscaler: HiresUpscaler; upscalerModel: string }>({ on: false, scale: 2, denoisingStrength: 0.7, upscaler: 'LATENT', upscalerModel: '' });
+  const [init, setInit] = useState<InitPicture | null>(handedOffPicture);
+  useEffect(forgetHandedOffPicture, []);
+  const [strength, setStrength] = useState(0.75);
+  const mask = useRef<(() => string) | null>(null);
 
   useEffect(() => {
     request(CreateOptionsDocument)
@@ -52,12 +59,7 @@ export function Create() {
   async function openPicture(file: File | undefined) {
     if (!file) return;
     setError(null);
-    const dataUrl = await new Promise<string>((resolve, reject) => {
-      const reader = new FileReader();
-      reader.onload = () => resolve(String(reader.result));
-      reader.onerror = () => reject(reader.error);
-      reader.readAsDataURL(file);
-    });
+    const dataUrl = await readFileAsDataUrl(file);
     request(ImportImageDocument, { dataUrl }).then(({ importImage }) => setImported(importImage), (failure: ApiError) => setError(failure));
   }
   function applyImported(found: ImportImageMutation['importImage']) {
@@ -75,11 +77,26 @@ export function Create() {
     }));
   }
 
+  /** The picture img2img starts from, uploaded. */
+  async function startFrom(file: File | undefined) {
+    if (!file) return;
+    setError(null);
+    try {
+      const { uploadImage } = await request(UploadImageDocument, { dataUrl: await readFileAsDataUrl(file) });
+      setInit(uploadImage);
+      setForm((now) => ({ ...now, width: uploadImage.width, height: uploadImage.height }));
+    } catch (failure) {
+      setError(failure as ApiError);
+    }
+  }
+
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
     setError(null);
     const input: GenerateInput = {
+      ...(loras.length ? { loras } : {}),
+      ...(hires.on ? { hires: { scale: hires.scale, denoisingStrength: hires.denoisingStrength, upscaler: hires.upscaler, ...(hires.upscaler === 'MODEL' && hires.upscalerModel ? { upscalerModel: hires.upscalerModel } : {}) } } : {}),
       prompt: form.prompt,
       negativePrompt: form.negativePrompt,
       model: form.model || null,
@@ -92,6 +109,12 @@ export function Create() {
       ...(form.seed.trim() ? { seed: form.seed.trim() } : {}),
     };
     try {
+      if (init) {
+        input.initImageId = init.id;
+        input.denoisingStrength = strength;
+        const paintedMask = mask.current?.();
+        if (paintedMask) input.maskImageId = (await request(UploadImageDocument, { dataUrl: paintedMask })).uploadImage.id;
+      }
       const { generate } = await request(GenerateDocument, { input });
       setJobs((now) => [generate, ...now]);
       if (!form.seedLocked) set('seed', '');
@@ -196,6 +219,103 @@ export function Create() {
             {fieldError('batchSize')}
           </label>
         </div>
+        <fieldset className="extras">
+          <legend>LoRAs</legend>
+          {loras.map((lora, index) => (
+            <div className="row" key={lora.name}>
+              <span>{lora.name}</span>
+              <input aria-label={`${lora.name} weight`} type="number" step={0.1} value={lora.weight} onChange={(event) => setLoras(loras.map((other, at) => (at === index ? { ...other, weight: Number(event.target.value) } : other)))} />
+              <button type="button" aria-label={`remove ${lora.name}`} onClick={() => setLoras(loras.filter((_, at) => at !== index))}>
+                ×
+              </button>
+            </div>
+          ))}
+          <select
+            aria-label="add a LoRA"
+            value=""
+            onChange={(event) => {
+              const name = event.target.value;
+              if (name && !loras.some((lora) => lora.name === name)) setLoras([...loras, { name, weight: 1 }]);
+            }}
+          >
+            <option value="">{options?.loras.length ? 'add a LoRA…' : 'no LoRAs installed'}</option>
+            {options?.loras.map((lora) => (
+              <option key={lora.name} value={lora.name}>
+                {lora.name}
+                {lora.triggerWords.length ? ` (${lora.triggerWords.join(', ')})` : ''}
+              </option>
+            ))}
+          </select>
+          {fieldError('loras')}
+        </fieldset>
+        <fieldset className="extras">
+          <legend>
+            <label className="inline">
+              <input type="checkbox" name="hires" checked={hires.on} onChange={(event) => setHires({ ...hires, on: event.target.checked })} /> Hires fix
+            </label>
+          </legend>
+          {hires.on && (
+            <div className="settings">
+              <label>
+                Scale
+                <input name="hiresScale" type="number" step={0.25} value={hires.scale} onChange={(event) => setHires({ ...hires, scale: Number(event.target.value) })} />
+              </label>
+              <label>
+                Denoising
+                <input name="hiresDenoising" type="number" step={0.05} value={hires.denoisingStrength} onChange={(event) => setHires({ ...hires, denoisingStrength: Number(event.target.value) })} />
+              </label>
+              <label>
+                Upscaler
+                <select name="hiresUpscaler" value={hires.upscaler} onChange={(event) => setHires({ ...hires, upscaler: event.target.value as HiresUpscaler })}>
+                  {(['LATENT', 'LATENT_BICUBIC_ANTIALIASED', 'LANCZOS', 'MODEL'] as const).map((name) => (
+                    <option key={name} value={name}>
+                      {name.toLowerCase().replace(/_/g, ' ')}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              {hires.upscaler === 'MODEL' && (
+                <label>
+                  Model
+                  <select name="hiresUpscalerModel" value={hires.upscalerModel} onChange={(event) => setHires({ ...hires, upscalerModel: event.target.value })}>
+                    <option value="">choose…</option>
+                    {options?.upscalers.map((upscaler) => (
+                      <option key={upscaler.name} value={upscaler.name}>
+                        {upscaler.name} (x{upscaler.scale})
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+            </div>
+          )}
+          {fieldError('hires')}
+        </fieldset>
+        <fieldset className="extras">
+          <legend>Start from a picture</legend>
+          <input name="initImage" type="file" accept="image/*" aria-label="start from a picture" onChange={(event) => void startFrom(event.target.files?.[0])} />
+          {init && (
+            <>
+              <MaskBrush picture={init} onMask={(getter) => (mask.current = getter)} />
+              <label>
+                Denoising strength {strength}
+                <input name="denoisingStrength" type="range" min={0} max={1} step={0.05} value={strength} onChange={(event) => setStrength(Number(event.target.value))} />
+              </label>
+              <button
+                type="button"
+                onClick={() => {
+                  setInit(null);
+                  mask.current = null;
+                }}
+              >
+                Text to image instead
+              </button>
+            </>
+          )}
+          {fieldError('initImageId')}
+          {fieldError('maskImageId')}
+          {fieldError('denoisingStrength')}
+        </fieldset>
         {error && !FIELDS.includes(fieldOf(error) as FieldName) && (
           <p className="error" role="alert">
             {error.message}

@@ -17,6 +17,7 @@ import {
   type RemixInput,
 } from '../generated/graphql';
 import { request, type ApiError } from './api';
+import { handOffInitPicture } from './InitImage';
 import { JobCard } from './JobCard';
 
 export function GenerationPage({ id }: { id: string }) {
@@ -152,6 +153,15 @@ function ImageActions({ image, prompt, onChange, onRemix, onError }: {
           {image.favorite ? '★ Favorite' : '☆ Favorite'}
         </button>
         <a href={`#/similar/${encodeURIComponent(image.id)}`}>Similar images</a>
+        <button
+          type="button"
+          onClick={() => {
+            handOffInitPicture({ id: image.id, url: image.url, width: image.width, height: image.height });
+            window.location.hash = '#/';
+          }}
+        >
+          Start from this picture
+        </button>
       </div>
       <ul className="tags" aria-label="tags">
         {image.tags.map((name) => (

@@ -46,7 +46,7 @@ export function JobCard({ job }: { job: JobFieldsFragment }) {
   const finished = ['COMPLETED', 'FAILED', 'CANCELLED'].includes(progress.status);
   const percent = progress.totalSteps > 0 ? Math.round((100 * progress.step) / progress.totalSteps) : 0;
   return (
-    <article className="job" data-status={progress.status} aria-label={`generation ${job.prompt}`}>
+    <article className="job" data-status={progress.status} data-generation-id={job.id} aria-label={`generation ${job.prompt}`}>
       <header>
         <span className="job-prompt">{job.prompt}</span>
         <span className="job-status">
