@@ -32,6 +32,9 @@ interface StoredGeneration {
   loras: Array<{ name: string; weight: number }>;
   hires: { width: number } | null;
   images: Array<{ width: number }>;
+  width: number;
+  height: number;
+  steps: number;
 }
 
 describe('the web app', { skip: noBrowser }, () => {
@@ -41,7 +44,7 @@ describe('the web app', { skip: noBrowser }, () => {
     const response = await fetch(`${server().url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'query($id: ID!) { generation(id: $id) { initImageId maskImageId denoisingStrength loras { name weight } hires { width } images { width } } }', variables: { id } }),
+      body: JSON.stringify({ query: 'query($id: ID!) { generation(id: $id) { initImageId maskImageId denoisingStrength loras { name weight } hires { width } images { width } width height steps } }', variables: { id } }),
     });
     const body = (await response.json()) as { data: { generation: StoredGeneration } };
     return body.data.generation;
@@ -213,6 +216,17 @@ describe('the web app', { skip: noBrowser }, () => {
     assert.ok(source?.includes(generation.initImageId!), 'started from the picture shown');
     assert.ok(generation.maskImageId, 'with the painted mask');
     assert.equal(generation.denoisingStrength, 0.75);
+  });
+
+  it('leaves the parameters written in the prompt (--ar, --steps) to the API', async () => {
+    await page.getByRole('link', { name: 'Create' }).click();
+    await page.getByRole('button', { name: 'Text to image instead' }).click();
+    await generate(page, 'a small purple circle, white background --ar 2:1 --steps 6', { steps: 30, size: 64 });
+    const job = page.locator('.job').first();
+    await job.locator('.tile').waitFor();
+    const generation = await apiGeneration(await job.getAttribute('data-generation-id'));
+    assert.ok(generation.width > generation.height, `2:1 (${generation.width}x${generation.height})`);
+    assert.equal(generation.steps, 6);
   });
 
   it('fits a phone screen and follows dark mode', async () => {

@@ -94,19 +94,23 @@ export function Create() {
     event.preventDefault();
     setBusy(true);
     setError(null);
+    // Parameters written in the prompt (--ar 16:9, --steps 30, --cfg 7, --seed 42) are the API's to read: the
+    // form's own values for them are left out, or they would win.
+    const written = new Set([...form.prompt.matchAll(/(?:^|\s)--([a-z]+)/g)].map((match) => match[1]));
+    const fromForm = <T,>(flags: string[], value: T): T | undefined => (flags.some((flag) => written.has(flag)) ? undefined : value);
     const input: GenerateInput = {
       ...(loras.length ? { loras } : {}),
       ...(hires.on ? { hires: { scale: hires.scale, denoisingStrength: hires.denoisingStrength, upscaler: hires.upscaler, ...(hires.upscaler === 'MODEL' && hires.upscalerModel ? { upscalerModel: hires.upscalerModel } : {}) } } : {}),
       prompt: form.prompt,
-      negativePrompt: form.negativePrompt,
+      ...(form.negativePrompt ? { negativePrompt: form.negativePrompt } : {}),
       model: form.model || null,
       sampler: form.sampler || null,
-      steps: form.steps,
-      guidanceScale: form.guidanceScale,
-      width: form.width,
-      height: form.height,
+      steps: fromForm(['steps'], form.steps),
+      guidanceScale: fromForm(['cfg'], form.guidanceScale),
+      width: fromForm(['ar', 'aspect'], form.width),
+      height: fromForm(['ar', 'aspect'], form.height),
       batchSize: form.batchSize,
-      ...(form.seed.trim() ? { seed: form.seed.trim() } : {}),
+      ...(form.seed.trim() && !written.has('seed') ? { seed: form.seed.trim() } : {}),
     };
     try {
       if (init) {
