@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { foreignRequests, launchBrowser, noBrowser } from '../support/browser.js';
 import { suiteServer } from '../support/test-server.js';
+import { createKey } from '../support/accounts.js';
 
 const REPO_MODELS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
 
@@ -220,13 +221,49 @@ describe('the web app', { skip: noBrowser }, () => {
 
   it('leaves the parameters written in the prompt (--ar, --steps) to the API', async () => {
     await page.getByRole('link', { name: 'Create' }).click();
-    await page.getByRole('button', { name: 'Text to image instead' }).click();
+    // (Back to text to image if the test before left a picture to start from.)
+    const textToImage = page.getByRole('button', { name: 'Text to image instead' });
+    if ((await textToImage.count()) > 0) await textToImage.click();
     await generate(page, 'a small purple circle, white background --ar 2:1 --steps 6', { steps: 30, size: 64 });
     const job = page.locator('.job').first();
     await job.locator('.tile').waitFor();
     const generation = await apiGeneration(await job.getAttribute('data-generation-id'));
     assert.ok(generation.width > generation.height, `2:1 (${generation.width}x${generation.height})`);
     assert.equal(generation.steps, 6);
+  });
+
+  it('favorites from the grid', async () => {
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    await page.getByRole('searchbox', { name: 'search' }).fill('purple circle');
+    // By words: every word must be there, so the purple circle is the only match.
+    await page.getByRole('combobox', { name: 'search mode' }).selectOption('WORDS');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('.count', { hasText: /^1 images/ }).waitFor();
+    const tile = page.locator('.tile-box', { has: page.locator('.tile[title*="purple circle"]') });
+    await tile.getByRole('button', { name: 'favorite', exact: true }).click();
+    await tile.getByRole('button', { name: 'unfavorite', exact: true }).waitFor();
+    await page.getByRole('searchbox', { name: 'search' }).fill('');
+    await page.getByRole('checkbox', { name: 'favorites' }).check();
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('.grid .tile[title*="purple circle"]').waitFor();
+    await page.getByRole('checkbox', { name: 'favorites' }).uncheck();
+    await page.getByRole('combobox', { name: 'search mode' }).selectOption('HYBRID');
+  });
+
+  it('works from the keyboard', async () => {
+    await page.getByRole('link', { name: 'Create' }).click();
+    await page.locator('textarea[name=prompt]').waitFor();
+    for (let presses = 0; presses < 12 && !(await page.locator('textarea[name=prompt]').evaluate((element) => element === element.ownerDocument.activeElement)); presses++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.type('a large white triangle on the left, black background');
+    for (let presses = 0; presses < 12 && !(await page.locator('input[name=steps]').evaluate((element) => element === element.ownerDocument.activeElement)); presses++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.press('ControlOrMeta+A');
+    await page.keyboard.type('6');
+    await page.keyboard.press('Enter');
+    await page.locator('.job', { hasText: 'white triangle on the left' }).locator('.tile').waitFor();
   });
 
   it('fits a phone screen and follows dark mode', async () => {
@@ -255,5 +292,28 @@ describe('the web app', { skip: noBrowser }, () => {
     const message = page.locator('#steps-error');
     await message.waitFor();
     assert.match(await message.innerText(), /steps/i);
+  });
+});
+
+describe('the web app with API keys on', { skip: noBrowser }, () => {
+  const server = suiteServer({ workers: 0, modelsDir: REPO_MODELS, defaultModel: 'toy-shapes', auth: 'keys', secret: 'a test secret of at least thirty-two characters' });
+
+  it('asks for a key, keeps it in this browser, and signs out', async () => {
+    const key = await createKey(server(), 'web-user');
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server().url}/`);
+      await page.getByLabel('API key').fill(key);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      // Signed in, the app reads the models with the key.
+      await page.locator('select[name=model] option[value="toy-shapes"]').waitFor({ state: 'attached' });
+      await page.reload();
+      await page.locator('select[name=model] option[value="toy-shapes"]').waitFor({ state: 'attached' });
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('API key').waitFor();
+    } finally {
+      await browser.close();
+    }
   });
 });
