@@ -266,6 +266,39 @@ describe('the web app', { skip: noBrowser }, () => {
     await page.locator('.job', { hasText: 'white triangle on the left' }).locator('.tile').waitFor();
   });
 
+  it('completes the prompt from the library as it is typed', async () => {
+    await page.getByRole('link', { name: 'Create' }).click();
+    await page.locator('textarea[name=prompt]').fill('');
+    await page.locator('textarea[name=prompt]').pressSequentially('a yellow tri', { delay: 20 });
+    const suggestion = page.getByRole('list', { name: 'suggestions' }).getByRole('button', { name: /yellow triangle/ }).first();
+    await suggestion.click();
+    assert.match(await page.locator('textarea[name=prompt]').inputValue(), /^a yellow triangle/);
+  });
+
+  it('scrolls the gallery: the next page comes as the end of the grid comes into view', async () => {
+    await page.getByRole('link', { name: 'Gallery' }).click();
+    await page.getByRole('button', { name: 'Search' }).click();
+    const before = Number((await page.locator('.count', { hasText: /images/ }).innerText()).replace(/\D/g, ''));
+    // 32 more pictures through the API (a page of the gallery is 30).
+    for (let batch = 0; batch < 4; batch++) {
+      const response = await fetch(`${server().url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'mutation($input: GenerateInput!) { generate(input: $input) { id } }', variables: { input: { prompt: `filler ${batch}`, steps: 1, batchSize: 8 } } }),
+      });
+      assert.ok(((await response.json()) as { data?: unknown }).data, 'queued');
+    }
+    // Searched again until all are stored: newest first, the fillers fill the first page.
+    for (let tries = 0; tries < 100; tries++) {
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.waitForTimeout(200);
+      if (Number((await page.locator('.count').innerText()).replace(/\D/g, '')) >= before + 32) break;
+    }
+    assert.equal(await page.locator('.grid .tile').count(), 30, 'one page at first');
+    await page.locator('.sentinel').scrollIntoViewIfNeeded();
+    await page.locator('.grid .tile').nth(30).waitFor();
+  });
+
   it('fits a phone screen and follows dark mode', async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
     try {

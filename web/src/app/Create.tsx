@@ -12,15 +12,15 @@ import { JobCard } from './JobCard';
 const ASPECTS: Array<[string, number, number]> = [['1:1', 1, 1], ['3:2', 3, 2], ['2:3', 2, 3], ['16:9', 16, 9], ['9:16', 9, 16]];
 const MAX_SEED = 2 ** 32;
 /** The form's fields by the names the API gives in an error's `field` (`steps`, or `input.steps`). */
-const FIELDS = ['prompt', 'negativePrompt', 'model', 'sampler', 'steps', 'guidanceScale', 'width', 'height', 'seed', 'batchSize', 'loras', 'hires', 'initImageId', 'maskImageId', 'denoisingStrength'] as const;
+const FIELDS = ['prompt', 'negativePrompt', 'model', 'sampler', 'steps', 'guidanceScale', 'width', 'height', 'seed', 'batchSize', 'variationSeed', 'variationStrength', 'loras', 'hires', 'initImageId', 'maskImageId', 'denoisingStrength'] as const;
 type FieldName = (typeof FIELDS)[number];
 const fieldOf = (error: ApiError) => error.field?.replace(/^input\./, '').replace(/[.[].*$/, '');
 
-type Form = { prompt: string; negativePrompt: string; model: string; sampler: string; steps: number; guidanceScale: number; width: number; height: number; seed: string; seedLocked: boolean; batchSize: number };
+type Form = { prompt: string; negativePrompt: string; model: string; sampler: string; steps: number; guidanceScale: number; width: number; height: number; seed: string; seedLocked: boolean; batchSize: number; variationSeed: string; variationStrength: number };
 
 export function Create() {
   const [options, setOptions] = useState<CreateOptionsQuery | null>(null);
-  const [form, setForm] = useState<Form>({ prompt: '', negativePrompt: '', model: '', sampler: '', steps: 20, guidanceScale: 7, width: 512, height: 512, seed: '', seedLocked: false, batchSize: 1 });
+  const [form, setForm] = useState<Form>({ prompt: '', negativePrompt: '', model: '', sampler: '', steps: 20, guidanceScale: 7, width: 512, height: 512, seed: '', seedLocked: false, batchSize: 1, variationSeed: '', variationStrength: 0 });
   const [jobs, setJobs] = useState<JobFieldsFragment[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -111,6 +111,7 @@ export function Create() {
       height: fromForm(['ar', 'aspect'], form.height),
       batchSize: form.batchSize,
       ...(form.seed.trim() && !written.has('seed') ? { seed: form.seed.trim() } : {}),
+      ...(form.variationStrength > 0 ? { variationStrength: form.variationStrength, ...(form.variationSeed.trim() ? { variationSeed: form.variationSeed.trim() } : {}) } : {}),
     };
     try {
       if (init) {
@@ -216,6 +217,16 @@ export function Create() {
               </button>
             </span>
             {fieldError('seed')}
+          </label>
+          <label>
+            Variation {form.variationStrength}
+            <input name="variationStrength" type="range" min={0} max={1} step={0.05} value={form.variationStrength} onChange={(event) => set('variationStrength', Number(event.target.value))} />
+            {fieldError('variationStrength')}
+          </label>
+          <label>
+            Variation seed
+            <input name="variationSeed" placeholder="random" value={form.variationSeed} onChange={(event) => set('variationSeed', event.target.value)} />
+            {fieldError('variationSeed')}
           </label>
           <label>
             Batch
