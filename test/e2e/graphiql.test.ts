@@ -9,7 +9,7 @@ import { parse, validate } from 'graphql';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { buildAppSchema } from '../../src/graphql/schema.js';
 import { createKey } from '../support/accounts.js';
-import { foreignRequests, launchBrowser, noBrowser } from '../support/browser.js';
+import { foreignRequests, launchBrowser, noBrowser, screenshot } from '../support/browser.js';
 import { suiteServer } from '../support/test-server.js';
 
 const EXAMPLES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../web/src/graphiql/examples');
@@ -21,11 +21,6 @@ async function graphiqlPage(url: string): Promise<{ response: Response; html: st
   const html = await response.text();
   const assets = [...html.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]!);
   return { response, html, assets };
-}
-
-/** Saves the page for the README when ATELIER_SCREENSHOTS names a folder (docs/images). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (process.env.ATELIER_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.ATELIER_SCREENSHOTS, name) });
 }
 
 /** Replaces what an editor holds, as a user would: select all, then the new text. */

@@ -6,16 +6,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { foreignRequests, launchBrowser, noBrowser } from '../support/browser.js';
+import { foreignRequests, launchBrowser, noBrowser, screenshot } from '../support/browser.js';
 import { suiteServer } from '../support/test-server.js';
 import { createKey } from '../support/accounts.js';
 
 const REPO_MODELS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
-
-/** Saves the page for the README when ATELIER_SCREENSHOTS names a folder (docs/images). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  if (process.env.ATELIER_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.ATELIER_SCREENSHOTS, name) });
-}
 
 /** Fills the create form and queues the job; `steps` and the size make it slow enough to watch. */
 async function generate(page: Page, prompt: string, settings: { steps: number; size: number }): Promise<void> {

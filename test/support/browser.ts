@@ -1,6 +1,7 @@
 // A real headless browser for end-to-end tests: Debian's chromium driven by playwright-core. Where chromium is
 // not installed the browser tests skip with a message (`.ci/run` installs it).
 import fs from 'node:fs';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,4 +25,9 @@ export function foreignRequests(page: Page, origin: string): string[] {
     if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
   });
   return foreign;
+}
+
+/** Saves the page for the README when ATELIER_SCREENSHOTS names a folder (docs/images). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  if (process.env.ATELIER_SCREENSHOTS) await page.screenshot({ path: path.join(process.env.ATELIER_SCREENSHOTS, name) });
 }
