@@ -72,7 +72,7 @@ export async function loadWebBuild(dir: string): Promise<WebBuild | null> {
     (pathname) => pathname.startsWith(ASSETS_PREFIX),
     (req, res, url) => {
       const file = files.get(url.pathname);
-      if (!file || !url.pathname.startsWith(ASSETS_PREFIX)) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      if (!file) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       send(req, res, file, 'public, max-age=31536000, immutable');
     },
   );

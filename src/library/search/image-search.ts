@@ -41,27 +41,24 @@ export class ImageSearch extends RankedSearch<ImageHit> {
     // The candidates are prompts one of whose images passes the filters (promptFilters says so of images too).
     const scope: CandidateScope = { from: Prisma.sql`"Prompt" p ${stats}`, where: [...promptFilters(query), ...(match?.conditions ?? [])], sort: query.sort ?? 'RELEVANCE' };
     const where = [...imageFilters(query), ...(match?.conditions ?? []), ...(match?.hitConditions ?? [])];
-    const readPage = async (): Promise<ImageSearchPage> => {
-      // Without a text every image is a hit: start from the images rather than from every prompt.
-      const source = match
-        ? Prisma.sql`(${match.ranked(scope)}) c JOIN "Generation" g ON g."promptId" = c.id`
-        : Prisma.sql`(SELECT NULL::float8 AS score, FALSE AS truncated) c CROSS JOIN "Generation" g`;
-      const hits = Prisma.sql`
-        SELECT i.id, i."generationId", g."promptId", i.index, i.seed::text AS seed, i.width, i.height, i.sha256, i.nsfw,
-               i."createdAt", i."favoritedAt", c.score, c.truncated, ${key} AS sort_key
-        FROM ${source} JOIN "Image" i ON i."generationId" = g.id JOIN "Prompt" p ON p.id = g."promptId" ${stats}
-        WHERE ${allOf(where)}`;
-      const page = await searchPage<ImageRow>(this.prisma, hits, first, after, { settings: match?.settings, byDate, listing: !match });
-      return {
-        ...page,
-        items: page.items.map(({ hit, cursor }) => ({
-          hit: { ...hit, seed: seedFromDecimal({ toFixed: () => hit.seed }), score: byRelevance ? Number(hit.score) : null },
-          cursor,
-        })),
-      };
-    };
+    // Without a text every image is a hit: start from the images rather than from every prompt.
+    const source = match
+      ? Prisma.sql`(${match.ranked(scope)}) c JOIN "Generation" g ON g."promptId" = c.id`
+      : Prisma.sql`(SELECT NULL::float8 AS score, FALSE AS truncated) c CROSS JOIN "Generation" g`;
+    const hits = Prisma.sql`
+      SELECT i.id, i."generationId", g."promptId", i.index, i.seed::text AS seed, i.width, i.height, i.sha256, i.nsfw,
+             i."createdAt", i."favoritedAt", c.score, c.truncated, ${key} AS sort_key
+      FROM ${source} JOIN "Image" i ON i."generationId" = g.id JOIN "Prompt" p ON p.id = g."promptId" ${stats}
+      WHERE ${allOf(where)}`;
+    const page = searchPage<ImageRow>(this.prisma, hits, first, after, { settings: match?.settings, byDate, listing: !match }).then((found) => ({
+      ...found,
+      items: found.items.map(({ hit, cursor }) => ({
+        hit: { ...hit, seed: seedFromDecimal({ toFixed: () => hit.seed }), score: byRelevance ? Number(hit.score) : null },
+        cursor,
+      })),
+    }));
     // An estimate counts images: the prompts the match holds, with their images that pass the filters.
     const images = Prisma.sql`"Prompt" p ${stats} JOIN "Generation" g ON g."promptId" = p.id JOIN "Image" i ON i."generationId" = g.id`;
-    return this.withEstimate(readPage(), match, { from: images, where });
+    return this.withEstimate(page, match, { from: images, where });
   }
 }

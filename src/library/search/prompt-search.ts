@@ -43,26 +43,25 @@ export class PromptSearch extends RankedSearch<PromptHit> {
     const scope: CandidateScope = { from: Prisma.sql`"Prompt" p ${stats}`, where, byMeaningAlso: [LISTABLE_PROMPT], sort: query.sort ?? 'RELEVANCE' };
     const columns = Prisma.sql`p.text, s."useCount", s."createdAt", s."lastUsedAt"`;
     const details = { columns, from: Prisma.sql`JOIN "Prompt" p ON p.id = h.id ${stats}` };
-    const readPage = async (): Promise<PromptSearchPage> => {
-      // A text search ranks its candidates (all in the scope already) and reads the prompts of its page only;
-      // a listing reads every prompt, in its order's index.
-      const hits = match
-        ? Prisma.sql`
-            SELECT c.id, c.score, c.truncated, ${key} AS sort_key
-            FROM (${match.ranked(scope)}) c ${byRelevance ? Prisma.empty : Prisma.sql`JOIN "Prompt" p ON p.id = c.id ${stats}`}`
-        : Prisma.sql`
-            SELECT p.id, ${columns}, NULL::float8 AS score, FALSE AS truncated, ${key} AS sort_key
-            FROM "Prompt" p ${stats} WHERE ${allOf([LISTABLE_PROMPT, ...where])}`;
-      const page = await searchPage<PromptHit & { sort_key: number | Date | null }>(this.prisma, hits, first, after, {
-        settings: match?.settings,
-        byDate,
-        listing: !match,
-        ...(match ? { details } : {}),
-      });
-      for (const item of page.items) item.hit.score = byRelevance ? Number(item.hit.score) : null;
-      return page;
-    };
-    return this.withEstimate(readPage(), match, scope);
+    // A text search ranks its candidates (all in the scope already) and reads the prompts of its page only;
+    // a listing reads every prompt, in its order's index.
+    const hits = match
+      ? Prisma.sql`
+          SELECT c.id, c.score, c.truncated, ${key} AS sort_key
+          FROM (${match.ranked(scope)}) c ${byRelevance ? Prisma.empty : Prisma.sql`JOIN "Prompt" p ON p.id = c.id ${stats}`}`
+      : Prisma.sql`
+          SELECT p.id, ${columns}, NULL::float8 AS score, FALSE AS truncated, ${key} AS sort_key
+          FROM "Prompt" p ${stats} WHERE ${allOf([LISTABLE_PROMPT, ...where])}`;
+    const page = searchPage<PromptHit & { sort_key: number | Date | null }>(this.prisma, hits, first, after, {
+      settings: match?.settings,
+      byDate,
+      listing: !match,
+      ...(match ? { details } : {}),
+    }).then((found) => {
+      for (const item of found.items) item.hit.score = byRelevance ? Number(item.hit.score) : null;
+      return found;
+    });
+    return this.withEstimate(page, match, scope);
   }
 
   /** Whether the prompt is in the access's scope. */
