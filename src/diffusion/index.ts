@@ -47,7 +47,7 @@ export { blurImage, blackImage } from './safety/obscure.js';
 export { TaesdDecoder } from './preview/taesd.js';
 export { decodeToGray, decodeToRgb, normalizeToPng, readImageSize, encodePng, encodePreviewWebp, formatParameters, readTextChunks, toDataUrl, type ImageParameters } from './image.js';
 export { PromptEmbedder } from './text/prompt-embedder.js';
-export { createScheduler, schedulerNames } from './schedulers/index.js';
+export { createScheduler, flowSamplerNames, isFlowMatchConfig, schedulerNames } from './schedulers/index.js';
 export { TorchGenerator } from './random/index.js';
 export type { FloatTensor } from './tensor.js';
 export { readLoraFileInfo, LoraFileError, type LoraFileInfo, type LoraFamily } from './lora/lora-info.js';

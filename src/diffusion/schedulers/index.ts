@@ -1,12 +1,14 @@
 /**
  * Scheduler registry. Adding a scheduler = one file that implements `Scheduler` + one line in `registry`.
  * Names are stable API (GraphQL, saved generations); labels are what AUTOMATIC1111 writes in PNG metadata.
+ * Flow-matching models (SD3, FLUX) get their own variants of some of these names (`flow-registry.ts`).
  */
 import { DDIMScheduler } from './ddim.js';
 import { DDPMScheduler } from './ddpm.js';
 import { DPMSolverMultistepScheduler } from './dpm-solver.js';
 import { EulerAncestralDiscreteScheduler } from './euler-ancestral.js';
 import { EulerDiscreteScheduler } from './euler.js';
+import { createFlowScheduler, isFlowMatchConfig } from './flow-registry.js';
 import { HeunDiscreteScheduler } from './heun.js';
 import { LCMScheduler } from './lcm.js';
 import { LMSDiscreteScheduler } from './lms.js';
@@ -64,10 +66,13 @@ export function samplerLabel(name: string): string {
 
 /**
  * A scheduler configured from a model's scheduler_config.json. The file's `_class_name` (often PNDMScheduler)
- * is ignored: only the beta schedule, timestep and prediction settings that `name` understands are read.
+ * matters only when it names a flow-matching scheduler: then `name` builds its flow variant, and a sampler with
+ * none is an error listing `flowSamplerNames()`. Otherwise only the beta schedule, timestep and prediction
+ * settings that `name` understands are read.
  */
 export function createScheduler(name: string, config: RawSchedulerConfig = {}): Scheduler {
-  return registry[checkedName(name)].create(config);
+  const checked = checkedName(name);
+  return isFlowMatchConfig(config) ? createFlowScheduler(checked, config) : registry[checked].create(config);
 }
 
 function checkedName(name: string): SchedulerName {
@@ -87,10 +92,16 @@ export { LCMScheduler } from './lcm.js';
 export { LMSDiscreteScheduler } from './lms.js';
 export { DPMSolverMultistepScheduler } from './dpm-solver.js';
 export { UniPCMultistepScheduler } from './unipc.js';
+export { FlowMatchEulerDiscreteScheduler } from './flow-match-euler.js';
+export { FlowMatchHeunDiscreteScheduler } from './flow-match-heun.js';
+export { FlowDPMSolverMultistepScheduler } from './flow-dpm-solver.js';
+export { flowSamplerNames, isFlowMatchConfig } from './flow-registry.js';
+export { flowImg2ImgStart, flowShiftMu, fluxPipelineSigmas } from './flow-sigmas.js';
 export type {
   NoiseGenerator,
   RawSchedulerConfig,
   Scheduler,
+  SetTimestepsOptions,
   StepOptions,
   StepResult,
 } from './types.js';

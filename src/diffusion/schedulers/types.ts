@@ -24,6 +24,16 @@ export interface StepOptions {
   sNoise?: number;
 }
 
+/** What flow-matching schedulers need to know of the image when they set their timesteps; others ignore it. */
+export interface SetTimestepsOptions {
+  /** FLUX's resolution-dependent shift (diffusers' `mu`); with use_dynamic_shifting, this or `imageSeqLen`. */
+  mu?: number;
+  /** The transformer's image token count, from which `mu` is computed (`flowShiftMu`). */
+  imageSeqLen?: number;
+  /** Base sigmas to shift instead of the scheduler's own grid (diffusers' `sigmas`; FluxPipeline passes them). */
+  sigmas?: readonly number[];
+}
+
 export interface StepResult {
   prevSample: FloatTensor;
   /** The model's estimate of the clean latents at this step (for previews). */
@@ -40,7 +50,7 @@ export interface Scheduler {
   /** Standard deviation of the initial noise: multiply unit noise by this to get the first latents. */
   readonly initNoiseSigma: number;
   readonly numInferenceSteps: number | null;
-  setTimesteps(numInferenceSteps: number): void;
+  setTimesteps(numInferenceSteps: number, options?: SetTimestepsOptions): void;
   /** The model input for timestep `t` (a new tensor, or `sample` itself when no scaling applies). */
   scaleModelInput(sample: FloatTensor, timestep: number): FloatTensor;
   step(modelOutput: FloatTensor, timestep: number, sample: FloatTensor, options?: StepOptions): StepResult;
