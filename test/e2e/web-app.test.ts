@@ -1,6 +1,8 @@
 // The web app at /, in a real browser against the real server with toy-shapes: generate and watch the preview
 // change step by step until the picture appears, cancel, search the gallery and open an image, favorite, tag,
 // collect and filter, remix (with a changed prompt), read a PNG's parameters. It talks to the server only through the public API, as any frontend would.
+// The gallery's selection, filters and image page: web-app-library.test.ts; img2img uploads, the seed lock and the
+// queue position: web-app-create.test.ts.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,17 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import { foreignRequests, launchBrowser, noBrowser, screenshot } from '../support/browser.js';
 import { suiteServer } from '../support/test-server.js';
 import { createKey } from '../support/accounts.js';
+import { generateFromForm as generate } from '../support/web-app.js';
 
 const REPO_MODELS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
-
-/** Fills the create form and queues the job; `steps` and the size make it slow enough to watch. */
-async function generate(page: Page, prompt: string, settings: { steps: number; size: number }): Promise<void> {
-  await page.locator('textarea[name=prompt]').fill(prompt);
-  await page.locator('input[name=steps]').fill(String(settings.steps));
-  await page.locator('input[name=width]').fill(String(settings.size));
-  await page.locator('input[name=height]').fill(String(settings.size));
-  await page.getByRole('button', { name: 'Generate', exact: true }).click();
-}
 
 interface StoredGeneration {
   initImageId: string | null;
@@ -308,6 +302,10 @@ describe('the web app', { skip: noBrowser }, () => {
         const [r, g, b] = (background.match(/\d+/g) ?? []).map(Number);
         assert.ok((r! + g! + b!) / 3 < 80, `${hash}: a dark background (${background})`);
       }
+      // The selection's actions too, the widest thing the gallery shows.
+      await phone.locator('.select-toggle').first().check();
+      await phone.getByRole('button', { name: 'Delete selected…' }).waitFor();
+      assert.equal(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'), 0, 'the selection bar fits');
       await screenshot(phone, 'web-phone-dark.png');
     } finally {
       await phone.close();

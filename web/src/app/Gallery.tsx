@@ -1,67 +1,64 @@
-/** The gallery: every image, newest first, as a grid with infinite scroll; the search box narrows it (Lexica-style). */
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { CollectionsDocument, CreateOptionsDocument, GalleryDocument, SimilarImagesDocument, type CollectionsQuery, type CreateOptionsQuery, type GalleryImageFragment, type LibrarySearchInput, type SearchMode } from '../generated/graphql';
+/**
+ * The gallery: every image, newest first, as a grid with infinite scroll; the search box narrows it (Lexica-style),
+ * and images selected in the grid can be tagged, collected, favorited or deleted together.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { CollectionsDocument, GalleryDocument, SimilarImagesDocument, type CollectionsQuery, type GalleryImageFragment, type LibrarySearchInput } from '../generated/graphql';
 import { request, type ApiError } from './api';
+import type { ImagePatch } from './bulk';
+import { GallerySearch } from './GallerySearch';
 import { ImageTile } from './ImageTile';
+import { SelectionBar, type SelectionChanges } from './SelectionBar';
+import { useSelection } from './selection';
 
-const MODES: SearchMode[] = ['HYBRID', 'WORDS', 'FUZZY', 'SEMANTIC'];
-
-/** The filters as typed (text), turned into the API's input by filterInput. */
-type Filters = { model: string; sampler: string; width: string; height: string; tags: string; collectionId: string; createdAfter: string };
-const NO_FILTERS: Filters = { model: '', sampler: '', width: '', height: '', tags: '', collectionId: '', createdAfter: '' };
-
-function filterInput(filters: Filters): LibrarySearchInput {
-  const tags = filters.tags.split(',').map((tag) => tag.trim()).filter(Boolean);
-  return {
-    ...(filters.model ? { model: filters.model } : {}),
-    ...(filters.sampler ? { sampler: filters.sampler } : {}),
-    ...(filters.width ? { width: Number(filters.width) } : {}),
-    ...(filters.height ? { height: Number(filters.height) } : {}),
-    ...(tags.length ? { tags } : {}),
-    ...(filters.collectionId ? { collectionId: filters.collectionId } : {}),
-    ...(filters.createdAfter ? { createdAfter: new Date(filters.createdAfter).toISOString() } : {}),
-  };
+/** Whether an image, as changed, is still one the search asks for (the filters a change in the grid can undo). */
+function matches(image: GalleryImageFragment, input: LibrarySearchInput): boolean {
+  if (input.favoritesOnly && !image.favorite) return false;
+  return (input.tags ?? []).every((tag) => image.tags.includes(tag.trim().toLowerCase()));
 }
 
+const replaced = (images: GalleryImageFragment[], changed: GalleryImageFragment) => images.map((image) => (image.id === changed.id ? changed : image));
+
 export function Gallery() {
-  const [text, setText] = useState('');
-  const [mode, setMode] = useState<SearchMode>('HYBRID');
-  const [favoritesOnly, setFavoritesOnly] = useState(false);
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [options, setOptions] = useState<CreateOptionsQuery | null>(null);
   const [collections, setCollections] = useState<CollectionsQuery['collections']['edges']>([]);
   const [input, setInput] = useState<LibrarySearchInput>({ sort: 'NEWEST' });
   const [images, setImages] = useState<GalleryImageFragment[]>([]);
-  const [total, setTotal] = useState<string>('');
+  const [total, setTotal] = useState<{ count: number; exact: boolean } | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const loading = useRef(false);
+  const searchNumber = useRef(0);
   const sentinel = useRef<HTMLDivElement>(null);
+  // The grid as last set, for changes that land after an await (a page may have been appended meanwhile).
+  const shown = useRef(images);
+  const order = useMemo(() => images.map((image) => image.id), [images]);
+  const selection = useSelection(order);
+  const selected = images.filter((image) => selection.selected.has(image.id));
 
-  const load = useCallback(
-    async (after: string | null, search: LibrarySearchInput) => {
-      if (loading.current) return;
-      loading.current = true;
-      try {
-        const { searchImages } = await request(GalleryDocument, { input: search, after });
-        setImages((now) => (after ? [...now, ...searchImages.edges.map((edge) => edge.node)] : searchImages.edges.map((edge) => edge.node)));
-        setTotal(`${searchImages.totalCountIsExact ? '' : '~'}${searchImages.totalCount}`);
-        setNext(searchImages.pageInfo.hasNextPage ? searchImages.pageInfo.endCursor ?? null : null);
-        setError(null);
-      } catch (failure) {
-        setError((failure as ApiError).message);
-      } finally {
-        loading.current = false;
-      }
-    },
-    [],
-  );
+  const load = useCallback(async (after: string | null, search: LibrarySearchInput) => {
+    // One next page at a time; but a new search is never dropped: it supersedes whatever is loading, whose
+    // answer is then ignored (a search pressed while the first page loads would otherwise be lost).
+    if (after && loading.current) return;
+    const mine = after ? searchNumber.current : ++searchNumber.current;
+    loading.current = true;
+    try {
+      const { searchImages } = await request(GalleryDocument, { input: search, after });
+      if (mine !== searchNumber.current) return;
+      const found = searchImages.edges.map((edge) => edge.node);
+      setImages((now) => (shown.current = after ? [...now, ...found] : found));
+      setTotal({ count: searchImages.totalCount, exact: searchImages.totalCountIsExact });
+      setNext(searchImages.pageInfo.hasNextPage ? searchImages.pageInfo.endCursor ?? null : null);
+      setError(null);
+    } catch (failure) {
+      if (mine === searchNumber.current) setError((failure as ApiError).message);
+    } finally {
+      if (mine === searchNumber.current) loading.current = false;
+    }
+  }, []);
+  const loadCollections = useCallback(() => void request(CollectionsDocument).then(({ collections: found }) => setCollections(found.edges), () => undefined), []);
 
   useEffect(() => void load(null, input), [input, load]);
-  useEffect(() => {
-    request(CreateOptionsDocument).then(setOptions, () => undefined);
-    request(CollectionsDocument).then(({ collections: found }) => setCollections(found.edges), () => undefined);
-  }, []);
+  useEffect(loadCollections, [loadCollections]);
   useEffect(() => {
     const target = sentinel.current;
     if (!target || !next) return;
@@ -70,67 +67,53 @@ export function Gallery() {
     return () => observer.disconnect();
   }, [next, input, load]);
 
-  function search(event: FormEvent) {
-    event.preventDefault();
-    const query = text.trim();
-    setInput({ ...(query ? { query, mode } : { sort: 'NEWEST' }), ...(favoritesOnly ? { favoritesOnly: true } : {}), ...filterInput(filters) });
+  /** The grid after a change to the selection: what no longer fits the search leaves it, and the count. */
+  function changeGrid(change: (now: GalleryImageFragment[]) => GalleryImageFragment[]) {
+    const now = shown.current;
+    const after = change(now).filter((image) => matches(image, input));
+    shown.current = after;
+    setImages(after);
+    const gone = now.length - after.length;
+    if (gone > 0) setTotal((counted) => counted && { ...counted, count: Math.max(0, counted.count - gone) });
   }
-  const setFilter = <K extends keyof Filters>(key: K, value: Filters[K]) => setFilters((now) => ({ ...now, [key]: value }));
+  const changes: SelectionChanges = {
+    onPatch: (patches: ImagePatch[]) => {
+      const byId = new Map(patches.map((patch) => [patch.id, patch]));
+      changeGrid((now) => now.map((image) => ({ ...image, ...byId.get(image.id) })));
+    },
+    onLeftCollection: (collectionId, imageIds) => {
+      if (input.collectionId === collectionId) changeGrid((now) => now.filter((image) => !imageIds.includes(image.id)));
+    },
+    onDeleted: (generationIds) => changeGrid((now) => now.filter((image) => !generationIds.includes(image.generation.id))),
+    onCollectionsChanged: loadCollections,
+  };
 
   return (
     <section className="gallery">
-      <form role="search" onSubmit={search}>
-        <input type="search" name="query" placeholder="Search prompts: words, typos, meaning" value={text} onChange={(event) => setText(event.target.value)} aria-label="search" />
-        <select name="mode" value={mode} onChange={(event) => setMode(event.target.value as SearchMode)} aria-label="search mode">
-          {MODES.map((name) => (
-            <option key={name} value={name}>
-              {name.toLowerCase()}
-            </option>
-          ))}
-        </select>
-        <label className="inline">
-          <input type="checkbox" checked={favoritesOnly} onChange={(event) => setFavoritesOnly(event.target.checked)} /> favorites
-        </label>
-        <button type="submit">Search</button>
-        <fieldset className="filters">
-          <legend>Filters</legend>
-          <select aria-label="model" value={filters.model} onChange={(event) => setFilter('model', event.target.value)}>
-            <option value="">any model</option>
-            {options?.models.map((model) => (
-              <option key={model.name} value={model.name}>
-                {model.name}
-              </option>
-            ))}
-          </select>
-          <select aria-label="sampler" value={filters.sampler} onChange={(event) => setFilter('sampler', event.target.value)}>
-            <option value="">any sampler</option>
-            {options?.samplers.map((sampler) => (
-              <option key={sampler.name} value={sampler.name}>
-                {sampler.label}
-              </option>
-            ))}
-          </select>
-          <input aria-label="width" type="number" placeholder="width" value={filters.width} onChange={(event) => setFilter('width', event.target.value)} />
-          <input aria-label="height" type="number" placeholder="height" value={filters.height} onChange={(event) => setFilter('height', event.target.value)} />
-          <input aria-label="tags" placeholder="tags, comma separated" value={filters.tags} onChange={(event) => setFilter('tags', event.target.value)} />
-          <select aria-label="collection" value={filters.collectionId} onChange={(event) => setFilter('collectionId', event.target.value)}>
-            <option value="">any collection</option>
-            {collections.map(({ node }) => (
-              <option key={node.id} value={node.id}>
-                {node.name} ({node.imageCount})
-              </option>
-            ))}
-          </select>
-          <label className="inline">
-            since <input aria-label="created after" type="date" value={filters.createdAfter} onChange={(event) => setFilter('createdAfter', event.target.value)} />
-          </label>
-        </fieldset>
-      </form>
+      <GallerySearch
+        collections={collections}
+        onSearch={(search) => {
+          selection.clear();
+          setInput(search);
+        }}
+      />
       {error && <p className="error" role="alert">{error}</p>}
-      <p className="count" aria-live="polite">{total && `${total} images`}</p>
+      <p className="count" aria-live="polite">{total && `${total.exact ? '' : '~'}${total.count} images`}</p>
+      {images.length > 0 && (
+        <SelectionBar selected={selected} shown={images.length} collections={collections.map(({ node }) => node)} onSelectAll={selection.selectAll} onClear={selection.clear} changes={changes} />
+      )}
       <div className="grid">
         {images.map((image) => (
-          <ImageTile key={image.id} image={image} />
+          <ImageTile
+            key={image.id}
+            image={image}
+            // One tile's star only changes the tile (it stays, even where the search is for favorites: a slip is undone in place).
+            onChange={(changed) => {
+              shown.current = replaced(shown.current, changed);
+              setImages(shown.current);
+            }}
+            selection={{ selected: selection.selected.has(image.id), onToggle: (range) => selection.toggle(image.id, range) }}
+          />
         ))}
       </div>
       <div ref={sentinel} className="sentinel" />
@@ -152,7 +135,7 @@ export function SimilarImages({ imageId }: { imageId: string }) {
     <section className="gallery">
       <h2>Similar images</h2>
       {error && <p className="error" role="alert">{error}</p>}
-      <div className="grid">{images?.map((image) => <ImageTile key={image.id} image={image} />)}</div>
+      <div className="grid">{images?.map((image) => <ImageTile key={image.id} image={image} onChange={(changed) => setImages((now) => now && replaced(now, changed))} />)}</div>
     </section>
   );
 }

@@ -48,9 +48,7 @@ export function GenerationPage({ id }: { id: string }) {
     <section className="generation">
       <h2 className="generation-prompt">{g.prompt}</h2>
       <div className="actions">
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(g.prompt)}>
-          Copy prompt
-        </button>
+        <CopyPrompt prompt={g.prompt} />
         <button
           type="button"
           onClick={() => {
@@ -89,6 +87,35 @@ export function GenerationPage({ id }: { id: string }) {
         ))}
       </div>
     </section>
+  );
+}
+
+/** Copies the prompt, and says so (or why it could not: the clipboard needs a secure page and the user's leave). */
+function CopyPrompt({ prompt }: { prompt: string }) {
+  const [said, setSaid] = useState<{ text: string; failed: boolean } | null>(null);
+  useEffect(() => {
+    if (!said) return;
+    const timer = setTimeout(() => setSaid(null), 2000);
+    return () => clearTimeout(timer);
+  }, [said]);
+  async function copy() {
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard here');
+      await navigator.clipboard.writeText(prompt);
+      setSaid({ text: 'Copied', failed: false });
+    } catch (failure) {
+      setSaid({ text: `Could not copy: ${failure instanceof Error ? failure.message : String(failure)}`, failed: true });
+    }
+  }
+  return (
+    <>
+      <button type="button" onClick={() => void copy()}>
+        Copy prompt
+      </button>
+      <span className={said?.failed ? 'error' : 'muted'} role="status">
+        {said?.text}
+      </span>
+    </>
   );
 }
 
@@ -142,7 +169,7 @@ function ImageActions({ image, prompt, onChange, onRemix, onError }: {
     <figcaption>
       <div className="row">
         <span>seed {image.seed}</span>
-        <a href={image.url} download>
+        <a href={image.url} download={`atelier-${image.seed}.png`}>
           Download
         </a>
         <button

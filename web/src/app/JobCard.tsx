@@ -50,7 +50,8 @@ export function JobCard({ job }: { job: JobFieldsFragment }) {
       <header>
         <span className="job-prompt">{job.prompt}</span>
         <span className="job-status">
-          {progress.status === 'QUEUED' && progress.position !== null ? `queued, position ${progress.position + 1}` : progress.status.toLowerCase()}
+          {/* The API's position is 1-based already (1: the next to start). */}
+          {progress.status === 'QUEUED' && progress.position !== null ? `queued, position ${progress.position}` : progress.status.toLowerCase()}
         </span>
         {!finished && (
           <button type="button" onClick={() => void request(CancelGenerationDocument, { id: job.id }).catch(() => undefined)}>
@@ -62,7 +63,7 @@ export function JobCard({ job }: { job: JobFieldsFragment }) {
       {progress.error && <p className="error" role="alert">{progress.error}</p>}
       <div className="job-pictures">
         {progress.images.length > 0
-          ? progress.images.map((image) => <ImageTile key={image.id} image={image} />)
+          ? progress.images.map((image) => <ImageTile key={image.id} image={image} onChange={(changed) => setProgress((now) => ({ ...now, images: now.images.map((other) => (other.id === changed.id ? changed : other)) }))} />)
           : progress.preview && <img className="preview" src={progress.preview} alt={`step ${progress.step} preview`} data-step={progress.step} width={job.width} height={job.height} />}
       </div>
     </article>
