@@ -4,6 +4,7 @@
  *   node dist/src/main.js [serve]                      serve the API (default; ATELIER_ROLE: all, api or worker)
  *   node dist/src/main.js worker                       a worker node: serve with ATELIER_ROLE=worker (needs DATABASE_URL)
  *   node dist/src/main.js model:tiny [--out DIR] [--seed N] [--preset tiny|bench] [--family sd1|sdxl] [--lcm | --turbo]
+ *   node dist/src/main.js model:tiny --family sd3 [--without-t5] | --family flux [--schnell]   (optimum layout, transformer/)
  *                                    [--inpainting] [--v-prediction] [--fp16] [--float-timestep] [--scalar-timestep]
  *                                    [--external-data model.onnx_data|weights.pb] [--safety-checker]
  *   node dist/src/main.js schema                        print the GraphQL schema (SDL)
@@ -63,10 +64,20 @@ async function tinyModel(args: string[]): Promise<void> {
       'float-timestep': { type: 'boolean', default: false },
       'scalar-timestep': { type: 'boolean', default: false },
       'safety-checker': { type: 'boolean', default: false },
+      schnell: { type: 'boolean', default: false },
+      'without-t5': { type: 'boolean', default: false },
     },
   });
   const family = values.family;
-  if (family !== 'sd1' && family !== 'sdxl') throw new Error(`--family must be sd1 or sdxl, got "${family}"`);
+  if (family === 'sd3' || family === 'flux') {
+    const out = path.resolve(values.out!);
+    await writeTinyModel(out, { seed: Number(values.seed), family, schnell: values.schnell, withoutT5: values['without-t5'] });
+    const kind = family === 'flux' ? `FLUX.1 ${values.schnell ? 'schnell' : 'dev'}` : `SD3${values['without-t5'] ? ' without T5' : ''}`;
+    process.stdout.write(`wrote the tiny ${kind} model to ${out}\n`);
+    return;
+  }
+  if (family !== 'sd1' && family !== 'sdxl') throw new Error(`--family must be sd1, sdxl, sd3 or flux, got "${family}"`);
+  if (values.schnell || values['without-t5']) throw new Error('--schnell is for --family flux, --without-t5 for --family sd3');
   const preset = values.preset === 'bench' ? 'bench' : 'tiny';
   const out = path.resolve(values.out!);
   const predictionType = values['v-prediction'] ? 'v_prediction' : 'epsilon';

@@ -17,6 +17,7 @@ import { upscaleLatents } from './latent-upscale.js';
 import { upscaleToSize } from './upscale/upscale-to-size.js';
 import { img2imgStart, initialNoise, seededNoise } from './latents.js';
 import { readModelFolder, VAE_DOWNSCALE, type ModelFolder } from './model/model-folder.js';
+import { transformerPipelineMissing } from './model/transformer-folder.js';
 import type { ProviderChoice, SessionOptions } from './model/onnx-session.js';
 import type { BatchGenerator } from './random/batch-generator.js';
 import type { RgbImage } from './rgb-image.js';
@@ -95,6 +96,8 @@ export class StableDiffusionPipeline {
 
   static async load(dir: string, options: SessionOptions, extras: PipelineExtras = {}): Promise<StableDiffusionPipeline> {
     const model = await readModelFolder(dir);
+    // Everything below is the UNet pipeline; an SD3 / FLUX folder would fail deep inside it.
+    if (model.denoiser === 'transformer') throw new Error(`${model.dir}: ${transformerPipelineMissing(model.traits.family)}`);
     const tokenizers = await Promise.all(model.paths.textEncoders.map((paths) => PromptTokenizer.load(paths.tokenizer)));
     const [sessions, vae] = await Promise.all([
       loadMergedSessions(model, options, extras, tokenizers.map((t) => t.endTokenId)),

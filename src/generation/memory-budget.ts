@@ -27,8 +27,11 @@ import type { ModelFamily } from '../diffusion/index.js';
 /** Attention tokens one image may have at batchSize 1, unless the model's native size needs more. */
 export const ATTENTION_TOKEN_BUDGET = 8192;
 
-/** Pixels per token at the first level with self-attention: SDXL's starts one downsampling (2x2) later. */
-const PIXELS_PER_TOKEN: Record<ModelFamily, number> = { sd1: 8 * 8, sd2: 8 * 8, sdxl: 16 * 16 };
+/**
+ * Pixels per token at the first level with self-attention: SDXL's starts one downsampling (2x2) later; SD3
+ * and FLUX attend over 2x2 patches of latents (16 x 16 pixels) throughout.
+ */
+const PIXELS_PER_TOKEN: Record<ModelFamily, number> = { sd1: 8 * 8, sd2: 8 * 8, sdxl: 16 * 16, sd3: 16 * 16, flux: 16 * 16 };
 
 /** The most pixels one image of a batchSize-1 job may have on a model of this native size and family. */
 export function maxPixelsFor(model: { defaultSize: number; family: ModelFamily }, override?: number): number {

@@ -1,6 +1,6 @@
 /**
  * Which kind of Stable Diffusion model a folder holds, read from its JSON files (model_index.json, the
- * scheduler config, unet/config.json, which text encoders are there). The pipeline then goes by the ONNX
+ * scheduler config, unet/config.json or transformer/config.json, which text encoders are there). The pipeline then goes by the ONNX
  * sessions' inputs when it loads them (added-conditions.ts), since those are what it actually has to feed;
  * the traits here decide the defaults, the preview colours and SDXL's empty-negative rule.
  *
@@ -10,9 +10,16 @@
  */
 import type { PredictionType } from '../schedulers/types.js';
 
-/** The architecture: what the UNet is conditioned on. */
-export type ModelFamily = 'sd1' | 'sd2' | 'sdxl';
-/** Few-step distilled variants of a family, which want other defaults (and LCM, its guidance embedding). */
+/**
+ * The architecture: what the UNet is conditioned on; sd3 and flux are flow-matching transformers (SD3/SD3.5's
+ * MM-DiT over CLIP-L + bigG + T5; FLUX.1's over CLIP-L's pooled output + T5), which no pipeline runs yet.
+ */
+export type ModelFamily = 'sd1' | 'sd2' | 'sdxl' | 'sd3' | 'flux';
+/**
+ * Few-step distilled variants of a family, which want other defaults (and LCM, its guidance embedding).
+ * FLUX.1 schnell and SD3.5 Large Turbo are distilled the Turbo way (adversarially, for 1-4 steps without
+ * guidance), so they read as turbo.
+ */
 export type Distillation = 'none' | 'lcm' | 'turbo';
 
 export interface GenerationDefaults {
@@ -30,8 +37,9 @@ export interface ModelTraits {
   /** A 9-channel UNet (latents + mask + masked-picture latents). */
   inpainting: boolean;
   /**
-   * LCM's guidance: the UNet takes the scale as `timestep_cond` (an embedding of guidance - 1) and no
-   * unconditional pass is made (diffusers: time_cond_proj_dim set => no classifier-free guidance).
+   * The denoiser takes the guidance scale as an input and no unconditional pass is made: LCM's UNet as
+   * `timestep_cond` (an embedding of guidance - 1; diffusers: time_cond_proj_dim set => no classifier-free
+   * guidance), FLUX.1 dev's transformer as `guidance` (guidance distillation: guidance_embeds).
    */
   embeddedGuidance: boolean;
   /** SDXL: an empty negative prompt is all-zero embeddings, not the encoded empty string. */
@@ -46,14 +54,21 @@ export interface FamilyEvidence {
   index: Record<string, unknown>;
   scheduler: Record<string, unknown>;
   unet: Record<string, unknown>;
-  /** Whether the folder has text_encoder_2/ (SDXL's second, projected text encoder). */
+  /** transformer/config.json of a folder with a transformer instead of a UNet (SD3, FLUX); {} or absent otherwise. */
+  transformer?: Record<string, unknown>;
+  /** Whether the folder has text_encoder_2/ (SDXL's second, projected text encoder; FLUX's T5). */
   hasSecondTextEncoder: boolean;
+  /** Whether the folder has text_encoder_3/ (SD3's T5). */
+  hasThirdTextEncoder?: boolean;
 }
 
 export function detectTraits(evidence: FamilyEvidence): ModelTraits {
-  const family = detectFamily(evidence);
-  const distillation = detectDistillation(evidence);
-  const embeddedGuidance = evidence.unet.time_cond_proj_dim != null;
+  const family = flowFamily(evidence) ?? detectFamily(evidence);
+  const flow = family === 'sd3' || family === 'flux';
+  const distillation = flow ? flowDistillation(family, evidence) : detectDistillation(evidence);
+  const embeddedGuidance = flow ? family === 'flux' && distillation === 'none' : evidence.unet.time_cond_proj_dim != null;
+  // Flow-matching models predict a velocity, which no scheduler config spells as a prediction_type: theirs
+  // reads as the default, and the transformer pipeline is to go by the family.
   const predictionType = readPredictionType(evidence.scheduler.prediction_type);
   return {
     family,
@@ -62,8 +77,43 @@ export function detectTraits(evidence: FamilyEvidence): ModelTraits {
     inpainting: evidence.unet.in_channels === 9,
     embeddedGuidance,
     zeroEmptyNegative: family === 'sdxl' && evidence.index.force_zeros_for_empty_prompt !== false,
-    defaults: defaultsFor(family, distillation, embeddedGuidance),
+    defaults: flow ? flowDefaults(family, distillation, evidence.transformer ?? {}) : defaultsFor(family, distillation, embeddedGuidance),
   };
+}
+
+/**
+ * SD3 or FLUX, from the pipeline class, the transformer's class, or the components only they have (checked
+ * before SDXL: both have a text_encoder_2). Undefined for UNet models.
+ */
+function flowFamily({ index, transformer = {}, hasThirdTextEncoder = false }: FamilyEvidence): 'sd3' | 'flux' | undefined {
+  const className = typeof index._class_name === 'string' ? index._class_name : '';
+  const transformerClass = typeof transformer._class_name === 'string' ? transformer._class_name : '';
+  if (/^Flux/.test(className) || /^Flux/.test(transformerClass) || transformer.guidance_embeds !== undefined) return 'flux';
+  if (/^StableDiffusion3/.test(className) || /^SD3/.test(transformerClass) || hasThirdTextEncoder) return 'sd3';
+  return undefined;
+}
+
+/** FLUX.1 schnell has no guidance embedding (dev has); an SD3.5 Large Turbo says so in its name. */
+function flowDistillation(family: 'sd3' | 'flux', evidence: FamilyEvidence): Distillation {
+  const guidance = evidence.transformer?.guidance_embeds;
+  if (family === 'flux' && (guidance === false || (guidance === undefined && /schnell/i.test(nameAndSource(evidence))))) return 'turbo';
+  return /turbo/i.test(nameAndSource(evidence)) ? 'turbo' : 'none';
+}
+
+/**
+ * The model cards' values, with the Euler flow-matching sampler. FLUX.1 dev: 28 steps (diffusers' default;
+ * the card's example runs 50) at guidance 3.5, embedded; schnell: 4 steps, no guidance. SD3 medium: 28 steps,
+ * CFG 7 (its card and diffusers' default); SD3.5 (its transformer has qk_norm): CFG 4.5, the SD3.5 medium
+ * card's (SD3.5 large's says 3.5). Turbo-distilled SD3.5: 4 steps, no guidance.
+ */
+function flowDefaults(family: 'sd3' | 'flux', distillation: Distillation, transformer: Record<string, unknown>): GenerationDefaults {
+  if (distillation === 'turbo') return { sampler: 'euler', steps: 4, guidanceScale: 0 };
+  if (family === 'flux') return { sampler: 'euler', steps: 28, guidanceScale: 3.5 };
+  return { sampler: 'euler', steps: 28, guidanceScale: transformer.qk_norm ? 4.5 : 7 };
+}
+
+function nameAndSource({ name, index }: FamilyEvidence): string {
+  return `${name} ${typeof index._name_or_path === 'string' ? index._name_or_path : ''}`;
 }
 
 function detectFamily({ index, unet, hasSecondTextEncoder }: FamilyEvidence): ModelFamily {
@@ -74,11 +124,11 @@ function detectFamily({ index, unet, hasSecondTextEncoder }: FamilyEvidence): Mo
   return unet.cross_attention_dim === 1024 ? 'sd2' : 'sd1';
 }
 
-function detectDistillation({ name, index, scheduler, unet }: FamilyEvidence): Distillation {
+function detectDistillation(evidence: FamilyEvidence): Distillation {
+  const { index, scheduler, unet } = evidence;
   const className = typeof index._class_name === 'string' ? index._class_name : '';
   if (unet.time_cond_proj_dim != null || scheduler._class_name === 'LCMScheduler' || /LatentConsistency/.test(className)) return 'lcm';
-  const source = typeof index._name_or_path === 'string' ? index._name_or_path : '';
-  return /turbo/i.test(`${name} ${source}`) ? 'turbo' : 'none';
+  return /turbo/i.test(nameAndSource(evidence)) ? 'turbo' : 'none';
 }
 
 function readPredictionType(value: unknown): PredictionType {

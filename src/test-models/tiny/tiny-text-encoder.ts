@@ -5,6 +5,9 @@
  * (0 is the embeddings); with `projection` (CLIPTextModelWithProjection, SDXL's text_encoder_2) the pooled
  * output is projected and named `text_embeds`.
  *
+ * With `optimumAxes` it declares what current optimum exports declare (SD3's and FLUX's): int64 ids and a
+ * symbolic sequence length (`batch_size`, `sequence_length`); the position table still has maxLength rows.
+ *
  * Same structure as CLIPTextModel, only smaller: token + position embeddings, pre-LN transformer layers
  * with causal self-attention and a quick-GELU MLP, a final LayerNorm, and pooling at the end token.
  */
@@ -24,6 +27,8 @@ export interface TextEncoderSpec {
   hiddenStates?: boolean;
   /** Width of the text projection: present makes this a CLIPTextModelWithProjection. */
   projection?: number;
+  /** int64 ids and dynamic [batch_size, sequence_length] axes, as optimum's current exports (SD3, FLUX). */
+  optimumAxes?: boolean;
 }
 
 /** The values written to text_encoder/config.json (a CLIPTextConfig). */
@@ -51,18 +56,26 @@ export function buildTextEncoder(weights: WeightSource, spec: TextEncoderSpec): 
   const g = new GraphBuilder('text_encoder');
   const net: Net = { g, w: weights };
   const { hidden, maxLength } = spec;
-  const ids = g.input('input_ids', 'int32', ['batch', maxLength]);
+  const [batch, length] = spec.optimumAxes ? ['batch_size', 'sequence_length'] : ['batch', maxLength];
+  const ids = g.input('input_ids', spec.optimumAxes ? 'int64' : 'int32', [batch, length]);
+  // With a symbolic length, the position table and the mask are cut to the ids' length.
+  const firstRows = (table: string, axes: number[]) => {
+    if (!spec.optimumAxes) return table;
+    const count = g.op('Slice', [g.op('Shape', [ids]), g.constInt64([1]), g.constInt64([2])]);
+    const zeros = g.constInt64(axes.map(() => 0));
+    return g.op('Slice', [table, zeros, g.op('Concat', axes.map(() => count), { axis: 0 }), g.constInt64(axes)]);
+  };
 
   let x = g.scope('text_model.embeddings', () => {
     const tokens = g.op('Gather', [param(net, 'token_embedding.weight', [spec.vocabSize, hidden], { std: 1 }), ids], { axis: 0 });
     // Smaller than the token embeddings so that which word it is matters more than where it is.
-    return g.op('Add', [tokens, param(net, 'position_embedding.weight', [maxLength, hidden], { std: 0.3 })]);
+    return g.op('Add', [tokens, firstRows(param(net, 'position_embedding.weight', [maxLength, hidden], { std: 0.3 }), [0])]);
   });
 
   // Causal mask: position i attends to positions <= i, as in CLIP's text transformer.
   const mask = new Float32Array(maxLength * maxLength);
   for (let i = 0; i < maxLength; i++) for (let j = i + 1; j < maxLength; j++) mask[i * maxLength + j] = -1e9;
-  const causalMask = g.initializer('causal_mask', mask, [maxLength, maxLength]);
+  const causalMask = firstRows(g.initializer('causal_mask', mask, [maxLength, maxLength]), [0, 1]);
 
   const layerOutputs = [x];
   for (let layer = 0; layer < spec.layers; layer++) {
@@ -93,14 +106,14 @@ export function buildTextEncoder(weights: WeightSource, spec: TextEncoderSpec): 
 
   if (spec.projection) {
     const projected = linear(net, 'text_projection', pooled, hidden, spec.projection, { bias: false });
-    floatOutput(g, 'text_embeds', projected, spec.dtype, ['batch', spec.projection]);
-    floatOutput(g, 'last_hidden_state', last, spec.dtype, ['batch', maxLength, hidden]);
+    floatOutput(g, 'text_embeds', projected, spec.dtype, [batch, spec.projection]);
+    floatOutput(g, 'last_hidden_state', last, spec.dtype, [batch, length, hidden]);
   } else {
-    floatOutput(g, 'last_hidden_state', last, spec.dtype, ['batch', maxLength, hidden]);
-    floatOutput(g, 'pooler_output', pooled, spec.dtype, ['batch', hidden]);
+    floatOutput(g, 'last_hidden_state', last, spec.dtype, [batch, length, hidden]);
+    floatOutput(g, 'pooler_output', pooled, spec.dtype, [batch, hidden]);
   }
   if (spec.hiddenStates) {
-    layerOutputs.forEach((value, i) => floatOutput(g, `hidden_states.${i}`, value, spec.dtype, ['batch', maxLength, hidden]));
+    layerOutputs.forEach((value, i) => floatOutput(g, `hidden_states.${i}`, value, spec.dtype, [batch, length, hidden]));
   }
   return g;
 }

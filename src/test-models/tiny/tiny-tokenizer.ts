@@ -121,9 +121,9 @@ export function buildTinyTokenizer(corpus: readonly string[] = PROMPT_WORDS, max
 
 /**
  * The tokenizer's files, name -> text, as written to `<model>/tokenizer/`. SDXL's second tokenizer pads with
- * "!" (id 0) instead of the end token.
+ * "!" (id 0) instead of the end token; the tiny T5 encoders' tokenizers say a longer model_max_length.
  */
-export function tokenizerFiles(tokenizer: TinyTokenizer, padToken = END_TOKEN): Record<string, string> {
+export function tokenizerFiles(tokenizer: TinyTokenizer, padToken = END_TOKEN, modelMaxLength = MAX_LENGTH): Record<string, string> {
   // In id order, as Hugging Face writes it. A plain object would not keep it: JavaScript puts integer-like
   // keys ("0".."9") first, so the vocabulary is spliced in as text.
   const vocabPlaceholder = '\u0000vocab\u0000';
@@ -148,7 +148,7 @@ export function tokenizerFiles(tokenizer: TinyTokenizer, padToken = END_TOKEN): 
     do_lower_case: true,
     eos_token: { __type: 'AddedToken', ...special(END_TOKEN) },
     errors: 'replace',
-    model_max_length: MAX_LENGTH,
+    model_max_length: modelMaxLength,
     pad_token: padToken,
     tokenizer_class: 'CLIPTokenizer',
     unk_token: { __type: 'AddedToken', ...special(END_TOKEN) },

@@ -1,8 +1,9 @@
 /**
  * Writes a small, deterministic Stable Diffusion model in the diffusers ONNX layout, so the server and the
  * tests run a real ONNX pipeline with nothing downloaded: SD 1.x by default, or an SDXL one (two text
- * encoders, text_embeds and time_ids), an LCM one (timestep_cond) or a Turbo one. Its weights are random
- * (seeded), so its pictures are colourful patterns, not images of the prompt.
+ * encoders, text_embeds and time_ids), an LCM one (timestep_cond) or a Turbo one; or, in optimum's layout
+ * with a transformer instead of a UNet, an SD3 or FLUX.1 dev / schnell one (tiny-flow-model.ts). Its weights
+ * are random (seeded), so its pictures are colourful patterns, not images of the prompt.
  *
  * Same options -> byte-identical files. The model is written into a temporary sibling folder and renamed
  * into place, and model_index.json is written last, so an interrupted run never looks like a model.
@@ -16,6 +17,7 @@ import path from 'node:path';
 import type { GraphBuilder } from '../../diffusion/graph/onnx-graph.js';
 import { SeededWeights, type WeightSource } from './seeded-weights.js';
 import { json, modelIndex, schedulerConfig, SDXL_VAE_SCALING_FACTOR } from './tiny-configs.js';
+import { tinyFlowModelFiles } from './tiny-flow-model.js';
 import { SAFETY_CHECKER_INDEX, tinySafetyCheckerFiles } from './tiny-safety-checker.js';
 import { buildTextEncoder, textEncoderConfig, type TextEncoderSpec } from './tiny-text-encoder.js';
 import { buildTinyTokenizer, MAX_LENGTH, tokenizerFiles, type TinyTokenizer } from './tiny-tokenizer.js';
@@ -41,8 +43,15 @@ export interface TinyModelOptions {
   predictionType?: 'epsilon' | 'v_prediction';
   /** The UNet's weights in a separate file next to unet/model.onnx, as exports of large models have them. */
   externalData?: 'model.onnx_data' | 'weights.pb';
-  /** sd1 (default) or sdxl: two text encoders (penultimate layers, pooled projection), text_embeds and time_ids. */
-  family?: 'sd1' | 'sdxl';
+  /**
+   * sd1 (default); sdxl: two text encoders (penultimate layers, pooled projection), text_embeds and time_ids;
+   * sd3 or flux: a transformer in optimum's layout (tiny-flow-model.ts), which takes only seed, schnell and withoutT5.
+   */
+  family?: 'sd1' | 'sdxl' | 'sd3' | 'flux';
+  /** FLUX.1 schnell (no guidance input, shift 1) instead of dev; family flux only. */
+  schnell?: boolean;
+  /** SD3 without its T5 encoder (text_encoder_3/, tokenizer_3/); family sd3 only. */
+  withoutT5?: boolean;
   /** A latent consistency model: LCMScheduler and a UNet that takes the guidance embedding timestep_cond. */
   lcm?: boolean;
   /** A Turbo model: Euler ancestral with trailing timesteps, meant for 1-4 steps without guidance. */
@@ -111,7 +120,21 @@ export function tinyModelFiles(options: TinyModelOptions = {}): Map<string, Uint
     throw new Error(`tiny model predictionType must be epsilon or v_prediction, got "${String(predictionType)}"`);
   }
   const family = options.family ?? 'sd1';
-  if (family !== 'sd1' && family !== 'sdxl') throw new Error(`tiny model family must be sd1 or sdxl, got "${String(family)}"`);
+  if (family !== 'sd1' && family !== 'sdxl' && family !== 'sd3' && family !== 'flux') {
+    throw new Error(`tiny model family must be sd1, sdxl, sd3 or flux, got "${String(family)}"`);
+  }
+  if (family === 'sd3' || family === 'flux') {
+    const sdOnly = (['preset', 'timestepType', 'timestepShape', 'dtype', 'inpainting', 'predictionType', 'externalData', 'lcm', 'turbo', 'vaeEncoderOutput', 'safetyChecker'] as const).filter(
+      (key) => options[key] !== undefined && options[key] !== false && !(key === 'preset' && options.preset === 'tiny') && !(key === 'dtype' && options.dtype === 'float32'),
+    );
+    if (sdOnly.length) throw new Error(`a tiny ${family} model takes only seed, schnell and withoutT5, not ${sdOnly.join(', ')}`);
+    const docString = `Atelier tiny model v${TINY_MODEL_VERSION} (${family}${options.schnell ? ' schnell' : ''}, seed ${seed}): random weights`;
+    return tinyFlowModelFiles(
+      { family, seed, ...(options.schnell ? { schnell: true } : {}), ...(options.withoutT5 ? { withoutT5: true } : {}) },
+      { producerName: 'atelier-tiny-model', producerVersion: String(TINY_MODEL_VERSION), docString },
+    );
+  }
+  if (options.schnell || options.withoutT5) throw new Error('schnell and withoutT5 are for tiny sd3 / flux models');
   if (options.lcm && options.turbo) throw new Error('a tiny model is LCM or Turbo, not both');
   const sdxl = family === 'sdxl';
   const weights = new SeededWeights(seed);
