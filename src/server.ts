@@ -31,7 +31,7 @@ import { loadWebBuild } from './http/web-build.js';
 import { startWorkerHttpServer } from './http/worker-server.js';
 import { AtelierMetrics } from './metrics/atelier-metrics.js';
 import { withDeliveryLag } from './metrics/observed-event-bus.js';
-import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type Library } from './library/index.js';
+import { FileImageStore, imageUrls, openDatabase, openLibrary, type Database, type Library, type SemanticIndex } from './library/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { BUNDLED_MODEL_NAME, TINY_MODEL_NAME, loadEmbedder, resolveDefaultModel, sweepStoreInBackground } from './startup.js';
 
@@ -40,6 +40,8 @@ export interface RunningServer {
   port: number;
   /** The open database, for tools and tests that inspect what the server stored. */
   database: Database;
+  /** The library's semantic index (null when semantic search is off), for benchmarks that wait for its backfill. */
+  semantic: SemanticIndex | null;
   /**
    * Stops claiming, lets running jobs finish for up to `drainMs` (0: none), gives back to the queue those
    * still running, then closes everything.
@@ -173,7 +175,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       await http.close();
       await closeLibrary();
     };
-    return { url: http.url, port: http.port, database, close };
+    return { url: http.url, port: http.port, database, semantic: library.semantic, close };
   }
 
   // With auth off, URLs stay unsigned (every request may read every picture) and no secret is made.
@@ -225,6 +227,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     url: http.url,
     port: http.port,
     database,
+    semantic: library.semantic,
     close: async (drainMs) => {
       // Jobs drain while the API still answers (and /ready says 503), then everything closes.
       await service.stop(drainMs);

@@ -20,7 +20,7 @@ export { normalizePrompt } from './generations/prompts.js';
 export { PromptSearch, type PromptHit, type LibraryQuery, type PromptSearchPage, type SearchMode, type LibrarySort } from './search/prompt-search.js';
 export { ImageSearch, type ImageHit, type ImageSearchPage } from './search/image-search.js';
 export { PromptMatcher, SemanticSearchUnavailableError } from './search/matching.js';
-export { CANDIDATES as SEARCH_CANDIDATES } from './search/candidates.js';
+export { CANDIDATES as SEARCH_CANDIDATES, HYBRID_CANDIDATES as HYBRID_SEARCH_CANDIDATES } from './search/candidates.js';
 export { SemanticIndex, type TextEmbedder, type SemanticLogger } from './search/semantic-index.js';
 export type { LibraryFilters } from './search/filters.js';
 export { UploadStore, type UploadRecord } from './files/uploads.js';

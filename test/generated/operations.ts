@@ -93,7 +93,7 @@ export type CollectionConnection = {
   pageInfo: PageInfo;
   /** Nodes in the whole list, not just this page (an estimate where totalCountIsExact is false). */
   totalCount: Scalars['Int']['output'];
-  /** False when totalCount is an estimate: a text search ranks at most 500 matches of each of its lists, the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do. */
+  /** False when totalCount is an estimate: a text search ranks at most 500 matches of each of its lists (a hybrid one 200 of each word list), the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do. */
   totalCountIsExact: Scalars['Boolean']['output'];
 };
 
@@ -283,7 +283,7 @@ export type GenerationConnection = {
   pageInfo: PageInfo;
   /** Nodes in the whole list, not just this page (an estimate where totalCountIsExact is false). */
   totalCount: Scalars['Int']['output'];
-  /** False when totalCount is an estimate: a text search ranks at most 500 matches of each of its lists, the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do. */
+  /** False when totalCount is an estimate: a text search ranks at most 500 matches of each of its lists (a hybrid one 200 of each word list), the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do. */
   totalCountIsExact: Scalars['Boolean']['output'];
 };
 
@@ -455,7 +455,7 @@ export type ImageConnection = {
   pageInfo: PageInfo;
   /** Nodes in the whole list, not just this page (an estimate where totalCountIsExact is false). */
   totalCount: Scalars['Int']['output'];
-  /** False when totalCount is an estimate: a text search ranks at most 500 matches of each of its lists, the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do. */
+  /** False when totalCount is an estimate: a text search ranks at most 500 matches of each of its lists (a hybrid one 200 of each word list), the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do. */
   totalCountIsExact: Scalars['Boolean']['output'];
 };
 
@@ -875,7 +875,7 @@ export type PromptConnection = {
   pageInfo: PageInfo;
   /** Nodes in the whole list, not just this page (an estimate where totalCountIsExact is false). */
   totalCount: Scalars['Int']['output'];
-  /** False when totalCount is an estimate: a text search ranks at most 500 matches of each of its lists, the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do. */
+  /** False when totalCount is an estimate: a text search ranks at most 500 matches of each of its lists (a hybrid one 200 of each word list), the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do. */
   totalCountIsExact: Scalars['Boolean']['output'];
 };
 

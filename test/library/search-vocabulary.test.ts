@@ -6,8 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import type { Database } from '../../src/library/index.js';
+import { Prisma } from '../../src/library/db/generated/client.js';
 import { normalizePrompt } from '../../src/library/generations/prompts.js';
 import { completions, matchableWords, rarestWords } from '../../src/library/search/vocabulary.js';
+import { rankedLists } from '../../src/library/search/candidates.js';
 import { PromptSearch } from '../../src/library/search/prompt-search.js';
 import { suiteBackend } from './pg-test-database.js';
 
@@ -67,9 +69,15 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
 
     it('a search for all of several words asks the index for the rarest ones and still matches exactly the prompts with all', async () => {
       // cyberpunk is in 3 prompts, neon and night in 2, city in 1: the rarest two, ties in word order.
-      assert.deepEqual(await rarestWords(prisma, 'cyberpunk neon city night', ['cyberpunk', 'neon', 'city', 'night'], 2), ['city', 'neon']);
+      assert.deepEqual(await rarestWords(prisma, 'cyberpunk neon city night', ['cyberpunk', 'neon', 'city', 'night'], 2), { words: ['city', 'neon'], exact: false });
       // A stopword or a word that is not one of the query's lexemes is never chosen.
-      assert.deepEqual(await rarestWords(prisma, 'the cyberpunk', ['the', 'cyberpunk', 'owl'], 2), ['cyberpunk']);
+      assert.deepEqual(await rarestWords(prisma, 'the cyberpunk', ['the', 'cyberpunk', 'owl'], 2), { words: ['cyberpunk'], exact: true });
+      // Exact only when all of the words is all of the query: not for a phrase, an "or", or a word full text splits.
+      assert.deepEqual(await rarestWords(prisma, 'cyberpunk neon', ['cyberpunk', 'neon'], 2), { words: ['neon', 'cyberpunk'], exact: true });
+      assert.equal((await rarestWords(prisma, '"neon lights"', ['neon', 'lights'], 2)).exact, false);
+      assert.equal((await rarestWords(prisma, 'neon or city', ['neon', 'city'], 2)).exact, false);
+      assert.equal((await rarestWords(prisma, 'sci-fi city', ['sci', 'city'], 2)).exact, false);
+      assert.equal((await rarestWords(prisma, 'neon neon city', ['neon', 'city'], 2)).exact, false);
       const search = new PromptSearch(prisma);
       const texts = async (text: string) => (await search.search({ text, mode: 'WORDS' }, 20)).items.map(({ hit }) => hit.text).sort();
       assert.deepEqual(await texts('cyberpunk neon lights night'), ['a cyberpunk city at night, neon lights']);
@@ -82,6 +90,18 @@ for (const backend of ['PGlite', 'PostgreSQL'] as const) {
       for (const text of ['cyberpunk neon or samurai rain', 'cyberpunk "neon lights" night', 'portrait neon glow -samurai', 'cyberpunk night lights']) {
         const exact = await prisma.$queryRaw<Array<{ text: string }>>`SELECT text FROM "Prompt" WHERE "searchVector" @@ websearch_to_tsquery('english', ${text}) ORDER BY text`;
         assert.deepEqual(await texts(text), exact.map((row) => row.text), text);
+      }
+      // Two words as two index conditions and nothing left to check (exact): the full-text list holds exactly the
+      // prompts with both; not exact (a phrase), the whole query is checked on what they find.
+      const scope = { from: Prisma.sql`"Prompt" p CROSS JOIN LATERAL (SELECT p."useCount", p."createdAt", p."lastUsedAt") s`, where: [], sort: 'RELEVANCE' as const };
+      for (const text of ['cyberpunk night', '"neon lights" cyberpunk']) {
+        const indexed = await rarestWords(prisma, text, matchableWords(text), 2);
+        assert.equal(indexed.words.length, 2, text);
+        const lists = rankedLists('WORDS', text, text, { wordMatches: new Map(), semantic: null, indexed });
+        const listed = await prisma.$queryRaw<Array<{ text: string }>>`SELECT p.text FROM (${lists.ranked(scope)}) c JOIN "Prompt" p ON p.id = c.id ORDER BY p.text`;
+        const exact = await prisma.$queryRaw<Array<{ text: string }>>`SELECT text FROM "Prompt" WHERE "searchVector" @@ websearch_to_tsquery('english', ${text}) ORDER BY text`;
+        assert.ok(exact.length > 0, text);
+        assert.deepEqual(listed, exact, text);
       }
     });
 

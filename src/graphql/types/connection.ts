@@ -3,7 +3,7 @@
 // fill a page, and the error for a cursor a list did not hand out.
 import type { GraphQLError } from 'graphql';
 import { ArgsType, Field, Float, Int, ObjectType, type ClassType } from 'type-graphql';
-import { SEARCH_CANDIDATES } from '../../library/index.js';
+import { HYBRID_SEARCH_CANDIDATES, SEARCH_CANDIDATES } from '../../library/index.js';
 import { badInput } from '../errors.js';
 
 @ObjectType()
@@ -43,7 +43,7 @@ export function ConnectionType<TEdge extends object>(edgeType: ClassType<TEdge>)
     @Field(() => Int, { description: 'Nodes in the whole list, not just this page (an estimate where totalCountIsExact is false).' }) totalCount!: number;
     @Field(() => Boolean, {
       description:
-        `False when totalCount is an estimate: a text search ranks at most ${SEARCH_CANDIDATES} matches of each of its lists, the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do.`,
+        `False when totalCount is an estimate: a text search ranks at most ${SEARCH_CANDIDATES} matches of each of its lists (a hybrid one ${HYBRID_SEARCH_CANDIDATES} of each word list), the most used (NEWEST: the newest), and counts a larger match from the database statistics, as search engines do.`,
     })
     totalCountIsExact!: boolean;
   }

@@ -1,11 +1,12 @@
 /**
  * The ranked lists a text search fuses, each cut to its best candidates: top-k, not rank-everything. A word in
  * a tenth of a million prompts would otherwise mean scoring, sorting and counting a hundred thousand rows to
- * show twenty. Each word list (full text, typo-tolerant words) takes at most CANDIDATES prompts that meet the
+ * show twenty. Each word list (full text, typo-tolerant words) takes at most CANDIDATES (in a hybrid search
+ * HYBRID_CANDIDATES) prompts that meet the
  * search's filters, in the order the search sorts by (RELEVANCE and MOST_USED: the most used first; NEWEST:
  * the newest), which the indexes on Prompt serve without a sort; those are then scored and fused. When a list
  * has fewer matches than that, it is ranked whole: the result is exact. When it has more, the pages hold the
- * best-scored of its CANDIDATES most used (or newest) matches, and totalCount is an estimate (see
+ * best-scored of its first CANDIDATES most used (or newest) matches, and totalCount is an estimate (see
  * ranked-search.ts). The semantic list is an index lookup already (its SEMANTIC_CANDIDATES nearest).
  * The order is the viewer's own (`s`, promptStatsJoin): another account's uses never decide which of a user's
  * prompts are ranked. For an admin `s` is the prompt's own columns and the planner walks their index; a user's
@@ -15,13 +16,19 @@
 import { Prisma } from '../db/generated/client.js';
 import { allOf } from './filters.js';
 import type { LibrarySort } from './ranked-search.js';
-import { anyOfWords, matchableWords, wordsOf, type CloseWord } from './vocabulary.js';
+import { allIndexed, anyOfWords, matchableWords, wordsOf, type CloseWord, type IndexedWords } from './vocabulary.js';
 
 /**
  * Matches a word list ranks at most: 25 pages of 20. Measured at 1,000,000 prompts (BENCHMARKS.md), scoring a
  * few hundred candidates costs a few milliseconds; the whole list of a common word, hundreds.
  */
 export const CANDIDATES = 500;
+/**
+ * Matches each word list of a hybrid search ranks: it fuses three lists, so 200 of each still give a few hundred
+ * hits (about as many pages as one list of CANDIDATES), and scoring, sorting and fusing 200 rather than 500 of
+ * each took a quarter to a third off the statement at 1,000,000 prompts (BENCHMARKS.md).
+ */
+export const HYBRID_CANDIDATES = 200;
 /** RRF's constant: ranks below ~60 count about equally, so no list dominates on its top hit alone. */
 const RRF_K = 60;
 
@@ -53,8 +60,8 @@ export interface MatchSources {
   wordMatches: ReadonlyMap<string, CloseWord[]>;
   /** (id, score) of the nearest prompts by meaning. */
   semantic: Prisma.Sql | null;
-  /** The words the full-text list asks the index for (see fullTextList); empty: the whole query. */
-  indexedWords: readonly string[];
+  /** The words the full-text list asks the index for (see fullTextList); null: the whole query. */
+  indexed: IndexedWords | null;
 }
 
 export interface RankedLists {
@@ -73,28 +80,29 @@ export function rankedLists(mode: 'WORDS' | 'FUZZY' | 'SEMANTIC' | 'HYBRID', tex
     const nearest = sources.semantic ?? Prisma.sql`SELECT NULL::text AS id, NULL::float8 AS score WHERE FALSE`;
     return { ranked: (scope) => whole(nearest, scope), extent: null };
   }
-  const words = fullTextList(text, sources.indexedWords);
+  const words = fullTextList(text, sources.indexed);
   const fuzzy = fuzzyList(wanted, sources.wordMatches);
-  if (mode === 'WORDS') return { ranked: (scope) => capped(words, scope), extent: words.extent };
-  if (mode === 'FUZZY') return { ranked: (scope) => capped(fuzzy, scope), extent: fuzzy.extent };
+  if (mode === 'WORDS') return { ranked: (scope) => capped(words, scope, CANDIDATES), extent: words.extent };
+  if (mode === 'FUZZY') return { ranked: (scope) => capped(fuzzy, scope, CANDIDATES), extent: fuzzy.extent };
   return {
-    ranked: (scope) => fused([capped(words, scope), capped(fuzzy, scope), ...(sources.semantic ? [whole(sources.semantic, scope)] : [])]),
+    ranked: (scope) =>
+      fused([capped(words, scope, HYBRID_CANDIDATES), capped(fuzzy, scope, HYBRID_CANDIDATES), ...(sources.semantic ? [whole(sources.semantic, scope)] : [])]),
     // The typo-tolerant list holds every prompt with any of the words: the widest of the three.
     extent: fuzzy.extent,
   };
 }
 
-/** The list's best CANDIDATES in the scope's order, with their scores. */
-function capped(list: WordList, scope: CandidateScope): Prisma.Sql {
+/** The list's first `limit` matches in the scope's order, with their scores. */
+function capped(list: WordList, scope: CandidateScope, limit: number): Prisma.Sql {
   // Plain columns (no expression) in the ORDER BY, so the planner can walk the index on them.
   const order = scope.sort === 'NEWEST' ? Prisma.sql`s."createdAt" DESC, p.id` : Prisma.sql`s."useCount" DESC, p.id`;
   // Scored after the cut: in the cut's own SELECT the score (ts_rank_cd: ~8 us a prompt measured) would be computed
   // for every match before the sort, 4,000 of them for "samurai in the rain" at 1,000,000 prompts.
   return Prisma.sql`
-    SELECT p.id, (${list.score})::float8 AS score, count(*) OVER () >= ${CANDIDATES} AS truncated FROM (
+    SELECT p.id, (${list.score})::float8 AS score, count(*) OVER () >= ${limit} AS truncated FROM (
       SELECT p.id, p."searchVector" FROM ${scope.from}
       WHERE ${Prisma.join([list.condition, ...scope.where], ' AND ')}
-      ORDER BY ${order} LIMIT ${CANDIDATES}
+      ORDER BY ${order} LIMIT ${limit}
     ) p`;
 }
 
@@ -122,19 +130,18 @@ function fused(lists: Prisma.Sql[]): Prisma.Sql {
 /**
  * Full text with websearch syntax (phrases, -exclusions, or), ranked by cover density. A search for all of
  * several words asks the index only for the prompts holding the rarest of them (`indexed`, chosen by
- * PromptMatcher from the vocabulary's counts) and checks the whole query on those: the index intersects
- * posting lists entry by entry, and those of words in half the library ("highly", "detailed") are hundreds of
- * thousands long (a whole pasted prompt of 8 words at 1,000,000 prompts: 33-49 ms in the index alone, against
- * 7-9 ms for its two rarest words). The check is wrapped in coalesce() so that the planner cannot hand it to
- * the index after all.
+ * PromptMatcher from the vocabulary's counts), each word its own index condition (see allIndexed), and checks
+ * the whole query on those unless matching them is matching it (`exact`): the index intersects posting lists
+ * entry by entry, and those of words in half the library ("highly", "detailed") are hundreds of thousands
+ * long (a whole pasted prompt of 8 words at 1,000,000 prompts: 33-49 ms in the index alone, against 7-9 ms for
+ * its two rarest words). The check is wrapped in coalesce() so that the planner cannot hand it to the index
+ * after all.
  */
-function fullTextList(text: string, indexed: readonly string[]): WordList {
+function fullTextList(text: string, indexed: IndexedWords | null): WordList {
   const query = Prisma.sql`websearch_to_tsquery('english', ${text})`;
   const matches = Prisma.sql`p."searchVector" @@ ${query}`;
-  const condition =
-    indexed.length === 0
-      ? matches
-      : Prisma.sql`p."searchVector" @@ (${Prisma.join(indexed.map((word) => Prisma.sql`plainto_tsquery('english', ${word})`), ' && ')}) AND coalesce(${matches}, FALSE)`;
+  const keys = indexed && indexed.words.length > 0 ? allIndexed(indexed.words.map((word) => Prisma.sql`plainto_tsquery('english', ${word})`)) : null;
+  const condition = keys === null ? matches : indexed!.exact ? keys : Prisma.sql`${keys} AND coalesce(${matches}, FALSE)`;
   return { condition, extent: matches, score: Prisma.sql`ts_rank_cd(p."searchVector", ${query})` };
 }
 

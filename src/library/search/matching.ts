@@ -8,7 +8,7 @@
  */
 import { Prisma, type PrismaClient } from '../db/generated/client.js';
 import type { SemanticIndex } from './semantic-index.js';
-import { closeWords, matchableWords, rarestWords, type CloseWord } from './vocabulary.js';
+import { closeWords, matchableWords, rarestWords, type CloseWord, type IndexedWords } from './vocabulary.js';
 import { rankedLists, whole, type CandidateScope } from './candidates.js';
 
 export type SearchMode = 'WORDS' | 'FUZZY' | 'SEMANTIC' | 'HYBRID';
@@ -64,13 +64,13 @@ export class PromptMatcher {
     const semanticWanted = mode === 'SEMANTIC' || (mode === 'HYBRID' && this.semantic?.usesPgvector === true);
     const useSemantic = this.semantic !== null && semanticWanted && query.wanted !== '';
     // The lookups a match needs, at once: the query's embedding, the fuzzy words, the rarest words.
-    const [semantic, wordMatches, indexedWords] = await Promise.all([
+    const [semantic, wordMatches, indexed] = await Promise.all([
       useSemantic ? this.semanticList(query.wanted, mode) : null,
       mode === 'FUZZY' || mode === 'HYBRID' ? closeWords(this.prisma, matchableWords(query.wanted)) : new Map<string, CloseWord[]>(),
-      mode === 'WORDS' || mode === 'HYBRID' ? this.indexedWords(query) : [],
+      mode === 'WORDS' || mode === 'HYBRID' ? this.indexedWords(query, mode) : null,
     ]);
     return {
-      ...rankedLists(mode, query.text, query.wanted, { wordMatches, semantic, indexedWords }),
+      ...rankedLists(mode, query.text, query.wanted, { wordMatches, semantic, indexed }),
       conditions: exclusions(query),
       settings: useSemantic ? this.semanticSettings() : [],
     };
@@ -101,11 +101,16 @@ export class PromptMatcher {
     return mode === 'HYBRID' ? closeToBest(this.semantic!.nearestTo(vector, HYBRID_SEMANTIC_CANDIDATES)) : this.semantic!.nearestTo(vector);
   }
 
-  /** What the full-text list asks its index for (see fullTextList in candidates.ts): none for the whole query. */
-  private async indexedWords(query: ParsedQuery): Promise<string[]> {
+  /**
+   * What the full-text list asks its index for (see fullTextList in candidates.ts); null: the whole query. More
+   * than INDEXED_WORDS words: the rarest of them. Exactly that many: both, as separate index conditions, when a
+   * hybrid search looks words up anyway (the lookup runs beside its close-word one; a search by words alone
+   * would wait for it longer than the separate conditions save).
+   */
+  private async indexedWords(query: ParsedQuery, mode: SearchMode): Promise<IndexedWords | null> {
     const words = matchableWords(query.wanted);
     // With "or", websearch_to_tsquery's query is a disjunction: no word of it need be in every match.
-    if (words.length <= INDEXED_WORDS || /(^|\s)or(\s|$)/i.test(query.wanted)) return [];
+    if (words.length < INDEXED_WORDS || (words.length === INDEXED_WORDS && mode !== 'HYBRID') || /(^|\s)or(\s|$)/i.test(query.wanted)) return null;
     return rarestWords(this.prisma, query.text, words, INDEXED_WORDS);
   }
 

@@ -33,6 +33,12 @@ const SCAN_PAGE = 512;
 const SETTLE_WAIT_MS = 2000;
 /** Query texts whose embeddings are kept, so paging through results does not re-run the encoder. */
 const QUERY_CACHE_SIZE = 256;
+/**
+ * Memory an HNSW index build may take (maintenance_work_mem, for that statement only). pgvector builds the graph
+ * in memory while it fits and far slower once it does not; PostgreSQL's default, 64 MB, holds about 60,000 of
+ * these vectors' graph nodes, a million need about 1 GB.
+ */
+const HNSW_BUILD_MEMORY = '1GB';
 
 export class SemanticIndex {
   private pgvector = false;
@@ -176,6 +182,14 @@ export class SemanticIndex {
     return found !== null;
   }
 
+  /** How many prompts have no embedding from this encoder yet. */
+  async missingCount(): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<Array<{ missing: number }>>`
+      SELECT count(*)::int AS missing FROM "Prompt" p
+      WHERE NOT EXISTS (SELECT 1 FROM "PromptEmbedding" e WHERE e."promptId" = p.id AND e.encoder = ${this.encoder})`;
+    return row?.missing ?? 0;
+  }
+
   /** Settings a query using nearestTo needs, to run at the start of its transaction. */
   querySettings(): Prisma.Sql | null {
     // HNSW returns at most ef_search rows (default 40); the search wants all its candidates.
@@ -205,18 +219,38 @@ export class SemanticIndex {
     if (!available?.available) return false;
     try {
       if (!available.installed) await this.prisma.$executeRawUnsafe('CREATE EXTENSION IF NOT EXISTS vector');
-      const width = this.embedder.dimensions;
-      // One partial index per encoder and width: HNSW needs a fixed width, and a library may hold embeddings
-      // of an earlier encoder too.
-      await this.prisma.$executeRawUnsafe(
-        `CREATE INDEX IF NOT EXISTS "${indexName(this.encoder, width)}" ON "PromptEmbedding" ` +
-          `USING hnsw ((vector::vector(${width})) vector_cosine_ops) WHERE encoder = ${sqlLiteral(this.encoder)} AND dimensions = ${width}`,
-      );
+      await this.createIndex();
       return true;
     } catch (error) {
       this.logger?.warn({ err: error }, 'pgvector is installed but could not be set up (missing privilege?)');
       return false;
     }
+  }
+
+  /**
+   * Embeds every prompt lacking an embedding with the HNSW index dropped, then builds it again: for a bulk
+   * backfill (a library of a million prompts given an encoder), pgvector's advice. Inserting into the index
+   * row by row took about six times as long as the embedding itself at a million prompts. Searches by meaning
+   * meanwhile compare every embedding (exact, slow): for tools and benchmarks, not a serving server.
+   */
+  async backfillWithoutIndex(): Promise<void> {
+    if (!this.pgvector) return this.catchUp();
+    await this.prisma.$executeRawUnsafe(`DROP INDEX IF EXISTS "${indexName(this.encoder, this.embedder.dimensions)}"`);
+    await this.catchUp();
+    await this.createIndex();
+  }
+
+  private async createIndex(): Promise<void> {
+    const width = this.embedder.dimensions;
+    // One partial index per encoder and width: HNSW needs a fixed width, and a library may hold embeddings
+    // of an earlier encoder too.
+    await this.prisma.$transaction([
+      this.prisma.$queryRaw`SELECT set_config('maintenance_work_mem', ${HNSW_BUILD_MEMORY}, true)`,
+      this.prisma.$executeRawUnsafe(
+        `CREATE INDEX IF NOT EXISTS "${indexName(this.encoder, width)}" ON "PromptEmbedding" ` +
+          `USING hnsw ((vector::vector(${width})) vector_cosine_ops) WHERE encoder = ${sqlLiteral(this.encoder)} AND dimensions = ${width}`,
+      ),
+    ]);
   }
 
   /**

@@ -99,17 +99,29 @@ export async function completions(prisma: PrismaClient, partial: string, limit: 
   return rows.map((row) => row.word);
 }
 
+/** The words a full-text search asks its index for (see fullTextList in candidates.ts). */
+export interface IndexedWords {
+  words: string[];
+  /** Whether matching all of them is matching the whole query (a plain AND of those words): nothing left to check. */
+  exact: boolean;
+}
+
 /**
  * The `count` words of `words` that the fewest prompts hold (as written; a word the vocabulary lacks counts
  * as none), of those whose full-text form is one of the lexemes of the websearch query `text`. The words
  * must be ones the query asks for, not its -exclusions: the lexeme test (`@>`) does not see operators.
+ * Exact when the query is only an AND (no phrase, or, not) of as many lexemes as the words give between them.
  */
-export async function rarestWords(prisma: PrismaClient, text: string, words: string[], count: number): Promise<string[]> {
-  const rows = await prisma.$queryRaw<Array<{ word: string }>>`
-    SELECT w AS word FROM unnest(${words}::text[]) AS w LEFT JOIN "SearchWord" s ON s.word = w
-    WHERE ${notStopword(Prisma.sql`w`)} AND websearch_to_tsquery('english', ${text}) @> plainto_tsquery('english', w)
+export async function rarestWords(prisma: PrismaClient, text: string, words: string[], count: number): Promise<IndexedWords> {
+  const rows = await prisma.$queryRaw<Array<{ word: string; nodes: number; queryNodes: number; operators: boolean }>>`
+    SELECT w AS word, numnode(plainto_tsquery('english', w)) AS nodes, numnode(q.query) AS "queryNodes", q.query::text ~ '[|!<]' AS operators
+    FROM unnest(${words}::text[]) AS w LEFT JOIN "SearchWord" s ON s.word = w, (SELECT websearch_to_tsquery('english', ${text}) AS query) q
+    WHERE ${notStopword(Prisma.sql`w`)} AND q.query @> plainto_tsquery('english', w)
     ORDER BY coalesce(s.prompts, 0), w LIMIT ${count}`;
-  return rows.map((row) => row.word);
+  // An AND of n operands has n - 1 operators: the words' nodes and the ANDs joining them make up the whole query.
+  const nodes = rows.reduce((sum, row) => sum + Number(row.nodes), rows.length - 1);
+  const exact = rows.length > 0 && !rows[0]!.operators && nodes === Number(rows[0]!.queryNodes);
+  return { words: rows.map((row) => row.word), exact };
 }
 
 /** A LIKE pattern for text starting with `text` (its %, _ and backslashes taken literally). */
@@ -120,6 +132,17 @@ export function startingWith(text: string): string {
 /** A tsquery matching any of the words (English stemming, as the prompts' search vectors). */
 export function anyOfWords(words: readonly string[]): Prisma.Sql {
   return Prisma.join(words.map((word) => Prisma.sql`plainto_tsquery('english', ${word})`), ' || ');
+}
+
+/**
+ * SQL: the prompt `p` matches every one of these tsqueries, each its own condition on the full-text index rather
+ * than one query of them all (`a && b && c`). The GIN index then intersects them as separate scan keys, each
+ * key skipping ahead to where the others are; one query of them all is checked at every entry of every list.
+ * Measured at 1,000,000 prompts: three words' lists of 57,000-111,000 entries, 9.2-9.8 ms as one query, 5.8-6.2
+ * as three keys; two words' 6.9-8.5 ms, 4.8-5.3.
+ */
+export function allIndexed(queries: readonly Prisma.Sql[]): Prisma.Sql {
+  return Prisma.join(queries.map((query) => Prisma.sql`p."searchVector" @@ (${query})`), ' AND ');
 }
 
 /** SQL: the word is not an English stopword (full text would drop it: a query of it matches nothing). */
