@@ -55,22 +55,9 @@ import {
   type SetTimestepsOptions,
 } from '../../src/diffusion/schedulers/index.js';
 import type { FloatTensor } from '../../src/diffusion/tensor.js';
+import { FIXTURE_DIMS, schedulerFixture as fixture } from '../support/scheduler-fixture.js';
 
 const f = Math.fround;
-const DIMS = [4, 3, 8, 8];
-
-/** schedulers.md fixture: x[b,c,h,w] = (256c + 32h + 4w + b) / 768 (noise: 767 minus that, over 768). */
-function fixture(noise = false): FloatTensor {
-  const data = new Float32Array(768);
-  for (let b = 0; b < 4; b++)
-    for (let c = 0; c < 3; c++)
-      for (let h = 0; h < 8; h++)
-        for (let w = 0; w < 8; w++) {
-          const k = 256 * c + 32 * h + 4 * w + b;
-          data[((b * 3 + c) * 8 + h) * 8 + w] = (noise ? 767 - k : k) / 768;
-        }
-  return { data, dims: [...DIMS] };
-}
 
 /** The reference script's fake velocity model, in float32: x * s / (s + 1) with s = t / 1000. */
 function fakeVelocity(x: FloatTensor, t: number): FloatTensor {
@@ -274,7 +261,7 @@ test('Heun visits every sigma after the first twice (2n - 1 timesteps) and is or
 test('with a velocity oracle (v = noise - x0) every flow sampler ends exactly at the clean latents', () => {
   const x0 = fixture();
   const noise = fixture(true);
-  const velocity = { data: noise.data.map((n, i) => n - x0.data[i]!), dims: [...DIMS] };
+  const velocity = { data: noise.data.map((n, i) => n - x0.data[i]!), dims: [...FIXTURE_DIMS] };
   for (const [family, { config, options }] of Object.entries(families)) {
     for (const name of flowSamplerNames()) {
       const scheduler = createScheduler(name, config);

@@ -12,22 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { createScheduler, samplerLabel, schedulerNames, type Scheduler } from '../../src/diffusion/schedulers/index.js';
 import type { FloatTensor } from '../../src/diffusion/tensor.js';
 import { TorchGenerator } from '../../src/diffusion/random/index.js';
+import { FIXTURE_DIMS, schedulerFixture as fixture } from '../support/scheduler-fixture.js';
 
 const f = Math.fround;
-const DIMS = [4, 3, 8, 8];
-
-/** schedulers.md fixture: x[b,c,h,w] = (256c + 32h + 4w + b) / 768 (noise: 767 minus that, over 768). */
-function fixture(noise = false): FloatTensor {
-  const data = new Float32Array(768);
-  for (let b = 0; b < 4; b++)
-    for (let c = 0; c < 3; c++)
-      for (let h = 0; h < 8; h++)
-        for (let w = 0; w < 8; w++) {
-          const k = 256 * c + 32 * h + 4 * w + b;
-          data[((b * 3 + c) * 8 + h) * 8 + w] = (noise ? 767 - k : k) / 768;
-        }
-  return { data, dims: [...DIMS] };
-}
 
 /** The fake model of the diffusers tests, in float32: x * t / (t + 1). */
 function fakeModel(x: FloatTensor, t: number): FloatTensor {
@@ -475,7 +462,7 @@ test('pipeline-style loops (unscaled latents kept) with a noise oracle end at th
     for (const t of scheduler.timesteps) {
       const modelInput = scheduler.scaleModelInput(latents, t);
       assert.equal(modelInput.data.length, latents.data.length);
-      latents = scheduler.step({ data: noise.data, dims: [...DIMS] }, t, latents).prevSample;
+      latents = scheduler.step({ data: noise.data, dims: [...FIXTURE_DIMS] }, t, latents).prevSample;
     }
     const maxError = latents.data.reduce((m, v, i) => Math.max(m, Math.abs(v - x0.data[i])), 0);
     assert.ok(maxError < 1e-4, `${name}: max |x - x0| = ${maxError}`);
