@@ -1,24 +1,32 @@
 /**
  * Stable Diffusion over ONNX sessions, in the shape of diffusers' pipelines: one entry point per task
  * (txt2img, img2img, inpaint) over one private loop that reads as numbered steps (check inputs, encode
- * prompt, prepare timesteps, prepare latents, denoise, decode). The parts it drives live beside it: the UNet
- * and its feeding (unet.ts), the VAE codec (vae.ts), the starting noise (latents.ts), inpainting's mask
- * conditioning (inpaint.ts). Sessions are loaded once and reused for every call.
+ * prompt, prepare timesteps, prepare latents, denoise, decode). The parts it drives live beside it: the
+ * denoiser (denoiser.ts: the UNet and its feeding in unet.ts, or SD3's / FLUX's flow-matching transformer in
+ * transformer.ts, with their text conditioning in text/flow-text-encoder.ts), the VAE codec (vae.ts), the
+ * starting noise (latents.ts), inpainting's mask conditioning (inpaint.ts). Sessions are loaded once and
+ * reused for every call (a T5 encoder that does not fit the worker's memory budget is loaded per encode).
  *
  * Where the next capabilities go: LoRA weights are merged where sessions are loaded (lora/patched-sessions.ts);
  * ControlNet residuals are UNet inputs (unet.ts); a hires second pass is an entry point that runs the loop,
  * upscales its latents and runs the loop again from them with a strength, as img2img starts from an encoded
  * picture (step 4); a new model family is detected in model/family.ts and fed in unet.ts / added-conditions.ts.
  */
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { loadMergedSessions, type EmbeddingWarning, type SessionExtras } from './lora/patched-sessions.js';
 import { inpaintingConditioning, blendKnown, latentMask, pasteKept, stackChannels } from './inpaint.js';
 import { resizeLanczos } from './image.js';
 import { upscaleLatents } from './latent-upscale.js';
 import { upscaleToSize } from './upscale/upscale-to-size.js';
-import { img2imgStart, initialNoise, seededNoise } from './latents.js';
+import { initialNoise, seededNoise } from './latents.js';
 import { readModelFolder, VAE_DOWNSCALE, type ModelFolder } from './model/model-folder.js';
-import { transformerPipelineMissing } from './model/transformer-folder.js';
-import type { ProviderChoice, SessionOptions } from './model/onnx-session.js';
+import { ModelSession, type ProviderChoice, type SessionOptions } from './model/onnx-session.js';
+import { fitLatentRgbMap } from './preview/latent-fit.js';
+import { latentRgbMapFor, type LatentRgbMap } from './preview/latent2rgb.js';
+import type { Denoiser } from './denoiser.js';
+import { FlowTransformer } from './transformer.js';
+import { FlowPromptEncoder, T5Encoder } from './text/flow-text-encoder.js';
 import type { BatchGenerator } from './random/batch-generator.js';
 import type { RgbImage } from './rgb-image.js';
 import {
@@ -37,8 +45,14 @@ import { concatBatch, scaleInPlace, sliceBatch, type FloatTensor } from './tenso
 import { namedEmbeddings } from './text/added-tokens.js';
 import { PromptEncoder, type EncodedPrompts, type TextEncoderPart } from './text/text-encoder.js';
 import { PromptTokenizer } from './text/tokenizer.js';
-import { UNet, type UNetConditioning } from './unet.js';
-import { LATENT_CHANNELS, Vae } from './vae.js';
+import { UNet } from './unet.js';
+import { Vae } from './vae.js';
+
+/** Prompt strings -> the denoiser's inputs: the CLIP prompt encoder (UNets) or SD3's / FLUX's (transformers). */
+interface PromptConditioner {
+  encode(prompts: string[], labels: string[], maxChunks: number): Promise<EncodedPrompts>;
+  release(): Promise<void>;
+}
 
 /** What the loop starts from: a picture to keep part of (img2img, inpainting), or nothing (txt2img). */
 interface LoopInit {
@@ -53,7 +67,8 @@ interface Denoising {
   timesteps: readonly number[];
   latents: FloatTensor;
   generator: BatchGenerator;
-  conditioning: UNetConditioning;
+  /** The denoiser's own conditioning (denoiser.ts), built once per request and pass. */
+  conditioning: unknown;
   /** An inpainting UNet's extra channels (mask, blanked-picture latents), stacked onto every model input. */
   inpaintingChannels: FloatTensor | null;
   /** Inpainting with an ordinary UNet: the kept region, noised to each step's level and blended back in. */
@@ -69,13 +84,19 @@ interface PassProgress {
 }
 
 /** What a pipeline is loaded with besides the model: LoRAs merged in, textual-inversion embeddings added. */
-export type PipelineExtras = SessionExtras;
+export interface PipelineExtras extends SessionExtras {
+  /**
+   * The worker's memory budget in bytes (0 or absent: none). A transformer model whose ONNX files exceed it
+   * loads its T5 encoder for each encode and releases it after, instead of keeping it beside the transformer.
+   */
+  memoryBudgetBytes?: number;
+}
 
 export class StableDiffusionPipeline {
   private constructor(
     readonly model: ModelFolder,
-    private readonly promptEncoder: PromptEncoder,
-    private readonly unet: UNet,
+    private readonly promptEncoder: PromptConditioner,
+    private readonly denoiser: Denoiser,
     private readonly vae: Vae,
     /** What of the LoRAs could not be applied, one message per LoRA (for the generation's warnings). */
     readonly loraWarnings: string[],
@@ -96,8 +117,7 @@ export class StableDiffusionPipeline {
 
   static async load(dir: string, options: SessionOptions, extras: PipelineExtras = {}): Promise<StableDiffusionPipeline> {
     const model = await readModelFolder(dir);
-    // Everything below is the UNet pipeline; an SD3 / FLUX folder would fail deep inside it.
-    if (model.denoiser === 'transformer') throw new Error(`${model.dir}: ${transformerPipelineMissing(model.traits.family)}`);
+    if (model.denoiser === 'transformer') return StableDiffusionPipeline.loadTransformer(model, options, extras);
     const tokenizers = await Promise.all(model.paths.textEncoders.map((paths) => PromptTokenizer.load(paths.tokenizer)));
     const [sessions, vae] = await Promise.all([
       loadMergedSessions(model, options, extras, tokenizers.map((t) => t.endTokenId)),
@@ -114,9 +134,66 @@ export class StableDiffusionPipeline {
     return new StableDiffusionPipeline(model, promptEncoder, inspected, vae, sessions.loraWarnings, sessions.embeddingWarnings);
   }
 
-  /** Which execution provider the UNet runs on, and why it is not CUDA if it is not. */
+  /**
+   * SD3 / FLUX: CLIP encoders (and T5) and the transformer, loaded as they are. LoRAs and textual-inversion
+   * embeddings are not merged into these models yet: each LoRA asked for is a warning.
+   */
+  private static async loadTransformer(model: ModelFolder, options: SessionOptions, extras: PipelineExtras): Promise<StableDiffusionPipeline> {
+    const family = model.traits.family;
+    if (family !== 'sd3' && family !== 'flux') throw new Error(`${model.dir}: transformer/ holds neither an SD3 nor a FLUX transformer`);
+    const encoders = model.paths.textEncoders;
+    const clipCount = family === 'sd3' ? 2 : 1;
+    const t5Paths = encoders[clipCount];
+    const tokenizers = await Promise.all(encoders.map((paths) => PromptTokenizer.load(paths.tokenizer)));
+    const transient = Boolean(extras.memoryBudgetBytes && extras.memoryBudgetBytes > 0 && (await componentBytes(model)) > extras.memoryBudgetBytes);
+    const loaded: { release(): Promise<void> }[] = [];
+    const track = async <T extends { release(): Promise<void> }>(value: Promise<T>): Promise<T> => {
+      const v = await value;
+      loaded.push(v);
+      return v;
+    };
+    try {
+      const [clipSessions, t5, transformerSession, vae] = await Promise.all([
+        Promise.all(encoders.slice(0, clipCount).map((paths) => track(ModelSession.load(paths.model, options)))),
+        t5Paths ? track(T5Encoder.load(t5Paths.model, tokenizers[clipCount]!, options, transient)) : Promise.resolve(null),
+        track(ModelSession.load(model.paths.unet, options)),
+        track(Vae.load(model, options)),
+      ]);
+      const transformer = FlowTransformer.inspect(transformerSession, family, model.paths.unet);
+      const jointAttentionDim = transformer.jointAttentionDim;
+      if (jointAttentionDim === undefined) throw new Error(`${model.paths.unet}: encoder_hidden_states has no fixed width (joint_attention_dim)`);
+      const clip = clipSessions.map((session, i): TextEncoderPart => ({ tokenizer: tokenizers[i]!, session }));
+      const promptEncoder = new FlowPromptEncoder({ family, clip, t5, jointAttentionDim });
+      const conditioner: PromptConditioner = { encode: (prompts, labels) => promptEncoder.encode(prompts, labels), release: () => promptEncoder.release() };
+      const loraWarnings = (extras.loras ?? [])
+        .filter((l) => l.weight !== 0)
+        .map((l) => `LoRA "${l.name}" was not applied: LoRAs are not supported on ${family === 'sd3' ? 'SD3' : 'FLUX'} models yet.`);
+      const embeddingWarnings = (extras.embeddings ?? []).map((e) => ({
+        name: e.name,
+        message: `Embedding "${e.name}" was not loaded: textual-inversion embeddings are not supported on ${family === 'sd3' ? 'SD3' : 'FLUX'} models yet.`,
+      }));
+      return new StableDiffusionPipeline(model, conditioner, transformer, vae, loraWarnings, embeddingWarnings);
+    } catch (error) {
+      await Promise.allSettled(loaded.map((part) => part.release()));
+      throw error;
+    }
+  }
+
+  /** Which execution provider the denoiser runs on, and why it is not CUDA if it is not. */
   get provider(): ProviderChoice {
-    return this.unet.providerChoice;
+    return this.denoiser.providerChoice;
+  }
+
+  private previewMap: Promise<LatentRgbMap> | undefined;
+
+  /**
+   * The linear latent -> RGB map of step previews: the family's fixed factors for 4-channel latents, else
+   * (SD3, FLUX) a least-squares fit to this model's own VAE, computed once (preview/latent-fit.ts).
+   */
+  latentRgbMap(): Promise<LatentRgbMap> {
+    if (this.model.latentChannels === 4) return Promise.resolve(latentRgbMapFor(this.model.traits.family));
+    this.previewMap ??= fitLatentRgbMap(this.model.latentChannels, (latents) => this.vae.decodePlanar(latents));
+    return this.previewMap;
   }
 
   /** Pictures from seeded noise. A request with `init` (older callers) runs as img2img or inpaint would. */
@@ -137,8 +214,7 @@ export class StableDiffusionPipeline {
   }
 
   async release(): Promise<void> {
-    const textEncoders = this.promptEncoder.parts.map((part) => part.session.release());
-    await Promise.all([...textEncoders, this.unet.release(), this.vae.release()]);
+    await Promise.all([this.promptEncoder.release(), this.denoiser.release(), this.vae.release()]);
   }
 
   /** The one loop under every entry point. */
@@ -148,7 +224,7 @@ export class StableDiffusionPipeline {
     const imageCount = request.seeds.length;
     // 2. Encode the prompt, and the negative prompt when guidance makes an unconditional pass.
     const encoded = await this.encodePrompt(request);
-    const conditioning = this.unet.conditioning(encoded, request, imageCount);
+    const conditioning = this.denoiser.conditioning(encoded, request, imageCount);
     throwIfAborted(request.signal);
     // 3. Prepare timesteps (a hires fix's second schedule too, so that progress counts both passes).
     const { scheduler, timesteps } = this.prepareTimesteps(request, init?.strength);
@@ -164,7 +240,7 @@ export class StableDiffusionPipeline {
       const hiresRequest = { ...request, width: request.hires.width, height: request.hires.height };
       const start = await this.enlarge(latents, request.hires, request.signal);
       throwIfAborted(request.signal);
-      const state = await this.prepareSecondPass(hiresRequest, start, second, this.unet.conditioning(encoded, hiresRequest, imageCount));
+      const state = await this.prepareSecondPass(hiresRequest, start, second, this.denoiser.conditioning(encoded, hiresRequest, imageCount));
       latents = await this.denoise(state, request, { pass: 2, before: timesteps.length, total: progress.total });
       throwIfAborted(request.signal);
     }
@@ -194,22 +270,22 @@ export class StableDiffusionPipeline {
     request: GenerationRequest,
     start: FloatTensor,
     schedule: { scheduler: Scheduler; timesteps: readonly number[] },
-    conditioning: UNetConditioning,
+    conditioning: unknown,
   ): Promise<Denoising> {
     const { scheduler, timesteps } = schedule;
     const generator = seededNoise(request.seeds);
     const noise: FloatTensor = { data: initialNoise(generator, [...start.dims], request.variation), dims: start.dims };
     const latents = timesteps.length > 0 ? scheduler.addNoise(start, noise, timesteps[0]!) : start;
-    const inpaintingChannels = this.unet.isInpainting ? await inpaintingConditioning(this.vae, request, undefined, request.seeds.length) : null;
+    const inpaintingChannels = this.denoiser.isInpainting ? await inpaintingConditioning(this.vae, request, undefined, request.seeds.length) : null;
     return { scheduler, timesteps, latents, generator, conditioning, inpaintingChannels, keep: null };
   }
 
   private async encodePrompt(request: GenerationRequest): Promise<EncodedPrompts> {
-    const useGuidance = this.unet.usesGuidance(request.guidanceScale);
+    const useGuidance = this.denoiser.usesGuidance(request.guidanceScale);
     const negative = request.negativePrompt ?? '';
     const prompts = useGuidance ? [negative, request.prompt] : [request.prompt];
     const labels = useGuidance ? ['negative prompt', 'prompt'] : ['prompt'];
-    const encoded = await this.promptEncoder.encode(prompts, labels, this.unet.maxPromptChunks);
+    const encoded = await this.promptEncoder.encode(prompts, labels, this.denoiser.maxPromptChunks);
     if (useGuidance && this.model.traits.zeroEmptyNegative && negative.trim() === '') {
       // SDXL's force_zeros_for_empty_prompt: no negative prompt means zero embeddings, not the encoded "".
       zeroFirstRow(encoded.hiddenStates);
@@ -218,12 +294,15 @@ export class StableDiffusionPipeline {
     return encoded;
   }
 
-  /** The scheduler's schedule; img2img (a `strength`) skips its first (1 - strength), as diffusers' get_timesteps. */
+  /**
+   * The scheduler's schedule (a flow model's set by its denoiser: FLUX's sigmas and shift); img2img (a
+   * `strength`) skips its first (1 - strength), as diffusers' get_timesteps.
+   */
   private prepareTimesteps(request: GenerationRequest, strength: number | undefined): { scheduler: Scheduler; timesteps: readonly number[] } {
     const scheduler = createScheduler(request.sampler, this.model.schedulerConfig);
-    scheduler.setTimesteps(request.steps);
+    scheduler.setTimesteps(request.steps, this.denoiser.scheduleOptions(request.steps, request));
     if (strength === undefined) return { scheduler, timesteps: scheduler.timesteps };
-    const skipped = img2imgStart(request.steps, strength) * scheduler.order;
+    const skipped = this.denoiser.img2imgStart(request.steps, strength) * scheduler.order;
     scheduler.setBeginIndex?.(skipped);
     return { scheduler, timesteps: scheduler.timesteps.slice(skipped) };
   }
@@ -234,10 +313,10 @@ export class StableDiffusionPipeline {
     init: LoopInit | undefined,
     scheduler: Scheduler,
     timesteps: readonly number[],
-    conditioning: UNetConditioning,
+    conditioning: unknown,
   ): Promise<Denoising> {
     const imageCount = request.seeds.length;
-    const shape = [imageCount, LATENT_CHANNELS, request.height / VAE_DOWNSCALE, request.width / VAE_DOWNSCALE];
+    const shape = [imageCount, this.model.latentChannels, request.height / VAE_DOWNSCALE, request.width / VAE_DOWNSCALE];
     const generator = seededNoise(request.seeds);
     const noise: FloatTensor = { data: initialNoise(generator, shape, request.variation), dims: shape };
     let latents = noise;
@@ -250,13 +329,13 @@ export class StableDiffusionPipeline {
     }
     // An inpainting UNet sees the mask and the blanked picture at every step; an ordinary one gets the kept
     // region blended back after every step instead.
-    const inpaintingChannels = this.unet.isInpainting ? await inpaintingConditioning(this.vae, request, init, imageCount) : null;
+    const inpaintingChannels = this.denoiser.isInpainting ? await inpaintingConditioning(this.vae, request, init, imageCount) : null;
     const keep =
       init?.mask && initLatents && !inpaintingChannels ? { mask: latentMask(init.mask, request.width, request.height), initLatents, noise } : null;
     return { scheduler, timesteps, latents, generator, conditioning, inpaintingChannels, keep };
   }
 
-  /** The scheduler walks the UNet's predictions down to clean latents, reporting every step. */
+  /** The scheduler walks the denoiser's predictions down to clean latents, reporting every step. */
   private async denoise(state: Denoising, request: GenerationRequest, progress: PassProgress): Promise<FloatTensor> {
     const { scheduler, timesteps, generator, conditioning, inpaintingChannels, keep } = state;
     let latents = state.latents;
@@ -266,7 +345,7 @@ export class StableDiffusionPipeline {
       const t = timesteps[i]!;
       const scaled = scheduler.scaleModelInput(latents, t);
       const modelInput = inpaintingChannels ? stackChannels(scaled, inpaintingChannels) : scaled;
-      const noisePrediction = await this.unet.predictNoise(modelInput, t, conditioning);
+      const noisePrediction = await this.denoiser.predictNoise(modelInput, t, conditioning);
       latents = scheduler.step(noisePrediction, t, latents, { generator }).prevSample;
       if (keep) {
         // The kept region: the init latents at the next step's noise level (clean after the last step).
@@ -294,4 +373,17 @@ export class StableDiffusionPipeline {
 /** Zeroes the first item of the batch axis in place. */
 function zeroFirstRow(tensor: FloatTensor): void {
   tensor.data.fill(0, 0, tensor.data.length / tensor.dims[0]!);
+}
+
+/** The bytes of the model's ONNX files (model.onnx and external data) that the pipeline would keep loaded. */
+async function componentBytes(model: ModelFolder): Promise<number> {
+  const { textEncoders, unet, vaeDecoder, vaeEncoder } = model.paths;
+  const dirs = [...new Set([...textEncoders.map((e) => e.model), unet, vaeDecoder, ...(vaeEncoder ? [vaeEncoder] : [])].map((file) => path.dirname(file)))];
+  let total = 0;
+  for (const dir of dirs) {
+    for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      if (entry.isFile() && !entry.name.endsWith('.json')) total += (await fs.stat(path.join(dir, entry.name)).catch(() => ({ size: 0 }))).size;
+    }
+  }
+  return total;
 }

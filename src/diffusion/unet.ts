@@ -8,9 +8,12 @@
  * a new model family reads its extra inputs in added-conditions.ts (and its traits in model/family.ts).
  */
 import { addedConditions, inspectAddedConditions, type AddedConditionSpec } from './added-conditions.js';
+import type { Denoiser } from './denoiser.js';
+import { img2imgStart } from './latents.js';
 import type { ModelSession, ProviderChoice } from './model/onnx-session.js';
 import { outputAsFloat32, type OnnxFeeds, type OnnxTensor } from './model/onnx-tensors.js';
 import { concatBatch, cropSpatial, padSpatial, sliceBatch, type FloatTensor } from './tensor.js';
+import type { SetTimestepsOptions } from './schedulers/types.js';
 import type { EncodedPrompts, HiddenLayer, PromptEncoder } from './text/text-encoder.js';
 
 /** Longest prompt in 75-token chunks (600 tokens); beyond that the prompt is truncated with a warning. */
@@ -28,7 +31,7 @@ export interface UNetConditioning {
   guidanceScale: number | null;
 }
 
-export class UNet {
+export class UNet implements Denoiser<UNetConditioning> {
   private constructor(
     private readonly session: ModelSession,
     private readonly spec: AddedConditionSpec,
@@ -74,6 +77,16 @@ export class UNet {
   /** Whether the request runs the unconditional half: a scale above 1, unless the UNet embeds guidance (LCM). */
   usesGuidance(guidanceScale: number): boolean {
     return guidanceScale > 1 && this.spec.guidanceEmbeddingDim === null;
+  }
+
+  /** The UNet schedulers' own spacing: nothing depends on the picture. */
+  scheduleOptions(): SetTimestepsOptions {
+    return {};
+  }
+
+  /** diffusers' SD pipelines: the last floor(steps x strength) steps run. */
+  img2imgStart(steps: number, strength: number): number {
+    return img2imgStart(steps, strength);
   }
 
   /**

@@ -1,5 +1,6 @@
 /**
- * The VAE: latents <-> pictures. Decoding divides by the model's scaling factor and turns the planar [-1, 1]
+ * The VAE: latents <-> pictures. Decoding divides by the model's scaling factor (and adds SD3's / FLUX's shift
+ * factor: latents = (z - shift) x scale) and turns the planar [-1, 1]
  * output into 8-bit RGB; encoding (img2img, inpainting) does the reverse with an encoder session that is
  * loaded on first use, since txt2img never needs it and some exports leave it out.
  * A hires pass upscales decoded pictures (or latents) between two passes; the codec here serves both ends.
@@ -10,6 +11,7 @@ import { outputAsFloat32 } from './model/onnx-tensors.js';
 import type { RgbImage } from './rgb-image.js';
 import { concatBatch, scaleInPlace, type FloatTensor } from './tensor.js';
 
+/** SD 1.x/2.x and SDXL latents; SD3 and FLUX have 16 (ModelFolder.latentChannels). */
 export const LATENT_CHANNELS = 4;
 
 export class Vae {
@@ -28,11 +30,16 @@ export class Vae {
 
   /** One image's latents -> RGB bytes. Decoding one at a time bounds memory at large sizes. */
   async decode(latents: FloatTensor): Promise<RgbImage> {
+    return planarToRgb(await this.decodePlanar(latents));
+  }
+
+  /** Latents -> the decoder's planar output in about [-1, 1] ([B, 3, H, W]), unclamped. */
+  async decodePlanar(latents: FloatTensor): Promise<FloatTensor> {
+    const { vaeScalingFactor: scale, vaeShiftFactor: shift } = this.model;
     const scaled = { data: new Float32Array(latents.data.length), dims: latents.dims };
-    for (let i = 0; i < scaled.data.length; i++) scaled.data[i] = latents.data[i]! / this.model.vaeScalingFactor;
+    for (let i = 0; i < scaled.data.length; i++) scaled.data[i] = latents.data[i]! / scale + shift;
     const outputs = await this.decoder.run({ latent_sample: this.decoder.floatInput('latent_sample', scaled) });
-    const sample = outputAsFloat32(outputs.sample ?? outputs[this.decoder.outputNames[0]!]!);
-    return planarToRgb(sample);
+    return outputAsFloat32(outputs.sample ?? outputs[this.decoder.outputNames[0]!]!);
   }
 
   /** A picture -> scaled latents, repeated for each image of the batch (the VAE encoder's mean; no sampling). */
@@ -46,8 +53,10 @@ export class Vae {
     this.encoder ??= ModelSession.load(this.model.paths.vaeEncoder, this.sessionOptions);
     const encoder = await this.encoder;
     const outputs = await encoder.run({ sample: encoder.floatInput('sample', picture) });
-    const latent = posteriorMean(outputAsFloat32(outputs.latent_sample ?? outputs.latent_parameters ?? outputs[encoder.outputNames[0]!]!));
-    scaleInPlace(latent.data, this.model.vaeScalingFactor);
+    const latent = posteriorMean(outputAsFloat32(outputs.latent_sample ?? outputs.latent_parameters ?? outputs[encoder.outputNames[0]!]!), this.model.latentChannels);
+    const { vaeScalingFactor: scale, vaeShiftFactor: shift } = this.model;
+    if (shift === 0) scaleInPlace(latent.data, scale);
+    else for (let i = 0; i < latent.data.length; i++) latent.data[i] = (latent.data[i]! - shift) * scale;
     return concatBatch(Array.from({ length: imageCount }, () => latent));
   }
 
@@ -58,18 +67,18 @@ export class Vae {
 }
 
 /**
- * The encoder's latents: diffusers' export gives the posterior mean (4 channels); newer optimum exports give
- * `latent_parameters`, mean and log-variance stacked (8 channels), of which the mean is the first half.
+ * The encoder's latents: diffusers' export gives the posterior mean (4 or 16 channels); newer optimum exports
+ * give `latent_parameters`, mean and log-variance stacked (8 or 32 channels), of which the mean is the first half.
  */
-function posteriorMean(latent: FloatTensor): FloatTensor {
+function posteriorMean(latent: FloatTensor, latentChannels: number): FloatTensor {
   const [batch, channels, height, width] = latent.dims as [number, number, number, number];
-  if (channels !== 2 * LATENT_CHANNELS) return latent;
+  if (channels !== 2 * latentChannels) return latent;
   const plane = height * width;
-  const data = new Float32Array(batch * LATENT_CHANNELS * plane);
+  const data = new Float32Array(batch * latentChannels * plane);
   for (let b = 0; b < batch; b++) {
-    data.set(latent.data.subarray(b * channels * plane, (b * channels + LATENT_CHANNELS) * plane), b * LATENT_CHANNELS * plane);
+    data.set(latent.data.subarray(b * channels * plane, (b * channels + latentChannels) * plane), b * latentChannels * plane);
   }
-  return { data, dims: [batch, LATENT_CHANNELS, height, width] };
+  return { data, dims: [batch, latentChannels, height, width] };
 }
 
 /** RGB bytes -> [1, 3, H, W] in [-1, 1], what the VAE encoder takes. */

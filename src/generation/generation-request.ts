@@ -4,7 +4,7 @@
  * field. Pure: what is installed and stored comes in as a RequestContext.
  */
 import { randomBytes } from 'node:crypto';
-import type { ModelFamily } from '../diffusion/index.js';
+import { flowSamplerNames, type ModelFamily } from '../diffusion/index.js';
 import type { Role } from '../accounts/viewer.js';
 import { checkJobCost, jobCost } from './job-cost.js';
 import { checkHires, type HiresRequest } from './hires-request.js';
@@ -92,6 +92,15 @@ export function checkGenerateRequest(input: GenerateRequest, context: RequestCon
     throw new GenerationRequestError('sampler', `unknown sampler "${sampler}"; use one of ${context.samplers.join(', ')}`, {
       allowedValues: context.samplers,
     });
+  }
+  // SD3 and FLUX are flow-matching models: only the samplers with a flow variant step their velocity.
+  if (isFlowFamily(model.family) && !flowSamplerNames().includes(sampler)) {
+    const allowed = flowSamplerNames().filter((name) => context.samplers.includes(name));
+    throw new GenerationRequestError(
+      'sampler',
+      `sampler "${sampler}" does not work with ${model.family === 'sd3' ? 'SD3' : 'FLUX'} models (flow matching), such as "${model.name}"; use one of ${allowed.join(', ')}`,
+      { allowedValues: allowed },
+    );
   }
 
   const shaped = parameters.aspectRatio ? sizeForAspectRatio(parameters.aspectRatio, model.defaultSize) : undefined;
@@ -259,4 +268,9 @@ function checkSize(field: 'width' | 'height', value: number): void {
   if (value < min || value > max || value % multipleOf !== 0) {
     throw new GenerationRequestError(field, `${field} must be a multiple of ${multipleOf} between ${min} and ${max}, got ${value}`, { min, max });
   }
+}
+
+/** The families whose models are flow-matching transformers (SD3, FLUX). */
+export function isFlowFamily(family: ModelFamily): boolean {
+  return family === 'sd3' || family === 'flux';
 }

@@ -11,7 +11,6 @@ import {
   encodePng,
   encodePreviewWebp,
   GenerationAbortedError,
-  latentRgbMapFor,
   latentToRgb,
   StableDiffusionPipeline,
   TaesdDecoder,
@@ -42,7 +41,7 @@ const taesdByFamily = new Map<ModelFamily, Promise<TaesdDecoder>>();
 
 /** The models and LoRA sets this worker keeps loaded, up to its memory budget. */
 const pipelines = new PipelineCache<StableDiffusionPipeline>(memoryBudgetBytes ?? 0, async (dir, loras, embeddings) => {
-  const pipeline = await StableDiffusionPipeline.load(dir, session, { loras, embeddings });
+  const pipeline = await StableDiffusionPipeline.load(dir, session, { loras, embeddings, memoryBudgetBytes: memoryBudgetBytes ?? 0 });
   rssAfterLoad = process.memoryUsage.rss();
   return { pipeline, bytes: await pipelineFileBytes(pipeline.model) };
 });
@@ -113,8 +112,9 @@ async function run(job: WorkerJob): Promise<void> {
     pipeline = await pipelines.get({ dir: job.modelDir, name: job.modelName }, job.loras, job.embeddings).catch((error: unknown) => {
       throw new ModelLoadError(error);
     });
-    // SDXL latents need their own preview colours and TAESD weights.
+    // SDXL, SD3 and FLUX latents need their own preview colours and TAESD weights.
     const family = pipeline.model.traits.family;
+    const previewPipeline = pipeline;
     const provider = pipeline.provider;
     send({ type: 'started', jobId: job.id, provider: provider.provider, providerNote: provider.reason });
     const { request } = job;
@@ -127,7 +127,7 @@ async function run(job: WorkerJob): Promise<void> {
       onStep: ({ step, totalSteps, pass, latents, durationMs }) => {
         const wantPreview = job.previewEvery > 0 && (step % job.previewEvery === 0 || step === totalSteps);
         // A preview that fails is skipped; it must not fail the generation.
-        const encoded = wantPreview ? preview(job, family, latents).catch(() => undefined) : Promise.resolve(undefined);
+        const encoded = wantPreview ? preview(job, family, previewPipeline, latents).catch(() => undefined) : Promise.resolve(undefined);
         steps = steps.then(async () => {
           const webp = await encoded;
           send({ type: 'step', jobId: job.id, step, totalSteps, ...(pass === 2 ? { pass } : {}), preview: webp ? toDataUrl(webp, 'image/webp') : null, durationMs });
@@ -242,13 +242,13 @@ async function shutdown(): Promise<void> {
 }
 
 /** The step preview as WebP: TAESD (decoded while the next step runs) or the instant linear map. */
-async function preview(job: WorkerJob, family: ModelFamily, latents: FloatTensor): Promise<Buffer> {
+async function preview(job: WorkerJob, family: ModelFamily, pipeline: StableDiffusionPipeline, latents: FloatTensor): Promise<Buffer> {
   const taesd = job.previewMethod === 'TAESD' ? taesdFor(family) : undefined;
   if (taesd) {
     const copy = { data: latents.data.slice(0, latents.data.length / latents.dims[0]!), dims: [1, ...latents.dims.slice(1)] };
     return encodePreviewWebp(await (await taesd).decode(copy, 0, job.previewMaxSize), job.previewMaxSize);
   }
-  const { factors, bias } = latentRgbMapFor(family);
+  const { factors, bias } = await pipeline.latentRgbMap();
   return encodePreviewWebp(latentToRgb(latents, 0, factors, bias), job.previewMaxSize);
 }
 

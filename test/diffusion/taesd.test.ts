@@ -128,6 +128,8 @@ test('each model family gets its own TAESD decoder file; SD 2.x shares SD 1.x\'s
   assert.equal(taesdDecoderFile('sd1'), 'taesd_decoder.safetensors');
   assert.equal(taesdDecoderFile('sd2'), 'taesd_decoder.safetensors');
   assert.equal(taesdDecoderFile('sdxl'), 'taesdxl_decoder.safetensors');
+  assert.equal(taesdDecoderFile('sd3'), 'taesd3_decoder.safetensors');
+  assert.equal(taesdDecoderFile('flux'), 'taef1_decoder.safetensors');
 });
 
 test('the TAESDXL decoder loads for SDXL and decodes SDXL latents; the SD 1.x decoder cannot', { skip }, async () => {

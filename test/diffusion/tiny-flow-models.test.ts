@@ -374,16 +374,22 @@ describe('SD3 / FLUX family detection', () => {
     assert.equal(detectTraits(evidence('flux1-schnell-onnx', { index: { _class_name: 'FluxPipeline' } })).distillation, 'turbo');
   });
 
-  test('the scan lists them as unusable for now, and loading one says why instead of failing inside the UNet pipeline', async () => {
+  test('the scan lists them as usable models, and the pipeline loads each', async () => {
     const { models, unusable } = await scanModelFolders(root);
-    assert.deepEqual(models, []);
+    assert.deepEqual(unusable, []);
     assert.deepEqual(
-      Object.fromEntries(unusable.map((u) => [u.name, u.problem])),
-      Object.fromEntries(
-        Object.keys(VARIANTS).map((name) => [name, `${name.startsWith('flux') ? 'FLUX' : 'SD3'} models are not supported yet: the transformer pipeline (transformer/model.onnx) is still to come`]),
-      ),
+      models.map((m) => [m.name, m.traits.family, m.denoiser, m.latentChannels]),
+      Object.keys(VARIANTS)
+        .sort()
+        .map((name) => [name, name.startsWith('flux') ? 'flux' : 'sd3', 'transformer', 16]),
     );
-    await assert.rejects(StableDiffusionPipeline.load(dir('flux-dev'), { device: 'cpu' }), /FLUX models are not supported yet: the transformer pipeline/);
+    const pipeline = await StableDiffusionPipeline.load(dir('flux-dev'), { device: 'cpu', cpuThreads: 1 });
+    try {
+      const { images } = await pipeline.txt2img({ prompt: 'a red fox', sampler: 'euler', steps: 2, guidanceScale: 3.5, width: 64, height: 64, seeds: [1n] });
+      assert.deepEqual([images[0]!.width, images[0]!.height], [64, 64]);
+    } finally {
+      await pipeline.release();
+    }
   });
 
   test('folders that are almost right are reported with what is wrong', async () => {

@@ -12,7 +12,7 @@ import type { PredictionType } from '../schedulers/types.js';
 
 /**
  * The architecture: what the UNet is conditioned on; sd3 and flux are flow-matching transformers (SD3/SD3.5's
- * MM-DiT over CLIP-L + bigG + T5; FLUX.1's over CLIP-L's pooled output + T5), which no pipeline runs yet.
+ * MM-DiT over CLIP-L + bigG + T5; FLUX.1's over CLIP-L's pooled output + T5), run by transformer.ts.
  */
 export type ModelFamily = 'sd1' | 'sd2' | 'sdxl' | 'sd3' | 'flux';
 /**
@@ -68,7 +68,7 @@ export function detectTraits(evidence: FamilyEvidence): ModelTraits {
   const distillation = flow ? flowDistillation(family, evidence) : detectDistillation(evidence);
   const embeddedGuidance = flow ? family === 'flux' && distillation === 'none' : evidence.unet.time_cond_proj_dim != null;
   // Flow-matching models predict a velocity, which no scheduler config spells as a prediction_type: theirs
-  // reads as the default, and the transformer pipeline is to go by the family.
+  // reads as the default, and the transformer pipeline goes by the family (flow schedulers step a velocity).
   const predictionType = readPredictionType(evidence.scheduler.prediction_type);
   return {
     family,

@@ -7,12 +7,12 @@
  *
  * Optimum's SD3 and FLUX exports have transformer/ instead of unet/ (and SD3 a third encoder, T5, in
  * text_encoder_3/ with tokenizer_3/). Such a folder is read and its family detected, checked by
- * transformer-folder.ts, and listed by the scan as unusable for now: no pipeline runs a transformer yet.
+ * transformer-folder.ts, and run by the transformer path of pipeline.ts (transformer.ts).
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { detectTraits, type ModelTraits } from './family.js';
-import { transformerFolderProblem, transformerPipelineMissing } from './transformer-folder.js';
+import { transformerFolderProblem } from './transformer-folder.js';
 
 export class ModelFolderError extends Error {
   constructor(
@@ -38,7 +38,7 @@ export interface ModelFolder {
   vaeShiftFactor: number;
   /** Latent channels (the VAE config's latent_channels): 4, or 16 for SD3 and FLUX. */
   latentChannels: number;
-  /** What denoises: a UNet (unet/), or a transformer (transformer/: SD3, FLUX), which no pipeline runs yet. */
+  /** What denoises: a UNet (unet/), or a flow-matching transformer (transformer/: SD3, FLUX; transformer.ts). */
   denoiser: 'unet' | 'transformer';
   /** Native resolution in pixels (the denoiser's sample_size x 8): 512 for SD 1.5, 1024 for SD3 and FLUX. */
   defaultSize: number;
@@ -193,10 +193,7 @@ export async function scanModelFolders(modelsDir: string): Promise<{ models: Mod
     // The tiny model writer's temporary and replaced folders are not models to report.
     if (/\.(tmp|old)-\d+-[0-9a-f]+$/.test(name)) continue;
     try {
-      const model = await readModelFolder(path.join(modelsDir, name));
-      // Read (its family is known) but not offered: requests naming it are told why.
-      if (model.denoiser === 'transformer') unusable.push({ name, problem: transformerPipelineMissing(model.traits.family) });
-      else models.push(model);
+      models.push(await readModelFolder(path.join(modelsDir, name)));
     } catch (error) {
       if (!(error instanceof ModelFolderError)) throw error;
       unusable.push({ name, problem: error.problem });

@@ -1,7 +1,6 @@
 /**
  * What a model folder with transformer/ instead of unet/ (optimum's SD3 and FLUX exports) must hold beyond
- * what every model needs, and the one reason such a folder cannot be used yet: no pipeline here runs a
- * transformer. Kept apart from model-folder.ts so that the rules of these two families are in one place.
+ * what every model needs. Kept apart from model-folder.ts so that the rules of these two families are in one place.
  */
 import type { ModelFamily } from './family.js';
 
@@ -53,9 +52,4 @@ function latentChannelsOf(family: ModelFamily, transformer: Record<string, unkno
   const inChannels = transformer.in_channels;
   if (typeof inChannels !== 'number') return undefined;
   return family === 'flux' ? inChannels / 4 : inChannels;
-}
-
-/** The reason a usable-looking SD3 / FLUX folder is refused, by the scan and by a pipeline asked to load it. */
-export function transformerPipelineMissing(family: ModelFamily): string {
-  return `${LABEL[family] ?? 'transformer'} models are not supported yet: the transformer pipeline (transformer/model.onnx) is still to come`;
 }

@@ -30,13 +30,14 @@ function block(net: Net, index: number, x: string): string {
   );
 }
 
-export function taesdDecoderGraph(weights: SafetensorsWeights): Uint8Array {
+/** `latentChannels`: 4 (TAESD, TAESDXL) or 16 (TAESD3, TAEF1), as the first conv's weights say. */
+export function taesdDecoderGraph(weights: SafetensorsWeights, latentChannels = 4): Uint8Array {
   const g = new GraphBuilder('taesd_decoder');
   const net: Net = { g, w: weights };
-  const latents = g.input('latent_sample', 'float32', ['batch', 4, 'height', 'width']);
+  const latents = g.input('latent_sample', 'float32', ['batch', latentChannels, 'height', 'width']);
   // 0: soft clamp tanh(x / 3) * 3
   let x = g.op('Mul', [g.op('Tanh', [g.op('Div', [latents, g.constFloat([3], [])])]), g.constFloat([3], [])]);
-  x = g.op('Relu', [conv2d(net, '1', x, 4, CHANNELS)]);
+  x = g.op('Relu', [conv2d(net, '1', x, latentChannels, CHANNELS)]);
   let index = 3;
   for (const upsampleAt of [6, 11, 16]) {
     for (; index < upsampleAt; index++) x = block(net, index, x);
@@ -67,9 +68,11 @@ export function taesdEncoderGraph(weights: SafetensorsWeights): Uint8Array {
 
 /**
  * The decoder weights for a family's latents. TAESDXL has the same architecture, trained on SDXL's VAE
- * latents; SD 1.x and 2.x share a VAE, hence one decoder.
+ * latents; SD 1.x and 2.x share a VAE, hence one decoder. TAESD3 and TAEF1 take 16 latent channels.
  */
 export function taesdDecoderFile(family: ModelFamily): string {
+  if (family === 'sd3') return 'taesd3_decoder.safetensors';
+  if (family === 'flux') return 'taef1_decoder.safetensors';
   return family === 'sdxl' ? 'taesdxl_decoder.safetensors' : 'taesd_decoder.safetensors';
 }
 
@@ -88,7 +91,8 @@ export class TaesdDecoder {
    */
   static async load(location: string, family: ModelFamily = 'sd1'): Promise<TaesdDecoder> {
     const file = location.endsWith('.safetensors') ? location : path.join(location, taesdDecoderFile(family));
-    const graph = taesdDecoderGraph(await SafetensorsWeights.read(file));
+    const weights = await SafetensorsWeights.read(file);
+    const graph = taesdDecoderGraph(weights, family === 'sd3' || family === 'flux' ? 16 : 4);
     return new TaesdDecoder(await ort.InferenceSession.create(graph, { executionProviders: ['cpu'], graphOptimizationLevel: 'all' }));
   }
 

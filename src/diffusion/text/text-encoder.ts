@@ -41,6 +41,11 @@ export class PromptEncoder {
     return this.parts[0]!.tokenizer;
   }
 
+  /** Releases every text encoder's session. */
+  async release(): Promise<void> {
+    await Promise.all(this.parts.map((part) => part.session.release()));
+  }
+
   /** Whether some encoder gives a pooled projection (`text_embeds`), which SDXL UNets take. */
   get hasPooled(): boolean {
     return this.parts.some((part) => part.session.outputNames.includes('text_embeds'));
@@ -97,7 +102,7 @@ function runEncoder(part: TextEncoderPart, tokenized: TokenizedWeightedPrompts, 
 }
 
 /** The output that holds the wanted layer: last_hidden_state, or hidden_states.{N-1} of outputs 0..N. */
-function outputName(session: ModelSession, layer: HiddenLayer): string {
+export function outputName(session: ModelSession, layer: HiddenLayer): string {
   const names = session.outputNames;
   if (layer === 'last') return names.includes('last_hidden_state') ? 'last_hidden_state' : names[0]!;
   const layers = names.map((name) => /^hidden_states\.(\d+)$/.exec(name)).filter((m) => m !== null).map((m) => Number(m[1]));

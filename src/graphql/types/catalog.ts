@@ -4,8 +4,8 @@ import { graphqlEnum, type EnumValue } from './enums.js';
 
 export const ModelFamilyEnum = graphqlEnum(
   'ModelFamily',
-  { SD1: 'sd1', SD2: 'sd2', SDXL: 'sdxl' },
-  'The architecture: SD1 (CLIP ViT-L, 768), SD2 (OpenCLIP ViT-H, 1024), SDXL (two text encoders, size conditioning).',
+  { SD1: 'sd1', SD2: 'sd2', SDXL: 'sdxl', SD3: 'sd3', FLUX: 'flux' },
+  'The architecture: SD1 (CLIP ViT-L, 768), SD2 (OpenCLIP ViT-H, 1024), SDXL (two text encoders, size conditioning); SD3 (MM-DiT over CLIP-L, CLIP-bigG and T5) and FLUX (FLUX.1 over CLIP-L and T5; dev embeds guidance, schnell runs without) are flow-matching transformers, which take only the flow samplers (euler, heun, dpmpp_2m).',
 );
 export type ModelFamilyEnum = EnumValue<typeof ModelFamilyEnum>;
 

@@ -691,10 +691,12 @@ export type ModelDefaults = {
   steps: Scalars['Int']['output'];
 };
 
-/** The architecture: SD1 (CLIP ViT-L, 768), SD2 (OpenCLIP ViT-H, 1024), SDXL (two text encoders, size conditioning). */
+/** The architecture: SD1 (CLIP ViT-L, 768), SD2 (OpenCLIP ViT-H, 1024), SDXL (two text encoders, size conditioning); SD3 (MM-DiT over CLIP-L, CLIP-bigG and T5) and FLUX (FLUX.1 over CLIP-L and T5; dev embeds guidance, schnell runs without) are flow-matching transformers, which take only the flow samplers (euler, heun, dpmpp_2m). */
 export type ModelFamily =
+  | 'FLUX'
   | 'SD1'
   | 'SD2'
+  | 'SD3'
   | 'SDXL';
 
 export type Mutation = {
