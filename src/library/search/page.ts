@@ -22,6 +22,11 @@ const WORD_SIMILARITY_THRESHOLD = 0.5;
 /** Longest a search statement may run (semantic search without pgvector compares every embedding: 9 s at 1,000,000 prompts). */
 const SEARCH_TIMEOUT_MS = 60_000;
 
+/** How much longer than its statements a search's transaction may last (its other statements, the round trips). */
+const TRANSACTION_MARGIN_MS = 5_000;
+/** How long a search waits for a pooled connection when every one is busy (Prisma's default: 2 s). */
+const POOL_WAIT_MS = 10_000;
+
 /** Hits a listing counts exactly; beyond, its totalCount is the planner's estimate (totalCountIsExact false). */
 export const COUNT_BOUND = 10_000;
 
@@ -117,10 +122,14 @@ export async function estimatedRows(db: Prisma.TransactionClient | PrismaClient,
  * prompts; a search runs two or three). Returns each query's rows.
  */
 export async function withSearchSettings<Results extends unknown[][]>(prisma: PrismaClient, settings: Prisma.Sql[], queries: { [K in keyof Results]: Prisma.Sql }): Promise<Results> {
-  const results = await prisma.$transaction([
-    prisma.$queryRaw`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true), set_config('statement_timeout', ${String(SEARCH_TIMEOUT_MS)}, true)`,
-    ...settings.map((setting) => prisma.$queryRaw(setting)),
-    ...(queries as Prisma.Sql[]).map((query) => prisma.$queryRaw(query)),
-  ]);
+  const results = await prisma.$transaction(
+    [
+      prisma.$queryRaw`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(WORD_SIMILARITY_THRESHOLD)}, true), set_config('enable_seqscan', 'off', true), set_config('statement_timeout', ${String(SEARCH_TIMEOUT_MS)}, true)`,
+      ...settings.map((setting) => prisma.$queryRaw(setting)),
+      ...(queries as Prisma.Sql[]).map((query) => prisma.$queryRaw(query)),
+    ],
+    // Prisma's own limit on a transaction (5 s unless told) would end a search long before statement_timeout.
+    { timeout: SEARCH_TIMEOUT_MS + TRANSACTION_MARGIN_MS, maxWait: POOL_WAIT_MS },
+  );
   return results.slice(1 + settings.length) as Results;
 }

@@ -36,9 +36,11 @@ const QUERY_CACHE_SIZE = 256;
 /**
  * Memory an HNSW index build may take (maintenance_work_mem, for that statement only). pgvector builds the graph
  * in memory while it fits and far slower once it does not; PostgreSQL's default, 64 MB, holds about 60,000 of
- * these vectors' graph nodes, a million need about 1 GB.
+ * toy-shapes' 128-wide vectors' graph nodes, 1 GB about 930,000 (the rest of a million went in ten times slower).
  */
 const HNSW_BUILD_MEMORY = '1GB';
+/** How long building the HNSW index may take: 7 minutes for 1,000,000 of toy-shapes' embeddings on 2 cores. */
+const INDEX_BUILD_TIMEOUT_MS = 24 * 3600_000;
 
 export class SemanticIndex {
   private pgvector = false;
@@ -244,50 +246,46 @@ export class SemanticIndex {
     const width = this.embedder.dimensions;
     // One partial index per encoder and width: HNSW needs a fixed width, and a library may hold embeddings
     // of an earlier encoder too.
-    await this.prisma.$transaction([
-      this.prisma.$queryRaw`SELECT set_config('maintenance_work_mem', ${HNSW_BUILD_MEMORY}, true)`,
-      this.prisma.$executeRawUnsafe(
-        `CREATE INDEX IF NOT EXISTS "${indexName(this.encoder, width)}" ON "PromptEmbedding" ` +
-          `USING hnsw ((vector::vector(${width})) vector_cosine_ops) WHERE encoder = ${sqlLiteral(this.encoder)} AND dimensions = ${width}`,
-      ),
-    ]);
+    await this.prisma.$transaction(
+      [
+        this.prisma.$queryRaw`SELECT set_config('maintenance_work_mem', ${HNSW_BUILD_MEMORY}, true)`,
+        this.prisma.$executeRawUnsafe(
+          `CREATE INDEX IF NOT EXISTS "${indexName(this.encoder, width)}" ON "PromptEmbedding" ` +
+            `USING hnsw ((vector::vector(${width})) vector_cosine_ops) WHERE encoder = ${sqlLiteral(this.encoder)} AND dimensions = ${width}`,
+        ),
+      ],
+      // Prisma ends a transaction after 5 s unless told otherwise; a million embeddings take minutes to index.
+      { timeout: INDEX_BUILD_TIMEOUT_MS },
+    );
   }
 
   /**
-   * One pass over every prompt in id order, embedding those without an embedding: a keyset walk, each page
-   * starting where the last ended, and the embedded ones among a page found by their ids. (Asking for "the
-   * next prompts without an embedding" instead let PostgreSQL merge-join against every embedding so far:
-   * a backfill of a million prompts slowed down as it went.)
+   * One pass over every prompt in id order, embedding those without an embedding: a keyset walk over the ids,
+   * each page starting where the last ended, the embedded ones among a page found by their ids, and the texts
+   * read for the others only. (Asking for "the next prompts without an embedding" instead let PostgreSQL
+   * merge-join against every embedding so far: a backfill of a million prompts slowed down as it went.) A
+   * library with nothing to embed, the usual start-up, costs one count: walking a million prompts' texts
+   * through the client took minutes of CPU.
    */
   private async embedAllMissing(): Promise<void> {
+    if ((await this.missingCount()) === 0) return;
     let after = '';
     while (!this.closed) {
-      const page = await this.prisma.prompt.findMany({
-        where: { id: { gt: after } },
-        orderBy: { id: 'asc' },
-        take: SCAN_PAGE,
-        select: { id: true, text: true },
-      });
+      const page = await this.prisma.prompt.findMany({ where: { id: { gt: after } }, orderBy: { id: 'asc' }, take: SCAN_PAGE, select: { id: true } });
       if (page.length === 0) return;
       after = page.at(-1)!.id;
-      await this.embedMissing(page);
+      const missing = await this.withoutEmbedding(page.map((prompt) => prompt.id));
+      if (missing.length > 0) await this.embedMissingIds(missing);
     }
   }
 
   /** Embeds those of these prompts that have no embedding yet (unknown ids are ignored). */
   private async embedMissingIds(promptIds: readonly string[]): Promise<void> {
-    await this.embedMissing(await this.prisma.prompt.findMany({ where: { id: { in: [...promptIds] } }, select: { id: true, text: true } }));
-  }
-
-  private async embedMissing(prompts: Array<{ id: string; text: string }>): Promise<void> {
-    const embedded = await this.prisma.promptEmbedding.findMany({
-      where: { encoder: this.encoder, promptId: { in: prompts.map((p) => p.id) } },
-      select: { promptId: true },
-    });
-    const done = new Set(embedded.map((e) => e.promptId));
-    const missing = prompts.filter((p) => !done.has(p.id));
-    for (let start = 0; start < missing.length && !this.closed; start += EMBED_BATCH) {
-      const batch = missing.slice(start, start + EMBED_BATCH);
+    const missing = new Set(await this.withoutEmbedding(promptIds));
+    if (missing.size === 0) return;
+    const prompts = await this.prisma.prompt.findMany({ where: { id: { in: [...missing] } }, select: { id: true, text: true } });
+    for (let start = 0; start < prompts.length && !this.closed; start += EMBED_BATCH) {
+      const batch = prompts.slice(start, start + EMBED_BATCH);
       const vectors = await this.embedder.embed(batch.map((p) => p.text));
       await this.prisma.promptEmbedding.createMany({
         data: batch.map((prompt, i) => ({
@@ -300,6 +298,13 @@ export class SemanticIndex {
         skipDuplicates: true,
       });
     }
+  }
+
+  /** Those of these prompt ids that have no embedding from this encoder. */
+  private async withoutEmbedding(promptIds: readonly string[]): Promise<string[]> {
+    const embedded = await this.prisma.promptEmbedding.findMany({ where: { encoder: this.encoder, promptId: { in: [...promptIds] } }, select: { promptId: true } });
+    const done = new Set(embedded.map((e) => e.promptId));
+    return promptIds.filter((id) => !done.has(id));
   }
 }
 
