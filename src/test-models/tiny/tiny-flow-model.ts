@@ -19,7 +19,8 @@ import { FLOW_VAE, flowSchedulerConfig, fluxModelIndex, sd3ModelIndex } from './
 import { buildFluxTransformer, fluxTransformerConfig, type FluxTransformerSpec } from './tiny-flux-transformer.js';
 import { buildSd3Transformer, sd3TransformerConfig, type Sd3TransformerSpec } from './tiny-sd3-transformer.js';
 import { buildT5Encoder, t5EncoderConfig, type T5EncoderSpec } from './tiny-t5-encoder.js';
-import { buildTextEncoder, textEncoderConfig, type TextEncoderSpec } from './tiny-text-encoder.js';
+import type { TextEncoderSpec } from './tiny-text-encoder.js';
+import { addTextEncoder, prefixed } from './tiny-text-files.js';
 import { buildTinyTokenizer, MAX_LENGTH, tokenizerFiles, type TinyTokenizer } from './tiny-tokenizer.js';
 import { buildVaeDecoder, buildVaeEncoder, vaeConfig, type VaeSpec } from './tiny-vae.js';
 
@@ -71,8 +72,8 @@ export function tinyFlowModelFiles(options: FlowModelOptions, onnxOptions: Model
   files.set('scheduler/scheduler_config.json', json(flowSchedulerConfig(family, options.schnell ?? false)));
   if (family === 'sd3') {
     // Both CLIP encoders are CLIPTextModelWithProjection exported with every layer's hidden states (optimum).
-    addClip(files, '', tokenizer, clip(CLIP_L, { projection: CLIP_L.hidden, hiddenStates: true }), weights, onnx);
-    addClip(files, '_2', tokenizer, clip(CLIP_G, { projection: CLIP_G.hidden, hiddenStates: true }), prefixed(weights, 'text_encoder_2.'), onnx);
+    addTextEncoder(files, '', tokenizer, clip(CLIP_L, { projection: CLIP_L.hidden, hiddenStates: true }), weights, onnx);
+    addTextEncoder(files, '_2', tokenizer, clip(CLIP_G, { projection: CLIP_G.hidden, hiddenStates: true }), prefixed(weights, 'text_encoder_2.'), onnx);
     if (!options.withoutT5) addT5(files, '_3', tokenizer, t5, T5_MAX_LENGTH.sd3, prefixed(weights, 'text_encoder_3.'), onnx);
     const spec: Sd3TransformerSpec = {
       ...DIT,
@@ -85,7 +86,7 @@ export function tinyFlowModelFiles(options: FlowModelOptions, onnxOptions: Model
     files.set('transformer/model.onnx', onnx(buildSd3Transformer(prefixed(weights, 'transformer.'), spec)));
   } else {
     // FLUX uses CLIP-L's pooled output only, exported as a plain CLIPTextModel.
-    addClip(files, '', tokenizer, clip({ ...CLIP_L, layers: 1 }, {}), weights, onnx);
+    addTextEncoder(files, '', tokenizer, clip({ ...CLIP_L, layers: 1 }, {}), weights, onnx);
     addT5(files, '_2', tokenizer, t5, options.schnell ? T5_MAX_LENGTH.schnell : T5_MAX_LENGTH.dev, prefixed(weights, 'text_encoder_2.'), onnx);
     const spec: FluxTransformerSpec = {
       ...DIT,
@@ -121,20 +122,6 @@ export function tinyFlowModelFiles(options: FlowModelOptions, onnxOptions: Model
   return files;
 }
 
-/** tokenizer{suffix}/ and text_encoder{suffix}/ of a CLIP encoder; the second CLIP tokenizer pads with "!" as bigG's does. */
-function addClip(
-  files: Map<string, Uint8Array | string>,
-  suffix: '' | '_2',
-  tokenizer: TinyTokenizer,
-  spec: TextEncoderSpec,
-  weights: WeightSource,
-  onnx: (graph: GraphBuilder) => Uint8Array,
-): void {
-  for (const [name, text] of Object.entries(tokenizerFiles(tokenizer, suffix === '_2' ? '!' : undefined))) files.set(`tokenizer${suffix}/${name}`, text);
-  files.set(`text_encoder${suffix}/config.json`, json(textEncoderConfig(spec, tokenizer.startId, tokenizer.endId)));
-  files.set(`text_encoder${suffix}/model.onnx`, onnx(buildTextEncoder(weights, spec)));
-}
-
 /** tokenizer{suffix}/ and text_encoder{suffix}/ of the T5 encoder; it pads with id 0 ("!" here), as T5 pads with <pad>, id 0. */
 function addT5(
   files: Map<string, Uint8Array | string>,
@@ -150,7 +137,3 @@ function addT5(
   files.set(`text_encoder${suffix}/model.onnx`, onnx(buildT5Encoder(weights, spec)));
 }
 
-/** Weights under other names, so that one component does not repeat another's values. */
-function prefixed(weights: WeightSource, prefix: string): WeightSource {
-  return { tensor: (name, dims, init) => weights.tensor(prefix + name, dims, init) };
-}

@@ -19,7 +19,8 @@ import { SeededWeights, type WeightSource } from './seeded-weights.js';
 import { json, modelIndex, schedulerConfig, SDXL_VAE_SCALING_FACTOR } from './tiny-configs.js';
 import { tinyFlowModelFiles } from './tiny-flow-model.js';
 import { SAFETY_CHECKER_INDEX, tinySafetyCheckerFiles } from './tiny-safety-checker.js';
-import { buildTextEncoder, textEncoderConfig, type TextEncoderSpec } from './tiny-text-encoder.js';
+import type { TextEncoderSpec } from './tiny-text-encoder.js';
+import { addTextEncoder, prefixed } from './tiny-text-files.js';
 import { buildTinyTokenizer, MAX_LENGTH, tokenizerFiles, type TinyTokenizer } from './tiny-tokenizer.js';
 import { buildUNet, unetConfig, type UNetSpec } from './tiny-unet.js';
 import { buildVaeDecoder, buildVaeEncoder, vaeConfig, type VaeSpec } from './tiny-vae.js';
@@ -224,25 +225,6 @@ export async function writeTinyModel(dir: string, options: TinyModelOptions = {}
     await fs.rm(temp, { recursive: true, force: true });
     throw error;
   }
-}
-
-/** tokenizer{suffix}/ and text_encoder{suffix}/ (suffix "" or "_2"); the second tokenizer pads with "!" as SDXL's. */
-function addTextEncoder(
-  files: Map<string, Uint8Array | string>,
-  suffix: '' | '_2',
-  tokenizer: TinyTokenizer,
-  spec: TextEncoderSpec,
-  weights: WeightSource,
-  onnx: (graph: GraphBuilder) => Uint8Array,
-): void {
-  for (const [name, text] of Object.entries(tokenizerFiles(tokenizer, suffix === '_2' ? '!' : undefined))) files.set(`tokenizer${suffix}/${name}`, text);
-  files.set(`text_encoder${suffix}/config.json`, json(textEncoderConfig(spec, tokenizer.startId, tokenizer.endId)));
-  files.set(`text_encoder${suffix}/model.onnx`, onnx(buildTextEncoder(weights, spec)));
-}
-
-/** Weights under other names, so a second text encoder does not repeat the first one's values. */
-function prefixed(weights: WeightSource, prefix: string): WeightSource {
-  return { tensor: (name, dims, init) => weights.tensor(prefix + name, dims, init) };
 }
 
 /** Moves `from` to `to`; an existing `to` is moved aside first and removed after. */
