@@ -19,7 +19,7 @@ import { StableDiffusionPipeline, type ModelFolder } from '../src/diffusion/inde
 import { buildModuleIndex } from '../src/diffusion/lora/module-index.js';
 import { scanOnnxModel } from '../src/diffusion/model/onnx-scan.js';
 import { PipelineCache } from '../src/generation/pipeline-cache.js';
-import { pipelineFileBytes } from '../src/generation/pipeline-size.js';
+import { pipelineFileBytes } from '../src/diffusion/index.js';
 import type { WorkerLora } from '../src/generation/worker-protocol.js';
 import { writeTinyModel } from '../src/test-models/tiny/write-tiny-model.js';
 import { kohyaLora, randomModule, type SyntheticModule } from '../test/support/lora-files.js';

@@ -33,6 +33,7 @@ export {
   type ModelFolder,
   type UnusableModelFolder,
 } from './model/model-folder.js';
+export { pipelineFileBytes } from './model/model-file-bytes.js';
 export type { ModelTraits, ModelFamily, Distillation, GenerationDefaults } from './model/family.js';
 export type { PredictionType } from './schedulers/types.js';
 export type { SessionOptions, ExecutionDevice, ProviderChoice } from './model/onnx-session.js';

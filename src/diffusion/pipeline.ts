@@ -12,8 +12,6 @@
  * upscales its latents and runs the loop again from them with a strength, as img2img starts from an encoded
  * picture (step 4); a new model family is detected in model/family.ts and fed in unet.ts / added-conditions.ts.
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { loadMergedSessions, type EmbeddingWarning, type SessionExtras } from './lora/patched-sessions.js';
 import { inpaintingConditioning, blendKnown, latentMask, pasteKept, stackChannels } from './inpaint.js';
 import { resizeLanczos } from './image.js';
@@ -21,6 +19,7 @@ import { upscaleLatents } from './latent-upscale.js';
 import { upscaleToSize } from './upscale/upscale-to-size.js';
 import { initialNoise, seededNoise } from './latents.js';
 import { readModelFolder, VAE_DOWNSCALE, type ModelFolder } from './model/model-folder.js';
+import { pipelineFileBytes } from './model/model-file-bytes.js';
 import { ModelSession, type ProviderChoice, type SessionOptions } from './model/onnx-session.js';
 import { fitLatentRgbMap } from './preview/latent-fit.js';
 import { latentRgbMapFor, type LatentRgbMap } from './preview/latent2rgb.js';
@@ -145,7 +144,7 @@ export class StableDiffusionPipeline {
     const clipCount = family === 'sd3' ? 2 : 1;
     const t5Paths = encoders[clipCount];
     const tokenizers = await Promise.all(encoders.map((paths) => PromptTokenizer.load(paths.tokenizer)));
-    const transient = Boolean(extras.memoryBudgetBytes && extras.memoryBudgetBytes > 0 && (await componentBytes(model)) > extras.memoryBudgetBytes);
+    const transient = Boolean(extras.memoryBudgetBytes && extras.memoryBudgetBytes > 0 && (await pipelineFileBytes(model)) > extras.memoryBudgetBytes);
     const loaded: { release(): Promise<void> }[] = [];
     const track = async <T extends { release(): Promise<void> }>(value: Promise<T>): Promise<T> => {
       const v = await value;
@@ -375,15 +374,3 @@ function zeroFirstRow(tensor: FloatTensor): void {
   tensor.data.fill(0, 0, tensor.data.length / tensor.dims[0]!);
 }
 
-/** The bytes of the model's ONNX files (model.onnx and external data) that the pipeline would keep loaded. */
-async function componentBytes(model: ModelFolder): Promise<number> {
-  const { textEncoders, unet, vaeDecoder, vaeEncoder } = model.paths;
-  const dirs = [...new Set([...textEncoders.map((e) => e.model), unet, vaeDecoder, ...(vaeEncoder ? [vaeEncoder] : [])].map((file) => path.dirname(file)))];
-  let total = 0;
-  for (const dir of dirs) {
-    for (const entry of await fs.readdir(dir, { withFileTypes: true }).catch(() => [])) {
-      if (entry.isFile() && !entry.name.endsWith('.json')) total += (await fs.stat(path.join(dir, entry.name)).catch(() => ({ size: 0 }))).size;
-    }
-  }
-  return total;
-}

@@ -187,43 +187,41 @@ export function imageSequenceLength(latentWidth: number, latentHeight: number): 
 export function packLatents(latents: FloatTensor): FloatTensor {
   const [batch, channels, height, width] = latents.dims as [number, number, number, number];
   if (height % PATCH || width % PATCH) throw new RangeError(`FLUX packs 2x2 patches; the latents are ${height}x${width}`);
-  const rows = height / PATCH;
-  const cols = width / PATCH;
-  const features = channels * PATCH * PATCH;
   const out = new Float32Array(latents.data.length);
-  for (let b = 0; b < batch; b++) {
-    for (let c = 0; c < channels; c++) {
-      const plane = (b * channels + c) * height * width;
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const token = ((y >> 1) * cols + (x >> 1)) * features;
-          out[b * rows * cols * features + token + c * 4 + (y & 1) * 2 + (x & 1)] = latents.data[plane + y * width + x]!;
-        }
-      }
-    }
-  }
-  return { data: out, dims: [batch, rows * cols, features] };
+  forEachPatchElement(batch, channels, height, width, (latent, packed) => {
+    out[packed] = latents.data[latent]!;
+  });
+  return { data: out, dims: [batch, (height / PATCH) * (width / PATCH), channels * PATCH * PATCH] };
 }
 
 /** The inverse of packLatents (diffusers' _unpack_latents): [B, (h/2)(w/2), 4C] -> [B, C, h, w]. */
 export function unpackLatents(packed: FloatTensor, height: number, width: number): FloatTensor {
   const [batch, tokens, features] = packed.dims as [number, number, number];
-  const cols = width / PATCH;
-  if (tokens !== (height / PATCH) * cols) throw new RangeError(`${tokens} tokens do not make a ${height}x${width} latent`);
+  if (tokens !== (height / PATCH) * (width / PATCH)) throw new RangeError(`${tokens} tokens do not make a ${height}x${width} latent`);
   const channels = features / (PATCH * PATCH);
   const out = new Float32Array(packed.data.length);
+  forEachPatchElement(batch, channels, height, width, (latent, at) => {
+    out[latent] = packed.data[at]!;
+  });
+  return { data: out, dims: [batch, channels, height, width] };
+}
+
+/** Each latent element's index in [B, C, h, w] and in the packed [B, (h/2)(w/2), 4C] layout: the one mapping both directions use. */
+function forEachPatchElement(batch: number, channels: number, height: number, width: number, visit: (latent: number, packed: number) => void): void {
+  const cols = width / PATCH;
+  const features = channels * PATCH * PATCH;
+  const tokens = (height / PATCH) * cols;
   for (let b = 0; b < batch; b++) {
     for (let c = 0; c < channels; c++) {
       const plane = (b * channels + c) * height * width;
       for (let y = 0; y < height; y++) {
         for (let x = 0; x < width; x++) {
           const token = ((y >> 1) * cols + (x >> 1)) * features;
-          out[plane + y * width + x] = packed.data[b * tokens * features + token + c * 4 + (y & 1) * 2 + (x & 1)]!;
+          visit(plane + y * width + x, b * tokens * features + token + c * 4 + (y & 1) * 2 + (x & 1));
         }
       }
     }
   }
-  return { data: out, dims: [batch, channels, height, width] };
 }
 
 /** FLUX's img_ids for a latent of height x width: (0, row, column) per 2x2 patch (diffusers' _prepare_latent_image_ids). */

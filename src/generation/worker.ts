@@ -13,6 +13,7 @@ import {
   GenerationAbortedError,
   latentToRgb,
   StableDiffusionPipeline,
+  pipelineFileBytes,
   TaesdDecoder,
   toDataUrl,
   readTextChunks,
@@ -28,7 +29,6 @@ import {
 } from '../diffusion/index.js';
 import type { FloatTensor } from '../diffusion/tensor.js';
 import { LoadedFiles } from './loaded-files.js';
-import { pipelineFileBytes } from './pipeline-size.js';
 import { safetyWarning } from './safety-mode.js';
 import { PipelineCache } from './pipeline-cache.js';
 import type { FromWorker, ToWorker, UpscaleWorkerJob, WorkerJob, WorkerStartData } from './worker-protocol.js';

@@ -1,11 +1,12 @@
 /**
  * What a loaded pipeline is reckoned to hold: the size of its ONNX files (each component's folder: model.onnx
  * and its external weights). Weights dominate a session's memory on the CPU and on CUDA alike; a merged LoRA
- * set has the size of the model it was merged into. The worker's pipeline cache weighs entries by this.
+ * set has the size of the model it was merged into. The worker's pipeline cache weighs entries by this, and a
+ * transformer pipeline compares it with the memory budget to decide whether T5 stays loaded.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ModelFolder } from '../diffusion/index.js';
+import type { ModelFolder } from './model-folder.js';
 
 export async function pipelineFileBytes(model: Pick<ModelFolder, 'paths'>): Promise<number> {
   const { textEncoders, unet, vaeDecoder, vaeEncoder } = model.paths;
