@@ -143,7 +143,7 @@ export class StableDiffusionPipeline {
     const encoders = model.paths.textEncoders;
     const clipCount = family === 'sd3' ? 2 : 1;
     const t5Paths = encoders[clipCount];
-    const tokenizers = await Promise.all(encoders.map((paths) => PromptTokenizer.load(paths.tokenizer)));
+    const tokenizers = await Promise.all(encoders.map((paths, i) => PromptTokenizer.load(paths.tokenizer, i === clipCount ? 't5' : 'clip')));
     const transient = Boolean(extras.memoryBudgetBytes && extras.memoryBudgetBytes > 0 && (await pipelineFileBytes(model)) > extras.memoryBudgetBytes);
     const loaded: { release(): Promise<void> }[] = [];
     const track = async <T extends { release(): Promise<void> }>(value: Promise<T>): Promise<T> => {

@@ -118,7 +118,7 @@ describe('model families', () => {
           'bad-json': 'scheduler/scheduler_config.json is not a JSON object',
           checkpoint: 'model_index.json is missing',
           'no-unet': 'unet/model.onnx is missing',
-          'xl-no-tokenizer-2': 'tokenizer_2/ has neither tokenizer.json nor vocab.json (needed by text_encoder_2/)',
+          'xl-no-tokenizer-2': 'tokenizer_2/ has no tokenizer.json, vocab.json or spiece.model (needed by text_encoder_2/)',
         },
       );
     } finally {

@@ -153,7 +153,16 @@ describe('tiny SD3 / FLUX files', () => {
     assert.equal(fluxTransformer.pooled_projection_dim, (await flux('text_encoder/config.json')).hidden_size);
     // The T5 tokenizers give diffusers' default max_sequence_length, and the project's tokenizer reads them.
     assert.equal((await sd3('tokenizer_3/tokenizer_config.json')).model_max_length, 256);
-    assert.equal((await PromptTokenizer.load(path.join(dir('sd3'), 'tokenizer_3'))).maxLength, 256);
+    const t5 = await PromptTokenizer.load(path.join(dir('sd3'), 'tokenizer_3'), 't5');
+    assert.equal(t5.maxLength, 256);
+    // T5's conventions: no start token, </s> 1 after the prompt, <pad> 0; one piece per known word, the rest spelled.
+    assert.deepEqual([t5.startTokenId, t5.endTokenId, t5.padTokenId], [null, 1, 0]);
+    const t5Json = JSON.parse(await fs.readFile(path.join(dir('sd3'), 'tokenizer_3/tokenizer.json'), 'utf8')) as { model: { type: string; vocab: [string, number][] } };
+    assert.equal(t5Json.model.type, 'Unigram');
+    const pieceId = (piece: string) => t5Json.model.vocab.findIndex(([p]) => p === piece);
+    assert.deepEqual(t5.tokenIds('a  red circle '), [pieceId('\u2581a'), pieceId('\u2581red'), pieceId('\u2581circle')]);
+    assert.deepEqual(t5.tokenIds('Zq'), [pieceId('\u2581'), pieceId('Z'), pieceId('q')]);
+    assert.equal((await sd3('text_encoder_3/config.json')).vocab_size, t5Json.model.vocab.length);
     assert.equal((await flux('tokenizer_2/tokenizer_config.json')).model_max_length, 512);
     assert.equal((await flux('tokenizer_2/tokenizer_config.json', 'flux-schnell')).model_max_length, 256);
   });
@@ -221,7 +230,7 @@ describe('tiny SD3 / FLUX ONNX interfaces (as optimum exports them)', () => {
 
 describe('tiny SD3 / FLUX networks', () => {
   test('text encoders: prompts of 77 (CLIP) and 256 (T5) tokens, every layer for SD3, finite', async () => {
-    const prompt = (length: number) => int64(Array.from({ length: 2 * length }, (_, i) => (i * 37) % 700), [2, length]);
+    const prompt = (length: number) => int64(Array.from({ length: 2 * length }, (_, i) => (i * 37) % 500), [2, length]);
     const clip = await (await session('sd3', 'text_encoder_2')).run({ input_ids: prompt(77) });
     assert.deepEqual(clip.text_embeds!.dims, [2, 48]);
     assert.deepEqual(clip['hidden_states.1']!.dims, [2, 77, 48]);
@@ -423,7 +432,7 @@ describe('SD3 / FLUX family detection', () => {
         pixart: "transformer/ holds PixArtTransformer2DModel, which is neither SD3's nor FLUX's transformer",
         'sd3-half-copied': 'transformer/model.onnx is missing',
         'sd3-no-bigg': 'SD3 needs text_encoder_2/model.onnx (CLIP-bigG, the other half), which is missing',
-        'sd3-no-tokenizer-3': 'tokenizer_3/ has neither tokenizer.json nor vocab.json (needed by text_encoder_3/)',
+        'sd3-no-tokenizer-3': 'tokenizer_3/ has no tokenizer.json, vocab.json or spiece.model (needed by text_encoder_3/)',
         'sd3-no-vae': 'vae_decoder/model.onnx is missing',
       });
     } finally {

@@ -73,7 +73,7 @@ describe('FLUX latent packing', () => {
 describe('text conditioning', () => {
   test('SD3: CLIP-L and bigG penultimate states side by side, padded to T5 width, T5 after them; pooled = both text_embeds', async () => {
     const clip = [await clipPart('sd3', 'text_encoder', 'tokenizer'), await clipPart('sd3', 'text_encoder_2', 'tokenizer_2')];
-    const t5 = await T5Encoder.load(path.join(dir('sd3'), 'text_encoder_3', 'model.onnx'), await PromptTokenizer.load(path.join(dir('sd3'), 'tokenizer_3')), OPTIONS, false);
+    const t5 = await T5Encoder.load(path.join(dir('sd3'), 'text_encoder_3', 'model.onnx'), await PromptTokenizer.load(path.join(dir('sd3'), 'tokenizer_3'), 't5'), OPTIONS, false);
     const encoder = new FlowPromptEncoder({ family: 'sd3', clip, t5, jointAttentionDim: 96 });
     const encoded = await encoder.encode(['', 'a red fox']);
     assert.deepEqual(encoded.hiddenStates.dims, [2, 77 + 256, 96]);
@@ -108,7 +108,7 @@ describe('text conditioning', () => {
   test("FLUX: T5's last_hidden_state (512 tokens for dev) and CLIP-L's pooler_output; T5 loaded per encode gives the same", async () => {
     const clip = [await clipPart('flux', 'text_encoder', 'tokenizer')];
     const t5File = path.join(dir('flux'), 'text_encoder_2', 'model.onnx');
-    const t5Tokenizer = await PromptTokenizer.load(path.join(dir('flux'), 'tokenizer_2'));
+    const t5Tokenizer = await PromptTokenizer.load(path.join(dir('flux'), 'tokenizer_2'), 't5');
     const resident = await T5Encoder.load(t5File, t5Tokenizer, OPTIONS, false);
     const transient = await T5Encoder.load(t5File, t5Tokenizer, OPTIONS, true);
     assert.deepEqual([resident.isResident, transient.isResident], [true, false]);

@@ -162,8 +162,10 @@ async function findTextEncoders(folder: string, denoiser: 'unet' | 'transformer'
     const model = path.join(folder, names.model, 'model.onnx');
     if (!(await isFile(model))) continue;
     const tokenizer = path.join(folder, names.tokenizer);
-    if (!(await isFile(path.join(tokenizer, 'tokenizer.json'))) && !(await isFile(path.join(tokenizer, 'vocab.json')))) {
-      throw new ModelFolderError(folder, `${names.tokenizer}/ has neither tokenizer.json nor vocab.json (needed by ${names.model}/)`);
+    // tokenizer.json (fast), or the slow files: CLIP's vocab.json + merges.txt, T5's spiece.model.
+    const files = await Promise.all(['tokenizer.json', 'vocab.json', 'spiece.model'].map((name) => isFile(path.join(tokenizer, name))));
+    if (!files.some(Boolean)) {
+      throw new ModelFolderError(folder, `${names.tokenizer}/ has no tokenizer.json, vocab.json or spiece.model (needed by ${names.model}/)`);
     }
     found.push({ tokenizer, model });
   }

@@ -91,7 +91,8 @@ export class FlowPromptEncoder {
   async encode(prompts: string[], labels: string[] = prompts.map(() => 'prompt')): Promise<EncodedPrompts> {
     const { family, clip, t5, jointAttentionDim } = this.parts;
     const warnings: string[] = [];
-    const parsed = prompts.map((prompt) => parsePromptAttention(prompt).map((f) => ({ ...f, weight: 1 })));
+    // The emphasis syntax removed and the rest tokenized whole: T5's pieces depend on the words around them.
+    const parsed = prompts.map((prompt) => [{ text: parsePromptAttention(prompt).map((f) => (f.isBreak ? ' ' : f.text)).join(''), weight: 1 }]);
     const rows = prompts.length;
 
     const clipHidden: FloatTensor[] = [];
@@ -101,14 +102,14 @@ export class FlowPromptEncoder {
       const outputs = await part.session.run({ input_ids: part.session.intInput('input_ids', tokenized.inputIds, [rows, part.tokenizer.maxLength]) });
       if (family === 'sd3') clipHidden.push(outputAsFloat32(outputs[outputName(part.session, 'penultimate')]!));
       pooled.push(outputAsFloat32(outputs[pooledOutput(part.session)!]!));
-      if (i === 0 && !t5) warnCut(warnings, tokenized, labels, part.tokenizer.maxLength, 'CLIP');
+      if (i === 0 && !t5) warnCut(warnings, tokenized, labels, part.tokenizer, 'CLIP');
     }
 
     let t5Hidden: FloatTensor;
     if (t5) {
       const tokenized = t5.tokenizer.encodeChunked(parsed, 1);
       t5Hidden = await t5.encode(tokenized, rows);
-      warnCut(warnings, tokenized, labels, t5.tokenizer.maxLength, 'T5');
+      warnCut(warnings, tokenized, labels, t5.tokenizer, 'T5');
       const width = t5Hidden.dims[2];
       if (width !== jointAttentionDim) throw new Error(`T5 gives ${width}-wide states, the transformer takes ${jointAttentionDim}`);
     } else {
@@ -132,11 +133,12 @@ function pooledOutput(session: ModelSession): string | undefined {
   return ['text_embeds', 'pooler_output'].find((name) => session.outputNames.includes(name));
 }
 
-function warnCut(warnings: string[], tokenized: TokenizedPrompts, labels: string[], maxLength: number, encoder: string): void {
+function warnCut(warnings: string[], tokenized: TokenizedPrompts, labels: string[], tokenizer: PromptTokenizer, encoder: string): void {
+  const ends = tokenizer.startTokenId === null ? 'the end token' : 'start and end';
   tokenized.truncated.forEach((cut, i) => {
     if (cut) {
       warnings.push(
-        `The ${labels[i]} has ${tokenized.tokenCounts[i]} tokens; only the first ${maxLength - 2} were used (${encoder} reads at most ${maxLength} including start and end).`,
+        `The ${labels[i]} has ${tokenized.tokenCounts[i]} tokens; only the first ${tokenizer.room} were used (${encoder} reads at most ${tokenizer.maxLength} including ${ends}).`,
       );
     }
   });

@@ -84,7 +84,7 @@ export class PromptEncoder {
     const hiddenStates: FloatTensor = { data: hidden.data, dims: [prompts.length, first.chunkCount * tokens, width] };
     const pooled = pooledRows && firstChunkRows(pooledRows, prompts.length, first.chunkCount);
 
-    const usable = this.tokenizer.maxLength - 2;
+    const usable = this.tokenizer.room;
     first.truncated.forEach((wasTruncated, i) => {
       if (!wasTruncated) return;
       warnings.push(

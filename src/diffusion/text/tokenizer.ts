@@ -1,18 +1,22 @@
 /**
- * CLIP prompt tokenizer for the text encoders, read from a model folder's `tokenizer/` with transformers.js.
+ * Prompt tokenizers for the text encoders, read from a model folder's tokenizer folders with transformers.js:
+ * CLIP's byte-level BPE (start and end token around the prompt) and T5's SentencePiece Unigram (end token
+ * only; SD3's tokenizer_3/, FLUX's tokenizer_2/).
  *
  * Only local files are read: `env.allowRemoteModels = false` plus `local_files_only`, and the folder is passed as
  * an absolute path (transformers.js treats a relative "a/b" as a hub id under `env.localModelPath`, while an
  * absolute path is used as is). Diffusers exports often ship only the slow tokenizer files (vocab.json +
- * merges.txt); for those we build the equivalent fast `tokenizer.json` in memory, as transformers' CLIP
- * converter does, since transformers.js needs that format.
+ * merges.txt, or for T5 spiece.model); for those we build the equivalent fast `tokenizer.json` in memory, as
+ * transformers' converters do, since transformers.js needs that format.
  */
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AutoTokenizer, CLIPTokenizer, env, type PreTrainedTokenizer } from '@huggingface/transformers';
+import { AutoTokenizer, CLIPTokenizer, env, T5Tokenizer, type PreTrainedTokenizer } from '@huggingface/transformers';
 import { replaceAddedTokens, type AddedTokens, type TokenReplacement } from './added-tokens.js';
 import { clipTokenizerJson } from './clip-tokenizer-json.js';
 import { chunkTokens } from './prompt-chunks.js';
+import { readSentencePieceModel } from './sentencepiece-model.js';
+import { t5TokenizerJson } from './t5-tokenizer-json.js';
 
 env.allowRemoteModels = false;
 
@@ -20,6 +24,11 @@ env.allowRemoteModels = false;
 const CLIP_MAX_LENGTH = 77;
 /** transformers' slow CLIPTokenizer reads at most this many merges (vocab 49152 - 256 bytes - 2 specials). */
 const CLIP_MAX_MERGES = 49152 - 256 - 2;
+/** T5's tokenizer_config.json default: <extra_id_0> .. <extra_id_99> after the pieces. */
+const T5_EXTRA_IDS = 100;
+
+/** CLIP: start and end tokens around the prompt; T5: the prompt then the end token. */
+export type TokenizerKind = 'clip' | 't5';
 
 export interface TokenizedPrompts {
   /** texts.length rows of maxLength ids: start, prompt tokens, end, then padding. */
@@ -42,7 +51,8 @@ export class PromptTokenizer {
     private readonly tokenizer: PreTrainedTokenizer,
     /** Ids per encoded prompt, start and end tokens included (77 for CLIP). */
     readonly maxLength: number,
-    readonly startTokenId: number,
+    /** Null for T5, which has no start token. */
+    readonly startTokenId: number | null,
     readonly endTokenId: number,
     readonly padTokenId: number,
     /** Textual-inversion names and the ids they become (added-tokens.ts). */
@@ -58,37 +68,37 @@ export class PromptTokenizer {
   }
 
   /** Loads `tokenizerDir` (e.g. `<model>/tokenizer`); rejects when the folder lacks a usable tokenizer. */
-  static async load(tokenizerDir: string): Promise<PromptTokenizer> {
+  static async load(tokenizerDir: string, kind: TokenizerKind = 'clip'): Promise<PromptTokenizer> {
     const dir = path.resolve(tokenizerDir);
     const configPath = path.join(dir, 'tokenizer_config.json');
     if (!(await exists(configPath))) throw new Error(`no tokenizer in ${dir}: tokenizer_config.json is missing`);
-    let tokenizer: PreTrainedTokenizer;
-    if (await exists(path.join(dir, 'tokenizer.json'))) {
-      tokenizer = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
-    } else if ((await exists(path.join(dir, 'vocab.json'))) && (await exists(path.join(dir, 'merges.txt')))) {
-      const config = await readJson(configPath);
-      tokenizer = new CLIPTokenizer(await tokenizerJsonFromSlowFiles(dir, config), config);
-    } else {
-      throw new Error(`no tokenizer in ${dir}: need tokenizer.json, or vocab.json and merges.txt`);
-    }
+    const tokenizer = await loadTokenizer(dir, configPath, kind);
 
     const start = tokenizer.bos_token_id;
     const end = tokenizer.eos_token_id;
-    if (start === undefined || end === undefined) {
-      throw new Error(`tokenizer in ${dir} has no start/end tokens (bos_token, eos_token), so it is not CLIP's`);
-    }
+    if (end === undefined) throw new Error(`tokenizer in ${dir} has no end token (eos_token)`);
+    if (kind === 'clip' && start === undefined) throw new Error(`tokenizer in ${dir} has no start token (bos_token), so it is not CLIP's`);
     const configured = Number(tokenizer.model_max_length);
     // Configs without a limit say 1e30 (transformers' "very large integer"); CLIP's position table has 77.
     const maxLength = Number.isInteger(configured) && configured >= 3 && configured <= 1024 ? configured : CLIP_MAX_LENGTH;
-    return new PromptTokenizer(tokenizer, maxLength, start, end, tokenizer.pad_token_id ?? end);
+    // T5 pads with <pad> (id 0); CLIP exports without a pad token pad with the end token.
+    return new PromptTokenizer(tokenizer, maxLength, kind === 't5' ? null : start!, end, tokenizer.pad_token_id ?? end);
+  }
+
+  /** Prompt tokens a row holds: maxLength less the start (if any) and end tokens. */
+  get room(): number {
+    return this.maxLength - (this.startTokenId === null ? 1 : 2);
   }
 
   /** The prompt's token ids, without start/end tokens and without truncation. */
   tokenIds(text: string): number[] {
-    return replaceAddedTokens(this.tokenizer.encode(text, { add_special_tokens: false }), this.replacements);
+    // SentencePiece drops leading, trailing and repeated whitespace before it looks for pieces; transformers'
+    // tokenizer.json for T5 only collapses runs of spaces, which would leave a "▁" token at either end.
+    const cleaned = this.startTokenId === null ? text.replace(/\s+/g, ' ').trim() : text;
+    return replaceAddedTokens(this.tokenizer.encode(cleaned, { add_special_tokens: false }), this.replacements);
   }
 
-  /** One row per text: start, the first maxLength - 2 prompt tokens, end, then the pad id up to maxLength. */
+  /** One row per text: start (CLIP), the first `room` prompt tokens, end, then the pad id up to maxLength. */
   encode(texts: string[]): TokenizedPrompts {
     const { inputIds, truncated, tokenCounts } = this.encodeChunked(texts.map((text) => [{ text, weight: 1 }]), 1);
     return { inputIds, truncated, tokenCounts };
@@ -97,11 +107,12 @@ export class PromptTokenizer {
   /**
    * Prompts given as fragments with emphasis weights (each fragment tokenized on its own, as AUTOMATIC1111
    * does), as rows of maxLength ids: `chunkCount` rows per prompt, prompt after prompt. With `maxChunks` 1 a
-   * prompt keeps its first maxLength - 2 tokens; with more, long prompts fill several chunks (see
+   * prompt keeps its first `room` tokens; with more, long prompts fill several chunks (see
    * prompt-chunks.ts) and every prompt gets as many chunks as the longest, the missing ones empty.
    */
   encodeChunked(prompts: Array<Array<{ text: string; weight: number; isBreak?: boolean }>>, maxChunks: number): TokenizedWeightedPrompts {
-    const room = this.maxLength - 2;
+    const room = this.room;
+    const start = this.startTokenId === null ? [] : [this.startTokenId];
     const commaId = this.tokenIds(',')[0];
     const perPrompt = prompts.map((fragments) => {
       const tokenized = fragments.map((f) => ({ ids: f.isBreak ? [] : this.tokenIds(f.text), weight: f.weight, isBreak: f.isBreak }));
@@ -120,8 +131,8 @@ export class PromptTokenizer {
       for (let c = 0; c < chunkCount; c++) {
         const chunk = chunks[c] ?? { ids: [], weights: [] };
         const offset = (p * chunkCount + c) * this.maxLength;
-        inputIds.set([this.startTokenId, ...chunk.ids.slice(0, room), this.endTokenId], offset);
-        weights.set(chunk.weights.slice(0, room), offset + 1);
+        inputIds.set([...start, ...chunk.ids.slice(0, room), this.endTokenId], offset);
+        weights.set(chunk.weights.slice(0, room), offset + start.length);
       }
     });
     return {
@@ -132,6 +143,43 @@ export class PromptTokenizer {
       tokenCounts: perPrompt.map(({ total }) => total),
     };
   }
+}
+
+/** The folder's tokenizer: tokenizer.json when there is one, else the slow files of its kind converted. */
+async function loadTokenizer(dir: string, configPath: string, kind: TokenizerKind): Promise<PreTrainedTokenizer> {
+  if (await exists(path.join(dir, 'tokenizer.json'))) return AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+  const config = await readJson(configPath);
+  if (kind === 't5') {
+    if (!(await exists(path.join(dir, 'spiece.model')))) throw new Error(`no tokenizer in ${dir}: need tokenizer.json or spiece.model`);
+    return new T5Tokenizer(await tokenizerJsonFromSentencePiece(dir, config), config);
+  }
+  if ((await exists(path.join(dir, 'vocab.json'))) && (await exists(path.join(dir, 'merges.txt')))) {
+    return new CLIPTokenizer(await tokenizerJsonFromSlowFiles(dir, config), config);
+  }
+  throw new Error(`no tokenizer in ${dir}: need tokenizer.json, or vocab.json and merges.txt`);
+}
+
+/** tokenizer.json built from T5's spiece.model, equivalent to what transformers' T5 converter writes. */
+async function tokenizerJsonFromSentencePiece(dir: string, config: Record<string, unknown>): Promise<object> {
+  const file = path.join(dir, 'spiece.model');
+  let model;
+  try {
+    model = readSentencePieceModel(await readFile(file));
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`);
+  }
+  if (model.modelType !== 'unigram') throw new Error(`${file} is a SentencePiece ${model.modelType} model; T5's is unigram`);
+  if (model.byteFallback) throw new Error(`${file} uses byte fallback, which T5's tokenizer does not`);
+  const extraIds = typeof config.extra_ids === 'number' && Number.isInteger(config.extra_ids) && config.extra_ids >= 0 ? config.extra_ids : T5_EXTRA_IDS;
+  return t5TokenizerJson({
+    pieces: model.pieces.map(({ piece, score }) => [piece, score]),
+    unkId: model.unkId,
+    eosId: model.eosId,
+    padId: model.padId,
+    extraIds,
+    precompiledCharsmap: model.normalizer.precompiledCharsmap,
+    addDummyPrefix: model.normalizer.addDummyPrefix,
+  });
 }
 
 /** tokenizer.json built from vocab.json + merges.txt, equivalent to what transformers' converter writes. */

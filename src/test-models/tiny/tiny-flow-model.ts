@@ -8,9 +8,8 @@
  * transformer/ (instead of unet/), vae_decoder/ and vae_encoder/ (16 latent channels; the encoder outputs
  * latent_parameters, mean and log-variance, as current optimum exports it).
  *
- * The T5 tokenizers are written in the CLIP BPE format of the other tokenizers, which the project's
- * PromptTokenizer reads today; a real T5 tokenizer folder is a sentencepiece Unigram tokenizer.json without a
- * start token, which it cannot read yet.
+ * The T5 tokenizers are SentencePiece Unigram tokenizers in T5's own files (tiny-t5-tokenizer.ts): no start
+ * token, <pad> 0 and </s> 1, as the real ones.
  */
 import type { GraphBuilder, ModelOptions } from '../../diffusion/graph/onnx-graph.js';
 import { SeededWeights, type WeightSource } from './seeded-weights.js';
@@ -21,7 +20,8 @@ import { buildSd3Transformer, sd3TransformerConfig, type Sd3TransformerSpec } fr
 import { buildT5Encoder, t5EncoderConfig, type T5EncoderSpec } from './tiny-t5-encoder.js';
 import type { TextEncoderSpec } from './tiny-text-encoder.js';
 import { addTextEncoder, prefixed } from './tiny-text-files.js';
-import { buildTinyTokenizer, MAX_LENGTH, tokenizerFiles, type TinyTokenizer } from './tiny-tokenizer.js';
+import { buildTinyT5Tokenizer, t5TokenizerFiles, type TinyT5Tokenizer } from './tiny-t5-tokenizer.js';
+import { buildTinyTokenizer, MAX_LENGTH } from './tiny-tokenizer.js';
 import { buildVaeDecoder, buildVaeEncoder, vaeConfig, type VaeSpec } from './tiny-vae.js';
 
 export interface FlowModelOptions {
@@ -67,14 +67,15 @@ export function tinyFlowModelFiles(options: FlowModelOptions, onnxOptions: Model
     optimumAxes: true,
     ...extra,
   });
-  const t5: T5EncoderSpec = { vocabSize: tokenizer.vocab.size, width: T5_WIDTH, heads: 2, layers: 1 };
+  const t5Tokenizer = buildTinyT5Tokenizer();
+  const t5: T5EncoderSpec = { vocabSize: t5Tokenizer.vocabSize, width: T5_WIDTH, heads: 2, layers: 1 };
 
   files.set('scheduler/scheduler_config.json', json(flowSchedulerConfig(family, options.schnell ?? false)));
   if (family === 'sd3') {
     // Both CLIP encoders are CLIPTextModelWithProjection exported with every layer's hidden states (optimum).
     addTextEncoder(files, '', tokenizer, clip(CLIP_L, { projection: CLIP_L.hidden, hiddenStates: true }), weights, onnx);
     addTextEncoder(files, '_2', tokenizer, clip(CLIP_G, { projection: CLIP_G.hidden, hiddenStates: true }), prefixed(weights, 'text_encoder_2.'), onnx);
-    if (!options.withoutT5) addT5(files, '_3', tokenizer, t5, T5_MAX_LENGTH.sd3, prefixed(weights, 'text_encoder_3.'), onnx);
+    if (!options.withoutT5) addT5(files, '_3', t5Tokenizer, t5, T5_MAX_LENGTH.sd3, prefixed(weights, 'text_encoder_3.'), onnx);
     const spec: Sd3TransformerSpec = {
       ...DIT,
       channels: LATENT_CHANNELS,
@@ -87,7 +88,7 @@ export function tinyFlowModelFiles(options: FlowModelOptions, onnxOptions: Model
   } else {
     // FLUX uses CLIP-L's pooled output only, exported as a plain CLIPTextModel.
     addTextEncoder(files, '', tokenizer, clip({ ...CLIP_L, layers: 1 }, {}), weights, onnx);
-    addT5(files, '_2', tokenizer, t5, options.schnell ? T5_MAX_LENGTH.schnell : T5_MAX_LENGTH.dev, prefixed(weights, 'text_encoder_2.'), onnx);
+    addT5(files, '_2', t5Tokenizer, t5, options.schnell ? T5_MAX_LENGTH.schnell : T5_MAX_LENGTH.dev, prefixed(weights, 'text_encoder_2.'), onnx);
     const spec: FluxTransformerSpec = {
       ...DIT,
       inChannels: LATENT_CHANNELS * 4,
@@ -122,18 +123,18 @@ export function tinyFlowModelFiles(options: FlowModelOptions, onnxOptions: Model
   return files;
 }
 
-/** tokenizer{suffix}/ and text_encoder{suffix}/ of the T5 encoder; it pads with id 0 ("!" here), as T5 pads with <pad>, id 0. */
+/** tokenizer{suffix}/ and text_encoder{suffix}/ of the T5 encoder. */
 function addT5(
   files: Map<string, Uint8Array | string>,
   suffix: '_2' | '_3',
-  tokenizer: TinyTokenizer,
+  tokenizer: TinyT5Tokenizer,
   spec: T5EncoderSpec,
   maxLength: number,
   weights: WeightSource,
   onnx: (graph: GraphBuilder) => Uint8Array,
 ): void {
-  for (const [name, text] of Object.entries(tokenizerFiles(tokenizer, '!', maxLength))) files.set(`tokenizer${suffix}/${name}`, text);
-  files.set(`text_encoder${suffix}/config.json`, json(t5EncoderConfig(spec, tokenizer.vocab.get('!')!, tokenizer.endId)));
+  for (const [name, text] of Object.entries(t5TokenizerFiles(tokenizer, maxLength))) files.set(`tokenizer${suffix}/${name}`, text);
+  files.set(`text_encoder${suffix}/config.json`, json(t5EncoderConfig(spec, tokenizer.padId, tokenizer.eosId)));
   files.set(`text_encoder${suffix}/model.onnx`, onnx(buildT5Encoder(weights, spec)));
 }
 
