@@ -178,6 +178,11 @@ export class StableDiffusionPipeline {
     }
   }
 
+  /** The prompts' conditioning as the denoiser takes it, one chunk each (what the benchmarks time). */
+  encodePrompts(prompts: string[]): Promise<EncodedPrompts> {
+    return this.promptEncoder.encode(prompts, prompts.map(() => 'prompt'), 1);
+  }
+
   /** Which execution provider the denoiser runs on, and why it is not CUDA if it is not. */
   get provider(): ProviderChoice {
     return this.denoiser.providerChoice;

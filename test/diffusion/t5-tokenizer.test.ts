@@ -116,7 +116,7 @@ test('T5 rows: the prompt, the end token, then <pad>; a long prompt is cut to le
 });
 
 test('a broken or foreign spiece.model is refused with the file named', async () => {
-  assert.throws(() => readSentencePieceModel(new Uint8Array([0x0a, 0x50, 0x01])), /not a SentencePiece model: a field runs past the end/);
+  assert.throws(() => readSentencePieceModel(new Uint8Array([0x0a, 0x50, 0x01])), /not a SentencePiece model: .*runs past the end/);
   assert.throws(() => readSentencePieceModel(new Uint8Array([0x1a, 0x00])), /not a SentencePiece model: it has no pieces/);
   const dir = await folder({ 'tokenizer_config.json': t5Config(512), 'spiece.model': 'this is not a protobuf message at all' });
   try {

@@ -36,13 +36,20 @@ export function readVarint(bytes: Uint8Array, pos: number, end = bytes.length): 
     if (pos >= end) throw new ProtobufFormatError('a varint runs past the end of its message');
     const byte = bytes[pos++]!;
     value += (byte & 0x7f) * scale;
-    if ((byte & 0x80) === 0) {
-      // Two's-complement int64 negatives are encoded as 10-byte values of 2^64 + v.
-      return [value >= 2 ** 63 ? value - 2 ** 64 : value, pos];
-    }
+    if ((byte & 0x80) === 0) return [i < 7 ? value : longVarint(bytes, pos - i - 1, pos), pos];
     scale *= 128;
   }
   throw new ProtobufFormatError('a varint is longer than 10 bytes');
+}
+
+/**
+ * A varint of 8 to 10 bytes, exactly: past 2^53 a sum of doubles rounds (int64 -1, sent as 2^64 - 1, would
+ * come out as 0). Two's-complement int64 negatives are encoded as 10-byte values of 2^64 + v.
+ */
+function longVarint(bytes: Uint8Array, start: number, end: number): number {
+  let value = 0n;
+  for (let i = start; i < end; i++) value |= BigInt(bytes[i]! & 0x7f) << BigInt(7 * (i - start));
+  return Number(BigInt.asIntN(64, value));
 }
 
 export function encodeVarint(value: number): Uint8Array {

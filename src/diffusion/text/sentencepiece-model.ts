@@ -4,6 +4,7 @@
  * pieces with their scores and types, the special ids and the normaliser's settings. Only those fields are
  * decoded; the rest (the trainer's other options, self-test data) is skipped by wire type.
  */
+import { fieldText, ProtobufFormatError, WIRE_BYTES, WIRE_FIXED32, WIRE_VARINT, wireFields } from '../model/protobuf-wire.js';
 
 /** SentencePiece's piece types (sentencepiece_model.proto). */
 export type PieceType = 'normal' | 'unknown' | 'control' | 'userDefined' | 'unused' | 'byte';
@@ -38,6 +39,12 @@ export interface SentencePieceModel {
 
 const MODEL_TYPES: Record<number, SentencePieceModel['modelType']> = { 1: 'unigram', 2: 'bpe', 3: 'word', 4: 'char' };
 
+/** ModelProto's fields: its pieces, the trainer's settings, the normaliser's. */
+const MODEL = { pieces: 1, trainerSpec: 2, normalizerSpec: 3 };
+const PIECE = { piece: 1, score: 2, type: 3 };
+const TRAINER = { modelType: 3, byteFallback: 35, unkId: 40, bosId: 41, eosId: 42, padId: 43 };
+const NORMALIZER = { name: 1, precompiledCharsmap: 2, addDummyPrefix: 3, removeExtraWhitespaces: 4 };
+
 /** Parses the bytes of a `.model` file; throws on anything that is not a SentencePiece model. */
 export function readSentencePieceModel(bytes: Uint8Array): SentencePieceModel {
   const model: SentencePieceModel = {
@@ -51,10 +58,16 @@ export function readSentencePieceModel(bytes: Uint8Array): SentencePieceModel {
     byteFallback: false,
     normalizer: { name: '', precompiledCharsmap: new Uint8Array(), addDummyPrefix: true, removeExtraWhitespaces: true },
   };
-  for (const field of fields(bytes)) {
-    if (field.number === 1 && field.bytes) model.pieces.push(readPiece(field.bytes));
-    else if (field.number === 2 && field.bytes) readTrainerSpec(field.bytes, model);
-    else if (field.number === 3 && field.bytes) readNormalizerSpec(field.bytes, model.normalizer);
+  try {
+    for (const f of wireFields(bytes, 0, bytes.length)) {
+      if (f.wireType !== WIRE_BYTES) continue;
+      if (f.field === MODEL.pieces) model.pieces.push(readPiece(bytes, f.valueStart, f.end));
+      else if (f.field === MODEL.trainerSpec) readTrainerSpec(bytes, f.valueStart, f.end, model);
+      else if (f.field === MODEL.normalizerSpec) readNormalizerSpec(bytes, f.valueStart, f.end, model.normalizer);
+    }
+  } catch (error) {
+    if (error instanceof ProtobufFormatError) throw new Error(`not a SentencePiece model: ${error.message}`);
+    throw error;
   }
   if (model.pieces.length === 0) throw new Error('not a SentencePiece model: it has no pieces');
   for (const [name, id] of [['unk', model.unkId], ['eos', model.eosId]] as const) {
@@ -63,78 +76,33 @@ export function readSentencePieceModel(bytes: Uint8Array): SentencePieceModel {
   return model;
 }
 
-function readPiece(bytes: Uint8Array): SentencePiece {
+function readPiece(bytes: Uint8Array, start: number, end: number): SentencePiece {
   const piece: SentencePiece = { piece: '', score: 0, type: 'normal' };
-  for (const field of fields(bytes)) {
-    if (field.number === 1 && field.bytes) piece.piece = utf8.decode(field.bytes);
-    else if (field.number === 2 && field.fixed32 !== undefined) piece.score = field.fixed32;
-    else if (field.number === 3 && field.varint !== undefined) piece.type = PIECE_TYPES[Number(field.varint)] ?? 'normal';
+  for (const f of wireFields(bytes, start, end)) {
+    if (f.field === PIECE.piece && f.wireType === WIRE_BYTES) piece.piece = fieldText(bytes, f);
+    else if (f.field === PIECE.score && f.wireType === WIRE_FIXED32) piece.score = new DataView(bytes.buffer, bytes.byteOffset + f.valueStart, 4).getFloat32(0, true);
+    else if (f.field === PIECE.type && f.wireType === WIRE_VARINT) piece.type = PIECE_TYPES[f.varint] ?? 'normal';
   }
   return piece;
 }
 
-function readTrainerSpec(bytes: Uint8Array, model: SentencePieceModel): void {
-  for (const { number, varint: big } of fields(bytes)) {
-    const varint = big === undefined ? undefined : Number(big);
-    if (varint === undefined || big === undefined) continue;
-    // int32 ids are sent as 64-bit two's complement varints: -1 arrives as 2^64 - 1, so keep the low 32 bits.
-    const id = Number(BigInt.asIntN(32, big));
-    if (number === 3) model.modelType = MODEL_TYPES[varint] ?? model.modelType;
-    else if (number === 35) model.byteFallback = varint !== 0;
-    else if (number === 40) model.unkId = id;
-    else if (number === 41) model.bosId = id;
-    else if (number === 42) model.eosId = id;
-    else if (number === 43) model.padId = id;
+function readTrainerSpec(bytes: Uint8Array, start: number, end: number, model: SentencePieceModel): void {
+  for (const { field, wireType, varint } of wireFields(bytes, start, end)) {
+    if (wireType !== WIRE_VARINT) continue;
+    if (field === TRAINER.modelType) model.modelType = MODEL_TYPES[varint] ?? model.modelType;
+    else if (field === TRAINER.byteFallback) model.byteFallback = varint !== 0;
+    else if (field === TRAINER.unkId) model.unkId = varint;
+    else if (field === TRAINER.bosId) model.bosId = varint;
+    else if (field === TRAINER.eosId) model.eosId = varint;
+    else if (field === TRAINER.padId) model.padId = varint;
   }
 }
 
-function readNormalizerSpec(bytes: Uint8Array, normalizer: SentencePieceModel['normalizer']): void {
-  for (const field of fields(bytes)) {
-    if (field.number === 1 && field.bytes) normalizer.name = utf8.decode(field.bytes);
-    else if (field.number === 2 && field.bytes) normalizer.precompiledCharsmap = field.bytes;
-    else if (field.number === 3 && field.varint !== undefined) normalizer.addDummyPrefix = field.varint !== 0n;
-    else if (field.number === 4 && field.varint !== undefined) normalizer.removeExtraWhitespaces = field.varint !== 0n;
-  }
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-interface Field {
-  number: number;
-  varint?: bigint;
-  fixed32?: number;
-  bytes?: Uint8Array;
-}
-
-/** The fields of one protobuf message, in order; throws on a truncated or malformed message. */
-function* fields(bytes: Uint8Array): Generator<Field> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 0;
-  const varint = (): bigint => {
-    let value = 0n;
-    for (let i = 0; i < 10; i++) {
-      if (at >= bytes.length) throw new Error('not a SentencePiece model: a field runs past the end');
-      const byte = bytes[at++]!;
-      value |= BigInt(byte & 0x7f) << BigInt(7 * i);
-      if (byte < 0x80) return value;
-    }
-    throw new Error('not a SentencePiece model: a varint is longer than 10 bytes');
-  };
-  while (at < bytes.length) {
-    const key = varint();
-    const number = Number(key >> 3n);
-    const wire = Number(key & 7n);
-    if (wire === 0) yield { number, varint: varint() };
-    else if (wire === 1) at += 8;
-    else if (wire === 2) {
-      const length = Number(varint());
-      if (at + length > bytes.length) throw new Error('not a SentencePiece model: a field runs past the end');
-      yield { number, bytes: bytes.subarray(at, at + length) };
-      at += length;
-    } else if (wire === 5) {
-      if (at + 4 > bytes.length) throw new Error('not a SentencePiece model: a field runs past the end');
-      yield { number, fixed32: view.getFloat32(at, true) };
-      at += 4;
-    } else throw new Error(`not a SentencePiece model: unknown protobuf wire type ${wire}`);
+function readNormalizerSpec(bytes: Uint8Array, start: number, end: number, normalizer: SentencePieceModel['normalizer']): void {
+  for (const f of wireFields(bytes, start, end)) {
+    if (f.field === NORMALIZER.name && f.wireType === WIRE_BYTES) normalizer.name = fieldText(bytes, f);
+    else if (f.field === NORMALIZER.precompiledCharsmap && f.wireType === WIRE_BYTES) normalizer.precompiledCharsmap = bytes.subarray(f.valueStart, f.end);
+    else if (f.field === NORMALIZER.addDummyPrefix && f.wireType === WIRE_VARINT) normalizer.addDummyPrefix = f.varint !== 0;
+    else if (f.field === NORMALIZER.removeExtraWhitespaces && f.wireType === WIRE_VARINT) normalizer.removeExtraWhitespaces = f.varint !== 0;
   }
 }
