@@ -133,6 +133,45 @@ test('ComfyUI: the KSampler graph is followed to its texts, latent size and chec
   assert.deepEqual(second.generation.loras, []);
 });
 
+test('ComfyUI, SD3 and FLUX graphs: T5 / CLIP-L texts of their encoders, FLUX guidance from FluxGuidance, the UNET loader', async () => {
+  const flux = {
+    '6': { class_type: 'CLIPTextEncode', inputs: { text: 'a red fox in fresh snow, film grain', clip: ['11', 0] } },
+    '8': { class_type: 'VAEDecode', inputs: { samples: ['13', 0], vae: ['10', 0] } },
+    '10': { class_type: 'VAELoader', inputs: { vae_name: 'ae.safetensors' } },
+    '11': { class_type: 'DualCLIPLoader', inputs: { clip_name1: 't5xxl_fp16.safetensors', clip_name2: 'clip_l.safetensors', type: 'flux' } },
+    '12': { class_type: 'UNETLoader', inputs: { unet_name: 'flux1-dev.safetensors', weight_dtype: 'default' } },
+    '13': {
+      class_type: 'KSampler',
+      inputs: { seed: 42, steps: 28, cfg: 1, sampler_name: 'euler', scheduler: 'simple', denoise: 1, model: ['12', 0], positive: ['26', 0], negative: ['27', 0], latent_image: ['25', 0] },
+    },
+    '25': { class_type: 'EmptySD3LatentImage', inputs: { width: 1024, height: 768, batch_size: 1 } },
+    '26': { class_type: 'FluxGuidance', inputs: { guidance: 3.5, conditioning: ['6', 0] } },
+    '27': { class_type: 'CLIPTextEncode', inputs: { text: '', clip: ['11', 0] } },
+  };
+  const sd3 = {
+    '1': { class_type: 'KSampler', inputs: { seed: 9, steps: 28, cfg: 4.5, sampler_name: 'dpmpp_2m', scheduler: 'sgm_uniform', model: ['2', 0], positive: ['3', 0], negative: ['4', 0], latent_image: ['5', 0] } },
+    '2': { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'sd3.5_medium.safetensors' } },
+    '3': { class_type: 'CLIPTextEncodeSD3', inputs: { clip_l: 'a lighthouse', clip_g: 'a lighthouse', t5xxl: 'a lighthouse on a cliff at dawn', empty_padding: 'none', clip: ['2', 1] } },
+    '4': { class_type: 'CLIPTextEncodeSD3', inputs: { clip_l: '', clip_g: '', t5xxl: '', empty_padding: 'none', clip: ['2', 1] } },
+    '5': { class_type: 'EmptySD3LatentImage', inputs: { width: 1024, height: 1024, batch_size: 1 } },
+  };
+  const fluxPng = await pngWithText([{ keyword: 'prompt', text: JSON.stringify(flux) }], '#aa0000');
+  const sd3Png = await pngWithText([{ keyword: 'prompt', text: JSON.stringify(sd3) }], '#0000aa');
+  const report = await importFiles({ 'flux.png': fluxPng, 'sd3.png': sd3Png });
+  assert.deepEqual(report.skipped, []);
+
+  const fromFlux = await storedFor(fluxPng);
+  assert.equal(fromFlux.prompt.text, 'a red fox in fresh snow, film grain');
+  // The model's guidance, not KSampler's cfg of 1: what Atelier's guidanceScale is on FLUX dev.
+  assert.deepEqual([fromFlux.generation.steps, fromFlux.generation.guidanceScale, fromFlux.generation.sampler], [28, 3.5, 'euler']);
+  assert.deepEqual([fromFlux.generation.width, fromFlux.generation.height, fromFlux.generation.model], [1024, 768, 'flux1-dev']);
+
+  const fromSd3 = await storedFor(sd3Png);
+  assert.equal(fromSd3.prompt.text, 'a lighthouse on a cliff at dawn');
+  assert.equal(fromSd3.generation.negativePrompt, '');
+  assert.deepEqual([fromSd3.generation.guidanceScale, fromSd3.generation.model], [4.5, 'sd3.5_medium']);
+});
+
 test('InvokeAI: invokeai_metadata (iTXt) and the 2.x sd-metadata chunk (zTXt)', async () => {
   const metadata = {
     generation_mode: 'txt2img',

@@ -4,7 +4,8 @@
   quick-GELU MLPs, final LayerNorm; pooled output at the end token, found by argmax as CLIP does).
 - UNet: epsilon-prediction UNet on 8x8x4 latents: ResNet blocks with a timestep embedding, and transformer
   blocks (self-attention, cross-attention to the text, GEGLU feed-forward) at 8x8 and 4x4.
-- Vae: encoder 64x64x3 -> 8x8x(mean, logvar); decoder 8x8x4 -> 64x64x3 in [-1, 1], as diffusers' AutoencoderKL.
+- Vae: encoder 64x64x3 -> 8x8x(mean, logvar); decoder 8x8x4 -> 64x64x3 in [-1, 1], as diffusers' AutoencoderKL
+  (16 latent channels for the toy-flow model, as SD3's and FLUX's).
 
 Attention is written out (no nn.MultiheadAttention) so the ONNX export is plain MatMul/Softmax.
 """
@@ -178,7 +179,7 @@ class UNet(nn.Module):
 
 
 class VaeEncoder(nn.Module):
-    def __init__(self, channels=(16, 32, 64, 96)):
+    def __init__(self, channels=(16, 32, 64, 96), latent_channels=4):
         super().__init__()
         c = channels
         self.conv_in = nn.Conv2d(3, c[0], 3, padding=1)
@@ -187,11 +188,11 @@ class VaeEncoder(nn.Module):
             layers += [nn.Conv2d(a, b, 3, stride=2, padding=1), ResBlock(b, b, 0)]
         self.blocks = nn.ModuleList(layers)
         self.norm_out = nn.GroupNorm(groups_for(c[-1]), c[-1])
-        self.conv_out = nn.Conv2d(c[-1], 8, 3, padding=1)
+        self.conv_out = nn.Conv2d(c[-1], 2 * latent_channels, 3, padding=1)
         with torch.no_grad():
             # Start with a small posterior variance: with logvar 0 the sampled latents are mostly noise and the
             # decoder spends its first thousands of steps learning to ignore them.
-            self.conv_out.bias[4:].fill_(-6.0)
+            self.conv_out.bias[latent_channels:].fill_(-6.0)
 
     def forward(self, image):
         x = self.conv_in(image)
@@ -203,10 +204,10 @@ class VaeEncoder(nn.Module):
 
 
 class VaeDecoder(nn.Module):
-    def __init__(self, channels=(96, 64, 32, 16)):
+    def __init__(self, channels=(96, 64, 32, 16), latent_channels=4):
         super().__init__()
         c = channels
-        self.conv_in = nn.Conv2d(4, c[0], 3, padding=1)
+        self.conv_in = nn.Conv2d(latent_channels, c[0], 3, padding=1)
         self.mid = ResBlock(c[0], c[0], 0)
         self.ups = nn.ModuleList()
         for a, b in zip(c[:-1], c[1:]):

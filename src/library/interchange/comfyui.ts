@@ -39,7 +39,8 @@ export function parseComfyUi(text: string, samplers: SamplerNames): ImportedPara
     negativePrompt: traceText(graph, inputs.negative) ?? '',
     seed: parseSeed(literal(graph, inputs.seed ?? inputs.noise_seed)),
     steps: parseCount(literal(graph, inputs.steps)),
-    guidanceScale: parseNumber(literal(graph, inputs.cfg)),
+    // FLUX dev's guidance is an input of the model, set by a FluxGuidance node (KSampler's cfg is then 1).
+    guidanceScale: fluxGuidance(graph, inputs.positive) ?? parseNumber(literal(graph, inputs.cfg)),
     sampler: samplerName ? samplers.fromComfyUi(samplerName, parseText(inputs.scheduler) ?? undefined) : null,
     width: latent ? parseCount(literal(graph, latent.inputs.width)) : null,
     height: latent ? parseCount(literal(graph, latent.inputs.height)) : null,
@@ -98,12 +99,22 @@ function traceNode(graph: Graph, input: unknown, wanted: (node: ComfyNode) => bo
   return null;
 }
 
-/** The prompt text behind a conditioning link: CLIPTextEncode's `text` (SDXL's `text_g`), itself possibly a link to a text node. */
+/**
+ * The prompt text behind a conditioning link, itself possibly a link to a text node: CLIPTextEncode's `text`,
+ * SDXL's `text_g`, and for SD3 and FLUX (CLIPTextEncodeSD3, CLIPTextEncodeFlux) T5's `t5xxl`, else CLIP-L's.
+ */
 function traceText(graph: Graph, input: unknown): string | null {
-  const encoder = traceNode(graph, input, (n) => ['text', 'text_g', 'prompt'].some((key) => key in n.inputs));
+  const keys = ['text', 'text_g', 'prompt', 't5xxl', 'clip_l'];
+  const encoder = traceNode(graph, input, (n) => keys.some((key) => key in n.inputs));
   if (!encoder) return null;
-  const value = literal(graph, encoder.inputs.text ?? encoder.inputs.text_g ?? encoder.inputs.prompt);
-  return typeof value === 'string' ? value : null;
+  const texts = keys.map((key) => literal(graph, encoder.inputs[key])).filter((value): value is string => typeof value === 'string');
+  return texts.find((text) => text !== '') ?? texts[0] ?? null;
+}
+
+/** The guidance of a FluxGuidance node (or CLIPTextEncodeFlux's own) on the positive conditioning; null without one. */
+function fluxGuidance(graph: Graph, positive: unknown): number | null {
+  const node = traceNode(graph, positive, (n) => n.class_type === 'FluxGuidance' || n.class_type === 'CLIPTextEncodeFlux');
+  return node ? parseNumber(literal(graph, node.inputs.guidance)) : null;
 }
 
 /** An input's value: a literal as it is, a link resolved to the literal a primitive node holds. */

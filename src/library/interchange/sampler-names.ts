@@ -68,7 +68,8 @@ export class SamplerNames {
   fromComfyUi(samplerName: string, scheduler?: string): string {
     const ours = COMFYUI_SAMPLERS[samplerName];
     const karras = scheduler === 'karras';
-    const plain = !scheduler || scheduler === 'normal';
+    // "simple" spaces the steps evenly as "normal" does (FLUX and SD3 workflows use it): our default spacing.
+    const plain = !scheduler || scheduler === 'normal' || scheduler === 'simple';
     if (ours && (plain || karras)) {
       const name = karras ? `${ours}_karras` : ours;
       if (this.names.has(name)) return name;
