@@ -9,7 +9,7 @@ import ort from 'onnxruntime-node';
 import { StableDiffusionPipeline } from '../src/diffusion/index.js';
 import { writeTinyModel, type TinyModelOptions } from '../src/test-models/tiny/write-tiny-model.js';
 import { cpuSessionOptions } from '../src/diffusion/model/onnx-session.js';
-import { median, timeMs } from './timing.js';
+import { median, medianStepMs, timeMs } from './timing.js';
 import { unetFeeds } from './unet-feeds.js';
 
 export interface FamilyResult {
@@ -64,17 +64,7 @@ export async function benchFamilies(settings: BenchSettings): Promise<Record<str
     const stepRounds: number[] = [];
     const bareRounds: number[] = [];
     for (let r = 0; r < settings.rounds; r++) {
-      const times: number[] = [];
-      let last = 0;
-      await pipeline.txt2img({
-        ...request,
-        onStep: ({ step }) => {
-          const now = performance.now();
-          if (step > 1) times.push(now - last); // step 1 also includes text encoding
-          last = now;
-        },
-      });
-      stepRounds.push(median(times));
+      stepRounds.push(await medianStepMs((onStep) => pipeline.txt2img({ ...request, onStep })));
       bareRounds.push(await timeMs(() => bare.run(feeds), settings.steps));
     }
     const stepMs = median(stepRounds);

@@ -21,7 +21,7 @@ import { StableDiffusionPipeline, TorchGenerator } from '../src/diffusion/index.
 import { cpuSessionOptions } from '../src/diffusion/model/onnx-session.js';
 import { writeTinyModel, type TinyModelOptions } from '../src/test-models/tiny/write-tiny-model.js';
 import { printBenchRecord } from './bench-record.js';
-import { median, timeMs } from './timing.js';
+import { median, medianStepMs, timeMs } from './timing.js';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 12);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -97,21 +97,6 @@ async function t5Tokens(modelDir: string, family: string): Promise<number> {
   }
 }
 
-/** Median step time, the first step left out (it follows text encoding). */
-async function stepTime(pipeline: StableDiffusionPipeline, request: Parameters<StableDiffusionPipeline['txt2img']>[0]): Promise<number> {
-  const times: number[] = [];
-  let last = 0;
-  await pipeline.txt2img({
-    ...request,
-    onStep: ({ step }) => {
-      const now = performance.now();
-      if (step > 1) times.push(now - last);
-      last = now;
-    },
-  });
-  return median(times);
-}
-
 async function main(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'atelier-bench-flow-'));
   const results: Record<string, CaseResult> = {};
@@ -150,7 +135,7 @@ async function main(): Promise<void> {
       const transientEncodes: number[] = [];
       const prompts = [request.negativePrompt, request.prompt];
       for (let r = 0; r < ROUNDS; r++) {
-        steps.push(await stepTime(pipeline, request));
+        steps.push(await medianStepMs((onStep) => pipeline.txt2img({ ...request, onStep })));
         bares.push(await timeMs(() => bare.run(feeds), STEPS * c.calls));
         encodes.push(await timeMs(() => pipeline.encodePrompts(prompts), 3));
         if (transient) transientEncodes.push(await timeMs(() => transient.encodePrompts(prompts), 3));

@@ -16,3 +16,18 @@ export async function timeMs(work: () => Promise<unknown>, repeats = 1): Promise
   }
   return median(times);
 }
+
+/**
+ * Median time between a generation's steps, the first step left out (it follows text encoding): `generate`
+ * runs one generation, calling the callback it is given after every step.
+ */
+export async function medianStepMs(generate: (onStep: (progress: { step: number }) => void) => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  let last = 0;
+  await generate(({ step }) => {
+    const now = performance.now();
+    if (step > 1) times.push(now - last);
+    last = now;
+  });
+  return median(times);
+}

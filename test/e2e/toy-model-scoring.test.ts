@@ -8,7 +8,7 @@ import { CatalogDocument, type GenerateInput } from '../generated/operations.js'
 import { requestData } from '../support/graphql-client.js';
 import { scrambleOnnxWeights } from '../support/scramble-onnx.js';
 import { startTestServer, tempDataDir } from '../support/test-server.js';
-import { pct, scoreScenes, toyPictures, type SceneScore } from '../support/toy-pictures.js';
+import { pct, scoreScenes, scoreTable, toyPictures, type SceneScore } from '../support/toy-pictures.js';
 import { scoringPrompts, TOY_MODEL_DIR } from '../support/toy-world.js';
 
 /**
@@ -107,13 +107,3 @@ describe('toy-shapes model: pictures match their prompts', { timeout: 30 * 60_00
     assert.ok(s.all / s.images <= 0.05, `all ${pct(s.all, s.images)}`);
   });
 });
-
-function scoreTable(scores: Score[]): string {
-  const rows = scores.map((s) =>
-    [s.label, String(s.images), pct(s.colour, s.images), pct(s.position, s.images), pct(s.shape, s.images), pct(s.size, s.images), pct(s.all, s.images)],
-  );
-  const header = ['sampler, guidance', 'images', 'colours', 'position', 'shape', 'size', 'all four'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}

@@ -70,3 +70,12 @@ export function scoreScenes(seen: readonly SceneDescription[], expected: readonl
 export function pct(n: number, of: number): string {
   return `${((100 * n) / of).toFixed(0)}%`;
 }
+
+/** A markdown table of labelled scores, one row each, as the scoring tests print after their run. */
+export function scoreTable(scores: ReadonlyArray<SceneScore & { label: string }>): string {
+  const rows = scores.map((s) => [s.label, String(s.images), pct(s.colour, s.images), pct(s.position, s.images), pct(s.shape, s.images), pct(s.size, s.images), pct(s.all, s.images)]);
+  const header = ['sampler, guidance', 'images', 'colours', 'position', 'shape', 'size', 'all four'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

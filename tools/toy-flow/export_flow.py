@@ -20,10 +20,10 @@ import torch
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import train_flow as tf  # noqa: E402
+from export import export, write_json  # noqa: E402  (tools/toy-model/export.py, on the path train_flow set)
 
 toy = tf.toy
 OUT = os.path.join(toy.REPO, "models", "toy-flow")
-OPSET = 14
 CHECK_CAPTIONS = ["a large green triangle on the right, black background", "", "blue background, big red circle, at the top left"]
 
 
@@ -53,19 +53,6 @@ class VaeEncoderOnnx(torch.nn.Module):
     def forward(self, sample):
         mean, logvar = self.encoder(sample)
         return torch.cat([mean, logvar], dim=1)
-
-
-def write_json(path, value):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        json.dump(value, f, indent=2, sort_keys=True)
-        f.write("\n")
-
-
-def export(module, args, path, input_names, output_names, dynamic_axes):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    torch.onnx.export(module, args, path, input_names=input_names, output_names=output_names,
-                      dynamic_axes=dynamic_axes, opset_version=OPSET, do_constant_folding=True)
 
 
 def check_t5_tokenizer(folder, tokenizer):

@@ -120,29 +120,10 @@ def sd3_conditioning(clip, t5, clip_ids, t5_ids):
 
 
 def train_vae(steps, batch, seed):
-    torch.manual_seed(seed)
-    images = toy.load_data()["images"]
-    encoder = VaeEncoder(VAE_CHANNELS, LATENT_CHANNELS)
-    decoder = VaeDecoder(tuple(reversed(VAE_CHANNELS)), LATENT_CHANNELS)
-    params = list(encoder.parameters()) + list(decoder.parameters())
-    opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.0)
-    gen = torch.Generator().manual_seed(seed)
-    start = time.time()
-    for step in range(1, steps + 1):
-        lr = 1e-3 * min(1.0, step / 100) * (0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * step / steps)))
-        for group in opt.param_groups:
-            group["lr"] = lr
-        x = toy.to_model_range(images[torch.randint(len(images), (batch,), generator=gen)])
-        mean, logvar = encoder(x)
-        z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=gen)
-        recon = decoder(z)
-        rec = F.mse_loss(recon, x) + (toy.edge_weights(x, 4.0) * (recon - x).abs()).mean()
-        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=(1, 2, 3)).mean()
-        toy.optimise(opt, rec + 1e-6 * kl)
-        if step % 50 == 0 or step == steps:
-            log(f"vae step {step}/{steps} rec {rec.item():.5f} kl {kl.item():.1f} ({time.time() - start:.0f}s)")
-        if step % 500 == 0 or step == steps:
-            torch.save({"encoder": encoder.state_dict(), "decoder": decoder.state_dict()}, os.path.join(WORK, "vae.pt"))
+    """toy-model's VAE training with 16 latent channels, edge-weighted L1 (weight 4 within a pixel of an edge)."""
+    toy.log = log  # its progress lines in this model's training log
+    toy.train_vae(steps, batch, seed, False, l1_weight=1.0, edge_weight=4.0, latent_channels=LATENT_CHANNELS,
+                  checkpoint=os.path.join(WORK, "vae.pt"), lr_floor=0.05)
 
 
 def load_vae():

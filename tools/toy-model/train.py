@@ -120,11 +120,13 @@ def to_model_range(images_uint8):
 # ---------------------------------------------------------------- VAE
 
 
-def train_vae(steps, batch, seed, resume, l1_weight):
+def train_vae(steps, batch, seed, resume, l1_weight, edge_weight=0.0, latent_channels=4, checkpoint=None, lr_floor=0.1):
+    """edge_weight: extra L1 weight near edges (see edge_weights); latent_channels 16 and another checkpoint for the
+    toy-flow model's VAE (tools/toy-flow); lr_floor: the cosine schedule's end, as a fraction of the peak."""
     torch.manual_seed(seed)
     images = load_data()["images"]
-    encoder, decoder = VaeEncoder(), VaeDecoder()
-    checkpoint = os.path.join(WORK, "vae.pt")
+    encoder, decoder = VaeEncoder(latent_channels=latent_channels), VaeDecoder(latent_channels=latent_channels)
+    checkpoint = checkpoint or os.path.join(WORK, "vae.pt")
     if resume and os.path.exists(checkpoint):
         # A further round from the previous weights (with a fresh learning-rate schedule).
         state = torch.load(checkpoint)
@@ -136,14 +138,15 @@ def train_vae(steps, batch, seed, resume, l1_weight):
     gen = torch.Generator().manual_seed(seed)
     start = time.time()
     for step in range(1, steps + 1):
-        lr = 1e-3 * min(1.0, step / 100) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / steps)))
+        lr = 1e-3 * min(1.0, step / 100) * (lr_floor + (1 - lr_floor) * 0.5 * (1 + math.cos(math.pi * step / steps)))
         for group in opt.param_groups:
             group["lr"] = lr
         x = to_model_range(images[torch.randint(len(images), (batch,), generator=gen)])
         mean, logvar = encoder(x)
         z = mean + torch.exp(0.5 * logvar) * torch.randn(mean.shape, generator=gen)
         recon = decoder(z)
-        rec = F.mse_loss(recon, x) + l1_weight * F.l1_loss(recon, x)  # L1 keeps the shapes' edges sharp
+        # L1 keeps the shapes' edges sharp; with edge_weight, more so near them.
+        rec = F.mse_loss(recon, x) + l1_weight * (edge_weights(x, edge_weight) * (recon - x).abs()).mean()
         kl = 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=(1, 2, 3)).mean()
         loss = rec + 1e-6 * kl
         optimise(opt, loss)
