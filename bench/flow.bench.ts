@@ -5,8 +5,8 @@
  * src/test-models/tiny/tiny-flow-model.ts), measured in one run:
  *   - a denoising step inside the real pipeline (flow sampler, SD3's classifier-free guidance, FLUX's packing
  *     and ids, tensor conversion, progress callback) against a bare `session.run` of the same transformer file
- *     with inputs of the same shapes (the overhead ratio; Heun's steps are two calls, so their ratio is
- *     against two bare calls);
+ *     with inputs of the same shapes (the overhead ratio; a step is one transformer call: Heun's 20 steps are
+ *     its 39 calls, each reported);
  *   - text encoding: a prompt and a negative prompt through the CLIP encoders and T5, with T5 kept loaded,
  *     and with T5 loaded for each encode and released after (what a worker's memory budget smaller than the
  *     model asks for: one text encoder resident at a time).
@@ -25,7 +25,11 @@ import { median, medianStepMs, timeMs } from './timing.js';
 
 const STEPS = Number(process.env.BENCH_STEPS ?? 12);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
+/**
+ * One thread by default: these calls take a millisecond or two, and with more each loaded session's intra-op pool
+ * spins beside the one being timed, which made the same transformer 2-3x slower from one case to the next.
+ */
+const THREADS = Number(process.env.BENCH_THREADS ?? 1);
 /** The tiny models' native picture; a larger one only adds image tokens. */
 const SIZE = Number(process.env.BENCH_SIZE ?? 64);
 
@@ -33,17 +37,15 @@ interface FlowCase {
   options: TinyModelOptions;
   sampler: string;
   guidanceScale: number;
-  /** Transformer calls per step. */
-  calls: number;
 }
 
 const CASES: Record<string, FlowCase> = {
-  'sd3, euler': { options: { family: 'sd3' }, sampler: 'euler', guidanceScale: 4.5, calls: 1 },
-  'sd3, heun': { options: { family: 'sd3' }, sampler: 'heun', guidanceScale: 4.5, calls: 2 },
-  'sd3, dpmpp_2m': { options: { family: 'sd3' }, sampler: 'dpmpp_2m', guidanceScale: 4.5, calls: 1 },
-  'sd3 without T5, euler': { options: { family: 'sd3', withoutT5: true }, sampler: 'euler', guidanceScale: 4.5, calls: 1 },
-  'flux dev, euler': { options: { family: 'flux' }, sampler: 'euler', guidanceScale: 3.5, calls: 1 },
-  'flux schnell, euler': { options: { family: 'flux', schnell: true }, sampler: 'euler', guidanceScale: 0, calls: 1 },
+  'sd3, euler': { options: { family: 'sd3' }, sampler: 'euler', guidanceScale: 4.5 },
+  'sd3, heun': { options: { family: 'sd3' }, sampler: 'heun', guidanceScale: 4.5 },
+  'sd3, dpmpp_2m': { options: { family: 'sd3' }, sampler: 'dpmpp_2m', guidanceScale: 4.5 },
+  'sd3 without T5, euler': { options: { family: 'sd3', withoutT5: true }, sampler: 'euler', guidanceScale: 4.5 },
+  'flux dev, euler': { options: { family: 'flux' }, sampler: 'euler', guidanceScale: 3.5 },
+  'flux schnell, euler': { options: { family: 'flux', schnell: true }, sampler: 'euler', guidanceScale: 0 },
 };
 
 interface CaseResult {
@@ -107,8 +109,6 @@ async function main(): Promise<void> {
       const family = c.options.family!;
       const options = { device: 'cpu' as const, cpuThreads: THREADS };
       const pipeline = await StableDiffusionPipeline.load(modelDir, options);
-      // A budget of one byte: T5 loaded for each encode and released after.
-      const transient = family === 'sd3' && c.options.withoutT5 ? null : await StableDiffusionPipeline.load(modelDir, options, { memoryBudgetBytes: 1 });
       const bare = await ort.InferenceSession.create(path.join(modelDir, 'transformer/model.onnx'), cpuSessionOptions(options));
       const withGuidance = family === 'sd3' && c.guidanceScale > 1;
       const transformerBatch = withGuidance ? 2 : 1;
@@ -127,7 +127,6 @@ async function main(): Promise<void> {
       };
       // Warm up: the first runs allocate the arena and pick kernels.
       await pipeline.txt2img({ ...request, steps: 2 });
-      await transient?.txt2img({ ...request, steps: 2 });
       await bare.run(feeds);
       const steps: number[] = [];
       const bares: number[] = [];
@@ -136,12 +135,20 @@ async function main(): Promise<void> {
       const prompts = [request.negativePrompt, request.prompt];
       for (let r = 0; r < ROUNDS; r++) {
         steps.push(await medianStepMs((onStep) => pipeline.txt2img({ ...request, onStep })));
-        bares.push(await timeMs(() => bare.run(feeds), STEPS * c.calls));
+        bares.push(await timeMs(() => bare.run(feeds), STEPS));
         encodes.push(await timeMs(() => pipeline.encodePrompts(prompts), 3));
-        if (transient) transientEncodes.push(await timeMs(() => transient.encodePrompts(prompts), 3));
+      }
+      await Promise.all([pipeline.release(), bare.release()]);
+      // Loaded only now: an idle session's thread pool still spins beside the one being timed. A budget of one
+      // byte: T5 loaded for each encode and released after.
+      const transient = family === 'sd3' && c.options.withoutT5 ? null : await StableDiffusionPipeline.load(modelDir, options, { memoryBudgetBytes: 1 });
+      if (transient) {
+        await transient.encodePrompts(prompts);
+        for (let r = 0; r < ROUNDS; r++) transientEncodes.push(await timeMs(() => transient.encodePrompts(prompts), 3));
+        await transient.release();
       }
       const stepMs = median(steps);
-      const bareMs = median(bares) * c.calls;
+      const bareMs = median(bares);
       results[name] = {
         sampler: c.sampler,
         transformerBatch,
@@ -152,14 +159,13 @@ async function main(): Promise<void> {
         encodeMs: round(median(encodes)),
         encodeTransientT5Ms: transient ? round(median(transientEncodes)) : null,
       };
-      await Promise.all([pipeline.release(), transient?.release(), bare.release()]);
     }
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
 
   console.log(`tiny flow models, ${SIZE}x${SIZE}, ${STEPS} steps x ${ROUNDS} rounds, CPU, ${THREADS} threads`);
-  console.log('| model, sampler | transformer batch | text tokens | pipeline step | bare transformer (x calls per step) | overhead ratio | text encoding, T5 resident | T5 loaded per encode |');
+  console.log('| model, sampler | transformer batch | text tokens | pipeline step | bare transformer | overhead ratio | text encoding, T5 resident | T5 loaded per encode |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const [name, r] of Object.entries(results)) {
     const transient = r.encodeTransientT5Ms === null ? 'no T5' : `${r.encodeTransientT5Ms} ms`;

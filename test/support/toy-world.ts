@@ -36,8 +36,6 @@ export interface SceneDescription {
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const TOY_MODEL_DIR = path.join(REPO_ROOT, 'models', 'toy-shapes');
-/** The same world learned by an SD3-layout transformer with rectified flow (tools/toy-flow). */
-export const TOY_FLOW_MODEL_DIR = path.join(REPO_ROOT, 'models', 'toy-flow');
 
 let cached: ToyWorld | undefined;
 export function toyWorld(): ToyWorld {
