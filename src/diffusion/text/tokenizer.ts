@@ -55,6 +55,8 @@ export class PromptTokenizer {
     readonly startTokenId: number | null,
     readonly endTokenId: number,
     readonly padTokenId: number,
+    /** CLIP's BPE or T5's SentencePiece, whose whitespace rule tokenIds applies. */
+    readonly kind: TokenizerKind,
     /** Textual-inversion names and the ids they become (added-tokens.ts). */
     private readonly replacements: readonly TokenReplacement[] = [],
   ) {}
@@ -64,7 +66,7 @@ export class PromptTokenizer {
     const end = added.endTokenId ?? this.endTokenId;
     const pad = this.padTokenId === this.endTokenId ? end : this.padTokenId;
     const replacements = [...this.replacements, ...added.words.map((w) => ({ match: this.tokenIds(w.name), ids: w.ids }))];
-    return new PromptTokenizer(this.tokenizer, this.maxLength, this.startTokenId, end, pad, replacements);
+    return new PromptTokenizer(this.tokenizer, this.maxLength, this.startTokenId, end, pad, this.kind, replacements);
   }
 
   /** Loads `tokenizerDir` (e.g. `<model>/tokenizer`); rejects when the folder lacks a usable tokenizer. */
@@ -82,7 +84,7 @@ export class PromptTokenizer {
     // Configs without a limit say 1e30 (transformers' "very large integer"); CLIP's position table has 77.
     const maxLength = Number.isInteger(configured) && configured >= 3 && configured <= 1024 ? configured : CLIP_MAX_LENGTH;
     // T5 pads with <pad> (id 0); CLIP exports without a pad token pad with the end token.
-    return new PromptTokenizer(tokenizer, maxLength, kind === 't5' ? null : start!, end, tokenizer.pad_token_id ?? end);
+    return new PromptTokenizer(tokenizer, maxLength, kind === 't5' ? null : start!, end, tokenizer.pad_token_id ?? end, kind);
   }
 
   /** Prompt tokens a row holds: maxLength less the start (if any) and end tokens. */
@@ -94,7 +96,7 @@ export class PromptTokenizer {
   tokenIds(text: string): number[] {
     // SentencePiece drops leading, trailing and repeated whitespace before it looks for pieces; transformers'
     // tokenizer.json for T5 only collapses runs of spaces, which would leave a "▁" token at either end.
-    const cleaned = this.startTokenId === null ? text.replace(/\s+/g, ' ').trim() : text;
+    const cleaned = this.kind === 't5' ? text.replace(/\s+/g, ' ').trim() : text;
     return replaceAddedTokens(this.tokenizer.encode(cleaned, { add_special_tokens: false }), this.replacements);
   }
 
